@@ -1,0 +1,80 @@
+/*
+ * cli.h - the senda executable's shared pieces: an option table that drives
+ * both parsing and --help (GRASS G_define_option), and printing helpers.
+ * The CLI sees only senda.h.
+ */
+#ifndef SENDA_CLI_H
+#define SENDA_CLI_H
+
+#include <stdio.h>
+
+#include "senda.h"
+
+typedef enum { OPT_FLAG, OPT_STR, OPT_INT, OPT_DBL, OPT_LIST } cli_opt_type;
+
+/** One option. value/seen are filled by cli_parse; OPT_LIST collects every
+ *  occurrence in values (up to CLI_LIST_MAX). */
+#define CLI_LIST_MAX 64
+typedef struct cli_opt {
+    const char *name;    /* long name without dashes, e.g. "layers" */
+    char short_name;     /* 0 for none */
+    cli_opt_type type;
+    const char *metavar; /* "DIR" */
+    const char *def;     /* default shown in --help and used when not given; may be NULL */
+    const char *help;
+    const char *value;   /* parsed value or def */
+    int seen;
+    const char *values[CLI_LIST_MAX];
+    int n_values;
+} cli_opt;
+
+typedef struct cli_cmd_info {
+    const char *usage;       /* "senda layers check [options]" */
+    const char *summary;     /* one line */
+    const char *description; /* paragraphs shown by --help */
+    const char *examples;    /* shown by --help, may be NULL */
+} cli_cmd_info;
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+#define CLI_HELP_SHOWN (-1)
+
+/** Parse argv[first..] against opts (terminated by an entry with name NULL).
+ *  Positional arguments go to pos (up to max_pos). Handles -h/--help.
+ *  Returns 0, CLI_USAGE (message printed) or CLI_HELP_SHOWN. */
+int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
+              const char **pos, int max_pos, int *n_pos);
+void cli_help(FILE *fp, const cli_opt *opts, const cli_cmd_info *info);
+cli_opt *cli_get(cli_opt *opts, const char *name);
+const char *cli_str(cli_opt *opts, const char *name);
+int cli_flag(cli_opt *opts, const char *name);
+/** Numeric value; on a bad number prints a usage message and returns 0 with *ok = 0. */
+double cli_dbl(cli_opt *opts, const char *name, int *ok);
+long cli_int(cli_opt *opts, const char *name, int *ok);
+
+/** Print "senda: <message>" for a failed call and return CLI_FAIL (or
+ *  CLI_USAGE for SENDA_ERR_ARG when usage_on_arg). */
+int cli_fail(senda_ctx *ctx, senda_status st);
+
+/** The log callback the CLI installs: "senda: warning: ..." on stderr. */
+void cli_log(int level, const char *message, void *arg);
+
+/** A quiet-aware progress function: NULL when quiet. */
+senda_progress_fn cli_progress(int quiet);
+
+/* Commands: each returns the exit code. */
+int cmd_layers(int argc, char **argv);
+int cmd_incidents(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+int cmd_hotspot(int argc, char **argv);
+int cmd_danger(int argc, char **argv);
+int cmd_route(int argc, char **argv);
+int cmd_cost(int argc, char **argv);
+int cmd_site(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+#endif

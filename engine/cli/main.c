@@ -1,0 +1,51 @@
+/*
+ * main.c - the senda executable: dispatch to one cmd_<module>.c per command.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"layers", cmd_layers, "check the corridor layers (layers check)"},
+    /* @@COMMANDS@@ */
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: senda <command> [options]\n\n"
+                "senda: route-risk analysis for the Mexico-Guatemala migration corridor.\n\n"
+                "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "\n'senda <command> --help' explains a command. 'senda --version' prints the "
+                "version.\nData goes to stdout, messages and progress to stderr. Exit codes: "
+                "0 ok, 1 failure, 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("senda %s\n", senda_version());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc, argv);
+    fprintf(stderr, "senda: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return CLI_USAGE;
+}

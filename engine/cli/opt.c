@@ -1,0 +1,192 @@
+/*
+ * opt.c - table-driven option parsing and --help for every senda command.
+ * Accepts --name VALUE, --name=VALUE, -x VALUE and flags; "--" ends options.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static cli_opt *find_long(cli_opt *opts, const char *name, size_t len)
+{
+    for (cli_opt *o = opts; o->name; o++)
+        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+            return o;
+    return NULL;
+}
+
+static cli_opt *find_short(cli_opt *opts, char c)
+{
+    for (cli_opt *o = opts; o->name; o++)
+        if (o->short_name && o->short_name == c)
+            return o;
+    return NULL;
+}
+
+static void set_value(cli_opt *o, const char *v)
+{
+    o->seen = 1;
+    o->value = v;
+    if (o->type == OPT_LIST && o->n_values < CLI_LIST_MAX)
+        o->values[o->n_values++] = v;
+}
+
+static int usage_error(const cli_cmd_info *info, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "senda: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nusage: %s\nTry '%s --help'.\n", info->usage, info->usage);
+    return CLI_USAGE;
+}
+
+int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
+              const char **pos, int max_pos, int *n_pos)
+{
+    *n_pos = 0;
+    for (cli_opt *o = opts; o->name; o++) {
+        o->value = o->def;
+        o->seen = 0;
+        o->n_values = 0;
+    }
+    int only_pos = 0;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_pos && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+            cli_help(stdout, opts, info);
+            return CLI_HELP_SHOWN;
+        }
+        if (!only_pos && strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        cli_opt *o = NULL;
+        const char *inline_val = NULL;
+        if (!only_pos && a[0] == '-' && a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            o = find_long(opts, a + 2, len);
+            inline_val = eq ? eq + 1 : NULL;
+            if (!o)
+                return usage_error(info, "unknown option '%s'", a);
+        } else if (!only_pos && a[0] == '-' && a[1] && a[2] == '\0' &&
+                   !(a[1] >= '0' && a[1] <= '9')) {
+            o = find_short(opts, a[1]);
+            if (!o)
+                return usage_error(info, "unknown option '%s'", a);
+        }
+        if (!o) {
+            if (*n_pos >= max_pos)
+                return usage_error(info, "unexpected argument '%s'", a);
+            pos[(*n_pos)++] = a;
+            continue;
+        }
+        if (o->type == OPT_FLAG) {
+            if (inline_val)
+                return usage_error(info, "option '%s' takes no value", a);
+            set_value(o, "1");
+            continue;
+        }
+        if (!inline_val) {
+            if (i + 1 >= argc)
+                return usage_error(info, "option '%s' needs a value", a);
+            inline_val = argv[++i];
+        }
+        set_value(o, inline_val);
+    }
+    return 0;
+}
+
+void cli_help(FILE *fp, const cli_opt *opts, const cli_cmd_info *info)
+{
+    fprintf(fp, "usage: %s\n\n%s\n", info->usage, info->summary);
+    if (info->description)
+        fprintf(fp, "\n%s\n", info->description);
+    fprintf(fp, "\nOptions:\n");
+    for (const cli_opt *o = opts; o->name; o++) {
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+                     o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
+        fprintf(fp, "  %-28s %s", left, o->help);
+        if (o->def && o->type != OPT_FLAG)
+            fprintf(fp, " (default: %s)", o->def);
+        if (o->type == OPT_LIST)
+            fprintf(fp, " [repeatable]");
+        fprintf(fp, "\n");
+    }
+    fprintf(fp, "  %-28s %s\n", "-h, --help", "show this help and exit");
+    if (info->examples)
+        fprintf(fp, "\nExamples:\n%s\n", info->examples);
+}
+
+cli_opt *cli_get(cli_opt *opts, const char *name)
+{
+    return find_long(opts, name, strlen(name));
+}
+
+const char *cli_str(cli_opt *opts, const char *name)
+{
+    cli_opt *o = cli_get(opts, name);
+    return o ? o->value : NULL;
+}
+
+int cli_flag(cli_opt *opts, const char *name)
+{
+    cli_opt *o = cli_get(opts, name);
+    return o && o->seen;
+}
+
+double cli_dbl(cli_opt *opts, const char *name, int *ok)
+{
+    const char *s = cli_str(opts, name);
+    if (!s)
+        return NAN;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v)) {
+        fprintf(stderr, "senda: --%s: '%s' is not a number\n", name, s);
+        *ok = 0;
+        return 0.0;
+    }
+    return v;
+}
+
+long cli_int(cli_opt *opts, const char *name, int *ok)
+{
+    const char *s = cli_str(opts, name);
+    if (!s)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno) {
+        fprintf(stderr, "senda: --%s: '%s' is not a whole number\n", name, s);
+        *ok = 0;
+        return 0;
+    }
+    return v;
+}
+
+int cli_fail(senda_ctx *ctx, senda_status st)
+{
+    const char *m = senda_ctx_errmsg(ctx);
+    fprintf(stderr, "senda: %s\n", m && m[0] ? m : senda_status_name(st));
+    return st == SENDA_ERR_ARG ? CLI_USAGE : CLI_FAIL;
+}
+
+void cli_log(int level, const char *message, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "senda: %s%s\n", level ? "warning: " : "", message);
+}
+
+senda_progress_fn cli_progress(int quiet)
+{
+    return quiet ? NULL : senda_progress_term;
+}

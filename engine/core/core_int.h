@@ -1,0 +1,83 @@
+/*
+ * core_int.h - engine-internal helpers shared by every module: the context
+ * layout, failure and warning helpers, allocation through the context, and
+ * scaled progress.
+ */
+#ifndef SENDA_CORE_INT_H
+#define SENDA_CORE_INT_H
+
+#include <geos_c.h>
+#include <proj.h>
+#include <stdarg.h>
+
+#include "senda.h"
+
+#define SENDA_ERRMSG_LEN 1024
+
+/** Relative tolerance for comparing doubles that went through arithmetic. */
+#define SENDA_FP_TOLERANCE 1e-12
+
+struct senda_ctx {
+    char errmsg[SENDA_ERRMSG_LEN];
+    GEOSContextHandle_t geos;
+    PJ_CONTEXT *proj;
+    senda_log_fn log;
+    void *log_arg;
+    int gdal_handler_pushed;
+    long alloc_fail_after; /* 0 = off; else the countdown to a failing allocation */
+};
+
+#if defined(__GNUC__)
+#define SENDA_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SENDA_PRINTF(a, b)
+#endif
+
+/** Clear the message at a public entry point (GDAL CPLErrorReset). */
+void senda__reset(senda_ctx *ctx);
+
+/** Set the context message and return status:
+ *  return senda__fail(ctx, SENDA_ERR_ARG, "cell size must be > 0, got %g", c); */
+senda_status senda__fail(senda_ctx *ctx, senda_status status, const char *fmt, ...)
+    SENDA_PRINTF(3, 4);
+
+/** As senda__fail, appending ": GDAL: <CPLGetLastErrorMsg()>" when GDAL has one. */
+senda_status senda__fail_gdal(senda_ctx *ctx, senda_status status, const char *fmt, ...)
+    SENDA_PRINTF(3, 4);
+
+/** Emit a note (level 0) or warning (level 1) through the log callback. */
+void senda__log(senda_ctx *ctx, int level, const char *fmt, ...) SENDA_PRINTF(3, 4);
+
+/** Allocation through the context (so tests can make the Nth one fail).
+ *  On failure the context message is set and NULL returned. */
+void *senda__malloc(senda_ctx *ctx, size_t n);
+void *senda__calloc(senda_ctx *ctx, size_t n, size_t size);
+/** n_a * n_b bytes, zeroed, with an overflow check (GDAL VSIMalloc2). */
+void *senda__calloc2(senda_ctx *ctx, size_t n_a, size_t n_b);
+void *senda__realloc(senda_ctx *ctx, void *p, size_t n);
+char *senda__strdup(senda_ctx *ctx, const char *s);
+/** Free what senda__malloc and friends returned (NULL is a no-op). */
+void senda__free(void *p);
+
+/** A scaled progress: calls to senda__progress_sub_fn with complete in
+ *  [0, 1] reach parent as lo + complete * (hi - lo). It has GDAL's
+ *  signature, so it can be passed to GDAL calls too. */
+typedef struct senda__progress_sub {
+    senda_progress_fn parent;
+    void *parent_arg;
+    double lo, hi;
+} senda__progress_sub_t;
+
+senda__progress_sub_t senda__progress_sub(senda_progress_fn parent, void *parent_arg, double lo,
+                                        double hi);
+int senda__progress_sub_fn(double complete, const char *message, void *arg);
+
+/** Report progress; returns 0 when the caller asked to stop (and then the
+ *  context message is set to "cancelled"). NULL fn always goes on. */
+int senda__progress(senda_ctx *ctx, senda_progress_fn fn, void *arg, double complete,
+                    const char *message);
+
+/** Copy at most dst_size - 1 bytes and terminate (strlcpy). */
+size_t senda__strlcpy(char *dst, const char *src, size_t dst_size);
+
+#endif /* SENDA_CORE_INT_H */

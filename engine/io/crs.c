@@ -1,0 +1,36 @@
+/*
+ * crs.c - spatial references from user input, with GIS axis order.
+ *
+ * GDAL 3 honours the authority axis order (EPSG:4326 is lat, lon); senda
+ * works in x = longitude/easting everywhere, so every reference it builds is
+ * set to OAMS_TRADITIONAL_GIS_ORDER. Coordinate transformations built from
+ * these run through PROJ.
+ */
+#include <cpl_error.h>
+
+#include "io/io_int.h"
+
+OGRSpatialReferenceH senda__srs_from_user(senda_ctx *ctx, const char *crs)
+{
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (!srs) {
+        senda__fail(ctx, SENDA_ERR_NOMEM, "out of memory creating a spatial reference");
+        return NULL;
+    }
+    CPLErrorReset();
+    if (OSRSetFromUserInput(srs, crs) != OGRERR_NONE) {
+        senda__fail_gdal(ctx, SENDA_ERR_CRS, "PROJ: cannot understand CRS '%s'", crs);
+        OSRDestroySpatialReference(srs);
+        return NULL;
+    }
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
+}
+
+OGRSpatialReferenceH senda__srs_wgs84(void)
+{
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    OSRSetWellKnownGeogCS(srs, "WGS84");
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
+}

@@ -1,0 +1,45 @@
+/*
+ * io_int.h - engine-internal view of the loaded corridor layers and the CRS
+ * helpers: other modules use the GEOS geometries directly.
+ */
+#ifndef SENDA_IO_INT_H
+#define SENDA_IO_INT_H
+
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "core/core_int.h"
+
+typedef struct senda__layer {
+    senda_layer_report report;
+    size_t n;                 /* features with geometry */
+    GEOSGeometry **geoms;     /* in the analysis CRS, valid; owned */
+    size_t n_fields;
+    char **field_names;       /* n_fields */
+    char **values;            /* n * n_fields attribute strings ("" when null) */
+    GEOSSTRtree *tree;        /* lazily built by senda__layer_tree */
+} senda__layer;
+
+struct senda_layers {
+    senda_ctx *ctx;           /* the context whose GEOS handle owns the geometries */
+    char crs[256];
+    size_t n_layers;
+    senda__layer layers[16];
+};
+
+/** The layer called name, or NULL. */
+const senda__layer *senda__layers_get(const senda_layers *layers, const char *name);
+
+/** An STRtree over the layer's geometries (items are (void*)(uintptr_t)index),
+ *  built on first use. NULL when the layer is empty or on failure. */
+GEOSSTRtree *senda__layer_tree(senda_ctx *ctx, const senda__layer *layer);
+
+/** Build a spatial reference from user input ("EPSG:32615", WKT, PROJ
+ *  string), with traditional GIS (x = lon/easting) axis order.
+ *  NULL on failure with the context message set. */
+OGRSpatialReferenceH senda__srs_from_user(senda_ctx *ctx, const char *crs);
+
+/** A lon/lat WGS 84 spatial reference with traditional axis order. */
+OGRSpatialReferenceH senda__srs_wgs84(void);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * testutil.h - helpers shared by the Criterion suites: run the senda
+ * binary and capture its output, temporary directories, and the path to
+ * ../shared/data (tests needing it skip themselves when it is absent).
+ */
+#ifndef SENDA_TESTUTIL_H
+#define SENDA_TESTUTIL_H
+
+#include <stddef.h>
+
+typedef struct tu_run {
+    int exit_code;
+    char *out; /* stdout, NUL-terminated, caller frees with tu_run_free */
+    char *err; /* stderr */
+} tu_run;
+
+/** Run SENDA_CLI_PATH with the given argument string through /bin/sh
+ *  (args are shell words, e.g. "layers check --json"). */
+tu_run tu_senda(const char *args);
+void tu_run_free(tu_run *r);
+
+/** A fresh temporary directory (mkdtemp); the string is static per call site. */
+char *tu_tmpdir(void);
+
+/** Path of a file under ../shared/data, or NULL when absent (then skip). */
+const char *tu_shared(const char *rel, char *buf, size_t size);
+
+/** Write text to path; returns 0 on success. */
+int tu_write(const char *path, const char *text);
+
+/** Read a whole file; caller frees. NULL when missing. */
+char *tu_read(const char *path);
+
+#endif
