@@ -249,6 +249,16 @@ senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, con
 /* ======================================================================
  * export, privacy, scenario
  * ==================================================================== */
+/** Write a surface into a GeoPackage (created when absent) as a Float32
+ *  coverage in the Tiled Gridded Coverage extension, table name `table`
+ *  (replacing nothing: the table must not exist yet). NaN cells are nodata.
+ *  The grid's units and description are stored with the coverage.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS (grid without CRS), SENDA_ERR_IO
+ *  Progress: passed to GDAL's copy. */
+senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char *table,
+                               const senda_grid *grid, senda_progress_fn progress,
+                               void *progress_arg);
+
 /* @@SECTION export@@ */
 
 #ifdef __cplusplus

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -175,5 +176,37 @@ Test(grid, read_names_a_missing_file)
     senda_grid *g = NULL;
     cr_assert_eq(senda_grid_read(ctx, "/nonexistent/x.tif", &g), SENDA_ERR_IO);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "/nonexistent/x.tif") != NULL);
+    senda_ctx_destroy(ctx);
+}
+
+Test(export, grid_goes_into_gpkg_as_float32_coverage)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_grid *g = NULL, *back = NULL;
+    senda_grid_create(ctx, 3, 4, 400000, 1700000, 100, "EPSG:32615", 0, &g);
+    double *d = senda_grid_data(g);
+    for (int i = 0; i < 12; i++)
+        d[i] = 0.25 * i; /* exactly representable in float32 */
+    d[7] = NAN;
+    senda_grid_set_units(ctx, g, "incidents per km2", "test density");
+    char dir[] = "/tmp/senda-gpkg-XXXXXX";
+    mkdtemp(dir);
+    char path[256], sub[300];
+    snprintf(path, sizeof path, "%s/out.gpkg", dir);
+    cr_assert_eq(senda_export_grid(ctx, path, "density", g, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_export_grid(ctx, path, "danger", g, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    snprintf(sub, sizeof sub, "GPKG:%s:density", path);
+    cr_assert_eq(senda_grid_read(ctx, sub, &back), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_grid_n_cols(back), 4);
+    cr_assert_float_eq(senda_grid_cdata(back)[11], 2.75, 1e-6);
+    cr_assert(isnan(senda_grid_cdata(back)[7]));
+    senda_grid_destroy(back);
+    snprintf(sub, sizeof sub, "GPKG:%s:danger", path);
+    cr_assert_eq(senda_grid_read(ctx, sub, &back), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    senda_grid_destroy(back);
+    senda_grid_destroy(g);
     senda_ctx_destroy(ctx);
 }

@@ -1,0 +1,158 @@
+/*
+ * gpkg.c - writing into the output GeoPackage: opening or creating it,
+ * vector layers, float32 surfaces in the Tiled Gridded Coverage extension,
+ * and the temporary-file-then-rename pattern for atomic outputs.
+ *
+ * Surfaces are written through GDAL's GPKG raster driver as Float32, which
+ * stores them in the 2D Gridded Coverage extension (gpkg_2d_gridded_coverage
+ * _ancillary, TIFF tiles). NaN cells become SENDA_GPKG_NODATA, declared as
+ * the band's nodata value; the grid's units and description are set on the
+ * band (GDAL stores them in the coverage's uom and description).
+ */
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <ogr_srs_api.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "export/export_int.h"
+#include "grid/grid_int.h"
+
+senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *out)
+{
+    GDALAllRegister();
+    *out = NULL;
+    CPLErrorReset();
+    VSIStatBufL sb;
+    if (VSIStatL(path, &sb) == 0) {
+        *out = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_RASTER | GDAL_OF_UPDATE, NULL, NULL,
+                          NULL);
+        if (!*out)
+            return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open for update", path);
+        return SENDA_OK;
+    }
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    *out = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    if (!*out)
+        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create GeoPackage", path);
+    return SENDA_OK;
+}
+
+senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
+                               OGRwkbGeometryType type, const char *crs, OGRLayerH *out)
+{
+    *out = NULL;
+    for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++) {
+        if (strcmp(OGR_L_GetName(GDALDatasetGetLayer(ds, i)), name) == 0) {
+            GDALDatasetDeleteLayer(ds, i);
+            break;
+        }
+    }
+    OGRSpatialReferenceH srs = NULL;
+    if (crs && crs[0]) {
+        srs = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(srs, crs) != OGRERR_NONE) {
+            OSRDestroySpatialReference(srs);
+            return senda__fail(ctx, SENDA_ERR_CRS, "PROJ: cannot understand CRS '%s'", crs);
+        }
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    }
+    CPLErrorReset();
+    char **opts = CSLSetNameValue(NULL, "SPATIAL_INDEX", "YES");
+    *out = GDALDatasetCreateLayer(ds, name, srs, type, opts);
+    CSLDestroy(opts);
+    if (srs)
+        OSRDestroySpatialReference(srs);
+    if (!*out)
+        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot create layer '%s'", name);
+    return SENDA_OK;
+}
+
+senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char *table,
+                               const senda_grid *grid, senda_progress_fn progress,
+                               void *progress_arg)
+{
+    senda__reset(ctx);
+    if (!gpkg_path || !table || !grid)
+        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, table or grid is NULL");
+    if (!grid->crs[0])
+        return senda__fail(ctx, SENDA_ERR_CRS, "surface '%s' has no CRS; a GeoPackage "
+                           "coverage needs one", table);
+    GDALAllRegister();
+    senda_status st = SENDA_OK;
+    GDALDatasetH mem = NULL, out = NULL;
+    float *buf = NULL;
+    size_t n = grid->n_rows * grid->n_cols;
+    if (!(buf = senda__calloc(ctx, n, sizeof *buf)))
+        return SENDA_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = isnan(grid->data[i]) ? (float)SENDA_GPKG_NODATA : (float)grid->data[i];
+    mem = GDALCreate(GDALGetDriverByName("MEM"), "", (int)grid->n_cols, (int)grid->n_rows, 1,
+                     GDT_Float32, NULL);
+    double gt[6] = {grid->x_min, grid->cell_m, 0.0, grid->y_max, 0.0, -grid->cell_m};
+    GDALSetGeoTransform(mem, gt);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    char *wkt = NULL;
+    if (OSRSetFromUserInput(srs, grid->crs) == OGRERR_NONE && OSRExportToWkt(srs, &wkt) ==
+                                                                  OGRERR_NONE)
+        GDALSetProjection(mem, wkt);
+    CPLFree(wkt);
+    OSRDestroySpatialReference(srs);
+    GDALRasterBandH band = GDALGetRasterBand(mem, 1);
+    GDALSetRasterNoDataValue(band, SENDA_GPKG_NODATA);
+    if (grid->units[0])
+        GDALSetRasterUnitType(band, grid->units);
+    if (GDALRasterIO(band, GF_Write, 0, 0, (int)grid->n_cols, (int)grid->n_rows, buf,
+                     (int)grid->n_cols, (int)grid->n_rows, GDT_Float32, 0, 0) != CE_None) {
+        st = senda__fail_gdal(ctx, SENDA_ERR_INTERNAL, "cannot fill surface '%s'", table);
+        goto done;
+    }
+    VSIStatBufL sb;
+    int exists = VSIStatL(gpkg_path, &sb) == 0;
+    char **opts = NULL;
+    opts = CSLSetNameValue(opts, "RASTER_TABLE", table);
+    if (grid->description[0]) {
+        opts = CSLSetNameValue(opts, "RASTER_IDENTIFIER", table);
+        opts = CSLSetNameValue(opts, "RASTER_DESCRIPTION", grid->description);
+    }
+    opts = CSLSetNameValue(opts, "TILE_FORMAT", "TIFF");
+    if (exists)
+        opts = CSLSetNameValue(opts, "APPEND_SUBDATASET", "YES");
+    senda__progress_sub_t sub = senda__progress_sub(progress, progress_arg, 0.0, 1.0);
+    CPLErrorReset();
+    out = GDALCreateCopy(GDALGetDriverByName("GPKG"), gpkg_path, mem, FALSE, opts,
+                         progress ? senda__progress_sub_fn : NULL, &sub);
+    CSLDestroy(opts);
+    if (!out)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot write surface '%s'", gpkg_path,
+                              table);
+done:
+    if (out)
+        GDALClose(out);
+    if (mem)
+        GDALClose(mem);
+    senda__free(buf);
+    return st;
+}
+
+void senda__tmp_path(const char *final_path, char *tmp, size_t tmp_size)
+{
+    const char *slash = strrchr(final_path, '/');
+    if (slash)
+        snprintf(tmp, tmp_size, "%.*s/.%s.tmp-senda-%ld", (int)(slash - final_path), final_path,
+                 slash + 1, (long)getpid());
+    else
+        snprintf(tmp, tmp_size, ".%s.tmp-senda-%ld", final_path, (long)getpid());
+}
+
+senda_status senda__commit_file(senda_ctx *ctx, const char *tmp, const char *final_path)
+{
+    if (rename(tmp, final_path) != 0) {
+        unlink(tmp);
+        return senda__fail(ctx, SENDA_ERR_IO, "cannot rename '%s' to '%s'", tmp, final_path);
+    }
+    return SENDA_OK;
+}
