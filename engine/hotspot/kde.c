@@ -457,7 +457,7 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     j.rr2 = j.rr * j.rr;
     j.scale = kernel_scale(opts->kernel, opts->scale, r);
     j.rad_rows = (long)ceil(j.rr) + 1;
-    j.block = (size_t)(2 * j.rad_rows + 2) > 16 ? (size_t)(2 * j.rad_rows + 2) : 16;
+    j.block = (size_t)(j.rad_rows + 2) > 16 ? (size_t)(j.rad_rows + 2) : 16;
     j.n_chunks = (grid->n_rows + CHUNK - 1) / CHUNK;
     if ((size_t)nt > j.n_chunks)
         nt = (int)j.n_chunks;
