@@ -269,7 +269,7 @@ typedef struct senda_grid_spec {
     double x_min, y_min, x_max, y_max;
     double cell_m;
     senda_cell_shape shape;
-    char crs[256];
+    char crs[2048]; /**< any CRS string PROJ understands (WKT fits) */
 } senda_grid_spec;
 
 /* ---- kernel density ---- */

@@ -12,6 +12,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
+    {"hotspot", cmd_hotspot, "kernel density and Gi* hot-spot cells of incident points"},
     /* @@COMMANDS@@ */
 };
 

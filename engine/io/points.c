@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,9 +188,13 @@ senda_status senda_points_read(senda_ctx *ctx, const char *path, const char *lay
                          "name a projected CRS to reproject to", path);
         goto done;
     }
-    char *wkt = NULL;
+    char *wkt = NULL, auth[64] = "";
     OSRExportToWkt(dst ? dst : src, &wkt);
-    st = senda_points_create(ctx, 0, crs ? crs : (wkt ? wkt : ""), &p);
+    /* senda_points.crs holds 256 bytes: prefer "EPSG:n" to a WKT that would not fit */
+    const char *an = OSRGetAuthorityName(src, NULL), *ac = OSRGetAuthorityCode(src, NULL);
+    if (!crs && an && ac)
+        snprintf(auth, sizeof auth, "%s:%s", an, ac);
+    st = senda_points_create(ctx, 0, crs ? crs : (auth[0] ? auth : (wkt ? wkt : "")), &p);
     CPLFree(wkt);
     if (st != SENDA_OK)
         goto done;
