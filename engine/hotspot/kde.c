@@ -44,8 +44,12 @@
  * split, and running sums restart at each block: |u| <= B/2 keeps every term
  * within (1 + B/2r)^(2m) <= 2^(2m) of the kernel's peak, so rounding stays
  * near 1e-16 * 2^(2m) * (runs in the block) of the peak: in kernel tails
- * (values 1e-5 of the peak) that is ~1e-9 relative, far inside the 1e-6 the
- * comparisons ask (tests/hotspot/test_kde.c checks 1e-8 against brute force). A running count of active runs makes cells
+ * (values 1e-5 of the peak) that is ~1e-9 relative, inside the 1e-6 the
+ * comparisons ask. The triweight's tails (1-u^2)^3 fall deeper, so it
+ * accumulates in long double (64-bit mantissa; 2x slower): against GRASS
+ * its cells then agree to 1e-6 too, where double left 8 cells in 80,000 at
+ * 1e-4 (scripts/compare/hotspot). tests/hotspot/test_kde.c checks 1e-8
+ * against brute force. A running count of active runs makes cells
  * outside every kernel exactly 0. Triangular (1 - d/r, not polynomial in d^2)
  * and the gaussian (exponential) have no such exact shortcut and are summed
  * directly over the disk of cells.
@@ -144,9 +148,6 @@ static double kernel_scale(senda_kernel k, senda_kde_scale sc, double r)
     return c / (r * r) * (sc == SENDA_KDE_DENSITY ? 1e6 : 1.0);
 }
 
-/* Accumulator type of the polynomial path (see the header: precision; long
- * double was tried: 2x slower for 1e-3 of the error, which nothing needs). */
-typedef double acc_t;
 
 /* A point in cell units: fx, fy are its column and row coordinates measured
  * from the centre of cell (0, 0) (fx = 3 on the centre of column 3). */
@@ -168,89 +169,25 @@ typedef struct kde_job {
     atomic_size_t next_chunk;
     atomic_int stop;
     size_t n_chunks;
-    acc_t **coef;   /* per thread: CHUNK * (cols + 1) * n_coef */
+    void **coef;    /* per thread: CHUNK * (cols + 1) * n_coef accumulators */
+    int wide;       /* 1: long double accumulators (triweight) */
     int32_t **cnt;  /* per thread: CHUNK * (cols + 1) */
 } kde_job;
 
-/* Record the run [c0, c1] of local row lr for point fx (a = 1 - dy^2/r^2). */
-static void add_run(const kde_job *j, acc_t *coef, int32_t *cnt, size_t lr, long c0, long c1,
-                    double fx, double a, double ws)
-{
-    size_t ncols = j->grid->n_cols, stride = ncols + 1, B = j->block;
-    size_t nc = (size_t)j->n_coef;
-    acc_t hr = (acc_t)1 / (acc_t)j->rr;
-    for (size_t b = (size_t)c0 / B; b <= (size_t)c1 / B; b++) {
-        size_t s = b * B > (size_t)c0 ? b * B : (size_t)c0;
-        size_t bend = b * B + B - 1 < ncols - 1 ? b * B + B - 1 : ncols - 1;
-        size_t e = bend < (size_t)c1 ? bend : (size_t)c1;
-        acc_t dlt = ((acc_t)(b * B + B / 2) - (acc_t)fx) * hr;
-        /* q(u) = a - (dlt + hr u)^2, u = column - block middle, in units of r^2 */
-        acc_t q0 = (acc_t)a - dlt * dlt, q1 = -(acc_t)2 * dlt * hr, q2 = -hr * hr, w = (acc_t)ws;
-        acc_t p[MAX_COEF];
-        switch (j->power) {
-        case 0: p[0] = w; break;
-        case 1: p[0] = w * q0; p[1] = w * q1; p[2] = w * q2; break;
-        case 2:
-            p[0] = w * q0 * q0;
-            p[1] = w * (acc_t)2 * q0 * q1;
-            p[2] = w * (q1 * q1 + (acc_t)2 * q0 * q2);
-            p[3] = w * (acc_t)2 * q1 * q2;
-            p[4] = w * q2 * q2;
-            break;
-        default: {
-            acc_t s0 = q0 * q0, s1 = (acc_t)2 * q0 * q1, s2 = q1 * q1 + (acc_t)2 * q0 * q2,
-                  s3 = (acc_t)2 * q1 * q2, s4 = q2 * q2; /* q^2, then q^3 = q^2 * q */
-            p[0] = w * s0 * q0;
-            p[1] = w * (s1 * q0 + s0 * q1);
-            p[2] = w * (s2 * q0 + s1 * q1 + s0 * q2);
-            p[3] = w * (s3 * q0 + s2 * q1 + s1 * q2);
-            p[4] = w * (s4 * q0 + s3 * q1 + s2 * q2);
-            p[5] = w * (s4 * q1 + s3 * q2);
-            p[6] = w * s4 * q2;
-        }
-        }
-        acc_t *d0 = coef + (lr * stride + s) * nc;
-        for (size_t k = 0; k < nc; k++)
-            d0[k] += p[k];
-        cnt[lr * stride + s]++;
-        if (e < bend) {
-            acc_t *d1 = coef + (lr * stride + e + 1) * nc;
-            for (size_t k = 0; k < nc; k++)
-                d1[k] -= p[k];
-            cnt[lr * stride + e + 1]--;
-        }
-    }
-}
-
-/* Running sums of one chunk's difference arrays into the grid rows. */
-static void eval_chunk(const kde_job *j, const acc_t *coef, const int32_t *cnt, size_t r0,
-                       size_t nr)
-{
-    const senda_grid *g = j->grid;
-    size_t stride = g->n_cols + 1, B = j->block, nc = (size_t)j->n_coef;
-    for (size_t lr = 0; lr < nr; lr++) {
-        double *out = g->data + (r0 + lr) * g->n_cols;
-        for (size_t b0 = 0; b0 < g->n_cols; b0 += B) {
-            acc_t s[MAX_COEF] = {0};
-            long n_active = 0;
-            size_t bend = b0 + B < g->n_cols ? b0 + B : g->n_cols;
-            for (size_t c = b0; c < bend; c++) {
-                const acc_t *d = coef + (lr * stride + c) * nc;
-                for (size_t k = 0; k < nc; k++)
-                    s[k] += d[k];
-                n_active += cnt[lr * stride + c];
-                if (n_active <= 0) {
-                    out[c] = 0.0;
-                    continue;
-                }
-                acc_t u = (acc_t)c - (acc_t)(b0 + B / 2), v = 0;
-                for (size_t k = nc; k-- > 0;)
-                    v = v * u + s[k];
-                out[c] = (double)(v * (acc_t)j->scale);
-            }
-        }
-    }
-}
+#define ACC double
+#define ADD_RUN add_run_d
+#define EVAL_CHUNK eval_chunk_d
+#include "hotspot/kde_poly.h"
+#undef ACC
+#undef ADD_RUN
+#undef EVAL_CHUNK
+#define ACC long double
+#define ADD_RUN add_run_ld
+#define EVAL_CHUNK eval_chunk_ld
+#include "hotspot/kde_poly.h"
+#undef ACC
+#undef ADD_RUN
+#undef EVAL_CHUNK
 
 /* Columns [c0, c1] of the row at dy from a point at fx; 0 when none. */
 static int row_run(const kde_job *j, double fx, double dy, long *c0, long *c1, double *rem)
@@ -298,10 +235,11 @@ static void run_chunk(const kde_job *j, int tid, size_t chunk)
     senda_grid *g = j->grid;
     size_t r0 = chunk * CHUNK, nr = g->n_rows - r0 < CHUNK ? g->n_rows - r0 : CHUNK;
     size_t stride = g->n_cols + 1;
-    acc_t *coef = j->coef[tid];
+    void *coef = j->coef[tid];
+    size_t esz = j->wide ? sizeof(long double) : sizeof(double);
     int32_t *cnt = j->cnt[tid];
     if (j->power >= 0) {
-        memset(coef, 0, nr * stride * (size_t)j->n_coef * sizeof *coef);
+        memset(coef, 0, nr * stride * (size_t)j->n_coef * esz);
         memset(cnt, 0, nr * stride * sizeof *cnt);
     } else {
         memset(g->data + r0 * g->n_cols, 0, nr * g->n_cols * sizeof(double));
@@ -327,12 +265,18 @@ static void run_chunk(const kde_job *j, int tid, size_t chunk)
         for (size_t row = (size_t)fa; row <= (size_t)fb; row++) {
             long c0, c1;
             double rem;
-            if (row_run(j, p->fx, (double)row - p->fy, &c0, &c1, &rem))
-                add_run(j, coef, cnt, row - r0, c0, c1, p->fx, rem / j->rr2, ws);
+            if (!row_run(j, p->fx, (double)row - p->fy, &c0, &c1, &rem))
+                continue;
+            if (j->wide)
+                add_run_ld(j, coef, cnt, row - r0, c0, c1, p->fx, rem / j->rr2, ws);
+            else
+                add_run_d(j, coef, cnt, row - r0, c0, c1, p->fx, rem / j->rr2, ws);
         }
     }
-    if (j->power >= 0)
-        eval_chunk(j, coef, cnt, r0, nr);
+    if (j->power >= 0 && j->wide)
+        eval_chunk_ld(j, coef, cnt, r0, nr);
+    else if (j->power >= 0)
+        eval_chunk_d(j, coef, cnt, r0, nr);
 }
 
 typedef struct worker_arg {
@@ -453,6 +397,7 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     j.kernel = opts->kernel;
     j.power = kernel_power(opts->kernel);
     j.n_coef = j.power >= 0 ? 2 * j.power + 1 : 0;
+    j.wide = j.power == 3;
     j.rr = r / grid->cell_m;
     j.rr2 = j.rr * j.rr;
     j.scale = kernel_scale(opts->kernel, opts->scale, r);
@@ -471,7 +416,8 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     }
     for (int t = 0; t < nt && j.power >= 0; t++) {
         j.coef[t] = senda__calloc2(ctx, CHUNK * (grid->n_cols + 1),
-                                   (size_t)j.n_coef * sizeof(acc_t));
+                                   (size_t)j.n_coef * (j.wide ? sizeof(long double)
+                                                               : sizeof(double)));
         j.cnt[t] = j.coef[t] ? senda__calloc2(ctx, CHUNK, (grid->n_cols + 1) * sizeof(int32_t))
                              : NULL;
         if (!j.cnt[t]) {
