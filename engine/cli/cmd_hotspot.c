@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -69,6 +70,13 @@ static const cli_cmd_info info = {
     "      --band-m 600 --cells-out cells.gpkg",
 };
 
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -76,6 +84,7 @@ static int ends_with(const char *s, const char *suf)
 }
 
 typedef struct run_cfg {
+    double read_s, kde_s, gistar_s, write_s; /* wall-clock seconds per stage */
     senda_kde_opts kde;
     senda_gistar_opts gi;
     senda_grid_spec spec;
@@ -153,6 +162,10 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
     json_object_object_add(o, "kernel", json_object_new_string(senda_kernel_name(c->kde.kernel)));
     json_object_object_add(o, "density", json_object_new_string(senda_grid_description(g)));
     json_object_object_add(o, "total_weight", json_object_new_double(total_w));
+    json_object_object_add(o, "read_s", json_object_new_double(c->read_s));
+    json_object_object_add(o, "kde_s", json_object_new_double(c->kde_s));
+    json_object_object_add(o, "gistar_s", json_object_new_double(c->gistar_s));
+    json_object_object_add(o, "write_s", json_object_new_double(c->write_s));
     if (r) {
         json_object_object_add(o, "gistar_cells", json_object_new_int64((int64_t)r->n_in_set));
         json_object_object_add(o, "cells_with_data", json_object_new_int64((int64_t)r->n_with_data));
@@ -191,16 +204,23 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
     senda_gistar_result *r = NULL;
     char tmp[4096];
     int is_tif = ends_with(out, ".tif") || ends_with(out, ".tiff");
+    double t0 = now_s();
     senda_status st = senda_points_read(ctx, cli_str(opts, "points"), NULL,
                                         cli_str(opts, "weight-field"), cli_str(opts, "crs"),
                                         &pts);
     if (st || (st = make_grid(ctx, c, pts, &g)))
         goto done;
     snprintf(c->spec.crs, sizeof c->spec.crs, "%s", pts->crs);
+    double t1 = now_s();
+    c->read_s = t1 - t0;
     if ((st = senda_hotspot_kde(ctx, pts, &c->kde, g, prog, NULL)))
         goto done;
+    double t2 = now_s();
+    c->kde_s = t2 - t1;
     if (c->do_gistar && (st = senda_hotspot_gistar(ctx, pts, &c->gi, &c->spec, &r, prog, NULL)))
         goto done;
+    double t3 = now_s();
+    c->gistar_s = t3 - t2;
     /* write beside the target, rename when complete */
     snprintf(tmp, sizeof tmp, "%s.tmp-senda%s", out, is_tif ? ".tif" : ".gpkg");
     remove(tmp);
@@ -220,6 +240,7 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
             st = SENDA_ERR_IO;
         }
     }
+    c->write_s = now_s() - t3;
     if (!st) {
         double tw = 0.0;
         for (size_t i = 0; i < pts->n; i++)

@@ -39,7 +39,7 @@
  * and subtracted after its last one (a difference array); one pass of running
  * sums then evaluates every cell. A point therefore costs O(rows of its disk)
  * instead of O(rows^2). To keep the coefficients small (no cancellation), the
- * columns are cut into blocks of B >= kernel width columns, each polynomial
+ * columns are cut into blocks of B columns (the power of two >= r/h + 3), each polynomial
  * is expanded about its block's middle column, runs crossing a block edge are
  * split, and running sums restart at each block: |u| <= B/2 keeps every term
  * within (1 + B/2r)^(2m) <= 2^(2m) of the kernel's peak, so rounding stays
@@ -162,7 +162,9 @@ typedef struct kde_job {
     int n_coef;     /* 2 * power + 1 */
     double rr, rr2, scale; /* radius in cells, its square, S */
     long rad_rows;  /* rows reached above/below a point's row */
-    size_t block;   /* B */
+    size_t block;   /* B, a power of two */
+    unsigned block_shift;
+    double inv_rr2;
     kpt *pt;        /* points sorted by row bucket, then column */
     size_t *bucket_start; /* n_buckets + 1 */
     long n_buckets;
@@ -268,9 +270,9 @@ static void run_chunk(const kde_job *j, int tid, size_t chunk)
             if (!row_run(j, p->fx, (double)row - p->fy, &c0, &c1, &rem))
                 continue;
             if (j->wide)
-                add_run_ld(j, coef, cnt, row - r0, c0, c1, p->fx, rem / j->rr2, ws);
+                add_run_ld(j, coef, cnt, row - r0, c0, c1, p->fx, rem * j->inv_rr2, ws);
             else
-                add_run_d(j, coef, cnt, row - r0, c0, c1, p->fx, rem / j->rr2, ws);
+                add_run_d(j, coef, cnt, row - r0, c0, c1, p->fx, rem * j->inv_rr2, ws);
         }
     }
     if (j->power >= 0 && j->wide)
@@ -400,9 +402,14 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     j.wide = j.power == 3;
     j.rr = r / grid->cell_m;
     j.rr2 = j.rr * j.rr;
+    j.inv_rr2 = 1.0 / j.rr2;
     j.scale = kernel_scale(opts->kernel, opts->scale, r);
     j.rad_rows = (long)ceil(j.rr) + 1;
-    j.block = (size_t)(j.rad_rows + 2) > 16 ? (size_t)(j.rad_rows + 2) : 16;
+    /* a power of two >= rad + 2 columns, so c / B is a shift */
+    j.block_shift = 4;
+    while (((size_t)1 << j.block_shift) < (size_t)(j.rad_rows + 2))
+        j.block_shift++;
+    j.block = (size_t)1 << j.block_shift;
     j.n_chunks = (grid->n_rows + CHUNK - 1) / CHUNK;
     if ((size_t)nt > j.n_chunks)
         nt = (int)j.n_chunks;

@@ -12,7 +12,7 @@ static void ADD_RUN(const kde_job *j, void *coef_v, int32_t *cnt, size_t lr, lon
     size_t ncols = j->grid->n_cols, stride = ncols + 1, B = j->block;
     size_t nc = (size_t)j->n_coef;
     ACC hr = (ACC)1 / (ACC)j->rr;
-    for (size_t b = (size_t)c0 / B; b <= (size_t)c1 / B; b++) {
+    for (size_t b = (size_t)c0 >> j->block_shift; b <= (size_t)c1 >> j->block_shift; b++) {
         size_t s = b * B > (size_t)c0 ? b * B : (size_t)c0;
         size_t bend = b * B + B - 1 < ncols - 1 ? b * B + B - 1 : ncols - 1;
         size_t e = bend < (size_t)c1 ? bend : (size_t)c1;
