@@ -323,6 +323,26 @@ senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
 /** Destroy a result. NULL is a no-op. */
 void senda_siting_result_destroy(senda_siting_result *r);
 
+/** Write a siting result into a GeoPackage (created when absent; other layers
+ *  kept), through a temporary copy renamed into place when complete:
+ *  - shelter_sites (points): rank, candidate_id, marginal_demand,
+ *    cumulative_pct, own_danger (the exposure), nearest_shelter_m,
+ *    covered_by_site (demand weight allocated to the site);
+ *  - coverage_areas (polygons): the radius_m disc around every new site;
+ *  - demand_allocation (points): demand_id, weight, site_kind ("new",
+ *    "existing", "none"), site_rank, site_id, distance_m.
+ *  Layers of these names are replaced. demand, candidates and existing must
+ *  be the inputs the result was solved from.
+ *  @param crs the CRS to declare (user input such as "EPSG:32615"); NULL =
+ *         demand->crs
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO,
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED (the target is then untouched)
+ *  Progress: once per 8,192 demand points. */
+senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                const senda_points *demand, const senda_points *candidates,
+                                const senda_points *existing, const senda_siting_result *result,
+                                double radius_m, senda_progress_fn progress, void *progress_arg);
+
 /* @@SECTION siting@@ */
 
 /* ======================================================================

@@ -43,6 +43,9 @@ static cli_opt opts[] = {
      {0}, 0},
     {"bound-iterations", 0, OPT_INT, "N", "300", "subgradient steps of the Lagrangian upper "
      "bound", NULL, 0, {0}, 0},
+    {"out", 'o', OPT_STR, "OUT.gpkg", NULL, "also write the layers shelter_sites, "
+     "coverage_areas and demand_allocation into this GeoPackage (created when absent, other "
+     "layers kept); needs --crs", NULL, 0, {0}, 0},
     {"json", 0, OPT_FLAG, NULL, NULL, "print a JSON summary on stdout", NULL, 0, {0}, 0},
     {"quiet", 'q', OPT_FLAG, NULL, NULL, "no progress on stderr", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
@@ -62,12 +65,24 @@ static const cli_cmd_info info = {
     "rank the most given the ones before; 'cum %' is the share of the total weight covered\n"
     "up to that rank, existing shelters included. A site's exposure (--exposure-field) can\n"
     "be a hard limit (--max-exposure) or a penalty (--exposure-penalty): a shelter inside a\n"
-    "hotspot can itself become a target. Site ids are the candidates' feature ids (FID).",
+    "hotspot can itself become a target. Site ids are the candidates' feature ids (FID).\n"
+    "With --out the ranked sites, their coverage discs and the allocation of every demand\n"
+    "point to its nearest open site are written as GeoPackage layers.",
     "  senda site --demand risk.gpkg --weight-field danger --candidates towns.gpkg \\\n"
-    "             --existing shelters.gpkg --radius-m 10000 --p 5\n"
+    "             --existing shelters.gpkg --radius-m 10000 --p 5 \\\n"
+    "             --crs EPSG:32615 --out sites.gpkg\n"
     "  senda site --demand d.gpkg --candidates c.gpkg --radius-m 1000 --p 8 --json\n"
     "  senda site --demand d.gpkg --candidates c.gpkg --model set-cover --target-share 0.8",
 };
+
+/* A number in width w, or "-" when it is NaN (no exposure, no shelter). */
+static void num(char *buf, size_t n, double v, const char *fmt)
+{
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, fmt, v);
+}
 
 static void print_table(const senda_siting_result *r, const senda_points *cand)
 {
@@ -75,9 +90,12 @@ static void print_table(const senda_siting_result *r, const senda_points *cand)
            "marginal", "cum_%", "exposure", "existing_m");
     for (size_t k = 0; k < r->n_sites; k++) {
         size_t j = r->site[k];
-        printf("%4zu %10lld %12.1f %12.1f %14.6g %8.2f %10.4g %12.0f\n", k + 1,
+        char e[32], d[32];
+        num(e, sizeof e, r->exposure[k], "%.4g");
+        num(d, sizeof d, r->nearest_existing_m[k], "%.0f");
+        printf("%4zu %10lld %12.1f %12.1f %14.6g %8.2f %10s %12s\n", k + 1,
                (long long)cand->id[j], cand->x[j], cand->y[j], r->marginal[k],
-               r->cumulative_pct[k], r->exposure[k], r->nearest_existing_m[k]);
+               r->cumulative_pct[k], e, d);
     }
     printf("covered %.6g of %.6g (%.2f %%), existing shelters %.6g; upper bound %.6g, gap "
            "%.3f %%\n", r->covered_weight, r->total_weight,
@@ -203,6 +221,11 @@ int cmd_site(int argc, char **argv)
     senda_siting_opts_init(&so);
     if ((rc = fill_opts(&so)) != 0)
         return rc;
+    if (cli_str(opts, "out") && !cli_str(opts, "crs")) {
+        fprintf(stderr, "senda: --out needs --crs (the projected CRS of the inputs and the "
+                        "output layers, e.g. EPSG:32615)\n");
+        return CLI_USAGE;
+    }
     senda_ctx *ctx = NULL;
     if (senda_ctx_create(&ctx) != SENDA_OK) {
         fprintf(stderr, "senda: cannot create a context\n");
@@ -217,6 +240,10 @@ int cmd_site(int argc, char **argv)
         st = senda_siting_solve(ctx, in.demand, in.cand, in.existing, &so, &res,
                                 cli_progress(cli_flag(opts, "quiet")), NULL);
     }
+    if (st == SENDA_OK && cli_str(opts, "out"))
+        st = senda_siting_write(ctx, cli_str(opts, "out"), cli_str(opts, "crs"), in.demand,
+                                in.cand, in.existing, res, so.radius_m,
+                                cli_progress(cli_flag(opts, "quiet")), NULL);
     if (st != SENDA_OK) {
         rc = cli_fail(ctx, st);
     } else {
