@@ -343,6 +343,36 @@ senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const cha
                                 const senda_points *existing, const senda_siting_result *result,
                                 double radius_m, senda_progress_fn progress, void *progress_arg);
 
+/** Danger-weighted demand along the routes: the centre of every cell of the
+ *  danger surface with a value > 0 whose centre lies within buffer_m of the
+ *  rail layer, weight = the cell value, id = the cell index (row * n_cols +
+ *  col). CRS: the grid's (the layers' when the grid has none).
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, buffer <= 0), SENDA_ERR_DATA (no
+ *          rail layer), SENDA_ERR_GEOM, SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_siting_demand_from_grid(senda_ctx *ctx, const senda_grid *danger,
+                                           const senda_layers *layers, double buffer_m,
+                                           senda_points **out);
+
+/** Candidate sites: the nodes of a square lattice of spacing_m (aligned to
+ *  multiples of spacing_m) within buffer_m of the rail layer, ids 0..n-1,
+ *  in the layers' CRS.
+ *  @return SENDA_OK, SENDA_ERR_ARG (spacing <= 0, buffer < 0, more than 5e7
+ *          lattice nodes), SENDA_ERR_DATA (no rail layer), SENDA_ERR_GEOM,
+ *          SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_siting_candidates_along(senda_ctx *ctx, const senda_layers *layers,
+                                           double spacing_m, double buffer_m,
+                                           senda_points **out);
+
+/** The exposure of each candidate: the danger-surface value of the cell
+ *  holding it (NaN outside the surface or on nodata), for
+ *  senda_siting_opts.exposure.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_free(). */
+senda_status senda_siting_exposure_from_grid(senda_ctx *ctx, const senda_grid *danger,
+                                             const senda_points *candidates, double **out);
+
 /* @@SECTION siting@@ */
 
 /* ======================================================================
