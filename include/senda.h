@@ -265,6 +265,11 @@ typedef struct senda_siting_opts {
     double exposure_penalty;  /**< penalty: the objective is covered weight minus
                                    exposure_penalty * sum of the chosen sites' exposure
                                    (default 0) */
+    const double *clearance_m; /**< optional, one value per candidate: distance to the
+                                   nearest danger point (checkpoint, hotspot); NULL = none.
+                                   Borrowed for the call. */
+    double min_clearance_m;   /**< hard constraint: candidates with clearance_m below it are
+                                   not eligible; 0 (default) = no constraint */
     int local_search;         /**< 1 (default): 1-swap local search after the greedy */
     int bound_iterations;     /**< Lagrangian subgradient iterations for the upper bound
                                    (default 300; 0 = greedy bound only) */
@@ -311,8 +316,9 @@ typedef struct senda_siting_result {
  *  search; upper bound from the greedy (1-1/e) bound and a Lagrangian
  *  relaxation (Galvao & ReVelle 1996). Ties go to the lowest candidate index.
  *  @return SENDA_OK; SENDA_ERR_ARG (NULL, radius <= 0, p = 0, share out of
- *          (0,1], negative or NaN weight); SENDA_ERR_DATA (no candidate passes the
- *          exposure constraint, or the target share cannot be reached);
+ *          (0,1], negative or NaN weight, a limit without its per-candidate
+ *          array); SENDA_ERR_DATA (no candidate passes the exposure and
+ *          clearance constraints, or the target share cannot be reached);
  *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
  *  Ownership: caller frees with senda_siting_result_destroy().
  *  Progress: coverage sets 0-40 %, greedy 40-50 %, swaps 50-80 %, bound 80-100 %. */
@@ -372,6 +378,16 @@ senda_status senda_siting_candidates_along(senda_ctx *ctx, const senda_layers *l
  *  Ownership: caller frees *out with senda_free(). */
 senda_status senda_siting_exposure_from_grid(senda_ctx *ctx, const senda_grid *danger,
                                              const senda_points *candidates, double **out);
+
+/** The clearance of each candidate: the straight-line distance to the
+ *  nearest feature of the named layer ("checkpoints", or any layer loaded
+ *  in layers), for senda_siting_opts.clearance_m. +inf when the layer is
+ *  empty.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_DATA (no such layer),
+ *          SENDA_ERR_GEOM, SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_free(). */
+senda_status senda_siting_clearance(senda_ctx *ctx, const senda_layers *layers, const char *name,
+                                    const senda_points *candidates, double **out);
 
 /* @@SECTION siting@@ */
 

@@ -39,6 +39,10 @@ static cli_opt opts[] = {
      "excluded", NULL, 0, {0}, 0},
     {"exposure-penalty", 0, OPT_DBL, "K", "0", "penalty: maximise covered weight minus K x "
      "the chosen sites' exposure", NULL, 0, {0}, 0},
+    {"clearance-field", 0, OPT_STR, "F", NULL, "numeric field of the candidates with the "
+     "distance in metres to the nearest checkpoint or hotspot", NULL, 0, {0}, 0},
+    {"min-clearance-m", 0, OPT_DBL, "D", NULL, "hard limit: candidates closer than D m to a "
+     "danger point (--clearance-field) are excluded", NULL, 0, {0}, 0},
     {"no-swap", 0, OPT_FLAG, NULL, NULL, "greedy only, skip the swap local search", NULL, 0,
      {0}, 0},
     {"bound-iterations", 0, OPT_INT, "N", "300", "subgradient steps of the Lagrangian upper "
@@ -64,8 +68,9 @@ static const cli_cmd_info info = {
     "so the answer's quality is known. Sites are ranked: rank 1 adds the most, each next\n"
     "rank the most given the ones before; 'cum %' is the share of the total weight covered\n"
     "up to that rank, existing shelters included. A site's exposure (--exposure-field) can\n"
-    "be a hard limit (--max-exposure) or a penalty (--exposure-penalty): a shelter inside a\n"
-    "hotspot can itself become a target. Site ids are the candidates' feature ids (FID).\n"
+    "be a hard limit (--max-exposure) or a penalty (--exposure-penalty), and a distance to\n"
+    "the nearest checkpoint or hotspot (--clearance-field) a minimum (--min-clearance-m): a\n"
+    "shelter inside a hotspot can itself become a target. Site ids are the candidates' feature ids (FID).\n"
     "With --out the ranked sites, their coverage discs and the allocation of every demand\n"
     "point to its nearest open site are written as GeoPackage layers.",
     "  senda site --demand risk.gpkg --weight-field danger --candidates towns.gpkg \\\n"
@@ -156,6 +161,8 @@ static int fill_opts(senda_siting_opts *so)
     so->exposure_penalty = cli_dbl(opts, "exposure-penalty", &ok);
     if (cli_str(opts, "max-exposure"))
         so->exposure_max = cli_dbl(opts, "max-exposure", &ok);
+    if (cli_str(opts, "min-clearance-m"))
+        so->min_clearance_m = cli_dbl(opts, "min-clearance-m", &ok);
     so->bound_iterations = (int)cli_int(opts, "bound-iterations", &ok);
     so->local_search = !cli_flag(opts, "no-swap");
     if (!ok)
@@ -179,11 +186,15 @@ static int fill_opts(senda_siting_opts *so)
         fprintf(stderr, "senda: --max-exposure and --exposure-penalty need --exposure-field\n");
         return CLI_USAGE;
     }
+    if (cli_str(opts, "min-clearance-m") && !cli_str(opts, "clearance-field")) {
+        fprintf(stderr, "senda: --min-clearance-m needs --clearance-field\n");
+        return CLI_USAGE;
+    }
     return 0;
 }
 
 typedef struct inputs {
-    senda_points *demand, *cand, *existing, *expo;
+    senda_points *demand, *cand, *existing, *expo, *clear;
 } inputs;
 
 static senda_status read_inputs(senda_ctx *ctx, inputs *in)
@@ -199,6 +210,10 @@ static senda_status read_inputs(senda_ctx *ctx, inputs *in)
         st = senda_points_read(ctx, cli_str(opts, "candidates"),
                                cli_str(opts, "candidates-layer"),
                                cli_str(opts, "exposure-field"), crs, &in->expo);
+    if (st == SENDA_OK && cli_str(opts, "clearance-field"))
+        st = senda_points_read(ctx, cli_str(opts, "candidates"),
+                               cli_str(opts, "candidates-layer"),
+                               cli_str(opts, "clearance-field"), crs, &in->clear);
     if (st == SENDA_OK && cli_str(opts, "existing"))
         st = senda_points_read(ctx, cli_str(opts, "existing"), cli_str(opts, "existing-layer"),
                                NULL, crs, &in->existing);
@@ -232,11 +247,12 @@ int cmd_site(int argc, char **argv)
         return CLI_FAIL;
     }
     senda_ctx_set_log(ctx, cli_log, NULL);
-    inputs in = {NULL, NULL, NULL, NULL};
+    inputs in = {NULL, NULL, NULL, NULL, NULL};
     senda_siting_result *res = NULL;
     senda_status st = read_inputs(ctx, &in);
     if (st == SENDA_OK) {
         so.exposure = in.expo ? in.expo->weight : NULL;
+        so.clearance_m = in.clear ? in.clear->weight : NULL;
         st = senda_siting_solve(ctx, in.demand, in.cand, in.existing, &so, &res,
                                 cli_progress(cli_flag(opts, "quiet")), NULL);
     }
@@ -258,6 +274,7 @@ int cmd_site(int argc, char **argv)
     senda_points_destroy(in.cand);
     senda_points_destroy(in.existing);
     senda_points_destroy(in.expo);
+    senda_points_destroy(in.clear);
     senda_ctx_destroy(ctx);
     return rc;
 }

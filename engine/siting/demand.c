@@ -18,6 +18,9 @@
  * Nodata: NaN cells are no demand; candidates outside the surface get NaN
  * exposure (the solver then makes them ineligible under an exposure limit or
  * penalty).
+ * Clearance: the distance from each candidate to the nearest feature of a
+ * layer (GEOSDistance against every feature: O(candidates x features), meant
+ * for point layers of checkpoints or hotspot cells).
  * Not done: least-danger paths as extra routes (they come from the cost
  * stage; any line layer named in `layers` could be added the same way).
  */
@@ -199,5 +202,47 @@ senda_status senda_siting_exposure_from_grid(senda_ctx *ctx, const senda_grid *d
             e[j] = (double)NAN;
     }
     *out = e;
+    return SENDA_OK;
+}
+
+senda_status senda_siting_clearance(senda_ctx *ctx, const senda_layers *layers, const char *name,
+                                    const senda_points *candidates, double **out)
+{
+    senda__reset(ctx);
+    if (!out)
+        return senda__fail(ctx, SENDA_ERR_ARG, "out is NULL");
+    *out = NULL;
+    if (!layers || !name || !candidates)
+        return senda__fail(ctx, SENDA_ERR_ARG, "layers, layer name or candidates is NULL");
+    const senda__layer *l = senda__layers_get(layers, name);
+    if (!l)
+        return senda__fail(ctx, SENDA_ERR_DATA, "no layer '%s' to measure clearance from",
+                           name);
+    double *d = senda__calloc(ctx, candidates->n ? candidates->n : 1, sizeof *d);
+    if (!d)
+        return SENDA_ERR_NOMEM;
+    GEOSContextHandle_t h = ctx->geos;
+    senda_status st = SENDA_OK;
+    for (size_t j = 0; j < candidates->n && st == SENDA_OK; j++) {
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, candidates->x[j], candidates->y[j]);
+        d[j] = HUGE_VAL;
+        for (size_t k = 0; pt && k < l->n; k++) {
+            double dist;
+            if (!GEOSDistance_r(h, pt, l->geoms[k], &dist)) {
+                st = senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: distance from candidate %lld to "
+                                 "%s feature %zu failed", (long long)candidates->id[j], name, k);
+                break;
+            }
+            d[j] = fmin(d[j], dist);
+        }
+        if (!pt)
+            st = senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot make a point");
+        GEOSGeom_destroy_r(h, pt);
+    }
+    if (st != SENDA_OK) {
+        senda__free(d);
+        return st;
+    }
+    *out = d;
     return SENDA_OK;
 }

@@ -84,6 +84,9 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *demand,
     if (o->exposure_penalty < 0.0 || !isfinite(o->exposure_penalty))
         return senda__fail(ctx, SENDA_ERR_ARG, "exposure penalty must be >= 0, got %g",
                            o->exposure_penalty);
+    if (!o->clearance_m && o->min_clearance_m > 0.0)
+        return senda__fail(ctx, SENDA_ERR_ARG, "a minimum clearance needs the clearance of "
+                           "every candidate (opts->clearance_m is NULL)");
     if (!o->exposure && (!isnan(o->exposure_max) || o->exposure_penalty > 0.0))
         return senda__fail(ctx, SENDA_ERR_ARG, "an exposure limit or penalty needs the "
                            "exposure of every candidate (opts->exposure is NULL)");
@@ -111,6 +114,9 @@ static senda_status eligibility(senda_ctx *ctx, const senda_points *cand,
             elig[j] = 0;
         else if (o->exposure && !isnan(o->exposure_max) && !(e <= o->exposure_max))
             elig[j] = 0;
+        if (o->clearance_m && o->min_clearance_m > 0.0 &&
+            !(o->clearance_m[j] >= o->min_clearance_m))
+            elig[j] = 0;
         if (!isfinite(cand->x[j]) || !isfinite(cand->y[j]))
             elig[j] = 0;
         pen[j] = o->exposure_penalty > 0.0 && elig[j] ? o->exposure_penalty * e : 0.0;
@@ -121,11 +127,20 @@ static senda_status eligibility(senda_ctx *ctx, const senda_points *cand,
     *n_elig = n;
     if (n > 0)
         return SENDA_OK;
-    if (o->exposure && lowest != SIZE_MAX && !isnan(o->exposure_max))
+    if (o->exposure && lowest != SIZE_MAX && !isnan(o->exposure_max) &&
+        !(o->exposure[lowest] <= o->exposure_max))
         return senda__fail(ctx, SENDA_ERR_DATA, "no candidate site satisfies the exposure "
                            "limit %g: the least exposed (candidate %lld) has %g; raise the "
                            "limit or add safer candidates", o->exposure_max,
                            (long long)cand->id[lowest], o->exposure[lowest]);
+    if (o->clearance_m && o->min_clearance_m > 0.0) {
+        double most = -HUGE_VAL;
+        for (size_t j = 0; j < cand->n; j++)
+            most = fmax(most, o->clearance_m[j]);
+        return senda__fail(ctx, SENDA_ERR_DATA, "no candidate site is both under the exposure "
+                           "limit and at least %g m from the nearest danger point (the largest "
+                           "clearance of any candidate is %g m)", o->min_clearance_m, most);
+    }
     return senda__fail(ctx, SENDA_ERR_DATA, "none of the %zu candidate sites is usable "
                        "(exposure or coordinates missing)", cand->n);
 }

@@ -138,3 +138,14 @@ Test(cmd_site, unreadable_input_fails_naming_the_file)
     cr_assert(strstr(r.err, "/nonexistent/d.gpkg") != NULL, "%s", r.err);
     tu_run_free(&r);
 }
+
+Test(cmd_site, clearance_field_limits_the_sites, .init = write_fixture, .fini = cleanup)
+{
+    /* the "danger" field (0, 9, 0) read as clearance: with 5 m minimum only B
+     * (fid 12, covering d2 d3 = 3) is eligible */
+    tu_run r = site("--p 2 --clearance-field danger --min-clearance-m 5 --json");
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"covered_weight\":3") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "\"n_eligible\":1") != NULL, "%s", r.out);
+    tu_run_free(&r);
+}

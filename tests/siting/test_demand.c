@@ -128,6 +128,15 @@ Test(siting_demand, candidates_follow_the_rail_and_sample_exposure, .init = line
     }
     senda_free(e);
     senda_grid_destroy(g);
+    /* clearance from the shelters layer's one point at (600000, 1600000):
+     * candidate j at (500000 + 1000 j, 1700000) is hypot(100000 - 1000 j, 100000) away */
+    double *cl = NULL;
+    cr_assert_eq(senda_siting_clearance(ctx, layers, "shelters", c, &cl), SENDA_OK);
+    for (size_t j = 0; j < c->n; j++)
+        cr_assert_float_eq(cl[j], hypot(100000.0 - 1000.0 * (double)j, 100000.0), 1e-6);
+    senda_free(cl);
+    cr_assert_eq(senda_siting_clearance(ctx, layers, "hotspots", c, &cl), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "no layer 'hotspots'") != NULL);
     senda_points_destroy(c);
 }
 

@@ -228,6 +228,30 @@ Test(siting, no_site_under_the_exposure_limit_is_a_clear_error)
     line_teardown(&f);
 }
 
+Test(siting, clearance_limit_keeps_shelters_away_from_danger_points)
+{
+    fixture f;
+    line_setup(&f);
+    /* C is 2 km from a checkpoint, A and B 9 km: with 5 km minimum only A and
+     * B are eligible, and they are the optimum anyway (6) */
+    double clear[] = {9000.0, 9000.0, 2000.0};
+    f.o.clearance_m = clear;
+    f.o.min_clearance_m = 5000.0;
+    f.o.p = 1;
+    cr_assert_eq(solve(&f, NULL), SENDA_OK);
+    cr_assert_eq(f.r->n_eligible, 2);
+    cr_assert_eq(f.r->site[0], 0); /* A and B tie at 3: A */
+    f.o.min_clearance_m = 10000.0;
+    cr_assert_eq(solve(&f, NULL), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "at least 10000 m from the nearest danger point "
+                     "(the largest clearance of any candidate is 9000 m)") != NULL, "%s",
+              senda_ctx_errmsg(f.ctx));
+    f.o.clearance_m = NULL;
+    cr_assert_eq(solve(&f, NULL), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "clearance_m is NULL") != NULL);
+    line_teardown(&f);
+}
+
 Test(siting, set_cover_finds_the_fewest_sites_and_proves_it)
 {
     fixture f;
