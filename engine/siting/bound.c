@@ -100,10 +100,9 @@ static double evaluate(const senda__cover *cv, const double *w, const double *pe
     return v;
 }
 
-senda_status senda__siting_lagrangian(senda_ctx *ctx, const senda__cover *cover,
-                                      const double *w, const unsigned char *eligible,
-                                      const double *pen, size_t p, double lb, int iters,
-                                      double *bound, senda__primal *primal,
+senda_status senda__siting_lagrangian(senda_ctx *ctx, const senda__cover *cover, const double *w,
+                                      const unsigned char *eligible, const double *pen, size_t p,
+                                      double lb, int iters, double *bound, senda__primal *primal,
                                       senda_progress_fn progress, void *progress_arg)
 {
     size_t nd = cover->n_dem, nc = cover->n_cand;

@@ -33,12 +33,12 @@
 
 /* near[i] = 1 when (x[i], y[i]) lies within buffer_m of a rail geometry. */
 static senda_status mark_near_rail(senda_ctx *ctx, const senda_layers *layers, const double *x,
-                                   const double *y, size_t n, double buffer_m,
-                                   unsigned char *near)
+                                   const double *y, size_t n, double buffer_m, unsigned char *near)
 {
     const senda__layer *rail = senda__layers_get(layers, SENDA_LAYER_RAIL);
     if (!rail || rail->n == 0)
-        return senda__fail(ctx, SENDA_ERR_DATA, "the layers hold no rail lines to build the "
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "the layers hold no rail lines to build the "
                            "siting corridor from");
     GEOSContextHandle_t h = ctx->geos;
     for (size_t g = 0; g < rail->n; g++) {
@@ -52,8 +52,8 @@ static senda_status mark_near_rail(senda_ctx *ctx, const senda_layers *layers, c
         if (!prep)
             return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot prepare rail line %zu", g);
         for (size_t i = 0; i < n; i++) {
-            if (near[i] || x[i] < x0 - buffer_m || x[i] > x1 + buffer_m ||
-                y[i] < y0 - buffer_m || y[i] > y1 + buffer_m)
+            if (near[i] || x[i] < x0 - buffer_m || x[i] > x1 + buffer_m || y[i] < y0 - buffer_m ||
+                y[i] > y1 + buffer_m)
                 continue;
             GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x[i], y[i]);
             char r = pt ? GEOSPreparedDistanceWithin_r(h, prep, pt, buffer_m) : 2;
@@ -100,15 +100,13 @@ senda_status senda_siting_demand_from_grid(senda_ctx *ctx, const senda_grid *dan
     if (!danger || !layers)
         return senda__fail(ctx, SENDA_ERR_ARG, "danger surface or layers is NULL");
     if (!(buffer_m > 0.0) || !isfinite(buffer_m))
-        return senda__fail(ctx, SENDA_ERR_ARG, "corridor buffer must be > 0 m, got %g",
-                           buffer_m);
+        return senda__fail(ctx, SENDA_ERR_ARG, "corridor buffer must be > 0 m, got %g", buffer_m);
     size_t n = 0, nc = danger->n_rows * danger->n_cols;
     for (size_t c = 0; c < nc; c++)
         n += danger->data[c] > 0.0;
     senda_points *all = NULL;
     unsigned char *near = NULL;
-    senda_status st = senda_points_create(ctx, n, danger->crs[0] ? danger->crs : layers->crs,
-                                          &all);
+    senda_status st = senda_points_create(ctx, n, danger->crs[0] ? danger->crs : layers->crs, &all);
     if (st != SENDA_OK)
         return st;
     for (size_t row = 0, k = 0; row < danger->n_rows; row++)
@@ -133,19 +131,21 @@ senda_status senda_siting_demand_from_grid(senda_ctx *ctx, const senda_grid *dan
 }
 
 senda_status senda_siting_candidates_along(senda_ctx *ctx, const senda_layers *layers,
-                                           double spacing_m, double buffer_m,
-                                           senda_points **out)
+                                           double spacing_m, double buffer_m, senda_points **out)
 {
     senda__reset(ctx);
     if (!out)
         return senda__fail(ctx, SENDA_ERR_ARG, "out is NULL");
     *out = NULL;
     if (!layers || !(spacing_m > 0.0) || !(buffer_m >= 0.0) || !isfinite(buffer_m))
-        return senda__fail(ctx, SENDA_ERR_ARG, "layers is NULL, or spacing %g m is not > 0 or "
-                           "buffer %g m not >= 0", spacing_m, buffer_m);
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "layers is NULL, or spacing %g m is not > 0 or "
+                           "buffer %g m not >= 0",
+                           spacing_m, buffer_m);
     const senda__layer *rail = senda__layers_get(layers, SENDA_LAYER_RAIL);
     if (!rail || rail->n == 0)
-        return senda__fail(ctx, SENDA_ERR_DATA, "the layers hold no rail lines to place "
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "the layers hold no rail lines to place "
                            "candidates along");
     const double *e = rail->report.extent;
     double x0 = floor((e[0] - buffer_m) / spacing_m) * spacing_m;
@@ -153,9 +153,10 @@ senda_status senda_siting_candidates_along(senda_ctx *ctx, const senda_layers *l
     double nxd = floor((e[2] + buffer_m - x0) / spacing_m) + 1.0;
     double nyd = floor((e[3] + buffer_m - y0) / spacing_m) + 1.0;
     if (nxd * nyd > 5e7)
-        return senda__fail(ctx, SENDA_ERR_ARG, "candidate spacing %g m gives %.0f lattice "
-                           "points over the rail's extent; use a larger spacing", spacing_m,
-                           nxd * nyd);
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "candidate spacing %g m gives %.0f lattice "
+                           "points over the rail's extent; use a larger spacing",
+                           spacing_m, nxd * nyd);
     size_t nx = (size_t)nxd, ny = (size_t)nyd;
     senda_points *all = NULL;
     unsigned char *near = NULL;
@@ -216,8 +217,7 @@ senda_status senda_siting_clearance(senda_ctx *ctx, const senda_layers *layers, 
         return senda__fail(ctx, SENDA_ERR_ARG, "layers, layer name or candidates is NULL");
     const senda__layer *l = senda__layers_get(layers, name);
     if (!l)
-        return senda__fail(ctx, SENDA_ERR_DATA, "no layer '%s' to measure clearance from",
-                           name);
+        return senda__fail(ctx, SENDA_ERR_DATA, "no layer '%s' to measure clearance from", name);
     double *d = senda__calloc(ctx, candidates->n ? candidates->n : 1, sizeof *d);
     if (!d)
         return SENDA_ERR_NOMEM;
@@ -229,8 +229,10 @@ senda_status senda_siting_clearance(senda_ctx *ctx, const senda_layers *layers, 
         for (size_t k = 0; pt && k < l->n; k++) {
             double dist;
             if (!GEOSDistance_r(h, pt, l->geoms[k], &dist)) {
-                st = senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: distance from candidate %lld to "
-                                 "%s feature %zu failed", (long long)candidates->id[j], name, k);
+                st = senda__fail(ctx, SENDA_ERR_GEOM,
+                                 "GEOS: distance from candidate %lld to "
+                                 "%s feature %zu failed",
+                                 (long long)candidates->id[j], name, k);
                 break;
             }
             d[j] = fmin(d[j], dist);

@@ -66,10 +66,9 @@ typedef struct senda__primal {
  *  Returns the smallest L(lambda) seen over iters subgradient steps in
  *  *bound, and (when primal is not NULL) the best relaxed site set that
  *  beats primal->value. */
-senda_status senda__siting_lagrangian(senda_ctx *ctx, const senda__cover *cover,
-                                      const double *w, const unsigned char *eligible,
-                                      const double *pen, size_t p, double lb, int iters,
-                                      double *bound, senda__primal *primal,
+senda_status senda__siting_lagrangian(senda_ctx *ctx, const senda__cover *cover, const double *w,
+                                      const unsigned char *eligible, const double *pen, size_t p,
+                                      double lb, int iters, double *bound, senda__primal *primal,
                                       senda_progress_fn progress, void *progress_arg);
 
 /** Solver state over a cover: which candidates are open and how many open
@@ -77,16 +76,16 @@ senda_status senda__siting_lagrangian(senda_ctx *ctx, const senda__cover *cover,
 typedef struct senda__solver {
     senda_ctx *ctx;
     const senda__cover *cv;
-    const double *w;            /* effective demand weights (0 = already covered) */
-    const unsigned char *elig;  /* per candidate, NULL = all eligible */
-    const double *pen;          /* per candidate site penalty, NULL = none */
-    uint32_t *cnt;              /* per demand: open sites covering it */
-    unsigned char *open;        /* per candidate */
-    size_t *sites;              /* open candidates */
+    const double *w;           /* effective demand weights (0 = already covered) */
+    const unsigned char *elig; /* per candidate, NULL = all eligible */
+    const double *pen;         /* per candidate site penalty, NULL = none */
+    uint32_t *cnt;             /* per demand: open sites covering it */
+    unsigned char *open;       /* per candidate */
+    size_t *sites;             /* open candidates */
     size_t n_sites, cap_sites;
-    double covered;             /* sum of w over demand with cnt > 0 */
-    double penalty;             /* sum of pen over open sites */
-    double tol;                 /* smallest improvement a swap must make */
+    double covered; /* sum of w over demand with cnt > 0 */
+    double penalty; /* sum of pen over open sites */
+    double tol;     /* smallest improvement a swap must make */
 } senda__solver;
 
 senda_status senda__solver_init(senda_ctx *ctx, const senda__cover *cv, const double *w,

@@ -62,9 +62,8 @@ void senda_siting_result_destroy(senda_siting_result *r)
     senda__free(r);
 }
 
-static senda_status check_args(senda_ctx *ctx, const senda_points *demand,
-                               const senda_points *cand, const senda_siting_opts *o,
-                               senda_siting_result **out)
+static senda_status check_args(senda_ctx *ctx, const senda_points *demand, const senda_points *cand,
+                               const senda_siting_opts *o, senda_siting_result **out)
 {
     if (!out)
         return senda__fail(ctx, SENDA_ERR_ARG, "out is NULL");
@@ -72,8 +71,7 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *demand,
     if (!demand || !cand || !o)
         return senda__fail(ctx, SENDA_ERR_ARG, "demand, candidates or opts is NULL");
     if (!(o->radius_m > 0.0) || !isfinite(o->radius_m))
-        return senda__fail(ctx, SENDA_ERR_ARG, "service radius must be > 0 m, got %g",
-                           o->radius_m);
+        return senda__fail(ctx, SENDA_ERR_ARG, "service radius must be > 0 m, got %g", o->radius_m);
     if (o->model == SENDA_SITING_MCLP && o->p == 0)
         return senda__fail(ctx, SENDA_ERR_ARG, "p (number of new sites) must be >= 1, got 0");
     if (o->model == SENDA_SITING_SET_COVER && !(o->target_share > 0.0 && o->target_share <= 1.0))
@@ -85,18 +83,21 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *demand,
         return senda__fail(ctx, SENDA_ERR_ARG, "exposure penalty must be >= 0, got %g",
                            o->exposure_penalty);
     if (!o->clearance_m && o->min_clearance_m > 0.0)
-        return senda__fail(ctx, SENDA_ERR_ARG, "a minimum clearance needs the clearance of "
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "a minimum clearance needs the clearance of "
                            "every candidate (opts->clearance_m is NULL)");
     if (!o->exposure && (!isnan(o->exposure_max) || o->exposure_penalty > 0.0))
-        return senda__fail(ctx, SENDA_ERR_ARG, "an exposure limit or penalty needs the "
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "an exposure limit or penalty needs the "
                            "exposure of every candidate (opts->exposure is NULL)");
     if (cand->n == 0)
         return senda__fail(ctx, SENDA_ERR_DATA, "there are no candidate sites");
     for (size_t i = 0; i < demand->n; i++)
         if (!(demand->weight[i] >= 0.0) || !isfinite(demand->weight[i]))
-            return senda__fail(ctx, SENDA_ERR_ARG, "demand point %lld has weight %g; weights "
-                               "must be finite and >= 0", (long long)demand->id[i],
-                               demand->weight[i]);
+            return senda__fail(ctx, SENDA_ERR_ARG,
+                               "demand point %lld has weight %g; weights "
+                               "must be finite and >= 0",
+                               (long long)demand->id[i], demand->weight[i]);
     return SENDA_OK;
 }
 
@@ -129,20 +130,25 @@ static senda_status eligibility(senda_ctx *ctx, const senda_points *cand,
         return SENDA_OK;
     if (o->exposure && lowest != SIZE_MAX && !isnan(o->exposure_max) &&
         !(o->exposure[lowest] <= o->exposure_max))
-        return senda__fail(ctx, SENDA_ERR_DATA, "no candidate site satisfies the exposure "
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "no candidate site satisfies the exposure "
                            "limit %g: the least exposed (candidate %lld) has %g; raise the "
-                           "limit or add safer candidates", o->exposure_max,
-                           (long long)cand->id[lowest], o->exposure[lowest]);
+                           "limit or add safer candidates",
+                           o->exposure_max, (long long)cand->id[lowest], o->exposure[lowest]);
     if (o->clearance_m && o->min_clearance_m > 0.0) {
         double most = -HUGE_VAL;
         for (size_t j = 0; j < cand->n; j++)
             most = fmax(most, o->clearance_m[j]);
-        return senda__fail(ctx, SENDA_ERR_DATA, "no candidate site is both under the exposure "
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "no candidate site is both under the exposure "
                            "limit and at least %g m from the nearest danger point (the largest "
-                           "clearance of any candidate is %g m)", o->min_clearance_m, most);
+                           "clearance of any candidate is %g m)",
+                           o->min_clearance_m, most);
     }
-    return senda__fail(ctx, SENDA_ERR_DATA, "none of the %zu candidate sites is usable "
-                       "(exposure or coordinates missing)", cand->n);
+    return senda__fail(ctx, SENDA_ERR_DATA,
+                       "none of the %zu candidate sites is usable "
+                       "(exposure or coordinates missing)",
+                       cand->n);
 }
 
 /* Mark demand within the radius of an existing shelter. */
@@ -183,8 +189,7 @@ static senda_status allocate(senda_ctx *ctx, const senda__pindex *ix, const send
     for (size_t i = 0; i < res->n_demand; i++)
         res->alloc[i] = -1;
     for (size_t k = 0; k < res->n_sites; k++, a.k++)
-        senda__pindex_query(ix, cand->x[res->site[k]], cand->y[res->site[k]], r, alloc_visit,
-                            &a);
+        senda__pindex_query(ix, cand->x[res->site[k]], cand->y[res->site[k]], r, alloc_visit, &a);
     for (size_t k = 0; existing && k < existing->n; k++, a.k++)
         senda__pindex_query(ix, existing->x[k], existing->y[k], r, alloc_visit, &a);
     senda__free(d2);
@@ -206,8 +211,8 @@ static senda_status result_new(senda_ctx *ctx, size_t n_sites, size_t n_dem,
     r->exposure = senda__calloc(ctx, ns, sizeof *r->exposure);
     r->nearest_existing_m = senda__calloc(ctx, ns, sizeof *r->nearest_existing_m);
     r->alloc = senda__calloc(ctx, n_dem ? n_dem : 1, sizeof *r->alloc);
-    if (!r->site || !r->marginal || !r->cumulative_pct || !r->exposure ||
-        !r->nearest_existing_m || !r->alloc) {
+    if (!r->site || !r->marginal || !r->cumulative_pct || !r->exposure || !r->nearest_existing_m ||
+        !r->alloc) {
         senda_siting_result_destroy(r);
         return SENDA_ERR_NOMEM;
     }
@@ -227,8 +232,8 @@ static double greedy_factor(size_t p)
 static senda_status bound_for(senda_ctx *ctx, const senda__cover *cv, const double *w,
                               const unsigned char *elig, const double *pen, size_t p,
                               double greedy_value, double lb, int iters, double *ub_greedy,
-                              double *ub_lagr, senda__primal *primal,
-                              senda_progress_fn progress, void *arg)
+                              double *ub_lagr, senda__primal *primal, senda_progress_fn progress,
+                              void *arg)
 {
     double coverable = 0.0;
     for (size_t i = 0; i < cv->n_dem; i++)
@@ -236,8 +241,8 @@ static senda_status bound_for(senda_ctx *ctx, const senda__cover *cv, const doub
             coverable += w[i];
     *ub_greedy = pen ? HUGE_VAL : fmin(coverable, greedy_value / greedy_factor(p));
     *ub_lagr = HUGE_VAL;
-    return senda__siting_lagrangian(ctx, cv, w, elig, pen, p, lb, iters > 1 ? iters : 1,
-                                    ub_lagr, primal, progress, arg);
+    return senda__siting_lagrangian(ctx, cv, w, elig, pen, p, lb, iters > 1 ? iters : 1, ub_lagr,
+                                    primal, progress, arg);
 }
 
 /* Everything a solve owns, freed in one place. */
@@ -303,8 +308,8 @@ static senda_status set_cover_lower(solve_state *s, const senda_siting_opts *o, 
         senda_status st = senda__solver_greedy(&s->sv, q, HUGE_VAL);
         double ubg, ubl, val = s->sv.covered;
         if (st == SENDA_OK)
-            st = bound_for(s->sv.ctx, &s->cv, s->w, s->elig, NULL, q, val, val,
-                           o->bound_iterations, &ubg, &ubl, NULL, NULL, NULL);
+            st = bound_for(s->sv.ctx, &s->cv, s->w, s->elig, NULL, q, val, val, o->bound_iterations,
+                           &ubg, &ubl, NULL, NULL, NULL);
         if (st != SENDA_OK)
             return st;
         if (fmin(ubg, ubl) < target) {
@@ -318,8 +323,7 @@ static senda_status set_cover_lower(solve_state *s, const senda_siting_opts *o, 
 /* Fewest sites reaching target (new weight): greedy, then one fewer at a
  * time with greedy + swap while the target is still reached. */
 static senda_status set_cover(solve_state *s, const senda_siting_opts *o, double target,
-                              size_t *n_swaps, size_t *lower, senda_progress_fn progress,
-                              void *arg)
+                              size_t *n_swaps, size_t *lower, senda_progress_fn progress, void *arg)
 {
     senda_ctx *ctx = s->sv.ctx;
     *lower = 0;
@@ -329,10 +333,11 @@ static senda_status set_cover(solve_state *s, const senda_siting_opts *o, double
     if (st != SENDA_OK)
         return st;
     if (s->sv.covered < target)
-        return senda__fail(ctx, SENDA_ERR_DATA, "target share %.4g cannot be reached: all "
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "target share %.4g cannot be reached: all "
                            "eligible candidates with the existing shelters cover %.2f %% of "
-                           "the demand weight", o->target_share,
-                           100.0 * (s->existing_w + s->sv.covered) / s->total_w);
+                           "the demand weight",
+                           o->target_share, 100.0 * (s->existing_w + s->sv.covered) / s->total_w);
     size_t k = s->sv.n_sites, q_fail = 0;
     if (!(s->best = senda__calloc(ctx, k ? k : 1, sizeof *s->best)))
         return SENDA_ERR_NOMEM;
@@ -429,8 +434,8 @@ static void set_figures(const solve_state *s, double objective, double ubg, doub
     res->greedy_bound = isfinite(ubg) ? s->existing_w + ubg : HUGE_VAL;
     res->lagrangian_bound = isfinite(ubl) ? s->existing_w + ubl : HUGE_VAL;
     res->upper_bound = fmax(res->objective, s->existing_w + fmin(ubg, ubl));
-    res->gap = res->upper_bound > 0.0 ? (res->upper_bound - res->objective) / res->upper_bound
-                                      : 0.0;
+    res->gap =
+        res->upper_bound > 0.0 ? (res->upper_bound - res->objective) / res->upper_bound : 0.0;
     res->n_pairs = s->cv.n_pairs;
 }
 
@@ -465,12 +470,10 @@ senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
         goto done;
     sub = senda__progress_sub(progress, progress_arg, 0.5, 0.8);
     if (o->model == SENDA_SITING_MCLP)
-        st = mclp(&s, o, &greedy_value, &n_swaps, progress ? senda__progress_sub_fn : NULL,
-                  &sub);
+        st = mclp(&s, o, &greedy_value, &n_swaps, progress ? senda__progress_sub_fn : NULL, &sub);
     else
-        st = set_cover(&s, o, o->target_share * s.total_w - s.existing_w -
-                                  1e-12 * s.total_w, &n_swaps, &lower,
-                       progress ? senda__progress_sub_fn : NULL, &sub);
+        st = set_cover(&s, o, o->target_share * s.total_w - s.existing_w - 1e-12 * s.total_w,
+                       &n_swaps, &lower, progress ? senda__progress_sub_fn : NULL, &sub);
     if (st != SENDA_OK)
         goto done;
     size_t pb = o->model == SENDA_SITING_MCLP ? o->p : (s.sv.n_sites ? s.sv.n_sites : 1);
@@ -483,8 +486,8 @@ senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
     }
     senda__primal primal = {s.psites, 0, objective};
     sub = senda__progress_sub(progress, progress_arg, 0.8, 1.0);
-    st = bound_for(ctx, &s.cv, s.w, s.elig, pen, pb, greedy_value, objective,
-                   o->bound_iterations, &ubg, &ubl, o->model == SENDA_SITING_MCLP ? &primal : NULL,
+    st = bound_for(ctx, &s.cv, s.w, s.elig, pen, pb, greedy_value, objective, o->bound_iterations,
+                   &ubg, &ubl, o->model == SENDA_SITING_MCLP ? &primal : NULL,
                    progress ? senda__progress_sub_fn : NULL, &sub);
     if (st == SENDA_OK && primal.n > 0) /* the Lagrangean heuristic found a better set */
         st = improve(&s, o, &primal, &n_swaps);
@@ -493,8 +496,10 @@ senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
     objective = s.sv.covered - s.sv.penalty;
     size_t ns = s.sv.n_sites;
     if (o->model == SENDA_SITING_MCLP && ns < o->p)
-        senda__log(ctx, 1, "only %zu of the %zu requested sites add coverage; more sites "
-                   "would cover no further demand", ns, o->p);
+        senda__log(ctx, 1,
+                   "only %zu of the %zu requested sites add coverage; more sites "
+                   "would cover no further demand",
+                   ns, o->p);
     s.order = senda__calloc(ctx, ns ? ns : 1, sizeof *s.order);
     s.marginal = senda__calloc(ctx, ns ? ns : 1, sizeof *s.marginal);
     if (!s.order || !s.marginal) {

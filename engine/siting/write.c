@@ -70,8 +70,8 @@ static OGRGeometryH point(double x, double y)
 }
 
 static const field_spec site_fields[] = {
-    {"rank", OFTInteger}, {"candidate_id", OFTInteger64}, {"marginal_demand", OFTReal},
-    {"cumulative_pct", OFTReal}, {"own_danger", OFTReal}, {"nearest_shelter_m", OFTReal},
+    {"rank", OFTInteger},        {"candidate_id", OFTInteger64}, {"marginal_demand", OFTReal},
+    {"cumulative_pct", OFTReal}, {"own_danger", OFTReal},        {"nearest_shelter_m", OFTReal},
     {"covered_by_site", OFTReal}};
 
 /* Weight allocated to each open site (new sites by rank, then existing). */
@@ -92,9 +92,10 @@ static senda_status write_sites(senda_ctx *ctx, GDALDatasetH ds, const char *crs
                                 const double *alloc_w, double radius_m)
 {
     OGRLayerH sites = NULL, areas = NULL;
-    static const field_spec area_fields[] = {
-        {"rank", OFTInteger}, {"candidate_id", OFTInteger64}, {"radius_m", OFTReal},
-        {"covered_by_site", OFTReal}};
+    static const field_spec area_fields[] = {{"rank", OFTInteger},
+                                             {"candidate_id", OFTInteger64},
+                                             {"radius_m", OFTReal},
+                                             {"covered_by_site", OFTReal}};
     senda_status st = make_layer(ctx, ds, "shelter_sites", wkbPoint, crs, site_fields, 7, &sites);
     if (st == SENDA_OK)
         st = make_layer(ctx, ds, "coverage_areas", wkbPolygon, crs, area_fields, 4, &areas);
@@ -128,8 +129,8 @@ static senda_status write_alloc(senda_ctx *ctx, GDALDatasetH ds, const char *crs
                                 senda_progress_fn progress, void *arg)
 {
     static const field_spec fields[] = {{"demand_id", OFTInteger64}, {"weight", OFTReal},
-                                        {"site_kind", OFTString},  {"site_rank", OFTInteger},
-                                        {"site_id", OFTInteger64}, {"distance_m", OFTReal}};
+                                        {"site_kind", OFTString},    {"site_rank", OFTInteger},
+                                        {"site_id", OFTInteger64},   {"distance_m", OFTReal}};
     OGRLayerH lyr = NULL;
     senda_status st = make_layer(ctx, ds, "demand_allocation", wkbPoint, crs, fields, 6, &lyr);
     if (st != SENDA_OK)
@@ -176,11 +177,14 @@ senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const cha
 {
     senda__reset(ctx);
     if (!gpkg_path || !demand || !candidates || !result)
-        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, demand, candidates or result is "
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "gpkg_path, demand, candidates or result is "
                            "NULL");
     if (result->n_demand != demand->n)
-        return senda__fail(ctx, SENDA_ERR_ARG, "the result has %zu demand points, the demand "
-                           "%zu: not the same input", result->n_demand, demand->n);
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "the result has %zu demand points, the demand "
+                           "%zu: not the same input",
+                           result->n_demand, demand->n);
     if (!crs)
         crs = demand->crs; /* a full WKT longer than senda_points.crs is cut: then name it */
     GDALAllRegister();
@@ -193,7 +197,8 @@ senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const cha
     double *alloc_w = NULL;
     size_t n_open = result->n_sites + (existing ? existing->n : 0);
     senda_status st = senda__progress(ctx, progress, progress_arg, 0.0, "siting layers")
-                          ? SENDA_OK : SENDA_ERR_CANCELLED;
+                          ? SENDA_OK
+                          : SENDA_ERR_CANCELLED;
     if (st == SENDA_OK)
         st = allocated_weight(ctx, demand, result, n_open, &alloc_w);
     if (st == SENDA_OK)

@@ -13,7 +13,8 @@
 
 #include "testutil.h"
 
-#define CRS_MEMBER "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32615\"}},"
+#define CRS_MEMBER                                                                                 \
+    "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32615\"}},"
 
 static char *dir;
 static char dem_path[512], cand_path[512], ex_path[512];
@@ -24,8 +25,9 @@ static void write_fixture(void)
     snprintf(dem_path, sizeof dem_path, "%s/demand.geojson", dir);
     snprintf(cand_path, sizeof cand_path, "%s/cand.geojson", dir);
     snprintf(ex_path, sizeof ex_path, "%s/existing.geojson", dir);
-    static const char *pt = "{\"type\":\"Feature\",\"id\":%d,\"properties\":{\"w\":%g,\"danger\":%g},"
-                            "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%g,1700000]}}";
+    static const char *pt =
+        "{\"type\":\"Feature\",\"id\":%d,\"properties\":{\"w\":%g,\"danger\":%g},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%g,1700000]}}";
     char buf[4096], f[512];
     const double dx[] = {0, 10, 20, 30}, dw[] = {1, 2, 2, 1};
     snprintf(buf, sizeof buf, "{\"type\":\"FeatureCollection\"," CRS_MEMBER "\"features\":[");
@@ -62,8 +64,10 @@ static void cleanup(void)
 static tu_run site(const char *extra)
 {
     char args[2048];
-    snprintf(args, sizeof args, "site --demand '%s' --weight-field w --candidates '%s' "
-             "--radius-m 5 -q %s", dem_path, cand_path, extra);
+    snprintf(args, sizeof args,
+             "site --demand '%s' --weight-field w --candidates '%s' "
+             "--radius-m 5 -q %s",
+             dem_path, cand_path, extra);
     return tu_senda(args);
 }
 
@@ -80,8 +84,7 @@ Test(cmd_site, json_reports_the_optimum_with_feature_ids, .init = write_fixture,
     tu_run_free(&r);
 }
 
-Test(cmd_site, table_ranks_sites_after_existing_shelters, .init = write_fixture,
-     .fini = cleanup)
+Test(cmd_site, table_ranks_sites_after_existing_shelters, .init = write_fixture, .fini = cleanup)
 {
     char extra[700];
     snprintf(extra, sizeof extra, "--p 1 --existing '%s'", ex_path);

@@ -14,10 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
 #include "senda.h"
+#include "testutil.h"
 
-#define CRS_MEMBER "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32615\"}},"
+#define CRS_MEMBER                                                                                 \
+    "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32615\"}},"
 
 static char *dir;
 static senda_ctx *ctx;
@@ -27,8 +28,10 @@ static void write_layer(const char *name, const char *geom)
 {
     char path[512], text[1024];
     snprintf(path, sizeof path, "%s/%s.geojson", dir, name);
-    snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\"," CRS_MEMBER "\"features\":[{"
-             "\"type\":\"Feature\",\"properties\":{\"name\":\"x\"},\"geometry\":%s}]}", geom);
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\"," CRS_MEMBER "\"features\":[{"
+             "\"type\":\"Feature\",\"properties\":{\"name\":\"x\"},\"geometry\":%s}]}",
+             geom);
     cr_assert_eq(tu_write(path, text), 0);
 }
 
@@ -170,7 +173,7 @@ Test(siting_demand, bundled_corridor_ranks_five_new_shelters)
                  senda_ctx_errmsg(c));
     cr_assert_eq(r->n_sites, 5);
     cr_assert_gt(r->existing_weight, 0.0); /* the shelters stand on the rail towns */
-    for (size_t k = 1; k < 5; k++) /* greedy ranking: marginals never grow */
+    for (size_t k = 1; k < 5; k++)         /* greedy ranking: marginals never grow */
         cr_assert_leq(r->marginal[k], r->marginal[k - 1] + 1e-9);
     cr_assert_geq(r->upper_bound, r->covered_weight - 1e-9);
     senda_siting_result_destroy(r);

@@ -146,8 +146,7 @@ Test(siting, p_larger_than_useful_returns_the_useful_sites_and_warns)
     cr_assert_eq(f.r->n_sites, 3);
     cr_assert_float_eq(f.r->covered_weight, 6.0, 1e-12);
     cr_assert_eq(n_warnings, 1);
-    cr_assert(strstr(last_warning, "only 3 of the 10 requested sites") != NULL, "%s",
-              last_warning);
+    cr_assert(strstr(last_warning, "only 3 of the 10 requested sites") != NULL, "%s", last_warning);
     line_teardown(&f);
 }
 
@@ -243,9 +242,10 @@ Test(siting, clearance_limit_keeps_shelters_away_from_danger_points)
     cr_assert_eq(f.r->site[0], 0); /* A and B tie at 3: A */
     f.o.min_clearance_m = 10000.0;
     cr_assert_eq(solve(&f, NULL), SENDA_ERR_DATA);
-    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "at least 10000 m from the nearest danger point "
-                     "(the largest clearance of any candidate is 9000 m)") != NULL, "%s",
-              senda_ctx_errmsg(f.ctx));
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx),
+                     "at least 10000 m from the nearest danger point "
+                     "(the largest clearance of any candidate is 9000 m)") != NULL,
+              "%s", senda_ctx_errmsg(f.ctx));
     f.o.clearance_m = NULL;
     cr_assert_eq(solve(&f, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "clearance_m is NULL") != NULL);
@@ -324,8 +324,8 @@ static double lcg(unsigned long *s)
     return (double)(*s >> 11) / 9007199254740992.0;
 }
 
-static void random_instance(senda_ctx *ctx, unsigned long seed, size_t nd, size_t nc,
-                            double side, senda_points **d, senda_points **c)
+static void random_instance(senda_ctx *ctx, unsigned long seed, size_t nd, size_t nc, double side,
+                            senda_points **d, senda_points **c)
 {
     cr_assert_eq(senda_points_create(ctx, nd, "EPSG:32615", d), SENDA_OK);
     cr_assert_eq(senda_points_create(ctx, nc, "EPSG:32615", c), SENDA_OK);
@@ -341,8 +341,8 @@ static void random_instance(senda_ctx *ctx, unsigned long seed, size_t nd, size_
 }
 
 /* Covered weight of sites {a, b, c} by brute force over the distances. */
-static double brute_cover(const senda_points *d, const senda_points *c, const size_t *s,
-                          size_t k, double r)
+static double brute_cover(const senda_points *d, const senda_points *c, const size_t *s, size_t k,
+                          double r)
 {
     double v = 0.0;
     for (size_t i = 0; i < d->n; i++)

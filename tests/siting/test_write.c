@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "testutil.h"
 #include "senda.h"
+#include "testutil.h"
 
 static senda_points *mk(senda_ctx *ctx, size_t n, const double *x, const double *w)
 {
@@ -56,8 +56,8 @@ Test(siting_write, writes_ranked_sites_discs_and_allocation)
     GDALDatasetH pre = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
     GDALDatasetCreateLayer(pre, "hotspots", NULL, wkbPoint, NULL);
     GDALClose(pre);
-    cr_assert_eq(senda_siting_write(ctx, path, NULL, d, c, e, r, o.radius_m, NULL, NULL),
-                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_siting_write(ctx, path, NULL, d, c, e, r, o.radius_m, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
     cr_assert_not_null(ds);
     cr_assert_not_null(GDALDatasetGetLayerByName(ds, "hotspots"));
@@ -66,16 +66,15 @@ Test(siting_write, writes_ranked_sites_discs_and_allocation)
     OGRFeatureH f = OGR_L_GetNextFeature(s);
     cr_assert_str_eq(field(f, "rank"), "1");
     cr_assert_str_eq(field(f, "candidate_id"), "0");
-    cr_assert_str_eq(field(f, "marginal_demand"), "1");      /* d0 only: d1 is the shelter's */
-    cr_assert_str_eq(field(f, "nearest_shelter_m"), "10");   /* (5,0) to (15,0) */
-    cr_assert_str_eq(field(f, "covered_by_site"), "3");      /* d0 + d1 allocated to A */
+    cr_assert_str_eq(field(f, "marginal_demand"), "1");    /* d0 only: d1 is the shelter's */
+    cr_assert_str_eq(field(f, "nearest_shelter_m"), "10"); /* (5,0) to (15,0) */
+    cr_assert_str_eq(field(f, "covered_by_site"), "3");    /* d0 + d1 allocated to A */
     cr_assert(!OGR_F_IsFieldSetAndNotNull(f, OGR_F_GetFieldIndex(f, "own_danger")));
     OGR_F_Destroy(f);
     OGRLayerH a = GDALDatasetGetLayerByName(ds, "coverage_areas");
     f = OGR_L_GetNextFeature(a);
     /* 64-gon inscribed in r = 5: area = 32 r^2 sin(2 pi / 64) = 78.29 (disc 78.54) */
-    cr_assert_float_eq(OGR_G_Area(OGR_F_GetGeometryRef(f)), 32.0 * 25.0 * sin(2 * M_PI / 64),
-                       1e-6);
+    cr_assert_float_eq(OGR_G_Area(OGR_F_GetGeometryRef(f)), 32.0 * 25.0 * sin(2 * M_PI / 64), 1e-6);
     OGR_F_Destroy(f);
     OGRLayerH al = GDALDatasetGetLayerByName(ds, "demand_allocation");
     cr_assert_eq(OGR_L_GetFeatureCount(al, TRUE), 4);
