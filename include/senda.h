@@ -234,6 +234,157 @@ senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, con
 /* ======================================================================
  * hotspot
  * ==================================================================== */
+/** The analysis grid (grid helpers added by the hotspot module).
+ *  A grid for points: the points' bounding box padded by pad_m on every side,
+ *  its edges aligned to whole multiples of cell_m (an "aligned origin": two
+ *  runs over different points share cell edges). CRS = the points' CRS.
+ *  Cells are filled with 0.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, cell_m <= 0, pad_m < 0),
+ *          SENDA_ERR_DATA (no points), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_grid_destroy(). */
+senda_status senda_grid_for_points(senda_ctx *ctx, const senda_points *pts, double cell_m,
+                                   double pad_m, senda_grid **out);
+
+/** A grid whose cell edges start at x_min (west) and y_max (north) and cover
+ *  [x_min, x_max] x [y_min, y_max]; when the extent is not a whole number of
+ *  cells, the east and south edges grow to the next whole cell.
+ *  @return SENDA_OK, SENDA_ERR_ARG (empty extent, cell_m <= 0, over 2^31 cells a side),
+ *          SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_grid_destroy(). */
+senda_status senda_grid_for_extent(senda_ctx *ctx, double x_min, double y_min, double x_max,
+                                   double y_max, double cell_m, const char *crs,
+                                   senda_grid **out);
+
+/** Shape of the cells the incidents are aggregated to for Gi*. */
+typedef enum senda_cell_shape {
+    SENDA_CELLS_SQUARE, /**< fishnet: squares of side cell_m */
+    SENDA_CELLS_HEX     /**< pointy-top hexagons of area cell_m^2 (side cell_m*sqrt(2/(3*sqrt 3))) */
+} senda_cell_shape;
+
+/** A lattice of analysis cells over an extent (x_min, y_min, x_max, y_max
+ *  in a projected CRS). Squares: the cell edges start at (x_min, y_max), as
+ *  senda_grid_for_extent. Hexagons: the first row's centres lie on y_max,
+ *  the first centre on x_min, odd rows shifted east by half a hexagon. */
+typedef struct senda_grid_spec {
+    double x_min, y_min, x_max, y_max;
+    double cell_m;
+    senda_cell_shape shape;
+    char crs[256];
+} senda_grid_spec;
+
+/* ---- kernel density ---- */
+typedef enum { SENDA_KERNEL_QUARTIC, SENDA_KERNEL_TRIWEIGHT, SENDA_KERNEL_EPANECHNIKOV,
+               SENDA_KERNEL_TRIANGULAR, SENDA_KERNEL_UNIFORM, SENDA_KERNEL_GAUSSIAN } senda_kernel;
+typedef enum { SENDA_KDE_DENSITY /* weighted incidents per km2, integrates to total weight */,
+               SENDA_KDE_QGIS_RAW, SENDA_KDE_QGIS_SCALED, SENDA_KDE_GRASS } senda_kde_scale;
+typedef struct senda_kde_opts { senda_kernel kernel; double radius_m; /* <= 0: automatic */
+                                senda_kde_scale scale; int n_threads; } senda_kde_opts;
+
+/** Defaults: quartic, automatic radius, SENDA_KDE_DENSITY, 2 threads. */
+void senda_kde_opts_init(senda_kde_opts *o);
+
+/** Kernel names ("quartic", "triweight", "epanechnikov", "triangular",
+ *  "uniform", "gaussian") and scale names ("density", "qgis-raw",
+ *  "qgis-scaled", "grass") to enums; 0 on success, -1 for an unknown name. */
+int senda_kernel_from_name(const char *name, senda_kernel *out);
+int senda_kde_scale_from_name(const char *name, senda_kde_scale *out);
+const char *senda_kernel_name(senda_kernel k);
+const char *senda_kde_scale_name(senda_kde_scale s);
+
+/** The automatic bandwidth (metres): the spatial variant of Silverman's
+ *  rule that ArcGIS Kernel Density uses,
+ *  0.9 * min(SD, sqrt(1/ln 2) * Dm) * n^-0.2, with SD the weighted standard
+ *  distance, Dm the weighted median distance to the weighted mean centre and
+ *  n the total weight.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_DATA (no points, zero total
+ *          weight, all points at one place), SENDA_ERR_NOMEM */
+senda_status senda_kde_auto_radius(senda_ctx *ctx, const senda_points *pts, double *radius_m);
+
+/** Fill `grid` (already created with the wanted extent, cell and CRS = the
+ *  points' CRS) with the kernel density of pts, evaluated at cell centres.
+ *  The grid's values are replaced; its units and description are set.
+ *  Scales (K(u) is the kernel shape at u = d / r, r the radius):
+ *  density = weight * K_normalised * 1e6 (per km2), grass = per m2 with
+ *  GRASS v.kernel's constants, qgis-raw = weight * K(u), qgis-scaled =
+ *  weight * K_normalised per map unit2 (see engine/hotspot/kde.c).
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, qgis scale with gaussian,
+ *          n_threads < 1), SENDA_ERR_DATA (automatic radius impossible),
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: 0.0 first, 1.0 last, per band of rows. */
+senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const senda_kde_opts *opts,
+                               senda_grid *grid, senda_progress_fn progress, void *progress_arg);
+
+/* ---- Getis-Ord Gi* ---- */
+/** Which cells enter the Gi* statistic. */
+typedef enum senda_gistar_cells {
+    SENDA_GISTAR_ALL,       /**< every cell of the extent, zeros included (default) */
+    SENDA_GISTAR_NONEMPTY,  /**< cells holding at least one incident (ArcGIS without boundary) */
+    SENDA_GISTAR_STUDY_AREA /**< cells whose centre is inside study_area's polygons, zeros included */
+} senda_gistar_cells;
+
+/** How the distance band was chosen. */
+typedef enum senda_band_rule {
+    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN
+} senda_band_rule;
+
+typedef struct senda_gistar_opts {
+    double band_m;          /**< distance band between cell centres, metres; <= 0: automatic */
+    senda_gistar_cells cells;
+    const char *study_area; /**< polygon layer path for SENDA_GISTAR_STUDY_AREA */
+    int fdr;                /**< 1 (default): Benjamini-Hochberg before binning */
+    int permutations;       /**< 0 (default): none; else conditional permutations (999 usual) */
+    uint64_t seed;          /**< permutation seed (default 12345) */
+    int n_threads;          /**< default 2 */
+} senda_gistar_opts;
+void senda_gistar_opts_init(senda_gistar_opts *o);
+
+/** Per-cell results, n_cells of each array, cells ordered row by row from
+ *  the north-west. Arrays are NaN / 0 for cells outside the statistic. */
+typedef struct senda_gistar_result {
+    senda_grid_spec spec;
+    size_t n_rows, n_cols, n_cells;
+    double band_m;
+    senda_band_rule band_rule;
+    size_t n_in_set;         /**< cells entering the statistic */
+    size_t n_with_data;      /**< cells holding incidents */
+    size_t n_few_neighbors;  /**< cells of the set with fewer than 8 neighbours */
+    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0 */
+    int permutations;
+    double *cx, *cy;         /**< cell centres */
+    unsigned char *in_set;   /**< 1 when the cell enters the statistic */
+    int32_t *count;          /**< incidents in the cell */
+    double *weight;          /**< summed weight in the cell */
+    double *z;               /**< GiZScore (NaN outside the set or when undefined) */
+    double *p;               /**< GiPValue, two-sided, analytic */
+    double *p_sim;           /**< folded pseudo p (NULL without permutations) */
+    int8_t *bin;             /**< Gi_Bin: +-3 / +-2 / +-1 / 0 */
+    int32_t *n_neighbors;    /**< NNeighbors: cells of the set within the band, self included */
+} senda_gistar_result;
+
+/** Getis-Ord Gi* (Getis and Ord 1992; Ord and Getis 1995) on the cells of
+ *  spec with the points aggregated to them (value = summed weight), binary
+ *  distance-band weights with the cell itself included.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad spec, study area missing),
+ *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than 3
+ *          cells in the set, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_gistar_result_destroy().
+ *  Progress: 0.0 first, 1.0 last. */
+senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
+                                  const senda_gistar_opts *opts, const senda_grid_spec *spec,
+                                  senda_gistar_result **out, senda_progress_fn progress,
+                                  void *progress_arg);
+void senda_gistar_result_destroy(senda_gistar_result *r);
+
+/** Write the cells of the statistic as polygons into layer `hotspot_cells`
+ *  of a GeoPackage (created when absent; the layer is replaced), fields
+ *  count, weight, GiZScore, GiPValue, Gi_Bin, NNeighbors (and GiPseudoP
+ *  with permutations).
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO, SENDA_ERR_CANCELLED
+ *  Progress: 0.0 first, 1.0 last. */
+senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
+                                       const char *gpkg_path, senda_progress_fn progress,
+                                       void *progress_arg);
+
 /* @@SECTION hotspot@@ */
 
 /* ======================================================================
