@@ -395,6 +395,105 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
 /* ======================================================================
  * siting
  * ==================================================================== */
+/** Coverage location models for shelter siting. */
+typedef enum senda_siting_model {
+    SENDA_SITING_MCLP,     /**< maximal covering: p new sites maximising covered demand weight */
+    SENDA_SITING_SET_COVER /**< fewest new sites covering target_share of the demand weight */
+} senda_siting_model;
+
+/** Options of senda_siting_solve; fill with senda_siting_opts_init(). */
+typedef struct senda_siting_opts {
+    senda_siting_model model; /**< default SENDA_SITING_MCLP */
+    double radius_m;          /**< service distance, straight line, metres (> 0; default 5000) */
+    size_t p;                 /**< MCLP: number of new sites (default 5) */
+    double target_share;      /**< SET_COVER: share of total demand weight to cover, (0, 1]
+                                   (default 0.9); existing shelters count first */
+    const double *exposure;   /**< optional, one value per candidate (danger at the site, or
+                                   any "the higher, the more exposed" score); NULL = none.
+                                   Borrowed for the call. */
+    double exposure_max;      /**< hard constraint: candidates with exposure > exposure_max are
+                                   not eligible; NaN (default) = no constraint */
+    double exposure_penalty;  /**< penalty: the objective is covered weight minus
+                                   exposure_penalty * sum of the chosen sites' exposure
+                                   (default 0) */
+    int local_search;         /**< 1 (default): 1-swap local search after the greedy */
+    int bound_iterations;     /**< Lagrangian subgradient iterations for the upper bound
+                                   (default 300; 0 = greedy bound only) */
+} senda_siting_opts;
+
+/** Fill o with the defaults documented in senda_siting_opts. */
+void senda_siting_opts_init(senda_siting_opts *o);
+
+/** The solution of a siting model. Sites are listed in rank order: rank 1
+ *  adds the most demand given the existing shelters, rank 2 the most given
+ *  those two, and so on (the greedy order of the final set). */
+typedef struct senda_siting_result {
+    size_t n_sites;           /**< new sites chosen (can be < p when more add nothing) */
+    size_t *site;             /**< candidate index (0-based, into the candidates array) */
+    double *marginal;         /**< demand weight newly covered by the site at its rank */
+    double *cumulative_pct;   /**< % of total weight covered up to this rank, existing included */
+    double *exposure;         /**< the site's exposure (NaN when no exposure was given) */
+    double *nearest_existing_m; /**< distance to the nearest existing shelter (NaN when none) */
+    size_t n_demand;
+    /** per demand point: the nearest open site within the radius, as an index
+     *  into [new sites in rank order..., existing sites...]; -1 = uncovered */
+    long *alloc;
+    double total_weight;      /**< sum of demand weights */
+    double existing_weight;   /**< weight covered by the existing shelters alone */
+    double covered_weight;    /**< weight covered by existing + new sites */
+    double objective;         /**< covered_weight - exposure_penalty * sum of site exposures */
+    double upper_bound;       /**< a proven upper bound on the optimal objective for this p */
+    double gap;               /**< (upper_bound - objective) / upper_bound, 0 when bound is 0 */
+    double greedy_bound;      /**< the (1 - 1/e) bound (no penalty), else +inf */
+    double lagrangian_bound;  /**< the Lagrangian (subgradient) bound, +inf when not run */
+    size_t n_eligible;        /**< candidates passing the exposure constraint */
+    size_t n_swaps;           /**< improving swaps made by the local search */
+    size_t n_pairs;           /**< (candidate, demand) coverage pairs */
+    size_t min_sites_lower_bound; /**< SET_COVER: fewer sites than this cannot reach the
+                                       target (proven by the bound); 0 for MCLP */
+} senda_siting_result;
+
+/** Solve a coverage location model on plain points: demand (weights),
+ *  candidate sites and already open shelters (existing, may be NULL), all
+ *  in the same projected CRS. A demand point is covered by a site when their
+ *  straight-line distance is <= radius_m. MCLP (Church & ReVelle 1974):
+ *  choose p sites maximising the covered weight; SET_COVER: the fewest sites
+ *  reaching target_share. Greedy with lazy evaluation, then 1-swap local
+ *  search; upper bound from the greedy (1-1/e) bound and a Lagrangian
+ *  relaxation (Galvao & ReVelle 1996). Ties go to the lowest candidate index.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, radius <= 0, p = 0, share out of
+ *          (0,1], negative or NaN weight); SENDA_ERR_DATA (no candidate passes the
+ *          exposure constraint, or the target share cannot be reached);
+ *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_siting_result_destroy().
+ *  Progress: coverage sets 0-40 %, greedy 40-50 %, swaps 50-80 %, bound 80-100 %. */
+senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
+                                const senda_points *candidates, const senda_points *existing,
+                                const senda_siting_opts *opts, senda_siting_result **out,
+                                senda_progress_fn progress, void *progress_arg);
+/** Destroy a result. NULL is a no-op. */
+void senda_siting_result_destroy(senda_siting_result *r);
+
+/** Write a siting result into a GeoPackage (created when absent; other layers
+ *  kept), through a temporary copy renamed into place when complete:
+ *  - shelter_sites (points): rank, candidate_id, marginal_demand,
+ *    cumulative_pct, own_danger (the exposure), nearest_shelter_m,
+ *    covered_by_site (demand weight allocated to the site);
+ *  - coverage_areas (polygons): the radius_m disc around every new site;
+ *  - demand_allocation (points): demand_id, weight, site_kind ("new",
+ *    "existing", "none"), site_rank, site_id, distance_m.
+ *  Layers of these names are replaced. demand, candidates and existing must
+ *  be the inputs the result was solved from.
+ *  @param crs the CRS to declare (user input such as "EPSG:32615"); NULL =
+ *         demand->crs
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO,
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED (the target is then untouched)
+ *  Progress: once per 8,192 demand points. */
+senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                const senda_points *demand, const senda_points *candidates,
+                                const senda_points *existing, const senda_siting_result *result,
+                                double radius_m, senda_progress_fn progress, void *progress_arg);
+
 /* @@SECTION siting@@ */
 
 /* ======================================================================

@@ -12,6 +12,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
+    {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     /* @@COMMANDS@@ */
 };
 
