@@ -325,6 +325,50 @@ const char *senda_scenario_text(const senda_scenario_set *set);
  *  Ownership: caller frees with senda_free(). */
 senda_status senda_scenario_params(senda_ctx *ctx, const senda_scenario *sc, char **out);
 
+/* ---- the GeoPackage product ------------------------------------------ */
+
+/** How a product was made, recorded in its gpkg_metadata and used for its
+ *  QGIS project. Fill with senda_product_info_init(); every field may stay
+ *  NULL. */
+typedef struct senda_product_info {
+    const char *title;          /**< map title; NULL = the file name */
+    const char *final_path;     /**< the name the file will have when renamed
+                                     into place (the project's datasources
+                                     point to it); NULL = the path written */
+    const char *scenario_name;
+    const char *scenario_text;  /**< the scenario file as written */
+    const char *params;         /**< every parameter, "key: value" lines */
+    const char *const *inputs;  /**< input files, recorded with SHA-256 */
+    size_t n_inputs;
+    const char *counts;         /**< counts, "key: value" lines */
+    const char *crs;            /**< the analysis CRS; NULL = SENDA_DEFAULT_CRS */
+} senda_product_info;
+
+void senda_product_info_init(senda_product_info *info);
+
+/** Write the corridor layers (border, rail, checkpoints, crossings,
+ *  shelters, and any other loaded) into a GeoPackage (created when absent)
+ *  as feature tables with spatial indexes, in the layers' analysis CRS,
+ *  replacing tables of the same names.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_GEOM, SENDA_ERR_NOMEM,
+ *          SENDA_ERR_CANCELLED
+ *  Progress: once per layer. */
+senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
+                                 const senda_layers *layers, senda_progress_fn progress,
+                                 void *progress_arg);
+
+/** Finish a product: a default QGIS style for every feature table and
+ *  coverage in layer_styles, a QGIS project (named after the scenario, or
+ *  "senda") in qgis_projects, and provenance in gpkg_metadata (engine and
+ *  library versions, time, the scenario text, every parameter, the inputs
+ *  with SHA-256 and size, the counts). Call it last, on the temporary file.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (naming the file or table),
+ *          SENDA_ERR_CRS, SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per step. */
+senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
+                                 const senda_product_info *info, senda_progress_fn progress,
+                                 void *progress_arg);
+
 /* @@SECTION export@@ */
 
 #ifdef __cplusplus
