@@ -509,6 +509,116 @@ senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char
                                const senda_grid *grid, senda_progress_fn progress,
                                void *progress_arg);
 
+/* ---- scenario files ------------------------------------------------- */
+
+/** Most incident source files one scenario may import. */
+#define SENDA_SCENARIO_MAX_SOURCES 16
+
+/** One scenario of a scenario file: the base settings with the scenario's
+ *  overrides applied (maps merge key by key, lists and values replace).
+ *  Paths are resolved against the scenario file's directory. Lists of codes
+ *  (types, perpetrators) are stored comma-separated. */
+typedef struct senda_scenario {
+    char name[64];           /**< [A-Za-z0-9_.-]+, unique in the file */
+    char description[256];   /**< free text, the map title; "" when absent */
+    int line;                /**< line of the scenario's entry (1 for a file without a list) */
+    int valid;               /**< 0: the entry is unusable and error says why */
+    char error[512];         /**< "file:line: key: problem" when !valid */
+    char layers[1024];       /**< corridor layers directory */
+    char crs[128];           /**< projected analysis CRS */
+    double cell_m;           /**< analysis cell size, metres */
+    double pad_m;            /**< grid padding around the incidents, metres */
+    char output[1024];       /**< the GeoPackage to write ("{name}" expanded) */
+    char store[1024];        /**< an existing incident store to read, or "" */
+    size_t n_sources;        /**< incident files to import into a scratch store */
+    char sources[SENDA_SCENARIO_MAX_SOURCES][1024];
+    char types[256];         /**< filter: incident type codes, "" = all */
+    char date_from[16];      /**< filter: yyyy, yyyy-mm or yyyy-mm-dd, "" = open */
+    char date_to[16];
+    char victims[16];        /**< filter: "women", "men", "minors" or "" */
+    char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
+    int weighted;            /**< 1: weight = severity x victims; 0: count */
+    char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
+    double radius_m;         /**< kernel radius, metres; <= 0 automatic */
+    char kde_scale[16];      /**< "density", "qgis_raw", "qgis_scaled", "grass" */
+} senda_scenario;
+
+/** A loaded scenario file. */
+typedef struct senda_scenario_set senda_scenario_set;
+
+/** Read and validate a scenario file (YAML). The top-level keys are the base
+ *  settings; an optional `scenarios:` list holds named entries that inherit
+ *  the base and override what differs. Without the list the file is one
+ *  scenario named after the file. A problem in one entry marks that entry
+ *  invalid (senda_scenario.valid = 0, .error says where and why) and the
+ *  others stay usable; a YAML syntax error, a bad base setting or a bad list
+ *  (entry not a mapping, missing or repeated name) fails the whole file.
+ *  Messages read "FILE:LINE: KEY: problem".
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (unreadable file),
+ *          SENDA_ERR_DATA (the file as a whole is unusable), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_scenario_set_free(). */
+senda_status senda_scenario_load(senda_ctx *ctx, const char *path, senda_scenario_set **out);
+
+/** As senda_scenario_load from text in memory; label names it in messages
+ *  and base_dir resolves relative paths (NULL = "."). */
+senda_status senda_scenario_parse(senda_ctx *ctx, const char *text, size_t len,
+                                  const char *label, const char *base_dir,
+                                  senda_scenario_set **out);
+void senda_scenario_set_free(senda_scenario_set *set);
+size_t senda_scenario_count(const senda_scenario_set *set);
+/** Scenario i (0-based); NULL when out of range. Ownership: owned by set. */
+const senda_scenario *senda_scenario_at(const senda_scenario_set *set, size_t i);
+/** The scenario file's text as read (for provenance). Ownership: owned by set. */
+const char *senda_scenario_text(const senda_scenario_set *set);
+/** Every parameter of a scenario, one "key: value" line each, in schema order
+ *  (for provenance and `senda info`).
+ *  Ownership: caller frees with senda_free(). */
+senda_status senda_scenario_params(senda_ctx *ctx, const senda_scenario *sc, char **out);
+
+/* ---- the GeoPackage product ------------------------------------------ */
+
+/** How a product was made, recorded in its gpkg_metadata and used for its
+ *  QGIS project. Fill with senda_product_info_init(); every field may stay
+ *  NULL. */
+typedef struct senda_product_info {
+    const char *title;          /**< map title; NULL = the file name */
+    const char *final_path;     /**< the name the file will have when renamed
+                                     into place (the project's datasources
+                                     point to it); NULL = the path written */
+    const char *scenario_name;
+    const char *scenario_text;  /**< the scenario file as written */
+    const char *params;         /**< every parameter, "key: value" lines */
+    const char *const *inputs;  /**< input files, recorded with SHA-256 */
+    size_t n_inputs;
+    const char *counts;         /**< counts, "key: value" lines */
+    const char *crs;            /**< the analysis CRS; NULL = SENDA_DEFAULT_CRS */
+} senda_product_info;
+
+void senda_product_info_init(senda_product_info *info);
+
+/** Write the corridor layers (border, rail, checkpoints, crossings,
+ *  shelters, and any other loaded) into a GeoPackage (created when absent)
+ *  as feature tables with spatial indexes, in the layers' analysis CRS,
+ *  replacing tables of the same names.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_GEOM, SENDA_ERR_NOMEM,
+ *          SENDA_ERR_CANCELLED
+ *  Progress: once per layer. */
+senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
+                                 const senda_layers *layers, senda_progress_fn progress,
+                                 void *progress_arg);
+
+/** Finish a product: a default QGIS style for every feature table and
+ *  coverage in layer_styles, a QGIS project (named after the scenario, or
+ *  "senda") in qgis_projects, and provenance in gpkg_metadata (engine and
+ *  library versions, time, the scenario text, every parameter, the inputs
+ *  with SHA-256 and size, the counts). Call it last, on the temporary file.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (naming the file or table),
+ *          SENDA_ERR_CRS, SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per step. */
+senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
+                                 const senda_product_info *info, senda_progress_fn progress,
+                                 void *progress_arg);
+
 /* @@SECTION export@@ */
 
 #ifdef __cplusplus
