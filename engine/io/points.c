@@ -187,10 +187,15 @@ senda_status senda_points_read(senda_ctx *ctx, const char *path, const char *lay
                          "name a projected CRS to reproject to", path);
         goto done;
     }
-    char *wkt = NULL;
-    OSRExportToWkt(dst ? dst : src, &wkt);
-    st = senda_points_create(ctx, 0, crs ? crs : (wkt ? wkt : ""), &p);
-    CPLFree(wkt);
+    char crs_text[256];
+    if (crs)
+        senda__strlcpy(crs_text, crs, sizeof crs_text);
+    else if (senda__srs_short_name(src, crs_text, sizeof crs_text) != SENDA_OK) {
+        st = senda__fail(ctx, SENDA_ERR_CRS, "%s: the layer's CRS has no EPSG code and its "
+                         "definition is too long to carry; name the CRS to use", path);
+        goto done;
+    }
+    st = senda_points_create(ctx, 0, crs_text, &p);
     if (st != SENDA_OK)
         goto done;
     size_t cap = 1;

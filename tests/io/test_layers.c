@@ -305,3 +305,37 @@ Test(layers, shelters_are_locality_precision_only)
         cr_assert_str_eq(senda_layers_attr(ls, "shelters", i, "precision"), "locality");
     senda_layers_close(ls);
 }
+
+Test(layers, points_read_keeps_a_short_crs_name)
+{
+    /* A GeoPackage in EPSG:32615 written by OGR: the points must carry
+     * "EPSG:32615", not a truncated WKT, so outputs can reuse it. */
+    char *dir = tu_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/p.gpkg", dir);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+    OGRSpatialReferenceH srs = senda__srs_from_user(ctx, "EPSG:32615");
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "p", srs, wkbPoint, NULL);
+    OGR_L_CreateField(l, OGR_Fld_Create("w", OFTReal), 1);
+    for (int i = 0; i < 3; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, 500000.0 + i, 1700000.0);
+        OGR_F_SetGeometryDirectly(f, g);
+        OGR_F_SetFieldDouble(f, 0, 2.5 * i);
+        cr_assert_eq(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    OSRDestroySpatialReference(srs);
+    GDALClose(ds);
+    senda_points *p = NULL;
+    cr_assert_eq(senda_points_read(ctx, path, NULL, "w", NULL, &p), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_str_eq(p->crs, "EPSG:32615");
+    cr_assert_eq(p->n, 3);
+    cr_assert_float_eq(p->weight[2], 5.0, 1e-12);
+    cr_assert_float_eq(p->x[1], 500001.0, 1e-9);
+    senda_points_destroy(p);
+    rm_dir(dir);
+}
