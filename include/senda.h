@@ -468,6 +468,44 @@ senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const
                                     const char *crs, senda_cost_path *const *paths,
                                     size_t n_paths);
 
+/** Options of senda_danger_surface, filled by senda_danger_opts_init().
+ *  The surface is danger per km travelled (module header of danger.c):
+ *    s = w_base + w_density * rho / rho_max
+ *        + w_checkpoint * max_k max(0, 1 - d_k / checkpoint_range_m)
+ *        + w_rail * max(0, 1 - d_rail / rail_range_m)
+ *  with rho the density grid, d_k the distance to checkpoint k and d_rail
+ *  the distance to the nearest rail line, in metres. */
+typedef struct senda_danger_opts {
+    double w_base;             /**< cost of distance itself, per km (default 1) */
+    double w_density;          /**< weight of the normalised density (default 4) */
+    double w_checkpoint;       /**< weight of checkpoint proximity (default 2) */
+    double checkpoint_range_m; /**< checkpoint decay range, m (default 10000) */
+    double w_rail;             /**< weight of rail proximity (default 1) */
+    double rail_range_m;       /**< rail decay range, m (default 5000) */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const double *with_checkpoints_xy;       /**< what-if: extra checkpoints, x y pairs in
+                                                  the grid's CRS */
+    size_t n_with;
+} senda_danger_opts;
+
+void senda_danger_opts_init(senda_danger_opts *opts);
+
+/** The danger surface on the density grid's cells (same extent, cell and
+ *  CRS; the layers must be in that CRS) from the density and the
+ *  checkpoints and rail layers. Nodata density cells stay nodata (barriers
+ *  for paths). Units "danger per km"; the formula with its weights goes into
+ *  the grid's description.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight or range, a
+ *          without-checkpoint name that is not in the layer); SENDA_ERR_NOMEM;
+ *          SENDA_ERR_GEOM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *out with senda_grid_destroy().
+ *  Progress: per row block. */
+senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
+                                  const senda_layers *layers, const senda_danger_opts *opts,
+                                  senda_grid **out, senda_progress_fn progress,
+                                  void *progress_arg);
+
 /* @@SECTION cost@@ */
 
 /* ======================================================================

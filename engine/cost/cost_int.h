@@ -50,4 +50,16 @@ int senda__cost_code_of_deg(double deg);
 senda_status senda__cost_trace(senda_ctx *ctx, const double *dir_deg, size_t n_rows,
                                size_t n_cols, size_t start, size_t **cells_out, size_t *n_out);
 
+/** The vertices of a (Multi)LineString, parts concatenated in order;
+ *  part[v] is the part index of vertex v (segments join only within a part). */
+typedef struct senda__polyline {
+    double *x, *y;
+    int *part;
+    size_t n;
+} senda__polyline;
+
+senda_status senda__cost_polyline(senda_ctx *ctx, const GEOSGeometry *geom,
+                                  senda__polyline *out);
+void senda__polyline_free(senda__polyline *pl);
+
 #endif
