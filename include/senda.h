@@ -133,6 +133,11 @@ senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out)
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
 senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const char *path,
                                    int float64);
+/** As senda_grid_write_tiff, with GDAL GTiff creation options ("NAME=VALUE",
+ *  NULL-terminated) replacing the defaults COMPRESS=DEFLATE, TILED=YES,
+ *  BIGTIFF=IF_SAFER; NULL keeps the defaults. */
+senda_status senda_grid_write_tiff_co(senda_ctx *ctx, const senda_grid *grid, const char *path,
+                                      int float64, const char *const *creation_options);
 
 /* ======================================================================
  * points: weighted points in a projected CRS
@@ -390,6 +395,117 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
 /* ======================================================================
  * cost
  * ==================================================================== */
+/** Options of senda_cost_accumulate, filled by senda_cost_opts_init(). The
+ *  move costs are GRASS r.cost's (see engine/cost/accumulate.c):
+ *  straight (c1 + c2) / 2, diagonal (c1 + c2) * sqrt(2) / 2, knight's move
+ *  (c1 + c2 + the two cells it passes) * sqrt(5) / 4, times the move unit. */
+typedef struct senda_cost_opts {
+    int knight;         /**< 1: 16 neighbours (r.cost -k); 0: 8 (default) */
+    double unit_m;      /**< move lengths in: 0 = cell widths, as r.cost (default);
+                             > 0 = units of unit_m metres (1 = metres, 1000 = km) */
+    double max_cost;    /**< > 0: stop there, cells beyond are NaN; 0 = no limit (default) */
+    double null_cost;   /**< cost of nodata and negative cells: NaN = barrier (default), or
+                             >= 0 (r.cost null_cost) */
+    int keep_nulls;     /**< 1: nodata input cells stay NaN in the output (r.cost -n) */
+} senda_cost_opts;
+
+/** Defaults: 8 neighbours, cell-width units, no maximum, nodata is a barrier. */
+void senda_cost_opts_init(senda_cost_opts *opts);
+
+/** Accumulated cost from the sources over a friction grid by Dijkstra's
+ *  algorithm, exactly as GRASS r.cost (same move costs, same tie-breaking),
+ *  and the movement direction of every reached cell: degrees counter-
+ *  clockwise from east towards the previous cell on the way back to the
+ *  nearest source (r.cost outdir; 22.5-degree steps with knight's moves).
+ *  Sources and unreached cells have direction NaN; unreached cells NaN cost.
+ *  A source is the cell holding its point (x, y in the grid's CRS);
+ *  sources outside the grid are skipped with a warning.
+ *  @param direction may be NULL when not wanted
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL argument, bad option); SENDA_ERR_DATA
+ *          (no source inside the grid); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *accum and *direction with senda_grid_destroy().
+ *  Progress: about 100 reports while cells are settled. */
+senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction,
+                                   const senda_points *sources, const senda_cost_opts *opts,
+                                   senda_grid **accum, senda_grid **direction,
+                                   senda_progress_fn progress, void *progress_arg);
+
+/** A least-cost path: cell centres from the source to the destination. */
+typedef struct senda_cost_path {
+    char name[128];     /**< destination name or "x,y" */
+    size_t n;           /**< vertices */
+    double *x, *y;      /**< cell centres in the grid's CRS */
+    double *m;          /**< accumulated cost at each vertex (0 at the source) */
+    double *dist_m;     /**< distance along the path from the source, metres */
+    double *value;      /**< friction (danger) of the cell under each vertex */
+    size_t *cell;       /**< row * n_cols + col of each vertex */
+    double length_m;    /**< total length, metres */
+    double cost;        /**< accumulated cost at the destination */
+    int alternative;    /**< 0 = the least-cost path, k = the k-th alternative */
+    double extra_cost_pct;   /**< alternatives: cost over the best path's, percent */
+    double extra_length_pct; /**< alternatives: length over the best path's, percent */
+} senda_cost_path;
+
+/** Trace the least-cost path from the cell holding (x, y) (grid CRS) back
+ *  to its source along a direction grid (r.path on r.cost's outdir: it
+ *  stops at a NaN or <= 0 direction), and fill m from accum. value is NaN
+ *  (set it with senda_cost_path_sample). name may be NULL.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, grids of different shape);
+ *          SENDA_ERR_DATA ((x, y) outside the grid or not reached, a value
+ *          that is no direction, a loop); SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_cost_path_destroy(). */
+senda_status senda_cost_path_trace(senda_ctx *ctx, const senda_grid *accum,
+                                   const senda_grid *direction, double x, double y,
+                                   const char *name, senda_cost_path **out);
+void senda_cost_path_destroy(senda_cost_path *path);
+
+/** Write paths as a LineStringM layer (M = accumulated cost) with fields
+ *  name, alternative, cost, length_km, n_cells, extra_cost_pct,
+ *  extra_length_pct into a GeoPackage (created when absent; a layer of the
+ *  same name is replaced). crs is the grid's CRS.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO */
+senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                    const char *crs, senda_cost_path *const *paths,
+                                    size_t n_paths);
+
+/** Options of senda_danger_surface, filled by senda_danger_opts_init().
+ *  The surface is danger per km travelled (module header of danger.c):
+ *    s = w_base + w_density * rho / rho_max
+ *        + w_checkpoint * max_k max(0, 1 - d_k / checkpoint_range_m)
+ *        + w_rail * max(0, 1 - d_rail / rail_range_m)
+ *  with rho the density grid, d_k the distance to checkpoint k and d_rail
+ *  the distance to the nearest rail line, in metres. */
+typedef struct senda_danger_opts {
+    double w_base;             /**< cost of distance itself, per km (default 1) */
+    double w_density;          /**< weight of the normalised density (default 4) */
+    double w_checkpoint;       /**< weight of checkpoint proximity (default 2) */
+    double checkpoint_range_m; /**< checkpoint decay range, m (default 10000) */
+    double w_rail;             /**< weight of rail proximity (default 1) */
+    double rail_range_m;       /**< rail decay range, m (default 5000) */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const double *with_checkpoints_xy;       /**< what-if: extra checkpoints, x y pairs in
+                                                  the grid's CRS */
+    size_t n_with;
+} senda_danger_opts;
+
+void senda_danger_opts_init(senda_danger_opts *opts);
+
+/** The danger surface on the density grid's cells (same extent, cell and
+ *  CRS; the layers must be in that CRS) from the density and the
+ *  checkpoints and rail layers. Nodata density cells stay nodata (barriers
+ *  for paths). Units "danger per km"; the formula with its weights goes into
+ *  the grid's description.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight or range, a
+ *          without-checkpoint name that is not in the layer); SENDA_ERR_NOMEM;
+ *          SENDA_ERR_GEOM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *out with senda_grid_destroy().
+ *  Progress: per row block. */
+senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
+                                  const senda_layers *layers, const senda_danger_opts *opts,
+                                  senda_grid **out, senda_progress_fn progress,
+                                  void *progress_arg);
+
 /* @@SECTION cost@@ */
 
 /* ======================================================================

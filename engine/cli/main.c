@@ -12,6 +12,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
+    {"cost", cmd_cost, "accumulated cost and least-cost paths over any raster (r.cost)"},
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     /* @@COMMANDS@@ */
 };
