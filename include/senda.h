@@ -133,6 +133,11 @@ senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out)
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
 senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const char *path,
                                    int float64);
+/** As senda_grid_write_tiff, with GDAL GTiff creation options ("NAME=VALUE",
+ *  NULL-terminated) replacing the defaults COMPRESS=DEFLATE, TILED=YES,
+ *  BIGTIFF=IF_SAFER; NULL keeps the defaults. */
+senda_status senda_grid_write_tiff_co(senda_ctx *ctx, const senda_grid *grid, const char *path,
+                                      int float64, const char *const *creation_options);
 
 /* ======================================================================
  * points: weighted points in a projected CRS
@@ -390,11 +395,267 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
 /* ======================================================================
  * cost
  * ==================================================================== */
+/** Options of senda_cost_accumulate, filled by senda_cost_opts_init(). The
+ *  move costs are GRASS r.cost's (see engine/cost/accumulate.c):
+ *  straight (c1 + c2) / 2, diagonal (c1 + c2) * sqrt(2) / 2, knight's move
+ *  (c1 + c2 + the two cells it passes) * sqrt(5) / 4, times the move unit. */
+typedef struct senda_cost_opts {
+    int knight;         /**< 1: 16 neighbours (r.cost -k); 0: 8 (default) */
+    double unit_m;      /**< move lengths in: 0 = cell widths, as r.cost (default);
+                             > 0 = units of unit_m metres (1 = metres, 1000 = km) */
+    double max_cost;    /**< > 0: stop there, cells beyond are NaN; 0 = no limit (default) */
+    double null_cost;   /**< cost of nodata and negative cells: NaN = barrier (default), or
+                             >= 0 (r.cost null_cost) */
+    int keep_nulls;     /**< 1: nodata input cells stay NaN in the output (r.cost -n) */
+} senda_cost_opts;
+
+/** Defaults: 8 neighbours, cell-width units, no maximum, nodata is a barrier. */
+void senda_cost_opts_init(senda_cost_opts *opts);
+
+/** Accumulated cost from the sources over a friction grid by Dijkstra's
+ *  algorithm, exactly as GRASS r.cost (same move costs, same tie-breaking),
+ *  and the movement direction of every reached cell: degrees counter-
+ *  clockwise from east towards the previous cell on the way back to the
+ *  nearest source (r.cost outdir; 22.5-degree steps with knight's moves).
+ *  Sources and unreached cells have direction NaN; unreached cells NaN cost.
+ *  A source is the cell holding its point (x, y in the grid's CRS);
+ *  sources outside the grid are skipped with a warning.
+ *  @param direction may be NULL when not wanted
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL argument, bad option); SENDA_ERR_DATA
+ *          (no source inside the grid); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *accum and *direction with senda_grid_destroy().
+ *  Progress: about 100 reports while cells are settled. */
+senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction,
+                                   const senda_points *sources, const senda_cost_opts *opts,
+                                   senda_grid **accum, senda_grid **direction,
+                                   senda_progress_fn progress, void *progress_arg);
+
+/** A least-cost path: cell centres from the source to the destination. */
+typedef struct senda_cost_path {
+    char name[128];     /**< destination name or "x,y" */
+    size_t n;           /**< vertices */
+    double *x, *y;      /**< cell centres in the grid's CRS */
+    double *m;          /**< accumulated cost at each vertex (0 at the source) */
+    double *dist_m;     /**< distance along the path from the source, metres */
+    double *value;      /**< friction (danger) of the cell under each vertex */
+    size_t *cell;       /**< row * n_cols + col of each vertex */
+    double length_m;    /**< total length, metres */
+    double cost;        /**< accumulated cost at the destination */
+    int alternative;    /**< 0 = the least-cost path, k = the k-th alternative */
+    double extra_cost_pct;   /**< alternatives: cost over the best path's, percent */
+    double extra_length_pct; /**< alternatives: length over the best path's, percent */
+} senda_cost_path;
+
+/** Trace the least-cost path from the cell holding (x, y) (grid CRS) back
+ *  to its source along a direction grid (r.path on r.cost's outdir: it
+ *  stops at a NaN or <= 0 direction), and fill m from accum. value is NaN
+ *  (set it with senda_cost_path_sample). name may be NULL.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, grids of different shape);
+ *          SENDA_ERR_DATA ((x, y) outside the grid or not reached, a value
+ *          that is no direction, a loop); SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_cost_path_destroy(). */
+senda_status senda_cost_path_trace(senda_ctx *ctx, const senda_grid *accum,
+                                   const senda_grid *direction, double x, double y,
+                                   const char *name, senda_cost_path **out);
+void senda_cost_path_destroy(senda_cost_path *path);
+
+/** Write paths as a LineStringM layer (M = accumulated cost) with fields
+ *  name, alternative, cost, length_km, n_cells, extra_cost_pct,
+ *  extra_length_pct into a GeoPackage (created when absent; a layer of the
+ *  same name is replaced). crs is the grid's CRS.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO */
+senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                    const char *crs, senda_cost_path *const *paths,
+                                    size_t n_paths);
+
+/** Options of senda_danger_surface, filled by senda_danger_opts_init().
+ *  The surface is danger per km travelled (module header of danger.c):
+ *    s = w_base + w_density * rho / rho_max
+ *        + w_checkpoint * max_k max(0, 1 - d_k / checkpoint_range_m)
+ *        + w_rail * max(0, 1 - d_rail / rail_range_m)
+ *  with rho the density grid, d_k the distance to checkpoint k and d_rail
+ *  the distance to the nearest rail line, in metres. */
+typedef struct senda_danger_opts {
+    double w_base;             /**< cost of distance itself, per km (default 1) */
+    double w_density;          /**< weight of the normalised density (default 4) */
+    double w_checkpoint;       /**< weight of checkpoint proximity (default 2) */
+    double checkpoint_range_m; /**< checkpoint decay range, m (default 10000) */
+    double w_rail;             /**< weight of rail proximity (default 1) */
+    double rail_range_m;       /**< rail decay range, m (default 5000) */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const double *with_checkpoints_xy;       /**< what-if: extra checkpoints, x y pairs in
+                                                  the grid's CRS */
+    size_t n_with;
+} senda_danger_opts;
+
+void senda_danger_opts_init(senda_danger_opts *opts);
+
+/** The danger surface on the density grid's cells (same extent, cell and
+ *  CRS; the layers must be in that CRS) from the density and the
+ *  checkpoints and rail layers. Nodata density cells stay nodata (barriers
+ *  for paths). Units "danger per km"; the formula with its weights goes into
+ *  the grid's description.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight or range, a
+ *          without-checkpoint name that is not in the layer); SENDA_ERR_NOMEM;
+ *          SENDA_ERR_GEOM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *out with senda_grid_destroy().
+ *  Progress: per row block. */
+senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
+                                  const senda_layers *layers, const senda_danger_opts *opts,
+                                  senda_grid **out, senda_progress_fn progress,
+                                  void *progress_arg);
+
 /* @@SECTION cost@@ */
 
 /* ======================================================================
  * siting
  * ==================================================================== */
+/** Coverage location models for shelter siting. */
+typedef enum senda_siting_model {
+    SENDA_SITING_MCLP,     /**< maximal covering: p new sites maximising covered demand weight */
+    SENDA_SITING_SET_COVER /**< fewest new sites covering target_share of the demand weight */
+} senda_siting_model;
+
+/** Options of senda_siting_solve; fill with senda_siting_opts_init(). */
+typedef struct senda_siting_opts {
+    senda_siting_model model; /**< default SENDA_SITING_MCLP */
+    double radius_m;          /**< service distance, straight line, metres (> 0; default 5000) */
+    size_t p;                 /**< MCLP: number of new sites (default 5) */
+    double target_share;      /**< SET_COVER: share of total demand weight to cover, (0, 1]
+                                   (default 0.9); existing shelters count first */
+    const double *exposure;   /**< optional, one value per candidate (danger at the site, or
+                                   any "the higher, the more exposed" score); NULL = none.
+                                   Borrowed for the call. */
+    double exposure_max;      /**< hard constraint: candidates with exposure > exposure_max are
+                                   not eligible; NaN (default) = no constraint */
+    double exposure_penalty;  /**< penalty: the objective is covered weight minus
+                                   exposure_penalty * sum of the chosen sites' exposure
+                                   (default 0) */
+    const double *clearance_m; /**< optional, one value per candidate: distance to the
+                                   nearest danger point (checkpoint, hotspot); NULL = none.
+                                   Borrowed for the call. */
+    double min_clearance_m;   /**< hard constraint: candidates with clearance_m below it are
+                                   not eligible; 0 (default) = no constraint */
+    int local_search;         /**< 1 (default): 1-swap local search after the greedy */
+    int bound_iterations;     /**< Lagrangian subgradient iterations for the upper bound
+                                   (default 300; 0 = greedy bound only) */
+} senda_siting_opts;
+
+/** Fill o with the defaults documented in senda_siting_opts. */
+void senda_siting_opts_init(senda_siting_opts *o);
+
+/** The solution of a siting model. Sites are listed in rank order: rank 1
+ *  adds the most demand given the existing shelters, rank 2 the most given
+ *  those two, and so on (the greedy order of the final set). */
+typedef struct senda_siting_result {
+    size_t n_sites;           /**< new sites chosen (can be < p when more add nothing) */
+    size_t *site;             /**< candidate index (0-based, into the candidates array) */
+    double *marginal;         /**< demand weight newly covered by the site at its rank */
+    double *cumulative_pct;   /**< % of total weight covered up to this rank, existing included */
+    double *exposure;         /**< the site's exposure (NaN when no exposure was given) */
+    double *nearest_existing_m; /**< distance to the nearest existing shelter (NaN when none) */
+    size_t n_demand;
+    /** per demand point: the nearest open site within the radius, as an index
+     *  into [new sites in rank order..., existing sites...]; -1 = uncovered */
+    long *alloc;
+    double total_weight;      /**< sum of demand weights */
+    double existing_weight;   /**< weight covered by the existing shelters alone */
+    double covered_weight;    /**< weight covered by existing + new sites */
+    double objective;         /**< covered_weight - exposure_penalty * sum of site exposures */
+    double upper_bound;       /**< a proven upper bound on the optimal objective for this p */
+    double gap;               /**< (upper_bound - objective) / upper_bound, 0 when bound is 0 */
+    double greedy_bound;      /**< the (1 - 1/e) bound (no penalty), else +inf */
+    double lagrangian_bound;  /**< the Lagrangian (subgradient) bound, +inf when not run */
+    size_t n_eligible;        /**< candidates passing the exposure constraint */
+    size_t n_swaps;           /**< improving swaps made by the local search */
+    size_t n_pairs;           /**< (candidate, demand) coverage pairs */
+    size_t min_sites_lower_bound; /**< SET_COVER: fewer sites than this cannot reach the
+                                       target (proven by the bound); 0 for MCLP */
+} senda_siting_result;
+
+/** Solve a coverage location model on plain points: demand (weights),
+ *  candidate sites and already open shelters (existing, may be NULL), all
+ *  in the same projected CRS. A demand point is covered by a site when their
+ *  straight-line distance is <= radius_m. MCLP (Church & ReVelle 1974):
+ *  choose p sites maximising the covered weight; SET_COVER: the fewest sites
+ *  reaching target_share. Greedy with lazy evaluation, then 1-swap local
+ *  search; upper bound from the greedy (1-1/e) bound and a Lagrangian
+ *  relaxation (Galvao & ReVelle 1996). Ties go to the lowest candidate index.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, radius <= 0, p = 0, share out of
+ *          (0,1], negative or NaN weight, a limit without its per-candidate
+ *          array); SENDA_ERR_DATA (no candidate passes the exposure and
+ *          clearance constraints, or the target share cannot be reached);
+ *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_siting_result_destroy().
+ *  Progress: coverage sets 0-40 %, greedy 40-50 %, swaps 50-80 %, bound 80-100 %. */
+senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
+                                const senda_points *candidates, const senda_points *existing,
+                                const senda_siting_opts *opts, senda_siting_result **out,
+                                senda_progress_fn progress, void *progress_arg);
+/** Destroy a result. NULL is a no-op. */
+void senda_siting_result_destroy(senda_siting_result *r);
+
+/** Write a siting result into a GeoPackage (created when absent; other layers
+ *  kept), through a temporary copy renamed into place when complete:
+ *  - shelter_sites (points): rank, candidate_id, marginal_demand,
+ *    cumulative_pct, own_danger (the exposure), nearest_shelter_m,
+ *    covered_by_site (demand weight allocated to the site);
+ *  - coverage_areas (polygons): the radius_m disc around every new site;
+ *  - demand_allocation (points): demand_id, weight, site_kind ("new",
+ *    "existing", "none"), site_rank, site_id, distance_m.
+ *  Layers of these names are replaced. demand, candidates and existing must
+ *  be the inputs the result was solved from.
+ *  @param crs the CRS to declare (user input such as "EPSG:32615"); NULL =
+ *         demand->crs
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO,
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED (the target is then untouched)
+ *  Progress: once per 8,192 demand points. */
+senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                const senda_points *demand, const senda_points *candidates,
+                                const senda_points *existing, const senda_siting_result *result,
+                                double radius_m, senda_progress_fn progress, void *progress_arg);
+
+/** Danger-weighted demand along the routes: the centre of every cell of the
+ *  danger surface with a value > 0 whose centre lies within buffer_m of the
+ *  rail layer, weight = the cell value, id = the cell index (row * n_cols +
+ *  col). CRS: the grid's (the layers' when the grid has none).
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, buffer <= 0), SENDA_ERR_DATA (no
+ *          rail layer), SENDA_ERR_GEOM, SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_siting_demand_from_grid(senda_ctx *ctx, const senda_grid *danger,
+                                           const senda_layers *layers, double buffer_m,
+                                           senda_points **out);
+
+/** Candidate sites: the nodes of a square lattice of spacing_m (aligned to
+ *  multiples of spacing_m) within buffer_m of the rail layer, ids 0..n-1,
+ *  in the layers' CRS.
+ *  @return SENDA_OK, SENDA_ERR_ARG (spacing <= 0, buffer < 0, more than 5e7
+ *          lattice nodes), SENDA_ERR_DATA (no rail layer), SENDA_ERR_GEOM,
+ *          SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_siting_candidates_along(senda_ctx *ctx, const senda_layers *layers,
+                                           double spacing_m, double buffer_m,
+                                           senda_points **out);
+
+/** The exposure of each candidate: the danger-surface value of the cell
+ *  holding it (NaN outside the surface or on nodata), for
+ *  senda_siting_opts.exposure.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_free(). */
+senda_status senda_siting_exposure_from_grid(senda_ctx *ctx, const senda_grid *danger,
+                                             const senda_points *candidates, double **out);
+
+/** The clearance of each candidate: the straight-line distance to the
+ *  nearest feature of the named layer ("checkpoints", or any layer loaded
+ *  in layers), for senda_siting_opts.clearance_m. +inf when the layer is
+ *  empty.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_DATA (no such layer),
+ *          SENDA_ERR_GEOM, SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_free(). */
+senda_status senda_siting_clearance(senda_ctx *ctx, const senda_layers *layers, const char *name,
+                                    const senda_points *candidates, double **out);
+
 /* @@SECTION siting@@ */
 
 /* ======================================================================
@@ -409,6 +670,116 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
 senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char *table,
                                const senda_grid *grid, senda_progress_fn progress,
                                void *progress_arg);
+
+/* ---- scenario files ------------------------------------------------- */
+
+/** Most incident source files one scenario may import. */
+#define SENDA_SCENARIO_MAX_SOURCES 16
+
+/** One scenario of a scenario file: the base settings with the scenario's
+ *  overrides applied (maps merge key by key, lists and values replace).
+ *  Paths are resolved against the scenario file's directory. Lists of codes
+ *  (types, perpetrators) are stored comma-separated. */
+typedef struct senda_scenario {
+    char name[64];           /**< [A-Za-z0-9_.-]+, unique in the file */
+    char description[256];   /**< free text, the map title; "" when absent */
+    int line;                /**< line of the scenario's entry (1 for a file without a list) */
+    int valid;               /**< 0: the entry is unusable and error says why */
+    char error[512];         /**< "file:line: key: problem" when !valid */
+    char layers[1024];       /**< corridor layers directory */
+    char crs[128];           /**< projected analysis CRS */
+    double cell_m;           /**< analysis cell size, metres */
+    double pad_m;            /**< grid padding around the incidents, metres */
+    char output[1024];       /**< the GeoPackage to write ("{name}" expanded) */
+    char store[1024];        /**< an existing incident store to read, or "" */
+    size_t n_sources;        /**< incident files to import into a scratch store */
+    char sources[SENDA_SCENARIO_MAX_SOURCES][1024];
+    char types[256];         /**< filter: incident type codes, "" = all */
+    char date_from[16];      /**< filter: yyyy, yyyy-mm or yyyy-mm-dd, "" = open */
+    char date_to[16];
+    char victims[16];        /**< filter: "women", "men", "minors" or "" */
+    char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
+    int weighted;            /**< 1: weight = severity x victims; 0: count */
+    char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
+    double radius_m;         /**< kernel radius, metres; <= 0 automatic */
+    char kde_scale[16];      /**< "density", "qgis_raw", "qgis_scaled", "grass" */
+} senda_scenario;
+
+/** A loaded scenario file. */
+typedef struct senda_scenario_set senda_scenario_set;
+
+/** Read and validate a scenario file (YAML). The top-level keys are the base
+ *  settings; an optional `scenarios:` list holds named entries that inherit
+ *  the base and override what differs. Without the list the file is one
+ *  scenario named after the file. A problem in one entry marks that entry
+ *  invalid (senda_scenario.valid = 0, .error says where and why) and the
+ *  others stay usable; a YAML syntax error, a bad base setting or a bad list
+ *  (entry not a mapping, missing or repeated name) fails the whole file.
+ *  Messages read "FILE:LINE: KEY: problem".
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (unreadable file),
+ *          SENDA_ERR_DATA (the file as a whole is unusable), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_scenario_set_free(). */
+senda_status senda_scenario_load(senda_ctx *ctx, const char *path, senda_scenario_set **out);
+
+/** As senda_scenario_load from text in memory; label names it in messages
+ *  and base_dir resolves relative paths (NULL = "."). */
+senda_status senda_scenario_parse(senda_ctx *ctx, const char *text, size_t len,
+                                  const char *label, const char *base_dir,
+                                  senda_scenario_set **out);
+void senda_scenario_set_free(senda_scenario_set *set);
+size_t senda_scenario_count(const senda_scenario_set *set);
+/** Scenario i (0-based); NULL when out of range. Ownership: owned by set. */
+const senda_scenario *senda_scenario_at(const senda_scenario_set *set, size_t i);
+/** The scenario file's text as read (for provenance). Ownership: owned by set. */
+const char *senda_scenario_text(const senda_scenario_set *set);
+/** Every parameter of a scenario, one "key: value" line each, in schema order
+ *  (for provenance and `senda info`).
+ *  Ownership: caller frees with senda_free(). */
+senda_status senda_scenario_params(senda_ctx *ctx, const senda_scenario *sc, char **out);
+
+/* ---- the GeoPackage product ------------------------------------------ */
+
+/** How a product was made, recorded in its gpkg_metadata and used for its
+ *  QGIS project. Fill with senda_product_info_init(); every field may stay
+ *  NULL. */
+typedef struct senda_product_info {
+    const char *title;          /**< map title; NULL = the file name */
+    const char *final_path;     /**< the name the file will have when renamed
+                                     into place (the project's datasources
+                                     point to it); NULL = the path written */
+    const char *scenario_name;
+    const char *scenario_text;  /**< the scenario file as written */
+    const char *params;         /**< every parameter, "key: value" lines */
+    const char *const *inputs;  /**< input files, recorded with SHA-256 */
+    size_t n_inputs;
+    const char *counts;         /**< counts, "key: value" lines */
+    const char *crs;            /**< the analysis CRS; NULL = SENDA_DEFAULT_CRS */
+} senda_product_info;
+
+void senda_product_info_init(senda_product_info *info);
+
+/** Write the corridor layers (border, rail, checkpoints, crossings,
+ *  shelters, and any other loaded) into a GeoPackage (created when absent)
+ *  as feature tables with spatial indexes, in the layers' analysis CRS,
+ *  replacing tables of the same names.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_GEOM, SENDA_ERR_NOMEM,
+ *          SENDA_ERR_CANCELLED
+ *  Progress: once per layer. */
+senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
+                                 const senda_layers *layers, senda_progress_fn progress,
+                                 void *progress_arg);
+
+/** Finish a product: a default QGIS style for every feature table and
+ *  coverage in layer_styles, a QGIS project (named after the scenario, or
+ *  "senda") in qgis_projects, and provenance in gpkg_metadata (engine and
+ *  library versions, time, the scenario text, every parameter, the inputs
+ *  with SHA-256 and size, the counts). Call it last, on the temporary file.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (naming the file or table),
+ *          SENDA_ERR_CRS, SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per step. */
+senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
+                                 const senda_product_info *info, senda_progress_fn progress,
+                                 void *progress_arg);
 
 /* @@SECTION export@@ */
 

@@ -13,6 +13,8 @@ static const struct {
 } commands[] = {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
     {"hotspot", cmd_hotspot, "kernel density and Gi* hot-spot cells of incident points"},
+    {"cost", cmd_cost, "accumulated cost and least-cost paths over any raster (r.cost)"},
+    {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     /* @@COMMANDS@@ */
 };
 

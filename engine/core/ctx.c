@@ -9,7 +9,6 @@
  * reset it with CPLErrorReset() before a GDAL call whose message they want.
  */
 #include <cpl_error.h>
-#include <cpl_progress.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,9 +109,32 @@ const char *senda_version(void)
     return SENDA_VERSION;
 }
 
+/* GDAL's "0...10...20...30...40...50...60...70...80...90...100 - done."
+ * (GDALTermProgress), but on stderr: stdout is for data. A dot every 2.5 %,
+ * the number every 10 %. The last printed step is kept per thread. */
 int senda_progress_term(double complete, const char *message, void *arg)
 {
-    return GDALTermProgress(complete, message, arg);
+    static _Thread_local int last_tick = -1;
+    (void)message;
+    (void)arg;
+    int tick = (int)(complete * 40.0 + 1e-9);
+    if (tick > 40)
+        tick = 40;
+    if (tick < last_tick || (complete <= 0.0 && last_tick >= 0))
+        last_tick = -1; /* a new run */
+    while (last_tick < tick) {
+        last_tick++;
+        if (last_tick % 4 == 0)
+            fprintf(stderr, "%d", last_tick / 4 * 10);
+        else
+            fputc('.', stderr);
+    }
+    if (tick == 40 && last_tick == 40) {
+        fputs(" - done.\n", stderr);
+        last_tick = 41; /* print "done" once */
+    }
+    fflush(stderr);
+    return 1;
 }
 
 void senda_free(void *p)

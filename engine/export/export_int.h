@@ -26,6 +26,89 @@ void senda__tmp_path(const char *final_path, char *tmp, size_t tmp_size);
 /** Rename tmp onto final (atomic on one file system); removes tmp on failure. */
 senda_status senda__commit_file(senda_ctx *ctx, const char *tmp, const char *final_path);
 
+/** A growing text buffer for generated XML, JSON and SQL. On an allocation
+ *  failure it sets failed (and the context message) and ignores further
+ *  appends, so a writer checks once at the end. */
+typedef struct senda__sbuf {
+    senda_ctx *ctx;
+    char *s;
+    size_t len, cap;
+    int failed;
+} senda__sbuf;
+
+void senda__sb_init(senda__sbuf *b, senda_ctx *ctx);
+void senda__sb_printf(senda__sbuf *b, const char *fmt, ...) SENDA_PRINTF(2, 3);
+/** Append text with the XML special characters escaped. */
+void senda__sb_xml(senda__sbuf *b, const char *text);
+/** Append text as the inside of an SQL string literal (quotes doubled). */
+void senda__sb_sql(senda__sbuf *b, const char *text);
+void senda__sb_free(senda__sbuf *b);
+
+/** What kind of thing a product table holds, by its name (and fields):
+ *  decides its style, its place in the project and the quick-look map. */
+typedef enum senda__layer_kind {
+    SENDA__K_BORDER, SENDA__K_RAIL, SENDA__K_CHECKPOINTS, SENDA__K_CROSSINGS,
+    SENDA__K_SHELTERS, SENDA__K_SITES, SENDA__K_PATHS, SENDA__K_ROUTES, SENDA__K_INCIDENTS,
+    SENDA__K_HOTSPOT, SENDA__K_DENSITY, SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_VECTOR,
+    SENDA__K_OTHER_RASTER
+} senda__layer_kind;
+
+/** One table of the product as found in gpkg_contents. */
+typedef struct senda__table {
+    char name[128];
+    char title[160];          /* human name with units for legends */
+    int raster;               /* 2d-gridded-coverage */
+    senda__layer_kind kind;
+    char geom_column[64];
+    OGRwkbGeometryType geom_type;
+    long n_features;
+    char units[64];           /* rasters: the coverage's unit of measure */
+    double min, max;          /* rasters: valid value range; vectors: of the style field */
+    char field[64];           /* the field the style classifies on, "" for none */
+    double breaks[6];         /* graduated styles: class limits (n_breaks of them) */
+    int n_breaks;
+    char cats[16][48];        /* categorised styles: the values found (at most 16) */
+    int n_cats;
+    char time_field[64];      /* a date field for QGIS's temporal controller, or "" */
+    char time_min[32], time_max[32]; /* its range, ISO 8601 */
+    double extent[4];         /* xmin, ymin, xmax, ymax */
+    int srs_id;
+} senda__table;
+
+/** The tables of a product (features and coverages, not layer_styles) with
+ *  what their styles need, in drawing order (first drawn on top); opens
+ *  path read-only. n_out <= max. */
+senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__table *out,
+                                   size_t max, size_t *n_out);
+
+/** The QGIS style of one table: the inner elements of a QML document
+ *  (renderer, temporal settings, ...), shared by layer_styles and the project. */
+void senda__style_body(senda__sbuf *b, const senda__table *t);
+/** The QGIS renderer name that senda__style_body writes for t (for checks). */
+const char *senda__style_renderer(const senda__table *t);
+
+/** Write a default style for every table into layer_styles. */
+senda_status senda__write_styles(senda_ctx *ctx, GDALDatasetH ds, const senda__table *t,
+                                 size_t n);
+
+/** Write the QGIS project (name project_name) into qgis_projects: every
+ *  table as a layer, styled, over a plain map in crs. gpkg_name is the file
+ *  name the datasources point to. */
+senda_status senda__write_project(senda_ctx *ctx, GDALDatasetH ds, const char *gpkg_name,
+                                  const char *project_name, const char *title, const char *crs,
+                                  const senda__table *t, size_t n);
+
+/** Record provenance (a JSON document and the scenario text) in
+ *  gpkg_metadata with gpkg_metadata_reference rows of geopackage scope. */
+senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
+                                     const senda_product_info *info, const senda__table *t,
+                                     size_t n);
+
+/** SHA-256 (FIPS 180-4) of a file as 64 hex digits. */
+senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
+/** SHA-256 of a buffer as 64 hex digits. */
+void senda__sha256(const void *data, size_t n, char hex[65]);
+
 /** The value written for nodata cells in Float32 gridded coverages. */
 #define SENDA_GPKG_NODATA (-3.4028234663852886e38)
 

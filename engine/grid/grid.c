@@ -135,6 +135,12 @@ done:
 senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const char *path,
                                    int float64)
 {
+    return senda_grid_write_tiff_co(ctx, grid, path, float64, NULL);
+}
+
+senda_status senda_grid_write_tiff_co(senda_ctx *ctx, const senda_grid *grid, const char *path,
+                                      int float64, const char *const *creation_options)
+{
     senda__reset(ctx);
     if (!grid || !path)
         return senda__fail(ctx, SENDA_ERR_ARG, "grid or path is NULL");
@@ -145,7 +151,8 @@ senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const
     char *opts[] = {"COMPRESS=DEFLATE", "TILED=YES", "BIGTIFF=IF_SAFER", NULL};
     CPLErrorReset();
     GDALDatasetH ds = GDALCreate(drv, tmp, (int)grid->n_cols, (int)grid->n_rows, 1,
-                                 float64 ? GDT_Float64 : GDT_Float32, opts);
+                                 float64 ? GDT_Float64 : GDT_Float32,
+                                 creation_options ? (char **)(uintptr_t)creation_options : opts);
     if (!ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot create '%s'", tmp);
     double gt[6] = {grid->x_min, grid->cell_m, 0.0, grid->y_max, 0.0, -grid->cell_m};

@@ -6,7 +6,10 @@
  * set to OAMS_TRADITIONAL_GIS_ORDER. Coordinate transformations built from
  * these run through PROJ.
  */
+#include <cpl_conv.h>
 #include <cpl_error.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "io/io_int.h"
 
@@ -33,4 +36,28 @@ OGRSpatialReferenceH senda__srs_wgs84(void)
     OSRSetWellKnownGeogCS(srs, "WGS84");
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     return srs;
+}
+
+senda_status senda__srs_short_name(OGRSpatialReferenceH srs, char *out, size_t out_size)
+{
+    OGRSpatialReferenceH c = OSRClone(srs);
+    const char *auth = NULL, *code = NULL;
+    if (OSRAutoIdentifyEPSG(c) == OGRERR_NONE || OSRGetAuthorityCode(c, NULL)) {
+        auth = OSRGetAuthorityName(c, NULL);
+        code = OSRGetAuthorityCode(c, NULL);
+    }
+    senda_status st = SENDA_ERR_CRS;
+    if (auth && code && (size_t)snprintf(out, out_size, "%s:%s", auth, code) < out_size)
+        st = SENDA_OK;
+    if (st != SENDA_OK) {
+        /* No authority code: a PROJ string is short enough for most CRSs. */
+        char *proj4 = NULL;
+        if (OSRExportToProj4(c, &proj4) == OGRERR_NONE && proj4 && strlen(proj4) < out_size) {
+            senda__strlcpy(out, proj4, out_size);
+            st = SENDA_OK;
+        }
+        CPLFree(proj4);
+    }
+    OSRDestroySpatialReference(c);
+    return st;
 }

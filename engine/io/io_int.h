@@ -39,6 +39,11 @@ GEOSSTRtree *senda__layer_tree(senda_ctx *ctx, const senda__layer *layer);
  *  NULL on failure with the context message set. */
 OGRSpatialReferenceH senda__srs_from_user(senda_ctx *ctx, const char *crs);
 
+/** A short name for srs: "EPSG:n" (or another authority) when it has or
+ *  can be identified with a code, else its PROJ string. SENDA_ERR_CRS when
+ *  neither fits in out_size. */
+senda_status senda__srs_short_name(OGRSpatialReferenceH srs, char *out, size_t out_size);
+
 /** A lon/lat WGS 84 spatial reference with traditional axis order. */
 OGRSpatialReferenceH senda__srs_wgs84(void);
 

@@ -79,6 +79,20 @@ static int kind_accepts(layer_kind kind, OGRwkbGeometryType t)
     return 0;
 }
 
+/* CamelCase names as in WKT/GeoJSON ("MultiLineString"), not OGR's spaced ones. */
+static const char *geom_type_name(OGRwkbGeometryType t)
+{
+    switch (wkbFlatten(t)) {
+    case wkbPoint: return "Point";
+    case wkbMultiPoint: return "MultiPoint";
+    case wkbLineString: return "LineString";
+    case wkbMultiLineString: return "MultiLineString";
+    case wkbPolygon: return "Polygon";
+    case wkbMultiPolygon: return "MultiPolygon";
+    default: return "Geometry";
+    }
+}
+
 static const char *kind_name(layer_kind kind)
 {
     return kind == KIND_LINE ? "lines" : kind == KIND_POINT ? "points" : "polygons";
@@ -102,7 +116,7 @@ static void layer_free(senda_ctx *ctx, senda__layer *l)
     if (l->values)
         for (size_t i = 0; i < l->n * l->n_fields; i++)
             senda__free(l->values[i]);
-    for (size_t i = 0; i < l->n_fields; i++)
+    for (size_t i = 0; l->field_names && i < l->n_fields; i++)
         senda__free(l->field_names[i]);
     senda__free(l->geoms);
     senda__free(l->values);
@@ -186,7 +200,7 @@ static senda_status read_features(senda_ctx *ctx, senda__layer *l, OGRLayerH lyr
             st = senda__fail(ctx, SENDA_ERR_CRS, "%s: feature %ld: PROJ cannot reproject it to %s",
                              l->report.path, fid, "the analysis CRS");
         } else {
-            senda__strlcpy(l->report.geom_type, OGRGeometryTypeToName(OGR_G_GetGeometryType(g)),
+            senda__strlcpy(l->report.geom_type, geom_type_name(OGR_G_GetGeometryType(g)),
                            sizeof l->report.geom_type);
             st = store_geometry(ctx, l, g, l->n);
             if (st == SENDA_OK)
@@ -324,6 +338,8 @@ senda_status senda_layers_open(senda_ctx *ctx, const char *dir, const char *crs,
                                                (double)(i + 1) / (double)n_specs, l->report.name))
             st = SENDA_ERR_CANCELLED;
     }
+    if (st == SENDA_OK && !senda__progress(ctx, progress, progress_arg, 1.0, "layers loaded"))
+        st = SENDA_ERR_CANCELLED;
 done:
     OSRDestroySpatialReference(dst);
     if (st != SENDA_OK) {

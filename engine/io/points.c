@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,14 +187,15 @@ senda_status senda_points_read(senda_ctx *ctx, const char *path, const char *lay
                          "name a projected CRS to reproject to", path);
         goto done;
     }
-    char *wkt = NULL, auth[64] = "";
-    OSRExportToWkt(dst ? dst : src, &wkt);
-    /* senda_points.crs holds 256 bytes: prefer "EPSG:n" to a WKT that would not fit */
-    const char *an = OSRGetAuthorityName(src, NULL), *ac = OSRGetAuthorityCode(src, NULL);
-    if (!crs && an && ac)
-        snprintf(auth, sizeof auth, "%s:%s", an, ac);
-    st = senda_points_create(ctx, 0, crs ? crs : (auth[0] ? auth : (wkt ? wkt : "")), &p);
-    CPLFree(wkt);
+    char crs_text[256];
+    if (crs)
+        senda__strlcpy(crs_text, crs, sizeof crs_text);
+    else if (senda__srs_short_name(src, crs_text, sizeof crs_text) != SENDA_OK) {
+        st = senda__fail(ctx, SENDA_ERR_CRS, "%s: the layer's CRS has no EPSG code and its "
+                         "definition is too long to carry; name the CRS to use", path);
+        goto done;
+    }
+    st = senda_points_create(ctx, 0, crs_text, &p);
     if (st != SENDA_OK)
         goto done;
     size_t cap = 1;

@@ -1,0 +1,516 @@
+/*
+ * accumulate.c - accumulated cost over a friction grid from one or many
+ * sources, by Dijkstra's algorithm with GRASS r.cost's move costs,
+ * tie-breaking and direction encoding, so results compare cell by cell.
+ *
+ * Reference: GRASS GIS 8 r.cost (raster/r.cost/main.c and heap.c; manual
+ * r.cost.html). With c(i) the friction of cell i, a move from a settled cell
+ * s with accumulated cost A(s) to a neighbour t costs, in cell widths
+ * (r.cost's EW_fac, DIAG_fac, V_DIAG_fac and H_DIAG_fac for square cells):
+ *   straight        A(t) = A(s) + (c(t) + c(s)) * 1/2
+ *   diagonal        A(t) = A(s) + (c(t) + c(s)) * sqrt(2)/2
+ *   knight (-k)     A(t) = A(s) + (c(a) + c(b) + c(t) + c(s)) * sqrt(5)/4
+ * where a and b are the straight and diagonal cells the knight's move passes
+ * (for the move two up and one left: the cell above and the one above-left),
+ * summed in r.cost's order ((c(a) + c(b)) + c(t)) + c(s) so that results are
+ * bit-identical. Sources start at 0. With opts->unit_m > 0 the factors are
+ * multiplied by cell_m / unit_m (cost per unit length times length).
+ * Neighbours are visited in r.cost's order (W, E, N, S, NW, NE, SE, SW, then
+ * NNW, NNE, SSE, SSW, WNW, ENE, ESE, WSW); a neighbour is updated only on a
+ * strictly lower cost; the queue pops the lowest cost first and, among equal
+ * costs, the entry inserted first (r.cost heap.c's "age"), so ties resolve
+ * exactly as in r.cost and the direction rasters agree even on integer
+ * frictions. Stale queue entries are skipped on pop (lazy deletion, as
+ * r.cost does), and every insertion, stale or not, takes an age.
+ *
+ * Directions are stored as r.cost's outdir: in the reached cell, degrees
+ * counter-clockwise from east pointing back to the cell it was reached from
+ * (45-degree steps, 22.5 with knight's moves); sources and unreached cells
+ * are NaN, as in r.cost 8.
+ *
+ * Nodata: NaN and negative friction are "null" (r.cost turns negative values
+ * into null_cost, with a warning): with null_cost NaN (the default) they are
+ * barriers that are never entered, and a knight's move passing one is
+ * blocked too (the sum is NaN); with null_cost >= 0 they cost that much, and
+ * keep_nulls puts NaN back into their output cells (r.cost -n).
+ *
+ * Complexity: O(N log F) for N reached cells and F the frontier size (the
+ * heap holds the frontier plus stale entries); 8 or 16 relaxations per cell.
+ * Memory: the caller's accum (8 B a cell) and code (1 B a cell) arrays plus
+ * the queue (24 B an entry, a few per frontier cell) and 4096 slot headers;
+ * no per-cell allocation. The queue is a calendar queue over a small binary
+ * heap instead of r.cost's 3-ary heap: the same total order on (cost, age),
+ * so the same pop sequence, with O(1) work per entry plus a heap a few
+ * entries deep.
+ *
+ * Differences from r.cost, deliberate: max_cost is a double, and cells whose
+ * cost exceeds it are NaN (r.cost stops there but keeps the tentative costs
+ * of the frontier in its output); sources outside the grid are skipped with
+ * a warning (r.cost warns and skips coordinates outside the region too, but
+ * fails on a vector start point outside); stop points, start values (-r),
+ * nearest-source output, solver and bitmask directions (-b) are not
+ * implemented; rectangular cells are not supported (grids are square).
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+#include "cost/cost_int.h"
+#include "grid/grid_int.h"
+
+/* r.cost's neighbour order and outdir values (main.c, "Order in which
+ * neighbors are visited"). Index 0 is unused. */
+const int senda__cost_drow[17] = {0, 0, 0, -1, 1, -1, -1, 1, 1, -2, -2, 2, 2, -1, -1, 1, 1};
+const int senda__cost_dcol[17] = {0, -1, 1, 0, 0, -1, 1, 1, -1, -1, 1, 1, -1, -2, 2, 2, -2};
+const double senda__cost_deg[17] = {0,     360.0, 180.0, 270.0, 90.0,  315.0,
+                                    225.0, 135.0, 45.0,  292.5, 247.5, 112.5,
+                                    67.5,  337.5, 202.5, 157.5, 22.5};
+/* For knight's move k (9..16): the straight and the diagonal move whose
+ * cells it passes (N and NW for NNW, ...). */
+static const int knight_via[17][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                                      {0, 0}, {0, 0}, {0, 0}, {3, 5}, {3, 6}, {4, 7},
+                                      {4, 8}, {1, 5}, {2, 6}, {2, 7}, {1, 8}};
+
+void senda_cost_opts_init(senda_cost_opts *opts)
+{
+    if (!opts)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->null_cost = NAN;
+}
+
+int senda__cost_code_of_deg(double deg)
+{
+    if (!(deg > 0.0))
+        return 0;
+    for (int k = 1; k <= 16; k++)
+        if (fabs(deg - senda__cost_deg[k]) < 1e-3) /* values are multiples of 22.5 */
+            return k;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The queue: a two-level calendar queue ordered exactly by (cost, age).
+ * Costs are cut into B slots of width delta (Dial 1969, "Algorithm 360",
+ * CACM 12(11); Brown 1988, "Calendar queues", CACM 31(10)). Since every key
+ * pushed lies in [c, c + max_move] for c the last popped cost, and
+ * B * delta > max_move + delta, the slot (cost / delta) mod B is never
+ * ambiguous. Entries of later slots are appended unsorted; the current slot
+ * is moved into a small binary min-heap on (cost, age), which also receives
+ * the pushes that fall into the current slot. So the pop order is exactly
+ * that of r.cost's heap (lowest cost, then oldest insertion), while the heap
+ * stays a few entries deep. A huge max_move only makes slots wide and the
+ * heap deep: slower, never wrong (an infinite max_move puts everything in
+ * the heap). Storage: flat arrays grown by doubling.
+ * ------------------------------------------------------------------- */
+#define N_SLOTS 16384u
+
+typedef struct {
+    double cost;
+    uint64_t age;
+    uint64_t idx;
+} qentry;
+
+typedef struct {
+    qentry *a;
+    size_t n, cap;
+} qvec;
+
+typedef struct {
+    qvec slot[N_SLOTS];
+    qvec heap;           /* the current slot, a binary min-heap */
+    uint64_t cur;        /* number of the current slot, floor(cost / delta) */
+    double inv_delta;
+    size_t n;            /* entries in all slots and the heap */
+    uint64_t next_age;
+    const double *pf_cost; /* prefetched around each cell of a slot made current */
+    const double *pf_accum;
+    ptrdiff_t pf_row;      /* one row, in cells */
+    int pf_rows;           /* rows above and below to prefetch: 1, or 2 with knight's moves */
+} queue;
+
+static inline int q_less(const qentry *x, const qentry *y)
+{
+    /* exact comparison on purpose: equal costs are r.cost's ties */
+    return x->cost < y->cost || (!(x->cost > y->cost) && x->age < y->age);
+}
+
+static int v_append(senda_ctx *ctx, qvec *v, qentry e)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        qentry *a = senda__realloc(ctx, v->a, cap * sizeof *a);
+        if (!a)
+            return -1;
+        v->a = a;
+        v->cap = cap;
+    }
+    v->a[v->n++] = e;
+    return 0;
+}
+
+static void heap_up(qvec *h, size_t i)
+{
+    qentry e = h->a[i];
+    while (i > 0 && q_less(&e, &h->a[(i - 1) / 2])) {
+        h->a[i] = h->a[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->a[i] = e;
+}
+
+static void heap_down(qvec *h, size_t i)
+{
+    qentry e = h->a[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && q_less(&h->a[c + 1], &h->a[c]))
+            c++;
+        if (!q_less(&h->a[c], &e))
+            break;
+        h->a[i] = h->a[c];
+        i = c;
+    }
+    h->a[i] = e;
+}
+
+static inline uint64_t slot_number(const queue *q, double cost)
+{
+    return (uint64_t)(cost * q->inv_delta);
+}
+
+/* max_move: the largest cost one move can add (finite, >= 0). */
+static void q_init(queue *q, double max_move)
+{
+    memset(q, 0, sizeof *q);
+    /* N_SLOTS - 4: room for the rounding of the two floors */
+    q->inv_delta = max_move > 0.0 && isfinite(max_move) ? (double)(N_SLOTS - 4) / max_move : 0.0;
+}
+
+static int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
+{
+    qentry e = {cost, q->next_age++, (uint64_t)idx};
+    uint64_t s = slot_number(q, cost);
+    q->n++;
+    if (s == q->cur) {
+        if (v_append(ctx, &q->heap, e) != 0)
+            return -1;
+        heap_up(&q->heap, q->heap.n - 1);
+        return 0;
+    }
+    return v_append(ctx, &q->slot[s % N_SLOTS], e);
+}
+
+/* The cells of the slot just made current are settled next: start loading
+ * their neighbourhoods now, so the memory latency overlaps (the run is
+ * bound by cache misses on the frontier, which wanders over the grid). */
+static void prefetch_slot(const queue *q)
+{
+    /* addresses as integers: a neighbourhood may reach past the arrays, which
+     * a prefetch tolerates but pointer arithmetic must not do */
+    uintptr_t c0 = (uintptr_t)q->pf_cost, a0 = (uintptr_t)q->pf_accum;
+    for (size_t k = 0; k < q->heap.n; k++) {
+        uintptr_t i = (uintptr_t)q->heap.a[k].idx * sizeof(double);
+        for (int r = -q->pf_rows; r <= q->pf_rows; r++) {
+            uintptr_t d = (uintptr_t)((ptrdiff_t)r * q->pf_row * (ptrdiff_t)sizeof(double));
+            __builtin_prefetch((const void *)(c0 + i + d));
+            __builtin_prefetch((const void *)(a0 + i + d));
+        }
+    }
+    __builtin_prefetch(q->slot[(q->cur + 1) % N_SLOTS].a);
+}
+
+/* Pop the least entry; q->n > 0. */
+static qentry q_pop(queue *q)
+{
+    while (q->heap.n == 0) {
+        /* advance to the next non-empty slot and make it the heap */
+        qvec *v = &q->slot[++q->cur % N_SLOTS];
+        if (v->n == 0)
+            continue;
+        qvec t = q->heap;
+        q->heap = *v;
+        *v = t;
+        prefetch_slot(q);
+        for (size_t i = q->heap.n / 2; i-- > 0;)
+            heap_down(&q->heap, i);
+    }
+    qentry top = q->heap.a[0];
+    q->heap.a[0] = q->heap.a[--q->heap.n];
+    if (q->heap.n > 0)
+        heap_down(&q->heap, 0);
+    q->n--;
+    return top;
+}
+
+static void q_free(queue *q)
+{
+    for (unsigned s = 0; s < N_SLOTS; s++)
+        senda__free(q->slot[s].a);
+    senda__free(q->heap.a);
+}
+
+/* Ask the kernel to back a large array with huge pages: each settled cell
+ * touches 3 (5 with knight's moves) rows of 2 arrays, so with 4 KiB pages
+ * the run is bound by TLB misses. collapse = 1 for memory that is already
+ * filled (MADV_COLLAPSE, Linux 6.1), 0 before first touch (MADV_HUGEPAGE).
+ * Only advice: failures are ignored. */
+static void advise_huge(const void *p, size_t bytes, int collapse)
+{
+#if defined(__linux__)
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)page - 1);
+    if (page <= 0 || bytes < ((size_t)4 << 20) || hi <= lo)
+        return;
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+    (void)madvise((void *)lo, hi - lo, collapse ? MADV_COLLAPSE : MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+    (void)collapse;
+#endif
+}
+
+/* Friction with r.cost's null rule: NaN and negatives become null_cost. */
+static inline double friction(const senda__cost_run *run, size_t i)
+{
+    double c = run->cost[i];
+    return c >= 0.0 ? c : run->null_cost;
+}
+
+/* Relax the neighbours of settled cell i (row, col) with cost base. The
+ * interior test lets most cells skip the bounds checks. */
+static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fac[17],
+                 const ptrdiff_t off[17], size_t i, double base)
+{
+    size_t n_rows = run->n_rows, n_cols = run->n_cols;
+    size_t row = i / n_cols, col = i % n_cols;
+    int n_moves = run->knight ? 16 : 8;
+    size_t m = run->knight ? 2 : 1;
+    int interior = row >= m && row + m < n_rows && col >= m && col + m < n_cols;
+    double my = friction(run, i);
+    double v[17]; /* friction of the cell each move reaches */
+    for (int k = 1; k <= n_moves; k++) {
+        if (!interior) {
+            long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
+            if (r < 0 || c < 0 || (size_t)r >= n_rows || (size_t)c >= n_cols) {
+                v[k] = NAN;
+                continue;
+            }
+        }
+        size_t j = (size_t)((ptrdiff_t)i + off[k]);
+        v[k] = friction(run, j);
+        double fc = k <= 8 ? v[k] + my : v[knight_via[k][0]] + v[knight_via[k][1]] + v[k] + my;
+        double mc = base + fc * fac[k];
+        if (!(mc <= DBL_MAX)) /* NaN: a null cell on the way; inf: overflow */
+            continue;
+        double old = run->accum[j];
+        if (!(old <= mc)) { /* unreached (NaN) or strictly higher */
+            run->accum[j] = mc;
+            run->code[j] = (uint8_t)k;
+            if (q_push(ctx, q, mc, j) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The largest cost a single move can add: the costliest move factor times
+ * the cells it sums at the highest friction. */
+static double max_move(const senda__cost_run *run)
+{
+    size_t n = run->n_rows * run->n_cols;
+    double hi = isnan(run->null_cost) ? 0.0 : run->null_cost;
+    for (size_t i = 0; i < n; i++)
+        if (run->cost[i] > hi)
+            hi = run->cost[i];
+    return hi * (run->knight ? 4.0 * sqrt(5.0) / 4.0 : 2.0 * sqrt(2.0) / 2.0) * run->unit;
+}
+
+senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
+                                  senda_progress_fn progress, void *progress_arg)
+{
+    size_t n = run->n_rows * run->n_cols;
+    senda_status st = SENDA_OK;
+    queue q;
+    q_init(&q, max_move(run));
+    q.pf_cost = run->cost;
+    q.pf_accum = run->accum;
+    q.pf_row = (ptrdiff_t)run->n_cols;
+    q.pf_rows = 1;
+    double fac[17];
+    ptrdiff_t off[17];
+    for (int k = 1; k <= 16; k++) {
+        /* r.cost: EW_fac = 1/2, DIAG_fac = sqrt(1 + 1)/2, V/H_DIAG_fac = sqrt(4 + 1)/4 */
+        double f = k <= 4 ? 1.0 / 2.0 : k <= 8 ? sqrt(2.0) / 2.0 : sqrt(5.0) / 4.0;
+        fac[k] = f * run->unit; /* exact when unit is 1, so r.cost's bits are kept */
+        off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)run->n_cols + senda__cost_dcol[k];
+    }
+    advise_huge(run->cost, n * sizeof(double), 1);
+    advise_huge(run->accum, n * sizeof(double), 0);
+    advise_huge(run->code, n, 0);
+    for (size_t i = 0; i < n; i++)
+        run->accum[i] = NAN;
+    memset(run->code, 0, n);
+    if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating cost"))
+        return SENDA_ERR_CANCELLED;
+    for (size_t s = 0; s < run->n_src; s++) {
+        run->accum[run->src[s]] = 0.0;
+        if (q_push(ctx, &q, 0.0, run->src[s]) != 0) {
+            st = SENDA_ERR_NOMEM;
+            goto done;
+        }
+    }
+    size_t n_settled = 0, step = n / 100 + 1, next_report = step;
+    while (q.n > 0) {
+        qentry e = q_pop(&q);
+        double cost = e.cost;
+        if (run->max_cost > 0.0 && cost > run->max_cost)
+            break;
+        if (cost > run->accum[e.idx]) /* stale: a cheaper entry was settled */
+            continue;
+        if (relax(ctx, run, &q, fac, off, (size_t)e.idx, cost) != 0) {
+            st = SENDA_ERR_NOMEM;
+            goto done;
+        }
+        if (++n_settled >= next_report) {
+            next_report += step;
+            if (!senda__progress(ctx, progress, progress_arg, (double)n_settled / (double)n,
+                                 NULL)) {
+                st = SENDA_ERR_CANCELLED;
+                goto done;
+            }
+        }
+    }
+    if (run->max_cost > 0.0)
+        for (size_t i = 0; i < n; i++)
+            if (run->accum[i] > run->max_cost) {
+                run->accum[i] = NAN;
+                run->code[i] = 0;
+            }
+done:
+    q_free(&q);
+    return st;
+}
+
+/* Cell indices of the sources that fall inside the grid; the others are
+ * skipped with a warning. */
+static senda_status source_cells(senda_ctx *ctx, const senda_grid *g, const senda_points *pts,
+                                 size_t **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t *cells = senda__malloc(ctx, (pts->n ? pts->n : 1) * sizeof *cells);
+    if (!cells)
+        return SENDA_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < pts->n; i++) {
+        double fc = floor((pts->x[i] - g->x_min) / g->cell_m);
+        double fr = floor((g->y_max - pts->y[i]) / g->cell_m);
+        if (!(fc >= 0.0 && fr >= 0.0 && fc < (double)g->n_cols && fr < (double)g->n_rows)) {
+            senda__log(ctx, 1, "source %zu at (%.3f, %.3f) is outside the grid, skipped", i,
+                       pts->x[i], pts->y[i]);
+            continue;
+        }
+        cells[n++] = (size_t)fr * g->n_cols + (size_t)fc;
+    }
+    if (n == 0) {
+        senda__free(cells);
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "none of the %zu sources lies inside the %zu x %zu grid", pts->n,
+                           g->n_rows, g->n_cols);
+    }
+    *out = cells;
+    *n_out = n;
+    return SENDA_OK;
+}
+
+static senda_status check_opts(senda_ctx *ctx, const senda_cost_opts *o)
+{
+    if (o->knight != 0 && o->knight != 1)
+        return senda__fail(ctx, SENDA_ERR_ARG, "knight must be 0 or 1, got %d", o->knight);
+    if (!(o->unit_m >= 0.0) || !isfinite(o->unit_m))
+        return senda__fail(ctx, SENDA_ERR_ARG, "unit_m must be >= 0, got %g", o->unit_m);
+    if (!(o->max_cost >= 0.0))
+        return senda__fail(ctx, SENDA_ERR_ARG, "max_cost must be >= 0, got %g", o->max_cost);
+    if (!isnan(o->null_cost) && !(o->null_cost >= 0.0 && isfinite(o->null_cost)))
+        return senda__fail(ctx, SENDA_ERR_ARG, "null_cost must be NaN or >= 0, got %g",
+                           o->null_cost);
+    return SENDA_OK;
+}
+
+senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_grid,
+                                   const senda_points *sources, const senda_cost_opts *opts,
+                                   senda_grid **accum, senda_grid **direction,
+                                   senda_progress_fn progress, void *progress_arg)
+{
+    senda__reset(ctx);
+    if (accum)
+        *accum = NULL;
+    if (direction)
+        *direction = NULL;
+    if (!friction_grid || !sources || !opts || !accum)
+        return senda__fail(ctx, SENDA_ERR_ARG, "friction, sources, opts or accum is NULL");
+    senda_status st = check_opts(ctx, opts);
+    if (st != SENDA_OK)
+        return st;
+    const senda_grid *g = friction_grid;
+    size_t n = g->n_rows * g->n_cols, *src = NULL, n_src = 0;
+    uint8_t *code = NULL;
+    senda_grid *acc = NULL, *dir = NULL;
+    if ((st = source_cells(ctx, g, sources, &src, &n_src)) != SENDA_OK)
+        goto done;
+    if ((st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m,
+                                g->crs, 0.0, &acc)) != SENDA_OK)
+        goto done;
+    if (!(code = senda__malloc(ctx, n))) {
+        st = SENDA_ERR_NOMEM;
+        goto done;
+    }
+    senda__cost_run run = {g->data, g->n_rows, g->n_cols,
+                           opts->unit_m > 0.0 ? g->cell_m / opts->unit_m : 1.0,
+                           opts->knight, opts->max_cost, opts->null_cost, src, n_src,
+                           acc->data, code};
+    if ((st = senda__cost_dijkstra(ctx, &run, progress, progress_arg)) != SENDA_OK)
+        goto done;
+    if (opts->keep_nulls && !isnan(opts->null_cost)) /* r.cost ignores -n without null_cost */
+        for (size_t i = 0; i < n; i++)
+            if (!(g->data[i] >= 0.0))
+                acc->data[i] = NAN;
+    senda_grid_set_units(ctx, acc, opts->unit_m > 0.0 ? "cost x length" : "cost x cells",
+                         "accumulated cost (r.cost)");
+    if (direction) {
+        if ((st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m,
+                                    g->crs, 0.0, &dir)) != SENDA_OK)
+            goto done;
+        for (size_t i = 0; i < n; i++)
+            dir->data[i] = code[i] ? senda__cost_deg[code[i]] : (double)NAN;
+        senda_grid_set_units(ctx, dir, "degrees",
+                             "movement direction, degrees ccw from east, towards the source");
+    }
+    if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL)) {
+        st = SENDA_ERR_CANCELLED;
+        goto done;
+    }
+done:
+    senda__free(src);
+    senda__free(code);
+    if (st != SENDA_OK) {
+        senda_grid_destroy(acc);
+        senda_grid_destroy(dir);
+        acc = dir = NULL;
+    }
+    *accum = acc;
+    if (direction)
+        *direction = dir;
+    return st;
+}

@@ -1,0 +1,65 @@
+/*
+ * cost_int.h - engine-internal pieces of the cost module shared between its
+ * files: the raw Dijkstra run over flat arrays, the direction code table,
+ * and path tracing.
+ */
+#ifndef SENDA_COST_INT_H
+#define SENDA_COST_INT_H
+
+#include <stdint.h>
+
+#include "core/core_int.h"
+
+/** Number of neighbour moves: 8, or 16 with knight's moves. Move k (1-based,
+ *  r.cost's order) goes from a settled cell by (senda__cost_drow[k],
+ *  senda__cost_dcol[k]); the direction stored in the reached cell points
+ *  back, senda__cost_deg[k] degrees counter-clockwise from east. */
+extern const int senda__cost_drow[17];
+extern const int senda__cost_dcol[17];
+extern const double senda__cost_deg[17];
+
+/** One accumulated-cost run over flat row-major arrays. */
+typedef struct senda__cost_run {
+    const double *cost;   /* n_rows * n_cols friction; NaN or < 0 = null */
+    size_t n_rows, n_cols;
+    double unit;          /* one cell width in output length units (1 = r.cost) */
+    int knight;
+    double max_cost;      /* > 0: stop when the next cell costs more */
+    double null_cost;     /* cost used for null cells; NaN = barrier */
+    const size_t *src;    /* source cell indices (duplicates allowed) */
+    size_t n_src;
+    double *accum;        /* out: n cells, NaN where unreached */
+    uint8_t *code;        /* out: n cells, 0 = none, else the move k that reached it */
+} senda__cost_run;
+
+/** Run Dijkstra (r.cost semantics, header of accumulate.c). accum and code
+ *  are overwritten. Returns SENDA_OK, SENDA_ERR_NOMEM or SENDA_ERR_CANCELLED. */
+senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
+                                  senda_progress_fn progress, void *progress_arg);
+
+/** The move that a direction value in degrees encodes (1..16), 0 for NaN,
+ *  <= 0 or a value that is no r.cost direction. */
+int senda__cost_code_of_deg(double deg);
+
+/** Trace from cell start back to a source along a direction raster in
+ *  degrees (r.path): cells[0] = start, the last one a cell whose direction
+ *  is NaN or <= 0. *n_out cells. Returns SENDA_OK, SENDA_ERR_NOMEM, or
+ *  SENDA_ERR_DATA (message set) when the walk meets a value that is no
+ *  direction, leaves the grid or loops.
+ *  Ownership: *cells_out freed with senda__free. */
+senda_status senda__cost_trace(senda_ctx *ctx, const double *dir_deg, size_t n_rows,
+                               size_t n_cols, size_t start, size_t **cells_out, size_t *n_out);
+
+/** The vertices of a (Multi)LineString, parts concatenated in order;
+ *  part[v] is the part index of vertex v (segments join only within a part). */
+typedef struct senda__polyline {
+    double *x, *y;
+    int *part;
+    size_t n;
+} senda__polyline;
+
+senda_status senda__cost_polyline(senda_ctx *ctx, const GEOSGeometry *geom,
+                                  senda__polyline *out);
+void senda__polyline_free(senda__polyline *pl);
+
+#endif

@@ -1,0 +1,10 @@
+/*
+ * scenario_int.h - engine-internal pieces of the scenario module: the
+ * scenario file loader (scenario.c) and the pipeline driver (run.c).
+ */
+#ifndef SENDA_SCENARIO_INT_H
+#define SENDA_SCENARIO_INT_H
+
+#include "core/core_int.h"
+
+#endif
