@@ -74,6 +74,7 @@ Test(cmd_hotspot, tif_density_and_cells_gpkg_with_json)
     cr_assert(s * 0.04 > 99.5 && s * 0.04 < 100.5, "integral %g", s * 0.04);
     senda_grid_destroy(g);
     senda_ctx_destroy(ctx);
+    free(dir);
 }
 
 Test(cmd_hotspot, gpkg_gets_density_and_hotspot_cells)
@@ -95,4 +96,5 @@ Test(cmd_hotspot, gpkg_gets_density_and_hotspot_cells)
     cr_assert(strstr(txt, "GiZScore") && strstr(txt, "GiPseudoP") && strstr(txt, "Gi_Bin"));
     cr_assert(strstr(txt, "density") != NULL);
     free(txt);
+    free(dir);
 }

@@ -305,6 +305,7 @@ Test(gistar, study_area_selects_cells_inside_and_cells_layer_is_written)
     GDALClose(ds);
     senda_gistar_result_destroy(r);
     senda_points_destroy(p);
+    free(dir);
 }
 
 static int cancel_soon(double complete, const char *msg, void *arg)
