@@ -12,6 +12,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
+    {"incidents", cmd_incidents, "import incident reports into a store (incidents import)"},
+    {"synth", cmd_synth, "write a synthetic incident file (clearly marked synthetic)"},
     /* @@COMMANDS@@ */
 };
 
