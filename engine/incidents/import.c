@@ -164,11 +164,12 @@ static void date_range(const senda__incident *r, char *first, char *last, size_t
 
 static void flags_text(const senda__incident *r, char *f, size_t nf, char *rp, size_t nr)
 {
-    snprintf(f, nf, "%s%s%s%s%s", r->flags & FLAG_LOW_PRECISION ? "low_precision," : "",
+    snprintf(f, nf, "%s%s%s%s%s%s", r->flags & FLAG_LOW_PRECISION ? "low_precision," : "",
              r->flags & FLAG_TYPE_UNKNOWN ? "type_unknown," : "",
              r->flags & FLAG_DATE_MISSING ? "date_missing," : "",
              r->flags & FLAG_COUNT_ASSUMED ? "count_assumed," : "",
-             r->flags & FLAG_GEOCODED ? "geocoded," : "");
+             r->flags & FLAG_GEOCODED ? "geocoded," : "",
+             r->flags & FLAG_COUNTS_INCONSISTENT ? "counts_inconsistent," : "");
     snprintf(rp, nr, "%s%s", r->repairs & REPAIR_SWAPPED ? "swapped_lat_lon," : "",
              r->repairs & REPAIR_LON_SIGN ? "lon_sign," : "");
     size_t l = strlen(f);
@@ -232,7 +233,7 @@ static senda_status insert_incident(import_state *s, const senda__incident *r,
     sqlite3_bind_int64(q, 31, s->file_id);
     if (r->status == REC_DUPLICATE)
         bind_text(q, 32, r->raw);
-    sqlite3_bind_int(q, 33, r->flags & 0x100u ? 1 : 0);
+    sqlite3_bind_int(q, 33, r->flags & FLAG_SYNTHETIC ? 1 : 0);
     if (r->rail_idx >= 0) {
         sqlite3_bind_int64(q, 34, r->rail_idx + 1);
         sqlite3_bind_double(q, 35, r->rail_dist_m);
@@ -401,7 +402,7 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
             st = SENDA_ERR_NOMEM;
         if (st == SENDA_OK && s->rc.map->synthetic >= 0 &&
             strcmp(vals[s->rc.map->synthetic], "1") == 0)
-            r->flags |= 0x100u; /* synthetic: stored, not a flag of doubt */
+            r->flags |= FLAG_SYNTHETIC;
         OGR_F_Destroy(f);
         if (st == SENDA_OK && ++s->n_batch == BATCH) {
             st = flush_batch(s);

@@ -22,6 +22,8 @@ enum { REC_ACCEPTED = 0, REC_REPAIRED, REC_REJECTED, REC_DUPLICATE };
 #define FLAG_DATE_MISSING 0x04u    /* no date in the row */
 #define FLAG_COUNT_ASSUMED 0x08u   /* no victim count, 1 assumed */
 #define FLAG_GEOCODED 0x10u        /* located from the place name */
+#define FLAG_COUNTS_INCONSISTENT 0x20u /* women, men or minors exceed the victims */
+#define FLAG_SYNTHETIC 0x100u      /* the source row says synthetic=1 (not a doubt) */
 /* Repairs. */
 #define REPAIR_SWAPPED 0x01u       /* lat/lon were swapped */
 #define REPAIR_LON_SIGN 0x02u      /* longitude lacked its west sign */

@@ -273,6 +273,12 @@ static void read_counts(senda__rowctx *rc, const char *const *vals, senda__incid
         r->flags |= FLAG_COUNT_ASSUMED;
     }
     r->victims = total;
+    if (r->women > total || r->men > total || r->minors > total ||
+        (r->women > 0 && r->men > 0 && r->women + r->men > total)) {
+        r->flags |= FLAG_COUNTS_INCONSISTENT;
+        snprintf(r->message, sizeof r->message, "women/men/minors (%g/%g/%g) exceed the %g "
+                 "victims; kept as given", r->women, r->men, r->minors, total);
+    }
 }
 
 senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRGeometryH geom,

@@ -92,7 +92,7 @@ static const keyword type_kw[] = {
     K("harsh environmental", DEATH_ACCIDENT), K("insolacion", DEATH_ACCIDENT),
     K("muerte", DEATH_ACCIDENT), K("muerto", DEATH_ACCIDENT), K("fallec", DEATH_ACCIDENT),
     K("electrocut", DEATH_ACCIDENT), K("crushed", DEATH_ACCIDENT),
-    K("desapare", DISAPPEARANCE), K("disappear", DISAPPEARANCE), K("missing", DISAPPEARANCE),
+    K("desapar", DISAPPEARANCE), K("disappear", DISAPPEARANCE), K("missing", DISAPPEARANCE),
     K("no localizad", DISAPPEARANCE), K("paradero desconocido", DISAPPEARANCE),
     K("trata", TRAFFICKING), K("traffick", TRAFFICKING), K("explotacion", TRAFFICKING),
     K("forced labour", TRAFFICKING), K("trabajo forzado", TRAFFICKING),

@@ -112,23 +112,25 @@ static int key_cmp(const void *a, const void *b)
     return ka->place < kb->place ? -1 : ka->place > kb->place;
 }
 
-static char *read_all(senda_ctx *ctx, const char *path, size_t *len)
+static senda_status read_all(senda_ctx *ctx, const char *path, char **out, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        senda__fail(ctx, SENDA_ERR_IO, "%s: cannot open the gazetteer", path);
-        return NULL;
-    }
+    if (!fp)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: cannot open the gazetteer", path);
     fseek(fp, 0, SEEK_END);
     long n = ftell(fp);
     fseek(fp, 0, SEEK_SET);
-    char *buf = n >= 0 ? senda__malloc(ctx, (size_t)n + 1) : NULL;
-    if (buf) {
-        *len = fread(buf, 1, (size_t)n, fp);
-        buf[*len] = '\0';
+    senda_status st = SENDA_OK;
+    if (n < 0)
+        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot read the gazetteer", path);
+    else if (!(*out = senda__malloc(ctx, (size_t)n + 1)))
+        st = SENDA_ERR_NOMEM;
+    if (st == SENDA_OK) {
+        *len = fread(*out, 1, (size_t)n, fp);
+        (*out)[*len] = '\0';
     }
     fclose(fp);
-    return buf;
+    return st;
 }
 
 /* Split line into up to n tab-separated fields, in place. */
@@ -215,10 +217,8 @@ senda_status senda__gazetteer_open(senda_ctx *ctx, const char *path, senda__gaze
         return SENDA_ERR_NOMEM;
     size_t len = 0, n_lines = 0;
     senda_status st = SENDA_OK;
-    if (!(g->text = read_all(ctx, path, &len))) {
-        st = SENDA_ERR_IO;
+    if ((st = read_all(ctx, path, &g->text, &len)) != SENDA_OK)
         goto done;
-    }
     if (strncmp(g->text, "geonameid\tname\tasciiname\talternatenames", 39) != 0) {
         st = senda__fail(ctx, SENDA_ERR_DATA, "%s: not a senda gazetteer (header geonameid, "
                          "name, asciiname, alternatenames, ...)", path);
