@@ -234,6 +234,115 @@ senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, con
 /* ======================================================================
  * incidents
  * ==================================================================== */
+/** The incident type codes, in this order (index = senda_incident_type). */
+typedef enum senda_incident_type {
+    SENDA_INC_KIDNAPPING, SENDA_INC_EXTORTION, SENDA_INC_ROBBERY_ASSAULT,
+    SENDA_INC_SEXUAL_VIOLENCE, SENDA_INC_HOMICIDE, SENDA_INC_DEATH_ACCIDENT,
+    SENDA_INC_DISAPPEARANCE, SENDA_INC_TRAFFICKING, SENDA_INC_ABUSE_BY_AUTHORITY,
+    SENDA_INC_OTHER, SENDA_INC_N_TYPES
+} senda_incident_type;
+
+/** Reject reason codes (index into senda_import_summary.rejected_by_reason). */
+typedef enum senda_reject_reason {
+    SENDA_REJ_EMPTY_ROW, SENDA_REJ_NO_COORDINATES, SENDA_REJ_BAD_COORDINATES,
+    SENDA_REJ_OUT_OF_RANGE, SENDA_REJ_ZERO_ZERO, SENDA_REJ_OUTSIDE_STUDY_AREA,
+    SENDA_REJ_PLACE_NOT_FOUND, SENDA_REJ_AMBIGUOUS_PLACE, SENDA_REJ_BAD_DATE,
+    SENDA_REJ_FUTURE_DATE, SENDA_REJ_BAD_COUNT, SENDA_REJ_NEGATIVE_COUNT,
+    SENDA_REJ_N_REASONS
+} senda_reject_reason;
+
+/** The code of a type ("kidnapping"), a reject reason ("out_of_range"); static,
+ *  NULL when out of range. */
+const char *senda_incident_type_code(int type);
+const char *senda_reject_reason_code(int reason);
+/** The default severity weight of a type (documented in engine/incidents/types.c). */
+double senda_incident_default_severity(int type);
+/** The perpetrator codes: criminal_group, police, immigration_authority, military,
+ *  train_personnel, other, unknown (index 0..6); static, NULL when out of range. */
+const char *senda_perpetrator_code(int perp);
+#define SENDA_N_PERPETRATORS 7
+
+/** How `senda incidents import` reads, validates and stores reports. */
+typedef struct senda_import_opts {
+    /* explicit column names (NULL = detect in English and Spanish) */
+    const char *lon_field, *lat_field, *coords_field, *date_field, *type_field;
+    const char *count_field, *place_field, *id_field, *perpetrator_field;
+    const char *s_srs;          /**< CRS of coordinate columns (NULL = WGS 84 lon/lat) */
+    int date_order;             /**< 0 auto (dd/mm unless a weekday says mm/dd), 1 dmy, 2 mdy */
+    double study_area[4];       /**< lon_min, lat_min, lon_max, lat_max (default -99 13 -86 22) */
+    const char *gazetteer;      /**< TSV path; NULL = layers/gazetteer/corridor_places.tsv */
+    const senda_layers *layers; /**< corridor layers for the spatial join; NULL = no join */
+    const char *admin_field;    /**< name field of the layers' "states" layer ("name") */
+    double dedupe_days;         /**< same-type reports within this many days... (default 2) */
+    double dedupe_km;           /**< ...and this many km are duplicates (default 5); <0 = off */
+    double severity[SENDA_INC_N_TYPES]; /**< severity weight per type */
+    const char *today;          /**< "yyyy-mm-dd" for the future-date check; NULL = today (UTC) */
+    int n_threads;              /**< threads for the spatial join (default 2) */
+} senda_import_opts;
+void senda_import_opts_init(senda_import_opts *o);
+
+/** Counts of one import. read == accepted + rejected + duplicate; repaired,
+ *  geocoded and flagged rows are among the accepted. */
+typedef struct senda_import_summary {
+    long files, files_skipped; /**< files read; files skipped as already imported */
+    long read, accepted, repaired, rejected, duplicate, geocoded, flagged;
+    long rejected_by_reason[SENDA_REJ_N_REASONS];
+    long joined;               /**< accepted incidents given join fields */
+} senda_import_summary;
+
+/** Import reports from any OGR source into a GeoPackage incident store (created
+ *  when absent), as one transaction: either every file is stored or none.
+ *  A file already imported (same SHA-256) is skipped.
+ *  @return SENDA_OK; SENDA_ERR_ARG; SENDA_ERR_IO (unreadable file or store, named);
+ *          SENDA_ERR_DATA (no coordinate, place or geometry column found);
+ *          SENDA_ERR_CRS (bad s_srs); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Progress: 0..1 over the files, per 4096 rows. */
+senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
+                                    const char *const *files, size_t n_files,
+                                    const senda_import_opts *opts,
+                                    senda_import_summary *summary, senda_progress_fn progress,
+                                    void *progress_arg);
+
+typedef struct senda_incident_filter {
+    const char *types;        /* comma-separated type codes, NULL = all */
+    const char *date_from;    /* "yyyy", "yyyy-mm" or "yyyy-mm-dd", inclusive; NULL = open */
+    const char *date_to;      /* inclusive; NULL = open */
+    const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
+    const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
+    int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
+} senda_incident_filter;
+void senda_incident_filter_init(senda_incident_filter *f);
+
+/** Accepted (and repaired) incidents of a store as points in crs (projected),
+ *  weights per filter->weighted, ids = incident ids (fid). An incident whose
+ *  date is known only to the month or year passes a date filter when its
+ *  whole period lies inside [date_from, date_to].
+ *  @return SENDA_OK, SENDA_ERR_ARG (unknown type/perpetrator/victims code, bad date,
+ *          crs not projected), SENDA_ERR_IO (store), SENDA_ERR_CRS, SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
+                                    const senda_incident_filter *filter, const char *crs,
+                                    senda_points **out);
+
+/** Options of the synthetic incident generator. */
+typedef struct senda_synth_opts {
+    size_t n;                 /**< rows (default 1000) */
+    uint64_t seed;            /**< random seed (default 1) */
+    double frac_rail;         /**< share near the rail (default 0.5) */
+    double frac_checkpoint;   /**< share near checkpoints (default 0.2) */
+    double frac_crossing;     /**< share near border crossings (default 0.15); rest background */
+} senda_synth_opts;
+void senda_synth_opts_init(senda_synth_opts *o);
+
+/** Write a deterministic synthetic incident CSV (every row synthetic=1) drawn
+ *  around the rail, checkpoints and crossings of layers plus background in the
+ *  layers' extent. Same opts -> byte-identical file.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_DATA (layers without rail), SENDA_ERR_IO,
+ *          SENDA_ERR_CRS, SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per 65536 rows. */
+senda_status senda_incidents_synth(senda_ctx *ctx, const senda_layers *layers,
+                                   const senda_synth_opts *opts, const char *out_csv,
+                                   senda_progress_fn progress, void *progress_arg);
 /* @@SECTION incidents@@ */
 
 /* ======================================================================

@@ -12,6 +12,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
+    {"incidents", cmd_incidents, "import incident reports into a store (incidents import)"},
+    {"synth", cmd_synth, "write a synthetic incident file (clearly marked synthetic)"},
     {"hotspot", cmd_hotspot, "kernel density and Gi* hot-spot cells of incident points"},
     {"cost", cmd_cost, "accumulated cost and least-cost paths over any raster (r.cost)"},
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},

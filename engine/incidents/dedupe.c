@@ -1,0 +1,156 @@
+/*
+ * dedupe.c - find repeated reports: the same type, dates within a tolerance
+ * (default 2 days) and locations within a distance (default 5 km) make a
+ * duplicate of the earlier report (the one stored first).
+ *
+ * Only reports dated to the day take part: two IOM rows dated "2019" are not
+ * evidence of one event. Reports are hashed by (type, lat cell, lon cell,
+ * day bucket) with cells the tolerance wide (lon cells twice as wide in
+ * degrees, which covers |lat| <= 60 degrees) and day buckets days+1 wide; a
+ * lookup scans the 3 x 3 x 3 neighbouring buckets and checks the great-circle
+ * distance (haversine, R = 6371.0088 km) and the day difference exactly.
+ * Expected O(1) per lookup and insert; 48 bytes per stored report.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "incidents/incidents_int.h"
+
+typedef struct {
+    int64_t fid;
+    double lon, lat;
+    long day;
+    int type;
+    long next; /* index of the next entry in the bucket, -1 at the end */
+} dd_entry;
+
+struct senda__dedupe {
+    double days, km, cell_lat, cell_lon;
+    dd_entry *e;
+    size_t n, cap;
+    long *head; /* n_buckets heads */
+    size_t n_buckets;
+    senda_ctx *ctx;
+};
+
+static uint64_t bucket_hash(int type, long cy, long cx, long cd)
+{
+    uint64_t h = 1469598103934665603ull;
+    long v[4] = {type, cy, cx, cd};
+    for (int i = 0; i < 4; i++) {
+        h ^= (uint64_t)v[i];
+        h *= 1099511628211ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+senda_status senda__dedupe_create(senda_ctx *ctx, double days, double km, senda__dedupe **out)
+{
+    senda__dedupe *d = senda__calloc(ctx, 1, sizeof *d);
+    if (!d)
+        return SENDA_ERR_NOMEM;
+    d->ctx = ctx;
+    d->days = days < 0 ? 0 : days;
+    d->km = km;
+    d->cell_lat = (km > 0 ? km : 1.0) / 111.32;
+    d->cell_lon = 2.0 * d->cell_lat;
+    *out = d;
+    return SENDA_OK;
+}
+
+void senda__dedupe_destroy(senda__dedupe *d)
+{
+    if (!d)
+        return;
+    senda__free(d->e);
+    senda__free(d->head);
+    senda__free(d);
+}
+
+static long cell_of(double v, double size) { return (long)floor(v / size); }
+static long day_bucket(const senda__dedupe *d, long day)
+{
+    return (long)floor((double)day / (floor(d->days) + 1.0));
+}
+
+static senda_status rehash(senda_ctx *ctx, senda__dedupe *d, size_t n_buckets)
+{
+    long *head = senda__malloc(ctx, n_buckets * sizeof *head);
+    if (!head)
+        return SENDA_ERR_NOMEM;
+    for (size_t i = 0; i < n_buckets; i++)
+        head[i] = -1;
+    for (size_t i = 0; i < d->n; i++) {
+        dd_entry *e = &d->e[i];
+        uint64_t h = bucket_hash(e->type, cell_of(e->lat, d->cell_lat),
+                                 cell_of(e->lon, d->cell_lon), day_bucket(d, e->day));
+        size_t b = (size_t)(h & (n_buckets - 1));
+        e->next = head[b];
+        head[b] = (long)i;
+    }
+    senda__free(d->head);
+    d->head = head;
+    d->n_buckets = n_buckets;
+    return SENDA_OK;
+}
+
+senda_status senda__dedupe_add(senda_ctx *ctx, senda__dedupe *d, int type, long day, double lon,
+                               double lat, int64_t fid)
+{
+    if (d->km < 0)
+        return SENDA_OK;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 4096;
+        dd_entry *e = senda__realloc(ctx, d->e, cap * sizeof *e);
+        if (!e)
+            return SENDA_ERR_NOMEM;
+        d->e = e;
+        d->cap = cap;
+    }
+    if (2 * (d->n + 1) > d->n_buckets) {
+        senda_status st = rehash(ctx, d, d->n_buckets ? 2 * d->n_buckets : 8192);
+        if (st != SENDA_OK)
+            return st;
+    }
+    dd_entry *e = &d->e[d->n];
+    e->fid = fid, e->lon = lon, e->lat = lat, e->day = day, e->type = type;
+    uint64_t h = bucket_hash(type, cell_of(lat, d->cell_lat), cell_of(lon, d->cell_lon),
+                             day_bucket(d, day));
+    size_t b = (size_t)(h & (d->n_buckets - 1));
+    e->next = d->head[b];
+    d->head[b] = (long)d->n++;
+    return SENDA_OK;
+}
+
+static double haversine_km(double lon1, double lat1, double lon2, double lat2)
+{
+    const double rad = 3.14159265358979323846 / 180.0;
+    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+    double h = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+    return 2.0 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
+}
+
+int64_t senda__dedupe_find(const senda__dedupe *d, int type, long day, double lon, double lat)
+{
+    if (d->km < 0 || d->n == 0)
+        return 0;
+    long cy = cell_of(lat, d->cell_lat), cx = cell_of(lon, d->cell_lon), cd = day_bucket(d, day);
+    int64_t best = 0;
+    for (long dy = -1; dy <= 1; dy++)
+        for (long dx = -1; dx <= 1; dx++)
+            for (long dd = -1; dd <= 1; dd++) {
+                uint64_t h = bucket_hash(type, cy + dy, cx + dx, cd + dd);
+                for (long i = d->head[h & (d->n_buckets - 1)]; i >= 0; i = d->e[i].next) {
+                    const dd_entry *e = &d->e[i];
+                    if (e->type != type || labs(e->day - day) > (long)floor(d->days))
+                        continue;
+                    if (best && e->fid >= best)
+                        continue;
+                    if (haversine_km(lon, lat, e->lon, e->lat) <= d->km)
+                        best = e->fid; /* the earliest stored report it repeats */
+                }
+            }
+    return best;
+}

@@ -1,0 +1,680 @@
+/*
+ * import.c - `senda incidents import`: read reports from any OGR source,
+ * parse and validate each row (row.c), geocode rows that only name a place
+ * (io/gazetteer.c), drop nothing, mark repeated reports (dedupe.c), join the
+ * accepted ones to the corridor layers (join.c) and store every row in the
+ * GeoPackage incident store (io/store.c) in one SQLite transaction.
+ *
+ * Rows flow in batches of 4096: read with OGR (the CSV driver for .csv, every
+ * value as text; values that are not valid UTF-8 are taken as Latin-1 and
+ * recoded), processed, de-duplicated in file order against everything already
+ * stored and everything before them, reprojected to the layers' CRS and
+ * joined on n_threads threads, then inserted with prepared statements.
+ * A file whose SHA-256 is in imported_files is skipped whole, so importing a
+ * file again adds nothing. Every row ends in exactly one of incidents
+ * (accepted, repaired, duplicate) or incident_rejects, so
+ * read = accepted + rejected + duplicate.
+ *
+ * Memory: one batch of rows and their strings (a few MB), the de-duplication
+ * index (48 bytes per day-dated report) and the gazetteer when used.
+ * Time: O(rows) plus the join's O(rows log features).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cpl_string.h>
+#include <gdal.h>
+
+#include "incidents/import_int.h"
+
+#define BATCH 4096
+#define ARENA_BLOCK (1u << 20)
+
+char *senda__arena_strndup(senda_ctx *ctx, senda__arena *a, const char *s, size_t n)
+{
+    arena_block *b = a->cur;
+    while (b && b->used + n + 1 > b->cap)
+        b = b->next;
+    if (!b) {
+        size_t cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
+        b = senda__malloc(ctx, sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->used = 0, b->cap = cap, b->next = NULL;
+        if (a->cur) { /* append after cur, keeping later free blocks */
+            b->next = a->cur->next;
+            a->cur->next = b;
+        } else {
+            a->head = b;
+        }
+    }
+    a->cur = b;
+    char *p = b->data + b->used;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    b->used += n + 1;
+    return p;
+}
+
+void senda__arena_reset(senda__arena *a)
+{
+    for (arena_block *b = a->head; b; b = b->next)
+        b->used = 0;
+    a->cur = a->head;
+}
+
+void senda__arena_free(senda__arena *a)
+{
+    for (arena_block *b = a->head, *n; b; b = n) {
+        n = b->next;
+        senda__free(b);
+    }
+    a->head = a->cur = NULL;
+}
+
+void senda_import_opts_init(senda_import_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->study_area[0] = -99.0, o->study_area[1] = 13.0;
+    o->study_area[2] = -86.0, o->study_area[3] = 22.0;
+    o->admin_field = "name";
+    o->dedupe_days = 2.0;
+    o->dedupe_km = 5.0;
+    for (int t = 0; t < SENDA_INC_N_TYPES; t++)
+        o->severity[t] = senda_incident_default_severity(t);
+    o->n_threads = 2;
+}
+
+typedef struct import_state {
+    senda_ctx *ctx;
+    const senda_import_opts *opts;
+    senda__store *store;
+    sqlite3_stmt *ins_inc, *ins_rej;
+    senda__dedupe *dedupe;
+    senda__rowctx rc;
+    senda__arena arena;
+    senda__incident *batch;
+    size_t n_batch;
+    senda_import_summary *sum;
+    OGRCoordinateTransformationH to_layers;
+    senda__joiner *joiner;
+    int64_t next_fid, file_id;
+    const char *source_file;
+    long rows_in_file;
+} import_state;
+
+static const char *const inc_sql =
+    "INSERT INTO incidents(fid, geom, status, type, type_raw, perpetrator, perpetrator_raw, "
+    "date, date_precision, date_first, date_last, day_first, victims, women, men, minors, "
+    "severity, weight, lon, lat, geocode_precision, place, admin1, flags, repairs, message, "
+    "duplicate_of, source_file, source_row, source_id, file_id, raw, synthetic, rail_fid, "
+    "rail_dist_m, rail_km, checkpoint_fid, checkpoint_name, checkpoint_dist_m, border_dist_m, "
+    "admin_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, "
+    "?35, ?36, ?37, ?38, ?39, ?40, ?41)";
+static const char *const rej_sql =
+    "INSERT INTO incident_rejects(source_file, file_id, source_row, reason, message, raw) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static void bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+    if (s && s[0])
+        sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+static void bind_real(sqlite3_stmt *q, int i, double v)
+{
+    if (isnan(v) || v < 0)
+        sqlite3_bind_null(q, i);
+    else
+        sqlite3_bind_double(q, i, v);
+}
+
+static const char *precision_name(int p)
+{
+    return p == DATE_DAY ? "day" : p == DATE_MONTH ? "month" : p == DATE_YEAR ? "year" : "none";
+}
+
+static void date_range(const senda__incident *r, char *first, char *last, size_t n)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = r->year, m = r->month, ld;
+    switch (r->date_prec) {
+    case DATE_DAY:
+        snprintf(first, n, "%04d-%02d-%02d", y, m, r->day);
+        snprintf(last, n, "%04d-%02d-%02d", y, m, r->day);
+        break;
+    case DATE_MONTH:
+        ld = dm[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+        snprintf(first, n, "%04d-%02d-01", y, m);
+        snprintf(last, n, "%04d-%02d-%02d", y, m, ld);
+        break;
+    case DATE_YEAR:
+        snprintf(first, n, "%04d-01-01", y);
+        snprintf(last, n, "%04d-12-31", y);
+        break;
+    default:
+        first[0] = last[0] = '\0';
+    }
+}
+
+static void flags_text(const senda__incident *r, char *f, size_t nf, char *rp, size_t nr)
+{
+    snprintf(f, nf, "%s%s%s%s%s%s", r->flags & FLAG_LOW_PRECISION ? "low_precision," : "",
+             r->flags & FLAG_TYPE_UNKNOWN ? "type_unknown," : "",
+             r->flags & FLAG_DATE_MISSING ? "date_missing," : "",
+             r->flags & FLAG_COUNT_ASSUMED ? "count_assumed," : "",
+             r->flags & FLAG_GEOCODED ? "geocoded," : "",
+             r->flags & FLAG_COUNTS_INCONSISTENT ? "counts_inconsistent," : "");
+    snprintf(rp, nr, "%s%s", r->repairs & REPAIR_SWAPPED ? "swapped_lat_lon," : "",
+             r->repairs & REPAIR_LON_SIGN ? "lon_sign," : "");
+    size_t l = strlen(f);
+    if (l)
+        f[l - 1] = '\0';
+    l = strlen(rp);
+    if (l)
+        rp[l - 1] = '\0';
+}
+
+/* Bind and insert one stored (non-rejected) row. */
+static senda_status insert_incident(import_state *s, const senda__incident *r,
+                                    const senda_layers *layers)
+{
+    sqlite3_stmt *q = s->ins_inc;
+    unsigned char gpb[29];
+    char first[16], last[16], date[16], flags[96], repairs[64];
+    static const char *const status_names[] = {"accepted", "repaired", "rejected", "duplicate"};
+    static const char *const geoprec[] = {"exact", "degree", "locality"};
+    senda__gpb_point(r->lon, r->lat, 4326, gpb);
+    date_range(r, first, last, sizeof first);
+    snprintf(date, sizeof date, "%s", first);
+    if (r->date_prec == DATE_MONTH)
+        date[7] = '\0';
+    else if (r->date_prec == DATE_YEAR)
+        date[4] = '\0';
+    flags_text(r, flags, sizeof flags, repairs, sizeof repairs);
+    sqlite3_bind_int64(q, 1, r->fid);
+    sqlite3_bind_blob(q, 2, gpb, sizeof gpb, SQLITE_TRANSIENT);
+    bind_text(q, 3, status_names[r->status]);
+    bind_text(q, 4, senda_incident_type_code(r->type));
+    bind_text(q, 5, r->type_raw);
+    bind_text(q, 6, senda_perpetrator_code(r->perp));
+    bind_text(q, 7, r->perp_raw);
+    sqlite3_bind_text(q, 8, date, -1, SQLITE_TRANSIENT);
+    bind_text(q, 9, precision_name(r->date_prec));
+    if (first[0]) {
+        sqlite3_bind_text(q, 10, first, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 11, last, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(q, 12, r->day_number);
+    }
+    sqlite3_bind_double(q, 13, r->victims);
+    bind_real(q, 14, r->women);
+    bind_real(q, 15, r->men);
+    bind_real(q, 16, r->minors);
+    sqlite3_bind_double(q, 17, s->opts->severity[r->type]);
+    sqlite3_bind_double(q, 18, r->weight);
+    sqlite3_bind_double(q, 19, r->lon);
+    sqlite3_bind_double(q, 20, r->lat);
+    bind_text(q, 21, geoprec[r->geoprec]);
+    bind_text(q, 22, r->place);
+    bind_text(q, 23, r->admin1);
+    bind_text(q, 24, flags);
+    bind_text(q, 25, repairs);
+    bind_text(q, 26, r->message);
+    if (r->dup_of)
+        sqlite3_bind_int64(q, 27, r->dup_of);
+    bind_text(q, 28, s->source_file);
+    sqlite3_bind_int64(q, 29, r->source_row);
+    bind_text(q, 30, r->source_id);
+    sqlite3_bind_int64(q, 31, s->file_id);
+    if (r->status == REC_DUPLICATE)
+        bind_text(q, 32, r->raw);
+    sqlite3_bind_int(q, 33, r->flags & FLAG_SYNTHETIC ? 1 : 0);
+    if (r->rail_idx >= 0) {
+        sqlite3_bind_int64(q, 34, r->rail_idx + 1);
+        sqlite3_bind_double(q, 35, r->rail_dist_m);
+        sqlite3_bind_double(q, 36, r->rail_km);
+    }
+    if (r->checkpoint_idx >= 0) {
+        sqlite3_bind_int64(q, 37, r->checkpoint_idx + 1);
+        bind_text(q, 38, senda_layers_attr(layers, SENDA_LAYER_CHECKPOINTS,
+                                           (size_t)r->checkpoint_idx, "name"));
+        sqlite3_bind_double(q, 39, r->checkpoint_dist_m);
+    }
+    bind_real(q, 40, r->border_dist_m);
+    if (r->admin_idx >= 0)
+        bind_text(q, 41, senda_layers_attr(layers, "states", (size_t)r->admin_idx,
+                                           s->opts->admin_field));
+    return senda__store_step(s->ctx, s->store, q);
+}
+
+static senda_status insert_reject(import_state *s, const senda__incident *r)
+{
+    sqlite3_stmt *q = s->ins_rej;
+    bind_text(q, 1, s->source_file);
+    sqlite3_bind_int64(q, 2, s->file_id);
+    sqlite3_bind_int64(q, 3, r->source_row);
+    bind_text(q, 4, senda_reject_reason_code(r->reason));
+    bind_text(q, 5, r->message);
+    sqlite3_bind_text(q, 6, r->raw ? r->raw : "", -1, SQLITE_STATIC);
+    return senda__store_step(s->ctx, s->store, q);
+}
+
+/* Mark duplicates and give fids, in row order. */
+static senda_status dedupe_batch(import_state *s)
+{
+    for (size_t i = 0; i < s->n_batch; i++) {
+        senda__incident *r = &s->batch[i];
+        if (r->status == REC_REJECTED)
+            continue;
+        r->fid = s->next_fid++;
+        if (r->date_prec != DATE_DAY)
+            continue;
+        int64_t dup = senda__dedupe_find(s->dedupe, r->type, r->day_number, r->lon, r->lat);
+        if (dup) {
+            r->status = REC_DUPLICATE;
+            r->dup_of = dup;
+            snprintf(r->message, sizeof r->message, "repeats incident %lld: same type (%s), "
+                     "within %g days and %g km", (long long)dup, senda_incident_type_code(r->type),
+                     s->opts->dedupe_days, s->opts->dedupe_km);
+            continue;
+        }
+        senda_status st = senda__dedupe_add(s->ctx, s->dedupe, r->type, r->day_number, r->lon,
+                                            r->lat, r->fid);
+        if (st != SENDA_OK)
+            return st;
+    }
+    return SENDA_OK;
+}
+
+static senda_status join_batch(import_state *s)
+{
+    if (!s->opts->layers)
+        return SENDA_OK;
+    for (size_t i = 0; i < s->n_batch; i++) {
+        senda__incident *r = &s->batch[i];
+        double z = 0;
+        r->x = r->lon, r->y = r->lat;
+        if ((r->status == REC_ACCEPTED || r->status == REC_REPAIRED) &&
+            !OCTTransform(s->to_layers, 1, &r->x, &r->y, &z))
+            r->x = r->y = NAN;
+    }
+    return senda__join_run(s->ctx, s->joiner, s->batch, s->n_batch);
+}
+
+static senda_status flush_batch(import_state *s)
+{
+    senda_status st = dedupe_batch(s);
+    if (st == SENDA_OK)
+        st = join_batch(s);
+    for (size_t i = 0; i < s->n_batch && st == SENDA_OK; i++) {
+        senda__incident *r = &s->batch[i];
+        senda_import_summary *m = s->sum;
+        m->read++;
+        switch (r->status) {
+        case REC_REJECTED:
+            m->rejected++;
+            m->rejected_by_reason[r->reason]++;
+            st = insert_reject(s, r);
+            continue;
+        case REC_DUPLICATE: m->duplicate++; break;
+        default: /* accepted or repaired: repaired rows are among the accepted */
+            m->repaired += r->status == REC_REPAIRED;
+            m->accepted++;
+            m->geocoded += (r->flags & FLAG_GEOCODED) != 0;
+            m->flagged += (r->flags & ~(unsigned)FLAG_GEOCODED & 0xffu) != 0;
+            m->joined += r->rail_idx >= 0 || !isnan(r->border_dist_m);
+        }
+        st = insert_incident(s, r, s->opts->layers);
+    }
+    s->n_batch = 0;
+    senda__arena_reset(&s->arena);
+    return st;
+}
+
+/* The row as CSV text (values quoted when needed), for rejects and duplicates. */
+static const char *raw_text(import_state *s, const char *const *vals, int n)
+{
+    char buf[8192];
+    size_t len = 0;
+    for (int i = 0; i < n && len + 4 < sizeof buf; i++) {
+        const char *v = vals[i];
+        int quote = strpbrk(v, ",\"\n\r") != NULL;
+        if (i)
+            buf[len++] = ',';
+        if (quote)
+            buf[len++] = '"';
+        for (; *v && len + 3 < sizeof buf; v++) {
+            if (*v == '"')
+                buf[len++] = '"';
+            buf[len++] = *v;
+        }
+        if (quote && len + 1 < sizeof buf)
+            buf[len++] = '"';
+    }
+    return senda__arena_strndup(s->ctx, &s->arena, buf, len);
+}
+
+/* Copy the feature's values into the arena as UTF-8. */
+static senda_status row_values(import_state *s, OGRFeatureH f, int n, const char **vals)
+{
+    for (int i = 0; i < n; i++) {
+        const char *v = OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
+        char *recoded = NULL;
+        if (!CPLIsUTF8(v, -1))
+            v = recoded = CPLRecode(v, CPL_ENC_ISO8859_1, CPL_ENC_UTF8);
+        size_t len = strlen(v);
+        while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r'))
+            len--;
+        while (len && (*v == ' ' || *v == '\t'))
+            v++, len--;
+        vals[i] = senda__arena_strndup(s->ctx, &s->arena, v, len);
+        CPLFree(recoded);
+        if (!vals[i])
+            return SENDA_ERR_NOMEM;
+    }
+    return SENDA_OK;
+}
+
+static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, double p_hi,
+                               senda_progress_fn progress, void *progress_arg)
+{
+    int n = s->rc.map->n_fields;
+    const char **vals = senda__calloc(s->ctx, (size_t)(n > 0 ? n : 1), sizeof *vals);
+    if (!vals)
+        return SENDA_ERR_NOMEM;
+    GIntBig total = OGR_L_GetFeatureCount(lyr, FALSE);
+    senda_status st = SENDA_OK;
+    OGRFeatureH f;
+    OGR_L_ResetReading(lyr);
+    while (st == SENDA_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        senda__incident *r = &s->batch[s->n_batch];
+        memset(r, 0, sizeof *r);
+        r->source_row = ++s->rows_in_file;
+        st = row_values(s, f, n, vals);
+        if (st == SENDA_OK)
+            st = senda__row_process(&s->rc, vals, OGR_F_GetGeometryRef(f), r);
+        if (st == SENDA_OK && !(r->raw = raw_text(s, vals, n)))
+            st = SENDA_ERR_NOMEM;
+        if (st == SENDA_OK && s->rc.map->synthetic >= 0 &&
+            strcmp(vals[s->rc.map->synthetic], "1") == 0)
+            r->flags |= FLAG_SYNTHETIC;
+        OGR_F_Destroy(f);
+        if (st == SENDA_OK && ++s->n_batch == BATCH) {
+            st = flush_batch(s);
+            double frac = total > 0 ? fmin(1.0, (double)s->rows_in_file / (double)total) : 0.5;
+            if (st == SENDA_OK && !senda__progress(s->ctx, progress, progress_arg,
+                                                   p_lo + (p_hi - p_lo) * frac * 0.999, NULL))
+                st = SENDA_ERR_CANCELLED;
+        }
+    }
+    if (st == SENDA_OK && s->n_batch)
+        st = flush_batch(s);
+    senda__free((void *)vals);
+    return st;
+}
+
+/* Transformations from the source's CRS (s_srs, or the layer's) to lon/lat. */
+static senda_status source_transforms(import_state *s, OGRLayerH lyr, const char *path)
+{
+    OGRSpatialReferenceH wgs = senda__srs_wgs84();
+    senda_status st = SENDA_OK;
+    if (s->opts->s_srs) {
+        OGRSpatialReferenceH src = senda__srs_from_user(s->ctx, s->opts->s_srs);
+        if (!src) {
+            st = SENDA_ERR_CRS;
+        } else {
+            s->rc.s_ct = OCTNewCoordinateTransformation(src, wgs);
+            OSRDestroySpatialReference(src);
+            if (!s->rc.s_ct)
+                st = senda__fail_gdal(s->ctx, SENDA_ERR_CRS, "--s_srs %s: PROJ cannot transform "
+                                      "it to WGS 84", s->opts->s_srs);
+        }
+    }
+    OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(lyr);
+    if (st == SENDA_OK && s->rc.map->use_geometry && lsrs) {
+        OGRSpatialReferenceH c = OSRClone(lsrs);
+        OSRSetAxisMappingStrategy(c, OAMS_TRADITIONAL_GIS_ORDER);
+        s->rc.geom_ct = OCTNewCoordinateTransformation(c, wgs);
+        OSRDestroySpatialReference(c);
+        if (!s->rc.geom_ct)
+            st = senda__fail_gdal(s->ctx, SENDA_ERR_CRS, "%s: PROJ cannot transform its CRS "
+                                  "to WGS 84", path);
+    }
+    OSRDestroySpatialReference(wgs);
+    return st;
+}
+
+static void drop_transforms(import_state *s)
+{
+    if (s->rc.s_ct)
+        OCTDestroyCoordinateTransformation(s->rc.s_ct);
+    if (s->rc.geom_ct)
+        OCTDestroyCoordinateTransformation(s->rc.geom_ct);
+    s->rc.s_ct = s->rc.geom_ct = NULL;
+}
+
+static senda_status add_file_row(import_state *s, const char *sha, const char *path)
+{
+    sqlite3_stmt *q = NULL;
+    senda_status st = senda__store_prepare(
+        s->ctx, s->store,
+        "INSERT INTO imported_files(sha256, path, n_rows, imported_at) VALUES "
+        "(?1, ?2, 0, strftime('%Y-%m-%dT%H:%M:%fZ','now'))", &q);
+    if (st != SENDA_OK)
+        return st;
+    sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
+    st = senda__store_step(s->ctx, s->store, q);
+    sqlite3_finalize(q);
+    s->file_id = sqlite3_last_insert_rowid(s->store->db);
+    return st;
+}
+
+static senda_status set_file_rows(import_state *s)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE imported_files SET n_rows = %ld WHERE fid = %lld",
+             s->rows_in_file, (long long)s->file_id);
+    return senda__store_exec(s->ctx, s->store, sql);
+}
+
+static senda_status import_file(import_state *s, const char *path, double p_lo, double p_hi,
+                                senda_progress_fn progress, void *progress_arg)
+{
+    char sha[65];
+    senda_status st = senda__sha256_file(s->ctx, path, sha);
+    if (st != SENDA_OK)
+        return st;
+    int64_t seen = 0;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM imported_files WHERE sha256 = '%s'", sha);
+    if ((st = senda__store_int(s->ctx, s->store, sql, 0, &seen)) != SENDA_OK)
+        return st;
+    if (seen) {
+        s->sum->files_skipped++;
+        senda__log(s->ctx, 0, "%s: already imported (SHA-256 %.12s...), skipped", path, sha);
+        return SENDA_OK;
+    }
+    CPLErrorReset();
+    const char *csv_oo[] = {"EMPTY_STRING_AS_NULL=NO", NULL};
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, csv_oo, NULL);
+    if (!ds)
+        return senda__fail_gdal(s->ctx, SENDA_ERR_IO, "%s: cannot read it as a vector source",
+                                path);
+    OGRLayerH lyr = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
+    senda__colmap map;
+    memset(&map, 0, sizeof map);
+    if (!lyr)
+        st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: holds no layer", path);
+    if (st == SENDA_OK)
+        st = senda__columns_detect(s->ctx, lyr, s->opts, path, &map);
+    s->rc.map = &map;
+    if (st == SENDA_OK)
+        st = source_transforms(s, lyr, path);
+    s->source_file = path;
+    s->rows_in_file = 0;
+    if (st == SENDA_OK)
+        st = add_file_row(s, sha, path);
+    if (st == SENDA_OK)
+        st = read_layer(s, lyr, p_lo, p_hi, progress, progress_arg);
+    if (st == SENDA_OK)
+        st = set_file_rows(s);
+    if (st == SENDA_OK)
+        s->sum->files++;
+    drop_transforms(s);
+    s->rc.map = NULL;
+    GDALClose(ds);
+    return st;
+}
+
+/* Load the reports already stored into the de-duplication index. */
+static senda_status preload(import_state *s)
+{
+    sqlite3_stmt *q = NULL;
+    senda_status st = senda__store_prepare(
+        s->ctx, s->store,
+        "SELECT fid, type, day_first, lon, lat FROM incidents WHERE status IN "
+        "('accepted','repaired') AND date_precision = 'day' ORDER BY fid", &q);
+    while (st == SENDA_OK && sqlite3_step(q) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(q, 1);
+        int type = SENDA_INC_OTHER;
+        for (int k = 0; t && k < SENDA_INC_N_TYPES; k++)
+            if (strcmp(t, senda_incident_type_code(k)) == 0)
+                type = k;
+        st = senda__dedupe_add(s->ctx, s->dedupe, type, (long)sqlite3_column_int64(q, 2),
+                               sqlite3_column_double(q, 3), sqlite3_column_double(q, 4),
+                               sqlite3_column_int64(q, 0));
+    }
+    sqlite3_finalize(q);
+    int64_t max_fid = 0;
+    if (st == SENDA_OK)
+        st = senda__store_int(s->ctx, s->store, "SELECT max(fid) FROM incidents", 0, &max_fid);
+    s->next_fid = max_fid + 1;
+    return st;
+}
+
+static long today_days(const senda_import_opts *o)
+{
+    int y, m, d;
+    if (o->today && senda__parse_date(o->today, 0, &y, &m, &d) == DATE_DAY)
+        return senda__days_from_civil(y, m, d);
+    return (long)(time(NULL) / 86400);
+}
+
+static senda_status check_args(senda_ctx *ctx, const char *store_path, const char *const *files,
+                               size_t n_files, const senda_import_opts *o)
+{
+    if (!store_path || !files || n_files == 0 || !o)
+        return senda__fail(ctx, SENDA_ERR_ARG, "store path, files (at least one) and options "
+                           "are required");
+    if (!(o->study_area[0] < o->study_area[2] && o->study_area[1] < o->study_area[3]))
+        return senda__fail(ctx, SENDA_ERR_ARG, "study area %g,%g,%g,%g is empty (want lon_min,"
+                           "lat_min,lon_max,lat_max)", o->study_area[0], o->study_area[1],
+                           o->study_area[2], o->study_area[3]);
+    for (int t = 0; t < SENDA_INC_N_TYPES; t++)
+        if (!(o->severity[t] >= 0))
+            return senda__fail(ctx, SENDA_ERR_ARG, "severity of %s must be >= 0, got %g",
+                               senda_incident_type_code(t), o->severity[t]);
+    int y, m, d;
+    if (o->today && senda__parse_date(o->today, 0, &y, &m, &d) != DATE_DAY)
+        return senda__fail(ctx, SENDA_ERR_ARG, "today '%s' is not a yyyy-mm-dd date", o->today);
+    return SENDA_OK;
+}
+
+static senda_status open_state(import_state *s, const char *store_path)
+{
+    senda_ctx *ctx = s->ctx;
+    senda_status st = senda__store_open(ctx, store_path, 1, &s->store);
+    if (st == SENDA_OK)
+        st = senda__store_begin(ctx, s->store);
+    if (st == SENDA_OK)
+        st = senda__store_prepare(ctx, s->store, inc_sql, &s->ins_inc);
+    if (st == SENDA_OK)
+        st = senda__store_prepare(ctx, s->store, rej_sql, &s->ins_rej);
+    if (st == SENDA_OK)
+        st = senda__dedupe_create(ctx, s->opts->dedupe_days, s->opts->dedupe_km, &s->dedupe);
+    if (st == SENDA_OK && !(s->batch = senda__calloc(ctx, BATCH, sizeof *s->batch)))
+        st = SENDA_ERR_NOMEM;
+    if (st == SENDA_OK)
+        st = preload(s);
+    if (st == SENDA_OK && s->opts->layers) {
+        OGRSpatialReferenceH dst = senda__srs_from_user(ctx, senda_layers_crs(s->opts->layers));
+        OGRSpatialReferenceH wgs = senda__srs_wgs84();
+        if (!dst) {
+            st = SENDA_ERR_CRS;
+        } else if (!(s->to_layers = OCTNewCoordinateTransformation(wgs, dst))) {
+            st = senda__fail_gdal(ctx, SENDA_ERR_CRS, "PROJ cannot transform WGS 84 to %s",
+                                  senda_layers_crs(s->opts->layers));
+        }
+        if (dst)
+            OSRDestroySpatialReference(dst);
+        OSRDestroySpatialReference(wgs);
+        if (st == SENDA_OK)
+            st = senda__join_open(ctx, s->opts->layers, s->opts->n_threads, &s->joiner);
+    }
+    return st;
+}
+
+static void close_state(import_state *s)
+{
+    if (s->ins_inc)
+        sqlite3_finalize(s->ins_inc);
+    if (s->ins_rej)
+        sqlite3_finalize(s->ins_rej);
+    senda__store_close(s->store); /* rolls back an open transaction */
+    senda__dedupe_destroy(s->dedupe);
+    senda__gazetteer_close(s->rc.gaz);
+    senda__arena_free(&s->arena);
+    senda__free(s->batch);
+    if (s->to_layers)
+        OCTDestroyCoordinateTransformation(s->to_layers);
+    senda__join_close(s->ctx, s->joiner);
+}
+
+senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
+                                    const char *const *files, size_t n_files,
+                                    const senda_import_opts *opts,
+                                    senda_import_summary *summary, senda_progress_fn progress,
+                                    void *progress_arg)
+{
+    senda__reset(ctx);
+    if (!ctx)
+        return SENDA_ERR_ARG;
+    if (summary)
+        memset(summary, 0, sizeof *summary);
+    senda_status st = check_args(ctx, store_path, files, n_files, opts);
+    if (st != SENDA_OK)
+        return st;
+    GDALAllRegister();
+    senda_import_summary local;
+    memset(&local, 0, sizeof local);
+    import_state s;
+    memset(&s, 0, sizeof s);
+    s.ctx = ctx, s.opts = opts, s.sum = &local;
+    s.rc.opts = opts, s.rc.ctx = ctx, s.rc.arena = &s.arena;
+    s.rc.gaz_path = opts->gazetteer;
+    s.rc.today_days = today_days(opts);
+    if (!senda__progress(ctx, progress, progress_arg, 0.0, "importing")) {
+        st = SENDA_ERR_CANCELLED;
+        goto done;
+    }
+    if ((st = open_state(&s, store_path)) != SENDA_OK)
+        goto done;
+    for (size_t i = 0; i < n_files && st == SENDA_OK; i++)
+        st = import_file(&s, files[i], (double)i / (double)n_files,
+                         (double)(i + 1) / (double)n_files, progress, progress_arg);
+    if (st == SENDA_OK)
+        st = senda__store_commit(ctx, s.store);
+    if (st == SENDA_OK && progress) /* committed: cancelling now changes nothing */
+        progress(1.0, NULL, progress_arg);
+done:
+    close_state(&s);
+    if (st == SENDA_OK && summary)
+        *summary = local;
+    return st;
+}

@@ -1,0 +1,104 @@
+/*
+ * incidents_int.h - engine-internal pieces of the incident pipeline: the
+ * parsed row record, the text parsers (coordinates, numbers, dates), type and
+ * perpetrator normalisation, de-duplication and the spatial join.
+ */
+#ifndef SENDA_INCIDENTS_INT_H
+#define SENDA_INCIDENTS_INT_H
+
+#include <stdint.h>
+
+#include "core/core_int.h"
+#include "io/gazetteer_int.h"
+#include "io/io_int.h"
+#include "io/store_int.h"
+
+/* Row outcomes. */
+enum { REC_ACCEPTED = 0, REC_REPAIRED, REC_REJECTED, REC_DUPLICATE };
+
+/* Flags (accepted rows stay accepted; the flag says what is weak). */
+#define FLAG_LOW_PRECISION 0x01u   /* a coordinate truncated to whole degrees */
+#define FLAG_TYPE_UNKNOWN 0x02u    /* type text not recognised, kept as other */
+#define FLAG_DATE_MISSING 0x04u    /* no date in the row */
+#define FLAG_COUNT_ASSUMED 0x08u   /* no victim count, 1 assumed */
+#define FLAG_GEOCODED 0x10u        /* located from the place name */
+#define FLAG_COUNTS_INCONSISTENT 0x20u /* women, men or minors exceed the victims */
+#define FLAG_SYNTHETIC 0x100u      /* the source row says synthetic=1 (not a doubt) */
+/* Repairs. */
+#define REPAIR_SWAPPED 0x01u       /* lat/lon were swapped */
+#define REPAIR_LON_SIGN 0x02u      /* longitude lacked its west sign */
+
+/* Date precision codes. */
+enum { DATE_NONE = 0, DATE_YEAR, DATE_MONTH, DATE_DAY };
+
+/* A parsed row. Strings point into the batch arena. */
+typedef struct senda__incident {
+    int status;        /* REC_* */
+    int reason;        /* senda_reject_reason when rejected */
+    int type;          /* senda_incident_type */
+    int perp;          /* perpetrator index */
+    unsigned flags, repairs;
+    double lon, lat;   /* WGS 84 */
+    double x, y;       /* in the layers' CRS (join only) */
+    int year, month, day, date_prec;
+    long day_number;   /* days since 1970-01-01 of the first day of the period */
+    double victims, women, men, minors; /* < 0 = not given */
+    double weight;
+    long source_row;   /* 1 = first data row */
+    int64_t fid;       /* id given in the store */
+    int64_t dup_of;    /* fid of the report this one repeats */
+    int geoprec;       /* 0 exact, 1 degree, 2 locality */
+    const char *type_raw, *perp_raw, *place, *admin1, *source_id, *raw;
+    char message[256];
+    /* join results (NaN when not joined) */
+    double rail_dist_m, rail_km, checkpoint_dist_m, border_dist_m;
+    long rail_idx, checkpoint_idx, admin_idx;
+} senda__incident;
+
+/* ---- parse.c ---- */
+/** Parse a number with '.' or ',' as decimal separator ("1.234,5", "-92,25").
+ *  Returns 1 on success. */
+int senda__parse_number(const char *s, double *out);
+/** Parse one coordinate: decimal (comma or point), signed or with hemisphere
+ *  letters (N S E W O), or degrees-minutes-seconds ("14°54'30\"N", "92 15 W").
+ *  *hemi gets 'N','S','E','W' or 0; *whole is 1 when the text gave whole degrees
+ *  only (no fraction, no minutes). Returns 1 on success. */
+int senda__parse_coord(const char *s, double *out, char *hemi, int *whole);
+/** Split a "lat, lon" (or "lat;lon", "lat lon", DMS pair) text into its two
+ *  parts, copied into a and b (each of size n). Returns 1 on success. */
+int senda__split_pair(const char *s, char *a, char *b, size_t n);
+/** Parse a date: ISO 8601 (yyyy-mm-dd[Thh..], yyyy-mm, yyyy), dd/mm/yyyy (or mm/dd
+ *  when order == 2, or when order == 0 and a weekday name fits only mm/dd),
+ *  "December 08, 2019", "8 de mayo de 2019", mm/yyyy. Returns DATE_* precision
+ *  (DATE_NONE for empty text) or -1 when unparseable or impossible. */
+int senda__parse_date(const char *s, int order, int *y, int *m, int *d);
+/** Days since 1970-01-01 of a valid civil date (Howard Hinnant's algorithm). */
+long senda__days_from_civil(int y, int m, int d);
+
+/* ---- types.c ---- */
+/** Normalise a type text ("secuestro", "Fall from train, Shot"). Returns the
+ *  type; *known = 0 when nothing matched (then SENDA_INC_OTHER). */
+int senda__type_from_text(const char *s, int *known);
+/** Normalise a perpetrator text (empty -> unknown). */
+int senda__perp_from_text(const char *s);
+
+/* ---- dedupe.c ---- */
+typedef struct senda__dedupe senda__dedupe;
+senda_status senda__dedupe_create(senda_ctx *ctx, double days, double km, senda__dedupe **out);
+void senda__dedupe_destroy(senda__dedupe *d);
+/** Known report: add it (only day-precision dates take part). */
+senda_status senda__dedupe_add(senda_ctx *ctx, senda__dedupe *d, int type, long day,
+                               double lon, double lat, int64_t fid);
+/** The fid of an earlier report this one repeats, or 0. */
+int64_t senda__dedupe_find(const senda__dedupe *d, int type, long day, double lon, double lat);
+
+/* ---- join.c ---- */
+typedef struct senda__joiner senda__joiner;
+/** Prepare the layers' trees and prepared geometries for joining. */
+senda_status senda__join_open(senda_ctx *ctx, const senda_layers *layers, int n_threads,
+                              senda__joiner **out);
+void senda__join_close(senda_ctx *ctx, senda__joiner *j);
+/** Join recs[0..n) (accepted ones, x/y already in the layers' CRS). */
+senda_status senda__join_run(senda_ctx *ctx, senda__joiner *j, senda__incident *recs, size_t n);
+
+#endif

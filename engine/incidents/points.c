@@ -1,0 +1,190 @@
+/*
+ * points.c - the accepted incidents of a store as weighted points in a
+ * projected CRS, filtered by type, date, victim group and perpetrator: the
+ * input of every later analysis (hotspots, danger, siting).
+ *
+ * The filter becomes one SQL query on the store (opened with SpatiaLite; the
+ * point is read from the GeoPackage geometry with SpatiaLite's GeomFromGPB),
+ * then the lon/lat points are reprojected with one OGR/PROJ transformation.
+ * Dates: an incident known to the month or year passes when its whole period
+ * [date_first, date_last] lies inside [date_from, date_to] (a "2019" report
+ * does not count for May 2019). Undated incidents pass only an open date
+ * filter. Weights: severity x victims as stored at import (weighted = 1), or 1.
+ * O(incidents) time and memory.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "incidents/incidents_int.h"
+
+void senda_incident_filter_init(senda_incident_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->weighted = 1;
+}
+
+/* Append "col IN (?,?,..)" for a comma list of codes checked against valid. */
+static senda_status list_clause(senda_ctx *ctx, const char *what, const char *list,
+                                const char *(*code)(int), int n_codes, const char *col,
+                                char *sql, size_t n, char vals[][40], int *n_vals)
+{
+    char buf[512];
+    senda__strlcpy(buf, list, sizeof buf);
+    size_t len = strlen(sql);
+    len += (size_t)snprintf(sql + len, n - len, " AND %s IN (", col);
+    int first = 1;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        int ok = 0;
+        for (int k = 0; k < n_codes && !ok; k++)
+            ok = strcmp(t, code(k)) == 0;
+        if (!ok || *n_vals >= 32)
+            return senda__fail(ctx, SENDA_ERR_ARG, "unknown %s code '%s'", what, t);
+        senda__strlcpy(vals[(*n_vals)++], t, 40);
+        len += (size_t)snprintf(sql + len, n - len, "%s?", first ? "" : ",");
+        first = 0;
+    }
+    if (first)
+        return senda__fail(ctx, SENDA_ERR_ARG, "empty %s list", what);
+    snprintf(sql + len, n - len, ")");
+    return SENDA_OK;
+}
+
+/* "yyyy", "yyyy-mm" or "yyyy-mm-dd" to the first (end = 0) or last day. */
+static senda_status date_bound(senda_ctx *ctx, const char *s, int end, char out[16])
+{
+    int y, m, d, p = senda__parse_date(s, 1, &y, &m, &d);
+    if (p <= 0 || (int)strlen(s) > 10 || s[4] != (p == DATE_YEAR ? '\0' : '-'))
+        return senda__fail(ctx, SENDA_ERR_ARG, "date '%s' is not yyyy, yyyy-mm or yyyy-mm-dd",
+                           s);
+    if (end && p == DATE_YEAR)
+        m = 12, d = 31;
+    if (end && p == DATE_MONTH) {
+        long next = senda__days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+        d = (int)(next - senda__days_from_civil(y, m, 1));
+    }
+    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+    return SENDA_OK;
+}
+
+static senda_status build_query(senda_ctx *ctx, const senda_incident_filter *f, char *sql,
+                                size_t n, char vals[][40], int *n_vals)
+{
+    snprintf(sql, n, "SELECT fid, ST_X(GeomFromGPB(geom)), ST_Y(GeomFromGPB(geom)), weight "
+                     "FROM incidents WHERE status IN ('accepted','repaired')");
+    senda_status st = SENDA_OK;
+    if (f->types)
+        st = list_clause(ctx, "incident type", f->types, senda_incident_type_code,
+                         SENDA_INC_N_TYPES, "type", sql, n, vals, n_vals);
+    if (st == SENDA_OK && f->perpetrators)
+        st = list_clause(ctx, "perpetrator", f->perpetrators, senda_perpetrator_code,
+                         SENDA_N_PERPETRATORS, "perpetrator", sql, n, vals, n_vals);
+    size_t len = strlen(sql);
+    if (st == SENDA_OK && f->date_from && (st = date_bound(ctx, f->date_from, 0,
+                                                           vals[*n_vals])) == SENDA_OK) {
+        (*n_vals)++;
+        len += (size_t)snprintf(sql + len, n - len, " AND date_first >= ?");
+    }
+    if (st == SENDA_OK && f->date_to && (st = date_bound(ctx, f->date_to, 1,
+                                                         vals[*n_vals])) == SENDA_OK) {
+        (*n_vals)++;
+        len += (size_t)snprintf(sql + len, n - len, " AND date_last <= ?");
+    }
+    if (st == SENDA_OK && f->victims) {
+        const char *c = strcmp(f->victims, "women") == 0   ? "women"
+                        : strcmp(f->victims, "men") == 0    ? "men"
+                        : strcmp(f->victims, "minors") == 0 ? "minors"
+                                                            : NULL;
+        if (!c)
+            return senda__fail(ctx, SENDA_ERR_ARG, "victims '%s' is not women, men or minors",
+                               f->victims);
+        snprintf(sql + len, n - len, " AND %s > 0", c);
+    }
+    return st;
+}
+
+static senda_status read_rows(senda_ctx *ctx, senda__store *s, const char *sql,
+                              char vals[][40], int n_vals, int weighted, senda_points *pts,
+                              size_t *n_out)
+{
+    sqlite3_stmt *q = NULL;
+    senda_status st = senda__store_prepare(ctx, s, sql, &q);
+    for (int i = 0; st == SENDA_OK && i < n_vals; i++)
+        sqlite3_bind_text(q, i + 1, vals[i], -1, SQLITE_STATIC);
+    size_t k = 0;
+    int rc;
+    while (st == SENDA_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (pts && k == pts->n) { /* the store grew between the two passes */
+            rc = SQLITE_DONE;
+            break;
+        }
+        if (pts) {
+            pts->id[k] = sqlite3_column_int64(q, 0);
+            pts->x[k] = sqlite3_column_double(q, 1);
+            pts->y[k] = sqlite3_column_double(q, 2);
+            pts->weight[k] = weighted ? sqlite3_column_double(q, 3) : 1.0;
+        }
+        k++;
+    }
+    if (st == SENDA_OK && rc != SQLITE_DONE)
+        st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", s->path, sqlite3_errmsg(s->db));
+    sqlite3_finalize(q);
+    *n_out = k;
+    return st;
+}
+
+senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
+                                    const senda_incident_filter *filter, const char *crs,
+                                    senda_points **out)
+{
+    senda__reset(ctx);
+    if (!ctx || !store_path || !filter || !crs || !out)
+        return senda__fail(ctx, SENDA_ERR_ARG, "store path, filter, crs and out are required");
+    *out = NULL;
+    char sql[2048], vals[40][40];
+    int n_vals = 0;
+    senda_status st = build_query(ctx, filter, sql, sizeof sql, vals, &n_vals);
+    if (st != SENDA_OK)
+        return st;
+    OGRSpatialReferenceH dst = senda__srs_from_user(ctx, crs), wgs = senda__srs_wgs84();
+    OGRCoordinateTransformationH ct = NULL;
+    senda__store *s = NULL;
+    senda_points *pts = NULL;
+    size_t n = 0;
+    if (!dst) {
+        st = SENDA_ERR_CRS;
+        goto done;
+    }
+    if (!OSRIsProjected(dst)) {
+        st = senda__fail(ctx, SENDA_ERR_ARG, "CRS '%s' is not projected; points need metres",
+                         crs);
+        goto done;
+    }
+    if (!(ct = OCTNewCoordinateTransformation(wgs, dst))) {
+        st = senda__fail_gdal(ctx, SENDA_ERR_CRS, "PROJ cannot transform WGS 84 to %s", crs);
+        goto done;
+    }
+    if ((st = senda__store_open(ctx, store_path, 0, &s)) != SENDA_OK)
+        goto done;
+    if ((st = read_rows(ctx, s, sql, vals, n_vals, filter->weighted, NULL, &n)) != SENDA_OK)
+        goto done;
+    if ((st = senda_points_create(ctx, n, crs, &pts)) != SENDA_OK)
+        goto done;
+    if (n && (st = read_rows(ctx, s, sql, vals, n_vals, filter->weighted, pts, &n)) != SENDA_OK)
+        goto done;
+    if (n && !OCTTransform(ct, (int)n, pts->x, pts->y, NULL))
+        st = senda__fail(ctx, SENDA_ERR_CRS, "PROJ cannot transform the incidents to %s", crs);
+done:
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    if (dst)
+        OSRDestroySpatialReference(dst);
+    OSRDestroySpatialReference(wgs);
+    senda__store_close(s);
+    if (st != SENDA_OK) {
+        senda_points_destroy(pts);
+        return st;
+    }
+    *out = pts;
+    return SENDA_OK;
+}

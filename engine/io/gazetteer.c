@@ -1,0 +1,357 @@
+/*
+ * gazetteer.c - geocode place names against an offline GeoNames extract
+ * (layers/gazetteer/corridor_places.tsv, derived from GeoNames cities500 by
+ * scripts/layers/build-gazetteer; GeoNames, CC BY 4.0).
+ *
+ * Every place contributes keys: its name, ASCII name and Latin-script
+ * alternate names, folded (lower case, accents stripped, punctuation to one
+ * blank; senda__fold). Keys are sorted once; a lookup is a binary search,
+ * O(log keys + matches). A text "Name, Qualifier, ..." (or "Name
+ * (Qualifier)") keeps the candidates whose admin1 name or country (name or
+ * ISO code) matches every qualifier. Places whose primary or ASCII name
+ * matches are preferred to alternate-name matches (so "Tapachula" is not
+ * ambiguous with a village that lists it as an alias). Several candidates are
+ * one place when they share admin1 and lie within 10 km of the most populous
+ * (GeoNames often lists a town and its seat); otherwise the name is
+ * ambiguous and the candidates are listed. The precision of a hit is the
+ * locality point (GeoNames' PPL coordinate), not the street address.
+ * Memory: the file text plus about 40 bytes per key (the bundled extract:
+ * 9,234 places, under 2 MB in all).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/gazetteer_int.h"
+
+typedef struct {
+    const char *key; /* folded */
+    unsigned place;
+    unsigned primary; /* 1 for the name or ASCII name, 0 for an alternate */
+} gaz_key;
+
+struct senda__gazetteer {
+    char *text;
+    senda__place *places;
+    size_t n_places;
+    gaz_key *keys;
+    size_t n_keys;
+    char *key_text;
+};
+
+#define GAZ_SAME_PLACE_KM 10.0
+
+/* U+00C0..U+00FF folded to ASCII (UTF-8 lead byte 0xC3, second 0x80..0xBF). */
+static const char latin1_fold[] = "aaaaaaaceeeeiiiidnooooo ouuuuytsaaaaaaaceeeeiiiidnooooo ouuuuyty";
+
+size_t senda__fold(const char *s, char *out, size_t n)
+{
+    size_t len = 0;
+    int space = 1; /* suppress leading blanks */
+    for (const unsigned char *p = (const unsigned char *)s; *p && len + 1 < n; p++) {
+        char c = ' ';
+        if (*p < 0x80 && isalnum(*p)) {
+            c = (char)tolower(*p);
+        } else if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
+            c = latin1_fold[p[1] - 0x80];
+            p++;
+        } else if (*p >= 0x80) {
+            while ((p[1] & 0xC0) == 0x80) /* skip the rest of the sequence */
+                p++;
+        }
+        if (c == ' ') {
+            if (!space)
+                out[len++] = ' ';
+            space = 1;
+        } else {
+            out[len++] = c;
+            space = 0;
+        }
+    }
+    while (len > 0 && out[len - 1] == ' ')
+        len--;
+    if (n)
+        out[len] = '\0';
+    return len;
+}
+
+
+const char *senda__gazetteer_default_path(void)
+{
+    const char *env = getenv("SENDA_GAZETTEER");
+    if (env && env[0])
+        return env;
+#ifdef SENDA_SOURCE_DIR
+    return SENDA_SOURCE_DIR "/layers/gazetteer/corridor_places.tsv";
+#else
+    return "layers/gazetteer/corridor_places.tsv";
+#endif
+}
+
+void senda__gazetteer_close(senda__gazetteer *g)
+{
+    if (!g)
+        return;
+    senda__free(g->text);
+    senda__free(g->places);
+    senda__free(g->keys);
+    senda__free(g->key_text);
+    senda__free(g);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const gaz_key *ka = a, *kb = b;
+    int c = strcmp(ka->key, kb->key);
+    if (c)
+        return c;
+    if (ka->primary != kb->primary)
+        return ka->primary ? -1 : 1;
+    return ka->place < kb->place ? -1 : ka->place > kb->place;
+}
+
+static senda_status read_all(senda_ctx *ctx, const char *path, char **out, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: cannot open the gazetteer", path);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    senda_status st = SENDA_OK;
+    if (n < 0)
+        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot read the gazetteer", path);
+    else if (!(*out = senda__malloc(ctx, (size_t)n + 1)))
+        st = SENDA_ERR_NOMEM;
+    if (st == SENDA_OK) {
+        *len = fread(*out, 1, (size_t)n, fp);
+        (*out)[*len] = '\0';
+    }
+    fclose(fp);
+    return st;
+}
+
+/* Split line into up to n tab-separated fields, in place. */
+static size_t split_tabs(char *line, char **f, size_t n)
+{
+    size_t k = 0;
+    f[k++] = line;
+    for (char *p = line; *p && k < n; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[k++] = p + 1;
+        }
+    return k;
+}
+
+/* Add the folded key of s for place i, writing into key_text at *used. */
+static void add_key(senda__gazetteer *g, const char *s, unsigned i, unsigned primary,
+                    size_t *used, size_t cap)
+{
+    if (*used + 256 > cap)
+        return;
+    size_t len = senda__fold(s, g->key_text + *used, 256);
+    if (!len)
+        return;
+    for (size_t k = g->n_keys; k-- > 0 && g->keys[k].place == i;) /* one key per spelling */
+        if (strcmp(g->keys[k].key, g->key_text + *used) == 0)
+            return;
+    g->keys[g->n_keys].key = g->key_text + *used;
+    g->keys[g->n_keys].place = i;
+    g->keys[g->n_keys++].primary = primary;
+    *used += len + 1;
+}
+
+static senda_status index_places(senda_ctx *ctx, senda__gazetteer *g, size_t n_lines)
+{
+    size_t cap_keys = 0, cap_text = 0;
+    char *p = g->text;
+    /* upper bounds: every comma of a line can start an alternate name */
+    for (const char *q = p; *q; q++)
+        cap_keys += *q == ',', cap_text += 1;
+    cap_keys += 3 * n_lines + 1;
+    cap_text = 2 * cap_text + 256 * 4;
+    g->places = senda__calloc(ctx, n_lines ? n_lines : 1, sizeof *g->places);
+    g->keys = senda__calloc(ctx, cap_keys, sizeof *g->keys);
+    g->key_text = senda__malloc(ctx, cap_text);
+    if (!g->places || !g->keys || !g->key_text)
+        return SENDA_ERR_NOMEM;
+    size_t used = 0;
+    char *line = strchr(p, '\n'); /* skip the header */
+    line = line ? line + 1 : p + strlen(p);
+    while (*line) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next = '\0';
+        char *f[11];
+        if (split_tabs(line, f, 11) == 11) {
+            senda__place *pl = &g->places[g->n_places];
+            pl->name = f[1];
+            pl->lat = atof(f[4]);
+            pl->lon = atof(f[5]);
+            pl->country = f[7];
+            pl->admin1_code = f[8];
+            pl->admin1 = f[9];
+            pl->population = atol(f[10]);
+            unsigned i = (unsigned)g->n_places++;
+            add_key(g, f[1], i, 1, &used, cap_text);
+            add_key(g, f[2], i, 1, &used, cap_text);
+            for (char *a = strtok(f[3], ","); a; a = strtok(NULL, ","))
+                add_key(g, a, i, 0, &used, cap_text);
+        }
+        line = next ? next + 1 : line + strlen(line);
+    }
+    qsort(g->keys, g->n_keys, sizeof *g->keys, key_cmp);
+    return SENDA_OK;
+}
+
+senda_status senda__gazetteer_open(senda_ctx *ctx, const char *path, senda__gazetteer **out)
+{
+    *out = NULL;
+    if (!path)
+        path = senda__gazetteer_default_path();
+    senda__gazetteer *g = senda__calloc(ctx, 1, sizeof *g);
+    if (!g)
+        return SENDA_ERR_NOMEM;
+    size_t len = 0, n_lines = 0;
+    senda_status st = SENDA_OK;
+    if ((st = read_all(ctx, path, &g->text, &len)) != SENDA_OK)
+        goto done;
+    if (strncmp(g->text, "geonameid\tname\tasciiname\talternatenames", 39) != 0) {
+        st = senda__fail(ctx, SENDA_ERR_DATA, "%s: not a senda gazetteer (header geonameid, "
+                         "name, asciiname, alternatenames, ...)", path);
+        goto done;
+    }
+    for (size_t i = 0; i < len; i++)
+        n_lines += g->text[i] == '\n';
+    st = index_places(ctx, g, n_lines + 1);
+done:
+    if (st != SENDA_OK) {
+        senda__gazetteer_close(g);
+        return st;
+    }
+    *out = g;
+    return SENDA_OK;
+}
+
+static const char *const country_names[][3] = {
+    {"MX", "mexico", "mex"}, {"GT", "guatemala", "gtm"}, {"BZ", "belize", "belice"},
+    {"SV", "el salvador", "slv"}, {"HN", "honduras", "hnd"}, {"NI", "nicaragua", "nic"},
+};
+
+/* Does folded qualifier q name the place's admin1 or country? */
+static int qualifier_matches(const senda__place *p, const char *q)
+{
+    char a[128];
+    size_t la = senda__fold(p->admin1, a, sizeof a), lq = strlen(q);
+    if (la && ((strncmp(a, q, la) == 0 && (q[la] == '\0' || q[la] == ' ')) ||
+               (strncmp(q, a, lq) == 0 && (a[lq] == '\0' || a[lq] == ' '))))
+        return 1;
+    for (size_t i = 0; i < sizeof country_names / sizeof country_names[0]; i++) {
+        if (strcmp(p->country, country_names[i][0]) != 0)
+            continue;
+        char code[8];
+        senda__fold(country_names[i][0], code, sizeof code);
+        return strcmp(q, code) == 0 || strcmp(q, country_names[i][1]) == 0 ||
+               strcmp(q, country_names[i][2]) == 0;
+    }
+    return 0;
+}
+
+static double km_between(const senda__place *a, const senda__place *b)
+{
+    double rad = 3.14159265358979323846 / 180.0;
+    double dlat = (b->lat - a->lat) * rad, dlon = (b->lon - a->lon) * rad;
+    double h = sin(dlat / 2) * sin(dlat / 2) +
+               cos(a->lat * rad) * cos(b->lat * rad) * sin(dlon / 2) * sin(dlon / 2);
+    return 2.0 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
+}
+
+#define GAZ_MAX_CAND 32
+
+/* Collect the candidates of folded name; primary-name matches first. */
+static size_t candidates(const senda__gazetteer *g, const char *name, char quals[][128],
+                         size_t n_quals, const senda__place **cand)
+{
+    gaz_key probe = {name, 0, 1};
+    size_t lo = 0, hi = g->n_keys;
+    while (lo < hi) { /* lower bound of name */
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(g->keys[mid].key, probe.key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    for (int pass = 0; pass < 2 && n == 0; pass++) {
+        unsigned want_primary = pass == 0;
+        for (size_t k = lo; k < g->n_keys && strcmp(g->keys[k].key, name) == 0; k++) {
+            if (g->keys[k].primary != want_primary)
+                continue;
+            const senda__place *p = &g->places[g->keys[k].place];
+            int ok = 1;
+            for (size_t q = 0; q < n_quals && ok; q++)
+                ok = qualifier_matches(p, quals[q]);
+            int dup = 0;
+            for (size_t j = 0; j < n; j++)
+                dup |= cand[j] == p;
+            if (ok && !dup && n < GAZ_MAX_CAND)
+                cand[n++] = p;
+        }
+    }
+    return n;
+}
+
+int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
+                            const senda__place **hit, char *msg, size_t msg_size)
+{
+    char buf[512], name[128], quals[4][128];
+    size_t n_quals = 0;
+    *hit = NULL;
+    senda__strlcpy(buf, text, sizeof buf);
+    for (char *p = buf; *p; p++)
+        if (*p == '(' || *p == ')' || *p == ';')
+            *p = ',';
+    char *save = NULL, *part = strtok_r(buf, ",", &save);
+    senda__fold(part ? part : "", name, sizeof name);
+    while ((part = strtok_r(NULL, ",", &save)) != NULL && n_quals < 4)
+        if (senda__fold(part, quals[n_quals], sizeof quals[0]))
+            n_quals++;
+    if (!name[0]) {
+        snprintf(msg, msg_size, "no place name");
+        return GAZ_NOT_FOUND;
+    }
+    const senda__place *cand[GAZ_MAX_CAND];
+    size_t n = candidates(g, name, quals, n_quals, cand);
+    if (n == 0) {
+        snprintf(msg, msg_size, "place '%s' is not in the gazetteer%s", text,
+                 n_quals ? " (with that state/country)" : "");
+        return GAZ_NOT_FOUND;
+    }
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (cand[i]->population > cand[best]->population)
+            best = i;
+    int one = 1;
+    for (size_t i = 0; i < n && one; i++)
+        one = strcmp(cand[i]->admin1_code, cand[best]->admin1_code) == 0 &&
+              km_between(cand[i], cand[best]) <= GAZ_SAME_PLACE_KM;
+    if (one) {
+        *hit = cand[best];
+        snprintf(msg, msg_size, "geocoded '%s' to %s, %s, %s (GeoNames locality)", text,
+                 cand[best]->name, cand[best]->admin1, cand[best]->country);
+        return GAZ_FOUND;
+    }
+    size_t len = (size_t)snprintf(msg, msg_size, "place '%s' is ambiguous: %zu candidates:",
+                                  text, n);
+    for (size_t i = 0; i < n && len < msg_size; i++)
+        len += (size_t)snprintf(msg + len, msg_size - len, "%s %s (%s, %s; %.4f %.4f)",
+                                i ? ";" : "", cand[i]->name, cand[i]->admin1, cand[i]->country,
+                                cand[i]->lat, cand[i]->lon);
+    if (len < msg_size)
+        snprintf(msg + len, msg_size - len, "; add the state, e.g. '%s, %s'", cand[0]->name,
+                 cand[0]->admin1);
+    return GAZ_AMBIGUOUS;
+}

@@ -1,0 +1,36 @@
+/*
+ * gazetteer_int.h - offline place-name lookup against the GeoNames extract in
+ * layers/gazetteer (accent- and case-insensitive, alternate names, admin1 or
+ * country qualifiers).
+ */
+#ifndef SENDA_GAZETTEER_INT_H
+#define SENDA_GAZETTEER_INT_H
+
+#include "core/core_int.h"
+
+/** Lower-case ASCII fold of UTF-8 text: accents stripped, runs of anything but
+ *  letters and digits become one space, trimmed. Returns the length. */
+size_t senda__fold(const char *s, char *out, size_t n);
+
+typedef struct senda__place {
+    const char *name, *country, *admin1_code, *admin1;
+    double lon, lat;
+    long population;
+} senda__place;
+
+typedef struct senda__gazetteer senda__gazetteer;
+
+/** The bundled gazetteer path (layers/gazetteer/corridor_places.tsv, or
+ *  $SENDA_GAZETTEER). Static. */
+const char *senda__gazetteer_default_path(void);
+/** Load a gazetteer TSV (columns as written by scripts/layers/build-gazetteer). */
+senda_status senda__gazetteer_open(senda_ctx *ctx, const char *path, senda__gazetteer **out);
+void senda__gazetteer_close(senda__gazetteer *g);
+
+enum { GAZ_FOUND = 0, GAZ_NOT_FOUND, GAZ_AMBIGUOUS };
+/** Look up "Name[, admin1][, country]" (or "Name (admin1)"). Returns GAZ_*;
+ *  *hit is the place when found; msg explains a miss or lists the candidates. */
+int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
+                            const senda__place **hit, char *msg, size_t msg_size);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * store_int.h - the incident store: a GeoPackage written through SQLite with
+ * the SpatiaLite extension loaded. The incident module prepares its own
+ * statements on db; this file owns opening, schema, transactions and hashing.
+ */
+#ifndef SENDA_STORE_INT_H
+#define SENDA_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/core_int.h"
+
+typedef struct senda__store {
+    sqlite3 *db;
+    void *spatialite; /* spatialite_alloc_connection() cache */
+    char path[1024];
+    int in_tx;
+} senda__store;
+
+/** Open the store at path; when it does not exist and create is 1, make it
+ *  (a GeoPackage made by OGR's GPKG driver, written beside path and renamed
+ *  into place) first. */
+senda_status senda__store_open(senda_ctx *ctx, const char *path, int create,
+                               senda__store **out);
+/** Close (rolling back an open transaction). NULL is a no-op. */
+void senda__store_close(senda__store *s);
+senda_status senda__store_exec(senda_ctx *ctx, senda__store *s, const char *sql);
+senda_status senda__store_begin(senda_ctx *ctx, senda__store *s);
+senda_status senda__store_commit(senda_ctx *ctx, senda__store *s);
+void senda__store_rollback(senda__store *s);
+/** Prepare sql; fails with the SQLite message. */
+senda_status senda__store_prepare(senda_ctx *ctx, senda__store *s, const char *sql,
+                                  sqlite3_stmt **out);
+/** A single integer from sql (no parameters); *out = dflt when no row. */
+senda_status senda__store_int(senda_ctx *ctx, senda__store *s, const char *sql, int64_t dflt,
+                              int64_t *out);
+/** Step a bound insert statement and reset it. */
+senda_status senda__store_step(senda_ctx *ctx, senda__store *s, sqlite3_stmt *st);
+
+/** GeoPackage binary geometry of a point (no envelope): 29 bytes into out. */
+void senda__gpb_point(double x, double y, int32_t srs_id, unsigned char out[29]);
+/** Read back x, y of a GeoPackage point blob; 0 when it is not one. */
+int senda__gpb_point_read(const unsigned char *blob, int n, double *x, double *y);
+
+/** Lower-case hex SHA-256 of a file / of a text. */
+senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
+void senda__sha256_text(const char *text, char hex[65]);
+
+#endif

@@ -1,0 +1,422 @@
+/*
+ * test_import.c - `senda incidents import` end to end: the messy spreadsheet
+ * row by row, the IOM Missing Migrants files against a hand count, repeated
+ * and cross-file imports, the transaction, errors, cancellation and
+ * allocation failure.
+ */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "inc_testutil.h"
+#include "testutil.h"
+
+static senda_layers *test_layers(senda_ctx *ctx)
+{
+    senda_layers *ls = NULL;
+    cr_assert_eq(senda_layers_open(ctx, INC_LAYERS, NULL, &ls, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    return ls;
+}
+
+static senda_status import1(senda_ctx *ctx, const char *store, const char *file,
+                            const senda_layers *ls, senda_import_summary *sum)
+{
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    o.today = INC_TODAY;
+    o.layers = ls;
+    const char *files[] = {file};
+    return senda_incidents_import(ctx, store, files, 1, &o, sum, NULL, NULL);
+}
+
+static void store_path(char *buf, size_t n, const char *name)
+{
+    char *d = tu_tmpdir();
+    snprintf(buf, n, "%s/%s", d, name);
+    free(d);
+}
+
+/* The outcome of a row: its status in incidents, or its reject reason. */
+static const char *outcome(const char *db, long row, char *buf, size_t n)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT status FROM incidents WHERE source_row=%ld UNION ALL "
+             "SELECT reason FROM incident_rejects WHERE source_row=%ld", row, row);
+    return inc_q(db, sql, buf, n);
+}
+
+static double field_d(const char *db, long row, const char *col)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s FROM incidents WHERE source_row=%ld", col, row);
+    return inc_qd(db, sql);
+}
+
+static const char *field_s(const char *db, long row, const char *col, char *buf, size_t n)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s FROM incidents WHERE source_row=%ld", col, row);
+    return inc_q(db, sql, buf, n);
+}
+
+/* Expected outcome of every row of messy_latin1.csv (its `id` column = row; the
+ * generator tests/data/incidents/make_messy.py says what each row tests).
+ * lat/lon: worked by hand from the row text (NAN: not stored). */
+static const struct {
+    long row;
+    const char *outcome, *type, *flags;
+    double lat, lon;
+} messy[] = {
+    {1, "accepted", "kidnapping", "", 14.9038, -92.2575},        /* decimal commas */
+    {2, "accepted", "extortion", "", 14.0 + 54 / 60.0 + 30 / 3600.0, -92.25}, /* DMS */
+    {3, "accepted", "robbery_assault", "", 15 + 8 / 60.0 + 20 / 3600.0,
+     -(92 + 27 / 60.0 + 50 / 3600.0)},                             /* DMS with blanks */
+    {4, "repaired", "sexual_violence", "", 15.1392, -92.4641},   /* |lat| > 90: swapped */
+    {5, "repaired", "homicide", "", 17.2, -88.5},                 /* in range, swapped fits */
+    {6, "repaired", "homicide", "", 16.2359, -93.9},              /* missing west sign */
+    {7, "zero_zero", NULL, NULL, NAN, NAN},
+    {8, "out_of_range", NULL, NULL, NAN, NAN},
+    {9, "outside_study_area", NULL, NULL, NAN, NAN},              /* Mexico City, lon < -99 */
+    {10, "accepted", "disappearance", "low_precision", 16, -93},  /* whole degrees */
+    {11, "accepted", "other", "type_unknown", 16.5, -93.5},
+    {12, "future_date", NULL, NULL, NAN, NAN},
+    {13, "bad_date", NULL, NULL, NAN, NAN},                       /* 31 February */
+    {14, "negative_count", NULL, NULL, NAN, NAN},
+    {15, "bad_count", NULL, NULL, NAN, NAN},                      /* "varios" */
+    {16, "accepted", "trafficking", "geocoded", 17.4729, -91.4236}, /* GeoNames Tenosique */
+    {17, "accepted", "abuse_by_authority", "geocoded", 16.08977, -93.75489}, /* Tonalá MX.05 */
+    {18, "ambiguous_place", NULL, NULL, NAN, NAN},                /* Ixtepec MX.20 / MX.21 */
+    {19, "ambiguous_place", NULL, NULL, NAN, NAN},                /* Tonalá MX.05 / MX.30 */
+    {20, "place_not_found", NULL, NULL, NAN, NAN},
+    {21, "no_coordinates", NULL, NULL, NAN, NAN},
+    {22, "bad_coordinates", NULL, NULL, NAN, NAN},
+    {23, "duplicate", "kidnapping", "", 14.91, -92.26},           /* 0.74 km, 1 day from row 1 */
+    {24, "empty_row", NULL, NULL, NAN, NAN},
+    {25, "accepted", "death_accident", "", 16.4, -94.2},          /* "8 de mayo de 2019" */
+    {26, "repaired", "robbery_assault", "", 14.9, -92.25},        /* W on lat, N on lon */
+    {27, "accepted", "death_accident", "", 15.5, -92.9},
+    {28, "accepted", "robbery_assault", "date_missing,count_assumed", 15.6, -92.8},
+    {29, "accepted", "robbery_assault", "counts_inconsistent", 15.7, -92.7},
+};
+
+Test(import, messy_file_every_row_has_its_expected_outcome)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_layers *ls = test_layers(ctx);
+    char db[512], buf[256];
+    store_path(db, sizeof db, "messy.gpkg");
+    senda_import_summary sum;
+    cr_assert_eq(import1(ctx, db, INC_MESSY, ls, &sum), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    size_t n = sizeof messy / sizeof messy[0];
+    cr_assert_eq(sum.read, (long)n);
+    cr_assert_eq(sum.read, sum.accepted + sum.rejected + sum.duplicate);
+    for (size_t i = 0; i < n; i++) {
+        long row = messy[i].row;
+        cr_assert_str_eq(outcome(db, row, buf, sizeof buf), messy[i].outcome, "row %ld", row);
+        if (!messy[i].type)
+            continue;
+        cr_assert_str_eq(field_s(db, row, "type", buf, sizeof buf), messy[i].type, "row %ld",
+                         row);
+        cr_assert_str_eq(field_s(db, row, "flags", buf, sizeof buf), messy[i].flags, "row %ld",
+                         row);
+        cr_assert_float_eq(field_d(db, row, "lat"), messy[i].lat, 1e-7, "row %ld", row);
+        cr_assert_float_eq(field_d(db, row, "lon"), messy[i].lon, 1e-7, "row %ld", row);
+    }
+    /* counts by outcome, from the table: 11 accepted + 4 repaired = 15 accepted */
+    cr_assert_eq(sum.accepted, 15);
+    cr_assert_eq(sum.repaired, 4);
+    cr_assert_eq(sum.duplicate, 1);
+    cr_assert_eq(sum.rejected, 13);
+    cr_assert_eq(sum.rejected_by_reason[SENDA_REJ_AMBIGUOUS_PLACE], 2);
+    cr_assert_eq(sum.geocoded, 2);
+    senda_layers_close(ls);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, messy_file_details_dates_groups_perpetrators_messages)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512], buf[512];
+    store_path(db, sizeof db, "messy2.gpkg");
+    cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, NULL), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_str_eq(field_s(db, 1, "date", buf, sizeof buf), "2019-05-03"); /* dd/mm/yyyy */
+    cr_assert_str_eq(field_s(db, 3, "date_precision", buf, sizeof buf), "month");
+    cr_assert_str_eq(field_s(db, 3, "date_last", buf, sizeof buf), "2019-06-30");
+    cr_assert_str_eq(field_s(db, 4, "date_precision", buf, sizeof buf), "year");
+    cr_assert_str_eq(field_s(db, 25, "date", buf, sizeof buf), "2019-05-08");
+    cr_assert_str_eq(field_s(db, 27, "date", buf, sizeof buf), "2026-01-09"); /* a Friday */
+    cr_assert_str_eq(field_s(db, 1, "perpetrator", buf, sizeof buf), "criminal_group");
+    cr_assert_str_eq(field_s(db, 2, "perpetrator", buf, sizeof buf), "police"); /* Latin-1 í */
+    cr_assert_str_eq(field_s(db, 6, "perpetrator", buf, sizeof buf), "military");
+    cr_assert_str_eq(field_s(db, 17, "perpetrator", buf, sizeof buf), "immigration_authority");
+    cr_assert_str_eq(field_s(db, 25, "perpetrator", buf, sizeof buf), "train_personnel");
+    cr_assert_str_eq(field_s(db, 16, "geocode_precision", buf, sizeof buf), "locality");
+    cr_assert_str_eq(field_s(db, 10, "geocode_precision", buf, sizeof buf), "degree");
+    cr_assert_float_eq(field_d(db, 16, "women"), 4.0, 1e-12);
+    cr_assert_float_eq(field_d(db, 16, "minors"), 2.0, 1e-12);
+    /* weight = severity x victims: kidnapping 6 x 2 victims = 12 */
+    cr_assert_float_eq(field_d(db, 1, "weight"), 12.0, 1e-12);
+    cr_assert_str_eq(field_s(db, 4, "repairs", buf, sizeof buf), "swapped_lat_lon");
+    cr_assert_str_eq(field_s(db, 6, "repairs", buf, sizeof buf), "lon_sign");
+    /* the duplicate links to row 1 and keeps its raw text */
+    cr_assert_eq(field_d(db, 23, "duplicate_of"), field_d(db, 1, "fid"));
+    cr_assert(strstr(field_s(db, 23, "raw", buf, sizeof buf), "04/05/2019") != NULL);
+    /* Latin-1 text is stored as UTF-8 */
+    cr_assert_str_eq(field_s(db, 17, "place", buf, sizeof buf), "Tonalá, Chiapas");
+    inc_q(db, "SELECT message FROM incident_rejects WHERE source_row=18", buf, sizeof buf);
+    cr_assert(strstr(buf, "Oaxaca") && strstr(buf, "Puebla"), "candidates listed: %s", buf);
+    inc_q(db, "SELECT raw FROM incident_rejects WHERE source_row=15", buf, sizeof buf);
+    cr_assert(strstr(buf, "varios") != NULL, "raw row kept: %s", buf);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, join_fields_match_hand_measured_distances)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_layers *ls = test_layers(ctx);
+    char db[512], buf[256];
+    store_path(db, sizeof db, "join.gpkg");
+    cr_assert_eq(import1(ctx, db, INC_MESSY, ls, NULL), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    /* Row 3 (15.138889, -92.463889) is 0.000111 deg from the Huixtla rail vertex and
+     * checkpoint (15.139, -92.464): 0.000111 x 107.5 km/deg lon = 11.9 m, 0.000111 x
+     * 110.6 km/deg lat = 12.3 m, so about 17 m. Along the line from Ciudad Hidalgo:
+     * (-92.152,14.681)->(-92.257,14.904): 0.105 x 107.6 = 11.3 km E, 0.223 x 110.6 =
+     * 24.7 km N, 27.1 km; ->(-92.464,15.139): 22.2 km and 26.0 km, 34.2 km; 61.3 km in
+     * all (flat-earth approximation within 1 %, hence 0.6 km). */
+    cr_assert_lt(field_d(db, 3, "rail_dist_m"), 30.0);
+    cr_assert_float_eq(field_d(db, 3, "rail_km"), 61.3, 0.6);
+    cr_assert_lt(field_d(db, 3, "checkpoint_dist_m"), 30.0);
+    cr_assert_str_eq(field_s(db, 3, "checkpoint_name", buf, sizeof buf), "Huixtla (test)");
+    cr_assert_str_eq(field_s(db, 3, "admin_name", buf, sizeof buf), "Chiapas (test box)");
+    cr_assert_str_eq(field_s(db, 25, "admin_name", buf, sizeof buf), "Oaxaca (test box)");
+    /* Row 1 at Tapachula (14.9038, -92.2575) to the border line segment (-92.15,14.68)->
+     * (-92.07,15.08): at lat 14.9038 the segment is at lon -92.15 + 0.08 x (0.2238/0.4)
+     * = -92.1052, 0.1523 deg W = 16.4 km; the segment slants 11 deg from north, so the
+     * perpendicular is 16.4 x cos(11 deg) = 16.1 km. */
+    cr_assert_float_eq(field_d(db, 1, "border_dist_m") / 1000.0, 16.1, 0.3);
+    senda_layers_close(ls);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, iom_files_import_with_no_options_and_match_a_hand_count)
+{
+    char p1[1024], p2[1024], p3[1024];
+    if (!tu_shared("iom-mmp/mmp_full_corridor_2014_2019.csv", p1, sizeof p1) ||
+        !tu_shared("iom-mmp/mmp_full_corridor_2026.csv", p2, sizeof p2) ||
+        !tu_shared("iom-mmp/mmp_points_corridor_2014_2026.csv", p3, sizeof p3))
+        cr_skip_test("../shared/data/iom-mmp absent");
+    /* Hand count (python csv module over the three files, independent of senda):
+     *  - 2014-2019 full export: 188 data rows, all with "lat, lon" inside the box
+     *    lon -99..-86, lat 13..22; two pairs share Reported Date, Cause of Death and lie
+     *    within 5 km (Web IDs 42715/42716, 2016-10-04, Tres Valles, dehydration; 40860/
+     *    40861, 2015-03-17, train accident, Tabasco), so 186 accepted + 2 duplicates.
+     *  - 2026 full export: 8 rows, all inside, no shared date: 8 accepted.
+     *  - points 2014-2026: 488 rows, all inside; dated by year only, so never
+     *    duplicates; 3 rows have a coordinate equal to a whole degree (-92, -94 ...):
+     *    accepted and flagged low_precision.
+     * No row lacks coordinates, date or count, so nothing is rejected. */
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512];
+    store_path(db, sizeof db, "iom.gpkg");
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    const char *files[] = {p1, p2, p3};
+    senda_import_summary sum;
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 3, &o, &sum, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(sum.read, 188 + 8 + 488);
+    cr_assert_eq(sum.duplicate, 2);
+    cr_assert_eq(sum.rejected, 0);
+    cr_assert_eq(sum.accepted, 186 + 8 + 488);
+    cr_assert_eq(sum.read, sum.accepted + sum.rejected + sum.duplicate);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE flags LIKE '%low_precision%'"),
+                 3);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE source_id IN ('42716','40861')"
+                            " AND status='duplicate'"), 2);
+    /* the current schema's "Sun, 01/04/2026" is 4 January (mm/dd; a Sunday) */
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE source_id='2026.MMP0006' AND "
+                            "date='2026-01-04'"), 1);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, importing_the_same_file_twice_adds_nothing)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512];
+    store_path(db, sizeof db, "twice.gpkg");
+    senda_import_summary s1, s2;
+    cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, &s1), SENDA_OK);
+    long n_inc = inc_qn(db, "SELECT count(*) FROM incidents");
+    long n_rej = inc_qn(db, "SELECT count(*) FROM incident_rejects");
+    cr_assert_eq(n_inc + n_rej, s1.read);
+    cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, &s2), SENDA_OK);
+    cr_assert_eq(s2.files_skipped, 1);
+    cr_assert_eq(s2.read, 0);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents"), n_inc);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incident_rejects"), n_rej);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM imported_files"), 1);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, same_incident_from_a_second_shelter_is_a_duplicate)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512], other[600];
+    store_path(db, sizeof db, "two.gpkg");
+    snprintf(other, sizeof other, "%s.shelter2.csv", db);
+    /* 14.905, -92.258 is 0.2 km from row 1 of the messy file, one day later */
+    tu_write(other, "date,type,victims,lat,lon\n2019-05-02,kidnapping,2,14.905,-92.258\n");
+    cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, NULL), SENDA_OK);
+    senda_import_summary s;
+    cr_assert_eq(import1(ctx, db, other, NULL, &s), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(s.duplicate, 1);
+    cr_assert_eq(inc_qn(db, "SELECT duplicate_of FROM incidents WHERE file_id=2"),
+                 inc_qn(db, "SELECT fid FROM incidents WHERE file_id=1 AND source_row=1"));
+    unlink(other);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, a_failing_file_leaves_the_store_as_before)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512];
+    store_path(db, sizeof db, "atomic.gpkg");
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    o.today = INC_TODAY;
+    const char *files[] = {INC_MESSY, "/nonexistent/reports.csv"};
+    senda_status st = senda_incidents_import(ctx, db, files, 2, &o, NULL, NULL, NULL);
+    cr_assert_eq(st, SENDA_ERR_IO);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "/nonexistent/reports.csv") != NULL, "%s",
+              senda_ctx_errmsg(ctx));
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents"), 0);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM imported_files"), 0);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, documented_errors_say_what_failed)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512], nocols[600];
+    store_path(db, sizeof db, "err.gpkg");
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    const char *files[] = {INC_MESSY};
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 0, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
+    o.study_area[2] = -100;
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "study area") != NULL);
+    senda_import_opts_init(&o);
+    o.lon_field = "no_such_column";
+    o.lat_field = "latitud";
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "no column 'no_such_column'") != NULL, "%s",
+              senda_ctx_errmsg(ctx));
+    senda_import_opts_init(&o);
+    snprintf(nocols, sizeof nocols, "%s.nocols.csv", db);
+    tu_write(nocols, "a,b\n1,2\n");
+    files[0] = nocols;
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "found no coordinate columns") != NULL);
+    o.today = "tomorrow";
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
+    unlink(nocols);
+    senda_ctx_destroy(ctx);
+}
+
+static int cancel_second(double complete, const char *msg, void *arg)
+{
+    (void)complete, (void)msg;
+    return ++*(int *)arg < 2;
+}
+
+Test(import, cancellation_rolls_back_everything)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_layers *ls = test_layers(ctx);
+    char db[512], csv[600];
+    store_path(db, sizeof db, "cancel.gpkg");
+    snprintf(csv, sizeof csv, "%s.syn.csv", db);
+    senda_synth_opts so;
+    senda_synth_opts_init(&so);
+    so.n = 10000; /* three batches of 4096: progress after the first one cancels */
+    cr_assert_eq(senda_incidents_synth(ctx, ls, &so, csv, NULL, NULL), SENDA_OK);
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    const char *files[] = {csv};
+    int calls = 0;
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, cancel_second, &calls),
+                 SENDA_ERR_CANCELLED);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents"), 0);
+    unlink(csv);
+    senda_layers_close(ls);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, allocation_failures_fail_cleanly)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_layers *ls = test_layers(ctx);
+    int n_nomem = 0, ok = 0;
+    for (long n = 1; n < 400 && !ok; n += 3) {
+        char db[512];
+        store_path(db, sizeof db, "nomem.gpkg");
+        senda_ctx_fail_alloc_after(ctx, n);
+        senda_status st = import1(ctx, db, INC_MESSY, ls, NULL);
+        senda_ctx_fail_alloc_after(ctx, 0);
+        cr_assert(st == SENDA_OK || st == SENDA_ERR_NOMEM, "n=%ld: %s", n,
+                  senda_ctx_errmsg(ctx));
+        n_nomem += st == SENDA_ERR_NOMEM;
+        ok = st == SENDA_OK;
+        if (st != SENDA_OK)
+            cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents"), 0);
+    }
+    cr_assert(n_nomem > 0 && ok);
+    senda_layers_close(ls);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, cli_json_summary_keeps_the_invariant)
+{
+    char db[512], args[2048];
+    store_path(db, sizeof db, "cli.gpkg");
+    snprintf(args, sizeof args, "incidents import '%s' --store '%s' --layers '%s' --today %s "
+             "--json -q", INC_MESSY, db, INC_LAYERS, INC_TODAY);
+    tu_run r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    json_object *o = json_tokener_parse(r.out), *v;
+    cr_assert_not_null(o, "%s", r.out);
+    long k[5];
+    const char *keys[] = {"read", "accepted", "repaired", "rejected", "duplicate"};
+    for (int i = 0; i < 5; i++) {
+        cr_assert(json_object_object_get_ex(o, keys[i], &v) &&
+                  json_object_is_type(v, json_type_int), "%s", keys[i]);
+        k[i] = json_object_get_int64(v);
+    }
+    cr_assert_eq(k[0], k[1] + k[3] + k[4]);
+    cr_assert(json_object_object_get_ex(o, "rejected_by_reason", &v));
+    json_object *z;
+    cr_assert(json_object_object_get_ex(v, "zero_zero", &z) && json_object_get_int64(z) == 1);
+    json_object_put(o);
+    tu_run_free(&r);
+    r = tu_senda("incidents import");
+    cr_assert_eq(r.exit_code, 2);
+    tu_run_free(&r);
+    r = tu_senda("incidents import --help");
+    cr_assert_eq(r.exit_code, 0);
+    cr_assert(strstr(r.out, "--coords-field") != NULL);
+    tu_run_free(&r);
+}
