@@ -77,6 +77,12 @@ int senda__progress_sub_fn(double complete, const char *message, void *arg);
 int senda__progress(senda_ctx *ctx, senda_progress_fn fn, void *arg, double complete,
                     const char *message);
 
+/** SHA-256 (FIPS 180-4, through libcrypto) as 64 lower-case hex digits:
+ *  of a buffer, of a NUL-terminated text, of a file's bytes. */
+void senda__sha256(const void *data, size_t n, char hex[65]);
+void senda__sha256_text(const char *text, char hex[65]);
+senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
+
 /** Copy at most dst_size - 1 bytes and terminate (strlcpy). */
 size_t senda__strlcpy(char *dst, const char *src, size_t dst_size);
 

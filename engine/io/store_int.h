@@ -43,8 +43,5 @@ void senda__gpb_point(double x, double y, int32_t srs_id, unsigned char out[29])
 /** Read back x, y of a GeoPackage point blob; 0 when it is not one. */
 int senda__gpb_point_read(const unsigned char *blob, int n, double *x, double *y);
 
-/** Lower-case hex SHA-256 of a file / of a text. */
-senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
-void senda__sha256_text(const char *text, char hex[65]);
 
 #endif
