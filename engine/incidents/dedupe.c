@@ -5,9 +5,10 @@
  *
  * Only reports dated to the day take part: two IOM rows dated "2019" are not
  * evidence of one event. Reports are hashed by (type, lat cell, lon cell,
- * day bucket) with cells the tolerance wide (lon cells twice as wide in
- * degrees, which covers |lat| <= 60 degrees) and day buckets days+1 wide; a
- * lookup scans the 3 x 3 x 3 neighbouring buckets and checks the great-circle
+ * day bucket) with cells twice the tolerance wide (lon cells twice as wide
+ * again in degrees, which covers |lat| <= 60 degrees) and day buckets 2 days + 1
+ * wide, so the tolerance window around a report touches at most 2 buckets per
+ * axis: a lookup scans at most 2 x 2 x 2 buckets and checks the great-circle
  * distance (haversine, R = 6371.0088 km) and the day difference exactly.
  * Expected O(1) per lookup and insert; 48 bytes per stored report.
  */
@@ -25,7 +26,7 @@ typedef struct {
 } dd_entry;
 
 struct senda__dedupe {
-    double days, km, cell_lat, cell_lon;
+    double days, km, tol_lat, cell_lat, cell_lon;
     dd_entry *e;
     size_t n, cap;
     long *head; /* n_buckets heads */
@@ -53,7 +54,8 @@ senda_status senda__dedupe_create(senda_ctx *ctx, double days, double km, senda_
     d->ctx = ctx;
     d->days = days < 0 ? 0 : days;
     d->km = km;
-    d->cell_lat = (km > 0 ? km : 1.0) / 111.32;
+    d->tol_lat = (km > 0 ? km : 1.0) / 111.0; /* <= 111.19 km per degree: never too small */
+    d->cell_lat = 2.0 * d->tol_lat;
     d->cell_lon = 2.0 * d->cell_lat;
     *out = d;
     return SENDA_OK;
@@ -69,9 +71,17 @@ void senda__dedupe_destroy(senda__dedupe *d)
 }
 
 static long cell_of(double v, double size) { return (long)floor(v / size); }
+static double day_width(const senda__dedupe *d) { return 2.0 * floor(d->days) + 1.0; }
 static long day_bucket(const senda__dedupe *d, long day)
 {
-    return (long)floor((double)day / (floor(d->days) + 1.0));
+    return (long)floor((double)day / day_width(d));
+}
+
+/* The bucket range [lo, hi] of v +- tol for buckets of width w. */
+static void bucket_range(double v, double tol, double w, long *lo, long *hi)
+{
+    *lo = (long)floor((v - tol) / w);
+    *hi = (long)floor((v + tol) / w);
 }
 
 static senda_status rehash(senda_ctx *ctx, senda__dedupe *d, size_t n_buckets)
@@ -136,17 +146,22 @@ int64_t senda__dedupe_find(const senda__dedupe *d, int type, long day, double lo
 {
     if (d->km < 0 || d->n == 0)
         return 0;
-    long cy = cell_of(lat, d->cell_lat), cx = cell_of(lon, d->cell_lon), cd = day_bucket(d, day);
+    long y0, y1, x0, x1, t0, t1;
+    bucket_range(lat, d->tol_lat, d->cell_lat, &y0, &y1);
+    bucket_range(lon, 2.0 * d->tol_lat, d->cell_lon, &x0, &x1);
+    bucket_range((double)day, floor(d->days), day_width(d), &t0, &t1);
     int64_t best = 0;
-    for (long dy = -1; dy <= 1; dy++)
-        for (long dx = -1; dx <= 1; dx++)
-            for (long dd = -1; dd <= 1; dd++) {
-                uint64_t h = bucket_hash(type, cy + dy, cx + dx, cd + dd);
+    for (long cy = y0; cy <= y1; cy++)
+        for (long cx = x0; cx <= x1; cx++)
+            for (long cd = t0; cd <= t1; cd++) {
+                uint64_t h = bucket_hash(type, cy, cx, cd);
                 for (long i = d->head[h & (d->n_buckets - 1)]; i >= 0; i = d->e[i].next) {
                     const dd_entry *e = &d->e[i];
                     if (e->type != type || labs(e->day - day) > (long)floor(d->days))
                         continue;
                     if (best && e->fid >= best)
+                        continue;
+                    if (fabs(e->lat - lat) > d->tol_lat) /* cheap reject before haversine */
                         continue;
                     if (haversine_km(lon, lat, e->lon, e->lat) <= d->km)
                         best = e->fid; /* the earliest stored report it repeats */

@@ -9,7 +9,12 @@
  * value as text; values that are not valid UTF-8 are taken as Latin-1 and
  * recoded), processed, de-duplicated in file order against everything already
  * stored and everything before them, reprojected to the layers' CRS and
- * joined on n_threads threads, then inserted with prepared statements.
+ * joined on n_threads threads, then inserted with prepared statements. Two
+ * batches alternate: while a worker thread de-duplicates, joins and inserts one
+ * full batch, the calling thread reads and parses the next (both cores busy;
+ * the SQLite connection and the de-duplication index are only touched by the
+ * thread that flushes, one at a time). Partial batches are flushed on the
+ * calling thread.
  * A file whose SHA-256 is in imported_files is skipped whole, so importing a
  * file again adds nothing. Every row ends in exactly one of incidents
  * (accepted, repaired, duplicate) or incident_rejects, so
@@ -20,6 +25,7 @@
  * Time: O(rows) plus the join's O(rows log features).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -94,9 +100,18 @@ typedef struct import_state {
     sqlite3_stmt *ins_inc, *ins_rej;
     senda__dedupe *dedupe;
     senda__rowctx rc;
-    senda__arena arena;
-    senda__incident *batch;
+    /* two batches: one filled by the reading thread while the other is flushed */
+    senda__incident *bufs[2];
+    senda__arena arenas[2];
+    int cur;
+    senda__incident *batch; /* bufs[cur], being filled */
+    senda__arena *arena;    /* arenas[cur] */
     size_t n_batch;
+    senda__incident *flush_recs; /* the batch being flushed */
+    size_t flush_n;
+    pthread_t worker;
+    int worker_on;
+    senda_status worker_st;
     senda_import_summary *sum;
     OGRCoordinateTransformationH to_layers;
     senda__joiner *joiner;
@@ -198,17 +213,17 @@ static senda_status insert_incident(import_state *s, const senda__incident *r,
         date[4] = '\0';
     flags_text(r, flags, sizeof flags, repairs, sizeof repairs);
     sqlite3_bind_int64(q, 1, r->fid);
-    sqlite3_bind_blob(q, 2, gpb, sizeof gpb, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(q, 2, gpb, sizeof gpb, SQLITE_STATIC); /* stepped below */
     bind_text(q, 3, status_names[r->status]);
     bind_text(q, 4, senda_incident_type_code(r->type));
     bind_text(q, 5, r->type_raw);
     bind_text(q, 6, senda_perpetrator_code(r->perp));
     bind_text(q, 7, r->perp_raw);
-    sqlite3_bind_text(q, 8, date, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 8, date, -1, SQLITE_STATIC);
     bind_text(q, 9, precision_name(r->date_prec));
     if (first[0]) {
-        sqlite3_bind_text(q, 10, first, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(q, 11, last, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 10, first, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 11, last, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 12, r->day_number);
     }
     sqlite3_bind_double(q, 13, r->victims);
@@ -267,8 +282,8 @@ static senda_status insert_reject(import_state *s, const senda__incident *r)
 /* Mark duplicates and give fids, in row order. */
 static senda_status dedupe_batch(import_state *s)
 {
-    for (size_t i = 0; i < s->n_batch; i++) {
-        senda__incident *r = &s->batch[i];
+    for (size_t i = 0; i < s->flush_n; i++) {
+        senda__incident *r = &s->flush_recs[i];
         if (r->status == REC_REJECTED)
             continue;
         r->fid = s->next_fid++;
@@ -291,6 +306,8 @@ static senda_status dedupe_batch(import_state *s)
     return SENDA_OK;
 }
 
+/* Join the batch being filled (on the reading thread, before de-duplication:
+ * duplicates get join fields too, which costs little and keeps the flusher light). */
 static senda_status join_batch(import_state *s)
 {
     if (!s->opts->layers)
@@ -309,10 +326,8 @@ static senda_status join_batch(import_state *s)
 static senda_status flush_batch(import_state *s)
 {
     senda_status st = dedupe_batch(s);
-    if (st == SENDA_OK)
-        st = join_batch(s);
-    for (size_t i = 0; i < s->n_batch && st == SENDA_OK; i++) {
-        senda__incident *r = &s->batch[i];
+    for (size_t i = 0; i < s->flush_n && st == SENDA_OK; i++) {
+        senda__incident *r = &s->flush_recs[i];
         senda_import_summary *m = s->sum;
         m->read++;
         switch (r->status) {
@@ -331,9 +346,47 @@ static senda_status flush_batch(import_state *s)
         }
         st = insert_incident(s, r, s->opts->layers);
     }
-    s->n_batch = 0;
-    senda__arena_reset(&s->arena);
     return st;
+}
+
+static void *flush_thread(void *arg)
+{
+    import_state *s = arg;
+    s->worker_st = flush_batch(s);
+    return NULL;
+}
+
+static senda_status wait_worker(import_state *s)
+{
+    if (s->worker_on) {
+        pthread_join(s->worker, NULL);
+        s->worker_on = 0;
+    }
+    return s->worker_st;
+}
+
+/* Hand the filled batch to the flusher (a thread when async) and start filling the
+ * other one. Partial batches (the end of a file) are flushed here, synchronously. */
+static senda_status hand_over(import_state *s, int async)
+{
+    senda_status st = join_batch(s);
+    senda_status wst = wait_worker(s);
+    if (st == SENDA_OK)
+        st = wst;
+    if (st != SENDA_OK)
+        return st;
+    s->flush_recs = s->batch;
+    s->flush_n = s->n_batch;
+    s->cur ^= 1;
+    s->batch = s->bufs[s->cur];
+    s->arena = s->rc.arena = &s->arenas[s->cur];
+    senda__arena_reset(s->arena); /* its batch was flushed: we waited above */
+    s->n_batch = 0;
+    if (async && pthread_create(&s->worker, NULL, flush_thread, s) == 0) {
+        s->worker_on = 1;
+        return SENDA_OK;
+    }
+    return flush_batch(s);
 }
 
 /* The row as CSV text (values quoted when needed), for rejects and duplicates. */
@@ -356,7 +409,7 @@ static const char *raw_text(import_state *s, const char *const *vals, int n)
         if (quote && len + 1 < sizeof buf)
             buf[len++] = '"';
     }
-    return senda__arena_strndup(s->ctx, &s->arena, buf, len);
+    return senda__arena_strndup(s->ctx, s->arena, buf, len);
 }
 
 /* Copy the feature's values into the arena as UTF-8. */
@@ -372,7 +425,7 @@ static senda_status row_values(import_state *s, OGRFeatureH f, int n, const char
             len--;
         while (len && (*v == ' ' || *v == '\t'))
             v++, len--;
-        vals[i] = senda__arena_strndup(s->ctx, &s->arena, v, len);
+        vals[i] = senda__arena_strndup(s->ctx, s->arena, v, len);
         CPLFree(recoded);
         if (!vals[i])
             return SENDA_ERR_NOMEM;
@@ -405,7 +458,7 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
             r->flags |= FLAG_SYNTHETIC;
         OGR_F_Destroy(f);
         if (st == SENDA_OK && ++s->n_batch == BATCH) {
-            st = flush_batch(s);
+            st = hand_over(s, 1);
             double frac = total > 0 ? fmin(1.0, (double)s->rows_in_file / (double)total) : 0.5;
             if (st == SENDA_OK && !senda__progress(s->ctx, progress, progress_arg,
                                                    p_lo + (p_hi - p_lo) * frac * 0.999, NULL))
@@ -413,7 +466,10 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
         }
     }
     if (st == SENDA_OK && s->n_batch)
-        st = flush_batch(s);
+        st = hand_over(s, 0);
+    senda_status wst = wait_worker(s);
+    if (st == SENDA_OK)
+        st = wst;
     senda__free((void *)vals);
     return st;
 }
@@ -598,10 +654,16 @@ static senda_status open_state(import_state *s, const char *store_path)
         st = senda__store_prepare(ctx, s->store, rej_sql, &s->ins_rej);
     if (st == SENDA_OK)
         st = senda__dedupe_create(ctx, s->opts->dedupe_days, s->opts->dedupe_km, &s->dedupe);
-    if (st == SENDA_OK && !(s->batch = senda__calloc(ctx, BATCH, sizeof *s->batch)))
-        st = SENDA_ERR_NOMEM;
+    for (int b = 0; b < 2 && st == SENDA_OK; b++)
+        if (!(s->bufs[b] = senda__calloc(ctx, BATCH, sizeof *s->bufs[b])))
+            st = SENDA_ERR_NOMEM;
+    s->batch = s->bufs[0];
     if (st == SENDA_OK)
         st = preload(s);
+    if (st == SENDA_OK)
+        st = senda__store_bulk_begin(ctx, s->store, 0, "incidents");
+    if (st == SENDA_OK)
+        st = senda__store_bulk_begin(ctx, s->store, 1, "incident_rejects");
     if (st == SENDA_OK && s->opts->layers) {
         OGRSpatialReferenceH dst = senda__srs_from_user(ctx, senda_layers_crs(s->opts->layers));
         OGRSpatialReferenceH wgs = senda__srs_wgs84();
@@ -629,8 +691,11 @@ static void close_state(import_state *s)
     senda__store_close(s->store); /* rolls back an open transaction */
     senda__dedupe_destroy(s->dedupe);
     senda__gazetteer_close(s->rc.gaz);
-    senda__arena_free(&s->arena);
-    senda__free(s->batch);
+    wait_worker(s);
+    for (int b = 0; b < 2; b++) {
+        senda__arena_free(&s->arenas[b]);
+        senda__free(s->bufs[b]);
+    }
     if (s->to_layers)
         OCTDestroyCoordinateTransformation(s->to_layers);
     senda__join_close(s->ctx, s->joiner);
@@ -656,7 +721,8 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
     import_state s;
     memset(&s, 0, sizeof s);
     s.ctx = ctx, s.opts = opts, s.sum = &local;
-    s.rc.opts = opts, s.rc.ctx = ctx, s.rc.arena = &s.arena;
+    s.arena = s.rc.arena = &s.arenas[0];
+    s.rc.opts = opts, s.rc.ctx = ctx;
     s.rc.gaz_path = opts->gazetteer;
     s.rc.today_days = today_days(opts);
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "importing")) {
@@ -668,6 +734,10 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
     for (size_t i = 0; i < n_files && st == SENDA_OK; i++)
         st = import_file(&s, files[i], (double)i / (double)n_files,
                          (double)(i + 1) / (double)n_files, progress, progress_arg);
+    if (st == SENDA_OK)
+        st = senda__store_bulk_end(ctx, s.store, 0);
+    if (st == SENDA_OK)
+        st = senda__store_bulk_end(ctx, s.store, 1);
     if (st == SENDA_OK)
         st = senda__store_commit(ctx, s.store);
     if (st == SENDA_OK && progress) /* committed: cancelling now changes nothing */

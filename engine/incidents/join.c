@@ -1,44 +1,70 @@
 /*
  * join.c - the spatial join of accepted incidents with the corridor layers:
  * nearest rail line and the distance to it, the distance along that line from
- * its first vertex (GEOSProject, km), the nearest checkpoint and the distance
- * to it, the distance to the border, and the state or department (the
- * "states" layer) containing the point.
+ * its first vertex (km), the nearest checkpoint and the distance to it, the
+ * distance to the border, and the state or department (the "states" layer)
+ * containing the point.
  *
  * Nearest features come from the GEOS STRtree of each layer
- * (senda__layer_tree; GEOSSTRtree_nearest_generic with exact distances from
- * prepared geometries, GEOSPreparedDistance, which indexes the segments of
- * each line once). Distances are planar, in metres of the layers' projected
- * CRS (UTM 15N by default, under 0.4 % scale error in the corridor).
- * The batch is cut into n_threads contiguous slices, each on its own thread
- * with its own GEOS context; trees and prepared geometries are built and
- * warmed before the threads start and only read by them.
- * Cost per incident: O(log features) tree descent plus O(log vertices) per
- * candidate distance. Memory: the prepared geometries (a segment index per
- * line). Incidents that are rejected, duplicates or failed to reproject
- * (x NaN) are skipped and keep NaN / -1 join fields.
+ * (senda__layer_tree, GEOSSTRtree_nearest_generic). The exact distance to a
+ * candidate line feature is found through a second STRtree over the feature
+ * cut into pieces of at most 8 segments, the distance to a piece by the
+ * point-segment formula over its segments; to a point feature by Pythagoras.
+ * The distance along the line is what GEOSProject returns (the length from the
+ * first vertex to the closest point, parts of a MultiLineString concatenated):
+ * the length of the pieces before the closest one plus the length inside it, in
+ * O(log pieces + 8) instead of GEOSProject's O(vertices) (a test checks it
+ * against GEOSProject). Containment in a state uses GEOSPreparedIntersects on
+ * the tree's candidates. Distances are planar, in metres of the layers'
+ * projected CRS (UTM 15N by default, under 0.4 % scale error in the corridor).
+ * The batch is cut into n_threads slices, each on its own thread with its own
+ * GEOS context; trees and prepared geometries are built and queried once before
+ * the threads start, and only read by them.
+ * Memory: a copy of the line coordinates and one small geometry per piece.
+ * Incidents that are rejected, duplicates or failed to reproject (x NaN) are
+ * skipped and keep NULL join fields.
  */
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
 
 #include "incidents/incidents_int.h"
 
+#define PIECE_SEGS 8
+
+typedef struct {
+    const double *xy;  /* n_pts interleaved x, y */
+    const double *cum; /* n_pts lengths from the piece start to each point */
+    unsigned n_pts;
+    double offset_m;   /* length of the feature before this piece */
+} piece;
+
+typedef struct {
+    size_t n;
+    piece *p;
+    double *xy, *cum;
+    GEOSGeometry **env; /* the pieces as GEOS lines, for the tree */
+    GEOSSTRtree *tree;  /* items are piece index + 1 */
+} line_pieces;
+
 typedef struct {
     const senda__layer *l;
     GEOSSTRtree *tree;
-    const GEOSPreparedGeometry **prep;
+    int kind;                          /* 0 points, 1 lines, 2 polygons */
+    double *pxy;                       /* points: x, y per feature */
+    line_pieces *lines;                /* lines: per feature */
+    const GEOSPreparedGeometry **prep; /* polygons */
 } join_layer;
 
 typedef struct {
     join_layer rail, checkpoints, border, states;
 } join_set;
 
-typedef struct {
-    GEOSContextHandle_t h;
-    const join_layer *jl;
-    const GEOSGeometry *query;
-} near_arg;
+struct senda__joiner {
+    join_set js;
+    int n_threads;
+};
 
 typedef struct {
     const join_set *js;
@@ -47,30 +73,104 @@ typedef struct {
     int failed;
 } join_job;
 
-static const void *const QUERY_ITEM = &QUERY_ITEM; /* marks the query in the callback */
+static const void *const QUERY_ITEM = &QUERY_ITEM; /* marks the query in callbacks */
 
-static int near_dist(const void *item1, const void *item2, double *dist, void *userdata)
+/* Squared distance from (px,py) to segment a-b and the parameter t of the foot. */
+static double seg_d2(double px, double py, const double *a, const double *b, double *t)
 {
-    near_arg *a = userdata;
-    const void *item = item1 == QUERY_ITEM ? item2 : item1;
-    size_t i = (size_t)(uintptr_t)item;
-    return GEOSPreparedDistance_r(a->h, a->jl->prep[i], a->query, dist);
+    double dx = b[0] - a[0], dy = b[1] - a[1], l2 = dx * dx + dy * dy;
+    double u = l2 > 0 ? ((px - a[0]) * dx + (py - a[1]) * dy) / l2 : 0.0;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    double ex = a[0] + u * dx - px, ey = a[1] + u * dy - py;
+    *t = u;
+    return ex * ex + ey * ey;
 }
 
-/* Nearest feature of jl to pt: its index (or -1) and the distance. */
+/* Distance from (px,py) to a piece; *along gets the length from the piece start to
+ * the closest point. */
+static double piece_dist(const piece *pc, double px, double py, double *along)
+{
+    double best = DBL_MAX, t, best_t = 0.0;
+    unsigned best_k = 0;
+    for (unsigned k = 0; k + 1 < pc->n_pts; k++) {
+        double d2 = seg_d2(px, py, pc->xy + 2 * k, pc->xy + 2 * k + 2, &t);
+        if (d2 < best) {
+            best = d2;
+            best_k = k;
+            best_t = t;
+        }
+    }
+    *along = pc->cum[best_k] + best_t * (pc->cum[best_k + 1] - pc->cum[best_k]);
+    return sqrt(best);
+}
+
+typedef struct {
+    const line_pieces *lp;
+    double px, py;
+} piece_arg;
+
+static int piece_cb(const void *item1, const void *item2, double *dist, void *userdata)
+{
+    const piece_arg *a = userdata;
+    size_t k = (size_t)(uintptr_t)(item1 == QUERY_ITEM ? item2 : item1) - 1;
+    double along;
+    *dist = piece_dist(&a->lp->p[k], a->px, a->py, &along);
+    return 1;
+}
+
+/* Distance from the query to line feature lp, and the distance along it (m). */
+static double line_dist(GEOSContextHandle_t h, const line_pieces *lp, const GEOSGeometry *pt,
+                        double px, double py, double *along)
+{
+    piece_arg a = {lp, px, py};
+    const void *hit = GEOSSTRtree_nearest_generic_r(h, lp->tree, QUERY_ITEM, pt, piece_cb, &a);
+    if (!hit)
+        return NAN;
+    const piece *pc = &lp->p[(size_t)(uintptr_t)hit - 1];
+    double d = piece_dist(pc, px, py, along);
+    *along += pc->offset_m;
+    return d;
+}
+
+typedef struct {
+    GEOSContextHandle_t h;
+    const join_layer *jl;
+    const GEOSGeometry *pt;
+    double px, py;
+} near_arg;
+
+static double feature_dist(const near_arg *a, size_t i, double *along)
+{
+    const join_layer *jl = a->jl;
+    *along = NAN;
+    if (jl->kind == 0) {
+        double dx = jl->pxy[2 * i] - a->px, dy = jl->pxy[2 * i + 1] - a->py;
+        return sqrt(dx * dx + dy * dy);
+    }
+    return line_dist(a->h, &jl->lines[i], a->pt, a->px, a->py, along);
+}
+
+static int near_cb(const void *item1, const void *item2, double *dist, void *userdata)
+{
+    const near_arg *a = userdata;
+    size_t i = (size_t)(uintptr_t)(item1 == QUERY_ITEM ? item2 : item1);
+    double along;
+    *dist = feature_dist(a, i, &along);
+    return !isnan(*dist);
+}
+
+/* Nearest feature of jl: its index (or -1), the distance and the distance along. */
 static long nearest(GEOSContextHandle_t h, const join_layer *jl, const GEOSGeometry *pt,
-                    double *dist)
+                    double px, double py, double *dist, double *along)
 {
     if (!jl->tree)
         return -1;
-    near_arg a = {h, jl, pt};
-    /* item 0 is the NULL pointer (senda__layer_tree stores indices): a NULL
-     * answer from a non-empty tree is feature 0 */
-    const void *hit = GEOSSTRtree_nearest_generic_r(h, jl->tree, QUERY_ITEM, pt, near_dist, &a);
-    size_t i = (size_t)(uintptr_t)hit;
-    if (GEOSPreparedDistance_r(h, jl->prep[i], pt, dist) != 1)
-        return -1;
-    return (long)i;
+    near_arg a = {h, jl, pt, px, py};
+    /* senda__layer_tree stores indices, so feature 0 is the NULL item */
+    size_t i = (size_t)(uintptr_t)GEOSSTRtree_nearest_generic_r(h, jl->tree, QUERY_ITEM, pt,
+                                                                 near_cb, &a);
+    *dist = feature_dist(&a, i, along);
+    return isnan(*dist) ? -1 : (long)i;
 }
 
 typedef struct {
@@ -93,18 +193,18 @@ static void join_one(GEOSContextHandle_t h, const join_set *js, senda__incident 
     GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, r->x, r->y);
     if (!pt)
         return;
-    double d;
-    long i = nearest(h, &js->rail, pt, &d);
+    double d, along;
+    long i = nearest(h, &js->rail, pt, r->x, r->y, &d, &along);
     if (i >= 0) {
         r->rail_idx = i;
         r->rail_dist_m = d;
-        r->rail_km = GEOSProject_r(h, js->rail.l->geoms[i], pt) / 1000.0;
+        r->rail_km = along / 1000.0;
     }
-    if ((i = nearest(h, &js->checkpoints, pt, &d)) >= 0) {
+    if ((i = nearest(h, &js->checkpoints, pt, r->x, r->y, &d, &along)) >= 0) {
         r->checkpoint_idx = i;
         r->checkpoint_dist_m = d;
     }
-    if ((i = nearest(h, &js->border, pt, &d)) >= 0)
+    if ((i = nearest(h, &js->border, pt, r->x, r->y, &d, &along)) >= 0)
         r->border_dist_m = d;
     if (js->states.tree) {
         contain_arg a = {h, &js->states, pt, -1};
@@ -131,50 +231,140 @@ static void *join_thread(void *arg)
     return NULL;
 }
 
-static void layer_release(senda_ctx *ctx, join_layer *jl)
+static void pieces_release(senda_ctx *ctx, line_pieces *lp)
 {
-    if (jl->prep)
-        for (size_t i = 0; i < jl->l->n; i++)
-            if (jl->prep[i])
-                GEOSPreparedGeom_destroy_r(ctx->geos, jl->prep[i]);
-    senda__free((void *)jl->prep);
-    jl->prep = NULL;
+    for (size_t k = 0; k < lp->n; k++)
+        GEOSGeom_destroy_r(ctx->geos, lp->env[k]);
+    if (lp->tree)
+        GEOSSTRtree_destroy_r(ctx->geos, lp->tree);
+    senda__free(lp->env);
+    senda__free(lp->p);
+    senda__free(lp->xy);
+    senda__free(lp->cum);
 }
 
-/* Tree and warmed prepared geometries of one layer (absent layer: nothing). */
-static senda_status layer_ready(senda_ctx *ctx, const senda_layers *layers, const char *name,
-                                join_layer *jl)
+/* Copy the coordinates of line feature g (LineString or MultiLineString) and cut
+ * them into pieces of at most PIECE_SEGS segments. */
+static senda_status pieces_build(senda_ctx *ctx, const GEOSGeometry *g, line_pieces *lp)
 {
-    memset(jl, 0, sizeof *jl);
-    jl->l = senda__layers_get(layers, name);
-    if (!jl->l || jl->l->n == 0)
-        return SENDA_OK;
-    if (!(jl->tree = senda__layer_tree(ctx, jl->l)))
-        return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot index the %s layer", name);
-    jl->prep = senda__calloc(ctx, jl->l->n, sizeof *jl->prep);
-    if (!jl->prep)
+    GEOSContextHandle_t h = ctx->geos;
+    int n_parts = GEOSGetNumGeometries_r(h, g);
+    size_t n_pts = (size_t)GEOSGeomGetNumPoints_r(h, g), cap = n_pts / PIECE_SEGS + 2 *
+                                                                (size_t)n_parts + 1;
+    lp->xy = senda__calloc2(ctx, n_pts + 2 * cap, 2 * sizeof(double));
+    lp->cum = senda__calloc(ctx, n_pts + 2 * cap, sizeof(double));
+    lp->p = senda__calloc(ctx, cap, sizeof *lp->p);
+    lp->env = senda__calloc(ctx, cap, sizeof *lp->env);
+    if (!lp->xy || !lp->cum || !lp->p || !lp->env)
         return SENDA_ERR_NOMEM;
-    GEOSGeometry *probe = GEOSGeom_createPointFromXY_r(ctx->geos, 0.0, 0.0);
-    for (size_t i = 0; i < jl->l->n; i++) {
-        if (!(jl->prep[i] = GEOSPrepare_r(ctx->geos, jl->l->geoms[i]))) {
-            GEOSGeom_destroy_r(ctx->geos, probe);
-            return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot prepare %s feature %zu", name,
-                               i);
+    double along = 0.0, *w = lp->xy, *c = lp->cum;
+    for (int part = 0; part < n_parts; part++) {
+        const GEOSGeometry *pg = GEOSGetGeometryN_r(h, g, part);
+        const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, pg);
+        unsigned int n = 0;
+        GEOSCoordSeq_getSize_r(h, cs, &n);
+        for (unsigned int s0 = 0; s0 + 1 < n && lp->n < cap; s0 += PIECE_SEGS) {
+            unsigned int s1 = s0 + PIECE_SEGS < n - 1 ? s0 + PIECE_SEGS : n - 1;
+            piece *pc = &lp->p[lp->n];
+            GEOSCoordSequence *sub = GEOSCoordSeq_create_r(h, s1 - s0 + 1, 2);
+            pc->xy = w;
+            pc->cum = c;
+            pc->n_pts = s1 - s0 + 1;
+            pc->offset_m = along;
+            for (unsigned int k = s0; k <= s1; k++, w += 2, c++) {
+                GEOSCoordSeq_getXY_r(h, cs, k, &w[0], &w[1]);
+                GEOSCoordSeq_setXY_r(h, sub, k - s0, w[0], w[1]);
+                c[0] = k > s0 ? c[-1] + hypot(w[0] - w[-2], w[1] - w[-1]) : 0.0;
+            }
+            along += c[-1];
+            if (!(lp->env[lp->n++] = GEOSGeom_createLineString_r(h, sub)))
+                return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot cut a line");
         }
-        double d; /* builds the lazy indexes now, before threads share them */
-        GEOSPreparedDistance_r(ctx->geos, jl->prep[i], probe, &d);
-        GEOSPreparedIntersects_r(ctx->geos, jl->prep[i], probe);
     }
-    double d;
-    nearest(ctx->geos, jl, probe, &d); /* builds the tree */
-    GEOSGeom_destroy_r(ctx->geos, probe);
+    if (!(lp->tree = GEOSSTRtree_create_r(h, 10)))
+        return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot index line pieces");
+    for (size_t k = 0; k < lp->n; k++)
+        GEOSSTRtree_insert_r(h, lp->tree, lp->env[k], (void *)(uintptr_t)(k + 1));
     return SENDA_OK;
 }
 
-struct senda__joiner {
-    join_set js;
-    int n_threads;
-};
+static void layer_release(senda_ctx *ctx, join_layer *jl)
+{
+    if (!jl->l)
+        return;
+    for (size_t i = 0; i < jl->l->n; i++) {
+        if (jl->lines)
+            pieces_release(ctx, &jl->lines[i]);
+        if (jl->prep && jl->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, jl->prep[i]);
+    }
+    senda__free(jl->lines);
+    senda__free((void *)jl->prep);
+    senda__free(jl->pxy);
+    memset(jl, 0, sizeof *jl);
+}
+
+static senda_status layer_parts(senda_ctx *ctx, join_layer *jl, const char *name)
+{
+    const senda__layer *l = jl->l;
+    if (jl->kind == 0) {
+        if (!(jl->pxy = senda__calloc2(ctx, l->n, 2 * sizeof(double))))
+            return SENDA_ERR_NOMEM;
+        for (size_t i = 0; i < l->n; i++) { /* multipoints: their first point's box corner */
+            GEOSGeom_getXMin_r(ctx->geos, l->geoms[i], &jl->pxy[2 * i]);
+            GEOSGeom_getYMin_r(ctx->geos, l->geoms[i], &jl->pxy[2 * i + 1]);
+        }
+    } else if (jl->kind == 1) {
+        if (!(jl->lines = senda__calloc(ctx, l->n, sizeof *jl->lines)))
+            return SENDA_ERR_NOMEM;
+        for (size_t i = 0; i < l->n; i++) {
+            senda_status st = pieces_build(ctx, l->geoms[i], &jl->lines[i]);
+            if (st != SENDA_OK)
+                return st;
+        }
+    } else {
+        if (!(jl->prep = senda__calloc(ctx, l->n, sizeof *jl->prep)))
+            return SENDA_ERR_NOMEM;
+        for (size_t i = 0; i < l->n; i++)
+            if (!(jl->prep[i] = GEOSPrepare_r(ctx->geos, l->geoms[i])))
+                return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot prepare %s feature %zu",
+                                   name, i);
+    }
+    return SENDA_OK;
+}
+
+/* Trees and parts of one layer (absent layer: nothing), queried once so that every
+ * lazily built index exists before threads share them. */
+static senda_status layer_ready(senda_ctx *ctx, const senda_layers *layers, const char *name,
+                                int kind, join_layer *jl)
+{
+    memset(jl, 0, sizeof *jl);
+    jl->l = senda__layers_get(layers, name);
+    jl->kind = kind;
+    if (!jl->l || jl->l->n == 0) {
+        jl->l = NULL;
+        return SENDA_OK;
+    }
+    if (!(jl->tree = senda__layer_tree(ctx, jl->l)))
+        return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot index the %s layer", name);
+    senda_status st = layer_parts(ctx, jl, name);
+    if (st != SENDA_OK)
+        return st;
+    GEOSGeometry *probe = GEOSGeom_createPointFromXY_r(ctx->geos, 0.0, 0.0);
+    double d, along;
+    if (kind == 2) {
+        contain_arg a = {ctx->geos, jl, probe, -1};
+        GEOSSTRtree_query_r(ctx->geos, jl->tree, probe, contain_cb, &a);
+        for (size_t i = 0; i < jl->l->n; i++)
+            GEOSPreparedIntersects_r(ctx->geos, jl->prep[i], probe);
+    } else {
+        nearest(ctx->geos, jl, probe, 0.0, 0.0, &d, &along);
+        for (size_t i = 0; kind == 1 && i < jl->l->n; i++)
+            line_dist(ctx->geos, &jl->lines[i], probe, 0.0, 0.0, &along);
+    }
+    GEOSGeom_destroy_r(ctx->geos, probe);
+    return SENDA_OK;
+}
 
 senda_status senda__join_open(senda_ctx *ctx, const senda_layers *layers, int n_threads,
                               senda__joiner **out)
@@ -184,13 +374,13 @@ senda_status senda__join_open(senda_ctx *ctx, const senda_layers *layers, int n_
     if (!j)
         return SENDA_ERR_NOMEM;
     j->n_threads = n_threads < 1 ? 1 : n_threads > 16 ? 16 : n_threads;
-    senda_status st = layer_ready(ctx, layers, SENDA_LAYER_RAIL, &j->js.rail);
+    senda_status st = layer_ready(ctx, layers, SENDA_LAYER_RAIL, 1, &j->js.rail);
     if (st == SENDA_OK)
-        st = layer_ready(ctx, layers, SENDA_LAYER_CHECKPOINTS, &j->js.checkpoints);
+        st = layer_ready(ctx, layers, SENDA_LAYER_CHECKPOINTS, 0, &j->js.checkpoints);
     if (st == SENDA_OK)
-        st = layer_ready(ctx, layers, SENDA_LAYER_BORDER, &j->js.border);
+        st = layer_ready(ctx, layers, SENDA_LAYER_BORDER, 1, &j->js.border);
     if (st == SENDA_OK)
-        st = layer_ready(ctx, layers, "states", &j->js.states);
+        st = layer_ready(ctx, layers, "states", 2, &j->js.states);
     if (st != SENDA_OK) {
         senda__join_close(ctx, j);
         return st;

@@ -19,6 +19,7 @@
  * then violence against property and person. A run changes them with
  * `--severity type=w,...`; they are a modelling choice, not data.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "incidents/incidents_int.h"
@@ -144,7 +145,52 @@ static int best_match(const char *f, const keyword *kw, size_t n_kw, int severit
     return best < 0 ? -1 : kw[best].code;
 }
 
+/* A small direct-mapped memo of recent texts: spreadsheets repeat a few type and
+ * perpetrator texts many times. Thread-local, so concurrent imports do not share it. */
+#define MEMO_SLOTS 64
+typedef struct {
+    char text[48];
+    int code;
+    int used;
+} memo_slot;
+static _Thread_local memo_slot type_memo[MEMO_SLOTS], perp_memo[MEMO_SLOTS];
+
+static memo_slot *memo_get(memo_slot *memo, const char *s, int *hit)
+{
+    uint32_t h = 2166136261u;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        h = (h ^ *p) * 16777619u;
+    memo_slot *m = &memo[h % MEMO_SLOTS];
+    *hit = m->used && n < sizeof m->text && strcmp(m->text, s) == 0;
+    if (!*hit && n < sizeof m->text) {
+        memcpy(m->text, s, n + 1);
+        m->used = 0; /* filled by the caller */
+    } else if (!*hit) {
+        return NULL; /* too long to memoise */
+    }
+    return m;
+}
+
+static int type_uncached(const char *s, int *known);
+
 int senda__type_from_text(const char *s, int *known)
+{
+    int hit;
+    memo_slot *m = memo_get(type_memo, s ? s : "", &hit);
+    if (m && hit) {
+        *known = m->code >= 0;
+        return m->code >= 0 ? m->code : SENDA_INC_OTHER;
+    }
+    int code = type_uncached(s, known);
+    if (m) {
+        m->code = *known ? code : -1;
+        m->used = 1;
+    }
+    return code;
+}
+
+static int type_uncached(const char *s, int *known)
 {
     char f[512];
     senda__fold(s ? s : "", f, sizeof f);
@@ -153,7 +199,23 @@ int senda__type_from_text(const char *s, int *known)
     return code >= 0 ? code : SENDA_INC_OTHER;
 }
 
+static int perp_uncached(const char *s);
+
 int senda__perp_from_text(const char *s)
+{
+    int hit;
+    memo_slot *m = memo_get(perp_memo, s ? s : "", &hit);
+    if (m && hit)
+        return m->code;
+    int code = perp_uncached(s);
+    if (m) {
+        m->code = code;
+        m->used = 1;
+    }
+    return code;
+}
+
+static int perp_uncached(const char *s)
 {
     char f[512];
     senda__fold(s ? s : "", f, sizeof f);

@@ -16,6 +16,8 @@ typedef struct senda__store {
     void *spatialite; /* spatialite_alloc_connection() cache */
     char path[1024];
     int in_tx;
+    char *saved_trigger[2]; /* feature-count triggers dropped for a bulk insert */
+    char bulk_table[2][64];
 } senda__store;
 
 /** Open the store at path; when it does not exist and create is 1, make it
@@ -37,6 +39,13 @@ senda_status senda__store_int(senda_ctx *ctx, senda__store *s, const char *sql, 
                               int64_t *out);
 /** Step a bound insert statement and reset it. */
 senda_status senda__store_step(senda_ctx *ctx, senda__store *s, sqlite3_stmt *st);
+
+/** Inside a transaction: drop GDAL's per-row feature-count trigger of table
+ *  (gpkg_ogr_contents), to be restored by senda__store_bulk_end (slot 0 or 1). */
+senda_status senda__store_bulk_begin(senda_ctx *ctx, senda__store *s, int slot,
+                                     const char *table);
+/** Restore the trigger and set the table's feature_count to its row count. */
+senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot);
 
 /** GeoPackage binary geometry of a point (no envelope): 29 bytes into out. */
 void senda__gpb_point(double x, double y, int32_t srs_id, unsigned char out[29]);

@@ -1,0 +1,72 @@
+/*
+ * test_join.c - the join's distance along the rail and distance to the rail
+ * equal GEOS's own GEOSProject and GEOSDistance on the whole line (the oracle),
+ * for synthetic incidents around the test layers.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "inc_testutil.h"
+#include "io/io_int.h"
+#include "testutil.h"
+
+Test(join, along_and_distance_match_geos_project_and_distance)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_layers *ls = NULL;
+    cr_assert_eq(senda_layers_open(ctx, INC_LAYERS, NULL, &ls, NULL, NULL), SENDA_OK);
+    char *d = tu_tmpdir(), csv[512], db[512];
+    snprintf(csv, sizeof csv, "%s/j.csv", d);
+    snprintf(db, sizeof db, "%s/j.gpkg", d);
+    senda_synth_opts so;
+    senda_synth_opts_init(&so);
+    so.n = 300;
+    cr_assert_eq(senda_incidents_synth(ctx, ls, &so, csv, NULL, NULL), SENDA_OK);
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    o.layers = ls;
+    o.dedupe_km = -1; /* keep every row */
+    const char *files[] = {csv};
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, NULL, NULL), SENDA_OK);
+    const senda__layer *rail = senda__layers_get(ls, "rail");
+    OGRSpatialReferenceH wgs = senda__srs_wgs84(), utm = senda__srs_from_user(ctx, "EPSG:32615");
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(wgs, utm);
+    sqlite3 *h = NULL;
+    sqlite3_stmt *q = NULL;
+    sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
+    sqlite3_prepare_v2(h, "SELECT lon, lat, rail_fid, rail_dist_m, rail_km FROM incidents "
+                          "WHERE rail_fid IS NOT NULL", -1, &q, NULL);
+    int n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        double x = sqlite3_column_double(q, 0), y = sqlite3_column_double(q, 1);
+        OCTTransform(ct, 1, &x, &y, NULL);
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
+        /* the nearest feature by GEOSDistance over all rail features */
+        double best = 1e300, dist;
+        size_t bi = 0;
+        for (size_t i = 0; i < rail->n; i++) {
+            GEOSDistance_r(ctx->geos, rail->geoms[i], pt, &dist);
+            if (dist < best)
+                best = dist, bi = i;
+        }
+        cr_assert_eq(sqlite3_column_int64(q, 2), (long long)bi + 1);
+        /* same arithmetic, different order: 1e-6 m */
+        cr_assert_float_eq(sqlite3_column_double(q, 3), best, 1e-6);
+        double along = GEOSProject_r(ctx->geos, rail->geoms[bi], pt) / 1000.0;
+        cr_assert_float_eq(sqlite3_column_double(q, 4), along, 1e-6);
+        GEOSGeom_destroy_r(ctx->geos, pt);
+        n++;
+    }
+    cr_assert_eq(n, 300);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(wgs);
+    OSRDestroySpatialReference(utm);
+    unlink(csv), unlink(db), rmdir(d);
+    free(d);
+    senda_layers_close(ls);
+    senda_ctx_destroy(ctx);
+}
