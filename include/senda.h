@@ -615,6 +615,169 @@ senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
                                   senda_grid **out, senda_progress_fn progress,
                                   void *progress_arg);
 
+/** The danger stage: the kernel density of the incidents (senda_hotspot_kde
+ *  with kde) on a grid of cell_m covering the rail, checkpoints, crossings
+ *  and shelters layers and the incidents, grown by pad_m and snapped to
+ *  multiples of cell_m, then senda_danger_surface with dopts. incidents may
+ *  be NULL or empty (density 0). CRS: the layers' (incidents must be in it).
+ *  @param density_out may be NULL; else receives the density grid
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, cell <= 0, pad < 0, bad options,
+ *          unknown without-checkpoint name); SENDA_ERR_DATA (no extent, or
+ *          automatic kernel radius impossible); SENDA_ERR_NOMEM;
+ *          SENDA_ERR_GEOM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees both grids with senda_grid_destroy().
+ *  Progress: density 0-80 %, surface 80-100 %. */
+senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incidents,
+                                      const senda_layers *layers, double cell_m, double pad_m,
+                                      const senda_kde_opts *kde, const senda_danger_opts *dopts,
+                                      senda_grid **density_out, senda_grid **danger_out,
+                                      senda_progress_fn progress, void *progress_arg);
+
+/** Where a route starts or ends: "LON,LAT" (WGS 84 degrees, reprojected to
+ *  the layers' CRS) or a place name found, accent- and case-insensitively,
+ *  in crossings.mx_town, shelters.town, crossings.name, shelters.name or
+ *  checkpoints.name (first match; a "(...)" qualifier and a leading
+ *  "Ciudad" are ignored). No gazetteer lookup.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, lon/lat out of range),
+ *          SENDA_ERR_CRS, SENDA_ERR_DATA (no such place) */
+senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
+                                 double *x, double *y);
+
+/** Options of senda_cost_paths, filled by senda_paths_opts_init(). */
+typedef struct senda_paths_opts {
+    senda_cost_opts cost;  /**< move rules; default unit_m = 1000, so a path's cost is
+                                danger per km x km ("danger units") */
+    size_t alternatives;   /**< extra paths per destination, 0..32 (default 0) */
+    double penalty;        /**< alternatives: friction x (1 + penalty) near earlier paths
+                                (> 0, default 1) */
+    double corridor_m;     /**< ... within this distance of their cells (default 2000) */
+} senda_paths_opts;
+void senda_paths_opts_init(senda_paths_opts *o);
+
+/** Least-cost (least-danger) paths from the sources to each destination,
+ *  and up to opts->alternatives alternatives each (engine/cost/paths.c):
+ *  every cell within corridor_m of an earlier path of the destination is
+ *  penalised by (1 + penalty) and the search runs again; the alternative's
+ *  cost is then measured on the unpenalised surface. A repeated path ends
+ *  the alternatives of its destination early (with a note). Paths come back
+ *  destination by destination, the best (alternative 0) first; value[] is
+ *  the friction under each vertex, m[] the accumulated cost (on the
+ *  unpenalised surface), extra_*_pct relative to the destination's best.
+ *  @param names destination names (n = destinations->n), may be NULL
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, no destination, bad option);
+ *          SENDA_ERR_DATA (no source in the grid, a destination outside it
+ *          or unreachable); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_cost_paths_destroy(*out, *n_out).
+ *  Progress: one share per Dijkstra run. */
+senda_status senda_cost_paths(senda_ctx *ctx, const senda_grid *friction,
+                              const senda_points *sources, const senda_points *destinations,
+                              const char *const *names, const senda_paths_opts *opts,
+                              senda_cost_path ***out, size_t *n_out, senda_progress_fn progress,
+                              void *progress_arg);
+/** Destroy n paths and the array. NULL is a no-op. */
+void senda_cost_paths_destroy(senda_cost_path **paths, size_t n);
+
+/** Write the vertices of paths as a table without geometry (layer name
+ *  `layer`, replaced): path (1-based, the order of paths), name,
+ *  alternative, vertex, x, y, distance_km, danger_per_km (the friction under
+ *  the vertex), accumulated (M). For plots of danger along a path.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
+senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_path,
+                                            const char *layer, senda_cost_path *const *paths,
+                                            size_t n_paths);
+
+/* ---- route scoring ---- */
+
+/** Options of senda_route_score, filled by senda_route_opts_init(). */
+typedef struct senda_route_opts {
+    const char *layer;          /**< line layer of the corridor layers (default "rail") */
+    const char *name_field;     /**< its name field (default "name") */
+    const char *stations_field; /**< "A; B; C" town names to mark on profiles (default
+                                     "stations"); NULL = none */
+    double window_m;            /**< sliding window length (default 10000) */
+    double step_m;              /**< window step (default 1000) */
+    double buffer_m;            /**< incidents within this distance count (default 2000) */
+    double station_max_m;       /**< stations farther from the line are not marked
+                                     (default 10000) */
+} senda_route_opts;
+void senda_route_opts_init(senda_route_opts *o);
+
+/** One window of one line. */
+typedef struct senda_route_window {
+    size_t line;           /**< index into lines */
+    double from_m, to_m;   /**< chainage of its ends, metres from the line's start */
+    long incidents;        /**< incidents within buffer_m whose chainage is in [from, to] */
+    double weight;         /**< their summed weight (severity x victims) */
+    double danger_per_km;  /**< weight / window length in km */
+    double mean_danger;    /**< mean danger-surface value over the window; NaN: none */
+    long rank;             /**< 1 = highest danger_per_km over all windows of all lines */
+} senda_route_window;
+
+/** One line (a LineString, or one part of a MultiLineString). */
+typedef struct senda_route_line {
+    char name[128];
+    size_t feature;        /**< feature index in the layer */
+    double length_m;
+    size_t n_vertices;
+    double *x, *y;         /**< vertices, layers' CRS */
+    double *chain_m;       /**< chainage of each vertex */
+    long incidents;        /**< incidents within buffer_m of the line */
+    double weight;         /**< their summed weight */
+    double mean_danger;    /**< mean surface value along the whole line; NaN: none */
+    double total_danger;   /**< surface integrated along the line (danger per km x km) */
+    size_t first_window, n_windows; /**< its windows in the result's windows array */
+    size_t n_stations;     /**< stations located on the line, in the field's order */
+    char (*station)[64];
+    double *station_m;     /**< their chainage */
+} senda_route_line;
+
+typedef struct senda_route_result {
+    char crs[256];
+    double window_m, step_m, buffer_m;
+    size_t n_lines;
+    senda_route_line *lines;
+    size_t n_windows;
+    senda_route_window *windows;
+} senda_route_result;
+
+/** Route scoring (engine/cost/route.c, formula in its header): for every
+ *  line of the layer, sliding windows of window_m every step_m with the
+ *  incidents within buffer_m (projected onto the line to get their
+ *  chainage) per km, and the mean danger-surface value; windows ranked over
+ *  all lines; stations located for profiles.
+ *  @param incidents may be NULL (no incidents: counts 0)
+ *  @param danger    may be NULL (mean_danger NaN)
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, window or step <= 0, buffer < 0);
+ *          SENDA_ERR_DATA (no such layer, not lines, no line);
+ *          SENDA_ERR_GEOM; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_route_result_destroy().
+ *  Progress: per 4096 incidents. */
+senda_status senda_route_score(senda_ctx *ctx, const senda_layers *layers,
+                               const senda_points *incidents, const senda_grid *danger,
+                               const senda_route_opts *opts, senda_route_result **out,
+                               senda_progress_fn progress, void *progress_arg);
+void senda_route_result_destroy(senda_route_result *r);
+
+/** Write a route result into a GeoPackage (created when absent; layers of
+ *  these names replaced): route_segments (a LineString per window: line,
+ *  chainage_km_from, chainage_km_to, danger_per_km, incidents, weight,
+ *  mean_danger, rank) and routes (a LineString per line: name, length_km,
+ *  incidents, weight, danger_per_km, mean_danger, total_danger,
+ *  max_window_danger_per_km).
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO, SENDA_ERR_CANCELLED
+ *  Progress: per 1024 windows. */
+senda_status senda_route_write(senda_ctx *ctx, const char *gpkg_path,
+                               const senda_route_result *result, senda_progress_fn progress,
+                               void *progress_arg);
+
+/** The danger profile of line `line` as a 1200 x 520 PNG: incidents per km
+ *  of each window and the mean surface danger against chainage (km), the
+ *  stations marked. Written to a temporary file renamed into place.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, line out of range), SENDA_ERR_IO,
+ *          SENDA_ERR_NOMEM */
+senda_status senda_route_profile_png(senda_ctx *ctx, const senda_route_result *r, size_t line,
+                                     const char *png_path);
+
 /* @@SECTION cost@@ */
 
 /* ======================================================================

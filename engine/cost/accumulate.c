@@ -71,9 +71,14 @@ const double senda__cost_deg[17] = {0,     360.0, 180.0, 270.0, 90.0,  315.0,
                                     67.5,  337.5, 202.5, 157.5, 22.5};
 /* For knight's move k (9..16): the straight and the diagonal move whose
  * cells it passes (N and NW for NNW, ...). */
-static const int knight_via[17][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0},
-                                      {0, 0}, {0, 0}, {0, 0}, {3, 5}, {3, 6}, {4, 7},
-                                      {4, 8}, {1, 5}, {2, 6}, {2, 7}, {1, 8}};
+const int senda__cost_knight_via[17][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                                            {0, 0}, {0, 0}, {0, 0}, {3, 5}, {3, 6}, {4, 7},
+                                            {4, 8}, {1, 5}, {2, 6}, {2, 7}, {1, 8}};
+
+double senda__cost_move_factor(int k)
+{
+    return k <= 4 ? 1.0 / 2.0 : k <= 8 ? sqrt(2.0) / 2.0 : sqrt(5.0) / 4.0;
+}
 
 void senda_cost_opts_init(senda_cost_opts *opts)
 {
@@ -309,7 +314,8 @@ static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fa
         }
         size_t j = (size_t)((ptrdiff_t)i + off[k]);
         v[k] = friction(run, j);
-        double fc = k <= 8 ? v[k] + my : v[knight_via[k][0]] + v[knight_via[k][1]] + v[k] + my;
+        const int *via = senda__cost_knight_via[k];
+        double fc = k <= 8 ? v[k] + my : v[via[0]] + v[via[1]] + v[k] + my;
         double mc = base + fc * fac[k];
         if (!(mc <= DBL_MAX)) /* NaN: a null cell on the way; inf: overflow */
             continue;
@@ -351,8 +357,8 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
     ptrdiff_t off[17];
     for (int k = 1; k <= 16; k++) {
         /* r.cost: EW_fac = 1/2, DIAG_fac = sqrt(1 + 1)/2, V/H_DIAG_fac = sqrt(4 + 1)/4 */
-        double f = k <= 4 ? 1.0 / 2.0 : k <= 8 ? sqrt(2.0) / 2.0 : sqrt(5.0) / 4.0;
-        fac[k] = f * run->unit; /* exact when unit is 1, so r.cost's bits are kept */
+        /* exact when unit is 1, so r.cost's bits are kept */
+        fac[k] = senda__cost_move_factor(k) * run->unit;
         off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)run->n_cols + senda__cost_dcol[k];
     }
     advise_huge(run->cost, n * sizeof(double), 1);

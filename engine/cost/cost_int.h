@@ -17,6 +17,11 @@
 extern const int senda__cost_drow[17];
 extern const int senda__cost_dcol[17];
 extern const double senda__cost_deg[17];
+/** For knight's move k (9..16): the straight and the diagonal move whose
+ *  cells it passes; {0, 0} for the others. */
+extern const int senda__cost_knight_via[17][2];
+/** r.cost's move factor of move k in cell widths: 1/2, sqrt(2)/2, sqrt(5)/4. */
+double senda__cost_move_factor(int k);
 
 /** One accumulated-cost run over flat row-major arrays. */
 typedef struct senda__cost_run {
@@ -61,5 +66,17 @@ typedef struct senda__polyline {
 senda_status senda__cost_polyline(senda_ctx *ctx, const GEOSGeometry *geom,
                                   senda__polyline *out);
 void senda__polyline_free(senda__polyline *pl);
+
+/** Fill p->value with the friction under each vertex and, unless keep_m,
+ *  recompute p->m and p->cost from the cell sequence with r.cost's move
+ *  formula over friction (null rule of o): the cost of the path on that
+ *  surface. */
+void senda__cost_path_recost(const senda_grid *friction, const senda_cost_opts *o,
+                             senda_cost_path *p, int keep_m);
+
+/** Find a place name in the layers (place.c rules); 0 and (x, y) when found,
+ *  -1 when not. */
+int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *text, double *x,
+                      double *y);
 
 #endif

@@ -175,6 +175,8 @@ static senda_status write_path(senda_ctx *ctx, OGRLayerH lyr, const senda_cost_p
     OGR_F_SetFieldInteger64(f, 4, (GIntBig)p->n);
     OGR_F_SetFieldDouble(f, 5, p->extra_cost_pct);
     OGR_F_SetFieldDouble(f, 6, p->extra_length_pct);
+    OGR_F_SetFieldDouble(f, 7, p->cost);
+    OGR_F_SetFieldInteger(f, 8, p->alternative + 1);
     OGRErr e = OGR_L_CreateFeature(lyr, f);
     OGR_F_Destroy(f);
     if (e != OGRERR_NONE)
@@ -202,7 +204,8 @@ senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const
     } fields[] = {{"name", OFTString},          {"alternative", OFTInteger},
                   {"cost", OFTReal},            {"length_km", OFTReal},
                   {"n_cells", OFTInteger64},    {"extra_cost_pct", OFTReal},
-                  {"extra_length_pct", OFTReal}};
+                  {"extra_length_pct", OFTReal}, {"total_danger", OFTReal},
+                  {"rank", OFTInteger}};
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
         OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
         OGRErr e = OGR_L_CreateField(lyr, fd, 1);
@@ -216,6 +219,76 @@ senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
         st = write_path(ctx, lyr, paths[i]);
+    if (st == SENDA_OK)
+        GDALDatasetCommitTransaction(ds);
+    else
+        GDALDatasetRollbackTransaction(ds);
+done:
+    GDALClose(ds);
+    return st;
+}
+
+/* One profile row per vertex of path k. */
+static senda_status write_profile_rows(senda_ctx *ctx, OGRLayerH lyr, size_t k,
+                                       const senda_cost_path *p)
+{
+    for (size_t v = 0; v < p->n; v++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldInteger64(f, 0, (GIntBig)k + 1);
+        OGR_F_SetFieldString(f, 1, p->name);
+        OGR_F_SetFieldInteger(f, 2, p->alternative);
+        OGR_F_SetFieldInteger64(f, 3, (GIntBig)v);
+        OGR_F_SetFieldDouble(f, 4, p->x[v]);
+        OGR_F_SetFieldDouble(f, 5, p->y[v]);
+        OGR_F_SetFieldDouble(f, 6, p->dist_m[v] / 1000.0);
+        if (isnan(p->value[v]))
+            OGR_F_SetFieldNull(f, 7);
+        else
+            OGR_F_SetFieldDouble(f, 7, p->value[v]);
+        OGR_F_SetFieldDouble(f, 8, p->m[v]);
+        OGRErr e = OGR_L_CreateFeature(lyr, f);
+        OGR_F_Destroy(f);
+        if (e != OGRERR_NONE)
+            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot write the profile of '%s'",
+                                    p->name);
+    }
+    return SENDA_OK;
+}
+
+senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_path,
+                                            const char *layer, senda_cost_path *const *paths,
+                                            size_t n_paths)
+{
+    senda__reset(ctx);
+    if (!gpkg_path || !layer || (!paths && n_paths))
+        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or paths is NULL");
+    GDALDatasetH ds = NULL;
+    OGRLayerH lyr = NULL;
+    senda_status st = senda__gpkg_open(ctx, gpkg_path, &ds);
+    if (st != SENDA_OK)
+        return st;
+    if ((st = senda__gpkg_layer(ctx, ds, layer, wkbNone, NULL, &lyr)) != SENDA_OK)
+        goto done;
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+    } fields[] = {{"path", OFTInteger64},    {"name", OFTString},     {"alternative", OFTInteger},
+                  {"vertex", OFTInteger64},  {"x", OFTReal},          {"y", OFTReal},
+                  {"distance_km", OFTReal},  {"danger_per_km", OFTReal},
+                  {"accumulated", OFTReal}};
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
+        OGRErr e = OGR_L_CreateField(lyr, fd, 1);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE) {
+            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to '%s'",
+                                  fields[k].name, layer);
+            goto done;
+        }
+    }
+    GDALDatasetStartTransaction(ds, 0);
+    for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
+        st = write_profile_rows(ctx, lyr, i, paths[i]);
     if (st == SENDA_OK)
         GDALDatasetCommitTransaction(ds);
     else

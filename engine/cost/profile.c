@@ -1,0 +1,189 @@
+/*
+ * profile.c - the danger profile of one line as a PNG drawn with cairo:
+ * severity-weighted incidents per km of each window (solid, left axis) and
+ * the mean danger-surface value of each window (dashed, right axis) against
+ * chainage in km, plotted at window centres; the line's stations marked at
+ * their chainage; axes with "nice" ticks (1, 2 or 5 x 10^k, Heckbert 1990,
+ * "Nice numbers for graph labels", Graphics Gems). O(windows + stations).
+ * The PNG is written to a temporary file and renamed into place.
+ */
+#include <cairo.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cost/cost_int.h"
+#include "export/export_int.h"
+
+enum { W = 1200, H = 520, ML = 80, MR = 80, MT = 90, MB = 60 };
+
+/* A tick step giving about n ticks over [0, hi]. */
+static double nice_step(double hi, int n)
+{
+    if (!(hi > 0.0))
+        return 1.0;
+    double raw = hi / n, p = pow(10.0, floor(log10(raw))), f = raw / p;
+    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * p;
+}
+
+typedef struct frame {
+    double km, y1, y2; /* x range [0, km], left [0, y1], right [0, y2] */
+} frame;
+
+static double px(const frame *f, double km) { return ML + km / f->km * (W - ML - MR); }
+static double py(double v, double top) { return H - MB - v / top * (H - MT - MB); }
+
+static void text_at(cairo_t *cr, double x, double y, const char *s, double align)
+{
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    cairo_move_to(cr, x - align * e.width, y);
+    cairo_show_text(cr, s);
+}
+
+static void axes(cairo_t *cr, const frame *f, const char *title)
+{
+    char buf[64];
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 17);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    text_at(cr, W / 2.0, 26, title, 0.5);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 12);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, ML, MT, W - ML - MR, H - MT - MB);
+    cairo_stroke(cr);
+    double sx = nice_step(f->km, 10);
+    for (double k = 0; k <= f->km + 1e-9; k += sx) {
+        cairo_move_to(cr, px(f, k), H - MB);
+        cairo_line_to(cr, px(f, k), H - MB + 5);
+        cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "%g", k);
+        text_at(cr, px(f, k), H - MB + 19, buf, 0.5);
+    }
+    text_at(cr, W / 2.0, H - 14, "chainage along the line, km", 0.5);
+    for (int side = 0; side < 2; side++) {
+        double top = side ? f->y2 : f->y1, sy = nice_step(top, 5), x = side ? W - MR : ML;
+        for (double v = 0; v <= top + 1e-12; v += sy) {
+            cairo_move_to(cr, x, py(v, top));
+            cairo_line_to(cr, x + (side ? 5 : -5), py(v, top));
+            cairo_stroke(cr);
+            snprintf(buf, sizeof buf, "%g", v);
+            text_at(cr, x + (side ? 8 : -8), py(v, top) + 4, buf, side ? 0.0 : 1.0);
+        }
+    }
+    cairo_save(cr);
+    cairo_move_to(cr, 18, H / 2.0 + 110);
+    cairo_rotate(cr, -M_PI / 2);
+    cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+    cairo_show_text(cr, "incidents per km (severity x victims)");
+    cairo_restore(cr);
+    cairo_save(cr);
+    cairo_move_to(cr, W - 14, H / 2.0 - 80);
+    cairo_rotate(cr, M_PI / 2);
+    cairo_set_source_rgb(cr, 0.1, 0.3, 0.7);
+    cairo_show_text(cr, "mean danger surface (per km)");
+    cairo_restore(cr);
+}
+
+static void curve(cairo_t *cr, const senda_route_result *r, const senda_route_line *l,
+                  const frame *f, int surface)
+{
+    int started = 0;
+    for (size_t k = 0; k < l->n_windows; k++) {
+        const senda_route_window *w = &r->windows[l->first_window + k];
+        double v = surface ? w->mean_danger : w->danger_per_km;
+        double x = px(f, (w->from_m + w->to_m) / 2000.0), y = py(v, surface ? f->y2 : f->y1);
+        if (isnan(v)) {
+            started = 0;
+            continue;
+        }
+        if (started)
+            cairo_line_to(cr, x, y);
+        else
+            cairo_move_to(cr, x, y);
+        started = 1;
+    }
+    double dash[] = {6.0, 4.0};
+    cairo_set_dash(cr, dash, surface ? 2 : 0, 0);
+    cairo_set_line_width(cr, surface ? 1.6 : 2.0);
+    if (surface)
+        cairo_set_source_rgb(cr, 0.1, 0.3, 0.7);
+    else
+        cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, dash, 0, 0);
+}
+
+/* Station marks: a dashed grey rule and the name, rotated, above the plot;
+ * names closer than 14 px to the previous one are staggered. */
+static void stations(cairo_t *cr, const senda_route_line *l, const frame *f)
+{
+    double dash[] = {3.0, 3.0}, last = -1e9;
+    int lift = 0;
+    for (size_t s = 0; s < l->n_stations; s++) {
+        double x = px(f, l->station_m[s] / 1000.0);
+        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_set_line_width(cr, 1);
+        cairo_move_to(cr, x, MT);
+        cairo_line_to(cr, x, H - MB);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, dash, 0, 0);
+        lift = x - last < 14.0 ? !lift : 0;
+        last = x;
+        cairo_save(cr);
+        cairo_move_to(cr, x + 4 + (lift ? 10 : 0), MT - 4);
+        cairo_rotate(cr, -M_PI / 4);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_show_text(cr, l->station[s]);
+        cairo_restore(cr);
+    }
+}
+
+senda_status senda_route_profile_png(senda_ctx *ctx, const senda_route_result *r, size_t line,
+                                     const char *png_path)
+{
+    senda__reset(ctx);
+    if (!r || !png_path)
+        return senda__fail(ctx, SENDA_ERR_ARG, "result or png_path is NULL");
+    if (line >= r->n_lines)
+        return senda__fail(ctx, SENDA_ERR_ARG, "line %zu out of range (%zu lines)", line,
+                           r->n_lines);
+    const senda_route_line *l = &r->lines[line];
+    frame f = {fmax(l->length_m / 1000.0, 1e-3), 0.0, 0.0};
+    for (size_t k = 0; k < l->n_windows; k++) {
+        const senda_route_window *w = &r->windows[l->first_window + k];
+        f.y1 = fmax(f.y1, w->danger_per_km);
+        if (!isnan(w->mean_danger))
+            f.y2 = fmax(f.y2, w->mean_danger);
+    }
+    f.y1 = f.y1 > 0.0 ? 1.1 * f.y1 : 1.0;
+    f.y2 = f.y2 > 0.0 ? 1.1 * f.y2 : 1.0;
+    char title[256], tmp[4096];
+    snprintf(title, sizeof title, "%s: %.0f km windows every %.0f km, incidents within %.1f km",
+             l->name, r->window_m / 1000.0, r->step_m / 1000.0, r->buffer_m / 1000.0);
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    cairo_t *cr = cairo_create(surf);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(cr);
+        cairo_surface_destroy(surf);
+        return senda__fail(ctx, SENDA_ERR_NOMEM, "cairo: cannot create a %dx%d image", W, H);
+    }
+    axes(cr, &f, title);
+    curve(cr, r, l, &f, 1);
+    curve(cr, r, l, &f, 0);
+    stations(cr, l, &f);
+    cairo_destroy(cr);
+    senda__tmp_path(png_path, tmp, sizeof tmp);
+    cairo_status_t cs = cairo_surface_write_to_png(surf, tmp);
+    cairo_surface_destroy(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        remove(tmp);
+        return senda__fail(ctx, SENDA_ERR_IO, "cannot write '%s': cairo: %s", png_path,
+                           cairo_status_to_string(cs));
+    }
+    return senda__commit_file(ctx, tmp, png_path);
+}
