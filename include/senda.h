@@ -369,6 +369,56 @@ senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
                                  const senda_product_info *info, senda_progress_fn progress,
                                  void *progress_arg);
 
+/** Options of the quick-look map. */
+typedef struct senda_render_opts {
+    int width_px;         /**< picture width in pixels (default 1600; 400..8000) */
+    const char *surface;  /**< table drawn underneath: NULL = "density" when present,
+                               else the hotspot cells, else none */
+    const char *title;    /**< NULL = the product's recorded title, else the file name */
+} senda_render_opts;
+void senda_render_opts_init(senda_render_opts *o);
+
+/** Draw a quick-look map of a product as PNG (cairo): the surface (a
+ *  coverage on its colour ramp, or the hotspot cells in their Gi_Bin
+ *  colours), least-danger paths, candidate sites, the rail and border, the
+ *  checkpoints and shelters, with a title, a legend (units on the ramp) and
+ *  a scale bar, zoomed to the corridor layers. Written beside png_path and
+ *  renamed into place.
+ *  @return SENDA_OK, SENDA_ERR_ARG (bad width, unknown surface), SENDA_ERR_IO,
+ *          SENDA_ERR_DATA (nothing to draw), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per layer drawn. */
+senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const char *png_path,
+                                 const senda_render_opts *opts, senda_progress_fn progress,
+                                 void *progress_arg);
+
+/** One table of a product, as `senda info` lists it. */
+typedef struct senda_product_layer {
+    char name[128];
+    char title[160];      /**< legend title with units */
+    int coverage;         /**< 1: a gridded coverage; 0: features */
+    char geometry[32];    /**< "MultiLineString", ... ("" for coverages) */
+    long n_features;      /**< -1 for coverages */
+    char units[64];       /**< coverages: unit of measure */
+    double min, max;      /**< coverages: value range */
+    char style[32];       /**< the default style's renderer, "" when none */
+} senda_product_layer;
+
+/** What a product holds. */
+typedef struct senda_product_desc {
+    size_t n_layers;
+    senda_product_layer *layers;
+    char project[128];    /**< the embedded QGIS project's name, "" when none */
+    char *provenance;     /**< the provenance JSON, NULL when absent */
+    char *scenario_text;  /**< the scenario file as recorded, NULL when absent */
+} senda_product_desc;
+
+/** Read what a product holds (tables, styles, project, provenance).
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (not a GeoPackage, named), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_product_desc_destroy(). */
+senda_status senda_product_describe(senda_ctx *ctx, const char *gpkg_path,
+                                    senda_product_desc **out);
+void senda_product_desc_destroy(senda_product_desc *desc);
+
 /* @@SECTION export@@ */
 
 #ifdef __cplusplus

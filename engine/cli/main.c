@@ -12,6 +12,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
+    {"render", cmd_render, "draw a quick-look map of a product as PNG"},
+    {"info", cmd_info, "list the layers, counts and parameters of a product"},
     /* @@COMMANDS@@ */
 };
 

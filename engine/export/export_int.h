@@ -87,6 +87,12 @@ void senda__style_body(senda__sbuf *b, const senda__table *t);
 /** The QGIS renderer name that senda__style_body writes for t (for checks). */
 const char *senda__style_renderer(const senda__table *t);
 
+/** The colour of v on the ramp of a surface kind (the same ramp as its
+ *  style), clamped to lo..hi; r, g, b, a in 0..255 (not premultiplied). */
+void senda__ramp_rgba(senda__layer_kind kind, double v, double lo, double hi, int rgba[4]);
+/** The colour of a Gi_Bin class (-3..3) and its legend label (static). */
+const char *senda__gi_bin_rgba(int bin, int rgba[4]);
+
 /** Write a default style for every table into layer_styles. */
 senda_status senda__write_styles(senda_ctx *ctx, GDALDatasetH ds, const senda__table *t,
                                  size_t n);
