@@ -234,6 +234,157 @@ senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, con
 /* ======================================================================
  * hotspot
  * ==================================================================== */
+/** The analysis grid (grid helpers added by the hotspot module).
+ *  A grid for points: the points' bounding box padded by pad_m on every side,
+ *  its edges aligned to whole multiples of cell_m (an "aligned origin": two
+ *  runs over different points share cell edges). CRS = the points' CRS.
+ *  Cells are filled with 0.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, cell_m <= 0, pad_m < 0),
+ *          SENDA_ERR_DATA (no points), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_grid_destroy(). */
+senda_status senda_grid_for_points(senda_ctx *ctx, const senda_points *pts, double cell_m,
+                                   double pad_m, senda_grid **out);
+
+/** A grid whose cell edges start at x_min (west) and y_max (north) and cover
+ *  [x_min, x_max] x [y_min, y_max]; when the extent is not a whole number of
+ *  cells, the east and south edges grow to the next whole cell.
+ *  @return SENDA_OK, SENDA_ERR_ARG (empty extent, cell_m <= 0, over 2^31 cells a side),
+ *          SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_grid_destroy(). */
+senda_status senda_grid_for_extent(senda_ctx *ctx, double x_min, double y_min, double x_max,
+                                   double y_max, double cell_m, const char *crs,
+                                   senda_grid **out);
+
+/** Shape of the cells the incidents are aggregated to for Gi*. */
+typedef enum senda_cell_shape {
+    SENDA_CELLS_SQUARE, /**< fishnet: squares of side cell_m */
+    SENDA_CELLS_HEX     /**< pointy-top hexagons of area cell_m^2 (side cell_m*sqrt(2/(3*sqrt 3))) */
+} senda_cell_shape;
+
+/** A lattice of analysis cells over an extent (x_min, y_min, x_max, y_max
+ *  in a projected CRS). Squares: the cell edges start at (x_min, y_max), as
+ *  senda_grid_for_extent. Hexagons: the first row's centres lie on y_max,
+ *  the first centre on x_min, odd rows shifted east by half a hexagon. */
+typedef struct senda_grid_spec {
+    double x_min, y_min, x_max, y_max;
+    double cell_m;
+    senda_cell_shape shape;
+    char crs[256];
+} senda_grid_spec;
+
+/* ---- kernel density ---- */
+typedef enum { SENDA_KERNEL_QUARTIC, SENDA_KERNEL_TRIWEIGHT, SENDA_KERNEL_EPANECHNIKOV,
+               SENDA_KERNEL_TRIANGULAR, SENDA_KERNEL_UNIFORM, SENDA_KERNEL_GAUSSIAN } senda_kernel;
+typedef enum { SENDA_KDE_DENSITY /* weighted incidents per km2, integrates to total weight */,
+               SENDA_KDE_QGIS_RAW, SENDA_KDE_QGIS_SCALED, SENDA_KDE_GRASS } senda_kde_scale;
+typedef struct senda_kde_opts { senda_kernel kernel; double radius_m; /* <= 0: automatic */
+                                senda_kde_scale scale; int n_threads; } senda_kde_opts;
+
+/** Defaults: quartic, automatic radius, SENDA_KDE_DENSITY, 2 threads. */
+void senda_kde_opts_init(senda_kde_opts *o);
+
+/** Kernel names ("quartic", "triweight", "epanechnikov", "triangular",
+ *  "uniform", "gaussian") and scale names ("density", "qgis-raw",
+ *  "qgis-scaled", "grass") to enums; 0 on success, -1 for an unknown name. */
+int senda_kernel_from_name(const char *name, senda_kernel *out);
+int senda_kde_scale_from_name(const char *name, senda_kde_scale *out);
+const char *senda_kernel_name(senda_kernel k);
+const char *senda_kde_scale_name(senda_kde_scale s);
+
+/** The automatic bandwidth (metres): the spatial variant of Silverman's
+ *  rule that ArcGIS Kernel Density uses,
+ *  0.9 * min(SD, sqrt(1/ln 2) * Dm) * n^-0.2, with SD the weighted standard
+ *  distance, Dm the weighted median distance to the weighted mean centre and
+ *  n the total weight.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_DATA (no points, zero total
+ *          weight, all points at one place), SENDA_ERR_NOMEM */
+senda_status senda_kde_auto_radius(senda_ctx *ctx, const senda_points *pts, double *radius_m);
+
+/** Fill `grid` (already created with the wanted extent, cell and CRS = the
+ *  points' CRS) with the kernel density of pts, evaluated at cell centres.
+ *  The grid's values are replaced; its units and description are set.
+ *  Scales (K(u) is the kernel shape at u = d / r, r the radius):
+ *  density = weight * K_normalised * 1e6 (per km2), grass = per m2 with
+ *  GRASS v.kernel's constants, qgis-raw = weight * K(u), qgis-scaled =
+ *  weight * K_normalised per map unit2 (see engine/hotspot/kde.c).
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, qgis scale with gaussian,
+ *          n_threads < 1), SENDA_ERR_DATA (automatic radius impossible),
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: 0.0 first, 1.0 last, per band of rows. */
+senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const senda_kde_opts *opts,
+                               senda_grid *grid, senda_progress_fn progress, void *progress_arg);
+
+/* ---- Getis-Ord Gi* ---- */
+/** Which cells enter the Gi* statistic. */
+typedef enum senda_gistar_cells {
+    SENDA_GISTAR_ALL,       /**< every cell of the extent, zeros included (default) */
+    SENDA_GISTAR_NONEMPTY,  /**< cells holding at least one incident (ArcGIS without boundary) */
+    SENDA_GISTAR_STUDY_AREA /**< cells whose centre is inside study_area's polygons, zeros included */
+} senda_gistar_cells;
+
+/** How the distance band was chosen. */
+typedef enum senda_band_rule {
+    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN
+} senda_band_rule;
+
+typedef struct senda_gistar_opts {
+    double band_m;          /**< distance band between cell centres, metres; <= 0: automatic */
+    senda_gistar_cells cells;
+    const char *study_area; /**< polygon layer path for SENDA_GISTAR_STUDY_AREA */
+    int fdr;                /**< 1 (default): Benjamini-Hochberg before binning */
+    int permutations;       /**< 0 (default): none; else conditional permutations (999 usual) */
+    uint64_t seed;          /**< permutation seed (default 12345) */
+    int n_threads;          /**< default 2 */
+} senda_gistar_opts;
+void senda_gistar_opts_init(senda_gistar_opts *o);
+
+/** Per-cell results, n_cells of each array, cells ordered row by row from
+ *  the north-west. Arrays are NaN / 0 for cells outside the statistic. */
+typedef struct senda_gistar_result {
+    senda_grid_spec spec;
+    size_t n_rows, n_cols, n_cells;
+    double band_m;
+    senda_band_rule band_rule;
+    size_t n_in_set;         /**< cells entering the statistic */
+    size_t n_with_data;      /**< cells holding incidents */
+    size_t n_few_neighbors;  /**< cells of the set with fewer than 8 neighbours */
+    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0 */
+    int permutations;
+    double *cx, *cy;         /**< cell centres */
+    unsigned char *in_set;   /**< 1 when the cell enters the statistic */
+    int32_t *count;          /**< incidents in the cell */
+    double *weight;          /**< summed weight in the cell */
+    double *z;               /**< GiZScore (NaN outside the set or when undefined) */
+    double *p;               /**< GiPValue, two-sided, analytic */
+    double *p_sim;           /**< folded pseudo p (NULL without permutations) */
+    int8_t *bin;             /**< Gi_Bin: +-3 / +-2 / +-1 / 0 */
+    int32_t *n_neighbors;    /**< NNeighbors: cells of the set within the band, self included */
+} senda_gistar_result;
+
+/** Getis-Ord Gi* (Getis and Ord 1992; Ord and Getis 1995) on the cells of
+ *  spec with the points aggregated to them (value = summed weight), binary
+ *  distance-band weights with the cell itself included.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad spec, study area missing),
+ *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than 3
+ *          cells in the set, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_gistar_result_destroy().
+ *  Progress: 0.0 first, 1.0 last. */
+senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
+                                  const senda_gistar_opts *opts, const senda_grid_spec *spec,
+                                  senda_gistar_result **out, senda_progress_fn progress,
+                                  void *progress_arg);
+void senda_gistar_result_destroy(senda_gistar_result *r);
+
+/** Write the cells of the statistic as polygons into layer `hotspot_cells`
+ *  of a GeoPackage (created when absent; the layer is replaced), fields
+ *  count, weight, GiZScore, GiPValue, Gi_Bin, NNeighbors (and GiPseudoP
+ *  with permutations).
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO, SENDA_ERR_CANCELLED
+ *  Progress: 0.0 first, 1.0 last. */
+senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
+                                       const char *gpkg_path, senda_progress_fn progress,
+                                       void *progress_arg);
+
 /* @@SECTION hotspot@@ */
 
 /* ======================================================================
@@ -244,6 +395,105 @@ senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, con
 /* ======================================================================
  * siting
  * ==================================================================== */
+/** Coverage location models for shelter siting. */
+typedef enum senda_siting_model {
+    SENDA_SITING_MCLP,     /**< maximal covering: p new sites maximising covered demand weight */
+    SENDA_SITING_SET_COVER /**< fewest new sites covering target_share of the demand weight */
+} senda_siting_model;
+
+/** Options of senda_siting_solve; fill with senda_siting_opts_init(). */
+typedef struct senda_siting_opts {
+    senda_siting_model model; /**< default SENDA_SITING_MCLP */
+    double radius_m;          /**< service distance, straight line, metres (> 0; default 5000) */
+    size_t p;                 /**< MCLP: number of new sites (default 5) */
+    double target_share;      /**< SET_COVER: share of total demand weight to cover, (0, 1]
+                                   (default 0.9); existing shelters count first */
+    const double *exposure;   /**< optional, one value per candidate (danger at the site, or
+                                   any "the higher, the more exposed" score); NULL = none.
+                                   Borrowed for the call. */
+    double exposure_max;      /**< hard constraint: candidates with exposure > exposure_max are
+                                   not eligible; NaN (default) = no constraint */
+    double exposure_penalty;  /**< penalty: the objective is covered weight minus
+                                   exposure_penalty * sum of the chosen sites' exposure
+                                   (default 0) */
+    int local_search;         /**< 1 (default): 1-swap local search after the greedy */
+    int bound_iterations;     /**< Lagrangian subgradient iterations for the upper bound
+                                   (default 300; 0 = greedy bound only) */
+} senda_siting_opts;
+
+/** Fill o with the defaults documented in senda_siting_opts. */
+void senda_siting_opts_init(senda_siting_opts *o);
+
+/** The solution of a siting model. Sites are listed in rank order: rank 1
+ *  adds the most demand given the existing shelters, rank 2 the most given
+ *  those two, and so on (the greedy order of the final set). */
+typedef struct senda_siting_result {
+    size_t n_sites;           /**< new sites chosen (can be < p when more add nothing) */
+    size_t *site;             /**< candidate index (0-based, into the candidates array) */
+    double *marginal;         /**< demand weight newly covered by the site at its rank */
+    double *cumulative_pct;   /**< % of total weight covered up to this rank, existing included */
+    double *exposure;         /**< the site's exposure (NaN when no exposure was given) */
+    double *nearest_existing_m; /**< distance to the nearest existing shelter (NaN when none) */
+    size_t n_demand;
+    /** per demand point: the nearest open site within the radius, as an index
+     *  into [new sites in rank order..., existing sites...]; -1 = uncovered */
+    long *alloc;
+    double total_weight;      /**< sum of demand weights */
+    double existing_weight;   /**< weight covered by the existing shelters alone */
+    double covered_weight;    /**< weight covered by existing + new sites */
+    double objective;         /**< covered_weight - exposure_penalty * sum of site exposures */
+    double upper_bound;       /**< a proven upper bound on the optimal objective for this p */
+    double gap;               /**< (upper_bound - objective) / upper_bound, 0 when bound is 0 */
+    double greedy_bound;      /**< the (1 - 1/e) bound (no penalty), else +inf */
+    double lagrangian_bound;  /**< the Lagrangian (subgradient) bound, +inf when not run */
+    size_t n_eligible;        /**< candidates passing the exposure constraint */
+    size_t n_swaps;           /**< improving swaps made by the local search */
+    size_t n_pairs;           /**< (candidate, demand) coverage pairs */
+    size_t min_sites_lower_bound; /**< SET_COVER: fewer sites than this cannot reach the
+                                       target (proven by the bound); 0 for MCLP */
+} senda_siting_result;
+
+/** Solve a coverage location model on plain points: demand (weights),
+ *  candidate sites and already open shelters (existing, may be NULL), all
+ *  in the same projected CRS. A demand point is covered by a site when their
+ *  straight-line distance is <= radius_m. MCLP (Church & ReVelle 1974):
+ *  choose p sites maximising the covered weight; SET_COVER: the fewest sites
+ *  reaching target_share. Greedy with lazy evaluation, then 1-swap local
+ *  search; upper bound from the greedy (1-1/e) bound and a Lagrangian
+ *  relaxation (Galvao & ReVelle 1996). Ties go to the lowest candidate index.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, radius <= 0, p = 0, share out of
+ *          (0,1], negative or NaN weight); SENDA_ERR_DATA (no candidate passes the
+ *          exposure constraint, or the target share cannot be reached);
+ *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_siting_result_destroy().
+ *  Progress: coverage sets 0-40 %, greedy 40-50 %, swaps 50-80 %, bound 80-100 %. */
+senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
+                                const senda_points *candidates, const senda_points *existing,
+                                const senda_siting_opts *opts, senda_siting_result **out,
+                                senda_progress_fn progress, void *progress_arg);
+/** Destroy a result. NULL is a no-op. */
+void senda_siting_result_destroy(senda_siting_result *r);
+
+/** Write a siting result into a GeoPackage (created when absent; other layers
+ *  kept), through a temporary copy renamed into place when complete:
+ *  - shelter_sites (points): rank, candidate_id, marginal_demand,
+ *    cumulative_pct, own_danger (the exposure), nearest_shelter_m,
+ *    covered_by_site (demand weight allocated to the site);
+ *  - coverage_areas (polygons): the radius_m disc around every new site;
+ *  - demand_allocation (points): demand_id, weight, site_kind ("new",
+ *    "existing", "none"), site_rank, site_id, distance_m.
+ *  Layers of these names are replaced. demand, candidates and existing must
+ *  be the inputs the result was solved from.
+ *  @param crs the CRS to declare (user input such as "EPSG:32615"); NULL =
+ *         demand->crs
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO,
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED (the target is then untouched)
+ *  Progress: once per 8,192 demand points. */
+senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                const senda_points *demand, const senda_points *candidates,
+                                const senda_points *existing, const senda_siting_result *result,
+                                double radius_m, senda_progress_fn progress, void *progress_arg);
+
 /* @@SECTION siting@@ */
 
 /* ======================================================================

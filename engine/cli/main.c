@@ -14,6 +14,7 @@ static const struct {
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
     {"render", cmd_render, "draw a quick-look map of a product as PNG"},
     {"info", cmd_info, "list the layers, counts and parameters of a product"},
+    {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     /* @@COMMANDS@@ */
 };
 

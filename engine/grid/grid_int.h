@@ -25,4 +25,38 @@ static inline double senda__grid_cy(const senda_grid *g, size_t row)
     return g->y_max - ((double)row + 0.5) * g->cell_m;
 }
 
+/* ---- the analysis lattice (extent.c, hex.c, aggregate.c) ---- */
+
+/** Square or hexagonal cells over an extent. Square: cell (row, col) has
+ *  its north-west corner at (x0 + col*cell_m, y0 - row*cell_m), so x0/y0 are
+ *  the west/north edges. Hex (pointy-top, "odd-r" offset rows): the centre
+ *  of (row, col) is (x0 + (col + 0.5*(row&1))*dx, y0 - row*dy). */
+typedef struct senda__lattice {
+    senda_cell_shape shape;
+    size_t n_rows, n_cols;
+    double x0, y0, cell_m;
+    double dx, dy; /* centre spacing along a row / between rows */
+    double side;   /* hexagon side (0 for squares) */
+} senda__lattice;
+
+/** Validate a spec and lay out its lattice. */
+senda_status senda__lattice_from_spec(senda_ctx *ctx, const senda_grid_spec *spec,
+                                      senda__lattice *out);
+/** Centre of a cell. */
+void senda__lattice_centre(const senda__lattice *l, size_t row, size_t col, double *x, double *y);
+/** The cell holding (x, y); 0 when outside the lattice. */
+int senda__lattice_locate(const senda__lattice *l, double x, double y, size_t *row, size_t *col);
+/** The cell's outline, closed (first vertex repeated): 5 or 7 vertices. */
+int senda__lattice_outline(const senda__lattice *l, size_t row, size_t col, double *xs, double *ys);
+/** For each row parity (0, 1) and row offset drow in [-n_drow, n_drow], the
+ *  contiguous range of column offsets [lo, hi] of cells whose centre lies
+ *  within band_m of the centre (self included); lo > hi when none.
+ *  lo/hi are arrays of 2 * (2 * n_drow + 1), index parity * (2n+1) + drow + n. */
+senda_status senda__lattice_runs(senda_ctx *ctx, const senda__lattice *l, double band_m,
+                                 long *n_drow, long **lo, long **hi);
+/** Count and sum the weights of the points per cell (count, weight zeroed
+ *  first); *n_outside gets the points outside the lattice. */
+void senda__lattice_aggregate(const senda__lattice *l, const senda_points *pts, int32_t *count,
+                              double *weight, size_t *n_outside);
+
 #endif

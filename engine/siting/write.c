@@ -1,0 +1,221 @@
+/*
+ * write.c - the siting result as GeoPackage layers: shelter_sites (ranked new
+ * sites), coverage_areas (the service disc of every new site) and
+ * demand_allocation (every demand point with the site it is allocated to).
+ *
+ * The file is written through a temporary copy beside it (the existing file,
+ * if any, is copied first so other stages' layers are kept) and renamed into
+ * place when every layer is complete; the three layers replace layers of the
+ * same names. Coverage discs are OGR buffers of the site point with 16
+ * segments per quarter circle: their area is 0.26 % below the true disc
+ * (polygon of 64 sides inscribed in the circle), which is a drawing, not
+ * the model: coverage itself is the exact distance test of cover.c.
+ * Complexity: O(n_sites + n_demand) features, one transaction per layer.
+ * Nodata: NaN exposure or distance is written as a null field.
+ */
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_vsi.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "export/export_int.h"
+#include "siting/siting_int.h"
+
+typedef struct field_spec {
+    const char *name;
+    OGRFieldType type;
+} field_spec;
+
+static senda_status make_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
+                               OGRwkbGeometryType type, const char *crs, const field_spec *fields,
+                               size_t n_fields, OGRLayerH *out)
+{
+    senda_status st = senda__gpkg_layer(ctx, ds, name, type, crs, out);
+    for (size_t k = 0; st == SENDA_OK && k < n_fields; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
+        if (OGR_L_CreateField(*out, fd, TRUE) != OGRERR_NONE)
+            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to layer '%s'",
+                                  fields[k].name, name);
+        OGR_Fld_Destroy(fd);
+    }
+    return st;
+}
+
+static void set_real(OGRFeatureH f, int k, double v)
+{
+    if (isfinite(v))
+        OGR_F_SetFieldDouble(f, k, v);
+    else
+        OGR_F_SetFieldNull(f, k);
+}
+
+static senda_status add_feature(senda_ctx *ctx, OGRLayerH lyr, OGRFeatureH f, OGRGeometryH g)
+{
+    OGR_F_SetGeometryDirectly(f, g);
+    senda_status st = SENDA_OK;
+    if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot write a feature of layer '%s'",
+                              OGR_L_GetName(lyr));
+    OGR_F_Destroy(f);
+    return st;
+}
+
+static OGRGeometryH point(double x, double y)
+{
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(g, 0, x, y);
+    return g;
+}
+
+static const field_spec site_fields[] = {
+    {"rank", OFTInteger}, {"candidate_id", OFTInteger64}, {"marginal_demand", OFTReal},
+    {"cumulative_pct", OFTReal}, {"own_danger", OFTReal}, {"nearest_shelter_m", OFTReal},
+    {"covered_by_site", OFTReal}};
+
+/* Weight allocated to each open site (new sites by rank, then existing). */
+static senda_status allocated_weight(senda_ctx *ctx, const senda_points *demand,
+                                     const senda_siting_result *r, size_t n_open, double **out)
+{
+    *out = senda__calloc(ctx, n_open ? n_open : 1, sizeof **out);
+    if (!*out)
+        return SENDA_ERR_NOMEM;
+    for (size_t i = 0; i < r->n_demand; i++)
+        if (r->alloc[i] >= 0 && (size_t)r->alloc[i] < n_open)
+            (*out)[r->alloc[i]] += demand->weight[i];
+    return SENDA_OK;
+}
+
+static senda_status write_sites(senda_ctx *ctx, GDALDatasetH ds, const char *crs,
+                                const senda_points *cand, const senda_siting_result *r,
+                                const double *alloc_w, double radius_m)
+{
+    OGRLayerH sites = NULL, areas = NULL;
+    static const field_spec area_fields[] = {
+        {"rank", OFTInteger}, {"candidate_id", OFTInteger64}, {"radius_m", OFTReal},
+        {"covered_by_site", OFTReal}};
+    senda_status st = make_layer(ctx, ds, "shelter_sites", wkbPoint, crs, site_fields, 7, &sites);
+    if (st == SENDA_OK)
+        st = make_layer(ctx, ds, "coverage_areas", wkbPolygon, crs, area_fields, 4, &areas);
+    for (size_t k = 0; st == SENDA_OK && k < r->n_sites; k++) {
+        size_t j = r->site[k];
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(sites));
+        OGR_F_SetFieldInteger(f, 0, (int)k + 1);
+        OGR_F_SetFieldInteger64(f, 1, cand->id[j]);
+        set_real(f, 2, r->marginal[k]);
+        set_real(f, 3, r->cumulative_pct[k]);
+        set_real(f, 4, r->exposure[k]);
+        set_real(f, 5, r->nearest_existing_m[k]);
+        set_real(f, 6, alloc_w[k]);
+        if ((st = add_feature(ctx, sites, f, point(cand->x[j], cand->y[j]))) != SENDA_OK)
+            break;
+        OGRGeometryH c = point(cand->x[j], cand->y[j]), disc = OGR_G_Buffer(c, radius_m, 16);
+        OGR_G_DestroyGeometry(c);
+        f = OGR_F_Create(OGR_L_GetLayerDefn(areas));
+        OGR_F_SetFieldInteger(f, 0, (int)k + 1);
+        OGR_F_SetFieldInteger64(f, 1, cand->id[j]);
+        OGR_F_SetFieldDouble(f, 2, radius_m);
+        set_real(f, 3, alloc_w[k]);
+        st = add_feature(ctx, areas, f, disc);
+    }
+    return st;
+}
+
+static senda_status write_alloc(senda_ctx *ctx, GDALDatasetH ds, const char *crs,
+                                const senda_points *demand, const senda_points *cand,
+                                const senda_points *existing, const senda_siting_result *r,
+                                senda_progress_fn progress, void *arg)
+{
+    static const field_spec fields[] = {{"demand_id", OFTInteger64}, {"weight", OFTReal},
+                                        {"site_kind", OFTString},  {"site_rank", OFTInteger},
+                                        {"site_id", OFTInteger64}, {"distance_m", OFTReal}};
+    OGRLayerH lyr = NULL;
+    senda_status st = make_layer(ctx, ds, "demand_allocation", wkbPoint, crs, fields, 6, &lyr);
+    if (st != SENDA_OK)
+        return st;
+    GDALDatasetStartTransaction(ds, FALSE);
+    for (size_t i = 0; st == SENDA_OK && i < demand->n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldInteger64(f, 0, demand->id[i]);
+        OGR_F_SetFieldDouble(f, 1, demand->weight[i]);
+        long a = r->alloc[i];
+        double sx = NAN, sy = NAN;
+        if (a >= 0 && (size_t)a < r->n_sites) {
+            OGR_F_SetFieldString(f, 2, "new");
+            OGR_F_SetFieldInteger(f, 3, (int)a + 1);
+            OGR_F_SetFieldInteger64(f, 4, cand->id[r->site[a]]);
+            sx = cand->x[r->site[a]];
+            sy = cand->y[r->site[a]];
+        } else if (a >= 0) {
+            size_t e = (size_t)a - r->n_sites;
+            OGR_F_SetFieldString(f, 2, "existing");
+            OGR_F_SetFieldInteger64(f, 4, existing->id[e]);
+            sx = existing->x[e];
+            sy = existing->y[e];
+        } else {
+            OGR_F_SetFieldString(f, 2, "none");
+        }
+        set_real(f, 5, hypot(demand->x[i] - sx, demand->y[i] - sy));
+        st = add_feature(ctx, lyr, f, point(demand->x[i], demand->y[i]));
+        if (st == SENDA_OK && (i & 8191) == 8191 &&
+            !senda__progress(ctx, progress, arg, (double)i / (double)demand->n, "allocation"))
+            st = SENDA_ERR_CANCELLED;
+    }
+    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot commit layer 'demand_allocation'");
+    else if (st != SENDA_OK)
+        GDALDatasetRollbackTransaction(ds);
+    return st;
+}
+
+senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                const senda_points *demand, const senda_points *candidates,
+                                const senda_points *existing, const senda_siting_result *result,
+                                double radius_m, senda_progress_fn progress, void *progress_arg)
+{
+    senda__reset(ctx);
+    if (!gpkg_path || !demand || !candidates || !result)
+        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, demand, candidates or result is "
+                           "NULL");
+    if (result->n_demand != demand->n)
+        return senda__fail(ctx, SENDA_ERR_ARG, "the result has %zu demand points, the demand "
+                           "%zu: not the same input", result->n_demand, demand->n);
+    if (!crs)
+        crs = demand->crs; /* a full WKT longer than senda_points.crs is cut: then name it */
+    GDALAllRegister();
+    char tmp[4096];
+    senda__tmp_path(gpkg_path, tmp, sizeof tmp);
+    VSIStatBufL sb;
+    if (VSIStatL(gpkg_path, &sb) == 0 && CPLCopyFile(tmp, gpkg_path) != 0)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: cannot copy to '%s'", gpkg_path, tmp);
+    GDALDatasetH ds = NULL;
+    double *alloc_w = NULL;
+    size_t n_open = result->n_sites + (existing ? existing->n : 0);
+    senda_status st = senda__progress(ctx, progress, progress_arg, 0.0, "siting layers")
+                          ? SENDA_OK : SENDA_ERR_CANCELLED;
+    if (st == SENDA_OK)
+        st = allocated_weight(ctx, demand, result, n_open, &alloc_w);
+    if (st == SENDA_OK)
+        st = senda__gpkg_open(ctx, tmp, &ds);
+    if (st == SENDA_OK)
+        st = write_sites(ctx, ds, crs, candidates, result, alloc_w, radius_m);
+    senda__progress_sub_t sub = senda__progress_sub(progress, progress_arg, 0.05, 1.0);
+    if (st == SENDA_OK)
+        st = write_alloc(ctx, ds, crs, demand, candidates, existing, result,
+                         progress ? senda__progress_sub_fn : NULL, &sub);
+    if (ds) {
+        CPLErrorReset();
+        GDALClose(ds);
+        if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
+            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot finish writing", tmp);
+    }
+    senda__free(alloc_w);
+    if (st == SENDA_OK)
+        st = senda__commit_file(ctx, tmp, gpkg_path);
+    else
+        VSIUnlink(tmp);
+    if (st == SENDA_OK && progress)
+        progress(1.0, "siting layers", progress_arg); /* complete: a late cancel changes nothing */
+    return st;
+}
