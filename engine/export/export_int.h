@@ -111,9 +111,9 @@ senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
                                      size_t n);
 
 /** SHA-256 (FIPS 180-4) of a file as 64 hex digits. */
-senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
+senda_status senda__export_sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
 /** SHA-256 of a buffer as 64 hex digits. */
-void senda__sha256(const void *data, size_t n, char hex[65]);
+void senda__export_sha256(const void *data, size_t n, char hex[65]);
 
 /** The value written for nodata cells in Float32 gridded coverages. */
 #define SENDA_GPKG_NODATA (-3.4028234663852886e38)

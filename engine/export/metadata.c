@@ -64,7 +64,7 @@ static senda_status inputs_array(senda_ctx *ctx, const senda_product_info *info,
 {
     for (size_t i = 0; i < info->n_inputs; i++) {
         char hex[65];
-        senda_status st = senda__sha256_file(ctx, info->inputs[i], hex);
+        senda_status st = senda__export_sha256_file(ctx, info->inputs[i], hex);
         if (st != SENDA_OK)
             return st;
         struct stat sb;

@@ -95,7 +95,7 @@ static void final(sha256 *s, char hex[65])
         snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
 }
 
-void senda__sha256(const void *data, size_t n, char hex[65])
+void senda__export_sha256(const void *data, size_t n, char hex[65])
 {
     sha256 s;
     init(&s);
@@ -103,7 +103,7 @@ void senda__sha256(const void *data, size_t n, char hex[65])
     final(&s, hex);
 }
 
-senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65])
+senda_status senda__export_sha256_file(senda_ctx *ctx, const char *path, char hex[65])
 {
     FILE *fp = fopen(path, "rb");
     if (!fp)

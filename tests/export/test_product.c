@@ -45,12 +45,12 @@ static void teardown(void)
 Test(export, sha256_matches_the_standard_examples)
 {
     char hex[65];
-    senda__sha256("abc", 3, hex);
+    senda__export_sha256("abc", 3, hex);
     cr_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    senda__sha256(two, strlen(two), hex);
+    senda__export_sha256(two, strlen(two), hex);
     cr_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-    senda__sha256("", 0, hex);
+    senda__export_sha256("", 0, hex);
     cr_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
@@ -64,10 +64,10 @@ Test(export, sha256_of_a_file_equals_sha256_of_its_bytes, .init = setup, .fini =
     FILE *fp = fopen(file, "wb");
     fwrite(data, 1, sizeof data, fp);
     fclose(fp);
-    cr_assert_eq(senda__sha256_file(ctx, file, a), SENDA_OK);
-    senda__sha256(data, sizeof data, b);
+    cr_assert_eq(senda__export_sha256_file(ctx, file, a), SENDA_OK);
+    senda__export_sha256(data, sizeof data, b);
     cr_assert_str_eq(a, b);
-    cr_assert_eq(senda__sha256_file(ctx, "/nonexistent/f", a), SENDA_ERR_IO);
+    cr_assert_eq(senda__export_sha256_file(ctx, "/nonexistent/f", a), SENDA_ERR_IO);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "/nonexistent/f") != NULL);
 }
 
