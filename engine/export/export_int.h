@@ -110,6 +110,15 @@ senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
                                      const senda_product_info *info, const senda__table *t,
                                      size_t n);
 
+/** Copy the incidents whose ids are pts->id from an incident store into the
+ *  GeoPackage gpkg_path as the `incidents` layer: points at pts' (projected)
+ *  coordinates in crs, the store's descriptive fields (free text, raw rows
+ *  and source fields left out), dates as ISO 8601 DATE, and the type field
+ *  tied to the coded field domain `incident_type`. */
+senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
+                                     const char *store_path, const senda_points *pts,
+                                     const char *crs);
+
 /** SHA-256 (FIPS 180-4) of a file as 64 hex digits. */
 senda_status senda__export_sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
 /** SHA-256 of a buffer as 64 hex digits. */
