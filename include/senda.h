@@ -974,8 +974,17 @@ typedef struct senda_scenario {
     int weighted;            /**< 1: weight = severity x victims; 0: count */
     char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
     double radius_m;         /**< kernel radius, metres; <= 0 automatic */
-    char kde_scale[16];      /**< "density", "qgis_raw", "qgis_scaled", "grass" */
+    char kde_scale[16];      /**< "density", "qgis-raw", "qgis-scaled", "grass" */
+    char siting_model[16];   /**< "mclp" or "set-cover" */
+    long siting_p;           /**< mclp: new sites to choose */
+    double siting_radius_m;  /**< service distance, metres */
+    double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
+    double siting_target_share; /**< set-cover: share of the demand to cover */
+    char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
 } senda_scenario;
+
+/** Every stage `senda run` knows, in run order (the default of `stages:`). */
+#define SENDA_SCENARIO_STAGES "density,siting"
 
 /** A loaded scenario file. */
 typedef struct senda_scenario_set senda_scenario_set;
@@ -1052,6 +1061,107 @@ senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
 senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
                                  const senda_product_info *info, senda_progress_fn progress,
                                  void *progress_arg);
+
+/** Options of the quick-look map. */
+typedef struct senda_render_opts {
+    int width_px;         /**< picture width in pixels (default 1600; 400..8000) */
+    const char *surface;  /**< table drawn underneath: NULL = "density" when present,
+                               else the hotspot cells, else none */
+    const char *title;    /**< NULL = the product's recorded title, else the file name */
+} senda_render_opts;
+void senda_render_opts_init(senda_render_opts *o);
+
+/** Draw a quick-look map of a product as PNG (cairo): the surface (a
+ *  coverage on its colour ramp, or the hotspot cells in their Gi_Bin
+ *  colours), least-danger paths, candidate sites, the rail and border, the
+ *  checkpoints and shelters, with a title, a legend (units on the ramp) and
+ *  a scale bar, zoomed to the corridor layers. Written beside png_path and
+ *  renamed into place.
+ *  @return SENDA_OK, SENDA_ERR_ARG (bad width, unknown surface), SENDA_ERR_IO,
+ *          SENDA_ERR_DATA (nothing to draw), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per layer drawn. */
+senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const char *png_path,
+                                 const senda_render_opts *opts, senda_progress_fn progress,
+                                 void *progress_arg);
+
+/** One table of a product, as `senda info` lists it. */
+typedef struct senda_product_layer {
+    char name[128];
+    char title[160];      /**< legend title with units */
+    int coverage;         /**< 1: a gridded coverage; 0: features */
+    char geometry[32];    /**< "MultiLineString", ... ("" for coverages) */
+    long n_features;      /**< -1 for coverages */
+    char units[64];       /**< coverages: unit of measure */
+    double min, max;      /**< coverages: value range */
+    char style[32];       /**< the default style's renderer, "" when none */
+} senda_product_layer;
+
+/** What a product holds. */
+typedef struct senda_product_desc {
+    size_t n_layers;
+    senda_product_layer *layers;
+    char project[128];    /**< the embedded QGIS project's name, "" when none */
+    char *provenance;     /**< the provenance JSON, NULL when absent */
+    char *scenario_text;  /**< the scenario file as recorded, NULL when absent */
+} senda_product_desc;
+
+/** Read what a product holds (tables, styles, project, provenance).
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (not a GeoPackage, named), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_product_desc_destroy(). */
+senda_status senda_product_describe(senda_ctx *ctx, const char *gpkg_path,
+                                    senda_product_desc **out);
+void senda_product_desc_destroy(senda_product_desc *desc);
+
+/* ---- running scenarios ------------------------------------------------ */
+
+/** How `senda run` runs the scenarios of a file. */
+typedef struct senda_run_opts {
+    int jobs;            /**< scenarios run at once, 1..16 (default 1) */
+    int keep_going;      /**< 0 (default): after a failure start no other scenario and
+                              cancel those running; 1: run every scenario */
+    const char *only;    /**< comma-separated scenario names; NULL = all */
+    int n_threads;       /**< threads inside one scenario's stages (default 2 when jobs
+                              is 1, else 1) */
+} senda_run_opts;
+void senda_run_opts_init(senda_run_opts *o);
+
+/** What one scenario run did. */
+typedef struct senda_run_result {
+    char name[64];
+    char output[1024];
+    int ran;             /**< 0: not started (not selected, or stopped by a failure) */
+    senda_status status; /**< SENDA_OK, or why it failed */
+    char error[1024];    /**< the message when status != SENDA_OK */
+    double seconds;
+    long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
+    long n_incidents;    /**< incidents passing the filter */
+    long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
+    double covered_pct;  /**< % of the incident weight within reach of a shelter */
+} senda_run_result;
+
+/** Run one scenario: every stage, then the product written beside its output
+ *  and renamed into place when complete (an interrupted run leaves the
+ *  previous output untouched). scenario_text is recorded as provenance.
+ *  @return SENDA_OK, or the failing stage's status with its message (also in
+ *          res->error); SENDA_ERR_DATA for an invalid scenario entry
+ *  Progress: 0..1 over the stages. */
+senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
+                                const char *scenario_text, const senda_run_opts *opts,
+                                senda_run_result *res, senda_progress_fn progress,
+                                void *progress_arg);
+
+/** Run the scenarios of a set, opts->jobs at a time (one thread and one
+ *  context each). results gets one entry per scenario of the set, in file
+ *  order (entries not selected by opts->only have ran = 0).
+ *  @return SENDA_OK when every selected scenario succeeded; SENDA_ERR_ARG
+ *          (bad jobs, --only naming no scenario); otherwise the first
+ *          failure's status with "N of M scenarios failed: NAME: message"
+ *  Ownership: caller frees *results with senda_free().
+ *  Progress: 0..1 over all selected scenarios (the mean of their progress). */
+senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *set,
+                                    const senda_run_opts *opts, senda_run_result **results,
+                                    size_t *n_results, senda_progress_fn progress,
+                                    void *progress_arg);
 
 /* @@SECTION export@@ */
 

@@ -16,6 +16,8 @@ static const struct {
     {"synth", cmd_synth, "write a synthetic incident file (clearly marked synthetic)"},
     {"hotspot", cmd_hotspot, "kernel density and Gi* hot-spot cells of incident points"},
     {"cost", cmd_cost, "accumulated cost and least-cost paths over any raster (r.cost)"},
+    {"render", cmd_render, "draw a quick-look map of a product as PNG"},
+    {"info", cmd_info, "list the layers, counts and parameters of a product"},
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     /* @@COMMANDS@@ */
 };

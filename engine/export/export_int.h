@@ -87,6 +87,12 @@ void senda__style_body(senda__sbuf *b, const senda__table *t);
 /** The QGIS renderer name that senda__style_body writes for t (for checks). */
 const char *senda__style_renderer(const senda__table *t);
 
+/** The colour of v on the ramp of a surface kind (the same ramp as its
+ *  style), clamped to lo..hi; r, g, b, a in 0..255 (not premultiplied). */
+void senda__ramp_rgba(senda__layer_kind kind, double v, double lo, double hi, int rgba[4]);
+/** The colour of a Gi_Bin class (-3..3) and its legend label (static). */
+const char *senda__gi_bin_rgba(int bin, int rgba[4]);
+
 /** Write a default style for every table into layer_styles. */
 senda_status senda__write_styles(senda_ctx *ctx, GDALDatasetH ds, const senda__table *t,
                                  size_t n);
@@ -103,6 +109,15 @@ senda_status senda__write_project(senda_ctx *ctx, GDALDatasetH ds, const char *g
 senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
                                      const senda_product_info *info, const senda__table *t,
                                      size_t n);
+
+/** Copy the incidents whose ids are pts->id from an incident store into the
+ *  GeoPackage gpkg_path as the `incidents` layer: points at pts' (projected)
+ *  coordinates in crs, the store's descriptive fields (free text, raw rows
+ *  and source fields left out), dates as ISO 8601 DATE, and the type field
+ *  tied to the coded field domain `incident_type`. */
+senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
+                                     const char *store_path, const senda_points *pts,
+                                     const char *crs);
 
 
 /** The value written for nodata cells in Float32 gridded coverages. */

@@ -20,6 +20,8 @@
 #include <geos_c.h>
 #include <json-c/json.h>
 #include <proj.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,8 +47,12 @@ static json_object *lines_object(const char *text)
             snprintf(value, sizeof value, "%.*s", (int)(end - v), v);
             char *num_end = NULL;
             double d = strtod(value, &num_end);
-            json_object_object_add(o, key, value[0] && !*num_end ? json_object_new_double(d)
-                                                                 : json_object_new_string(value));
+            int integer = value[0] && strspn(value + (value[0] == '-'), "0123456789") ==
+                                          strlen(value + (value[0] == '-'));
+            json_object *jv = !value[0] || *num_end ? json_object_new_string(value)
+                              : integer ? json_object_new_int64(strtoll(value, NULL, 10))
+                                        : json_object_new_double(d);
+            json_object_object_add(o, key, jv);
         }
         p = nl ? nl + 1 : end;
     }
@@ -103,7 +109,7 @@ static senda_status provenance_json(senda_ctx *ctx, const senda_product_info *in
     json_object_object_add(engine, "name", json_object_new_string("senda"));
     json_object_object_add(engine, "version", json_object_new_string(senda_version()));
     json_object_object_add(engine, "gdal", json_object_new_string(GDALVersionInfo("RELEASE_NAME")));
-    json_object_object_add(engine, "proj", json_object_new_string(proj_info().release));
+    json_object_object_add(engine, "proj", json_object_new_string(proj_info().version));
     json_object_object_add(engine, "geos", json_object_new_string(geos));
     json_object_object_add(o, "engine", engine);
     json_object_object_add(o, "created", json_object_new_string(when));

@@ -336,6 +336,30 @@ static const rgb *surface_ramp(senda__layer_kind k, int *transparent_low)
                                                                   : grey;
 }
 
+void senda__ramp_rgba(senda__layer_kind kind, double v, double lo, double hi, int rgba[4])
+{
+    int transparent_low = 0;
+    const rgb *ramp = surface_ramp(kind, &transparent_low);
+    double f = hi > lo ? (v - lo) / (hi - lo) : 0.0;
+    f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+    int i = f >= 1.0 ? 3 : (int)(f * 4.0);
+    double w = f * 4.0 - i;
+    rgb a = ramp[i], c = ramp[i + 1];
+    int alpha_a = i == 0 && transparent_low ? 0 : a.a;
+    rgba[0] = (int)(a.r + w * (c.r - a.r) + 0.5);
+    rgba[1] = (int)(a.g + w * (c.g - a.g) + 0.5);
+    rgba[2] = (int)(a.b + w * (c.b - a.b) + 0.5);
+    rgba[3] = (int)(alpha_a + w * (c.a - alpha_a) + 0.5);
+}
+
+const char *senda__gi_bin_rgba(int bin, int rgba[4])
+{
+    int i = bin < -3 ? 0 : bin > 3 ? 6 : bin + 3;
+    rgba[0] = gi_bins[i].c.r, rgba[1] = gi_bins[i].c.g;
+    rgba[2] = gi_bins[i].c.b, rgba[3] = gi_bins[i].c.a;
+    return gi_bins[i].label;
+}
+
 static void raster_renderer(senda__sbuf *b, const senda__table *t)
 {
     int transparent_low = 0;

@@ -36,6 +36,7 @@ typedef enum {
     K_STR,   /* text */
     K_PATH,  /* a path, resolved against the file's directory */
     K_NUM,   /* a finite number >= min (or > min when min_open) */
+    K_INT,   /* a whole number >= min */
     K_BOOL,  /* true/false/yes/no */
     K_DATE,  /* yyyy, yyyy-mm or yyyy-mm-dd */
     K_ENUM,  /* one of the comma-separated words in choices */
@@ -77,7 +78,14 @@ static const key_spec keys[] = {
     {"hotspot.kernel", K_ENUM, F(kernel), 0, 0,
      "quartic,triweight,epanechnikov,triangular,uniform,gaussian"},
     {"hotspot.radius_m", K_NUM, F(radius_m), 0, 0, NULL},
-    {"hotspot.scale", K_ENUM, F(kde_scale), 0, 0, "density,qgis_raw,qgis_scaled,grass"},
+    {"hotspot.scale", K_ENUM, F(kde_scale), 0, 0, "density,qgis-raw,qgis-scaled,grass"},
+    {"siting", K_MAP, NOF, 0, 0, NULL},
+    {"siting.model", K_ENUM, F(siting_model), 0, 0, "mclp,set-cover"},
+    {"siting.p", K_INT, F(siting_p), 1, 0, NULL},
+    {"siting.radius_m", K_NUM, F(siting_radius_m), 0, 1, NULL},
+    {"siting.spacing_m", K_NUM, F(siting_spacing_m), 0, 1, NULL},
+    {"siting.target_share", K_NUM, F(siting_target_share), 0, 1, NULL},
+    {"stages", K_CODES, F(stages), 0, 0, NULL},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -326,6 +334,20 @@ static int set_number(loader *ld, const yaml_node_t *node, const key_spec *ks, d
     return 0;
 }
 
+static int set_int(loader *ld, const yaml_node_t *node, const key_spec *ks, long *out)
+{
+    const char *s = scalar(node);
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!s[0] || *end || errno)
+        return problem(ld, node, ks->key, "expected a whole number, got '%s'", s);
+    if ((double)v < ks->min)
+        return problem(ld, node, ks->key, "must be >= %g, got %s", ks->min, s);
+    *out = v;
+    return 0;
+}
+
 static int set_bool(loader *ld, const yaml_node_t *node, const key_spec *ks, int *out)
 {
     const char *s = scalar(node);
@@ -360,6 +382,7 @@ static int set_leaf(loader *ld, const yaml_node_t *node, const key_spec *ks, sen
     const char *s = scalar(node);
     switch (ks->kind) {
     case K_NUM: return set_number(ld, node, ks, (double *)(void *)dst);
+    case K_INT: return set_int(ld, node, ks, (long *)(void *)dst);
     case K_BOOL: return set_bool(ld, node, ks, (int *)(void *)dst);
     case K_PATH: return resolve_path(ld, node, ks->key, s, dst, ks->size);
     case K_DATE:
@@ -428,6 +451,12 @@ static void defaults(senda_scenario *sc)
     snprintf(sc->kernel, sizeof sc->kernel, "quartic");
     sc->radius_m = 0.0;
     snprintf(sc->kde_scale, sizeof sc->kde_scale, "density");
+    snprintf(sc->siting_model, sizeof sc->siting_model, "mclp");
+    sc->siting_p = 5;
+    sc->siting_radius_m = 25000.0;
+    sc->siting_spacing_m = 10000.0;
+    sc->siting_target_share = 0.9;
+    snprintf(sc->stages, sizeof sc->stages, "%s", SENDA_SCENARIO_STAGES);
 }
 
 static int valid_name(const char *s)
@@ -477,6 +506,18 @@ static int cross_checks(loader *ld, const yaml_node_t *at, senda_scenario *sc)
         strncmp(sc->date_from, sc->date_to, strlen(sc->date_to)) != 0)
         return problem(ld, at, "filter", "date_from %s is after date_to %s", sc->date_from,
                        sc->date_to);
+    for (const char *p = sc->stages; *p;) {
+        size_t len = strcspn(p, ",");
+        char stage[64];
+        snprintf(stage, sizeof stage, "%.*s", (int)(len < 63 ? len : 63), p);
+        if (!word_in(stage, SENDA_SCENARIO_STAGES))
+            return problem(ld, at, "stages", "'%s' is not a stage (stages: %s)", stage,
+                           SENDA_SCENARIO_STAGES);
+        p += len + (p[len] == ',');
+    }
+    if (sc->siting_target_share > 1.0)
+        return problem(ld, at, "siting.target_share", "must be <= 1, got %g",
+                       sc->siting_target_share);
     return finish_output(ld, at, sc);
 }
 
@@ -724,6 +765,7 @@ static void param_value(const senda_scenario *sc, const key_spec *ks, char *buf,
     const char *p = (const char *)sc + ks->offset;
     switch (ks->kind) {
     case K_NUM: snprintf(buf, size, "%.17g", *(const double *)(const void *)p); break;
+    case K_INT: snprintf(buf, size, "%ld", *(const long *)(const void *)p); break;
     case K_BOOL: snprintf(buf, size, "%s", *(const int *)(const void *)p ? "true" : "false");
         break;
     case K_PATHS: {

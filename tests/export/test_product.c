@@ -301,3 +301,120 @@ Test(export, finish_reports_allocation_failure, .init = setup, .fini = teardown)
     cr_assert_eq(senda_export_finish(ctx, path, &info, NULL, NULL), SENDA_ERR_NOMEM);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "out of memory") != NULL);
 }
+
+/* PNG: 8-byte signature, then the IHDR chunk holding width and height
+ * (big-endian) at bytes 16..23 (PNG specification, section 5.2 and 11.2.2). */
+static void png_size(const char *png, unsigned *w, unsigned *h)
+{
+    unsigned char b[24] = {0};
+    FILE *fp = fopen(png, "rb");
+    cr_assert_not_null(fp, "%s not written", png);
+    cr_assert_eq(fread(b, 1, 24, fp), 24);
+    fclose(fp);
+    cr_assert(memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0);
+    *w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+    *h = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+}
+
+Test(export, render_draws_a_png_of_the_asked_width, .init = setup, .fini = teardown)
+{
+    build_product(NULL);
+    char png[600];
+    snprintf(png, sizeof png, "%s/map.png", dir);
+    senda_render_opts ro;
+    senda_render_opts_init(&ro);
+    ro.width_px = 1000;
+    cr_assert_eq(senda_export_render(ctx, path, png, &ro, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    unsigned w, h;
+    png_size(png, &w, &h);
+    cr_assert_eq(w, 1000);
+    cr_assert_gt(h, 300);
+    ro.surface = "hotspot_cells";
+    cr_assert_eq(senda_export_render(ctx, path, png, &ro, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+}
+
+Test(export, render_refuses_bad_width_and_unknown_surface, .init = setup, .fini = teardown)
+{
+    build_product(NULL);
+    char png[600];
+    snprintf(png, sizeof png, "%s/map.png", dir);
+    senda_render_opts ro;
+    senda_render_opts_init(&ro);
+    ro.width_px = 10;
+    cr_assert_eq(senda_export_render(ctx, path, png, &ro, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "400..8000 px, got 10") != NULL);
+    ro.width_px = 800;
+    ro.surface = "nope";
+    cr_assert_eq(senda_export_render(ctx, path, png, &ro, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "no table 'nope'") != NULL);
+    cr_assert_neq(access(png, F_OK), 0, "no picture on failure");
+}
+
+Test(export, render_can_be_cancelled, .init = setup, .fini = teardown)
+{
+    build_product(NULL);
+    char png[600];
+    snprintf(png, sizeof png, "%s/map.png", dir);
+    int calls = 0;
+    cr_assert_eq(senda_export_render(ctx, path, png, NULL, stop_at_second, &calls),
+                 SENDA_ERR_CANCELLED);
+    cr_assert_neq(access(png, F_OK), 0, "no picture after cancelling");
+}
+
+Test(export, describe_lists_tables_styles_and_provenance, .init = setup, .fini = teardown)
+{
+    build_product(NULL);
+    senda_product_desc *d = NULL;
+    cr_assert_eq(senda_product_describe(ctx, path, &d), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(d->n_layers, 7);
+    int seen_density = 0;
+    for (size_t i = 0; i < d->n_layers; i++) {
+        if (strcmp(d->layers[i].name, "density") == 0) {
+            seen_density = 1;
+            cr_assert(d->layers[i].coverage);
+            cr_assert_str_eq(d->layers[i].units, "incidents per km²");
+            /* the cells were 0.1 * i for i = 0..19: range 0 .. 1.9 (float32) */
+            cr_assert_float_eq(d->layers[i].max, 1.9, 1e-6);
+            cr_assert_str_eq(d->layers[i].style, "singlebandpseudocolor");
+        }
+        if (strcmp(d->layers[i].name, "hotspot_cells") == 0)
+            cr_assert_eq(d->layers[i].n_features, 3);
+    }
+    cr_assert(seen_density);
+    cr_assert_str_eq(d->project, "test");
+    cr_assert(strstr(d->provenance, "\"incidents\":3") != NULL, "%s", d->provenance);
+    senda_product_desc_destroy(d);
+    cr_assert_eq(senda_product_describe(ctx, "/nonexistent.gpkg", &d), SENDA_ERR_IO);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "/nonexistent.gpkg") != NULL);
+}
+
+Test(export, cli_info_and_render, .init = setup, .fini = teardown)
+{
+    build_product(NULL);
+    char args[1400];
+    snprintf(args, sizeof args, "info '%s'", path);
+    tu_run r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "hotspot_cells") && strstr(r.out, "categorizedSymbol"), "%s", r.out);
+    cr_assert(strstr(r.out, "hotspot.kernel") != NULL, "%s", r.out);
+    tu_run_free(&r);
+    snprintf(args, sizeof args, "info '%s' --json", path);
+    r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 0);
+    cr_assert(strstr(r.out, "\"project\":\"test\"") || strstr(r.out, "\"project\": \"test\""),
+              "%s", r.out);
+    tu_run_free(&r);
+    snprintf(args, sizeof args, "render '%s' --png '%s/m.png' -q", path, dir);
+    r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    r = tu_senda("render");
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert(strstr(r.err, "needs OUT.gpkg and --png") != NULL, "%s", r.err);
+    tu_run_free(&r);
+    r = tu_senda("info /nonexistent.gpkg");
+    cr_assert_eq(r.exit_code, 1);
+    tu_run_free(&r);
+}

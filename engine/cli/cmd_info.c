@@ -1,0 +1,151 @@
+/*
+ * cmd_info.c - `senda info OUT.gpkg`: the layers of a product with their
+ * counts, units and styles, its QGIS project, and how it was made.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static cli_opt opts[] = {
+    {"json", 0, OPT_FLAG, NULL, NULL, "print everything as JSON on stdout", NULL, 0, {0}, 0},
+    {"scenario", 0, OPT_FLAG, NULL, NULL, "also print the scenario file as recorded", NULL, 0,
+     {0}, 0},
+    {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
+};
+
+static const cli_cmd_info info = {
+    "senda info OUT.gpkg [--json] [--scenario]",
+    "List the layers, counts and parameters of a senda GeoPackage.",
+    "Prints one row per layer (features with their count and geometry; coverages with their\n"
+    "units and value range; the renderer of each default style), the name of the embedded\n"
+    "QGIS project, then the provenance recorded when the file was made: engine and library\n"
+    "versions, time, scenario, every parameter, the inputs with SHA-256, and the counts.",
+    "  senda info corridor.gpkg\n  senda info corridor.gpkg --json | jq .provenance.parameters",
+};
+
+static void print_object(json_object *o, const char *heading)
+{
+    if (!o || !json_object_is_type(o, json_type_object))
+        return;
+    printf("%s:\n", heading);
+    json_object_object_foreach(o, key, val) printf("  %-28s %s\n", key,
+                                                   json_object_get_string(val));
+}
+
+static void print_provenance(const char *text)
+{
+    json_object *p = text ? json_tokener_parse(text) : NULL;
+    if (!p) {
+        printf("provenance: none recorded\n");
+        return;
+    }
+    json_object *v;
+    if (json_object_object_get_ex(p, "engine", &v))
+        printf("made by: senda %s (GDAL %s, PROJ %s, GEOS %s)\n",
+               json_object_get_string(json_object_object_get(v, "version")),
+               json_object_get_string(json_object_object_get(v, "gdal")),
+               json_object_get_string(json_object_object_get(v, "proj")),
+               json_object_get_string(json_object_object_get(v, "geos")));
+    if (json_object_object_get_ex(p, "created", &v))
+        printf("created: %s\n", json_object_get_string(v));
+    if (json_object_object_get_ex(p, "scenario", &v))
+        printf("scenario: %s\n", json_object_get_string(v));
+    if (json_object_object_get_ex(p, "inputs", &v)) {
+        printf("inputs:\n");
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *in = json_object_array_get_idx(v, i);
+            printf("  %s  %s\n", json_object_get_string(json_object_object_get(in, "sha256")),
+                   json_object_get_string(json_object_object_get(in, "path")));
+        }
+    }
+    print_object(json_object_object_get(p, "parameters"), "parameters");
+    print_object(json_object_object_get(p, "counts"), "counts");
+    json_object_put(p);
+}
+
+static void print_table(const senda_product_desc *d)
+{
+    printf("%-20s %-10s %-16s %10s  %-22s %s\n", "layer", "type", "geometry/units", "features",
+           "style", "title");
+    for (size_t i = 0; i < d->n_layers; i++) {
+        const senda_product_layer *l = &d->layers[i];
+        char count[32] = "-";
+        if (!l->coverage)
+            snprintf(count, sizeof count, "%ld", l->n_features);
+        printf("%-20s %-10s %-16s %10s  %-22s %s\n", l->name, l->coverage ? "coverage" : "features",
+               l->coverage ? l->units : l->geometry, count, l->style[0] ? l->style : "(none)",
+               l->title);
+        if (l->coverage)
+            printf("%-20s %-10s range %g .. %g\n", "", "", l->min, l->max);
+    }
+    printf("QGIS project: %s\n", d->project[0] ? d->project : "(none)");
+    print_provenance(d->provenance);
+}
+
+static void print_json(const senda_product_desc *d)
+{
+    json_object *root = json_object_new_object(), *arr = json_object_new_array();
+    for (size_t i = 0; i < d->n_layers; i++) {
+        const senda_product_layer *l = &d->layers[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(l->name));
+        json_object_object_add(o, "title", json_object_new_string(l->title));
+        json_object_object_add(o, "type", json_object_new_string(l->coverage ? "coverage"
+                                                                             : "features"));
+        if (l->coverage) {
+            json_object_object_add(o, "units", json_object_new_string(l->units));
+            json_object_object_add(o, "min", json_object_new_double(l->min));
+            json_object_object_add(o, "max", json_object_new_double(l->max));
+        } else {
+            json_object_object_add(o, "geometry", json_object_new_string(l->geometry));
+            json_object_object_add(o, "features", json_object_new_int64(l->n_features));
+        }
+        json_object_object_add(o, "style", json_object_new_string(l->style));
+        json_object_array_add(arr, o);
+    }
+    json_object_object_add(root, "layers", arr);
+    json_object_object_add(root, "project", json_object_new_string(d->project));
+    json_object *p = d->provenance ? json_tokener_parse(d->provenance) : NULL;
+    json_object_object_add(root, "provenance", p);
+    if (d->scenario_text)
+        json_object_object_add(root, "scenario_text", json_object_new_string(d->scenario_text));
+    printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+}
+
+int cmd_info(int argc, char **argv)
+{
+    const char *pos[1];
+    int n_pos = 0;
+    int rc = cli_parse(argc, argv, 2, opts, &info, pos, 1, &n_pos);
+    if (rc)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    if (n_pos != 1) {
+        fprintf(stderr, "senda: info needs OUT.gpkg\nusage: %s\n", info.usage);
+        return CLI_USAGE;
+    }
+    senda_ctx *ctx = NULL;
+    if (senda_ctx_create(&ctx) != SENDA_OK) {
+        fprintf(stderr, "senda: cannot create a context\n");
+        return CLI_FAIL;
+    }
+    senda_product_desc *d = NULL;
+    senda_status st = senda_product_describe(ctx, pos[0], &d);
+    if (st != SENDA_OK) {
+        rc = cli_fail(ctx, st);
+    } else {
+        if (cli_flag(opts, "json"))
+            print_json(d);
+        else
+            print_table(d);
+        if (cli_flag(opts, "scenario") && !cli_flag(opts, "json"))
+            printf("scenario file:\n%s", d->scenario_text ? d->scenario_text : "(none)\n");
+        rc = CLI_OK;
+    }
+    senda_product_desc_destroy(d);
+    senda_ctx_destroy(ctx);
+    return rc;
+}
