@@ -203,10 +203,11 @@ static senda_status read_features(senda_ctx *ctx, senda__layer *l, OGRLayerH lyr
             senda__strlcpy(l->report.geom_type, geom_type_name(OGR_G_GetGeometryType(g)),
                            sizeof l->report.geom_type);
             st = store_geometry(ctx, l, g, l->n);
+            /* Count the entry as soon as its geometry is stored, so that a
+             * failure while reading its attributes still frees it (the value
+             * slots are zeroed, layer_free skips the NULL ones). */
             if (st == SENDA_OK)
-                st = read_attributes(ctx, l, f, l->n);
-            if (st == SENDA_OK)
-                l->n++;
+                st = read_attributes(ctx, l, f, l->n++);
         }
         OGR_F_Destroy(f);
     }
