@@ -512,3 +512,25 @@ Test(stage, danger_grid_is_snapped_to_the_cell_and_covers_layers_and_incidents)
     cr_assert_null(s);
     rteardown(&f);
 }
+
+Test(place, names_in_no_layer_come_from_the_gazetteer)
+{
+    rfx f;
+    rsetup(&f);
+    double x, y, gx, gy;
+    /* GeoNames (layers/gazetteer/corridor_places.tsv): Huixtla, Chiapas at
+     * 15.13915 N, -92.4641; the same as giving its coordinates */
+    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Huixtla", &x, &y), SENDA_OK, "%s",
+                 senda_ctx_errmsg(f.ctx));
+    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "-92.4641,15.13915", &gx, &gy), SENDA_OK);
+    cr_assert_float_eq(x, gx, 1e-6);
+    cr_assert_float_eq(y, gy, 1e-6);
+    /* Tonalá is a town in Chiapas and in Veracruz */
+    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Tonala", &x, &y), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "ambiguous"), "%s", senda_ctx_errmsg(f.ctx));
+    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Tonalá, Chiapas", &x, &y), SENDA_OK,
+                 "%s", senda_ctx_errmsg(f.ctx));
+    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "-93.75489,16.08977", &gx, &gy), SENDA_OK);
+    cr_assert_float_eq(x, gx, 1e-6);
+    rteardown(&f);
+}
