@@ -534,3 +534,23 @@ Test(place, names_in_no_layer_come_from_the_gazetteer)
     cr_assert_float_eq(x, gx, 1e-6);
     rteardown(&f);
 }
+
+Test(route, writing_fails_on_a_bad_path_and_stops_on_cancel)
+{
+    rfx f;
+    rsetup(&f);
+    score(&f);
+    char path[600];
+    snprintf(path, sizeof path, "%s/no/such/dir/r.gpkg", f.dir);
+    cr_assert_eq(senda_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_ERR_IO);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "r.gpkg"), "%s", senda_ctx_errmsg(f.ctx));
+    cr_assert_eq(senda_route_write(f.ctx, NULL, f.r, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "is NULL"));
+    snprintf(path, sizeof path, "%s/r.gpkg", f.dir);
+    for (int k = 0; k < 2; k++) {
+        int left = k;
+        cr_assert_eq(senda_route_write(f.ctx, path, f.r, stop_after, &left), SENDA_ERR_CANCELLED,
+                     "after %d reports", k);
+    }
+    rteardown(&f);
+}
