@@ -286,3 +286,31 @@ Test(cmd_cost, default_geotiff_is_zstd_compressed_and_tiled)
     senda_ctx_destroy(ctx);
     rm_dir(dir);
 }
+
+Test(cmd_route, a_saved_surface_gives_the_same_path_danger)
+{
+    char *dir = synth_dir();
+    /* the surface written by `senda danger` (Float32) and used with --danger
+     * must give the path the danger computed in one go, up to Float32
+     * rounding of the cells (relative 6e-8 each, so 1e-6 on the sum) */
+    tu_run r = run("danger --points %s/demo.csv --cell-m 4000 --out %s/d.tif -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    r = run("route --danger %s/d.tif --from 'Ciudad Hidalgo' --to Arriaga --alternatives 0 "
+            "--out %s/a.gpkg --json -q",
+            dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    json_object *a = json_tokener_parse(r.out);
+    tu_run_free(&r);
+    r = run("route --points %s/demo.csv --cell-m 4000 --from 'Ciudad Hidalgo' --to Arriaga "
+            "--alternatives 0 --out %s/b.gpkg --json -q",
+            dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    json_object *b = json_tokener_parse(r.out);
+    tu_run_free(&r);
+    double da = num(a, "paths.0.danger"), db = num(b, "paths.0.danger");
+    cr_assert_float_eq(da, db, 1e-6 * db, "%g vs %g", da, db);
+    json_object_put(a);
+    json_object_put(b);
+    rm_dir(dir);
+}
