@@ -812,6 +812,17 @@ typedef struct senda_siting_opts {
     int local_search;         /**< 1 (default): 1-swap local search after the greedy */
     int bound_iterations;     /**< Lagrangian subgradient iterations for the upper bound
                                    (default 300; 0 = greedy bound only) */
+    const senda_grid *cost_grid; /**< optional friction grid in the points' CRS: NULL (default)
+                                   = straight-line coverage within radius_m; otherwise a demand
+                                   point is covered by a site (new or existing) when the least
+                                   accumulated cost from the site's cell to the demand point's
+                                   cell is <= max_cost (radius_m is then unused). Move costs
+                                   are GRASS r.cost's, 8 neighbours: (c1 + c2) / 2 straight,
+                                   (c1 + c2) * sqrt(2) / 2 diagonal, times the move unit.
+                                   NaN or negative cells are barriers. Borrowed for the call. */
+    double max_cost;          /**< cost budget with cost_grid, > 0 (default 0: must be set) */
+    double unit_m;            /**< cost move unit: 0 = cell widths, as r.cost (default);
+                                   > 0 = units of unit_m metres (1 = metres, 1000 = km) */
 } senda_siting_opts;
 
 /** Fill o with the defaults documented in senda_siting_opts. */
@@ -849,14 +860,21 @@ typedef struct senda_siting_result {
 /** Solve a coverage location model on plain points: demand (weights),
  *  candidate sites and already open shelters (existing, may be NULL), all
  *  in the same projected CRS. A demand point is covered by a site when their
- *  straight-line distance is <= radius_m. MCLP (Church & ReVelle 1974):
+ *  straight-line distance is <= radius_m, or, with opts->cost_grid, when the
+ *  least accumulated cost between their cells is <= opts->max_cost (one
+ *  bounded Dijkstra per site, engine/siting/costcover.c; the cost is
+ *  symmetric, so the search from the site equals the travel to it). Demand,
+ *  candidates and existing shelters outside the grid or on a nodata cell
+ *  are never covered / cover nothing (one warning with the counts); the
+ *  allocation then takes the open site of least cost. MCLP (Church & ReVelle 1974):
  *  choose p sites maximising the covered weight; SET_COVER: the fewest sites
  *  reaching target_share. Greedy with lazy evaluation, then 1-swap local
  *  search; upper bound from the greedy (1-1/e) bound and a Lagrangian
  *  relaxation (Galvao & ReVelle 1996). Ties go to the lowest candidate index.
  *  @return SENDA_OK; SENDA_ERR_ARG (NULL, radius <= 0, p = 0, share out of
  *          (0,1], negative or NaN weight, a limit without its per-candidate
- *          array); SENDA_ERR_DATA (no candidate passes the exposure and
+ *          array, max_cost <= 0 or unit_m < 0 with a cost grid); SENDA_ERR_CRS
+ *          (the cost grid's CRS differs from the points'); SENDA_ERR_DATA (no candidate passes the exposure and
  *          clearance constraints, or the target share cannot be reached);
  *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
  *  Ownership: caller frees with senda_siting_result_destroy().
