@@ -111,7 +111,8 @@ static void num(char *buf, size_t n, double v, const char *fmt)
         snprintf(buf, n, fmt, v);
 }
 
-static void print_table(const senda_siting_result *r, const senda_points *cand)
+static void print_table(const senda_siting_result *r, const senda_points *cand,
+                        const senda_siting_opts *so)
 {
     printf("%4s %10s %12s %12s %14s %8s %10s %12s\n", "rank", "site_fid", "x", "y",
            "marginal", "cum_%", "exposure", "existing_m");
@@ -128,6 +129,11 @@ static void print_table(const senda_siting_result *r, const senda_points *cand)
            "%.3f %%\n", r->covered_weight, r->total_weight,
            r->total_weight > 0 ? 100.0 * r->covered_weight / r->total_weight : 0.0,
            r->existing_weight, r->upper_bound, 100.0 * r->gap);
+    if (so->cost_grid)
+        printf("coverage: accumulated cost <= %g (friction x %s)\n", so->max_cost,
+               so->unit_m > 0.0 ? "move length in units of --unit-m metres" : "cell widths");
+    else
+        printf("coverage: straight line <= %g m\n", so->radius_m);
 }
 
 static json_object *jdbl(double v)
@@ -319,7 +325,7 @@ int cmd_site(int argc, char **argv)
         if (cli_flag(opts, "json"))
             print_json(res, in.cand, &so);
         else
-            print_table(res, in.cand);
+            print_table(res, in.cand, &so);
         rc = CLI_OK;
     }
     senda_siting_result_destroy(res);
