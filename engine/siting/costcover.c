@@ -61,8 +61,7 @@ static int locate(const senda__costsearch *s, double x, double y, size_t *cell)
 }
 
 senda_status senda__costsearch_init(senda_ctx *ctx, const senda_grid *g, double max_cost,
-                                    double unit_m, const senda_points *demand,
-                                    senda__costsearch *s)
+                                    double unit_m, const senda_points *demand, senda__costsearch *s)
 {
     memset(s, 0, sizeof *s);
     s->ctx = ctx;
@@ -199,8 +198,7 @@ static int relax(senda__costsearch *s, size_t i, double base)
     return 0;
 }
 
-int senda__costsearch_run(senda__costsearch *s, double x, double y, senda__cost_visit fn,
-                          void *arg)
+int senda__costsearch_run(senda__costsearch *s, double x, double y, senda__cost_visit fn, void *arg)
 {
     size_t src;
     if (!locate(s, x, y, &src) || !(s->fr[src] >= 0.0))
@@ -235,8 +233,7 @@ typedef struct cost_arg {
 static int cost_row(size_t j, senda__pair_sink *sink, void *arg)
 {
     cost_arg *a = arg;
-    int rc = senda__costsearch_run(a->s, a->cand->x[j], a->cand->y[j], senda__pair_sink_add,
-                                   sink);
+    int rc = senda__costsearch_run(a->s, a->cand->x[j], a->cand->y[j], senda__pair_sink_add, sink);
     a->n_off += rc == 0;
     return rc < 0 ? -1 : 0;
 }

@@ -232,8 +232,8 @@ typedef struct euclid_arg {
 static int euclid_row(size_t j, senda__pair_sink *sink, void *arg)
 {
     const euclid_arg *a = arg;
-    senda__pindex_query(a->demand, a->cand->x[j], a->cand->y[j], a->radius_m,
-                        senda__pair_sink_add, sink);
+    senda__pindex_query(a->demand, a->cand->x[j], a->cand->y[j], a->radius_m, senda__pair_sink_add,
+                        sink);
     return 0;
 }
 

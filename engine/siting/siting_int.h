@@ -88,9 +88,9 @@ typedef struct senda__costsearch {
     uint32_t *cell_start; /* n_rows * n_cols + 1: demand of cell c is cell_dem[start[c]..) */
     uint32_t *cell_dem;
     size_t n_dem;
-    size_t n_dem_off;     /* demand outside the grid or on a nodata cell */
-    double *dist;         /* per cell, +inf outside the current search */
-    size_t *touched;      /* cells whose dist was set by the current search */
+    size_t n_dem_off; /* demand outside the grid or on a nodata cell */
+    double *dist;     /* per cell, +inf outside the current search */
+    size_t *touched;  /* cells whose dist was set by the current search */
     size_t n_touched, cap_touched;
     struct senda__cs_entry *heap;
     size_t n_heap, cap_heap;

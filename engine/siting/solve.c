@@ -83,9 +83,8 @@ static int same_crs(const char *a, const char *b)
 }
 
 /* The checks of the cost-coverage options. */
-static senda_status check_cost(senda_ctx *ctx, const senda_points *demand,
-                               const senda_points *cand, const senda_points *existing,
-                               const senda_siting_opts *o)
+static senda_status check_cost(senda_ctx *ctx, const senda_points *demand, const senda_points *cand,
+                               const senda_points *existing, const senda_siting_opts *o)
 {
     const senda_grid *g = o->cost_grid;
     if (!(o->max_cost > 0.0) || !isfinite(o->max_cost))
@@ -242,8 +241,8 @@ static void alloc_visit(uint32_t i, double d2, void *arg)
 
 /* Visit the demand a site at (x, y) covers: within the radius, or within
  * the cost budget (cs not NULL). Returns 0, or -1 when out of memory. */
-static int visit_site(const senda__pindex *ix, senda__costsearch *cs, double r, double x,
-                      double y, senda__pindex_visit fn, void *arg)
+static int visit_site(const senda__pindex *ix, senda__costsearch *cs, double r, double x, double y,
+                      senda__pindex_visit fn, void *arg)
 {
     if (cs)
         return senda__costsearch_run(cs, x, y, fn, arg) < 0 ? -1 : 0;
@@ -325,9 +324,9 @@ static senda_status bound_for(senda_ctx *ctx, const senda__cover *cv, const doub
 /* Everything a solve owns, freed in one place. */
 typedef struct solve_state {
     senda__pindex ix;
-    senda__costsearch cs; /* cost coverage only */
+    senda__costsearch cs;   /* cost coverage only */
     senda__costsearch *csp; /* &cs with a cost grid, else NULL */
-    size_t ex_off;        /* cost coverage: existing shelters off the grid or on nodata */
+    size_t ex_off;          /* cost coverage: existing shelters off the grid or on nodata */
     senda__cover cv;
     senda__solver sv;
     unsigned char *elig;
@@ -478,11 +477,12 @@ static senda_status prepare(senda_ctx *ctx, solve_state *s, const senda_points *
         return st;
     mark_arg m = {s->covered0};
     for (size_t k = 0; existing && k < existing->n; k++) {
-        int rc = s->csp ? senda__costsearch_run(s->csp, existing->x[k], existing->y[k],
-                                                mark_visit, &m)
-                        : (senda__pindex_query(&s->ix, existing->x[k], existing->y[k],
-                                               o->radius_m, mark_visit, &m),
-                           1);
+        if (!s->csp) {
+            senda__pindex_query(&s->ix, existing->x[k], existing->y[k], o->radius_m, mark_visit,
+                                &m);
+            continue;
+        }
+        int rc = senda__costsearch_run(s->csp, existing->x[k], existing->y[k], mark_visit, &m);
         if (rc < 0)
             return SENDA_ERR_NOMEM;
         s->ex_off += rc == 0;

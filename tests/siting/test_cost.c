@@ -33,22 +33,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/core_int.h"
+#include "siting_test.h"
 #include "testutil.h"
-
-static senda_points *pts(senda_ctx *ctx, size_t n, const double *xy, const double *w,
-                         const char *crs)
-{
-    senda_points *p = NULL;
-    cr_assert_eq(senda_points_create(ctx, n, crs, &p), SENDA_OK);
-    for (size_t i = 0; i < n; i++) {
-        p->x[i] = xy[2 * i];
-        p->y[i] = xy[2 * i + 1];
-        if (w)
-            p->weight[i] = w[i];
-    }
-    return p;
-}
 
 static senda_grid *wall_grid(senda_ctx *ctx, double x0, double y_max, const char *crs)
 {
@@ -72,25 +58,14 @@ typedef struct fixture {
     senda_siting_result *r;
 } fixture;
 
-static int n_warnings;
-static char last_warning[512];
-static void catch_log(int level, const char *msg, void *arg)
-{
-    (void)arg;
-    if (level == 1) {
-        n_warnings++;
-        senda__strlcpy(last_warning, msg, sizeof last_warning);
-    }
-}
-
 static void wall_setup(fixture *f)
 {
     memset(f, 0, sizeof *f);
     cr_assert_eq(senda_ctx_create(&f->ctx), SENDA_OK);
-    n_warnings = 0;
-    senda_ctx_set_log(f->ctx, catch_log, NULL);
-    f->dem = pts(f->ctx, 4, wall_dem_xy, wall_dem_w, "EPSG:32615");
-    f->cand = pts(f->ctx, 2, wall_cand_xy, NULL, "EPSG:32615");
+    st_n_warnings = 0;
+    senda_ctx_set_log(f->ctx, st_catch_log, NULL);
+    f->dem = st_pts(f->ctx, 4, wall_dem_xy, wall_dem_w, "EPSG:32615");
+    f->cand = st_pts(f->ctx, 2, wall_cand_xy, NULL, "EPSG:32615");
     f->g = wall_grid(f->ctx, 0.0, 300.0, "EPSG:32615");
     senda_siting_opts_init(&f->o);
     f->o.radius_m = 250.0;
@@ -136,7 +111,7 @@ Test(siting_cost, a_wall_makes_cost_coverage_choose_another_site)
     cr_assert_float_eq(f.r->upper_bound, 4.0, 1e-9);
     cr_assert_eq(f.r->alloc[0], 0);
     cr_assert_eq(f.r->alloc[3], -1); /* d3 costs 13 from B */
-    cr_assert_eq(n_warnings, 0, "%s", last_warning);
+    cr_assert_eq(st_n_warnings, 0, "%s", st_last_warning);
     f.o.p = 2; /* both: everything */
     cr_assert_eq(solve(&f, NULL), SENDA_OK);
     cr_assert_float_eq(f.r->covered_weight, 5.0, 1e-12);
@@ -181,7 +156,7 @@ Test(siting_cost, existing_shelters_cover_by_cost_too)
     fixture f;
     wall_setup(&f);
     static const double exy[] = {550, 150}; /* at A: straight line it would cover all 5 */
-    senda_points *ex = pts(f.ctx, 1, exy, NULL, "EPSG:32615");
+    senda_points *ex = st_pts(f.ctx, 1, exy, NULL, "EPSG:32615");
     use_cost(&f, 4.0); /* by cost it covers d3 only (1); d0 costs 10 */
     cr_assert_eq(solve(&f, ex), SENDA_OK);
     cr_assert_float_eq(f.r->existing_weight, 1.0, 1e-12);
@@ -203,7 +178,7 @@ Test(siting_cost, allocation_takes_the_least_cost_site_not_the_nearest)
      * (+1). d0 is 160 m from A and 240 m from B, but costs 10 from A and 2
      * from B: it goes to the existing shelter at B. */
     static const double exy[] = {150, 150};
-    senda_points *ex = pts(f.ctx, 1, exy, NULL, "EPSG:32615");
+    senda_points *ex = st_pts(f.ctx, 1, exy, NULL, "EPSG:32615");
     use_cost(&f, 12.0);
     cr_assert_eq(solve(&f, ex), SENDA_OK);
     cr_assert_eq(f.r->n_sites, 1);
@@ -224,10 +199,10 @@ Test(siting_cost, nodata_and_outside_points_are_not_covered_and_counted)
     senda_points_destroy(f.dem);
     static const double dxy[] = {390, 150, 350, 250, 350, 50, 650, 150, -50, 150};
     static const double dw[] = {2, 1, 1, 1, 7}; /* d4 outside the grid, weight 7 */
-    f.dem = pts(f.ctx, 5, dxy, dw, "EPSG:32615");
+    f.dem = st_pts(f.ctx, 5, dxy, dw, "EPSG:32615");
     senda_points_destroy(f.cand);
     static const double cxy[] = {550, 150, 150, 150, 1000, 150}; /* C outside (x > 900) */
-    f.cand = pts(f.ctx, 3, cxy, NULL, "EPSG:32615");
+    f.cand = st_pts(f.ctx, 3, cxy, NULL, "EPSG:32615");
     use_cost(&f, 4.0);
     /* B reaches d0 (2) and d2 (2.414; the path (1,1) (2,2) (2,3) avoids the
      * nodata cell): 3; d1 is on nodata, d4 outside */
@@ -237,16 +212,16 @@ Test(siting_cost, nodata_and_outside_points_are_not_covered_and_counted)
     cr_assert_float_eq(f.r->total_weight, 12.0, 1e-12);
     cr_assert_eq(f.r->alloc[1], -1);
     cr_assert_eq(f.r->alloc[4], -1);
-    cr_assert_eq(n_warnings, 1);
-    cr_assert(strstr(last_warning, "2 demand points, 1 candidates and 0 existing") != NULL,
-              "%s", last_warning);
+    cr_assert_eq(st_n_warnings, 1);
+    cr_assert(strstr(st_last_warning, "2 demand points, 1 candidates and 0 existing") != NULL, "%s",
+              st_last_warning);
     /* a candidate on nodata covers nothing: B's cell made nodata leaves A */
     senda_grid_data(f.g)[1 * 9 + 1] = NAN;
     cr_assert_eq(solve(&f, NULL), SENDA_OK);
     cr_assert_eq(f.r->site[0], 0);
     cr_assert_float_eq(f.r->covered_weight, 1.0, 1e-12);
-    cr_assert(strstr(last_warning, "2 demand points, 2 candidates") != NULL, "%s",
-              last_warning);
+    cr_assert(strstr(st_last_warning, "2 demand points, 2 candidates") != NULL, "%s",
+              st_last_warning);
     wall_teardown(&f);
 }
 
@@ -269,18 +244,11 @@ Test(siting_cost, bad_cost_options_are_rejected_with_a_message)
     senda_grid *g16 = wall_grid(f.ctx, 0.0, 300.0, "EPSG:32616"); /* UTM 16N, not 15N */
     f.o.cost_grid = g16;
     cr_assert_eq(solve(&f, NULL), SENDA_ERR_CRS);
-    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "is not the CRS of the demand points") != NULL,
-              "%s", senda_ctx_errmsg(f.ctx));
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "is not the CRS of the demand points") != NULL, "%s",
+              senda_ctx_errmsg(f.ctx));
     cr_assert_null(f.r);
     senda_grid_destroy(g16);
     wall_teardown(&f);
-}
-
-/* A seeded random generator (LCG). */
-static double lcg(unsigned long *s)
-{
-    *s = *s * 6364136223846793005UL + 1442695040888963407UL;
-    return (double)(*s >> 11) / 9007199254740992.0;
 }
 
 /* A rows x cols grid of 10 m cells with friction 1..10 and ~5 % nodata, and
@@ -289,21 +257,21 @@ static void random_cost_instance(senda_ctx *ctx, unsigned long seed, size_t rows
                                  size_t nd, size_t nc, senda_grid **g, senda_points **d,
                                  senda_points **c)
 {
-    cr_assert_eq(senda_grid_create(ctx, rows, cols, 0.0, 10.0 * (double)rows, 10.0,
-                                   "EPSG:32615", 1.0, g),
-                 SENDA_OK);
+    cr_assert_eq(
+        senda_grid_create(ctx, rows, cols, 0.0, 10.0 * (double)rows, 10.0, "EPSG:32615", 1.0, g),
+        SENDA_OK);
     double *v = senda_grid_data(*g);
     for (size_t i = 0; i < rows * cols; i++)
-        v[i] = lcg(&seed) < 0.05 ? NAN : 1.0 + floor(10.0 * lcg(&seed));
+        v[i] = st_lcg(&seed) < 0.05 ? NAN : 1.0 + floor(10.0 * st_lcg(&seed));
     cr_assert_eq(senda_points_create(ctx, nd, "EPSG:32615", d), SENDA_OK);
     cr_assert_eq(senda_points_create(ctx, nc, "EPSG:32615", c), SENDA_OK);
     for (size_t i = 0; i < nd; i++) {
-        (*d)->x[i] = 10.0 * (double)cols * lcg(&seed);
-        (*d)->y[i] = 10.0 * (double)rows * lcg(&seed);
+        (*d)->x[i] = 10.0 * (double)cols * st_lcg(&seed);
+        (*d)->y[i] = 10.0 * (double)rows * st_lcg(&seed);
     }
     for (size_t j = 0; j < nc; j++) {
-        (*c)->x[j] = 10.0 * (double)cols * lcg(&seed);
-        (*c)->y[j] = 10.0 * (double)rows * lcg(&seed);
+        (*c)->x[j] = 10.0 * (double)cols * st_lcg(&seed);
+        (*c)->y[j] = 10.0 * (double)rows * st_lcg(&seed);
     }
 }
 
@@ -314,7 +282,7 @@ Test(siting_cost, coverage_matches_the_cost_modules_accumulated_surface)
      * cost is <= the budget is what that one candidate must cover. */
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_ctx_set_log(ctx, catch_log, NULL);
+    senda_ctx_set_log(ctx, st_catch_log, NULL);
     senda_grid *g = NULL;
     senda_points *d = NULL, *c = NULL;
     random_cost_instance(ctx, 11, 40, 50, 800, 8, &g, &d, &c);
@@ -322,7 +290,7 @@ Test(siting_cost, coverage_matches_the_cost_modules_accumulated_surface)
     senda_cost_opts co;
     senda_cost_opts_init(&co);
     for (size_t j = 0; j < c->n; j++) {
-        senda_points *one = pts(ctx, 1, (double[]){c->x[j], c->y[j]}, NULL, "EPSG:32615");
+        senda_points *one = st_pts(ctx, 1, (double[]){c->x[j], c->y[j]}, NULL, "EPSG:32615");
         senda_grid *acc = NULL;
         const double *a = NULL;
         senda_status ast = senda_cost_accumulate(ctx, g, one, &co, &acc, NULL, NULL, NULL);
@@ -330,7 +298,8 @@ Test(siting_cost, coverage_matches_the_cost_modules_accumulated_surface)
         if (ast == SENDA_OK) { /* SENDA_ERR_DATA: never, the candidate is inside */
             a = senda_grid_cdata(acc);
             for (size_t i = 0; i < d->n; i++) {
-                size_t col = (size_t)floor(d->x[i] / 10.0), row = (size_t)floor((400.0 - d->y[i]) / 10.0);
+                size_t col = (size_t)floor(d->x[i] / 10.0),
+                       row = (size_t)floor((400.0 - d->y[i]) / 10.0);
                 if (a[row * 50 + col] <= budget)
                     expect += 1.0;
             }
@@ -356,20 +325,11 @@ Test(siting_cost, coverage_matches_the_cost_modules_accumulated_surface)
     senda_ctx_destroy(ctx);
 }
 
-static int cancel_at;
-static int cancel_progress(double complete, const char *msg, void *arg)
-{
-    (void)complete;
-    (void)msg;
-    (void)arg;
-    return --cancel_at > 0;
-}
-
 Test(siting_cost, cancellation_frees_everything)
 {
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_ctx_set_log(ctx, catch_log, NULL);
+    senda_ctx_set_log(ctx, st_catch_log, NULL);
     senda_grid *g = NULL;
     senda_points *d = NULL, *c = NULL;
     random_cost_instance(ctx, 5, 100, 100, 3000, 400, &g, &d, &c);
@@ -377,14 +337,7 @@ Test(siting_cost, cancellation_frees_everything)
     senda_siting_opts_init(&o);
     o.cost_grid = g;
     o.max_cost = 80.0;
-    for (int k = 1; k <= 6; k++) { /* the 1st report, then inside the cost coverage */
-        cancel_at = k;
-        senda_siting_result *r = NULL;
-        cr_assert_eq(senda_siting_solve(ctx, d, c, NULL, &o, &r, cancel_progress, NULL),
-                     SENDA_ERR_CANCELLED, "cancel at report %d", k);
-        cr_assert_null(r);
-        cr_assert(strstr(senda_ctx_errmsg(ctx), "cancelled") != NULL);
-    }
+    st_cancel_each_report(ctx, d, c, &o, 6); /* the 1st report, then in the cost coverage */
     senda_grid_destroy(g);
     senda_points_destroy(d);
     senda_points_destroy(c);
@@ -395,32 +348,20 @@ Test(siting_cost, every_allocation_failure_returns_nomem_without_leaks)
 {
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_ctx_set_log(ctx, catch_log, NULL);
+    senda_ctx_set_log(ctx, st_catch_log, NULL);
     senda_grid *g = NULL;
     senda_points *d = NULL, *c = NULL;
     /* 60 x 60 cells and budget 150: searches outgrow the first heap and
      * touched-list blocks (1024), so their growth is failed too */
     random_cost_instance(ctx, 3, 60, 60, 300, 30, &g, &d, &c);
     static const double exy[] = {300, 300};
-    senda_points *ex = pts(ctx, 1, exy, NULL, "EPSG:32615");
+    senda_points *ex = st_pts(ctx, 1, exy, NULL, "EPSG:32615");
     senda_siting_opts o;
     senda_siting_opts_init(&o);
     o.cost_grid = g;
     o.max_cost = 150.0;
     o.p = 3;
-    senda_status st = SENDA_ERR_NOMEM;
-    long n;
-    for (n = 1; n < 500 && st == SENDA_ERR_NOMEM; n++) {
-        senda_siting_result *r = NULL;
-        senda_ctx_fail_alloc_after(ctx, n);
-        st = senda_siting_solve(ctx, d, c, ex, &o, &r, NULL, NULL);
-        if (st == SENDA_ERR_NOMEM)
-            cr_assert_null(r);
-        senda_siting_result_destroy(r);
-    }
-    senda_ctx_fail_alloc_after(ctx, 0);
-    cr_assert_eq(st, SENDA_OK, "allocation %ld: %s", n, senda_ctx_errmsg(ctx));
-    cr_assert_gt(n, 10);
+    st_fail_each_allocation(ctx, d, c, ex, &o);
     senda_grid_destroy(g);
     senda_points_destroy(d);
     senda_points_destroy(c);
@@ -462,8 +403,7 @@ static void write_fixture(void)
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
     senda_grid *g = wall_grid(ctx, 500000.0, 1700300.0, "EPSG:32615");
-    cr_assert_eq(senda_grid_write_tiff(ctx, g, tif_path, 0), SENDA_OK, "%s",
-                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, tif_path, 0), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     senda_grid_destroy(g);
     senda_ctx_destroy(ctx);
 }
