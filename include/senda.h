@@ -906,6 +906,22 @@ senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const cha
                                 const senda_points *existing, const senda_siting_result *result,
                                 double radius_m, senda_progress_fn progress, void *progress_arg);
 
+/** As senda_siting_write for a result solved with opts (the same options
+ *  and inputs). Without opts->cost_grid it is senda_siting_write with
+ *  opts->radius_m. With a cost grid, coverage_areas holds, for every new
+ *  site, the union of the grid cells it reaches within opts->max_cost (the
+ *  field max_cost set, radius_m null), and demand_allocation's field cost is
+ *  the accumulated cost from the allocated site (null when unallocated;
+ *  distance_m stays the straight-line distance). Both layers always have
+ *  these fields (null in straight-line mode).
+ *  @return as senda_siting_write; SENDA_ERR_ARG also for NULL opts */
+senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                     const senda_points *demand, const senda_points *candidates,
+                                     const senda_points *existing,
+                                     const senda_siting_result *result,
+                                     const senda_siting_opts *opts, senda_progress_fn progress,
+                                     void *progress_arg);
+
 /** Danger-weighted demand along the routes: the centre of every cell of the
  *  danger surface with a value > 0 whose centre lies within buffer_m of the
  *  rail layer, weight = the cell value, id = the cell index (row * n_cols +

@@ -92,7 +92,8 @@ static const cli_cmd_info info = {
     "gives costs in danger x km. Nodata or negative cells are impassable; demand outside the\n"
     "raster or on nodata is never covered and sites there cover nothing (a warning counts\n"
     "them). --radius-m is then unused, and demand is allocated to the open site of least\n"
-    "cost. --out is not available with --cost yet (the coverage areas would be discs).",
+    "cost. With --out, coverage_areas are the raster cells each new site reaches within C\n"
+    "and demand_allocation has each point's accumulated cost from its site (field cost).",
     "  senda site --demand risk.gpkg --weight-field danger --candidates towns.gpkg \\\n"
     "             --existing shelters.gpkg --radius-m 10000 --p 5 \\\n"
     "             --crs EPSG:32615 --out sites.gpkg\n"
@@ -236,11 +237,6 @@ static int fill_opts(senda_siting_opts *so)
                         "cost budget)\n");
         return CLI_USAGE;
     }
-    if (cli_str(opts, "cost") && cli_str(opts, "out")) {
-        fprintf(stderr, "senda: --out is not available with --cost yet (its coverage areas "
-                        "are straight-line discs); use --json or the table\n");
-        return CLI_USAGE;
-    }
     if (cli_str(opts, "min-clearance-m") && !cli_str(opts, "clearance-field")) {
         fprintf(stderr, "senda: --min-clearance-m needs --clearance-field\n");
         return CLI_USAGE;
@@ -316,9 +312,9 @@ int cmd_site(int argc, char **argv)
                                 cli_progress(cli_flag(opts, "quiet")), NULL);
     }
     if (st == SENDA_OK && cli_str(opts, "out"))
-        st = senda_siting_write(ctx, cli_str(opts, "out"), cli_str(opts, "crs"), in.demand,
-                                in.cand, in.existing, res, so.radius_m,
-                                cli_progress(cli_flag(opts, "quiet")), NULL);
+        st = senda_siting_write_opts(ctx, cli_str(opts, "out"), cli_str(opts, "crs"), in.demand,
+                                     in.cand, in.existing, res, &so,
+                                     cli_progress(cli_flag(opts, "quiet")), NULL);
     if (st != SENDA_OK) {
         rc = cli_fail(ctx, st);
     } else {

@@ -214,6 +214,8 @@ int senda__costsearch_run(senda__costsearch *s, double x, double y, senda__cost_
             continue; /* stale: the cell was settled cheaper */
         for (uint32_t k = s->cell_start[e.idx]; k < s->cell_start[e.idx + 1]; k++)
             fn(s->cell_dem[k], e.cost, arg);
+        if (s->on_cell)
+            s->on_cell(e.idx, e.cost, s->cell_arg);
         if (relax(s, e.idx, e.cost) != 0)
             rc = -1;
     }

@@ -94,6 +94,9 @@ typedef struct senda__costsearch {
     size_t n_touched, cap_touched;
     struct senda__cs_entry *heap;
     size_t n_heap, cap_heap;
+    /* optional: called for every settled cell (row-major index, cost) */
+    void (*on_cell)(size_t cell, double cost, void *arg);
+    void *cell_arg;
 } senda__costsearch;
 
 /** Prepare searches over grid g with budget max_cost (unit_m as

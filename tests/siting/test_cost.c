@@ -33,6 +33,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "siting_test.h"
 #include "testutil.h"
 
@@ -369,6 +372,81 @@ Test(siting_cost, every_allocation_failure_returns_nomem_without_leaks)
     senda_ctx_destroy(ctx);
 }
 
+/* The wall instance solved with budget 4 (site B), and a path out.gpkg in a
+ * fresh directory (returned) for the writer. */
+static char *wall_solved_for_writing(fixture *f, char *path, size_t size)
+{
+    wall_setup(f);
+    use_cost(f, 4.0);
+    cr_assert_eq(solve(f, NULL), SENDA_OK);
+    char *dir = tu_tmpdir();
+    snprintf(path, size, "%s/out.gpkg", dir);
+    return dir;
+}
+
+/* Remove the written file and its directory (nothing else may be left). */
+static void wall_written_done(fixture *f, char *dir, const char *path)
+{
+    unlink(path);
+    cr_assert_eq(rmdir(dir), 0, "a temporary file was left beside the target");
+    free(dir);
+    wall_teardown(f);
+}
+
+Test(siting_cost, written_areas_are_the_reached_cells_and_allocation_has_costs)
+{
+    /* Budget 4 from B (cell (1,1)): every cell of columns 0..3 is within
+     * 2.414 (the farthest, (0,3) and (2,3), one diagonal and one straight
+     * step); a wall cell costs at least 2 + (1 + 9) / 2 = 7. So B's area is
+     * 12 cells of 100 m x 100 m = 120,000 m2. Allocation costs: d0 2, d1
+     * and d2 1 + sqrt(2) (see the top of this file), d3 unallocated. */
+    fixture f;
+    char path[512], *dir = wall_solved_for_writing(&f, path, sizeof path);
+    cr_assert_eq(
+        senda_siting_write_opts(f.ctx, path, NULL, f.dem, f.cand, NULL, f.r, &f.o, NULL, NULL),
+        SENDA_OK, "%s", senda_ctx_errmsg(f.ctx));
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    cr_assert_not_null(ds);
+    OGRLayerH a = GDALDatasetGetLayerByName(ds, "coverage_areas");
+    cr_assert_eq(OGR_L_GetFeatureCount(a, TRUE), 1);
+    OGRFeatureH ft = OGR_L_GetNextFeature(a);
+    cr_assert_float_eq(OGR_G_Area(OGR_F_GetGeometryRef(ft)), 120000.0, 1e-6);
+    cr_assert_float_eq(OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, "max_cost")), 4.0, 0);
+    cr_assert(!OGR_F_IsFieldSetAndNotNull(ft, OGR_F_GetFieldIndex(ft, "radius_m")));
+    OGR_F_Destroy(ft);
+    OGRLayerH al = GDALDatasetGetLayerByName(ds, "demand_allocation");
+    const double cost[] = {2.0, 1.0 + sqrt(2.0), 1.0 + sqrt(2.0), NAN};
+    for (int i = 0; i < 4; i++) {
+        ft = OGR_L_GetNextFeature(al);
+        int k = OGR_F_GetFieldIndex(ft, "cost");
+        if (isnan(cost[i]))
+            cr_assert(!OGR_F_IsFieldSetAndNotNull(ft, k), "demand %d", i);
+        else
+            cr_assert_float_eq(OGR_F_GetFieldAsDouble(ft, k), cost[i], 1e-12, "demand %d", i);
+        OGR_F_Destroy(ft);
+    }
+    GDALClose(ds);
+    wall_written_done(&f, dir, path);
+}
+
+Test(siting_cost, writing_with_cost_survives_every_allocation_failure)
+{
+    fixture f;
+    char path[512], *dir = wall_solved_for_writing(&f, path, sizeof path);
+    senda_status st = SENDA_ERR_NOMEM;
+    long n;
+    for (n = 1; n < 200 && st == SENDA_ERR_NOMEM; n++) {
+        senda_ctx_fail_alloc_after(f.ctx, n);
+        st = senda_siting_write_opts(f.ctx, path, NULL, f.dem, f.cand, NULL, f.r, &f.o, NULL, NULL);
+        if (st == SENDA_ERR_NOMEM)
+            cr_assert_eq(access(path, F_OK), -1, "allocation %ld left a file", n);
+    }
+    senda_ctx_fail_alloc_after(f.ctx, 0);
+    cr_assert_eq(st, SENDA_OK, "allocation %ld: %s", n, senda_ctx_errmsg(f.ctx));
+    cr_assert_gt(n, 5);
+    wall_written_done(&f, dir, path);
+}
+
 /* ---- senda site --cost: the wall instance shifted into UTM 15N ---- */
 
 #define CRS_MEMBER                                                                                 \
@@ -440,6 +518,22 @@ Test(cmd_site_cost, cost_coverage_picks_the_site_on_the_near_side_of_the_wall,
     cr_assert(strstr(r.out, "\"mode\":\"cost\"") != NULL, "%s", r.out);
     cr_assert(strstr(r.out, "\"max_cost\":4") != NULL, "%s", r.out);
     tu_run_free(&r);
+    char out[600];
+    snprintf(out, sizeof out, "%s/sites.gpkg", dir);
+    strcat(args, " --crs EPSG:32615 --out '");
+    strcat(args, out);
+    strcat(args, "'");
+    r = tu_senda(args); /* the area written is B's 12 reached cells (see the write test) */
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(out, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    cr_assert_not_null(ds);
+    OGRFeatureH ft = OGR_L_GetNextFeature(GDALDatasetGetLayerByName(ds, "coverage_areas"));
+    cr_assert_float_eq(OGR_G_Area(OGR_F_GetGeometryRef(ft)), 120000.0, 1e-3);
+    OGR_F_Destroy(ft);
+    GDALClose(ds);
+    unlink(out);
 }
 
 Test(cmd_site_cost, cost_options_usage_errors_exit_2)
@@ -447,11 +541,6 @@ Test(cmd_site_cost, cost_options_usage_errors_exit_2)
     tu_run r = tu_senda("site --demand a --candidates b --cost f.tif");
     cr_assert_eq(r.exit_code, 2);
     cr_assert(strstr(r.err, "--cost and --max-cost go together") != NULL, "%s", r.err);
-    tu_run_free(&r);
-    r = tu_senda("site --demand a --candidates b --cost f.tif --max-cost 3 --out o.gpkg "
-                 "--crs EPSG:32615");
-    cr_assert_eq(r.exit_code, 2);
-    cr_assert(strstr(r.err, "--out is not available with --cost") != NULL, "%s", r.err);
     tu_run_free(&r);
     r = tu_senda("site --help");
     cr_assert(strstr(r.out, "--max-cost C") != NULL);
