@@ -130,9 +130,12 @@ static void print_table(const senda_siting_result *r, const senda_points *cand,
            "%.3f %%\n", r->covered_weight, r->total_weight,
            r->total_weight > 0 ? 100.0 * r->covered_weight / r->total_weight : 0.0,
            r->existing_weight, r->upper_bound, 100.0 * r->gap);
-    if (so->cost_grid)
-        printf("coverage: accumulated cost <= %g (friction x %s)\n", so->max_cost,
-               so->unit_m > 0.0 ? "move length in units of --unit-m metres" : "cell widths");
+    if (so->cost_grid && so->unit_m > 0.0)
+        printf("coverage: accumulated cost <= %g (friction x move length in units of %g m)\n",
+               so->max_cost, so->unit_m);
+    else if (so->cost_grid)
+        printf("coverage: accumulated cost <= %g (friction x move length in cell widths)\n",
+               so->max_cost);
     else
         printf("coverage: straight line <= %g m\n", so->radius_m);
 }
