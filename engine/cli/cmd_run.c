@@ -95,7 +95,8 @@ static void print_json(const senda_run_result *r, size_t n, int ok)
     }
     json_object_object_add(o, "ok", json_object_new_boolean(ok));
     json_object_object_add(o, "scenarios", a);
-    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
 }
 

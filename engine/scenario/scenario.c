@@ -7,7 +7,8 @@
  * is a deep merge done by applying trees in order onto one struct: defaults,
  * then the base mapping, then the entry's mapping. A mapping applies key by
  * key (so `filter: {date_to: 2020}` keeps the base's date_from), a scalar or
- * list replaces. Every key is looked up in the schema table below: an
+ * list replaces; one exception: an `incidents:` mapping naming a source
+ * (store, sources or synthetic) replaces the inherited source. Every key is looked up in the schema table below: an
  * unknown key is an error naming the line and the keys allowed there, so a
  * misspelt option is never silently ignored. Each leaf is converted and
  * range-checked where it is written, so a message points at the line that
@@ -462,6 +463,8 @@ static int set_leaf(loader *ld, const yaml_node_t *node, const key_spec *ks, sen
     }
 }
 
+static yaml_node_t *map_get(yaml_document_t *doc, const yaml_node_t *map, const char *key);
+
 /* Apply the mapping `map` at dotted prefix onto sc. entry: map is a list
  * entry (then `name` is allowed and `scenarios` is not). */
 static int apply_map(loader *ld, const yaml_node_t *map, const char *prefix, int entry,
@@ -493,6 +496,14 @@ static int apply_map(loader *ld, const yaml_node_t *map, const char *prefix, int
             if (v->type != YAML_MAPPING_NODE)
                 return problem(ld, v, path, "expected a mapping of keys, got %s",
                                kind_word(v));
+            if (strcmp(path, "incidents") == 0 && (map_get(&ld->doc, v, "store") ||
+                                                   map_get(&ld->doc, v, "sources") ||
+                                                   map_get(&ld->doc, v, "synthetic"))) {
+                /* an entry naming its own incident source replaces the base's */
+                sc->store[0] = '\0';
+                sc->n_sources = 0;
+                sc->synth_n = 0;
+            }
             if (apply_map(ld, v, path, 0, sc))
                 return -1;
         } else if (set_leaf(ld, v, ks, sc)) {

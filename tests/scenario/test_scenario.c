@@ -119,8 +119,15 @@ static const struct {
     {"incidents:\n  store: s.gpkg\n   bad: [\n", "s.yaml:3: YAML: "},
     {"- a\n- b\n", "s.yaml:1: expected a mapping of settings at the top, got a list"},
     {"", "s.yaml: the scenario file is empty"},
-    {"cell_m: 5\n", "s.yaml:1: incidents: needs 'store' (an incident store) or 'sources'"},
-    {"incidents: {store: a.gpkg, sources: [b.csv]}\n", "give 'store' or 'sources', not both"},
+    {"cell_m: 5\n", "s.yaml:1: incidents: needs 'store' (an incident store), 'sources' "
+                     "(files to import) or 'synthetic'"},
+    {"incidents: {store: a.gpkg, sources: [b.csv]}\n",
+     "give one of 'store', 'sources' or 'synthetic'"},
+    {"incidents: {synthetic: 10}\nstages: [density, sail]\n",
+     "s.yaml:1: stages: 'sail' is not a stage (stages: density,hotspot,danger,cost,route,"
+     "siting)"},
+    {"incidents: {synthetic: 10}\nroutes: {to: [Arriaga, '']}\n",
+     "s.yaml:2: routes.to: empty name"},
     {"incidents: {store: s.gpkg}\nfilter: {date_from: 2021, date_to: 2020-06}\n",
      "filter: date_from 2021 is after date_to 2020-06"},
     {"incidents: {store: s.gpkg}\nscenarios: {a: 1}\n",

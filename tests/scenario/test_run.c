@@ -1,0 +1,391 @@
+/*
+ * test_run.c - `senda run` and senda_scenario_run / _run_all: one valid
+ * GeoPackage per scenario, jobs, --only, keep-going, failures that name the
+ * scenario, cancellation and allocation failures that leave a previous
+ * output untouched. Coarse cells (5 km) and few synthetic incidents keep
+ * each run well under a second.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "scenario/scenario_int.h"
+#include "testutil.h"
+
+static senda_ctx *ctx;
+static char *dir;
+static char yaml[512];
+
+static void setup(void)
+{
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    dir = tu_tmpdir();
+    snprintf(yaml, sizeof yaml, "%s/runs.yaml", dir);
+}
+
+static void teardown(void)
+{
+    senda_ctx_destroy(ctx);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (!getenv("SENDA_TEST_KEEP"))
+        cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+/* A scenario file over the bundled layers: base + the given entries. */
+static void write_yaml(const char *entries)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "layers: %s\n"
+             "cell_m: 5000\n"
+             "pad_m: 5000\n"
+             "output: out/{name}.gpkg\n"
+             "incidents: {synthetic: 300, seed: 3}\n"
+             "hotspot: {radius_m: 20000}\n"
+             "siting: {p: 2, spacing_m: 20000}\n"
+             "scenarios:\n%s",
+             senda_layers_default_dir(), entries);
+    cr_assert_eq(tu_write(yaml, text), 0);
+}
+
+static const char *three =
+    "  - name: all\n"
+    "  - name: kidnapping\n"
+    "    filter: {types: [kidnapping, extortion]}\n"
+    "  - name: whatif\n"
+    "    danger: {without_checkpoints: [La Arrocera]}\n"
+    "    stages: [density, danger, cost]\n";
+
+static void out_path(const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/out/%s.gpkg", dir, name);
+}
+
+/* 1 when scenario name's output exists. */
+static int exists(const char *name)
+{
+    char p[600];
+    out_path(name, p, sizeof p);
+    return access(p, F_OK) == 0;
+}
+
+/* 1 when the GeoPackage holds a table (feature layer or coverage) of that name. */
+static int has_table(GDALDatasetH ds, const char *name)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM gpkg_contents WHERE table_name = '%s'",
+             name);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    cr_assert_not_null(r);
+    OGRFeatureH f = OGR_L_GetNextFeature(r);
+    int n = f ? OGR_F_GetFieldAsInteger(f, 0) : 0;
+    OGR_F_Destroy(f);
+    GDALDatasetReleaseResultSet(ds, r);
+    return n > 0;
+}
+
+static int has_sqlite_table(GDALDatasetH ds, const char *name)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+             "name = '%s'", name);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    cr_assert_not_null(r);
+    OGRFeatureH f = OGR_L_GetNextFeature(r);
+    int n = f ? OGR_F_GetFieldAsInteger(f, 0) : 0;
+    OGR_F_Destroy(f);
+    GDALDatasetReleaseResultSet(ds, r);
+    return n > 0;
+}
+
+static GDALDatasetH open_gpkg(const char *path)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    cr_assert_not_null(ds, "%s does not open with GDAL", path);
+    return ds;
+}
+
+/* (lon, lat) in WGS 84 to UTM 15N with OSR: an independent projection. */
+static void utm15(double lon, double lat, double *x, double *y)
+{
+    OGRSpatialReferenceH a = OSRNewSpatialReference(NULL), b = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(a, 4326);
+    OSRImportFromEPSG(b, 32615);
+    OSRSetAxisMappingStrategy(a, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(b, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH t = OCTNewCoordinateTransformation(a, b);
+    *x = lon, *y = lat;
+    cr_assert(OCTTransform(t, 1, x, y, NULL));
+    OCTDestroyCoordinateTransformation(t);
+    OSRDestroySpatialReference(a);
+    OSRDestroySpatialReference(b);
+}
+
+Test(run, three_scenarios_with_two_jobs_give_three_valid_files, .init = setup,
+     .fini = teardown)
+{
+    write_yaml(three);
+    char args[700];
+    snprintf(args, sizeof args, "run '%s' --jobs 2 -q", yaml);
+    tu_run r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 0, "stdout: %s\nstderr: %s", r.out, r.err);
+    cr_assert(strstr(r.out, "scenario") && strstr(r.out, "kidnapping"), "%s", r.out);
+    tu_run_free(&r);
+    static const char *full[] = {"border", "rail", "checkpoints", "crossings", "shelters",
+                                 "incidents", "density", "danger", "accumulated_cost",
+                                 "hotspot_cells", "paths", "routes", "route_segments",
+                                 "shelter_sites", "layer_styles", "qgis_projects"};
+    const char *names[3] = {"all", "kidnapping", "whatif"};
+    for (int k = 0; k < 3; k++) {
+        char p[600];
+        out_path(names[k], p, sizeof p);
+        GDALDatasetH ds = open_gpkg(p);
+        for (size_t i = 0; i < sizeof full / sizeof full[0]; i++) {
+            /* whatif runs density, danger and cost only (stages) */
+            int want = k < 2 || (strcmp(full[i], "hotspot_cells") != 0 &&
+                                 strcmp(full[i], "routes") != 0 &&
+                                 strcmp(full[i], "route_segments") != 0 &&
+                                 strcmp(full[i], "shelter_sites") != 0);
+            if (strcmp(full[i], "layer_styles") == 0 || strcmp(full[i], "qgis_projects") == 0)
+                cr_assert(has_sqlite_table(ds, full[i]), "%s: %s", p, full[i]);
+            else
+                cr_assert_eq(has_table(ds, full[i]), want, "%s: table %s present = %d", p,
+                             full[i], !want);
+        }
+        GDALClose(ds);
+    }
+}
+
+Test(run, the_path_to_arriaga_starts_at_ciudad_hidalgo_and_cost_is_zero_at_a_crossing,
+     .init = setup, .fini = teardown)
+{
+    write_yaml("  - name: all\n    stages: [danger, cost]\n");
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    senda_run_result res;
+    cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), senda_scenario_text(set),
+                                    NULL, &res, NULL, NULL),
+                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    /* The Ciudad Hidalgo bridge is at (-92.146, 14.679) in layers/corridor/crossings. The
+     * path to Arriaga (routes.to default) starts at the source nearer in danger units, and
+     * Ciudad Hidalgo is 250 km nearer to Arriaga than Tenosique: its first vertex is the
+     * centre of the 5 km cell holding the bridge, at most 5000 / sqrt(2) m away. */
+    double hx, hy;
+    utm15(-92.146, 14.679, &hx, &hy);
+    char p[600];
+    out_path("all", p, sizeof p);
+    GDALDatasetH ds = open_gpkg(p);
+    OGRLayerH paths = GDALDatasetGetLayerByName(ds, "paths");
+    cr_assert_not_null(paths);
+    OGR_L_SetAttributeFilter(paths, "name = 'Arriaga'");
+    OGRFeatureH f = OGR_L_GetNextFeature(paths);
+    cr_assert_not_null(f, "no path named Arriaga");
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    double d = hypot(OGR_G_GetX(g, 0) - hx, OGR_G_GetY(g, 0) - hy);
+    cr_assert_leq(d, 5000.0 / sqrt(2.0) + 1.0, "path starts %.0f m from Ciudad Hidalgo", d);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    /* r.cost: a source cell's accumulated cost is 0. */
+    char sub[700];
+    snprintf(sub, sizeof sub, "GPKG:%s:accumulated_cost", p);
+    GDALDatasetH rs = GDALOpen(sub, GA_ReadOnly);
+    cr_assert_not_null(rs);
+    double gt[6];
+    GDALGetGeoTransform(rs, gt);
+    int col = (int)floor((hx - gt[0]) / gt[1]), row = (int)floor((hy - gt[3]) / gt[5]);
+    float v = -1.0f;
+    cr_assert_eq(GDALRasterIO(GDALGetRasterBand(rs, 1), GF_Read, col, row, 1, 1, &v, 1, 1,
+                              GDT_Float32, 0, 0),
+                 CE_None);
+    cr_assert_float_eq(v, 0.0f, 1e-6);
+    GDALClose(rs);
+    senda_scenario_set_free(set);
+}
+
+static const char *with_broken =
+    "  - name: first\n"
+    "  - name: broken\n"
+    "    routes: {to: [Atlantis]}\n"
+    "  - name: third\n";
+
+Test(run, a_failing_scenario_names_itself_stops_the_rest_and_exits_1, .init = setup,
+     .fini = teardown)
+{
+    write_yaml(with_broken);
+    char args[700];
+    snprintf(args, sizeof args, "run '%s' -q", yaml);
+    tu_run r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 1, "stdout: %s\nstderr: %s", r.out, r.err);
+    cr_assert(strstr(r.err, "broken: no place named 'Atlantis' in the layers") != NULL, "%s",
+              r.err);
+    cr_assert(strstr(r.err, "1 of 3 scenarios failed: broken:") != NULL, "%s", r.err);
+    cr_assert(strstr(r.out, "third                not run") != NULL, "%s", r.out);
+    tu_run_free(&r);
+    cr_assert(exists("first"), "first ran before the failure");
+    cr_assert(!exists("broken"), "no output for the failed scenario");
+    cr_assert(!exists("third"), "third must not run without --keep-going");
+}
+
+Test(run, keep_going_runs_every_scenario_and_still_exits_1, .init = setup, .fini = teardown)
+{
+    write_yaml(with_broken);
+    char args[700];
+    snprintf(args, sizeof args, "run '%s' -q --keep-going --jobs 2 --json", yaml);
+    tu_run r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 1, "stdout: %s\nstderr: %s", r.out, r.err);
+    cr_assert(strstr(r.out, "\"ok\":false") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "no place named 'Atlantis'") != NULL, "%s", r.out);
+    tu_run_free(&r);
+    cr_assert(exists("first"));
+    cr_assert(exists("third"), "third runs with --keep-going");
+}
+
+Test(run, only_selects_scenarios_and_refuses_an_unknown_name, .init = setup, .fini = teardown)
+{
+    write_yaml(three);
+    char args[700];
+    snprintf(args, sizeof args, "run '%s' -q --only whatif", yaml);
+    tu_run r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    cr_assert(exists("whatif"));
+    cr_assert(!exists("all"));
+    snprintf(args, sizeof args, "run '%s' -q --only nosuch", yaml);
+    r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert(strstr(r.err, "--only: no scenario named 'nosuch' (the file has: all, "
+                            "kidnapping, whatif)") != NULL, "%s", r.err);
+    tu_run_free(&r);
+}
+
+Test(run, an_invalid_entry_fails_with_its_line_and_key, .init = setup, .fini = teardown)
+{
+    write_yaml("  - name: ok\n  - name: bad\n    cell_m: -3\n");
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK);
+    senda_run_result res;
+    cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 1), NULL, NULL, &res, NULL,
+                                    NULL),
+                 SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "runs.yaml:11: cell_m: must be > 0, got -3") != NULL,
+              "%s", senda_ctx_errmsg(ctx));
+    cr_assert_str_eq(res.error, senda_ctx_errmsg(ctx));
+    senda_run_opts o;
+    senda_run_opts_init(&o);
+    o.jobs = 17;
+    senda_run_result *all = NULL;
+    size_t n = 0;
+    cr_assert_eq(senda_scenario_run_all(ctx, set, &o, &all, &n, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "jobs must be 1..16, got 17") != NULL);
+    cr_assert_null(all);
+    senda_scenario_set_free(set);
+}
+
+/* Entries of the output directory other than "." and "..": no temporary file may stay. */
+static int n_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static int stop_after(double c, const char *m, void *arg)
+{
+    (void)c, (void)m;
+    return --*(int *)arg > 0;
+}
+
+Test(run, a_cancelled_run_leaves_the_previous_output_untouched, .init = setup,
+     .fini = teardown)
+{
+    write_yaml("  - name: all\n");
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK);
+    char p[600], outdir[600];
+    out_path("all", p, sizeof p);
+    snprintf(outdir, sizeof outdir, "%s/out", dir);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", outdir);
+    cr_assert_eq(system(cmd), 0);
+    const char *previous = "the previous output\n";
+    /* Cancel at the 1st, 2nd, 4th, ... progress report until the run completes. */
+    int completed = 0;
+    for (int k = 1; k < 4096 && !completed; k *= 2) {
+        cr_assert_eq(tu_write(p, previous), 0);
+        int left = k;
+        senda_run_result res;
+        senda_status st = senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res,
+                                             stop_after, &left);
+        if (st == SENDA_OK) {
+            completed = 1;
+            break;
+        }
+        cr_assert_eq(st, SENDA_ERR_CANCELLED, "k = %d: %s", k, senda_ctx_errmsg(ctx));
+        cr_assert(strstr(res.error, "cancelled") != NULL, "k = %d: %s", k, res.error);
+        char *now = tu_read(p);
+        cr_assert_str_eq(now, previous, "k = %d: the previous file changed", k);
+        free(now);
+        cr_assert_eq(n_entries(outdir), 1, "k = %d: a temporary file stayed", k);
+    }
+    cr_assert(completed, "the run never completed");
+    senda_scenario_set_free(set);
+}
+
+Test(run, allocation_failures_fail_cleanly_and_leave_no_output, .init = setup,
+     .fini = teardown)
+{
+    write_yaml("  - name: all\n    stages: [density, danger, cost, siting]\n");
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK);
+    char p[600];
+    out_path("all", p, sizeof p);
+    /* Fail the n-th allocation through the context for n growing by about 1.6x. */
+    int completed = 0;
+    for (long n = 1; n < 10000000 && !completed; n += n / 2 + 1) {
+        senda_run_result res;
+        senda_ctx_fail_alloc_after(ctx, n);
+        senda_status st = senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res,
+                                             NULL, NULL);
+        senda_ctx_fail_alloc_after(ctx, 0);
+        if (st == SENDA_OK) {
+            completed = 1;
+            cr_assert_gt(n, 1);
+            break;
+        }
+        cr_assert_eq(st, SENDA_ERR_NOMEM, "n = %ld: %s: %s", n, senda_status_name(st),
+                     senda_ctx_errmsg(ctx));
+        cr_assert(strstr(senda_ctx_errmsg(ctx), "out of memory") != NULL, "n = %ld: %s", n,
+                  senda_ctx_errmsg(ctx));
+        cr_assert_neq(access(p, F_OK), 0, "n = %ld: an output appeared", n);
+    }
+    cr_assert(completed);
+    senda_scenario_set_free(set);
+}
+
+Test(run, help_teaches_with_an_example)
+{
+    tu_run r = tu_senda("run --help");
+    cr_assert_eq(r.exit_code, 0);
+    cr_assert(strstr(r.out, "senda run scenarios/corridor.yaml") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "--keep-going") != NULL);
+    tu_run_free(&r);
+    r = tu_senda("run");
+    cr_assert_eq(r.exit_code, 2);
+    tu_run_free(&r);
+}
