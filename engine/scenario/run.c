@@ -9,9 +9,11 @@
  * into a scratch store beside the output) -> density and danger surface on
  * one grid covering the layers and the incidents (senda_danger_from_points:
  * kernel density, then the danger formula of engine/cost/danger.c) -> Gi*
- * cells on a grid of hotspot.cell... cells over the incidents' extent
- * (senda_hotspot_gistar, distance band chosen automatically as ArcGIS's
- * Optimized Hot Spot Analysis) -> accumulated cost from every border
+ * on square cells of 5 x cell_m over the incidents' extent padded by one
+ * cell (senda_hotspot_gistar, every cell in the statistic, distance band
+ * chosen automatically as ArcGIS's Optimized Hot Spot Analysis; coarser than
+ * the density so that a cell holds several incidents and the layer stays a
+ * few thousand polygons) -> accumulated cost from every border
  * crossing over the danger surface (senda_cost_accumulate, GRASS r.cost
  * moves, move unit 1 km so the value is danger per km x km) and the
  * least-danger paths from routes.from to routes.to (senda_cost_paths) ->
