@@ -60,11 +60,29 @@ static const char *status_word(const senda_run_result *r)
     return r->status == SENDA_ERR_CANCELLED ? "cancelled" : "FAILED";
 }
 
+/* 1 when name is in the comma-separated list (NULL: every name). */
+static int listed(const char *list, const char *name)
+{
+    if (!list)
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        p += strspn(p, ", ");
+        size_t len = strcspn(p, ", ");
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
 static void print_table(const senda_run_result *r, size_t n)
 {
     printf("%-20s %-9s %8s %9s %5s  %s\n", "scenario", "status", "seconds", "incidents",
            "sites", "output");
     for (size_t i = 0; i < n; i++) {
+        if (!listed(cli_str(opts, "only"), r[i].name))
+            continue; /* not selected by --only */
         printf("%-20s %-9s %8.2f %9ld %5ld  %s\n", r[i].name, status_word(&r[i]), r[i].seconds,
                r[i].n_incidents, r[i].n_sites, r[i].ran && r[i].status == SENDA_OK
                                                    ? r[i].output
@@ -76,6 +94,8 @@ static void print_json(const senda_run_result *r, size_t n, int ok)
 {
     json_object *o = json_object_new_object(), *a = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
+        if (!listed(cli_str(opts, "only"), r[i].name))
+            continue;
         json_object *s = json_object_new_object();
         json_object_object_add(s, "name", json_object_new_string(r[i].name));
         json_object_object_add(s, "status", json_object_new_string(status_word(&r[i])));

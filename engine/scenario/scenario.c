@@ -195,6 +195,41 @@ static char *field(senda_scenario *sc, const key_spec *ks)
     return (char *)sc + ks->offset;
 }
 
+/* Drop "." segments and fold "dir/.." pairs (lexically, like Python's
+ * os.path.normpath; a leading ".." that has nothing to fold stays). */
+static void normalise_path(char *p)
+{
+    int abs = p[0] == '/';
+    char *seg[256];
+    size_t n = 0, kept_up = 0;
+    for (char *save = NULL, *t = strtok_r(p, "/", &save); t && n < 256;
+         t = strtok_r(NULL, "/", &save)) {
+        if (strcmp(t, ".") == 0)
+            continue;
+        if (strcmp(t, "..") == 0 && n > kept_up) {
+            n--;
+            continue;
+        }
+        if (strcmp(t, "..") == 0 && abs)
+            continue; /* "/.." is "/" */
+        if (strcmp(t, "..") == 0)
+            kept_up++;
+        seg[n++] = t;
+    }
+    char out[1024];
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(out + o, sizeof out - o, "%s%s", i || abs ? "/" : "", seg[i]);
+        o += w > 0 ? (size_t)w : 0;
+        if (o >= sizeof out)
+            return;
+    }
+    if (!n)
+        snprintf(out, sizeof out, "%s", abs ? "/" : ".");
+    memcpy(p, out, strlen(out) + 1);
+}
+
 static int resolve_path(loader *ld, const yaml_node_t *node, const char *key, const char *in,
                         char *out, size_t size)
 {
@@ -205,6 +240,7 @@ static int resolve_path(loader *ld, const yaml_node_t *node, const char *key, co
         n = snprintf(out, size, "%s/%s", ld->base_dir, in);
     if (n < 0 || (size_t)n >= size)
         return problem(ld, node, key, "path too long (%zu bytes at most)", size - 1);
+    normalise_path(out);
     return 0;
 }
 

@@ -250,3 +250,32 @@ Test(scenario, every_allocation_failure_is_reported_cleanly, .init = setup, .fin
     }
     cr_assert_fail("the parse never succeeded");
 }
+
+Test(scenario, relative_paths_are_folded_beside_the_file, .init = setup, .fini = teardown)
+{
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: ./a/../s.gpkg}\n"
+                                      "output: ../out/./{name}.gpkg\nlayers: ../../../l\n",
+                                      strlen("incidents: {store: ./a/../s.gpkg}\n"
+                                             "output: ../out/./{name}.gpkg\nlayers: ../../../l\n"),
+                                      "runs.yaml", "/base/dir", &set),
+                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    const senda_scenario *sc = senda_scenario_at(set, 0);
+    cr_assert_str_eq(sc->store, "/base/dir/s.gpkg");
+    cr_assert_str_eq(sc->output, "/base/out/runs.gpkg");
+    cr_assert_str_eq(sc->layers, "/l"); /* "/.." is "/" */
+    senda_scenario_set_free(set);
+    cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: s.gpkg}\noutput: ../o.gpkg\n",
+                                      strlen("incidents: {store: s.gpkg}\noutput: ../o.gpkg\n"),
+                                      "runs.yaml", "sub", &set),
+                 SENDA_OK);
+    cr_assert_str_eq(senda_scenario_at(set, 0)->output, "o.gpkg");
+    cr_assert_str_eq(senda_scenario_at(set, 0)->store, "sub/s.gpkg");
+    senda_scenario_set_free(set);
+    cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: ../../s.gpkg}\n",
+                                      strlen("incidents: {store: ../../s.gpkg}\n"), "r.yaml",
+                                      "sub", &set),
+                 SENDA_OK);
+    cr_assert_str_eq(senda_scenario_at(set, 0)->store, "../s.gpkg");
+    senda_scenario_set_free(set);
+}
