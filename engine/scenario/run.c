@@ -13,7 +13,9 @@
  * cell (senda_hotspot_gistar, every cell in the statistic, distance band
  * chosen automatically as ArcGIS's Optimized Hot Spot Analysis; coarser than
  * the density so that a cell holds several incidents and the layer stays a
- * few thousand polygons) -> accumulated cost from every border
+ * few thousand polygons; when the statistic is impossible - fewer than 3
+ * cells, no variance - the run warns and goes on without the layer)
+ * -> accumulated cost from every border
  * crossing over the danger surface (senda_cost_accumulate, GRASS r.cost
  * moves, move unit 1 km so the value is danger per km x km) and the
  * least-danger paths from routes.from to routes.to (senda_cost_paths) ->
@@ -498,8 +500,14 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         return st;
     if ((on(s, "density") || need_danger(s)) && (st = stage_danger(s, 0.2, 0.4)))
         return st;
-    if (on(s, "hotspot") && s->pts->n && (st = stage_hotspot(s, 0.4, 0.5)))
-        return st;
+    if (on(s, "hotspot") && s->pts->n && (st = stage_hotspot(s, 0.4, 0.5))) {
+        if (st != SENDA_ERR_DATA)
+            return st;
+        /* too few incidents or no variance: the run goes on without Gi* cells */
+        senda__log(ctx, 1, "scenario '%s': no Gi* cells: %s", sc->name, senda_ctx_errmsg(ctx));
+        senda_gistar_result_destroy(s->gi);
+        s->gi = NULL;
+    }
     if (on(s, "hotspot") && !s->pts->n)
         senda__log(ctx, 1, "scenario '%s': no incidents, no Gi* cells", sc->name);
     if ((on(s, "cost") && (st = stage_cost(s, 0.5, 0.65))) ||
