@@ -179,7 +179,7 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
         return st;
     s->res->n_incidents = (long)s->pts->n;
     if (s->pts->n == 0)
-        senda__log(ctx, 1, "scenario '%s': no incident passes the filter", sc->name);
+        senda__log(ctx, 1, "no incident passes the filter");
     return senda__progress(ctx, s->progress, s->progress_arg, hi, "incidents")
                ? SENDA_OK
                : SENDA_ERR_CANCELLED;
@@ -332,7 +332,7 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
     const senda_scenario *sc = s->sc;
     senda_status st;
     if (!s->pts->n) {
-        senda__log(ctx, 1, "scenario '%s': no incidents, no shelter sites", sc->name);
+        senda__log(ctx, 1, "no incidents, no shelter sites");
         return SENDA_OK;
     }
     if ((st = senda_siting_candidates_along(ctx, s->layers, sc->siting_spacing_m,
@@ -504,12 +504,12 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         if (st != SENDA_ERR_DATA)
             return st;
         /* too few incidents or no variance: the run goes on without Gi* cells */
-        senda__log(ctx, 1, "scenario '%s': no Gi* cells: %s", sc->name, senda_ctx_errmsg(ctx));
+        senda__log(ctx, 1, "no Gi* cells: %s", senda_ctx_errmsg(ctx));
         senda_gistar_result_destroy(s->gi);
         s->gi = NULL;
     }
     if (on(s, "hotspot") && !s->pts->n)
-        senda__log(ctx, 1, "scenario '%s': no incidents, no Gi* cells", sc->name);
+        senda__log(ctx, 1, "no incidents, no Gi* cells");
     if ((on(s, "cost") && (st = stage_cost(s, 0.5, 0.65))) ||
         (on(s, "route") && (st = stage_route(s, 0.65, 0.72))) ||
         (on(s, "siting") && (st = stage_siting(s, 0.72, 0.82))))

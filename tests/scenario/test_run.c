@@ -490,3 +490,34 @@ Test(run, a_sources_scenario_imports_the_iom_file_and_counts_add_up, .init = set
                             "OR date_last > '2019-12-31'"),
                  0);
 }
+
+static void keep_log(int level, const char *message, void *arg)
+{
+    if (level == 1)
+        snprintf((char *)arg + strlen(arg), 2048 - strlen(arg), "%s\n", message);
+}
+
+Test(run, one_incident_gives_a_product_without_gi_cells_and_says_why, .init = setup,
+     .fini = teardown)
+{
+    /* Gi*'s distance band needs the distances between cells holding incidents: with one
+     * incident there is none, the statistic cannot run and the run goes on without it. */
+    write_yaml("  - name: one\n    incidents: {synthetic: 1}\n    stages: [density, hotspot]\n");
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    char log[2048] = "";
+    senda_ctx_set_log(ctx, keep_log, log);
+    senda_run_result res;
+    cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res, NULL,
+                                    NULL),
+                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    senda_scenario_set_free(set);
+    cr_assert_eq(res.n_incidents, 1);
+    cr_assert(strstr(log, "no Gi* cells: ") != NULL, "%s", log);
+    char p[600];
+    out_path("one", p, sizeof p);
+    GDALDatasetH ds = open_gpkg(p);
+    cr_assert(has_table(ds, "density"));
+    cr_assert(!has_table(ds, "hotspot_cells"));
+    GDALClose(ds);
+}
