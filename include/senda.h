@@ -983,6 +983,8 @@ typedef struct senda_scenario {
     double siting_radius_m;  /**< service distance, metres */
     double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
     double siting_target_share; /**< set-cover: share of the demand to cover */
+    char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
+                                  cells within 10 km of the rail, senda_siting_demand_from_grid) */
     char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
     double danger_w_base, danger_w_density, danger_w_checkpoint, danger_w_rail;
                              /**< danger surface weights (senda_danger_opts) */
@@ -1151,7 +1153,8 @@ typedef struct senda_run_result {
     long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
     long n_incidents;    /**< incidents passing the filter */
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
-    double covered_pct;  /**< % of the incident weight within reach of a shelter */
+    double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
+                              within reach of a shelter, existing and new */
 } senda_run_result;
 
 /** Run one scenario: every stage, then the product written beside its output

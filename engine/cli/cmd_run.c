@@ -48,7 +48,8 @@ static const cli_cmd_info info = {
     "  danger: w_base (1), w_density (4), w_checkpoint (2), w_rail (1),\n"
     "    checkpoint_range_m (10000), rail_range_m (5000), without_checkpoints (what-if)\n"
     "  routes: from (Ciudad Hidalgo; Tenosique), to (Arriaga; Palenque), alternatives (0)\n"
-    "  siting: model (mclp), p (5), radius_m (25000), spacing_m (10000), target_share (0.9)\n"
+    "  siting: model (mclp), p (5), radius_m (25000), spacing_m (10000), target_share (0.9),\n"
+    "    demand (incidents: their weights; or danger: danger cells within 10 km of the rail)\n"
     "  stages (density,hotspot,danger,cost,route,siting): what is written",
     "  senda run scenarios/corridor.yaml\n"
     "  senda run scenarios/corridor.yaml --only kidnapping --json\n"

@@ -21,7 +21,9 @@
  * least-danger paths from routes.from to routes.to (senda_cost_paths) ->
  * danger per km along the rail lines (senda_route_score, a profile PNG of
  * the longest line beside the output) -> shelter siting (maximal covering
- * or set covering of the filtered incidents' weight, candidates on a
+ * or set covering of the filtered incidents' weight, or with siting.demand
+ * danger of the danger-surface cells within 10 km of the rail as
+ * docs/siting.md describes, candidates on a
  * lattice along the rail, the open shelters counting first, exposure = the
  * danger at the site) -> the product: corridor layers, incidents, surfaces
  * as Float32 gridded coverages, the stage layers, styles, QGIS project and
@@ -88,7 +90,7 @@ typedef struct run_state {
     senda_cost_path **paths;
     size_t n_paths;
     senda_route_result *route;
-    senda_points *cand, *existing;
+    senda_points *cand, *existing, *demand; /* demand: danger cells (siting.demand) */
     double *exposure;
     senda_siting_result *site;
     double siting_radius;
@@ -106,6 +108,7 @@ static void run_free(run_state *s)
     senda_route_result_destroy(s->route);
     senda_points_destroy(s->cand);
     senda_points_destroy(s->existing);
+    senda_points_destroy(s->demand);
     senda__free(s->exposure);
     senda_siting_result_destroy(s->site);
 }
@@ -331,8 +334,15 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
     senda_ctx *ctx = s->ctx;
     const senda_scenario *sc = s->sc;
     senda_status st;
-    if (!s->pts->n) {
-        senda__log(ctx, 1, "no incidents, no shelter sites");
+    const senda_points *demand = s->pts;
+    if (strcmp(sc->siting_demand, "danger") == 0) {
+        if ((st = senda_siting_demand_from_grid(ctx, s->danger, s->layers, 10000.0,
+                                                &s->demand)))
+            return st;
+        demand = s->demand;
+    }
+    if (!demand->n) {
+        senda__log(ctx, 1, "no demand (no incidents), no shelter sites");
         return SENDA_OK;
     }
     if ((st = senda_siting_candidates_along(ctx, s->layers, sc->siting_spacing_m,
@@ -351,7 +361,7 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
     so.target_share = sc->siting_target_share;
     so.exposure = s->exposure;
     SUB(s, sp, lo, hi);
-    if ((st = senda_siting_solve(ctx, s->pts, s->cand, s->existing, &so, &s->site, SUBFN(s),
+    if ((st = senda_siting_solve(ctx, demand, s->cand, s->existing, &so, &s->site, SUBFN(s),
                                  &sp)))
         return st;
     s->res->n_sites = (long)s->site->n_sites;
@@ -419,8 +429,9 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     NEXT("hotspots and paths");
     if (s->route && (st = senda_route_write(ctx, t, s->route, NULL, NULL)))
         return st;
-    if (s->site && (st = senda_siting_write(ctx, t, crs, s->pts, s->cand, s->existing, s->site,
-                                            s->siting_radius, NULL, NULL)))
+    if (s->site && (st = senda_siting_write(ctx, t, crs, s->demand ? s->demand : s->pts,
+                                            s->cand, s->existing, s->site, s->siting_radius,
+                                            NULL, NULL)))
         return st;
     NEXT("routes and sites");
     char *params = NULL;

@@ -4,7 +4,8 @@
  * A fixed pool of min(jobs, selected) POSIX threads takes scenarios in file
  * order from a shared counter (a work queue as make -j does it); each
  * thread has its own senda_ctx (GEOS, PROJ and GDAL error state are per
- * context / per thread, see STYLE.md section 4). Without keep_going the
+ * context / per thread, see STYLE.md section 4; GDAL's drivers are
+ * registered once before the threads start, as GDAL requires). Without keep_going the
  * first failure raises a stop flag: no further scenario starts (ran = 0)
  * and the running ones are cancelled through their progress callbacks
  * (status SENDA_ERR_CANCELLED, their outputs untouched). With keep_going
@@ -15,6 +16,7 @@
  * the scenario name, under the same mutex. Memory: one result per scenario
  * plus the running scenarios' own.
  */
+#include <gdal.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +194,8 @@ senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *se
         st = SENDA_ERR_CANCELLED;
         goto done;
     }
+    /* GDAL's driver registration is not thread-safe: do it before the threads */
+    GDALAllRegister();
     if (pthread_mutex_init(&p.mu, NULL) != 0 || pthread_cond_init(&p.changed, NULL) != 0) {
         st = senda__fail(ctx, SENDA_ERR_INTERNAL, "cannot create a mutex");
         goto done;

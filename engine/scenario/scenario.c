@@ -89,6 +89,7 @@ static const key_spec keys[] = {
     {"siting.radius_m", K_NUM, F(siting_radius_m), 0, 1, NULL},
     {"siting.spacing_m", K_NUM, F(siting_spacing_m), 0, 1, NULL},
     {"siting.target_share", K_NUM, F(siting_target_share), 0, 1, NULL},
+    {"siting.demand", K_ENUM, F(siting_demand), 0, 0, "incidents,danger"},
     {"danger", K_MAP, NOF, 0, 0, NULL},
     {"danger.w_base", K_NUM, F(danger_w_base), 0, 0, NULL},
     {"danger.w_density", K_NUM, F(danger_w_density), 0, 0, NULL},
@@ -567,6 +568,7 @@ static void defaults(senda_scenario *sc)
     sc->siting_radius_m = 25000.0;
     sc->siting_spacing_m = 10000.0;
     sc->siting_target_share = 0.9;
+    snprintf(sc->siting_demand, sizeof sc->siting_demand, "incidents");
     snprintf(sc->stages, sizeof sc->stages, "%s", SENDA_SCENARIO_STAGES);
     sc->synth_seed = 1;
     sc->danger_w_base = 1.0;

@@ -521,3 +521,27 @@ Test(run, one_incident_gives_a_product_without_gi_cells_and_says_why, .init = se
     cr_assert(!has_table(ds, "hotspot_cells"));
     GDALClose(ds);
 }
+
+Test(run, siting_demand_can_be_the_danger_along_the_rail, .init = setup, .fini = teardown)
+{
+    write_yaml("  - name: inc\n    stages: [siting]\n"
+               "  - name: dgr\n    stages: [siting]\n    siting: {demand: danger}\n");
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    senda_run_result a, b;
+    cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &a, NULL, NULL),
+                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 1), NULL, NULL, &b, NULL, NULL),
+                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    senda_scenario_set_free(set);
+    cr_assert(a.n_sites >= 1 && a.n_sites <= 2 && b.n_sites >= 1 && b.n_sites <= 2);
+    cr_assert(b.covered_pct > 0.0 && b.covered_pct <= 100.0);
+    /* demand points: the 300 incidents, or one per danger cell near the rail (the danger
+     * surface is >= w_base = 1 > 0 everywhere, so every such cell is demand) */
+    char p[600];
+    out_path("inc", p, sizeof p);
+    cr_assert_eq(sql_int(p, "SELECT COUNT(*) FROM demand_allocation"), 300);
+    out_path("dgr", p, sizeof p);
+    cr_assert_neq(sql_int(p, "SELECT COUNT(*) FROM demand_allocation"), 300);
+    cr_assert_eq(sql_int(p, "SELECT COUNT(*) FROM demand_allocation WHERE weight < 1"), 0);
+}
