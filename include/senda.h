@@ -226,6 +226,9 @@ size_t senda_layers_n_features(const senda_layers *layers, const char *name);
  *  Ownership: owned by layers. */
 const char *senda_layers_attr(const senda_layers *layers, const char *name, size_t i,
                               const char *field);
+/** Length of feature i of a line layer in metres of the analysis CRS
+ *  (GEOS), or -1 when the layer, feature or a length is absent (points). */
+double senda_layers_feature_length(const senda_layers *layers, const char *name, size_t i);
 /** Point features of a layer (centroids for other types) as senda_points.
  *  Ownership: caller frees with senda_points_destroy(). */
 senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, const char *name,
