@@ -4,6 +4,7 @@
  * JSON) on stdout and progress on stderr.
  */
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,7 +34,8 @@ static const cli_cmd_info info = {
     "GeoPackage per scenario with a style per layer, a QGIS project and provenance (the\n"
     "scenario file, every parameter, inputs with SHA-256). An output is written beside its\n"
     "final name and renamed into place when complete: a failed, cancelled or killed run\n"
-    "leaves the previous file untouched.\n"
+    "leaves the previous file untouched. Ctrl-C (or SIGTERM) cancels cleanly: temporary\n"
+    "files are removed and the exit status is 1.\n"
     "A scenario file is YAML: the top-level keys are the base settings, `scenarios:` lists\n"
     "named variants that override what differs (see scenarios/corridor.yaml). The summary\n"
     "lists scenario, status, seconds, incidents passing the filter, new sites and output.\n"
@@ -63,6 +65,21 @@ static const cli_cmd_info info = {
     "    - name: y2019\n"
     "      filter: {date_from: 2019, date_to: 2019}",
 };
+
+/* Ctrl-C (SIGINT) or SIGTERM: cancel through the progress callback, so every
+ * running scenario removes its temporary files and keeps the previous output. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static int run_progress(double complete, const char *message, void *arg)
+{
+    if (stop_signal)
+        return 0;
+    if (arg) /* not quiet */
+        senda_progress_term(complete, message, NULL);
+    return 1;
+}
 
 static const char *status_word(const senda_run_result *r)
 {
@@ -170,8 +187,19 @@ int cmd_run(int argc, char **argv)
         rc = cli_fail(ctx, st);
         goto done;
     }
-    st = senda_scenario_run_all(ctx, set, &ro, &res, &n, cli_progress(cli_flag(opts, "quiet")),
-                                NULL);
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    st = senda_scenario_run_all(ctx, set, &ro, &res, &n, run_progress,
+                                cli_flag(opts, "quiet") ? NULL : (void *)ctx);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (stop_signal)
+        fprintf(stderr, "\nsenda: stopped by signal %d; outputs left as they were\n",
+                (int)stop_signal);
     if (!res) { /* bad --only or out of memory: nothing ran */
         rc = cli_fail(ctx, st);
         goto done;

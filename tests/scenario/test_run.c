@@ -545,3 +545,35 @@ Test(run, siting_demand_can_be_the_danger_along_the_rail, .init = setup, .fini =
     cr_assert_neq(sql_int(p, "SELECT COUNT(*) FROM demand_allocation"), 300);
     cr_assert_eq(sql_int(p, "SELECT COUNT(*) FROM demand_allocation WHERE weight < 1"), 0);
 }
+
+Test(run, sigterm_cancels_cleanly_and_keeps_the_previous_output, .init = setup,
+     .fini = teardown)
+{
+    /* a run of a few seconds (1 km cells, 20000 incidents), SIGTERM as soon as its first
+     * temporary file (the synthetic incidents) appears */
+    char text[1024], cmd[3000], p[600], outdir[600];
+    snprintf(text, sizeof text,
+             "layers: %s\ncell_m: 1000\noutput: out/{name}.gpkg\n"
+             "incidents: {synthetic: 20000}\nhotspot: {radius_m: 15000}\n",
+             senda_layers_default_dir());
+    cr_assert_eq(tu_write(yaml, text), 0);
+    snprintf(outdir, sizeof outdir, "%s/out", dir);
+    snprintf(p, sizeof p, "%s/runs.gpkg", outdir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && printf previous > '%s'", outdir, p);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "'%s' run '%s' -q >/dev/null 2>'%s/err.txt' & pid=$!; "
+             "for i in $(seq 500); do ls '%s'/.runs.gpkg.tmp-senda-* >/dev/null 2>&1 && break; "
+             "sleep 0.02; done; kill -TERM $pid; wait $pid; echo $? > '%s/rc.txt'",
+             SENDA_CLI_PATH, yaml, dir, outdir, dir);
+    cr_assert_eq(system(cmd), 0);
+    char rcp[600], errp[600];
+    snprintf(rcp, sizeof rcp, "%s/rc.txt", dir);
+    snprintf(errp, sizeof errp, "%s/err.txt", dir);
+    char *rc = tu_read(rcp), *err = tu_read(errp), *now = tu_read(p);
+    cr_assert_str_eq(rc, "1\n", "stderr: %s", err);
+    cr_assert(strstr(err, "stopped by signal 15") != NULL, "%s", err);
+    cr_assert_str_eq(now, "previous");
+    cr_assert_eq(n_entries(outdir), 1, "temporary files stayed");
+    free(rc), free(err), free(now);
+}
