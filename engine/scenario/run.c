@@ -307,13 +307,46 @@ done:
     return st;
 }
 
+/* The route scorer notes once per station it cannot place; a run gathers
+ * those into one note (every other message passes through). */
+typedef struct station_log {
+    senda_log_fn fn;
+    void *arg;
+    int n;
+    char names[400];
+} station_log;
+
+static void station_filter(int level, const char *message, void *arg)
+{
+    station_log *sl = arg;
+    const char *end = strncmp(message, "station '", 9) == 0 ? strchr(message + 9, '\'') : NULL;
+    if (end &&
+        strstr(message, "not located")) {
+        char name[80];
+        snprintf(name, sizeof name, "%.*s", (int)(end - message - 9), message + 9);
+        sl->n++;
+        size_t used = strlen(sl->names);
+        if (!strstr(sl->names, name) && used + strlen(name) + 3 < sizeof sl->names)
+            snprintf(sl->names + used, sizeof sl->names - used, "%s%s", used ? ", " : "", name);
+        return;
+    }
+    if (sl->fn)
+        sl->fn(level, message, sl->arg);
+}
+
 static senda_status stage_route(run_state *s, double lo, double hi)
 {
     senda_route_opts ro;
     senda_route_opts_init(&ro);
     SUB(s, sp, lo, hi);
+    station_log sl = {s->ctx->log, s->ctx->log_arg, 0, ""};
+    senda_ctx_set_log(s->ctx, station_filter, &sl);
     senda_status st = senda_route_score(s->ctx, s->layers, s->pts, s->danger, &ro, &s->route,
                                         SUBFN(s), &sp);
+    senda_ctx_set_log(s->ctx, sl.fn, sl.arg);
+    if (sl.n)
+        senda__log(s->ctx, 0, "route profiles: %d station marks not placed (no such place "
+                   "name in the layers): %s", sl.n, sl.names);
     if (st || !s->route->n_lines)
         return st;
     size_t longest = 0;
