@@ -1003,6 +1003,9 @@ typedef struct senda_scenario {
     char store[1024];        /**< an existing incident store to read, or "" */
     size_t n_sources;        /**< incident files to import into a scratch store */
     char sources[SENDA_SCENARIO_MAX_SOURCES][1024];
+    long synth_n;            /**< > 0: generate this many synthetic incidents (demo, tests)
+                                  around the layers instead of store / sources */
+    long synth_seed;         /**< seed of the synthetic incidents (default 1) */
     char types[256];         /**< filter: incident type codes, "" = all */
     char date_from[16];      /**< filter: yyyy, yyyy-mm or yyyy-mm-dd, "" = open */
     char date_to[16];
@@ -1017,11 +1020,25 @@ typedef struct senda_scenario {
     double siting_radius_m;  /**< service distance, metres */
     double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
     double siting_target_share; /**< set-cover: share of the demand to cover */
+    char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
+                                  cells within 10 km of the rail, senda_siting_demand_from_grid) */
     char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
+    double danger_w_base, danger_w_density, danger_w_checkpoint, danger_w_rail;
+                             /**< danger surface weights (senda_danger_opts) */
+    double danger_checkpoint_range_m, danger_rail_range_m;
+    char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
+    char route_from[512];    /**< least-danger paths start: place names, "; "-separated */
+    char route_to[1024];     /**< ... and end at these places */
+    long route_alternatives; /**< alternative paths per destination (default 0) */
 } senda_scenario;
 
-/** Every stage `senda run` knows, in run order (the default of `stages:`). */
-#define SENDA_SCENARIO_STAGES "density,siting"
+/** Every stage `senda run` knows, in run order (the default of `stages:`).
+ *  density: kernel density surface; hotspot: Gi* cells; danger: danger
+ *  surface; cost: accumulated cost from the crossings and least-danger paths;
+ *  route: danger per km along the rail lines; siting: new shelter sites.
+ *  A stage that needs another's result (cost, route and siting need the
+ *  danger surface, danger needs the density) computes it without writing it. */
+#define SENDA_SCENARIO_STAGES "density,hotspot,danger,cost,route,siting"
 
 /** A loaded scenario file. */
 typedef struct senda_scenario_set senda_scenario_set;
@@ -1173,7 +1190,8 @@ typedef struct senda_run_result {
     long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
     long n_incidents;    /**< incidents passing the filter */
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
-    double covered_pct;  /**< % of the incident weight within reach of a shelter */
+    double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
+                              within reach of a shelter, existing and new */
 } senda_run_result;
 
 /** Run one scenario: every stage, then the product written beside its output
@@ -1193,6 +1211,8 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
  *  @return SENDA_OK when every selected scenario succeeded; SENDA_ERR_ARG
  *          (bad jobs, --only naming no scenario); otherwise the first
  *          failure's status with "N of M scenarios failed: NAME: message"
+ *  *results is filled whenever the status is not SENDA_ERR_ARG or
+ *  SENDA_ERR_NOMEM, failures included (each entry says what happened).
  *  Ownership: caller frees *results with senda_free().
  *  Progress: 0..1 over all selected scenarios (the mean of their progress). */
 senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *set,
