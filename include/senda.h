@@ -229,6 +229,15 @@ const char *senda_layers_attr(const senda_layers *layers, const char *name, size
 /** Length of feature i of a line layer in metres of the analysis CRS
  *  (GEOS), or -1 when the layer, feature or a length is absent (points). */
 double senda_layers_feature_length(const senda_layers *layers, const char *name, size_t i);
+/** Set to nodata (NaN) every cell of grid whose centre lies outside the
+ *  polygons of layer `name` (the bundled `land` layer keeps paths off the
+ *  sea); a centre inside any polygon is kept, holes excluded. The grid must
+ *  be in the layers' CRS.
+ *  @param n_masked may be NULL; else receives the cells newly set to nodata
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL), SENDA_ERR_DATA (no such layer, or
+ *          it is empty), SENDA_ERR_NOMEM */
+senda_status senda_layers_mask_grid(senda_ctx *ctx, const senda_layers *layers,
+                                    const char *name, senda_grid *grid, size_t *n_masked);
 /** Point features of a layer (centroids for other types) as senda_points.
  *  Ownership: caller frees with senda_points_destroy(). */
 senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, const char *name,
