@@ -1103,7 +1103,7 @@ typedef struct senda_product_info {
 void senda_product_info_init(senda_product_info *info);
 
 /** Write the corridor layers (border, rail, checkpoints, crossings,
- *  shelters, and any other loaded) into a GeoPackage (created when absent)
+ *  shelters, and any other loaded except the `land` mask) into a GeoPackage (created when absent)
  *  as feature tables with spatial indexes, in the layers' analysis CRS,
  *  replacing tables of the same names.
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_GEOM, SENDA_ERR_NOMEM,
