@@ -21,6 +21,7 @@ static const struct {
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     {"danger", cmd_danger, "danger surface (danger per km) from incidents and the layers"},
     {"route", cmd_route, "least-danger paths, danger per km along the rail, what-if"},
+    {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
     /* @@COMMANDS@@ */
 };
 
