@@ -4,7 +4,9 @@
  * --points go through the same import as `senda incidents import` (column
  * detection, validation, severity weights) into a temporary store beside
  * the output, which is removed once the points are read: the surfaces then
- * weigh incidents exactly as from a store.
+ * weigh incidents exactly as from a store. When the layers hold a `land`
+ * layer (the bundled ones do), cells of the danger surface whose centre is
+ * at sea become nodata, so least-danger paths stay on land.
  */
 #include <math.h>
 #include <stdio.h>
@@ -59,6 +61,7 @@ int cli_danger_parse(cli_opt *opts, cli_danger *d)
     d->whatif.without_checkpoints = d->without;
     d->whatif.n_without = (size_t)w->n_values;
     d->has_whatif = w->n_values > 0 || cli_get(opts, "with-checkpoint")->n_values > 0;
+    d->land_mask = !cli_flag(opts, "no-land-mask");
     return 0;
 }
 
@@ -120,8 +123,19 @@ senda_status cli_danger_surface(senda_ctx *ctx, const cli_danger *d,
                                 const senda_danger_opts *dopts, senda_grid **density,
                                 senda_grid **danger, int quiet)
 {
-    return senda_danger_from_points(ctx, d->incidents, d->layers, d->cell_m, d->pad_m, &d->kde,
-                                    dopts, density, danger, cli_progress(quiet), NULL);
+    senda_status st = senda_danger_from_points(ctx, d->incidents, d->layers, d->cell_m, d->pad_m,
+                                               &d->kde, dopts, density, danger,
+                                               cli_progress(quiet), NULL);
+    if (st == SENDA_OK && d->land_mask && senda_layers_find(d->layers, "land") >= 0 &&
+        (st = senda_layers_mask_grid(ctx, d->layers, "land", *danger, NULL)) != SENDA_OK) {
+        senda_grid_destroy(*danger);
+        *danger = NULL;
+        if (density) {
+            senda_grid_destroy(*density);
+            *density = NULL;
+        }
+    }
+    return st;
 }
 
 void cli_danger_free(cli_danger *d)

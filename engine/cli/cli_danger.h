@@ -41,7 +41,9 @@
     CLI_DANGER_L("without-checkpoint", "NAME", "what-if: leave out the checkpoint of this "    \
                  "name (repeatable; names as in the checkpoints layer)"),                        \
     CLI_DANGER_L("with-checkpoint", "LON,LAT|PLACE", "what-if: add a checkpoint here "         \
-                 "(repeatable; WGS 84 degrees or a place name of the layers)")
+                 "(repeatable; WGS 84 degrees or a place name of the layers)"),                  \
+    {"no-land-mask", 0, OPT_FLAG, NULL, NULL, "keep the sea: by default cells whose centre "   \
+     "is outside the layers' `land` polygons are nodata (impassable)", NULL, 0, {0}, 0}
 
 /** What the shared options describe, once loaded. */
 typedef struct cli_danger {
@@ -52,6 +54,7 @@ typedef struct cli_danger {
     senda_danger_opts base;   /* the weights, no edits */
     senda_danger_opts whatif; /* the weights and the checkpoint edits */
     int has_whatif;
+    int land_mask;            /* 1: sea cells of the danger surface become nodata */
     const char *without[CLI_LIST_MAX];
     double with_xy[2 * CLI_LIST_MAX];
 } cli_danger;
@@ -65,7 +68,8 @@ int cli_danger_parse(cli_opt *opts, cli_danger *d);
 senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path, int quiet,
                              cli_danger *d);
 
-/** The danger surface (and density) for dopts (d->base or d->whatif). */
+/** The danger surface (and density) for dopts (d->base or d->whatif),
+ *  masked to the `land` layer when the layers have one and d->land_mask. */
 senda_status cli_danger_surface(senda_ctx *ctx, const cli_danger *d,
                                 const senda_danger_opts *dopts, senda_grid **density,
                                 senda_grid **danger, int quiet);

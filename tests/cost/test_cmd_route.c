@@ -85,7 +85,7 @@ Test(cmd_danger, without_incidents_far_cells_cost_the_base_weight)
     /* no incidents: density 0. The grid reaches 20 km beyond the layers, so
      * its corner cells are > 10 km from every checkpoint and > 5 km from
      * the rail: danger = w_base = 1. No cell exceeds 1 + 2 + 1 = 4. */
-    tu_run r = run("danger --cell-m 5000 --out %s/d.tif --json -q", dir);
+    tu_run r = run("danger --cell-m 5000 --no-land-mask --out %s/d.tif --json -q", dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     json_object *j = json_tokener_parse(r.out);
     cr_assert_not_null(j, "%s", r.out);
@@ -103,6 +103,36 @@ Test(cmd_danger, without_incidents_far_cells_cost_the_base_weight)
     cr_assert_float_eq(senda_grid_cell_m(g), 5000.0, 1e-9);
     cr_assert_float_eq(senda_grid_cdata(g)[0], 1.0, 1e-6, "the NW corner is far from all");
     senda_grid_destroy(g);
+    senda_ctx_destroy(ctx);
+    rm_dir(dir);
+}
+
+Test(cmd_danger, sea_cells_are_nodata_under_the_land_mask)
+{
+    char *dir = tu_tmpdir();
+    /* The grid's SW corner lies 20 km beyond the westernmost (Orizaba, about
+     * -97.1) and southernmost (Ciudad Hidalgo, 14.7 N) features: near
+     * (-97.3, 14.5), in the Pacific, so nodata with the mask and the base
+     * weight 1 without it. */
+    tu_run r = run("danger --cell-m 5000 --out %s/m.tif -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    r = run("danger --cell-m 5000 --no-land-mask --out %s/n.tif -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    senda_ctx *ctx;
+    senda_ctx_create(&ctx);
+    senda_grid *m = NULL, *n = NULL;
+    char path[600];
+    snprintf(path, sizeof path, "%s/m.tif", dir);
+    cr_assert_eq(senda_grid_read(ctx, path, &m), SENDA_OK);
+    snprintf(path, sizeof path, "%s/n.tif", dir);
+    cr_assert_eq(senda_grid_read(ctx, path, &n), SENDA_OK);
+    size_t sw = (senda_grid_n_rows(m) - 1) * senda_grid_n_cols(m);
+    cr_assert(isnan(senda_grid_cdata(m)[sw]));
+    cr_assert_float_eq(senda_grid_cdata(n)[sw], 1.0, 1e-6);
+    senda_grid_destroy(m);
+    senda_grid_destroy(n);
     senda_ctx_destroy(ctx);
     rm_dir(dir);
 }
