@@ -657,6 +657,19 @@ senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incide
 senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
                                  double *x, double *y);
 
+/** Move every point of pts that lies on a nodata cell of grid (at sea under
+ *  the land mask: a crossing on a river mouth, a port town) to the centre of
+ *  the nearest valid cell within max_cells cells (Chebyshev), with a note
+ *  through the log naming it (names[i] when names is not NULL) and the
+ *  distance. Points outside the grid, on valid cells, or with no valid cell
+ *  within reach stay where they are (and fail later with the cost module's
+ *  message).
+ *  @param n_moved may be NULL; else receives the number of points moved
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL grid or pts) */
+senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *grid, senda_points *pts,
+                                        const char *const *names, int max_cells,
+                                        size_t *n_moved);
+
 /** Options of senda_cost_paths, filled by senda_paths_opts_init(). */
 typedef struct senda_paths_opts {
     senda_cost_opts cost;  /**< move rules; default unit_m = 1000, so a path's cost is

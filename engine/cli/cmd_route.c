@@ -140,41 +140,6 @@ static const char *source_of(const senda_cost_path *p, const senda_points *src,
     return names[best];
 }
 
-/* Move the points of pts that fall on a nodata cell (at sea under the land
- * mask: a crossing on a river mouth, a port town) to the centre of the
- * nearest valid cell within 10 cells, saying so; others stay (and fail
- * later with the library's message). */
-static void snap_to_valid(const senda_grid *g, senda_points *pts, const char *const *names)
-{
-    const double *v = senda_grid_cdata(g);
-    double cell = senda_grid_cell_m(g), x0 = senda_grid_x_min(g), y0 = senda_grid_y_max(g);
-    long n_rows = (long)senda_grid_n_rows(g), n_cols = (long)senda_grid_n_cols(g);
-    for (size_t i = 0; i < pts->n; i++) {
-        long row = (long)floor((y0 - pts->y[i]) / cell), col = (long)floor((pts->x[i] - x0) / cell);
-        if (row < 0 || col < 0 || row >= n_rows || col >= n_cols ||
-            !isnan(v[(size_t)row * (size_t)n_cols + (size_t)col]))
-            continue;
-        double best = INFINITY, bx = 0.0, by = 0.0;
-        for (long dr = -10; dr <= 10; dr++)
-            for (long dc = -10; dc <= 10; dc++) {
-                long r = row + dr, c = col + dc;
-                if (r < 0 || c < 0 || r >= n_rows || c >= n_cols ||
-                    isnan(v[(size_t)r * (size_t)n_cols + (size_t)c]))
-                    continue;
-                double x = x0 + ((double)c + 0.5) * cell, y = y0 - ((double)r + 0.5) * cell;
-                double d = hypot(x - pts->x[i], y - pts->y[i]);
-                if (d < best)
-                    best = d, bx = x, by = y;
-            }
-        if (!isfinite(best))
-            continue;
-        fprintf(stderr, "senda: '%s' lies on a nodata (sea) cell; moved %.1f km to the nearest "
-                "land cell\n", names[i], best / 1000.0);
-        pts->x[i] = bx;
-        pts->y[i] = by;
-    }
-}
-
 typedef struct route_cfg {
     cli_danger d;
     senda_paths_opts popts;
@@ -193,8 +158,8 @@ static senda_status do_run(senda_ctx *ctx, route_cfg *c, const senda_danger_opts
     else
         st = cli_danger_surface(ctx, &c->d, dopts, &r->rho, &r->danger, c->quiet);
     if (st == SENDA_OK) {
-        snap_to_valid(r->danger, c->src, c->src_names);
-        snap_to_valid(r->danger, c->dst, c->dst_names);
+        senda_points_snap_to_valid(ctx, r->danger, c->src, c->src_names, 10, NULL);
+        senda_points_snap_to_valid(ctx, r->danger, c->dst, c->dst_names, 10, NULL);
     }
     if (st == SENDA_OK)
         st = senda_cost_paths(ctx, r->danger, c->src, c->dst, c->dst_names, &c->popts, &r->paths,

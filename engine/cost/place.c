@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "cost/cost_int.h"
+#include "grid/grid_int.h"
 #include "io/gazetteer_int.h"
 #include "io/io_int.h"
 
@@ -203,5 +204,52 @@ senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, con
                            "no place named '%s' in the layers (crossings mx_town and name, "
                            "shelters town and name, checkpoints name) or the gazetteer; give "
                            "LON,LAT instead", text);
+    return SENDA_OK;
+}
+
+senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *g, senda_points *pts,
+                                        const char *const *names, int max_cells,
+                                        size_t *n_moved)
+{
+    senda__reset(ctx);
+    if (n_moved)
+        *n_moved = 0;
+    if (!g || !pts)
+        return senda__fail(ctx, SENDA_ERR_ARG, "senda_points_snap_to_valid: NULL argument");
+    const double *v = g->data;
+    double cell = g->cell_m;
+    long n_rows = (long)g->n_rows, n_cols = (long)g->n_cols;
+    for (size_t i = 0; i < pts->n; i++) {
+        long row = (long)floor((g->y_max - pts->y[i]) / cell);
+        long col = (long)floor((pts->x[i] - g->x_min) / cell);
+        if (row < 0 || col < 0 || row >= n_rows || col >= n_cols ||
+            !isnan(v[(size_t)row * (size_t)n_cols + (size_t)col]))
+            continue;
+        double best = INFINITY, bx = 0.0, by = 0.0;
+        for (long dr = -max_cells; dr <= max_cells; dr++)
+            for (long dc = -max_cells; dc <= max_cells; dc++) {
+                long r = row + dr, c = col + dc;
+                if (r < 0 || c < 0 || r >= n_rows || c >= n_cols ||
+                    isnan(v[(size_t)r * (size_t)n_cols + (size_t)c]))
+                    continue;
+                double x = senda__grid_cx(g, (size_t)c), y = senda__grid_cy(g, (size_t)r);
+                double d = hypot(x - pts->x[i], y - pts->y[i]);
+                if (d < best)
+                    best = d, bx = x, by = y;
+            }
+        if (!isfinite(best))
+            continue;
+        char label[64];
+        if (names && names[i])
+            snprintf(label, sizeof label, "%s", names[i]);
+        else
+            snprintf(label, sizeof label, "point %zu", i + 1);
+        senda__log(ctx, 1, "'%s' lies on a nodata (sea) cell; moved %.1f km to the nearest "
+                   "valid cell", label, best / 1000.0);
+        pts->x[i] = bx;
+        pts->y[i] = by;
+        if (n_moved)
+            (*n_moved)++;
+    }
     return SENDA_OK;
 }
