@@ -401,6 +401,22 @@ Test(import, iom_files_import_with_no_options_and_match_a_hand_count)
                  3);
     cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE source_id IN ('42716','40861')"
                             " AND status='duplicate'"), 2);
+    /* per file, by the same hand count */
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE file_id=1 AND "
+                            "status='accepted'"), 186);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE file_id=2"), 8);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE file_id=3"), 488);
+    /* The repeated reports 42715 and 40860 say 0 dead; their repeats 42716 (6 dead:
+     * 1 man, 5 children) and 40861 (6 dead) carry the counts. One event counts its
+     * victims once, at the largest report: 6 each, and 42715 gets the man and the
+     * children. So the accepted incidents hold every victim of the three files:
+     * sum of "Total Dead and Missing" 297 + sum of "Number Dead" + "Minimum
+     * Estimated Number of Missing" 20 + sum of "dead_and_missing" 928 = 1245. */
+    cr_assert_eq(inc_qn(db, "SELECT sum(victims) FROM incidents WHERE status='accepted'"), 1245);
+    cr_assert_eq(inc_qn(db, "SELECT minors FROM incidents WHERE source_id='42715'"), 5);
+    cr_assert_eq(inc_qn(db, "SELECT men FROM incidents WHERE source_id='42715'"), 1);
+    /* weight = death_accident 8 x 6 victims */
+    cr_assert_eq(inc_qn(db, "SELECT weight FROM incidents WHERE source_id='40860'"), 48);
     /* the current schema's "Sun, 01/04/2026" is 4 January (mm/dd; a Sunday) */
     cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE source_id='2026.MMP0006' AND "
                             "date='2026-01-04'"), 1);
@@ -434,14 +450,26 @@ Test(import, same_incident_from_a_second_shelter_is_a_duplicate)
     char db[512], other[600];
     store_path(db, sizeof db, "two.gpkg");
     snprintf(other, sizeof other, "%s.shelter2.csv", db);
-    /* 14.905, -92.258 is 0.2 km from row 1 of the messy file, one day later */
-    tu_write(other, "date,type,victims,lat,lon\n2019-05-02,kidnapping,2,14.905,-92.258\n");
+    /* 14.905, -92.258 is 0.2 km from row 1 of the messy file, one day later; it
+     * reports 3 victims (1 woman) where row 1 reported 2 (1 woman, 1 man, 0 minors). */
+    tu_write(other, "date,type,victims,mujeres,lat,lon\n"
+                    "2019-05-02,kidnapping,3,1,14.905,-92.258\n");
     cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, NULL), SENDA_OK);
     senda_import_summary s;
     cr_assert_eq(import1(ctx, db, other, NULL, &s), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(s.duplicate, 1);
     cr_assert_eq(inc_qn(db, "SELECT duplicate_of FROM incidents WHERE file_id=2"),
                  inc_qn(db, "SELECT fid FROM incidents WHERE file_id=1 AND source_row=1"));
+    /* the stored original now counts 3 victims (weight kidnapping 6 x 3 = 18); its
+     * groups stay as given (1 woman is not more than 1; the man is kept) */
+    cr_assert_eq(inc_qn(db, "SELECT victims FROM incidents WHERE file_id=1 AND source_row=1"), 3);
+    cr_assert_eq(inc_qn(db, "SELECT weight FROM incidents WHERE file_id=1 AND source_row=1"), 18);
+    cr_assert_eq(inc_qn(db, "SELECT women FROM incidents WHERE file_id=1 AND source_row=1"), 1);
+    cr_assert_eq(inc_qn(db, "SELECT men FROM incidents WHERE file_id=1 AND source_row=1"), 1);
+    char buf[256];
+    cr_assert(strstr(inc_q(db, "SELECT message FROM incidents WHERE file_id=1 AND source_row=1",
+                           buf, sizeof buf), "largest of its repeated reports") != NULL, "%s",
+              buf);
     unlink(other);
     senda_ctx_destroy(ctx);
 }
