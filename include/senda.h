@@ -649,9 +649,11 @@ senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incide
  *  the layers' CRS) or a place name found, accent- and case-insensitively,
  *  in crossings.mx_town, shelters.town, crossings.name, shelters.name or
  *  checkpoints.name (first match; a "(...)" qualifier and a leading
- *  "Ciudad" are ignored). No gazetteer lookup.
+ *  "Ciudad" are ignored), else in the bundled GeoNames gazetteer ("Name"
+ *  or "Name, State"; an ambiguous name fails with its candidates).
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, lon/lat out of range),
- *          SENDA_ERR_CRS, SENDA_ERR_DATA (no such place) */
+ *          SENDA_ERR_CRS, SENDA_ERR_DATA (no such place, or ambiguous),
+ *          SENDA_ERR_NOMEM */
 senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
                                  double *x, double *y);
 
