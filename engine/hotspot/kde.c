@@ -38,17 +38,26 @@
  * recorded as its polynomial's coefficients added at the run's first column
  * and subtracted after its last one (a difference array); one pass of running
  * sums then evaluates every cell. A point therefore costs O(rows of its disk)
- * instead of O(rows^2). To keep the coefficients small (no cancellation), the
- * columns are cut into blocks of B columns (the power of two >= r/h + 3), each polynomial
- * is expanded about its block's middle column, runs crossing a block edge are
- * split, and running sums restart at each block: |u| <= B/2 keeps every term
- * within (1 + B/2r)^(2m) <= 2^(2m) of the kernel's peak, so rounding stays
- * near 1e-16 * 2^(2m) * (runs in the block) of the peak: in kernel tails
- * (values 1e-5 of the peak) that is ~1e-9 relative, inside the 1e-6 the
- * comparisons ask. The triweight's tails (1-u^2)^3 fall deeper, so it
- * accumulates in long double (64-bit mantissa; 2x slower): against GRASS
- * its cells then agree to 1e-6 too, where double left 8 cells in 80,000 at
- * 1e-4 (scripts/compare/hotspot). tests/hotspot/test_kde.c checks 1e-8
+ * instead of O(rows^2). To keep the coefficients small (no cancellation),
+ * each polynomial is expanded about the middle of a block of 3S columns,
+ * S = ceil(r/h) + 1, and running sums restart at each block. Blocks overlap
+ * in three families: block k covers columns [kS, kS + 3S) and belongs to
+ * family k mod 3; a run goes to the block whose middle is nearest its point,
+ * which always holds it whole (the middle is within S/2 of the point, the run
+ * within r/h < S of it), so every row of a disk is one pair of updates, never
+ * split; each cell adds the three families' polynomials. The point is then
+ * within S/2 of the expansion centre and every cell of the block within 1.5 S,
+ * so every term stays within about (1 + 2^2)^m of the kernel's peak, and
+ * rounding near 1e-16 * 5^m * (runs in the block) of the peak; a family's
+ * sums also reset to exactly 0 whenever none of its runs is active. Measured
+ * against a long-double brute force (scripts/bench/kde_accuracy.c):
+ * 4e-14 relative on 1,000,000 clustered points (r = 20 cells), and on the
+ * sparse points of scripts/compare/hotspot 4e-9 (quartic) in the deepest
+ * kernel tails, where the earlier split-block scheme gave 9e-8. The
+ * triweight's tails (1-u^2)^3 fall deeper, so it accumulates in long double
+ * (64-bit mantissa; slower): 2e-8 there (against GRASS its cells agree to
+ * 1e-6, where double left 8 cells in 80,000 at 1e-4). tests/hotspot/test_kde.c
+ * checks 1e-8
  * against brute force. A running count of active runs makes cells
  * outside every kernel exactly 0. Triangular (1 - d/r, not polynomial in d^2)
  * and the gaussian (exponential) have no such exact shortcut and are summed
@@ -59,7 +68,8 @@
  * O(n)), so a band visits only the points within r of it.
  * Complexity: O(n * (2r/h + 1) + cells * deg) for polynomial kernels,
  * O(n * pi (r/h)^2 + cells) for the others. Memory: the grid, 2 arrays of n
- * for the buckets, and per thread CHUNK * (cols + 1) * (deg + 2) doubles.
+ * for the buckets, and per thread 3 * CHUNK * (cols + 1) * (deg + 2) doubles
+ * (CHUNK = 16 rows: 2 MB for the quartic on 1000 columns).
  * Nodata: none; every cell gets a value (0 where no kernel reaches).
  */
 #include <math.h>
@@ -70,8 +80,9 @@
 
 #include "hotspot/hotspot_int.h"
 
-#define CHUNK 32
+#define CHUNK 16
 #define MAX_COEF 7
+#define NFAM 3 /* block families (kde.c header); kde_poly.h relies on 3 */
 
 static const char *kernel_names[] = {"quartic", "triweight", "epanechnikov",
                                      "triangular", "uniform", "gaussian"};
@@ -162,18 +173,17 @@ typedef struct kde_job {
     int n_coef;     /* 2 * power + 1 */
     double rr, rr2, scale; /* radius in cells, its square, S */
     long rad_rows;  /* rows reached above/below a point's row */
-    size_t block;   /* B, a power of two */
-    unsigned block_shift;
-    double inv_rr2;
+    size_t stride_s; /* S: a block of NFAM S columns starts at every multiple of S */
+    double inv_rr2, inv_rr, inv_s;
     kpt *pt;        /* points sorted by row bucket, then column */
     size_t *bucket_start; /* n_buckets + 1 */
     long n_buckets;
     atomic_size_t next_chunk;
     atomic_int stop;
     size_t n_chunks;
-    void **coef;    /* per thread: CHUNK * (cols + 1) * n_coef accumulators */
+    void **coef;    /* per thread: CHUNK * 2 * (cols + 1) * n_coef accumulators */
     int wide;       /* 1: long double accumulators (triweight) */
-    int32_t **cnt;  /* per thread: CHUNK * (cols + 1) */
+    int32_t **cnt;  /* per thread: CHUNK * 2 * (cols + 1) */
 } kde_job;
 
 #define ACC double
@@ -197,15 +207,20 @@ static int row_run(const kde_job *j, double fx, double dy, long *c0, long *c1, d
     *rem = j->rr2 - dy * dy;
     if (*rem < 0.0)
         return 0;
-    double half = sqrt(*rem), f0 = ceil(fx - half), f1 = floor(fx + half);
-    if (f0 < 0.0)
-        f0 = 0.0;
-    if (f1 > (double)j->grid->n_cols - 1.0)
-        f1 = (double)j->grid->n_cols - 1.0;
+    /* floor and ceil from truncation (SSE2 has no rounding instruction, and
+     * floor() is a call): exact for |x| < 2^63 */
+    double half = sqrt(*rem), x0 = fx - half, x1 = fx + half;
+    long f0 = (long)x0, f1 = (long)x1;
+    f0 += (double)f0 < x0; /* ceil */
+    f1 -= (double)f1 > x1; /* floor */
+    if (f0 < 0)
+        f0 = 0;
+    if (f1 > (long)j->grid->n_cols - 1)
+        f1 = (long)j->grid->n_cols - 1;
     if (f0 > f1)
         return 0;
-    *c0 = (long)f0;
-    *c1 = (long)f1;
+    *c0 = f0;
+    *c1 = f1;
     return 1;
 }
 
@@ -241,8 +256,8 @@ static void run_chunk(const kde_job *j, int tid, size_t chunk)
     size_t esz = j->wide ? sizeof(long double) : sizeof(double);
     int32_t *cnt = j->cnt[tid];
     if (j->power >= 0) {
-        memset(coef, 0, nr * stride * (size_t)j->n_coef * esz);
-        memset(cnt, 0, nr * stride * sizeof *cnt);
+        memset(coef, 0, NFAM * nr * stride * (size_t)j->n_coef * esz);
+        memset(cnt, 0, NFAM * nr * stride * sizeof *cnt);
     } else {
         memset(g->data + r0 * g->n_cols, 0, nr * g->n_cols * sizeof(double));
     }
@@ -405,11 +420,10 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     j.inv_rr2 = 1.0 / j.rr2;
     j.scale = kernel_scale(opts->kernel, opts->scale, r);
     j.rad_rows = (long)ceil(j.rr) + 1;
-    /* a power of two >= rad + 2 columns, so c / B is a shift */
-    j.block_shift = 4;
-    while (((size_t)1 << j.block_shift) < (size_t)(j.rad_rows + 2))
-        j.block_shift++;
-    j.block = (size_t)1 << j.block_shift;
+    j.inv_rr = 1.0 / j.rr;
+    /* (NFAM - 1) S >= 2 ceil(r/h) + 1 > the longest run, 2 floor(r/h) + 1 */
+    j.stride_s = (2 * (size_t)ceil(j.rr) + 1 + NFAM - 2) / (NFAM - 1);
+    j.inv_s = 1.0 / (double)j.stride_s;
     j.n_chunks = (grid->n_rows + CHUNK - 1) / CHUNK;
     if ((size_t)nt > j.n_chunks)
         nt = (int)j.n_chunks;
@@ -422,10 +436,10 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
         goto done;
     }
     for (int t = 0; t < nt && j.power >= 0; t++) {
-        j.coef[t] = senda__calloc2(ctx, CHUNK * (grid->n_cols + 1),
+        j.coef[t] = senda__calloc2(ctx, NFAM * CHUNK * (grid->n_cols + 1),
                                    (size_t)j.n_coef * (j.wide ? sizeof(long double)
                                                                : sizeof(double)));
-        j.cnt[t] = j.coef[t] ? senda__calloc2(ctx, CHUNK, (grid->n_cols + 1) * sizeof(int32_t))
+        j.cnt[t] = j.coef[t] ? senda__calloc2(ctx, NFAM * CHUNK, (grid->n_cols + 1) * sizeof(int32_t))
                              : NULL;
         if (!j.cnt[t]) {
             st = SENDA_ERR_NOMEM;
