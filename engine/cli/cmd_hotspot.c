@@ -21,14 +21,16 @@
 static cli_opt opts[] = {
     O("store", "STORE.gpkg", NULL, "incident store made by `senda incidents import`: its "
       "accepted (and repaired) incidents are the points"),
-    O("types", "T,...", NULL, "with --store: only these incident types (e.g. "
-      "kidnapping,homicide; `senda incidents import --help` lists them)"),
+    O("types", "T,...", NULL, "with --store: only these incident types: kidnapping, extortion, "
+      "robbery_assault, sexual_violence, homicide, death_accident, disappearance, trafficking, "
+      "abuse_by_authority, other"),
     O("from", "DATE", NULL, "with --store: incidents on or after yyyy, yyyy-mm or yyyy-mm-dd "
       "(a report dated only to a month or year counts when its whole period is inside)"),
     O("to", "DATE", NULL, "with --store: incidents on or before yyyy, yyyy-mm or yyyy-mm-dd"),
     O("victims", "GROUP", NULL, "with --store: only incidents with women, men or minors among "
       "the victims"),
-    O("perpetrators", "P,...", NULL, "with --store: only these perpetrator codes"),
+    O("perpetrators", "P,...", NULL, "with --store: only these perpetrators: criminal_group, "
+      "police, immigration_authority, military, train_personnel, other, unknown"),
     {"count", 0, OPT_FLAG, NULL, NULL, "with --store: every incident weighs 1 (default: "
      "severity x victims, as stored at import)", NULL, 0, {0}, 0},
     O("extent-from", "SRC", "points", "grid extent without --extent: points (the points padded "

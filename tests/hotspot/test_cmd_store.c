@@ -18,7 +18,8 @@ static char dir[512], store[600];
  * 2 and 1 victims at (500125, 1600125) = row 7, column 4; a robbery (severity 3)
  * at (501375, 1601375) = row 2, column 9; a homicide (severity 10) in 2018 at
  * (501375, 1600125) = row 7, column 9. Duplicate detection is off (--dedupe-km -1)
- * so both kidnappings stay. */
+ * so both kidnappings stay. The first kidnapping has a woman among its victims and
+ * police as perpetrator, the second a criminal group. */
 static void make_store(void)
 {
     char *d = tu_tmpdir(), csv[600], cmd[2048];
@@ -26,11 +27,11 @@ static void make_store(void)
     free(d);
     snprintf(csv, sizeof csv, "%s/inc.csv", dir);
     snprintf(store, sizeof store, "%s/store.gpkg", dir);
-    tu_write(csv, "x,y,date,type,victims\n"
-                  "500125,1600125,2020-03-01,kidnapping,2\n"
-                  "500125,1600125,2020-05-01,kidnapping,1\n"
-                  "501375,1601375,2020-04-01,robbery,1\n"
-                  "501375,1600125,2018-07-01,homicide,1\n");
+    tu_write(csv, "x,y,date,type,victims,women,perpetrator\n"
+                  "500125,1600125,2020-03-01,kidnapping,2,1,police\n"
+                  "500125,1600125,2020-05-01,kidnapping,1,0,criminal group\n"
+                  "501375,1601375,2020-04-01,robbery,1,0,\n"
+                  "501375,1600125,2018-07-01,homicide,1,0,\n");
     snprintf(cmd, sizeof cmd, "incidents import %s --store %s --s_srs EPSG:32615 --lon-field x "
              "--lat-field y --no-join --dedupe-km -1 --today 2026-01-01 -q", csv, store);
     tu_run r = tu_senda(cmd);
@@ -84,7 +85,7 @@ Test(cmd_hotspot_store, weights_are_severity_times_victims)
     free(js);
 }
 
-Test(cmd_hotspot_store, filters_by_type_date_and_count)
+Test(cmd_hotspot_store, filters_by_type_date_count_victims_and_perpetrator)
 {
     char *js;
     senda_grid *g = density("--types kidnapping --count", &js);
@@ -101,6 +102,16 @@ Test(cmd_hotspot_store, filters_by_type_date_and_count)
     cr_assert_float_eq(cell(g, 7, 4), 12.0, 1e-6);
     cr_assert_float_eq(cell(g, 2, 9), 3.0, 1e-6);
     cr_assert_eq(cell(g, 7, 9), 0.0);
+    senda_grid_destroy(g);
+    free(js);
+    g = density("--victims women", &js); /* the first kidnapping: 6 x 2 */
+    cr_assert(strstr(js, "\"points\":1") && strstr(js, "\"total_weight\":12"), "%s", js);
+    cr_assert_float_eq(cell(g, 7, 4), 12.0, 1e-6);
+    senda_grid_destroy(g);
+    free(js);
+    g = density("--perpetrators criminal_group", &js); /* the second kidnapping: 6 x 1 */
+    cr_assert(strstr(js, "\"points\":1") && strstr(js, "\"total_weight\":6"), "%s", js);
+    cr_assert_float_eq(cell(g, 7, 4), 6.0, 1e-6);
     senda_grid_destroy(g);
     free(js);
 }
@@ -171,5 +182,19 @@ Test(cmd_hotspot_store, usage_and_filter_errors)
     r = tu_senda(cmd);
     cr_assert_eq(r.exit_code, 1, "%s", r.err);
     cr_assert(strstr(r.err, "no accepted incident passes the filters") != NULL, "%s", r.err);
+    tu_run_free(&r);
+}
+
+Test(cmd_hotspot_store, help_lists_every_type_and_perpetrator_code)
+{
+    tu_run r = tu_senda("hotspot --help");
+    cr_assert_eq(r.exit_code, 0);
+    for (int i = 0; i < SENDA_INC_N_TYPES; i++)
+        cr_assert(strstr(r.out, senda_incident_type_code(i)) != NULL, "%s",
+                  senda_incident_type_code(i));
+    for (int i = 0; i < SENDA_N_PERPETRATORS; i++)
+        cr_assert(strstr(r.out, senda_perpetrator_code(i)) != NULL, "%s",
+                  senda_perpetrator_code(i));
+    cr_assert(strstr(r.out, "--store STORE.gpkg") && strstr(r.out, "--extent-from"));
     tu_run_free(&r);
 }
