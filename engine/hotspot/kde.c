@@ -189,6 +189,21 @@ typedef struct kde_job {
 } kde_job;
 
 
+/* floor and ceil from truncation (SSE2 has no rounding instruction, and
+ * floor() is a call): exact for |x| < 2^63, which holds for every point in
+ * cell units that bucket_points keeps. */
+static inline long floor_l(double x)
+{
+    long t = (long)x;
+    return t - ((double)t > x);
+}
+
+static inline long ceil_l(double x)
+{
+    long t = (long)x;
+    return t + ((double)t < x);
+}
+
 /* Columns [c0, c1] of the row at dy from a point at fx; 0 when none. */
 static inline int row_run(const kde_job *j, double fx, double dy, long *c0, long *c1,
                           double *rem)
@@ -196,12 +211,8 @@ static inline int row_run(const kde_job *j, double fx, double dy, long *c0, long
     *rem = j->rr2 - dy * dy;
     if (*rem < 0.0)
         return 0;
-    /* floor and ceil from truncation (SSE2 has no rounding instruction, and
-     * floor() is a call): exact for |x| < 2^63 */
-    double half = sqrt(*rem), x0 = fx - half, x1 = fx + half;
-    long f0 = (long)x0, f1 = (long)x1;
-    f0 += (double)f0 < x0; /* ceil */
-    f1 -= (double)f1 > x1; /* floor */
+    double half = sqrt(*rem);
+    long f0 = ceil_l(fx - half), f1 = floor_l(fx + half);
     if (f0 < 0)
         f0 = 0;
     if (f1 > (long)j->grid->n_cols - 1)
@@ -267,12 +278,12 @@ static void run_chunk(const kde_job *j, int tid, size_t chunk)
     long b_lo = (long)r0 / CHUNK, b_hi = ((long)(r0 + nr) + 2 * j->rad_rows + 1) / CHUNK + 1;
     if (b_hi > j->n_buckets)
         b_hi = j->n_buckets;
-    double last = (double)(r0 + nr - 1);
+    long last = (long)(r0 + nr - 1);
     for (size_t k = j->bucket_start[b_lo]; k < j->bucket_start[b_hi]; k++) {
         const kpt *p = &j->pt[k];
-        double fa = ceil(p->fy - j->rr), fb = floor(p->fy + j->rr);
-        if (fa < (double)r0)
-            fa = (double)r0;
+        long fa = ceil_l(p->fy - j->rr), fb = floor_l(p->fy + j->rr);
+        if (fa < (long)r0)
+            fa = (long)r0;
         if (fb > last)
             fb = last;
         if (fa > fb)
