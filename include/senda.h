@@ -226,6 +226,9 @@ size_t senda_layers_n_features(const senda_layers *layers, const char *name);
  *  Ownership: owned by layers. */
 const char *senda_layers_attr(const senda_layers *layers, const char *name, size_t i,
                               const char *field);
+/** Length of feature i of a line layer in metres of the analysis CRS
+ *  (GEOS), or -1 when the layer, feature or a length is absent (points). */
+double senda_layers_feature_length(const senda_layers *layers, const char *name, size_t i);
 /** Point features of a layer (centroids for other types) as senda_points.
  *  Ownership: caller frees with senda_points_destroy(). */
 senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, const char *name,
@@ -812,6 +815,17 @@ typedef struct senda_siting_opts {
     int local_search;         /**< 1 (default): 1-swap local search after the greedy */
     int bound_iterations;     /**< Lagrangian subgradient iterations for the upper bound
                                    (default 300; 0 = greedy bound only) */
+    const senda_grid *cost_grid; /**< optional friction grid in the points' CRS: NULL (default)
+                                   = straight-line coverage within radius_m; otherwise a demand
+                                   point is covered by a site (new or existing) when the least
+                                   accumulated cost from the site's cell to the demand point's
+                                   cell is <= max_cost (radius_m is then unused). Move costs
+                                   are GRASS r.cost's, 8 neighbours: (c1 + c2) / 2 straight,
+                                   (c1 + c2) * sqrt(2) / 2 diagonal, times the move unit.
+                                   NaN or negative cells are barriers. Borrowed for the call. */
+    double max_cost;          /**< cost budget with cost_grid, > 0 (default 0: must be set) */
+    double unit_m;            /**< cost move unit: 0 = cell widths, as r.cost (default);
+                                   > 0 = units of unit_m metres (1 = metres, 1000 = km) */
 } senda_siting_opts;
 
 /** Fill o with the defaults documented in senda_siting_opts. */
@@ -849,14 +863,21 @@ typedef struct senda_siting_result {
 /** Solve a coverage location model on plain points: demand (weights),
  *  candidate sites and already open shelters (existing, may be NULL), all
  *  in the same projected CRS. A demand point is covered by a site when their
- *  straight-line distance is <= radius_m. MCLP (Church & ReVelle 1974):
+ *  straight-line distance is <= radius_m, or, with opts->cost_grid, when the
+ *  least accumulated cost between their cells is <= opts->max_cost (one
+ *  bounded Dijkstra per site, engine/siting/costcover.c; the cost is
+ *  symmetric, so the search from the site equals the travel to it). Demand,
+ *  candidates and existing shelters outside the grid or on a nodata cell
+ *  are never covered / cover nothing (one warning with the counts); the
+ *  allocation then takes the open site of least cost. MCLP (Church & ReVelle 1974):
  *  choose p sites maximising the covered weight; SET_COVER: the fewest sites
  *  reaching target_share. Greedy with lazy evaluation, then 1-swap local
  *  search; upper bound from the greedy (1-1/e) bound and a Lagrangian
  *  relaxation (Galvao & ReVelle 1996). Ties go to the lowest candidate index.
  *  @return SENDA_OK; SENDA_ERR_ARG (NULL, radius <= 0, p = 0, share out of
  *          (0,1], negative or NaN weight, a limit without its per-candidate
- *          array); SENDA_ERR_DATA (no candidate passes the exposure and
+ *          array, max_cost <= 0 or unit_m < 0 with a cost grid); SENDA_ERR_CRS
+ *          (the cost grid's CRS differs from the points'); SENDA_ERR_DATA (no candidate passes the exposure and
  *          clearance constraints, or the target share cannot be reached);
  *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
  *  Ownership: caller frees with senda_siting_result_destroy().
@@ -887,6 +908,22 @@ senda_status senda_siting_write(senda_ctx *ctx, const char *gpkg_path, const cha
                                 const senda_points *demand, const senda_points *candidates,
                                 const senda_points *existing, const senda_siting_result *result,
                                 double radius_m, senda_progress_fn progress, void *progress_arg);
+
+/** As senda_siting_write for a result solved with opts (the same options
+ *  and inputs). Without opts->cost_grid it is senda_siting_write with
+ *  opts->radius_m. With a cost grid, coverage_areas holds, for every new
+ *  site, the union of the grid cells it reaches within opts->max_cost (the
+ *  field max_cost set, radius_m null), and demand_allocation's field cost is
+ *  the accumulated cost from the allocated site (null when unallocated;
+ *  distance_m stays the straight-line distance). Both layers always have
+ *  these fields (null in straight-line mode).
+ *  @return as senda_siting_write; SENDA_ERR_ARG also for NULL opts */
+senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                     const senda_points *demand, const senda_points *candidates,
+                                     const senda_points *existing,
+                                     const senda_siting_result *result,
+                                     const senda_siting_opts *opts, senda_progress_fn progress,
+                                     void *progress_arg);
 
 /** Danger-weighted demand along the routes: the centre of every cell of the
  *  danger surface with a value > 0 whose centre lies within buffer_m of the
@@ -966,6 +1003,9 @@ typedef struct senda_scenario {
     char store[1024];        /**< an existing incident store to read, or "" */
     size_t n_sources;        /**< incident files to import into a scratch store */
     char sources[SENDA_SCENARIO_MAX_SOURCES][1024];
+    long synth_n;            /**< > 0: generate this many synthetic incidents (demo, tests)
+                                  around the layers instead of store / sources */
+    long synth_seed;         /**< seed of the synthetic incidents (default 1) */
     char types[256];         /**< filter: incident type codes, "" = all */
     char date_from[16];      /**< filter: yyyy, yyyy-mm or yyyy-mm-dd, "" = open */
     char date_to[16];
@@ -980,11 +1020,25 @@ typedef struct senda_scenario {
     double siting_radius_m;  /**< service distance, metres */
     double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
     double siting_target_share; /**< set-cover: share of the demand to cover */
+    char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
+                                  cells within 10 km of the rail, senda_siting_demand_from_grid) */
     char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
+    double danger_w_base, danger_w_density, danger_w_checkpoint, danger_w_rail;
+                             /**< danger surface weights (senda_danger_opts) */
+    double danger_checkpoint_range_m, danger_rail_range_m;
+    char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
+    char route_from[512];    /**< least-danger paths start: place names, "; "-separated */
+    char route_to[1024];     /**< ... and end at these places */
+    long route_alternatives; /**< alternative paths per destination (default 0) */
 } senda_scenario;
 
-/** Every stage `senda run` knows, in run order (the default of `stages:`). */
-#define SENDA_SCENARIO_STAGES "density,siting"
+/** Every stage `senda run` knows, in run order (the default of `stages:`).
+ *  density: kernel density surface; hotspot: Gi* cells; danger: danger
+ *  surface; cost: accumulated cost from the crossings and least-danger paths;
+ *  route: danger per km along the rail lines; siting: new shelter sites.
+ *  A stage that needs another's result (cost, route and siting need the
+ *  danger surface, danger needs the density) computes it without writing it. */
+#define SENDA_SCENARIO_STAGES "density,hotspot,danger,cost,route,siting"
 
 /** A loaded scenario file. */
 typedef struct senda_scenario_set senda_scenario_set;
@@ -1136,7 +1190,8 @@ typedef struct senda_run_result {
     long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
     long n_incidents;    /**< incidents passing the filter */
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
-    double covered_pct;  /**< % of the incident weight within reach of a shelter */
+    double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
+                              within reach of a shelter, existing and new */
 } senda_run_result;
 
 /** Run one scenario: every stage, then the product written beside its output
@@ -1156,6 +1211,8 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
  *  @return SENDA_OK when every selected scenario succeeded; SENDA_ERR_ARG
  *          (bad jobs, --only naming no scenario); otherwise the first
  *          failure's status with "N of M scenarios failed: NAME: message"
+ *  *results is filled whenever the status is not SENDA_ERR_ARG or
+ *  SENDA_ERR_NOMEM, failures included (each entry says what happened).
  *  Ownership: caller frees *results with senda_free().
  *  Progress: 0..1 over all selected scenarios (the mean of their progress). */
 senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *set,

@@ -45,6 +45,20 @@ static void print_table(const senda_layers *ls)
                ext, r->problems[0] ? r->problems : "none");
     }
     printf("CRS: %s\n", senda_layers_crs(ls));
+    /* Each line feature by name: the border's Mexico-Guatemala length is the
+     * figure users compare with the 956 km the two governments report. */
+    printf("\nline features (length measured in %s):\n", senda_layers_crs(ls));
+    for (size_t i = 0; i < senda_layers_count(ls); i++) {
+        const senda_layer_report *r = senda_layers_report(ls, i);
+        for (size_t k = 0; k < (size_t)r->n_features; k++) {
+            double m = senda_layers_feature_length(ls, r->name, k);
+            if (m < 0.0)
+                break;
+            const char *name = senda_layers_attr(ls, r->name, k, "name");
+            printf("  %-12s %-36s %8.1f km\n", r->name, name[0] ? name : "(unnamed)",
+                   m / 1000.0);
+        }
+    }
 }
 
 static void print_json(const senda_layers *ls)
@@ -64,6 +78,22 @@ static void print_json(const senda_layers *ls)
         json_object_object_add(o, "extent", ext);
         json_object_object_add(o, "repaired", json_object_new_int64(r->n_repaired));
         json_object_object_add(o, "problems", json_object_new_string(r->problems));
+        json_object *feats = NULL;
+        for (size_t k = 0; k < (size_t)r->n_features; k++) {
+            double m = senda_layers_feature_length(ls, r->name, k);
+            if (m < 0.0)
+                break;
+            if (!feats)
+                feats = json_object_new_array();
+            json_object *fo = json_object_new_object();
+            json_object_object_add(fo, "name",
+                                   json_object_new_string(senda_layers_attr(ls, r->name, k,
+                                                                            "name")));
+            json_object_object_add(fo, "length_km", json_object_new_double(m / 1000.0));
+            json_object_array_add(feats, fo);
+        }
+        if (feats)
+            json_object_object_add(o, "lines", feats);
         json_object_array_add(arr, o);
     }
     json_object_object_add(root, "layers", arr);

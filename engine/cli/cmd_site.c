@@ -1,6 +1,7 @@
 /*
  * cmd_site.c - `senda site`: shelter siting on any two OGR point layers
- * (maximal covering or set covering, straight-line service distance).
+ * (maximal covering or set covering; service distance straight-line, or an
+ * accumulated-cost budget over a friction raster with --cost).
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -28,6 +29,14 @@ static cli_opt opts[] = {
      "the inputs' own CRS, which must be projected and the same)", NULL, 0, {0}, 0},
     {"radius-m", 0, OPT_DBL, "R", "5000", "service distance in metres: a demand point is "
      "covered by a site at most R m away (straight line)", NULL, 0, {0}, 0},
+    {"cost", 0, OPT_STR, "RASTER", NULL, "friction raster (any GDAL raster, band 1, in the "
+     "inputs' CRS, square cells): coverage along the accumulated-cost surface instead of the "
+     "straight line; needs --max-cost", NULL, 0, {0}, 0},
+    {"max-cost", 0, OPT_DBL, "C", NULL, "cost budget: a demand point is covered by a site when "
+     "the least accumulated cost between their cells is <= C (units: friction x cell widths, "
+     "or friction x --unit-m metres)", NULL, 0, {0}, 0},
+    {"unit-m", 0, OPT_DBL, "M", "0", "move length unit of the cost: 0 = cell widths (GRASS "
+     "r.cost), 1 = metres, 1000 = km", NULL, 0, {0}, 0},
     {"model", 0, OPT_STR, "M", "mclp", "mclp (p new sites covering the most weight) or "
      "set-cover (fewest sites reaching --target-share)", NULL, 0, {0}, 0},
     {"p", 0, OPT_INT, "P", "5", "mclp: number of new sites", NULL, 0, {0}, 0},
@@ -72,12 +81,26 @@ static const cli_cmd_info info = {
     "the nearest checkpoint or hotspot (--clearance-field) a minimum (--min-clearance-m): a\n"
     "shelter inside a hotspot can itself become a target. Site ids are the candidates' feature ids (FID).\n"
     "With --out the ranked sites, their coverage discs and the allocation of every demand\n"
-    "point to its nearest open site are written as GeoPackage layers.",
+    "point to its nearest open site are written as GeoPackage layers.\n"
+    "\n"
+    "Cost coverage (--cost RASTER --max-cost C): instead of the straight line, a demand point\n"
+    "is covered by a site (new or existing) when the least accumulated cost from the site's\n"
+    "cell to the point's cell is <= C: travel under danger, with GRASS r.cost's move costs\n"
+    "(8 neighbours; a straight step between cells of friction f1 and f2 costs (f1 + f2) / 2,\n"
+    "a diagonal one (f1 + f2) x 1.414 / 2, times the unit). With --unit-m 0 (default) the\n"
+    "unit is one cell width, as r.cost; with --unit-m 1000 a friction of 'danger per km'\n"
+    "gives costs in danger x km. Nodata or negative cells are impassable; demand outside the\n"
+    "raster or on nodata is never covered and sites there cover nothing (a warning counts\n"
+    "them). --radius-m is then unused, and demand is allocated to the open site of least\n"
+    "cost. With --out, coverage_areas are the raster cells each new site reaches within C\n"
+    "and demand_allocation has each point's accumulated cost from its site (field cost).",
     "  senda site --demand risk.gpkg --weight-field danger --candidates towns.gpkg \\\n"
     "             --existing shelters.gpkg --radius-m 10000 --p 5 \\\n"
     "             --crs EPSG:32615 --out sites.gpkg\n"
     "  senda site --demand d.gpkg --candidates c.gpkg --radius-m 1000 --p 8 --json\n"
-    "  senda site --demand d.gpkg --candidates c.gpkg --model set-cover --target-share 0.8",
+    "  senda site --demand d.gpkg --candidates c.gpkg --model set-cover --target-share 0.8\n"
+    "  senda site --demand d.gpkg --weight-field w --candidates c.gpkg --existing s.gpkg \\\n"
+    "             --cost danger.tif --unit-m 1000 --max-cost 40 --p 5 --json",
 };
 
 /* A number in width w, or "-" when it is NaN (no exposure, no shelter). */
@@ -89,7 +112,8 @@ static void num(char *buf, size_t n, double v, const char *fmt)
         snprintf(buf, n, fmt, v);
 }
 
-static void print_table(const senda_siting_result *r, const senda_points *cand)
+static void print_table(const senda_siting_result *r, const senda_points *cand,
+                        const senda_siting_opts *so)
 {
     printf("%4s %10s %12s %12s %14s %8s %10s %12s\n", "rank", "site_fid", "x", "y",
            "marginal", "cum_%", "exposure", "existing_m");
@@ -106,6 +130,14 @@ static void print_table(const senda_siting_result *r, const senda_points *cand)
            "%.3f %%\n", r->covered_weight, r->total_weight,
            r->total_weight > 0 ? 100.0 * r->covered_weight / r->total_weight : 0.0,
            r->existing_weight, r->upper_bound, 100.0 * r->gap);
+    if (so->cost_grid && so->unit_m > 0.0)
+        printf("coverage: accumulated cost <= %g (friction x move length in units of %g m)\n",
+               so->max_cost, so->unit_m);
+    else if (so->cost_grid)
+        printf("coverage: accumulated cost <= %g (friction x move length in cell widths)\n",
+               so->max_cost);
+    else
+        printf("coverage: straight line <= %g m\n", so->radius_m);
 }
 
 static json_object *jdbl(double v)
@@ -113,7 +145,8 @@ static json_object *jdbl(double v)
     return isfinite(v) ? json_object_new_double(v) : NULL; /* null for NaN / inf */
 }
 
-static void print_json(const senda_siting_result *r, const senda_points *cand)
+static void print_json(const senda_siting_result *r, const senda_points *cand,
+                       const senda_siting_opts *so)
 {
     json_object *o = json_object_new_object(), *sites = json_object_new_array(),
                 *ranked = json_object_new_array();
@@ -131,6 +164,19 @@ static void print_json(const senda_siting_result *r, const senda_points *cand)
         json_object_object_add(s, "nearest_existing_m", jdbl(r->nearest_existing_m[k]));
         json_object_array_add(ranked, s);
     }
+    json_object *cov = json_object_new_object();
+    json_object_object_add(cov, "mode",
+                           json_object_new_string(so->cost_grid ? "cost" : "straight-line"));
+    if (so->cost_grid) {
+        json_object_object_add(cov, "max_cost", jdbl(so->max_cost));
+        json_object_object_add(cov, "unit_m", jdbl(so->unit_m));
+        json_object_object_add(cov, "unit", json_object_new_string(
+                                                so->unit_m > 0.0 ? "friction x unit_m metres"
+                                                                 : "friction x cell widths"));
+    } else {
+        json_object_object_add(cov, "radius_m", jdbl(so->radius_m));
+    }
+    json_object_object_add(o, "coverage", cov);
     json_object_object_add(o, "covered_weight", jdbl(r->covered_weight));
     json_object_object_add(o, "total_weight", jdbl(r->total_weight));
     json_object_object_add(o, "existing_weight", jdbl(r->existing_weight));
@@ -164,6 +210,9 @@ static int fill_opts(senda_siting_opts *so)
     if (cli_str(opts, "min-clearance-m"))
         so->min_clearance_m = cli_dbl(opts, "min-clearance-m", &ok);
     so->bound_iterations = (int)cli_int(opts, "bound-iterations", &ok);
+    so->unit_m = cli_dbl(opts, "unit-m", &ok);
+    if (cli_str(opts, "max-cost"))
+        so->max_cost = cli_dbl(opts, "max-cost", &ok);
     so->local_search = !cli_flag(opts, "no-swap");
     if (!ok)
         return CLI_USAGE;
@@ -186,6 +235,11 @@ static int fill_opts(senda_siting_opts *so)
         fprintf(stderr, "senda: --max-exposure and --exposure-penalty need --exposure-field\n");
         return CLI_USAGE;
     }
+    if (!cli_str(opts, "cost") != !cli_str(opts, "max-cost")) {
+        fprintf(stderr, "senda: --cost and --max-cost go together (a friction raster and a "
+                        "cost budget)\n");
+        return CLI_USAGE;
+    }
     if (cli_str(opts, "min-clearance-m") && !cli_str(opts, "clearance-field")) {
         fprintf(stderr, "senda: --min-clearance-m needs --clearance-field\n");
         return CLI_USAGE;
@@ -195,6 +249,7 @@ static int fill_opts(senda_siting_opts *so)
 
 typedef struct inputs {
     senda_points *demand, *cand, *existing, *expo, *clear;
+    senda_grid *cost;
 } inputs;
 
 static senda_status read_inputs(senda_ctx *ctx, inputs *in)
@@ -217,6 +272,8 @@ static senda_status read_inputs(senda_ctx *ctx, inputs *in)
     if (st == SENDA_OK && cli_str(opts, "existing"))
         st = senda_points_read(ctx, cli_str(opts, "existing"), cli_str(opts, "existing-layer"),
                                NULL, crs, &in->existing);
+    if (st == SENDA_OK && cli_str(opts, "cost"))
+        st = senda_grid_read(ctx, cli_str(opts, "cost"), &in->cost);
     return st;
 }
 
@@ -247,26 +304,27 @@ int cmd_site(int argc, char **argv)
         return CLI_FAIL;
     }
     senda_ctx_set_log(ctx, cli_log, NULL);
-    inputs in = {NULL, NULL, NULL, NULL, NULL};
+    inputs in = {NULL, NULL, NULL, NULL, NULL, NULL};
     senda_siting_result *res = NULL;
     senda_status st = read_inputs(ctx, &in);
     if (st == SENDA_OK) {
         so.exposure = in.expo ? in.expo->weight : NULL;
         so.clearance_m = in.clear ? in.clear->weight : NULL;
+        so.cost_grid = in.cost;
         st = senda_siting_solve(ctx, in.demand, in.cand, in.existing, &so, &res,
                                 cli_progress(cli_flag(opts, "quiet")), NULL);
     }
     if (st == SENDA_OK && cli_str(opts, "out"))
-        st = senda_siting_write(ctx, cli_str(opts, "out"), cli_str(opts, "crs"), in.demand,
-                                in.cand, in.existing, res, so.radius_m,
-                                cli_progress(cli_flag(opts, "quiet")), NULL);
+        st = senda_siting_write_opts(ctx, cli_str(opts, "out"), cli_str(opts, "crs"), in.demand,
+                                     in.cand, in.existing, res, &so,
+                                     cli_progress(cli_flag(opts, "quiet")), NULL);
     if (st != SENDA_OK) {
         rc = cli_fail(ctx, st);
     } else {
         if (cli_flag(opts, "json"))
-            print_json(res, in.cand);
+            print_json(res, in.cand, &so);
         else
-            print_table(res, in.cand);
+            print_table(res, in.cand, &so);
         rc = CLI_OK;
     }
     senda_siting_result_destroy(res);
@@ -275,6 +333,7 @@ int cmd_site(int argc, char **argv)
     senda_points_destroy(in.existing);
     senda_points_destroy(in.expo);
     senda_points_destroy(in.clear);
+    senda_grid_destroy(in.cost);
     senda_ctx_destroy(ctx);
     return rc;
 }

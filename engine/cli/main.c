@@ -19,6 +19,7 @@ static const struct {
     {"render", cmd_render, "draw a quick-look map of a product as PNG"},
     {"info", cmd_info, "list the layers, counts and parameters of a product"},
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},
+    {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
     /* @@COMMANDS@@ */
 };
 

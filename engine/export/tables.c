@@ -34,6 +34,7 @@ static const struct {
     {"checkpoints", SENDA__K_CHECKPOINTS, 0, "Immigration checkpoints"},
     {"crossings", SENDA__K_CROSSINGS, 0, "Border crossings"},
     {"shelters", SENDA__K_SHELTERS, 0, "Migrant shelters"},
+    {"shelter_site*", SENDA__K_SITES, 0, "New shelter sites (by rank)"},
     {"candidate*", SENDA__K_SITES, 0, "Candidate shelter sites (by rank)"},
     {"site*", SENDA__K_SITES, 0, "Candidate shelter sites (by rank)"},
     {"path*", SENDA__K_PATHS, 0, "Least-danger paths (by rank)"},

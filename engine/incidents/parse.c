@@ -266,7 +266,8 @@ static int date_from_words(char *f, int order, int *y, int *m, int *d)
 {
     int num[3], n_num = 0, mon = 0, wday = -1, n_words = 0;
     int lens[3] = {0, 0, 0};
-    for (char *tok = strtok(f, " "); tok; tok = strtok(NULL, " ")) {
+    char *save = NULL; /* strtok_r: imports run on several threads at once */
+    for (char *tok = strtok_r(f, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         if (isdigit((unsigned char)tok[0])) {
             char *end;
             long v = strtol(tok, &end, 10);

@@ -198,7 +198,8 @@ static senda_status index_places(senda_ctx *ctx, senda__gazetteer *g, size_t n_l
             unsigned i = (unsigned)g->n_places++;
             add_key(g, f[1], i, 1, &used, cap_text);
             add_key(g, f[2], i, 1, &used, cap_text);
-            for (char *a = strtok(f[3], ","); a; a = strtok(NULL, ","))
+            char *save = NULL; /* strtok_r: thread-safe */
+            for (char *a = strtok_r(f[3], ",", &save); a; a = strtok_r(NULL, ",", &save))
                 add_key(g, a, i, 0, &used, cap_text);
         }
         line = next ? next + 1 : line + strlen(line);

@@ -400,6 +400,20 @@ const char *senda_layers_attr(const senda_layers *layers, const char *name, size
     return "";
 }
 
+double senda_layers_feature_length(const senda_layers *layers, const char *name, size_t i)
+{
+    const senda__layer *l = senda__layers_get(layers, name);
+    double len = -1.0;
+    if (!l || i >= l->n || !l->geoms[i])
+        return -1.0;
+    int t = GEOSGeomTypeId_r(layers->ctx->geos, l->geoms[i]);
+    if (t != GEOS_LINESTRING && t != GEOS_MULTILINESTRING)
+        return -1.0;
+    if (!GEOSLength_r(layers->ctx->geos, l->geoms[i], &len))
+        return -1.0;
+    return len;
+}
+
 GEOSSTRtree *senda__layer_tree(senda_ctx *ctx, const senda__layer *layer)
 {
     if (!layer || layer->n == 0)

@@ -7,7 +7,8 @@
  * is a deep merge done by applying trees in order onto one struct: defaults,
  * then the base mapping, then the entry's mapping. A mapping applies key by
  * key (so `filter: {date_to: 2020}` keeps the base's date_from), a scalar or
- * list replaces. Every key is looked up in the schema table below: an
+ * list replaces; one exception: an `incidents:` mapping naming a source
+ * (store, sources or synthetic) replaces the inherited source. Every key is looked up in the schema table below: an
  * unknown key is an error naming the line and the keys allowed there, so a
  * misspelt option is never silently ignored. Each leaf is converted and
  * range-checked where it is written, so a message points at the line that
@@ -41,7 +42,8 @@ typedef enum {
     K_DATE,  /* yyyy, yyyy-mm or yyyy-mm-dd */
     K_ENUM,  /* one of the comma-separated words in choices */
     K_CODES, /* a list of codes, or one comma-separated string */
-    K_PATHS  /* a list of paths (incident sources) */
+    K_PATHS, /* a list of paths (incident sources) */
+    K_NAMES  /* a list of names, or one "; "-separated string (places) */
 } key_kind;
 
 typedef struct key_spec {
@@ -67,6 +69,8 @@ static const key_spec keys[] = {
     {"incidents", K_MAP, NOF, 0, 0, NULL},
     {"incidents.store", K_PATH, F(store), 0, 0, NULL},
     {"incidents.sources", K_PATHS, F(sources), 0, 0, NULL},
+    {"incidents.synthetic", K_INT, F(synth_n), 1, 0, NULL},
+    {"incidents.seed", K_INT, F(synth_seed), 0, 0, NULL},
     {"filter", K_MAP, NOF, 0, 0, NULL},
     {"filter.types", K_CODES, F(types), 0, 0, NULL},
     {"filter.date_from", K_DATE, F(date_from), 0, 0, NULL},
@@ -85,6 +89,19 @@ static const key_spec keys[] = {
     {"siting.radius_m", K_NUM, F(siting_radius_m), 0, 1, NULL},
     {"siting.spacing_m", K_NUM, F(siting_spacing_m), 0, 1, NULL},
     {"siting.target_share", K_NUM, F(siting_target_share), 0, 1, NULL},
+    {"siting.demand", K_ENUM, F(siting_demand), 0, 0, "incidents,danger"},
+    {"danger", K_MAP, NOF, 0, 0, NULL},
+    {"danger.w_base", K_NUM, F(danger_w_base), 0, 0, NULL},
+    {"danger.w_density", K_NUM, F(danger_w_density), 0, 0, NULL},
+    {"danger.w_checkpoint", K_NUM, F(danger_w_checkpoint), 0, 0, NULL},
+    {"danger.w_rail", K_NUM, F(danger_w_rail), 0, 0, NULL},
+    {"danger.checkpoint_range_m", K_NUM, F(danger_checkpoint_range_m), 0, 1, NULL},
+    {"danger.rail_range_m", K_NUM, F(danger_rail_range_m), 0, 1, NULL},
+    {"danger.without_checkpoints", K_NAMES, F(without_checkpoints), 0, 0, NULL},
+    {"routes", K_MAP, NOF, 0, 0, NULL},
+    {"routes.from", K_NAMES, F(route_from), 0, 0, NULL},
+    {"routes.to", K_NAMES, F(route_to), 0, 0, NULL},
+    {"routes.alternatives", K_INT, F(route_alternatives), 0, 0, NULL},
     {"stages", K_CODES, F(stages), 0, 0, NULL},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -179,6 +196,41 @@ static char *field(senda_scenario *sc, const key_spec *ks)
     return (char *)sc + ks->offset;
 }
 
+/* Drop "." segments and fold "dir/.." pairs (lexically, like Python's
+ * os.path.normpath; a leading ".." that has nothing to fold stays). */
+static void normalise_path(char *p)
+{
+    int abs = p[0] == '/';
+    char *seg[256];
+    size_t n = 0, kept_up = 0;
+    for (char *save = NULL, *t = strtok_r(p, "/", &save); t && n < 256;
+         t = strtok_r(NULL, "/", &save)) {
+        if (strcmp(t, ".") == 0)
+            continue;
+        if (strcmp(t, "..") == 0 && n > kept_up) {
+            n--;
+            continue;
+        }
+        if (strcmp(t, "..") == 0 && abs)
+            continue; /* "/.." is "/" */
+        if (strcmp(t, "..") == 0)
+            kept_up++;
+        seg[n++] = t;
+    }
+    char out[1024];
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(out + o, sizeof out - o, "%s%s", i || abs ? "/" : "", seg[i]);
+        o += w > 0 ? (size_t)w : 0;
+        if (o >= sizeof out)
+            return;
+    }
+    if (!n)
+        snprintf(out, sizeof out, "%s", abs ? "/" : ".");
+    memcpy(p, out, strlen(out) + 1);
+}
+
 static int resolve_path(loader *ld, const yaml_node_t *node, const char *key, const char *in,
                         char *out, size_t size)
 {
@@ -189,6 +241,7 @@ static int resolve_path(loader *ld, const yaml_node_t *node, const char *key, co
         n = snprintf(out, size, "%s/%s", ld->base_dir, in);
     if (n < 0 || (size_t)n >= size)
         return problem(ld, node, key, "path too long (%zu bytes at most)", size - 1);
+    normalise_path(out);
     return 0;
 }
 
@@ -319,6 +372,53 @@ static int set_paths(loader *ld, const yaml_node_t *node, const char *key, senda
     return 0;
 }
 
+/* Names (places, checkpoints): a list, or one text split at ';'; stored
+ * "; "-joined. Names may hold spaces and commas ("-92.1,14.7"), not ';'. */
+static int append_name(loader *ld, const yaml_node_t *node, const char *key, const char *name,
+                       size_t len, char *buf, size_t size)
+{
+    while (len && isspace((unsigned char)*name))
+        name++, len--;
+    while (len && isspace((unsigned char)name[len - 1]))
+        len--;
+    if (!len)
+        return problem(ld, node, key, "empty name");
+    size_t used = strlen(buf);
+    int n = snprintf(buf + used, size - used, "%s%.*s", used ? "; " : "", (int)len, name);
+    if (n < 0 || (size_t)n >= size - used)
+        return problem(ld, node, key, "too many names (%zu characters at most)", size - 1);
+    return 0;
+}
+
+static int set_names(loader *ld, const yaml_node_t *node, const char *key, char *buf,
+                     size_t size)
+{
+    buf[0] = '\0';
+    if (node->type == YAML_SCALAR_NODE && !is_null(node)) {
+        for (const char *p = scalar(node);;) {
+            size_t len = strcspn(p, ";");
+            if (append_name(ld, node, key, p, len, buf, size))
+                return -1;
+            if (!p[len])
+                return 0;
+            p += len + 1;
+        }
+    }
+    if (node->type != YAML_SEQUENCE_NODE)
+        return problem(ld, node, key, "expected a list of names, got %s", kind_word(node));
+    for (yaml_node_item_t *it = node->data.sequence.items.start;
+         it < node->data.sequence.items.top; it++) {
+        yaml_node_t *item = yaml_document_get_node(&ld->doc, *it);
+        if (item->type != YAML_SCALAR_NODE || is_null(item))
+            return problem(ld, item, key, "expected a name, got %s", kind_word(item));
+        if (strchr(scalar(item), ';'))
+            return problem(ld, item, key, "a name cannot hold ';'");
+        if (append_name(ld, item, key, scalar(item), strlen(scalar(item)), buf, size))
+            return -1;
+    }
+    return 0;
+}
+
 static int set_number(loader *ld, const yaml_node_t *node, const key_spec *ks, double *out)
 {
     const char *s = scalar(node);
@@ -377,6 +477,8 @@ static int set_leaf(loader *ld, const yaml_node_t *node, const key_spec *ks, sen
         return set_codes(ld, node, ks->key, dst, ks->size);
     if (ks->kind == K_PATHS)
         return set_paths(ld, node, ks->key, sc);
+    if (ks->kind == K_NAMES)
+        return set_names(ld, node, ks->key, dst, ks->size);
     if (node->type != YAML_SCALAR_NODE || is_null(node))
         return problem(ld, node, ks->key, "expected a value, got %s", kind_word(node));
     const char *s = scalar(node);
@@ -397,6 +499,8 @@ static int set_leaf(loader *ld, const yaml_node_t *node, const key_spec *ks, sen
     default: return set_text(ld, node, ks, dst);
     }
 }
+
+static yaml_node_t *map_get(yaml_document_t *doc, const yaml_node_t *map, const char *key);
 
 /* Apply the mapping `map` at dotted prefix onto sc. entry: map is a list
  * entry (then `name` is allowed and `scenarios` is not). */
@@ -429,6 +533,14 @@ static int apply_map(loader *ld, const yaml_node_t *map, const char *prefix, int
             if (v->type != YAML_MAPPING_NODE)
                 return problem(ld, v, path, "expected a mapping of keys, got %s",
                                kind_word(v));
+            if (strcmp(path, "incidents") == 0 && (map_get(&ld->doc, v, "store") ||
+                                                   map_get(&ld->doc, v, "sources") ||
+                                                   map_get(&ld->doc, v, "synthetic"))) {
+                /* an entry naming its own incident source replaces the base's */
+                sc->store[0] = '\0';
+                sc->n_sources = 0;
+                sc->synth_n = 0;
+            }
             if (apply_map(ld, v, path, 0, sc))
                 return -1;
         } else if (set_leaf(ld, v, ks, sc)) {
@@ -456,7 +568,17 @@ static void defaults(senda_scenario *sc)
     sc->siting_radius_m = 25000.0;
     sc->siting_spacing_m = 10000.0;
     sc->siting_target_share = 0.9;
+    snprintf(sc->siting_demand, sizeof sc->siting_demand, "incidents");
     snprintf(sc->stages, sizeof sc->stages, "%s", SENDA_SCENARIO_STAGES);
+    sc->synth_seed = 1;
+    sc->danger_w_base = 1.0;
+    sc->danger_w_density = 4.0;
+    sc->danger_w_checkpoint = 2.0;
+    sc->danger_w_rail = 1.0;
+    sc->danger_checkpoint_range_m = 10000.0;
+    sc->danger_rail_range_m = 5000.0;
+    snprintf(sc->route_from, sizeof sc->route_from, "Ciudad Hidalgo; Tenosique");
+    snprintf(sc->route_to, sizeof sc->route_to, "Arriaga; Palenque");
 }
 
 static int valid_name(const char *s)
@@ -497,11 +619,12 @@ static int finish_output(loader *ld, const yaml_node_t *at, senda_scenario *sc)
 /* Rules across keys, checked on the merged scenario. */
 static int cross_checks(loader *ld, const yaml_node_t *at, senda_scenario *sc)
 {
-    if (!sc->store[0] && !sc->n_sources)
-        return problem(ld, at, "incidents", "needs 'store' (an incident store) or 'sources' "
-                       "(files to import)");
-    if (sc->store[0] && sc->n_sources)
-        return problem(ld, at, "incidents", "give 'store' or 'sources', not both");
+    int n_kinds = (sc->store[0] != 0) + (sc->n_sources != 0) + (sc->synth_n > 0);
+    if (n_kinds == 0)
+        return problem(ld, at, "incidents", "needs 'store' (an incident store), 'sources' "
+                       "(files to import) or 'synthetic' (a number of synthetic incidents)");
+    if (n_kinds > 1)
+        return problem(ld, at, "incidents", "give one of 'store', 'sources' or 'synthetic'");
     if (sc->date_from[0] && sc->date_to[0] && strcmp(sc->date_from, sc->date_to) > 0 &&
         strncmp(sc->date_from, sc->date_to, strlen(sc->date_to)) != 0)
         return problem(ld, at, "filter", "date_from %s is after date_to %s", sc->date_from,

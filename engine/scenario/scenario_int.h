@@ -7,4 +7,7 @@
 
 #include "core/core_int.h"
 
+/** 1 when stage is one of the comma-separated stages. */
+int senda__stage_on(const char *stages, const char *stage);
+
 #endif

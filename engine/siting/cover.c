@@ -134,17 +134,10 @@ void senda__pindex_query(const senda__pindex *ix, double x, double y, double rad
     }
 }
 
-typedef struct pair_sink {
-    senda_ctx *ctx;
-    uint32_t *buf;
-    size_t n, cap;
-    int nomem;
-} pair_sink;
-
-static void sink_add(uint32_t i, double d2, void *arg)
+void senda__pair_sink_add(uint32_t i, double d2, void *arg)
 {
     (void)d2;
-    pair_sink *s = arg;
+    senda__pair_sink *s = arg;
     if (s->nomem)
         return;
     if (s->n == s->cap) {
@@ -183,34 +176,34 @@ static senda_status transpose(senda_ctx *ctx, senda__cover *c)
     return SENDA_OK;
 }
 
-senda_status senda__cover_euclid(senda_ctx *ctx, const senda__pindex *demand,
-                                 const senda_points *cand, const unsigned char *eligible,
-                                 double radius_m, senda__cover *out, senda_progress_fn progress,
-                                 void *progress_arg)
+senda_status senda__cover_build(senda_ctx *ctx, size_t n_cand, size_t n_dem,
+                                const unsigned char *eligible, senda__cover_row row, void *arg,
+                                size_t report_mask, const char *label, senda__cover *out,
+                                senda_progress_fn progress, void *progress_arg)
 {
     memset(out, 0, sizeof *out);
-    out->n_cand = cand->n;
-    out->n_dem = demand->n;
-    if (cand->n >= UINT32_MAX)
-        return senda__fail(ctx, SENDA_ERR_ARG, "too many candidates: %zu", cand->n);
+    out->n_cand = n_cand;
+    out->n_dem = n_dem;
+    if (n_cand >= UINT32_MAX)
+        return senda__fail(ctx, SENDA_ERR_ARG, "too many candidates: %zu", n_cand);
     senda_status st = SENDA_OK;
-    pair_sink sink = {ctx, NULL, 0, 0, 0};
-    out->cand_ptr = senda__calloc(ctx, cand->n + 1, sizeof *out->cand_ptr);
+    senda__pair_sink sink = {ctx, NULL, 0, 0, 0};
+    out->cand_ptr = senda__calloc(ctx, n_cand + 1, sizeof *out->cand_ptr);
     if (!out->cand_ptr) {
         st = SENDA_ERR_NOMEM;
         goto done;
     }
-    for (size_t j = 0; j < cand->n; j++) {
-        if (!eligible || eligible[j])
-            senda__pindex_query(demand, cand->x[j], cand->y[j], radius_m, sink_add, &sink);
+    for (size_t j = 0; j < n_cand; j++) {
+        if ((!eligible || eligible[j]) && row(j, &sink, arg) < 0)
+            sink.nomem = 1;
         if (sink.nomem) {
             st = SENDA_ERR_NOMEM;
             goto done;
         }
         out->cand_ptr[j + 1] = sink.n;
-        if ((j & 1023) == 1023 &&
-            !senda__progress(ctx, progress, progress_arg, 0.9 * (double)j / (double)cand->n,
-                             "coverage sets")) {
+        if ((j & report_mask) == report_mask &&
+            !senda__progress(ctx, progress, progress_arg, 0.9 * (double)j / (double)n_cand,
+                             label)) {
             st = SENDA_ERR_CANCELLED;
             goto done;
         }
@@ -228,6 +221,30 @@ done:
     if (st != SENDA_OK)
         senda__cover_free(out);
     return st;
+}
+
+typedef struct euclid_arg {
+    const senda__pindex *demand;
+    const senda_points *cand;
+    double radius_m;
+} euclid_arg;
+
+static int euclid_row(size_t j, senda__pair_sink *sink, void *arg)
+{
+    const euclid_arg *a = arg;
+    senda__pindex_query(a->demand, a->cand->x[j], a->cand->y[j], a->radius_m, senda__pair_sink_add,
+                        sink);
+    return 0;
+}
+
+senda_status senda__cover_euclid(senda_ctx *ctx, const senda__pindex *demand,
+                                 const senda_points *cand, const unsigned char *eligible,
+                                 double radius_m, senda__cover *out, senda_progress_fn progress,
+                                 void *progress_arg)
+{
+    euclid_arg a = {demand, cand, radius_m};
+    return senda__cover_build(ctx, cand->n, demand->n, eligible, euclid_row, &a, 1023,
+                              "coverage sets", out, progress, progress_arg);
 }
 
 void senda__cover_free(senda__cover *c)

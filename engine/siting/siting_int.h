@@ -6,6 +6,7 @@
 #ifndef SENDA_SITING_INT_H
 #define SENDA_SITING_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/core_int.h"
@@ -50,6 +51,77 @@ senda_status senda__cover_euclid(senda_ctx *ctx, const senda__pindex *demand,
                                  double radius_m, senda__cover *out, senda_progress_fn progress,
                                  void *progress_arg);
 void senda__cover_free(senda__cover *c);
+
+/** A growing list of demand indices (one candidate's coverage row while it
+ *  is built); nomem is set when it cannot grow. */
+typedef struct senda__pair_sink {
+    senda_ctx *ctx;
+    uint32_t *buf;
+    size_t n, cap;
+    int nomem;
+} senda__pair_sink;
+/** Visitor appending i to the senda__pair_sink arg (the second argument is unused). */
+void senda__pair_sink_add(uint32_t i, double unused, void *arg);
+
+/** Fill the coverage row of candidate j into sink; < 0 when out of memory. */
+typedef int (*senda__cover_row)(size_t j, senda__pair_sink *sink, void *arg);
+
+/** Coverage sets from a row function called for every eligible candidate
+ *  (eligible NULL = all), with a progress report (0..0.9, label) every
+ *  report_mask + 1 candidates, then the transpose by counting sort
+ *  (candidates ascending within each demand row). */
+senda_status senda__cover_build(senda_ctx *ctx, size_t n_cand, size_t n_dem,
+                                const unsigned char *eligible, senda__cover_row row, void *arg,
+                                size_t report_mask, const char *label, senda__cover *out,
+                                senda_progress_fn progress, void *progress_arg);
+
+/** Bounded least-cost searches over a friction grid (costcover.c): the
+ *  demand points grouped by grid cell, and buffers reused by every search. */
+typedef struct senda__costsearch {
+    senda_ctx *ctx;
+    const double *fr; /* friction, row-major, NaN or < 0 = barrier */
+    size_t n_rows, n_cols;
+    double x_min, y_max, cell_m;
+    double fac[9];    /* move cost factor of r.cost's moves 1..8, times the unit */
+    ptrdiff_t off[9]; /* cell offset of each move */
+    double max_cost;
+    uint32_t *cell_start; /* n_rows * n_cols + 1: demand of cell c is cell_dem[start[c]..) */
+    uint32_t *cell_dem;
+    size_t n_dem;
+    size_t n_dem_off; /* demand outside the grid or on a nodata cell */
+    double *dist;     /* per cell, +inf outside the current search */
+    size_t *touched;  /* cells whose dist was set by the current search */
+    size_t n_touched, cap_touched;
+    struct senda__cs_entry *heap;
+    size_t n_heap, cap_heap;
+    /* optional: called for every settled cell (row-major index, cost) */
+    void (*on_cell)(size_t cell, double cost, void *arg);
+    void *cell_arg;
+} senda__costsearch;
+
+/** Prepare searches over grid g with budget max_cost (unit_m as
+ *  senda_siting_opts.unit_m) towards the demand points. */
+senda_status senda__costsearch_init(senda_ctx *ctx, const senda_grid *g, double max_cost,
+                                    double unit_m, const senda_points *demand,
+                                    senda__costsearch *s);
+void senda__costsearch_free(senda__costsearch *s);
+
+/** Visitor of the demand points reached by one search: fn(i, cost, arg). */
+typedef void (*senda__cost_visit)(uint32_t i, double cost, void *arg);
+
+/** One search from the cell holding (x, y): calls fn for every demand point
+ *  whose cell's least accumulated cost is <= max_cost, in order of cost.
+ *  Returns 1 when it ran, 0 when (x, y) is outside the grid or on nodata
+ *  (nothing reached), -1 when out of memory. */
+int senda__costsearch_run(senda__costsearch *s, double x, double y, senda__cost_visit fn,
+                          void *arg);
+
+/** Cost-distance coverage: candidate j covers the demand its search reaches
+ *  (eligible candidates only; NULL = all). *n_off counts the eligible
+ *  candidates outside the grid or on nodata. */
+senda_status senda__cover_cost(senda_ctx *ctx, senda__costsearch *s, const senda_points *cand,
+                               const unsigned char *eligible, senda__cover *out, size_t *n_off,
+                               senda_progress_fn progress, void *progress_arg);
 
 /** The best feasible solution the Lagrangean heuristic saw: sites[0..n)
  *  (capacity p, filled by the callee), with objective value; set value to

@@ -15,6 +15,15 @@
  * in greedy order and every demand point is allocated to the nearest open
  * site within the radius (ties: the lower rank, existing shelters last).
  *
+ * Cost coverage (opts->cost_grid): steps (2), (3) and (6) use the bounded
+ * least-cost searches of costcover.c instead of the distance test: existing
+ * shelters cover by cost, the coverage sets are the demand within max_cost
+ * of each candidate, and the allocation takes the open site of least
+ * accumulated cost (ties: the lower rank, existing shelters last) - one
+ * more search per open site. nearest_existing_m stays a straight-line
+ * distance. The grid's CRS must be the points' (compared with OSRIsSame
+ * when both are known; an unknown CRS on either side is not checked).
+ *
  * Set covering: the greedy adds sites until the target share is reached
  * (error when all eligible sites together cannot reach it); then the solver
  * tries one site fewer (greedy + swap for that p) while that still reaches
@@ -31,8 +40,11 @@
  * penalty uses exposure; demand weights must be finite and >= 0.
  */
 #include <math.h>
+#include <ogr_srs_api.h>
 #include <string.h>
+#include <strings.h>
 
+#include "grid/grid_int.h"
 #include "siting/siting_int.h"
 
 void senda_siting_opts_init(senda_siting_opts *o)
@@ -47,6 +59,50 @@ void senda_siting_opts_init(senda_siting_opts *o)
     o->exposure_penalty = 0.0;
     o->local_search = 1;
     o->bound_iterations = 300;
+    o->cost_grid = NULL;
+    o->max_cost = 0.0;
+    o->unit_m = 0.0;
+}
+
+/* 1 when the two CRS strings name the same CRS, or either is unknown ("")
+ * or unparsable and the strings are equal. */
+static int same_crs(const char *a, const char *b)
+{
+    if (!a[0] || !b[0] || strcasecmp(a, b) == 0)
+        return 1;
+    OGRSpatialReferenceH sa = OSRNewSpatialReference(NULL), sb = OSRNewSpatialReference(NULL);
+    int same = 0;
+    if (OSRSetFromUserInput(sa, a) == OGRERR_NONE && OSRSetFromUserInput(sb, b) == OGRERR_NONE) {
+        OSRSetAxisMappingStrategy(sa, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(sb, OAMS_TRADITIONAL_GIS_ORDER);
+        same = OSRIsSame(sa, sb);
+    }
+    OSRDestroySpatialReference(sa);
+    OSRDestroySpatialReference(sb);
+    return same;
+}
+
+/* The checks of the cost-coverage options. */
+static senda_status check_cost(senda_ctx *ctx, const senda_points *demand, const senda_points *cand,
+                               const senda_points *existing, const senda_siting_opts *o)
+{
+    const senda_grid *g = o->cost_grid;
+    if (!(o->max_cost > 0.0) || !isfinite(o->max_cost))
+        return senda__fail(ctx, SENDA_ERR_ARG, "cost budget max_cost must be > 0, got %g",
+                           o->max_cost);
+    if (!(o->unit_m >= 0.0) || !isfinite(o->unit_m))
+        return senda__fail(ctx, SENDA_ERR_ARG, "cost unit_m must be >= 0, got %g", o->unit_m);
+    if (g->n_rows == 0 || g->n_cols == 0 || !(g->cell_m > 0.0))
+        return senda__fail(ctx, SENDA_ERR_ARG, "the cost grid is empty");
+    const senda_points *sets[3] = {demand, cand, existing};
+    static const char *names[3] = {"demand points", "candidates", "existing shelters"};
+    for (int k = 0; k < 3; k++)
+        if (sets[k] && !same_crs(g->crs, sets[k]->crs))
+            return senda__fail(ctx, SENDA_ERR_CRS,
+                               "the cost grid's CRS (%.120s) is not the CRS of the %s (%.120s); "
+                               "reproject the grid or give the points in its CRS",
+                               g->crs, names[k], sets[k]->crs);
+    return SENDA_OK;
 }
 
 void senda_siting_result_destroy(senda_siting_result *r)
@@ -63,14 +119,15 @@ void senda_siting_result_destroy(senda_siting_result *r)
 }
 
 static senda_status check_args(senda_ctx *ctx, const senda_points *demand, const senda_points *cand,
-                               const senda_siting_opts *o, senda_siting_result **out)
+                               const senda_points *existing, const senda_siting_opts *o,
+                               senda_siting_result **out)
 {
     if (!out)
         return senda__fail(ctx, SENDA_ERR_ARG, "out is NULL");
     *out = NULL;
     if (!demand || !cand || !o)
         return senda__fail(ctx, SENDA_ERR_ARG, "demand, candidates or opts is NULL");
-    if (!(o->radius_m > 0.0) || !isfinite(o->radius_m))
+    if (!o->cost_grid && (!(o->radius_m > 0.0) || !isfinite(o->radius_m)))
         return senda__fail(ctx, SENDA_ERR_ARG, "service radius must be > 0 m, got %g", o->radius_m);
     if (o->model == SENDA_SITING_MCLP && o->p == 0)
         return senda__fail(ctx, SENDA_ERR_ARG, "p (number of new sites) must be >= 1, got 0");
@@ -90,6 +147,11 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *demand, const
         return senda__fail(ctx, SENDA_ERR_ARG,
                            "an exposure limit or penalty needs the "
                            "exposure of every candidate (opts->exposure is NULL)");
+    if (o->cost_grid) {
+        senda_status st = check_cost(ctx, demand, cand, existing, o);
+        if (st != SENDA_OK)
+            return st;
+    }
     if (cand->n == 0)
         return senda__fail(ctx, SENDA_ERR_DATA, "there are no candidate sites");
     for (size_t i = 0; i < demand->n; i++)
@@ -177,23 +239,37 @@ static void alloc_visit(uint32_t i, double d2, void *arg)
     }
 }
 
-/* Allocation of every demand point to the nearest open site, rank order
- * first, then existing shelters (ties keep the earlier). */
-static senda_status allocate(senda_ctx *ctx, const senda__pindex *ix, const senda_points *cand,
-                             const senda_points *existing, double r, senda_siting_result *res)
+/* Visit the demand a site at (x, y) covers: within the radius, or within
+ * the cost budget (cs not NULL). Returns 0, or -1 when out of memory. */
+static int visit_site(const senda__pindex *ix, senda__costsearch *cs, double r, double x, double y,
+                      senda__pindex_visit fn, void *arg)
+{
+    if (cs)
+        return senda__costsearch_run(cs, x, y, fn, arg) < 0 ? -1 : 0;
+    senda__pindex_query(ix, x, y, r, fn, arg);
+    return 0;
+}
+
+/* Allocation of every demand point to the nearest open site (by distance,
+ * or by accumulated cost when cs is not NULL), rank order first, then
+ * existing shelters (ties keep the earlier). */
+static senda_status allocate(senda_ctx *ctx, const senda__pindex *ix, senda__costsearch *cs,
+                             const senda_points *cand, const senda_points *existing, double r,
+                             senda_siting_result *res)
 {
     double *d2 = senda__calloc(ctx, res->n_demand ? res->n_demand : 1, sizeof *d2);
     if (!d2)
         return SENDA_ERR_NOMEM;
     alloc_arg a = {res->alloc, d2, 0};
+    int rc = 0;
     for (size_t i = 0; i < res->n_demand; i++)
         res->alloc[i] = -1;
-    for (size_t k = 0; k < res->n_sites; k++, a.k++)
-        senda__pindex_query(ix, cand->x[res->site[k]], cand->y[res->site[k]], r, alloc_visit, &a);
-    for (size_t k = 0; existing && k < existing->n; k++, a.k++)
-        senda__pindex_query(ix, existing->x[k], existing->y[k], r, alloc_visit, &a);
+    for (size_t k = 0; rc == 0 && k < res->n_sites; k++, a.k++)
+        rc = visit_site(ix, cs, r, cand->x[res->site[k]], cand->y[res->site[k]], alloc_visit, &a);
+    for (size_t k = 0; rc == 0 && existing && k < existing->n; k++, a.k++)
+        rc = visit_site(ix, cs, r, existing->x[k], existing->y[k], alloc_visit, &a);
     senda__free(d2);
-    return SENDA_OK;
+    return rc == 0 ? SENDA_OK : SENDA_ERR_NOMEM;
 }
 
 static senda_status result_new(senda_ctx *ctx, size_t n_sites, size_t n_dem,
@@ -248,6 +324,9 @@ static senda_status bound_for(senda_ctx *ctx, const senda__cover *cv, const doub
 /* Everything a solve owns, freed in one place. */
 typedef struct solve_state {
     senda__pindex ix;
+    senda__costsearch cs;   /* cost coverage only */
+    senda__costsearch *csp; /* &cs with a cost grid, else NULL */
+    size_t ex_off;          /* cost coverage: existing shelters off the grid or on nodata */
     senda__cover cv;
     senda__solver sv;
     unsigned char *elig;
@@ -264,6 +343,7 @@ typedef struct solve_state {
 static void state_free(solve_state *s)
 {
     senda__pindex_free(&s->ix);
+    senda__costsearch_free(&s->cs);
     senda__cover_free(&s->cv);
     senda__solver_free(&s->sv);
     senda__free(s->elig);
@@ -387,12 +467,26 @@ static senda_status prepare(senda_ctx *ctx, solve_state *s, const senda_points *
     senda_status st = eligibility(ctx, cand, o, s->elig, s->pen, n_elig);
     if (st != SENDA_OK)
         return st;
-    st = senda__pindex_build(ctx, demand->x, demand->y, demand->n, o->radius_m, &s->ix);
+    if (o->cost_grid) {
+        st = senda__costsearch_init(ctx, o->cost_grid, o->max_cost, o->unit_m, demand, &s->cs);
+        s->csp = &s->cs;
+    } else {
+        st = senda__pindex_build(ctx, demand->x, demand->y, demand->n, o->radius_m, &s->ix);
+    }
     if (st != SENDA_OK)
         return st;
     mark_arg m = {s->covered0};
-    for (size_t k = 0; existing && k < existing->n; k++)
-        senda__pindex_query(&s->ix, existing->x[k], existing->y[k], o->radius_m, mark_visit, &m);
+    for (size_t k = 0; existing && k < existing->n; k++) {
+        if (!s->csp) {
+            senda__pindex_query(&s->ix, existing->x[k], existing->y[k], o->radius_m, mark_visit,
+                                &m);
+            continue;
+        }
+        int rc = senda__costsearch_run(s->csp, existing->x[k], existing->y[k], mark_visit, &m);
+        if (rc < 0)
+            return SENDA_ERR_NOMEM;
+        s->ex_off += rc == 0;
+    }
     for (size_t i = 0; i < demand->n; i++) {
         s->total_w += demand->weight[i];
         if (s->covered0[i])
@@ -420,7 +514,7 @@ static senda_status fill_result(senda_ctx *ctx, solve_state *s, const senda_poin
             best = fmin(best, hypot(existing->x[k] - cand->x[j], existing->y[k] - cand->y[j]));
         res->nearest_existing_m[r] = isfinite(best) ? best : (double)NAN;
     }
-    return allocate(ctx, &s->ix, cand, existing, o->radius_m, res);
+    return allocate(ctx, &s->ix, s->csp, cand, existing, o->radius_m, res);
 }
 
 /* Weights, objective and bounds of the result (existing weight added back). */
@@ -445,7 +539,7 @@ senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
                                 senda_progress_fn progress, void *progress_arg)
 {
     senda__reset(ctx);
-    senda_status st = check_args(ctx, demand, candidates, opts, out);
+    senda_status st = check_args(ctx, demand, candidates, existing, opts, out);
     if (st != SENDA_OK)
         return st;
     const senda_siting_opts *o = opts;
@@ -461,8 +555,20 @@ senda_status senda_siting_solve(senda_ctx *ctx, const senda_points *demand,
     if ((st = prepare(ctx, &s, demand, candidates, existing, o, &n_elig)) != SENDA_OK)
         goto done;
     senda__progress_sub_t sub = senda__progress_sub(progress, progress_arg, 0.0, 0.4);
-    st = senda__cover_euclid(ctx, &s.ix, candidates, s.elig, o->radius_m, &s.cv,
-                             progress ? senda__progress_sub_fn : NULL, &sub);
+    if (s.csp) {
+        size_t cand_off = 0;
+        st = senda__cover_cost(ctx, s.csp, candidates, s.elig, &s.cv, &cand_off,
+                               progress ? senda__progress_sub_fn : NULL, &sub);
+        if (st == SENDA_OK && (s.cs.n_dem_off || cand_off || s.ex_off))
+            senda__log(ctx, 1,
+                       "cost coverage: %zu demand points, %zu candidates and %zu existing "
+                       "shelters lie outside the cost grid or on a nodata cell: such demand is "
+                       "never covered and such sites cover nothing",
+                       s.cs.n_dem_off, cand_off, s.ex_off);
+    } else {
+        st = senda__cover_euclid(ctx, &s.ix, candidates, s.elig, o->radius_m, &s.cv,
+                                 progress ? senda__progress_sub_fn : NULL, &sub);
+    }
     const double *pen = o->exposure_penalty > 0.0 ? s.pen : NULL;
     if (st == SENDA_OK)
         st = senda__solver_init(ctx, &s.cv, s.w, s.elig, pen, 1e-9 * s.total_w, &s.sv);

@@ -74,3 +74,36 @@ Test(cli, layers_check_json_lists_every_layer)
     json_object_put(root);
     tu_run_free(&r);
 }
+
+Test(cli, layers_check_prints_the_mexico_guatemala_length)
+{
+    /* Issue 2: `senda layers check` prints the Mexico-Guatemala boundary's
+     * length, which must be within 10 % of the 956 km the two governments
+     * report (860.4 .. 1051.6 km). Read back from the text and the JSON. */
+    tu_run r = tu_senda("layers check -q");
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    const char *at = strstr(r.out, "Mexico–Guatemala");
+    cr_assert_not_null(at, "%s", r.out);
+    double km = strtod(at + strlen("Mexico–Guatemala"), NULL);
+    cr_assert(km > 860.4 && km < 1051.6, "printed %.1f km", km);
+    tu_run_free(&r);
+
+    r = tu_senda("layers check -q --json");
+    json_object *root = json_tokener_parse(r.out), *layers = NULL, *lines = NULL;
+    cr_assert_not_null(root, "not JSON: %s", r.out);
+    json_object_object_get_ex(root, "layers", &layers);
+    cr_assert(json_object_object_get_ex(json_object_array_get_idx(layers, 0), "lines", &lines));
+    int found = 0;
+    for (size_t i = 0; i < json_object_array_length(lines); i++) {
+        json_object *o = json_object_array_get_idx(lines, i), *n = NULL, *l = NULL;
+        json_object_object_get_ex(o, "name", &n);
+        json_object_object_get_ex(o, "length_km", &l);
+        if (strcmp(json_object_get_string(n), "Mexico–Guatemala") == 0) {
+            found = 1;
+            cr_assert_float_eq(json_object_get_double(l), km, 0.05);
+        }
+    }
+    cr_assert(found, "no Mexico–Guatemala line in the JSON");
+    json_object_put(root);
+    tu_run_free(&r);
+}

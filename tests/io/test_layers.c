@@ -317,7 +317,9 @@ Test(layers, points_read_keeps_a_short_crs_name)
     GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
     OGRSpatialReferenceH srs = senda__srs_from_user(ctx, "EPSG:32615");
     OGRLayerH l = GDALDatasetCreateLayer(ds, "p", srs, wkbPoint, NULL);
-    OGR_L_CreateField(l, OGR_Fld_Create("w", OFTReal), 1);
+    OGRFieldDefnH fd = OGR_Fld_Create("w", OFTReal);
+    cr_assert_eq(OGR_L_CreateField(l, fd, 1), OGRERR_NONE);
+    OGR_Fld_Destroy(fd);
     for (int i = 0; i < 3; i++) {
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
         OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);

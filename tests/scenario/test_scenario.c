@@ -119,8 +119,15 @@ static const struct {
     {"incidents:\n  store: s.gpkg\n   bad: [\n", "s.yaml:3: YAML: "},
     {"- a\n- b\n", "s.yaml:1: expected a mapping of settings at the top, got a list"},
     {"", "s.yaml: the scenario file is empty"},
-    {"cell_m: 5\n", "s.yaml:1: incidents: needs 'store' (an incident store) or 'sources'"},
-    {"incidents: {store: a.gpkg, sources: [b.csv]}\n", "give 'store' or 'sources', not both"},
+    {"cell_m: 5\n", "s.yaml:1: incidents: needs 'store' (an incident store), 'sources' "
+                     "(files to import) or 'synthetic'"},
+    {"incidents: {store: a.gpkg, sources: [b.csv]}\n",
+     "give one of 'store', 'sources' or 'synthetic'"},
+    {"incidents: {synthetic: 10}\nstages: [density, sail]\n",
+     "s.yaml:1: stages: 'sail' is not a stage (stages: density,hotspot,danger,cost,route,"
+     "siting)"},
+    {"incidents: {synthetic: 10}\nroutes: {to: [Arriaga, '']}\n",
+     "s.yaml:2: routes.to: empty name"},
     {"incidents: {store: s.gpkg}\nfilter: {date_from: 2021, date_to: 2020-06}\n",
      "filter: date_from 2021 is after date_to 2020-06"},
     {"incidents: {store: s.gpkg}\nscenarios: {a: 1}\n",
@@ -242,4 +249,33 @@ Test(scenario, every_allocation_failure_is_reported_cleanly, .init = setup, .fin
         cr_assert_null(set);
     }
     cr_assert_fail("the parse never succeeded");
+}
+
+Test(scenario, relative_paths_are_folded_beside_the_file, .init = setup, .fini = teardown)
+{
+    senda_scenario_set *set = NULL;
+    cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: ./a/../s.gpkg}\n"
+                                      "output: ../out/./{name}.gpkg\nlayers: ../../../l\n",
+                                      strlen("incidents: {store: ./a/../s.gpkg}\n"
+                                             "output: ../out/./{name}.gpkg\nlayers: ../../../l\n"),
+                                      "runs.yaml", "/base/dir", &set),
+                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    const senda_scenario *sc = senda_scenario_at(set, 0);
+    cr_assert_str_eq(sc->store, "/base/dir/s.gpkg");
+    cr_assert_str_eq(sc->output, "/base/out/runs.gpkg");
+    cr_assert_str_eq(sc->layers, "/l"); /* "/.." is "/" */
+    senda_scenario_set_free(set);
+    cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: s.gpkg}\noutput: ../o.gpkg\n",
+                                      strlen("incidents: {store: s.gpkg}\noutput: ../o.gpkg\n"),
+                                      "runs.yaml", "sub", &set),
+                 SENDA_OK);
+    cr_assert_str_eq(senda_scenario_at(set, 0)->output, "o.gpkg");
+    cr_assert_str_eq(senda_scenario_at(set, 0)->store, "sub/s.gpkg");
+    senda_scenario_set_free(set);
+    cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: ../../s.gpkg}\n",
+                                      strlen("incidents: {store: ../../s.gpkg}\n"), "r.yaml",
+                                      "sub", &set),
+                 SENDA_OK);
+    cr_assert_str_eq(senda_scenario_at(set, 0)->store, "../s.gpkg");
+    senda_scenario_set_free(set);
 }

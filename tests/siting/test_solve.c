@@ -17,20 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
-
-static senda_points *pts(senda_ctx *ctx, size_t n, const double *xy, const double *w)
-{
-    senda_points *p = NULL;
-    cr_assert_eq(senda_points_create(ctx, n, "EPSG:32615", &p), SENDA_OK);
-    for (size_t i = 0; i < n; i++) {
-        p->x[i] = xy[2 * i];
-        p->y[i] = xy[2 * i + 1];
-        if (w)
-            p->weight[i] = w[i];
-    }
-    return p;
-}
+#include "siting_test.h"
 
 static const double line_dem_xy[] = {0, 0, 10, 0, 20, 0, 30, 0};
 static const double line_dem_w[] = {1, 2, 2, 1};
@@ -47,8 +34,8 @@ static void line_setup(fixture *f)
 {
     memset(f, 0, sizeof *f);
     cr_assert_eq(senda_ctx_create(&f->ctx), SENDA_OK);
-    f->dem = pts(f->ctx, 4, line_dem_xy, line_dem_w);
-    f->cand = pts(f->ctx, 3, line_cand_xy, NULL);
+    f->dem = st_pts(f->ctx, 4, line_dem_xy, line_dem_w, "EPSG:32615");
+    f->cand = st_pts(f->ctx, 3, line_cand_xy, NULL, "EPSG:32615");
     senda_siting_opts_init(&f->o);
     f->o.radius_m = 5.0;
     f->o.p = 2;
@@ -102,7 +89,7 @@ Test(siting, existing_shelters_count_first_and_allocation_takes_the_nearest)
     line_setup(&f);
     /* an existing shelter at (15,0) (where C is) already covers d1 and d2: 4 of 6 */
     static const double ex_xy[] = {15, 0};
-    senda_points *ex = pts(f.ctx, 1, ex_xy, NULL);
+    senda_points *ex = st_pts(f.ctx, 1, ex_xy, NULL, "EPSG:32615");
     f.o.p = 1;
     cr_assert_eq(solve(&f, ex), SENDA_OK);
     cr_assert_float_eq(f.r->existing_weight, 4.0, 1e-12);
@@ -122,31 +109,21 @@ Test(siting, existing_shelters_count_first_and_allocation_takes_the_nearest)
     line_teardown(&f);
 }
 
-static int n_warnings;
-static char last_warning[512];
-static void catch_log(int level, const char *msg, void *arg)
-{
-    (void)arg;
-    if (level == 1) {
-        n_warnings++;
-        senda__strlcpy(last_warning, msg, sizeof last_warning);
-    }
-}
-
 Test(siting, p_larger_than_useful_returns_the_useful_sites_and_warns)
 {
     fixture f;
     line_setup(&f);
-    n_warnings = 0;
-    senda_ctx_set_log(f.ctx, catch_log, NULL);
+    st_n_warnings = 0;
+    senda_ctx_set_log(f.ctx, st_catch_log, NULL);
     f.o.p = 10;
     cr_assert_eq(solve(&f, NULL), SENDA_OK);
     /* C (4), then A (+1), then B (+1): everything covered after 3; the swap
      * cannot improve on 6 with 3 sites */
     cr_assert_eq(f.r->n_sites, 3);
     cr_assert_float_eq(f.r->covered_weight, 6.0, 1e-12);
-    cr_assert_eq(n_warnings, 1);
-    cr_assert(strstr(last_warning, "only 3 of the 10 requested sites") != NULL, "%s", last_warning);
+    cr_assert_eq(st_n_warnings, 1);
+    cr_assert(strstr(st_last_warning, "only 3 of the 10 requested sites") != NULL, "%s",
+              st_last_warning);
     line_teardown(&f);
 }
 
@@ -156,7 +133,8 @@ Test(siting, boundary_distance_counts_as_covered)
     senda_ctx_create(&ctx);
     static const double dxy[] = {3, 4, 3.0001, 4}; /* 5 m and just over 5 m from (0,0) */
     static const double cxy[] = {0, 0};
-    senda_points *d = pts(ctx, 2, dxy, NULL), *c = pts(ctx, 1, cxy, NULL);
+    senda_points *d = st_pts(ctx, 2, dxy, NULL, "EPSG:32615"),
+                 *c = st_pts(ctx, 1, cxy, NULL, "EPSG:32615");
     senda_siting_opts o;
     senda_siting_opts_init(&o);
     o.radius_m = 5.0;
@@ -317,26 +295,20 @@ Test(siting, bad_arguments_are_rejected_with_a_message)
     line_teardown(&f);
 }
 
-/* A seeded random instance (LCG, so the test needs no library RNG). */
-static double lcg(unsigned long *s)
-{
-    *s = *s * 6364136223846793005UL + 1442695040888963407UL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
+/* A seeded random instance. */
 static void random_instance(senda_ctx *ctx, unsigned long seed, size_t nd, size_t nc, double side,
                             senda_points **d, senda_points **c)
 {
     cr_assert_eq(senda_points_create(ctx, nd, "EPSG:32615", d), SENDA_OK);
     cr_assert_eq(senda_points_create(ctx, nc, "EPSG:32615", c), SENDA_OK);
     for (size_t i = 0; i < nd; i++) {
-        (*d)->x[i] = side * lcg(&seed);
-        (*d)->y[i] = side * lcg(&seed);
-        (*d)->weight[i] = 1.0 + floor(10.0 * lcg(&seed));
+        (*d)->x[i] = side * st_lcg(&seed);
+        (*d)->y[i] = side * st_lcg(&seed);
+        (*d)->weight[i] = 1.0 + floor(10.0 * st_lcg(&seed));
     }
     for (size_t j = 0; j < nc; j++) {
-        (*c)->x[j] = side * lcg(&seed);
-        (*c)->y[j] = side * lcg(&seed);
+        (*c)->x[j] = side * st_lcg(&seed);
+        (*c)->y[j] = side * st_lcg(&seed);
     }
 }
 
@@ -387,15 +359,6 @@ Test(siting, matches_exhaustive_search_and_bounds_it)
     senda_ctx_destroy(ctx);
 }
 
-static int cancel_at;
-static int cancel_progress(double complete, const char *msg, void *arg)
-{
-    (void)complete;
-    (void)msg;
-    (void)arg;
-    return --cancel_at > 0;
-}
-
 Test(siting, cancellation_frees_everything)
 {
     senda_ctx *ctx = NULL;
@@ -405,14 +368,7 @@ Test(siting, cancellation_frees_everything)
     senda_siting_opts o;
     senda_siting_opts_init(&o);
     o.radius_m = 300.0;
-    for (int k = 1; k <= 6; k++) { /* cancel at the 1st .. 6th report */
-        cancel_at = k;
-        senda_siting_result *r = NULL;
-        cr_assert_eq(senda_siting_solve(ctx, d, c, NULL, &o, &r, cancel_progress, NULL),
-                     SENDA_ERR_CANCELLED, "cancel at report %d", k);
-        cr_assert_null(r);
-        cr_assert(strstr(senda_ctx_errmsg(ctx), "cancelled") != NULL);
-    }
+    st_cancel_each_report(ctx, d, c, &o, 6);
     senda_points_destroy(d);
     senda_points_destroy(c);
     senda_ctx_destroy(ctx);
@@ -425,24 +381,12 @@ Test(siting, every_allocation_failure_returns_nomem_without_leaks)
     senda_points *d = NULL, *c = NULL;
     random_instance(ctx, 3, 200, 40, 1000.0, &d, &c);
     static const double exy[] = {500, 500};
-    senda_points *ex = pts(ctx, 1, exy, NULL);
+    senda_points *ex = st_pts(ctx, 1, exy, NULL, "EPSG:32615");
     senda_siting_opts o;
     senda_siting_opts_init(&o);
     o.radius_m = 120.0;
     o.p = 3;
-    senda_status st = SENDA_ERR_NOMEM;
-    long n;
-    for (n = 1; n < 500 && st == SENDA_ERR_NOMEM; n++) {
-        senda_siting_result *r = NULL;
-        senda_ctx_fail_alloc_after(ctx, n);
-        st = senda_siting_solve(ctx, d, c, ex, &o, &r, NULL, NULL);
-        if (st == SENDA_ERR_NOMEM)
-            cr_assert_null(r);
-        senda_siting_result_destroy(r);
-    }
-    senda_ctx_fail_alloc_after(ctx, 0);
-    cr_assert_eq(st, SENDA_OK, "allocation %ld: %s", n, senda_ctx_errmsg(ctx));
-    cr_assert_gt(n, 10); /* several allocations were failed and survived */
+    st_fail_each_allocation(ctx, d, c, ex, &o);
     senda_points_destroy(d);
     senda_points_destroy(c);
     senda_points_destroy(ex);
