@@ -65,7 +65,9 @@
  * Threads: rows are cut into bands of CHUNK rows taken from a shared counter
  * by n_threads threads (the caller's thread is one of them); each band has its
  * own difference arrays, and points are bucketed by row first (counting sort,
- * O(n)), so a band visits only the points within r of it.
+ * O(n)), so a band visits only the points within r of it. Progress: 32
+ * reports at fixed fractions of the finished bands, made by the calling thread,
+ * so their number does not depend on scheduling.
  * Complexity: O(n * (2r/h + 1) + cells * deg) for polynomial kernels,
  * O(n * pi (r/h)^2 + cells) for the others. Memory: the grid, the points in
  * cell units (24 bytes each), the sort's counts (cells / CHUNK values), and
@@ -180,7 +182,7 @@ typedef struct kde_job {
     kpt *pt;        /* points sorted by row bucket, then column */
     size_t *bucket_start; /* n_buckets + 1 */
     long n_buckets;
-    atomic_size_t next_chunk;
+    atomic_size_t next_chunk, done_chunks;
     atomic_int stop;
     size_t n_chunks;
     void **coef;    /* per thread: NFAM * CHUNK * (cols + 1) records of rec accumulators */
@@ -313,9 +315,27 @@ static void *worker(void *arg)
     worker_arg *wa = arg;
     kde_job *j = wa->job;
     size_t c;
-    while (!atomic_load(&j->stop) && (c = atomic_fetch_add(&j->next_chunk, 1)) < j->n_chunks)
+    while (!atomic_load(&j->stop) && (c = atomic_fetch_add(&j->next_chunk, 1)) < j->n_chunks) {
         run_chunk(j, wa->tid, c);
+        atomic_fetch_add(&j->done_chunks, 1);
+    }
     return NULL;
+}
+
+/* Progress reports at fixed fractions of the finished chunks (N_REPORTS of
+ * them), whichever thread finished them: the number of calls does not depend
+ * on scheduling. Returns 0 on cancel. */
+#define N_REPORTS 32
+static int report_done(senda_ctx *ctx, kde_job *j, int *reported, senda_progress_fn progress,
+                       void *progress_arg)
+{
+    size_t done = atomic_load(&j->done_chunks);
+    while (*reported < N_REPORTS && (size_t)(*reported + 1) * j->n_chunks <= done * N_REPORTS) {
+        (*reported)++;
+        if (!senda__progress(ctx, progress, progress_arg, 0.99 * *reported / N_REPORTS, NULL))
+            return 0;
+    }
+    return 1;
 }
 
 /* Counting sort of the points that can reach the grid, in cell units, by
@@ -429,6 +449,7 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     if ((size_t)nt > j.n_chunks)
         nt = (int)j.n_chunks;
     atomic_init(&j.next_chunk, 0);
+    atomic_init(&j.done_chunks, 0);
     atomic_init(&j.stop, 0);
     j.rec = (size_t)j.n_coef + 1;
     j.coef = senda__calloc(ctx, (size_t)nt, sizeof *j.coef);
@@ -455,10 +476,11 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     }
     /* The calling thread works too, and alone reports progress. */
     size_t c;
+    int reported = 0;
     while ((c = atomic_fetch_add(&j.next_chunk, 1)) < j.n_chunks) {
         run_chunk(&j, 0, c);
-        if (!senda__progress(ctx, progress, progress_arg, 0.99 * (double)c / (double)j.n_chunks,
-                             NULL)) {
+        atomic_fetch_add(&j.done_chunks, 1);
+        if (!report_done(ctx, &j, &reported, progress, progress_arg)) {
             atomic_store(&j.stop, 1);
             st = SENDA_ERR_CANCELLED;
             break;
@@ -466,6 +488,8 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     }
     for (int t = 1; t <= n_started; t++)
         pthread_join(tids[t], NULL);
+    if (st == SENDA_OK && !report_done(ctx, &j, &reported, progress, progress_arg))
+        st = SENDA_ERR_CANCELLED;
     if (st == SENDA_OK) {
         set_units(grid, opts, r);
         if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
