@@ -321,8 +321,12 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
     /* write beside the target, rename when complete */
     snprintf(tmp, sizeof tmp, "%s.tmp-senda%s", out, is_tif ? ".tif" : ".gpkg");
     remove(tmp);
+    /* DEFLATE at level 1: the density's low mantissa bits do not compress, so
+     * the default level 6 saved under 0.5 % of the size at twice the time */
+    static const char *const tif_co[] = {"COMPRESS=DEFLATE", "ZLEVEL=1", "TILED=YES",
+                                         "BIGTIFF=IF_SAFER", NULL};
     if (is_tif)
-        st = senda_grid_write_tiff(ctx, g, out, 0);
+        st = senda_grid_write_tiff_co(ctx, g, out, 0, tif_co);
     else if (!(st = senda_export_grid(ctx, tmp, "density", g, NULL, NULL)) &&
              (!r || !(st = senda_hotspot_write_cells(ctx, r, tmp, NULL, NULL))) &&
              rename(tmp, out) != 0) {
