@@ -86,8 +86,12 @@ int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int
     char *sql = sqlite3_mprintf(wname ? "SELECT \"%w\", \"%w\", \"%w\" FROM \"%w\""
                                       : "SELECT \"%w\", \"%w\" FROM \"%w\"",
                                 fid, geom, wname ? wname : table, table);
-    if (!sql || sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    if (!sql || sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        goto done;
+    /* read the pages through a memory map, not pread() copies (ignored where
+     * SQLite cannot map) */
+    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
         goto done;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
