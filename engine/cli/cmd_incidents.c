@@ -60,11 +60,25 @@ static const cli_cmd_info info = {
     "victims/victimas/dead and missing, lugar/place, perpetrador, mujeres/hombres/menores)\n"
     "or named with the --*-field options. Decimal commas, degrees-minutes-seconds\n"
     "(14°54'30\"N), hemisphere letters, Latin-1 text, dates as yyyy-mm-dd, dd/mm/yyyy,\n"
-    "yyyy-mm or yyyy are read. Every row ends accepted (possibly repaired: swapped lat/lon,\n"
-    "missing west sign; or flagged: low_precision, type_unknown, date_missing,\n"
-    "count_assumed, geocoded), rejected with a reason code and message (table\n"
-    "incident_rejects, raw row kept), or duplicate (same type within --dedupe-days and\n"
-    "--dedupe-km of an earlier report, linked to it). read = accepted + rejected + duplicate.\n"
+    "yyyy-mm or yyyy are read (nn/nn/yyyy: see --date-order).\n"
+    "\n"
+    "Every row read ends in exactly one outcome, so read = accepted + rejected + duplicate:\n"
+    "  accepted   stored in table incidents (status accepted). Flags, each explained in\n"
+    "             the row's message: low_precision (a coordinate in whole degrees),\n"
+    "             type_unknown (kept as other), date_missing, count_assumed (no count: 1),\n"
+    "             counts_inconsistent (women/men/minors above the total), geocoded.\n"
+    "  repaired   accepted after a fix (status repaired, counted among the accepted):\n"
+    "             swapped_lat_lon, lon_sign (a missing west sign), when the fixed point\n"
+    "             lies in --study-area.\n"
+    "  duplicate  same type within --dedupe-days and --dedupe-km of an earlier report\n"
+    "             (this import or the store); kept with duplicate_of = that report's fid.\n"
+    "  rejected   table incident_rejects, with the raw row, a reason code and a message:\n"
+    "             empty_row, no_coordinates (and no place), bad_coordinates (unreadable),\n"
+    "             out_of_range (|lat| > 90 or |lon| > 180), zero_zero, outside_study_area,\n"
+    "             place_not_found, ambiguous_place (candidates listed), bad_date (unreadable\n"
+    "             or impossible, 31/02), future_date (after --today), bad_count (not a whole\n"
+    "             number), negative_count.\n"
+    "\n"
     "Rows with only a place name are geocoded against the bundled GeoNames gazetteer\n"
     "(precision: locality); an ambiguous name is rejected listing the candidates.\n"
     "Accepted incidents are joined to the corridor layers (nearest rail line, distance and\n"
@@ -74,7 +88,10 @@ static const cli_cmd_info info = {
     "  senda incidents import ../shared/data/iom-mmp/mmp_points_corridor_2014_2026.csv \\\n"
     "      --store incidents.gpkg\n"
     "  senda incidents import reportes.csv --store incidents.gpkg --coords-field ubicacion \\\n"
-    "      --date-order mdy --severity homicide=12 --json",
+    "      --date-order mdy --severity homicide=12 --json\n"
+    "  senda incidents import casos.xlsx --store incidents.gpkg --lon-field X --lat-field Y \\\n"
+    "      --s_srs EPSG:32615 --type-field Delito --dedupe-km 2\n"
+    "  sqlite3 incidents.gpkg \"SELECT source_row, reason, message, raw FROM incident_rejects\"",
 };
 
 static int parse_severity(const char *s, senda_import_opts *o)
@@ -130,16 +147,17 @@ static void print_summary(const senda_import_summary *m, int json)
         json_object_put(o);
         return;
     }
-    printf("files       %8ld  (%ld skipped: already imported)\n", m->files, m->files_skipped);
-    printf("read        %8ld\n", m->read);
-    printf("accepted    %8ld\n", m->accepted);
-    printf("  repaired  %8ld\n  geocoded  %8ld\n  flagged   %8ld\n  joined    %8ld\n",
-           m->repaired, m->geocoded, m->flagged, m->joined);
-    printf("rejected    %8ld\n", m->rejected);
+    printf("%-22s %8ld  (%ld skipped: already imported)\n", "files", m->files,
+           m->files_skipped);
+    printf("%-22s %8ld\n", "read", m->read);
+    printf("%-22s %8ld\n", "accepted", m->accepted);
+    printf("  %-20s %8ld\n  %-20s %8ld\n  %-20s %8ld\n  %-20s %8ld\n", "repaired", m->repaired,
+           "geocoded", m->geocoded, "flagged", m->flagged, "joined", m->joined);
+    printf("%-22s %8ld\n", "rejected", m->rejected);
     for (int i = 0; i < SENDA_REJ_N_REASONS; i++)
         if (m->rejected_by_reason[i])
-            printf("  %-20s %ld\n", senda_reject_reason_code(i), m->rejected_by_reason[i]);
-    printf("duplicate   %8ld\n", m->duplicate);
+            printf("  %-20s %8ld\n", senda_reject_reason_code(i), m->rejected_by_reason[i]);
+    printf("%-22s %8ld\n", "duplicate", m->duplicate);
 }
 
 /* Fill o from the parsed options; 0 on a usage error (printed). */

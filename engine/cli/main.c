@@ -19,6 +19,8 @@ static const struct {
     {"render", cmd_render, "draw a quick-look map of a product as PNG"},
     {"info", cmd_info, "list the layers, counts and parameters of a product"},
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},
+    {"danger", cmd_danger, "danger surface (danger per km) from incidents and the layers"},
+    {"route", cmd_route, "least-danger paths, danger per km along the rail, what-if"},
     {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
     /* @@COMMANDS@@ */
 };

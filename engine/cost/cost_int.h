@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/core_int.h"
+#include "io/gazetteer_int.h"
 
 /** Number of neighbour moves: 8, or 16 with knight's moves. Move k (1-based,
  *  r.cost's order) goes from a settled cell by (senda__cost_drow[k],
@@ -74,9 +75,14 @@ void senda__polyline_free(senda__polyline *pl);
 void senda__cost_path_recost(const senda_grid *friction, const senda_cost_opts *o,
                              senda_cost_path *p, int keep_m);
 
-/** Find a place name in the layers (place.c rules); 0 and (x, y) when found,
- *  -1 when not. */
-int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *text, double *x,
-                      double *y);
+/** Find a place name in the layers, else in the gazetteer (place.c rules);
+ *  0 and (x, y) in the layers' CRS when found, -1 when not, -2 when the
+ *  gazetteer could not be loaded for want of memory (ctx message set). *gaz caches
+ *  the gazetteer (opened on first need; the caller closes it with
+ *  senda__gazetteer_close); gaz NULL = layers only. why (may be NULL)
+ *  receives the candidates of an ambiguous name, else "". */
+int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *text,
+                      senda__gazetteer **gaz, double *x, double *y, char *why,
+                      size_t why_size);
 
 #endif

@@ -10,9 +10,13 @@
  * shelters.town, crossings.name, shelters.name and checkpoints.name; a
  * leading "ciudad " is ignored on both sides ("Ciudad Ixtepec" = "Ixtepec").
  * The first match in that order wins (towns repeat across features at the
- * same town point). Places that are in no layer need coordinates: there is
- * no gazetteer lookup here (the GeoNames gazetteer belongs to the incidents
- * import and is not a public call). O(features) per lookup.
+ * same town point). A name in no layer is then looked up in the bundled
+ * GeoNames gazetteer (io/gazetteer.c: accent-insensitive, alternate names,
+ * "Name, State" or "Name (State)" qualifiers); an ambiguous name there
+ * ("Tonalá": Chiapas and Veracruz) is not resolved and the candidates are
+ * named in the message. Gazetteer coordinates (WGS 84) are reprojected to
+ * the layers' CRS. O(features) per lookup, plus loading the gazetteer once
+ * per caller (about 9000 places, a few ms).
  */
 #include <math.h>
 #include <ogr_srs_api.h>
@@ -21,6 +25,8 @@
 #include <string.h>
 
 #include "cost/cost_int.h"
+#include "grid/grid_int.h"
+#include "io/gazetteer_int.h"
 #include "io/io_int.h"
 
 /* Latin-1 supplement letters (U+00C0..U+00FF) folded to ASCII; '?' for
@@ -63,7 +69,8 @@ static const char *core(const char *folded)
     return strncmp(folded, "ciudad ", 7) == 0 ? folded + 7 : folded;
 }
 
-int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *text, double *x,
+/* The layers' own names (rules above): 0 and (x, y) when found, -1 when not. */
+static int layer_find(senda_ctx *ctx, const senda_layers *layers, const char *text, double *x,
                       double *y)
 {
     static const char *where[5][2] = {{SENDA_LAYER_CROSSINGS, "mx_town"},
@@ -98,6 +105,59 @@ int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *te
     return -1;
 }
 
+/* WGS 84 lon/lat (in place) to the layers' CRS; 0 on success. */
+static int to_layers_crs(senda_ctx *ctx, const senda_layers *layers, double *lon, double *lat)
+{
+    OGRSpatialReferenceH wgs = senda__srs_wgs84();
+    OGRSpatialReferenceH dst = senda__srs_from_user(ctx, senda_layers_crs(layers));
+    OGRCoordinateTransformationH ct = wgs && dst ? OCTNewCoordinateTransformation(wgs, dst) : NULL;
+    int ok = ct && OCTTransform(ct, 1, lon, lat, NULL);
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    if (wgs)
+        OSRRelease(wgs);
+    if (dst)
+        OSRRelease(dst);
+    return ok ? 0 : -1;
+}
+
+int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *text,
+                      senda__gazetteer **gaz, double *x, double *y, char *why, size_t why_size)
+{
+    if (why && why_size)
+        why[0] = '\0';
+    if (layer_find(ctx, layers, text, x, y) == 0)
+        return 0;
+    if (!gaz)
+        return -1;
+    if (!*gaz) {
+        char keep[sizeof ctx->errmsg];
+        senda__strlcpy(keep, ctx->errmsg, sizeof keep); /* a missing gazetteer is no error */
+        senda_status st = senda__gazetteer_open(ctx, senda__gazetteer_default_path(), gaz);
+        if (st == SENDA_ERR_NOMEM)
+            return -2;
+        if (st != SENDA_OK)
+            *gaz = NULL;
+        senda__strlcpy(ctx->errmsg, keep, sizeof ctx->errmsg);
+        if (!*gaz)
+            return -1;
+    }
+    const senda__place *hit = NULL;
+    char msg[1024];
+    int r = senda__gazetteer_lookup(*gaz, text, &hit, msg, sizeof msg);
+    if (r != GAZ_FOUND || !hit) {
+        if (why && r == GAZ_AMBIGUOUS)
+            senda__strlcpy(why, msg, why_size);
+        return -1;
+    }
+    double lon = hit->lon, lat = hit->lat;
+    if (to_layers_crs(ctx, layers, &lon, &lat) != 0)
+        return -1;
+    *x = lon;
+    *y = lat;
+    return 0;
+}
+
 /* "LON,LAT" -> 1 with the numbers, 0 when text is not that shape. */
 static int lonlat(const char *text, double *lon, double *lat)
 {
@@ -123,28 +183,73 @@ senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, con
         if (!(fabs(lon) <= 180.0 && fabs(lat) <= 90.0))
             return senda__fail(ctx, SENDA_ERR_ARG,
                                "'%s': longitude or latitude out of range", text);
-        OGRSpatialReferenceH wgs = senda__srs_wgs84();
-        OGRSpatialReferenceH dst = senda__srs_from_user(ctx, senda_layers_crs(layers));
-        OGRCoordinateTransformationH ct =
-            wgs && dst ? OCTNewCoordinateTransformation(wgs, dst) : NULL;
-        int ok = ct && OCTTransform(ct, 1, &lon, &lat, NULL);
-        if (ct)
-            OCTDestroyCoordinateTransformation(ct);
-        if (wgs)
-            OSRRelease(wgs);
-        if (dst)
-            OSRRelease(dst);
-        if (!ok)
+        if (to_layers_crs(ctx, layers, &lon, &lat) != 0)
             return senda__fail(ctx, SENDA_ERR_CRS, "PROJ: cannot transform '%s' to %s", text,
                                senda_layers_crs(layers));
         *x = lon;
         *y = lat;
         return SENDA_OK;
     }
-    if (senda__place_find(ctx, layers, text, x, y) != 0)
+    senda__gazetteer *gaz = NULL;
+    char why[1024];
+    int found = senda__place_find(ctx, layers, text, &gaz, x, y, why, sizeof why);
+    senda__gazetteer_close(gaz);
+    if (found == -2)
+        return SENDA_ERR_NOMEM;
+    if (found != 0 && why[0])
+        return senda__fail(ctx, SENDA_ERR_DATA, "%s; qualify it (\"Name, State\") or give "
+                           "LON,LAT", why);
+    if (found != 0)
         return senda__fail(ctx, SENDA_ERR_DATA,
                            "no place named '%s' in the layers (crossings mx_town and name, "
-                           "shelters town and name, checkpoints name); give LON,LAT instead",
-                           text);
+                           "shelters town and name, checkpoints name) or the gazetteer; give "
+                           "LON,LAT instead", text);
+    return SENDA_OK;
+}
+
+senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *g, senda_points *pts,
+                                        const char *const *names, int max_cells,
+                                        size_t *n_moved)
+{
+    senda__reset(ctx);
+    if (n_moved)
+        *n_moved = 0;
+    if (!g || !pts)
+        return senda__fail(ctx, SENDA_ERR_ARG, "senda_points_snap_to_valid: NULL argument");
+    const double *v = g->data;
+    double cell = g->cell_m;
+    long n_rows = (long)g->n_rows, n_cols = (long)g->n_cols;
+    for (size_t i = 0; i < pts->n; i++) {
+        long row = (long)floor((g->y_max - pts->y[i]) / cell);
+        long col = (long)floor((pts->x[i] - g->x_min) / cell);
+        if (row < 0 || col < 0 || row >= n_rows || col >= n_cols ||
+            !isnan(v[(size_t)row * (size_t)n_cols + (size_t)col]))
+            continue;
+        double best = INFINITY, bx = 0.0, by = 0.0;
+        for (long dr = -max_cells; dr <= max_cells; dr++)
+            for (long dc = -max_cells; dc <= max_cells; dc++) {
+                long r = row + dr, c = col + dc;
+                if (r < 0 || c < 0 || r >= n_rows || c >= n_cols ||
+                    isnan(v[(size_t)r * (size_t)n_cols + (size_t)c]))
+                    continue;
+                double x = senda__grid_cx(g, (size_t)c), y = senda__grid_cy(g, (size_t)r);
+                double d = hypot(x - pts->x[i], y - pts->y[i]);
+                if (d < best)
+                    best = d, bx = x, by = y;
+            }
+        if (!isfinite(best))
+            continue;
+        char label[64];
+        if (names && names[i])
+            snprintf(label, sizeof label, "%s", names[i]);
+        else
+            snprintf(label, sizeof label, "point %zu", i + 1);
+        senda__log(ctx, 1, "'%s' lies on a nodata (sea) cell; moved %.1f km to the nearest "
+                   "valid cell", label, best / 1000.0);
+        pts->x[i] = bx;
+        pts->y[i] = by;
+        if (n_moved)
+            (*n_moved)++;
+    }
     return SENDA_OK;
 }

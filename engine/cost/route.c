@@ -37,9 +37,10 @@
  * is the mean over all samples.
  *
  * Stations. The names in the stations field ("A; B; C") are located with
- * senda__place_find (the corridor layers' names and towns, or the
- * gazetteer when it is available) and projected onto the line; a station
- * farther than station_max_m from the line is left out with a note.
+ * senda__place_find (the corridor layers' names and towns, else the bundled
+ * GeoNames gazetteer, loaded once per call) and projected onto the line; a
+ * station that is not found, ambiguous in the gazetteer, or farther than
+ * station_max_m from the line is left out with a note.
  *
  * Memory: the lines' vertices and chainages, one (line, chainage, weight)
  * entry per incident near a line, the samples (2 doubles each). There is no
@@ -471,7 +472,8 @@ static senda_status make_windows(senda_ctx *ctx, senda_route_result *r, const hi
 
 /* Locate the stations of line l (names "A; B; C") on it. */
 static senda_status locate_stations(senda_ctx *ctx, const senda_layers *layers,
-                                    const senda_route_opts *o, senda_route_line *l)
+                                    const senda_route_opts *o, senda__gazetteer **gaz,
+                                    senda_route_line *l)
 {
     if (!o->stations_field)
         return SENDA_OK;
@@ -497,8 +499,14 @@ static senda_status locate_stations(senda_ctx *ctx, const senda_layers *layers,
         snprintf(name, sizeof name, "%.*s", (int)len, p);
         p = e ? e + 1 : p + len;
         double x, y, best = INFINITY, c = 0.0;
-        if (!name[0] || senda__place_find(ctx, layers, name, &x, &y) != 0) {
-            senda__log(ctx, 0, "station '%s' of '%s' not located; not marked", name, l->name);
+        char why[1024] = "";
+        int found = name[0] ? senda__place_find(ctx, layers, name, gaz, &x, &y, why, sizeof why)
+                            : -1;
+        if (found == -2)
+            return SENDA_ERR_NOMEM;
+        if (found != 0) {
+            senda__log(ctx, 0, "station '%s' of '%s' not located (%s); not marked", name,
+                       l->name, why[0] ? why : "not in the layers or the gazetteer");
             continue;
         }
         for (size_t v = 0; v + 1 < l->n_vertices; v++) {
@@ -554,6 +562,7 @@ senda_status senda_route_score(senda_ctx *ctx, const senda_layers *layers,
     const senda__layer *lay = senda__layers_get(layers, opts->layer);
     hit *hits = NULL;
     size_t n_hits = 0, cap = 0;
+    senda__gazetteer *gaz = NULL;
     senda_route_result *r = senda__calloc(ctx, 1, sizeof *r);
     if (!r)
         return SENDA_ERR_NOMEM;
@@ -574,11 +583,12 @@ senda_status senda_route_score(senda_ctx *ctx, const senda_layers *layers,
     if (st == SENDA_OK)
         st = make_windows(ctx, r, hits, n_hits, danger, opts);
     for (size_t li = 0; li < r->n_lines && st == SENDA_OK; li++)
-        st = locate_stations(ctx, layers, opts, &r->lines[li]);
+        st = locate_stations(ctx, layers, opts, &gaz, &r->lines[li]);
     if (st == SENDA_OK && !senda__progress(ctx, progress, progress_arg, 1.0, NULL))
         st = SENDA_ERR_CANCELLED;
 done:
     senda__free(hits);
+    senda__gazetteer_close(gaz);
     if (st != SENDA_OK) {
         senda_route_result_destroy(r);
         return st;

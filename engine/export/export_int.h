@@ -20,7 +20,9 @@ senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name
                                OGRwkbGeometryType type, const char *crs, OGRLayerH *out);
 
 /** The temporary path beside final ("<dir>/.<name>.tmp-senda-<pid>"), for
- *  writing an output that is renamed into place when complete. */
+ *  writing an output that is renamed into place when complete. Also removes
+ *  the temporary files of final left by senda processes that no longer exist
+ *  (killed with -9 mid-write). */
 void senda__tmp_path(const char *final_path, char *tmp, size_t tmp_size);
 
 /** Rename tmp onto final (atomic on one file system); removes tmp on failure. */

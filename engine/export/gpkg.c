@@ -13,7 +13,11 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <ogr_srs_api.h>
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -138,8 +142,46 @@ done:
     return st;
 }
 
+/* Remove the temporary files a killed senda left beside final_path:
+ * ".<name>.tmp-senda-<pid>..." (with SQLite's -journal/-wal companions)
+ * whose process no longer exists. A live process's files (another senda
+ * writing the same output, or an unrelated process that reuses the PID)
+ * are left alone. */
+static void sweep_stale_tmp(const char *final_path)
+{
+    const char *slash = strrchr(final_path, '/');
+    char dir[4096], prefix[1024];
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - final_path), final_path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (!dir[0])
+        snprintf(dir, sizeof dir, "/");
+    snprintf(prefix, sizeof prefix, ".%s.tmp-senda-", slash ? slash + 1 : final_path);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t plen = strlen(prefix);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, plen) != 0)
+            continue;
+        char *end = NULL;
+        long pid = strtol(e->d_name + plen, &end, 10);
+        if (end == e->d_name + plen || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+}
+
 void senda__tmp_path(const char *final_path, char *tmp, size_t tmp_size)
 {
+    sweep_stale_tmp(final_path);
     const char *slash = strrchr(final_path, '/');
     if (slash)
         snprintf(tmp, tmp_size, "%.*s/.%s.tmp-senda-%ld", (int)(slash - final_path), final_path,

@@ -132,7 +132,10 @@ senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
         goto done;
     }
     for (size_t i = 0; i < layers->n_layers; i++) {
-        if ((st = write_layer(ctx, ds, &layers->layers[i], layers->crs)) != SENDA_OK)
+        /* `land` is the analysis mask of the danger surface, not a map layer:
+         * an opaque polygon would hide the surfaces in QGIS. */
+        if (strcmp(layers->layers[i].report.name, "land") != 0 &&
+            (st = write_layer(ctx, ds, &layers->layers[i], layers->crs)) != SENDA_OK)
             goto done;
         if (!senda__progress(ctx, progress, progress_arg, (double)(i + 1) /
                              (double)layers->n_layers, layers->layers[i].report.name)) {

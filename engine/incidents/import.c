@@ -97,8 +97,12 @@ typedef struct import_state {
     senda_ctx *ctx;
     const senda_import_opts *opts;
     senda__store *store;
-    sqlite3_stmt *ins_inc, *ins_rej;
+    sqlite3_stmt *ins_inc, *ins_rej, *raise;
     senda__dedupe *dedupe;
+    long *pending; /* de-duplication entries raised by the batch being flushed */
+    double *tx, *ty; /* a batch's points to reproject for the join */
+    int *tok;
+    size_t n_pending;
     senda__rowctx rc;
     /* two batches: one filled by the reading thread while the other is flushed */
     senda__incident *bufs[2];
@@ -132,6 +136,14 @@ static const char *const inc_sql =
 static const char *const rej_sql =
     "INSERT INTO incident_rejects(source_file, file_id, source_row, reason, message, raw) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/* An original report takes the larger counts of its duplicates (dedupe.c). */
+#define RAISED_MSG "victims counted at the largest of its repeated reports (duplicate_of)"
+static const char *const raise_sql =
+    "UPDATE incidents SET victims = ?2, women = ?3, men = ?4, minors = ?5, "
+    "weight = severity * ?2, message = CASE WHEN coalesce(message, '') = '' THEN '"
+    RAISED_MSG "' WHEN instr(message, '" RAISED_MSG "') THEN message ELSE message || '; "
+    RAISED_MSG "' END WHERE fid = ?1";
 
 static void bind_text(sqlite3_stmt *q, int i, const char *s)
 {
@@ -279,6 +291,26 @@ static senda_status insert_reject(import_state *s, const senda__incident *r)
     return senda__store_step(s->ctx, s->store, q);
 }
 
+/* Give every original whose duplicates in the batch reported more the merged
+ * counts (victims at the largest any report gives), once each, after the batch
+ * is stored (the originals are stored: in it or before). */
+static senda_status raise_originals(import_state *s)
+{
+    senda_status st = SENDA_OK;
+    for (size_t i = 0; i < s->n_pending && st == SENDA_OK; i++) {
+        double v[4];
+        int64_t fid = senda__dedupe_take(s->dedupe, s->pending[i], v);
+        sqlite3_stmt *q = s->raise;
+        sqlite3_bind_int64(q, 1, fid);
+        sqlite3_bind_double(q, 2, v[0] < 0 ? 1.0 : v[0]);
+        bind_real(q, 3, v[1]);
+        bind_real(q, 4, v[2]);
+        bind_real(q, 5, v[3]);
+        st = senda__store_step(s->ctx, s->store, q);
+    }
+    return st;
+}
+
 /* Mark duplicates and give fids, in row order. */
 static senda_status dedupe_batch(import_state *s)
 {
@@ -289,17 +321,27 @@ static senda_status dedupe_batch(import_state *s)
         r->fid = s->next_fid++;
         if (r->date_prec != DATE_DAY)
             continue;
-        int64_t dup = senda__dedupe_find(s->dedupe, r->type, r->day_number, r->lon, r->lat);
+        /* an assumed count (none given) never raises a given one */
+        const double v[4] = {r->flags & FLAG_COUNT_ASSUMED ? -1.0 : r->victims, r->women, r->men,
+                             r->minors};
+        long idx = -1;
+        int64_t dup = senda__dedupe_find(s->dedupe, r->type, r->day_number, r->lon, r->lat, &idx);
         if (dup) {
             r->status = REC_DUPLICATE;
             r->dup_of = dup;
+            int raised = senda__dedupe_merge(s->dedupe, idx, v);
+            if (raised == 2)
+                s->pending[s->n_pending++] = idx;
+            r->raises = raised > 0;
             snprintf(r->message, sizeof r->message, "repeats incident %lld: same type (%s), "
-                     "within %g days and %g km", (long long)dup, senda_incident_type_code(r->type),
-                     s->opts->dedupe_days, s->opts->dedupe_km);
+                     "within %g days and %g km%s", (long long)dup,
+                     senda_incident_type_code(r->type), s->opts->dedupe_days,
+                     s->opts->dedupe_km, r->raises ? "; its larger counts were given to "
+                     "that incident" : "");
             continue;
         }
         senda_status st = senda__dedupe_add(s->ctx, s->dedupe, r->type, r->day_number, r->lon,
-                                            r->lat, r->fid);
+                                            r->lat, r->fid, v);
         if (st != SENDA_OK)
             return st;
     }
@@ -312,13 +354,23 @@ static senda_status join_batch(import_state *s)
 {
     if (!s->opts->layers)
         return SENDA_OK;
+    /* one PROJ call for the batch (per-point calls cost about 1 us each) */
+    size_t n = 0;
     for (size_t i = 0; i < s->n_batch; i++) {
         senda__incident *r = &s->batch[i];
-        double z = 0;
-        r->x = r->lon, r->y = r->lat;
-        if ((r->status == REC_ACCEPTED || r->status == REC_REPAIRED) &&
-            !OCTTransform(s->to_layers, 1, &r->x, &r->y, &z))
-            r->x = r->y = NAN;
+        r->x = r->y = NAN;
+        if (r->status == REC_ACCEPTED || r->status == REC_REPAIRED)
+            s->tx[n] = r->lon, s->ty[n] = r->lat, n++;
+    }
+    if (n && !OCTTransformEx(s->to_layers, (int)n, s->tx, s->ty, NULL, s->tok))
+        memset(s->tok, 0, n * sizeof *s->tok);
+    for (size_t i = 0, k = 0; i < s->n_batch; i++) {
+        senda__incident *r = &s->batch[i];
+        if (r->status == REC_ACCEPTED || r->status == REC_REPAIRED) {
+            if (s->tok[k])
+                r->x = s->tx[k], r->y = s->ty[k];
+            k++;
+        }
     }
     return senda__join_run(s->ctx, s->joiner, s->batch, s->n_batch);
 }
@@ -346,6 +398,9 @@ static senda_status flush_batch(import_state *s)
         }
         st = insert_incident(s, r, s->opts->layers);
     }
+    if (st == SENDA_OK)
+        st = raise_originals(s);
+    s->n_pending = 0;
     return st;
 }
 
@@ -594,7 +649,8 @@ static senda_status preload(import_state *s)
     sqlite3_stmt *q = NULL;
     senda_status st = senda__store_prepare(
         s->ctx, s->store,
-        "SELECT fid, type, day_first, lon, lat FROM incidents WHERE status IN "
+        "SELECT fid, type, day_first, lon, lat, victims, women, men, minors, "
+        "flags LIKE '%count_assumed%' FROM incidents WHERE status IN "
         "('accepted','repaired') AND date_precision = 'day' ORDER BY fid", &q);
     while (st == SENDA_OK && sqlite3_step(q) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(q, 1);
@@ -602,9 +658,15 @@ static senda_status preload(import_state *s)
         for (int k = 0; t && k < SENDA_INC_N_TYPES; k++)
             if (strcmp(t, senda_incident_type_code(k)) == 0)
                 type = k;
+        double v[4];
+        for (int k = 0; k < 4; k++)
+            v[k] = sqlite3_column_type(q, 5 + k) == SQLITE_NULL ? -1.0
+                                                                : sqlite3_column_double(q, 5 + k);
+        if (sqlite3_column_int(q, 9))
+            v[0] = -1.0;
         st = senda__dedupe_add(s->ctx, s->dedupe, type, (long)sqlite3_column_int64(q, 2),
                                sqlite3_column_double(q, 3), sqlite3_column_double(q, 4),
-                               sqlite3_column_int64(q, 0));
+                               sqlite3_column_int64(q, 0), v);
     }
     sqlite3_finalize(q);
     int64_t max_fid = 0;
@@ -653,10 +715,18 @@ static senda_status open_state(import_state *s, const char *store_path)
     if (st == SENDA_OK)
         st = senda__store_prepare(ctx, s->store, rej_sql, &s->ins_rej);
     if (st == SENDA_OK)
+        st = senda__store_prepare(ctx, s->store, raise_sql, &s->raise);
+    if (st == SENDA_OK)
         st = senda__dedupe_create(ctx, s->opts->dedupe_days, s->opts->dedupe_km, &s->dedupe);
     for (int b = 0; b < 2 && st == SENDA_OK; b++)
         if (!(s->bufs[b] = senda__calloc(ctx, BATCH, sizeof *s->bufs[b])))
             st = SENDA_ERR_NOMEM;
+    if (st == SENDA_OK && !(s->pending = senda__calloc(ctx, BATCH, sizeof *s->pending)))
+        st = SENDA_ERR_NOMEM;
+    if (st == SENDA_OK && (!(s->tx = senda__calloc(ctx, BATCH, sizeof *s->tx)) ||
+                           !(s->ty = senda__calloc(ctx, BATCH, sizeof *s->ty)) ||
+                           !(s->tok = senda__calloc(ctx, BATCH, sizeof *s->tok))))
+        st = SENDA_ERR_NOMEM;
     s->batch = s->bufs[0];
     if (st == SENDA_OK)
         st = preload(s);
@@ -688,8 +758,14 @@ static void close_state(import_state *s)
         sqlite3_finalize(s->ins_inc);
     if (s->ins_rej)
         sqlite3_finalize(s->ins_rej);
+    if (s->raise)
+        sqlite3_finalize(s->raise);
     senda__store_close(s->store); /* rolls back an open transaction */
     senda__dedupe_destroy(s->dedupe);
+    senda__free(s->pending);
+    senda__free(s->tx);
+    senda__free(s->ty);
+    senda__free(s->tok);
     senda__gazetteer_close(s->rc.gaz);
     wait_worker(s);
     for (int b = 0; b < 2; b++) {

@@ -47,6 +47,7 @@ typedef struct senda__incident {
     long source_row;   /* 1 = first data row */
     int64_t fid;       /* id given in the store */
     int64_t dup_of;    /* fid of the report this one repeats */
+    int raises;        /* duplicate whose larger counts go to the original */
     int geoprec;       /* 0 exact, 1 degree, 2 locality */
     const char *type_raw, *perp_raw, *place, *admin1, *source_id, *raw;
     char message[256];
@@ -86,11 +87,20 @@ int senda__perp_from_text(const char *s);
 typedef struct senda__dedupe senda__dedupe;
 senda_status senda__dedupe_create(senda_ctx *ctx, double days, double km, senda__dedupe **out);
 void senda__dedupe_destroy(senda__dedupe *d);
-/** Known report: add it (only day-precision dates take part). */
+/** Known report: add it (only day-precision dates take part) with its victims,
+ *  women, men and minors in v (< 0: not given). */
 senda_status senda__dedupe_add(senda_ctx *ctx, senda__dedupe *d, int type, long day,
-                               double lon, double lat, int64_t fid);
-/** The fid of an earlier report this one repeats, or 0. */
-int64_t senda__dedupe_find(const senda__dedupe *d, int type, long day, double lon, double lat);
+                               double lon, double lat, int64_t fid, const double v[4]);
+/** The fid of an earlier report this one repeats (its index entry in *idx), or 0. */
+int64_t senda__dedupe_find(const senda__dedupe *d, int type, long day, double lon, double lat,
+                           long *idx);
+/** Raise entry idx's counts to a duplicate's v where larger. Returns 0 when
+ *  nothing rose, 1 when some count rose, 2 when some rose and the entry became
+ *  pending (its stored original needs the new counts: take it once). */
+int senda__dedupe_merge(senda__dedupe *d, long idx, const double v[4]);
+/** A pending entry's fid and counts (victims, women, men, minors; < 0: not
+ *  given); it is no longer pending. */
+int64_t senda__dedupe_take(senda__dedupe *d, long idx, double v[4]);
 
 /* ---- join.c ---- */
 typedef struct senda__joiner senda__joiner;

@@ -18,6 +18,7 @@
  * flagged. O(row length).
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,21 @@ static void reject(senda__incident *r, int reason, const char *fmt, const char *
     r->reason = reason;
     snprintf(buf, sizeof buf, fmt, a, b);
     senda__strlcpy(r->message, buf, sizeof r->message);
+}
+
+/* Append one sentence to the row's message ("; " between sentences), so every
+ * repair and flag of an accepted row is explained in it. */
+static void note(senda__incident *r, const char *fmt, ...)
+{
+    size_t len = strlen(r->message);
+    if (len && len + 2 < sizeof r->message) {
+        memcpy(r->message + len, "; ", 3);
+        len += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->message + len, sizeof r->message - len, fmt, ap);
+    va_end(ap);
 }
 
 /* Place text for the gazetteer: "place" plus the state column when the place
@@ -111,12 +127,14 @@ static int read_coords(senda__rowctx *rc, const char *lat_s, const char *lon_s,
         double t = lat;
         lat = lon, lon = t;
         r->repairs |= REPAIR_SWAPPED;
-        snprintf(r->message, sizeof r->message, "lat/lon swapped (hemisphere letters): "
-                 "stored lat=%.6f lon=%.6f", lat, lon);
+        note(r, "lat/lon swapped (hemisphere letters): stored lat=%.6f lon=%.6f", lat, lon);
     }
     if (wlat || wlon) {
         r->flags |= FLAG_LOW_PRECISION;
         r->geoprec = 1;
+        note(r, "low precision: %s given in whole degrees (lat='%s' lon='%s'), about 100 km",
+             wlat && wlon ? "both coordinates" : wlat ? "the latitude" : "the longitude", lat_s,
+             lon_s);
     }
     r->lat = lat, r->lon = lon;
     return 1;
@@ -139,7 +157,7 @@ static void check_coords(senda__rowctx *rc, const char *lat_s, const char *lon_s
     if (in_area(a, lat, lon)) { /* swapped */
         r->lat = lon, r->lon = lat;
         r->repairs |= REPAIR_SWAPPED;
-        snprintf(r->message, sizeof r->message, "lat/lon swapped: read lat=%.6f lon=%.6f, "
+        note(r, "lat/lon swapped: read lat=%.6f lon=%.6f, "
                  "stored lat=%.6f lon=%.6f", lat, lon, r->lat, r->lon);
         return;
     }
@@ -151,15 +169,13 @@ static void check_coords(senda__rowctx *rc, const char *lat_s, const char *lon_s
     if (lon > 0 && in_area(a, -lon, lat)) {
         r->lon = -lon;
         r->repairs |= REPAIR_LON_SIGN;
-        snprintf(r->message, sizeof r->message, "longitude %.6f lacked its west sign; stored "
-                 "%.6f", lon, r->lon);
+        note(r, "longitude %.6f lacked its west sign; stored %.6f", lon, r->lon);
         return;
     }
     if (lat > 0 && in_area(a, -lat, lon)) { /* swapped and unsigned */
         r->lat = lon, r->lon = -lat;
         r->repairs |= REPAIR_SWAPPED | REPAIR_LON_SIGN;
-        snprintf(r->message, sizeof r->message, "lat/lon swapped and west sign missing: read "
-                 "lat=%.6f lon=%.6f, stored lat=%.6f lon=%.6f", lat, lon, r->lat, r->lon);
+        note(r, "lat/lon swapped and west sign missing: read lat=%.6f lon=%.6f, stored lat=%.6f lon=%.6f", lat, lon, r->lat, r->lon);
         return;
     }
     char area[160];
@@ -227,6 +243,7 @@ static void read_date(senda__rowctx *rc, const char *const *vals, senda__inciden
     if (p == DATE_NONE) {
         r->flags |= FLAG_DATE_MISSING;
         r->day_number = 0;
+        note(r, "no date");
         return;
     }
     r->day_number = senda__days_from_civil(r->year, r->month, r->day);
@@ -271,13 +288,20 @@ static void read_counts(senda__rowctx *rc, const char *const *vals, senda__incid
     if (total < 0) {
         total = 1.0;
         r->flags |= FLAG_COUNT_ASSUMED;
+        note(r, "no victim count; 1 assumed");
     }
     r->victims = total;
     if (r->women > total || r->men > total || r->minors > total ||
         (r->women > 0 && r->men > 0 && r->women + r->men > total)) {
         r->flags |= FLAG_COUNTS_INCONSISTENT;
-        snprintf(r->message, sizeof r->message, "women/men/minors (%g/%g/%g) exceed the %g "
-                 "victims; kept as given", r->women, r->men, r->minors, total);
+        char given[96] = "";
+        const double g[3] = {r->women, r->men, r->minors};
+        const char *names[3] = {"women", "men", "minors"};
+        for (int i = 0, len = 0; i < 3; i++)
+            if (g[i] >= 0 && len < (int)sizeof given)
+                len += snprintf(given + len, sizeof given - (size_t)len, "%s%s %g",
+                                len ? ", " : "", names[i], g[i]);
+        note(r, "%s: more than the %g victims; kept as given", given, total);
     }
 }
 
@@ -317,8 +341,7 @@ senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRG
     r->place = col(vals, m->place);
     r->source_id = col(vals, m->id);
     r->weight = rc->opts->severity[r->type] * r->victims;
-    if (!r->message[0] && !known)
-        snprintf(r->message, sizeof r->message, "type '%s' not recognised, kept as other",
-                 r->type_raw);
+    if (!known)
+        note(r, "type '%s' not recognised, kept as other", r->type_raw);
     return SENDA_OK;
 }

@@ -2,7 +2,7 @@
  * layers.c - load, reproject and validate the corridor layers.
  *
  * Each standard layer (border, rail, checkpoints, crossings, shelters; and
- * "states" when present) is read with OGR from DIR/<name>.{geojson,gpkg,shp,
+ * "states" and "land" when present) is read with OGR from DIR/<name>.{geojson,gpkg,shp,
  * json}, reprojected to the analysis CRS through an OGR coordinate
  * transformation (PROJ underneath), converted to GEOS through WKB and
  * checked with GEOSisValid; an invalid geometry is repaired with
@@ -35,6 +35,7 @@ static const struct {
     {SENDA_LAYER_BORDER, KIND_LINE, 1},   {SENDA_LAYER_RAIL, KIND_LINE, 1},
     {SENDA_LAYER_CHECKPOINTS, KIND_POINT, 1}, {SENDA_LAYER_CROSSINGS, KIND_POINT, 1},
     {SENDA_LAYER_SHELTERS, KIND_POINT, 1}, {"states", KIND_POLYGON, 0},
+    {"land", KIND_POLYGON, 0},
 };
 
 const char *senda_layers_default_dir(void)

@@ -227,8 +227,13 @@ static senda_status stage_danger(run_state *s, double lo, double hi)
     d.n_without = split_names(buf, without, 64);
     d.without_checkpoints = d.n_without ? without : NULL;
     SUB(s, sp, lo, hi);
-    return senda_danger_from_points(s->ctx, s->pts, s->layers, sc->cell_m, sc->pad_m, &kde, &d,
-                                    &s->density, &s->danger, SUBFN(s), &sp);
+    senda_status st = senda_danger_from_points(s->ctx, s->pts, s->layers, sc->cell_m, sc->pad_m,
+                                               &kde, &d, &s->density, &s->danger, SUBFN(s), &sp);
+    /* With a `land` layer (the bundled layers have one) the sea is nodata:
+     * impassable, so least-danger paths stay on land. */
+    if (st == SENDA_OK && senda_layers_find(s->layers, "land") >= 0)
+        st = senda_layers_mask_grid(s->ctx, s->layers, "land", s->danger, NULL);
+    return st;
 }
 
 /* Gi* over the incidents' extent on cells of hotspot cell size. */
@@ -283,6 +288,8 @@ static senda_status stage_cost(run_state *s, double lo, double hi)
     senda_cost_opts co;
     senda_cost_opts_init(&co);
     co.unit_m = 1000.0;
+    if ((st = senda_points_snap_to_valid(ctx, s->danger, cross, NULL, 10, NULL)))
+        goto done;
     double mid = lo + 0.4 * (hi - lo);
     SUB(s, ap, lo, mid);
     if ((st = senda_cost_accumulate(ctx, s->danger, cross, &co, &s->accum, NULL, SUBFN(s), &ap)))
@@ -293,6 +300,9 @@ static senda_status stage_cost(run_state *s, double lo, double hi)
     if ((st = places(s, s->sc->route_from, &from, from_names, from_buf, sizeof from_buf,
                      &n_from)) ||
         (st = places(s, s->sc->route_to, &to, to_names, to_buf, sizeof to_buf, &n_to)))
+        goto done;
+    if ((st = senda_points_snap_to_valid(ctx, s->danger, from, from_names, 10, NULL)) ||
+        (st = senda_points_snap_to_valid(ctx, s->danger, to, to_names, 10, NULL)))
         goto done;
     senda_paths_opts po;
     senda_paths_opts_init(&po);

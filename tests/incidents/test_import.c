@@ -175,6 +175,167 @@ Test(import, messy_file_details_dates_groups_perpetrators_messages)
     senda_ctx_destroy(ctx);
 }
 
+Test(import, every_repair_flag_and_reject_is_explained_in_a_message)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512], buf[256];
+    store_path(db, sizeof db, "messages.gpkg");
+    cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, NULL), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE (flags != '' OR repairs != '' "
+                            "OR status = 'duplicate') AND coalesce(message, '') = ''"), 0);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incident_rejects WHERE "
+                            "coalesce(message, '') = '' OR coalesce(reason, '') = ''"), 0);
+    /* the message names what the row says, so a person can check it */
+    static const struct { long row; const char *text; } want[] = {
+        {10, "whole degrees (lat='16' lon='-93')"}, /* low_precision */
+        {11, "'pelea de gallos' not recognised"},   /* type_unknown */
+        {28, "no date; no victim count; 1 assumed"}, /* two flags, two sentences */
+        {29, "women 3: more than the 2 victims"},   /* men and minors are empty: not shown */
+        {6, "93.900000 lacked its west sign"},
+        {23, "repeats incident 1"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_assert(strstr(field_s(db, want[i].row, "message", buf, sizeof buf), want[i].text),
+                  "row %ld: '%s' lacks '%s'", want[i].row, buf, want[i].text);
+    static const struct { long row; const char *text; } rej[] = {
+        {8, "lat='95' lon='-200' out of range"}, {13, "'31/02/2019'"},
+        {14, "'-2' is negative"}, {20, "'Springfield' is not in the gazetteer"},
+        {22, "lat='abc'"}, {9, "outside the study area"},
+    };
+    for (size_t i = 0; i < sizeof rej / sizeof rej[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT message FROM incident_rejects WHERE source_row=%ld",
+                 rej[i].row);
+        cr_assert(strstr(inc_q(db, sql, buf, sizeof buf), rej[i].text), "row %ld: '%s' lacks '%s'",
+                  rej[i].row, buf, rej[i].text);
+    }
+    senda_ctx_destroy(ctx);
+}
+
+/* Import text (written to a file named name in a fresh directory) with the
+ * default options but s_srs; db receives the store path. */
+static senda_status import_text(senda_ctx *ctx, const char *name, const char *text,
+                                const char *s_srs, char *db, size_t n, senda_import_summary *sum)
+{
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    o.s_srs = s_srs;
+    o.today = INC_TODAY;
+    char *d = tu_tmpdir(), path[600];
+    snprintf(path, sizeof path, "%s/%s", d, name);
+    snprintf(db, n, "%s/store.gpkg", d);
+    free(d);
+    cr_assert_eq(tu_write(path, text), 0);
+    const char *files[] = {path};
+    return senda_incidents_import(ctx, db, files, 1, &o, sum, NULL, NULL);
+}
+
+Test(import, one_coordinates_column_in_utf8_row_by_row)
+{
+    /* A second spreadsheet style: UTF-8, commas, one "Coordenadas" column holding
+     * "lat, lon" (as IOM does) in several spellings, Spanish headers with accents. */
+    const char *csv =
+        "Folio,Fecha del incidente,Tipo de delito,Número de víctimas,Coordenadas,Municipio,Estado\n"
+        "A1,2019-05-03,Secuestro,2,\"14.9038, -92.2575\",Tapachula,Chiapas\n"
+        "A2,2019-05-10,Extorsión,1,\"14,9038; -92,2575\",,\n"
+        "A3,2019-05-11,Robo,1,\"14°54'30\"\"N 92°15'W\",,\n"
+        "A4,2019-05-12,Homicidio,1,\"-92.4641, 15.1392\",,\n"
+        "A5,2019-05-13,Homicidio,1,14.9038,,\n"
+        "A6,2019-05-14,Secuestro,3,,Tenosique,Tabasco\n"
+        "A7,2019-05-15,Secuestro,1,\"0, 0\",,\n";
+    static const struct {
+        long row;
+        const char *outcome, *type, *id;
+        double lat, lon;
+    } want[] = {
+        {1, "accepted", "kidnapping", "A1", 14.9038, -92.2575},
+        {2, "accepted", "extortion", "A2", 14.9038, -92.2575}, /* decimal commas, ';' */
+        {3, "accepted", "robbery_assault", "A3", 14 + 54 / 60.0 + 30 / 3600.0, -92.25},
+        {4, "repaired", "homicide", "A4", 15.1392, -92.4641},  /* |lat| > 90: swapped */
+        {5, "bad_coordinates", NULL, NULL, NAN, NAN},          /* one number, not a pair */
+        {6, "accepted", "kidnapping", "A6", 17.4729, -91.4236}, /* geocoded (GeoNames) */
+        {7, "zero_zero", NULL, NULL, NAN, NAN},
+    };
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[700], buf[256];
+    senda_import_summary sum;
+    cr_assert_eq(import_text(ctx, "coordenadas.csv", csv, NULL, db, sizeof db, &sum), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(sum.read, 7);
+    cr_assert_eq(sum.accepted, 5);
+    cr_assert_eq(sum.repaired, 1);
+    cr_assert_eq(sum.rejected, 2);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        long row = want[i].row;
+        cr_assert_str_eq(outcome(db, row, buf, sizeof buf), want[i].outcome, "row %ld", row);
+        if (!want[i].type)
+            continue;
+        cr_assert_str_eq(field_s(db, row, "type", buf, sizeof buf), want[i].type, "row %ld", row);
+        cr_assert_str_eq(field_s(db, row, "source_id", buf, sizeof buf), want[i].id);
+        cr_assert_float_eq(field_d(db, row, "lat"), want[i].lat, 1e-7, "row %ld", row);
+        cr_assert_float_eq(field_d(db, row, "lon"), want[i].lon, 1e-7, "row %ld", row);
+    }
+    cr_assert_float_eq(field_d(db, 6, "victims"), 3.0, 1e-12);
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, projected_columns_with_s_srs)
+{
+    /* UTM zone 15N (EPSG:32615): on the central meridian (-93) x = 500000 and
+     * y = k0 x meridian arc. The arc to 15 deg N on WGS 84 by Helmert's series
+     * in n = f / (2 - f) (python, 4th order) is 1658989.589 m; x 0.9996 =
+     * 1658325.994 m. So (500000, 1658325.994) is (lat 15, lon -93). */
+    const char *csv = "x;y;fecha;tipo\n"
+                      "500000;1658325,994;2020-02-01;secuestro\n"
+                      "quinientos;1658325;2020-02-02;secuestro\n";
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[700], buf[256];
+    cr_assert_eq(import_text(ctx, "utm.csv", csv, "EPSG:32615", db, sizeof db, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_str_eq(outcome(db, 1, buf, sizeof buf), "accepted");
+    cr_assert_float_eq(field_d(db, 1, "lat"), 15.0, 1e-6);
+    cr_assert_float_eq(field_d(db, 1, "lon"), -93.0, 1e-9);
+    cr_assert_str_eq(outcome(db, 2, buf, sizeof buf), "bad_coordinates");
+    cr_assert_eq(import_text(ctx, "utm.csv", csv, "EPSG:999999", db, sizeof db, NULL), SENDA_ERR_CRS);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "EPSG:999999") != NULL, "%s", senda_ctx_errmsg(ctx));
+    senda_ctx_destroy(ctx);
+}
+
+Test(import, geojson_geometries_stand_for_coordinates)
+{
+    /* No coordinate columns: the feature geometry is the location (a polygon's
+     * centroid: the square 15..15.2 N, -93.2..-93 is centred on 15.1, -93.1);
+     * a feature without geometry or place is rejected no_coordinates. */
+    const char *gj =
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"fecha\":\"2020-03-01\",\"tipo\":\"asalto\","
+        "\"victimas\":2},\"geometry\":{\"type\":\"Point\",\"coordinates\":[-92.5,15.5]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"fecha\":\"2020-03-02\",\"tipo\":\"trata\","
+        "\"victimas\":1},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-93.2,15],"
+        "[-93,15],[-93,15.2],[-93.2,15.2],[-93.2,15]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"fecha\":\"2020-03-03\",\"tipo\":\"robo\","
+        "\"victimas\":1},\"geometry\":null}]}";
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[700], buf[256];
+    senda_import_summary sum;
+    cr_assert_eq(import_text(ctx, "reports.geojson", gj, NULL, db, sizeof db, &sum), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(sum.read, 3);
+    cr_assert_eq(sum.accepted, 2);
+    cr_assert_str_eq(field_s(db, 1, "type", buf, sizeof buf), "robbery_assault");
+    cr_assert_float_eq(field_d(db, 1, "lat"), 15.5, 1e-9);
+    cr_assert_float_eq(field_d(db, 1, "lon"), -92.5, 1e-9);
+    cr_assert_float_eq(field_d(db, 1, "weight"), 6.0, 1e-12); /* robbery_assault 3 x 2 */
+    cr_assert_float_eq(field_d(db, 2, "lat"), 15.1, 1e-9);
+    cr_assert_float_eq(field_d(db, 2, "lon"), -93.1, 1e-9);
+    cr_assert_str_eq(outcome(db, 3, buf, sizeof buf), "no_coordinates");
+    senda_ctx_destroy(ctx);
+}
+
 Test(import, join_fields_match_hand_measured_distances)
 {
     senda_ctx *ctx = NULL;
@@ -240,6 +401,22 @@ Test(import, iom_files_import_with_no_options_and_match_a_hand_count)
                  3);
     cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE source_id IN ('42716','40861')"
                             " AND status='duplicate'"), 2);
+    /* per file, by the same hand count */
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE file_id=1 AND "
+                            "status='accepted'"), 186);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE file_id=2"), 8);
+    cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE file_id=3"), 488);
+    /* The repeated reports 42715 and 40860 say 0 dead; their repeats 42716 (6 dead:
+     * 1 man, 5 children) and 40861 (6 dead) carry the counts. One event counts its
+     * victims once, at the largest report: 6 each, and 42715 gets the man and the
+     * children. So the accepted incidents hold every victim of the three files:
+     * sum of "Total Dead and Missing" 297 + sum of "Number Dead" + "Minimum
+     * Estimated Number of Missing" 20 + sum of "dead_and_missing" 928 = 1245. */
+    cr_assert_eq(inc_qn(db, "SELECT sum(victims) FROM incidents WHERE status='accepted'"), 1245);
+    cr_assert_eq(inc_qn(db, "SELECT minors FROM incidents WHERE source_id='42715'"), 5);
+    cr_assert_eq(inc_qn(db, "SELECT men FROM incidents WHERE source_id='42715'"), 1);
+    /* weight = death_accident 8 x 6 victims */
+    cr_assert_eq(inc_qn(db, "SELECT weight FROM incidents WHERE source_id='40860'"), 48);
     /* the current schema's "Sun, 01/04/2026" is 4 January (mm/dd; a Sunday) */
     cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE source_id='2026.MMP0006' AND "
                             "date='2026-01-04'"), 1);
@@ -273,14 +450,26 @@ Test(import, same_incident_from_a_second_shelter_is_a_duplicate)
     char db[512], other[600];
     store_path(db, sizeof db, "two.gpkg");
     snprintf(other, sizeof other, "%s.shelter2.csv", db);
-    /* 14.905, -92.258 is 0.2 km from row 1 of the messy file, one day later */
-    tu_write(other, "date,type,victims,lat,lon\n2019-05-02,kidnapping,2,14.905,-92.258\n");
+    /* 14.905, -92.258 is 0.2 km from row 1 of the messy file, one day later; it
+     * reports 3 victims (1 woman) where row 1 reported 2 (1 woman, 1 man, 0 minors). */
+    tu_write(other, "date,type,victims,mujeres,lat,lon\n"
+                    "2019-05-02,kidnapping,3,1,14.905,-92.258\n");
     cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, NULL), SENDA_OK);
     senda_import_summary s;
     cr_assert_eq(import1(ctx, db, other, NULL, &s), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(s.duplicate, 1);
     cr_assert_eq(inc_qn(db, "SELECT duplicate_of FROM incidents WHERE file_id=2"),
                  inc_qn(db, "SELECT fid FROM incidents WHERE file_id=1 AND source_row=1"));
+    /* the stored original now counts 3 victims (weight kidnapping 6 x 3 = 18); its
+     * groups stay as given (1 woman is not more than 1; the man is kept) */
+    cr_assert_eq(inc_qn(db, "SELECT victims FROM incidents WHERE file_id=1 AND source_row=1"), 3);
+    cr_assert_eq(inc_qn(db, "SELECT weight FROM incidents WHERE file_id=1 AND source_row=1"), 18);
+    cr_assert_eq(inc_qn(db, "SELECT women FROM incidents WHERE file_id=1 AND source_row=1"), 1);
+    cr_assert_eq(inc_qn(db, "SELECT men FROM incidents WHERE file_id=1 AND source_row=1"), 1);
+    char buf[256];
+    cr_assert(strstr(inc_q(db, "SELECT message FROM incidents WHERE file_id=1 AND source_row=1",
+                           buf, sizeof buf), "largest of its repeated reports") != NULL, "%s",
+              buf);
     unlink(other);
     senda_ctx_destroy(ctx);
 }
@@ -417,6 +606,12 @@ Test(import, cli_json_summary_keeps_the_invariant)
     tu_run_free(&r);
     r = tu_senda("incidents import --help");
     cr_assert_eq(r.exit_code, 0);
+    /* the help teaches the column options, every outcome and reason code, and examples */
     cr_assert(strstr(r.out, "--coords-field") != NULL);
+    for (int i = 0; i < SENDA_REJ_N_REASONS; i++)
+        cr_assert(strstr(r.out, senda_reject_reason_code(i)) != NULL, "%s",
+                  senda_reject_reason_code(i));
+    cr_assert(strstr(r.out, "read = accepted + rejected + duplicate") != NULL);
+    cr_assert(strstr(r.out, "Examples:") != NULL);
     tu_run_free(&r);
 }

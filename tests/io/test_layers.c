@@ -341,3 +341,51 @@ Test(layers, points_read_keeps_a_short_crs_name)
     senda_points_destroy(p);
     rm_dir(dir);
 }
+
+Test(layers, land_mask_keeps_centres_inside_and_respects_holes)
+{
+    /* land.geojson in EPSG:32615: the square 0..10000 m with a hole
+     * 4000..6000 m. Grid: 12 x 12 cells of 1000 m from (0, 12000), centres at
+     * 500, 1500, ..., 11500. Inside: centres 500..9500 in x and y (10 x 10 =
+     * 100) minus the hole's centres 4500, 5500 (2 x 2 = 4) = 96 cells kept;
+     * 144 - 96 = 48 outside. One kept cell was nodata already: it stays
+     * nodata and is not counted, so 48 are newly masked. */
+    char *dir = make_layer_dir(NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/land.geojson", dir);
+    cr_assert_eq(tu_write(path,
+                          "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\","
+                          "\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32615\"}},"
+                          "\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"l\"},"
+                          "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+                          "[[0,0],[10000,0],[10000,10000],[0,10000],[0,0]],"
+                          "[[4000,4000],[4000,6000],[6000,6000],[6000,4000],[4000,4000]]]}}]}"),
+                 0);
+    senda_layers *ls = NULL;
+    cr_assert_eq(senda_layers_open(ctx, dir, NULL, &ls, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    senda_grid *g = NULL;
+    cr_assert_eq(senda_grid_create(ctx, 12, 12, 0.0, 12000.0, 1000.0, "EPSG:32615", 1.0, &g),
+                 SENDA_OK);
+    double *d = senda_grid_data(g);
+    d[11 * 12 + 0] = NAN; /* row 11 (centre y 500), col 0 (centre x 500): inside */
+    size_t masked = 0;
+    cr_assert_eq(senda_layers_mask_grid(ctx, ls, "land", g, &masked), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(masked, 48);
+    size_t kept = 0;
+    for (size_t k = 0; k < 144; k++)
+        kept += !isnan(d[k]);
+    cr_assert_eq(kept, 95);
+    /* the hole: row of centre y 4500 is row 7, column of centre x 5500 is 5 */
+    cr_assert(isnan(d[7 * 12 + 5]));
+    cr_assert(!isnan(d[7 * 12 + 3])); /* x 3500, inside the square, outside the hole */
+    cr_assert(isnan(d[0 * 12 + 0]));  /* y 11500: north of the square */
+    /* errors */
+    cr_assert_eq(senda_layers_mask_grid(ctx, ls, "nosuch", g, NULL), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "nosuch") != NULL);
+    cr_assert_eq(senda_layers_mask_grid(ctx, ls, "land", NULL, NULL), SENDA_ERR_ARG);
+    senda_grid_destroy(g);
+    senda_layers_close(ls);
+    rm_dir(dir);
+}
