@@ -1,7 +1,11 @@
 /*
  * cmd_hotspot.c - `senda hotspot`: the kernel density raster and the Gi*
- * hot-spot cells of a point layer, into one GeoPackage (or the density as a
- * GeoTIFF with the cells in a separate GeoPackage).
+ * hot-spot cells of the accepted incidents of a store (--store, filtered by
+ * type, date, victim group and perpetrator through senda_incidents_points) or
+ * of any point layer (--points), into one GeoPackage (or the density as a
+ * GeoTIFF with the cells in a separate GeoPackage). The grid covers the
+ * points padded by the radius, an explicit --extent, or the corridor layers'
+ * extent (--extent-from layers), always on whole multiples of the cell size.
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -15,11 +19,30 @@
 
 #define O(name, meta, def, help) {name, 0, OPT_STR, meta, def, help, NULL, 0, {0}, 0}
 static cli_opt opts[] = {
+    O("store", "STORE.gpkg", NULL, "incident store made by `senda incidents import`: its "
+      "accepted (and repaired) incidents are the points"),
+    O("types", "T,...", NULL, "with --store: only these incident types: kidnapping, extortion, "
+      "robbery_assault, sexual_violence, homicide, death_accident, disappearance, trafficking, "
+      "abuse_by_authority, other"),
+    O("from", "DATE", NULL, "with --store: incidents on or after yyyy, yyyy-mm or yyyy-mm-dd "
+      "(a report dated only to a month or year counts when its whole period is inside)"),
+    O("to", "DATE", NULL, "with --store: incidents on or before yyyy, yyyy-mm or yyyy-mm-dd"),
+    O("victims", "GROUP", NULL, "with --store: only incidents with women, men or minors among "
+      "the victims"),
+    O("perpetrators", "P,...", NULL, "with --store: only these perpetrators: criminal_group, "
+      "police, immigration_authority, military, train_personnel, other, unknown"),
+    {"count", 0, OPT_FLAG, NULL, NULL, "with --store: every incident weighs 1 (default: "
+     "severity x victims, as stored at import)", NULL, 0, {0}, 0},
+    O("extent-from", "SRC", "points", "grid extent without --extent: points (the points padded "
+      "by the radius) or layers (the corridor layers' extent, see --layers)"),
+    O("layers", "DIR", NULL, "corridor layers for --extent-from layers (default: the bundled "
+      "layers/corridor)"),
     O("points", "FILE", NULL, "any OGR point layer (GeoPackage, GeoJSON, CSV with geometry, "
       "Shapefile, FlatGeobuf) in a projected CRS, or reprojected with --crs"),
     O("weight-field", "F", NULL, "numeric field holding each point's weight (default: every "
       "point weighs 1)"),
-    O("crs", "CRS", NULL, "projected CRS to work in (default: the points' own CRS)"),
+    O("crs", "CRS", NULL, "projected CRS to work in (default: the points' own CRS; EPSG:32615 "
+      "with --store)"),
     O("out", "FILE", NULL, "output: a .gpkg gets the raster `density` and the layer "
       "`hotspot_cells`; a .tif gets the density only (see --cells-out)"),
     O("cells-out", "FILE.gpkg", NULL, "with a .tif --out: GeoPackage for `hotspot_cells`"),
@@ -51,8 +74,11 @@ static cli_opt opts[] = {
 };
 
 static const cli_cmd_info info = {
-    "senda hotspot --points FILE --out OUT.gpkg|OUT.tif [options]",
+    "senda hotspot --store STORE.gpkg|--points FILE --out OUT.gpkg|OUT.tif [options]",
     "Kernel density surface and Getis-Ord Gi* hot-spot cells of incident points.",
+    "Points: the accepted incidents of an incident store (--store; weight severity x\n"
+    "victims, or 1 with --count; filters --types, --from/--to, --victims, --perpetrators)\n"
+    "or any OGR point layer (--points, with an optional --weight-field).\n"
     "Density: a Float32 raster of the kernel density at cell centres, by default a true\n"
     "density in weighted incidents per km2 (it integrates to the total weight);\n"
     "--kde-scale reproduces QGIS's Raw or Scaled heatmap or GRASS v.kernel (per m2).\n"
@@ -62,8 +88,9 @@ static const cli_cmd_info info = {
     "Benjamini-Hochberg FDR correction, as ArcGIS's Hot Spot Analysis. Fields: count,\n"
     "weight, GiZScore, GiPValue, Gi_Bin, NNeighbors (GiPseudoP with --permutations).\n"
     "Units: metres in a projected CRS. Warnings name fewer than 30 cells with incidents\n"
-    "and bands leaving most cells with fewer than 8 neighbours.\n"
-    "The incident store (--store) is not wired yet: export points and use --points.",
+    "and bands leaving most cells with fewer than 8 neighbours.",
+    "  senda hotspot --store store.gpkg --types kidnapping,homicide --from 2019 --to 2021 \\\n"
+    "      --extent-from layers --radius-m 10000 --cell-m 1000 --out run.gpkg\n"
     "  senda hotspot --points incidents.gpkg --weight-field severity --out run.gpkg\n"
     "  senda hotspot --points pts.shp --kernel quartic --radius-m 5000 --cell-m 250 \\\n"
     "      --extent 0,0,250000,250000 --kde-scale grass --out density.tif \\\n"
@@ -88,7 +115,7 @@ typedef struct run_cfg {
     senda_kde_opts kde;
     senda_gistar_opts gi;
     senda_grid_spec spec;
-    int has_extent, do_gistar, json;
+    int has_extent, layers_extent, do_gistar, json;
 } run_cfg;
 
 static int parse_cfg(run_cfg *c)
@@ -139,13 +166,27 @@ static int parse_cfg(run_cfg *c)
         }
         c->has_extent = 1;
     }
+    const char *from = cli_str(opts, "extent-from");
+    c->layers_extent = !ext && strcmp(from, "layers") == 0;
+    if (strcmp(from, "layers") != 0 && strcmp(from, "points") != 0) {
+        fprintf(stderr, "senda: --extent-from must be points or layers, got '%s'\n", from);
+        return 0;
+    }
+    if (ext && strcmp(from, "layers") == 0) {
+        fprintf(stderr, "senda: give --extent or --extent-from layers, not both\n");
+        return 0;
+    }
+    if (cli_str(opts, "layers") && !c->layers_extent) {
+        fprintf(stderr, "senda: --layers is for --extent-from layers\n");
+        return 0;
+    }
     c->do_gistar = !cli_flag(opts, "no-gistar");
     c->json = cli_flag(opts, "json");
     return ok;
 }
 
 static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gistar_result *r,
-                          double total_w)
+                          size_t n_points, double total_w)
 {
     if (!c->json) {
         fprintf(stderr, "senda: density %zu x %zu cells of %g m: %s\n", senda_grid_n_cols(g),
@@ -161,6 +202,7 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
     json_object_object_add(o, "cell_m", json_object_new_double(senda_grid_cell_m(g)));
     json_object_object_add(o, "kernel", json_object_new_string(senda_kernel_name(c->kde.kernel)));
     json_object_object_add(o, "density", json_object_new_string(senda_grid_description(g)));
+    json_object_object_add(o, "points", json_object_new_int64((int64_t)n_points));
     json_object_object_add(o, "total_weight", json_object_new_double(total_w));
     json_object_object_add(o, "read_s", json_object_new_double(c->read_s));
     json_object_object_add(o, "kde_s", json_object_new_double(c->kde_s));
@@ -177,12 +219,63 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
     json_object_put(o);
 }
 
+/* The points: the filtered incidents of --store, or the layer of --points. */
+static senda_status read_points(senda_ctx *ctx, senda_points **pts)
+{
+    const char *store = cli_str(opts, "store"), *crs = cli_str(opts, "crs");
+    if (!store)
+        return senda_points_read(ctx, cli_str(opts, "points"), NULL,
+                                 cli_str(opts, "weight-field"), crs, pts);
+    senda_incident_filter f;
+    senda_incident_filter_init(&f);
+    f.types = cli_str(opts, "types");
+    f.date_from = cli_str(opts, "from");
+    f.date_to = cli_str(opts, "to");
+    f.victims = cli_str(opts, "victims");
+    f.perpetrators = cli_str(opts, "perpetrators");
+    f.weighted = !cli_flag(opts, "count");
+    return senda_incidents_points(ctx, store, &f, crs ? crs : SENDA_DEFAULT_CRS, pts);
+}
+
+/* --extent-from layers: the union of the corridor layers' extents in the
+ * points' CRS, widened to whole multiples of the cell size. */
+static senda_status layers_extent(senda_ctx *ctx, run_cfg *c, const char *crs)
+{
+    senda_layers *ls = NULL;
+    senda_status st = senda_layers_open(ctx, cli_str(opts, "layers"), crs, &ls, NULL, NULL);
+    if (st)
+        return st;
+    double e[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, h = c->spec.cell_m;
+    for (size_t i = 0; i < senda_layers_count(ls); i++) {
+        const senda_layer_report *r = senda_layers_report(ls, i);
+        if (r->n_features <= r->n_empty)
+            continue;
+        e[0] = fmin(e[0], r->extent[0]);
+        e[1] = fmin(e[1], r->extent[1]);
+        e[2] = fmax(e[2], r->extent[2]);
+        e[3] = fmax(e[3], r->extent[3]);
+    }
+    senda_layers_close(ls);
+    if (!(e[0] < e[2] && e[1] < e[3]) || !(h > 0.0)) {
+        fprintf(stderr, "senda: the corridor layers have no extent to grid (cell %g m)\n", h);
+        return SENDA_ERR_DATA;
+    }
+    c->spec.x_min = floor(e[0] / h) * h;
+    c->spec.y_min = floor(e[1] / h) * h;
+    c->spec.x_max = ceil(e[2] / h) * h;
+    c->spec.y_max = ceil(e[3] / h) * h;
+    c->has_extent = 1;
+    return SENDA_OK;
+}
+
 /* The density grid: --extent, or the points padded by the radius. */
 static senda_status make_grid(senda_ctx *ctx, run_cfg *c, const senda_points *pts,
                               senda_grid **g)
 {
     senda_status st;
     if (c->kde.radius_m <= 0.0 && (st = senda_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
+        return st;
+    if (c->layers_extent && (st = layers_extent(ctx, c, pts->crs)))
         return st;
     if (c->has_extent)
         return senda_grid_for_extent(ctx, c->spec.x_min, c->spec.y_min, c->spec.x_max,
@@ -205,9 +298,13 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
     char tmp[4096];
     int is_tif = ends_with(out, ".tif") || ends_with(out, ".tiff");
     double t0 = now_s();
-    senda_status st = senda_points_read(ctx, cli_str(opts, "points"), NULL,
-                                        cli_str(opts, "weight-field"), cli_str(opts, "crs"),
-                                        &pts);
+    senda_status st = read_points(ctx, &pts);
+    if (!st && pts->n == 0) {
+        fprintf(stderr, "senda: no point to analyse%s\n",
+                cli_str(opts, "store") ? " (no accepted incident passes the filters)" : "");
+        st = SENDA_ERR_DATA;
+        goto done;
+    }
     if (st || (st = make_grid(ctx, c, pts, &g)))
         goto done;
     snprintf(c->spec.crs, sizeof c->spec.crs, "%s", pts->crs);
@@ -224,8 +321,15 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
     /* write beside the target, rename when complete */
     snprintf(tmp, sizeof tmp, "%s.tmp-senda%s", out, is_tif ? ".tif" : ".gpkg");
     remove(tmp);
+    /* DEFLATE at level 1: the density's low mantissa bits do not compress, so
+     * the default level 6 saved under 0.5 % of the size at twice the time;
+     * tiles compressed by --threads threads */
+    char n_threads[32];
+    snprintf(n_threads, sizeof n_threads, "NUM_THREADS=%d", c->kde.n_threads);
+    const char *const tif_co[] = {"COMPRESS=DEFLATE", "ZLEVEL=1", "TILED=YES", n_threads,
+                                  "BIGTIFF=IF_SAFER", NULL};
     if (is_tif)
-        st = senda_grid_write_tiff(ctx, g, out, 0);
+        st = senda_grid_write_tiff_co(ctx, g, out, 0, tif_co);
     else if (!(st = senda_export_grid(ctx, tmp, "density", g, NULL, NULL)) &&
              (!r || !(st = senda_hotspot_write_cells(ctx, r, tmp, NULL, NULL))) &&
              rename(tmp, out) != 0) {
@@ -245,7 +349,7 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
         double tw = 0.0;
         for (size_t i = 0; i < pts->n; i++)
             tw += pts->weight[i];
-        print_summary(c, g, r, tw);
+        print_summary(c, g, r, pts->n, tw);
     } else if (!is_tif) {
         remove(tmp);
     }
@@ -264,9 +368,21 @@ int cmd_hotspot(int argc, char **argv)
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     const char *out = cli_str(opts, "out"), *cells_out = cli_str(opts, "cells-out");
-    if (!cli_str(opts, "points") || !out) {
-        fprintf(stderr, "senda: hotspot needs --points FILE and --out FILE\nusage: %s\n",
-                info.usage);
+    const char *store = cli_str(opts, "store");
+    if (!!store == !!cli_str(opts, "points") || !out) {
+        fprintf(stderr, "senda: hotspot needs --store STORE.gpkg or --points FILE (one of them) "
+                "and --out FILE\nusage: %s\n", info.usage);
+        return CLI_USAGE;
+    }
+    static const char *store_only[] = {"types", "from", "to", "victims", "perpetrators", "count"};
+    for (size_t i = 0; i < sizeof store_only / sizeof *store_only; i++)
+        if (!store && cli_get(opts, store_only[i])->seen) {
+            fprintf(stderr, "senda: --%s filters the incidents of --store\n", store_only[i]);
+            return CLI_USAGE;
+        }
+    if (store && cli_str(opts, "weight-field")) {
+        fprintf(stderr, "senda: --weight-field is for --points (a store's weight is severity x "
+                "victims, or 1 with --count)\n");
         return CLI_USAGE;
     }
     int tif = ends_with(out, ".tif") || ends_with(out, ".tiff");

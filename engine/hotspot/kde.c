@@ -38,17 +38,26 @@
  * recorded as its polynomial's coefficients added at the run's first column
  * and subtracted after its last one (a difference array); one pass of running
  * sums then evaluates every cell. A point therefore costs O(rows of its disk)
- * instead of O(rows^2). To keep the coefficients small (no cancellation), the
- * columns are cut into blocks of B columns (the power of two >= r/h + 3), each polynomial
- * is expanded about its block's middle column, runs crossing a block edge are
- * split, and running sums restart at each block: |u| <= B/2 keeps every term
- * within (1 + B/2r)^(2m) <= 2^(2m) of the kernel's peak, so rounding stays
- * near 1e-16 * 2^(2m) * (runs in the block) of the peak: in kernel tails
- * (values 1e-5 of the peak) that is ~1e-9 relative, inside the 1e-6 the
- * comparisons ask. The triweight's tails (1-u^2)^3 fall deeper, so it
- * accumulates in long double (64-bit mantissa; 2x slower): against GRASS
- * its cells then agree to 1e-6 too, where double left 8 cells in 80,000 at
- * 1e-4 (scripts/compare/hotspot). tests/hotspot/test_kde.c checks 1e-8
+ * instead of O(rows^2). To keep the coefficients small (no cancellation),
+ * each polynomial is expanded about the middle of a block of 3S columns,
+ * S = ceil(r/h) + 1, and running sums restart at each block. Blocks overlap
+ * in three families: block k covers columns [kS, kS + 3S) and belongs to
+ * family k mod 3; a run goes to the block whose middle is nearest its point,
+ * which always holds it whole (the middle is within S/2 of the point, the run
+ * within r/h < S of it), so every row of a disk is one pair of updates, never
+ * split; each cell adds the three families' polynomials. The point is then
+ * within S/2 of the expansion centre and every cell of the block within 1.5 S,
+ * so every term stays within about (1 + 2^2)^m of the kernel's peak, and
+ * rounding near 1e-16 * 5^m * (runs in the block) of the peak; a family's
+ * sums also reset to exactly 0 whenever none of its runs is active. Measured
+ * against a long-double brute force (scripts/bench/kde_accuracy.c):
+ * 4e-14 relative on 1,000,000 clustered points (r = 20 cells), and on the
+ * sparse points of scripts/compare/hotspot 4e-9 (quartic) in the deepest
+ * kernel tails, where the earlier split-block scheme gave 9e-8. The
+ * triweight's tails (1-u^2)^3 fall deeper, so it accumulates in long double
+ * (64-bit mantissa; slower): 2e-8 there (against GRASS its cells agree to
+ * 1e-6, where double left 8 cells in 80,000 at 1e-4). tests/hotspot/test_kde.c
+ * checks 1e-8
  * against brute force. A running count of active runs makes cells
  * outside every kernel exactly 0. Triangular (1 - d/r, not polynomial in d^2)
  * and the gaussian (exponential) have no such exact shortcut and are summed
@@ -56,10 +65,15 @@
  * Threads: rows are cut into bands of CHUNK rows taken from a shared counter
  * by n_threads threads (the caller's thread is one of them); each band has its
  * own difference arrays, and points are bucketed by row first (counting sort,
- * O(n)), so a band visits only the points within r of it.
+ * O(n)), so a band visits only the points within r of it. Progress: 32
+ * reports at fixed fractions of the finished bands, made by the calling thread,
+ * so their number does not depend on scheduling.
  * Complexity: O(n * (2r/h + 1) + cells * deg) for polynomial kernels,
- * O(n * pi (r/h)^2 + cells) for the others. Memory: the grid, 2 arrays of n
- * for the buckets, and per thread CHUNK * (cols + 1) * (deg + 2) doubles.
+ * O(n * pi (r/h)^2 + cells) for the others. Memory: the grid, the points in
+ * cell units (24 bytes each), the sort's counts (cells / CHUNK values), and
+ * per thread 3 * CHUNK * (cols + 1) * (deg + 2) accumulators (CHUNK = 16
+ * rows: 2.3 MB for the quartic on 1000 columns; each cell's coefficients and
+ * run count sit together).
  * Nodata: none; every cell gets a value (0 where no kernel reaches).
  */
 #include <math.h>
@@ -70,8 +84,9 @@
 
 #include "hotspot/hotspot_int.h"
 
-#define CHUNK 32
+#define CHUNK 16
 #define MAX_COEF 7
+#define NFAM 3 /* block families (kde.c header); kde_poly.h relies on 3 */
 
 static const char *kernel_names[] = {"quartic", "triweight", "epanechnikov",
                                      "triangular", "uniform", "gaussian"};
@@ -162,52 +177,69 @@ typedef struct kde_job {
     int n_coef;     /* 2 * power + 1 */
     double rr, rr2, scale; /* radius in cells, its square, S */
     long rad_rows;  /* rows reached above/below a point's row */
-    size_t block;   /* B, a power of two */
-    unsigned block_shift;
-    double inv_rr2;
+    size_t stride_s; /* S: a block of NFAM S columns starts at every multiple of S */
+    double inv_rr2, inv_rr, inv_s;
     kpt *pt;        /* points sorted by row bucket, then column */
     size_t *bucket_start; /* n_buckets + 1 */
     long n_buckets;
-    atomic_size_t next_chunk;
+    atomic_size_t next_chunk, done_chunks;
     atomic_int stop;
     size_t n_chunks;
-    void **coef;    /* per thread: CHUNK * (cols + 1) * n_coef accumulators */
+    void **coef;    /* per thread: NFAM * CHUNK * (cols + 1) records of rec accumulators */
+    size_t rec;     /* n_coef + 1: the coefficients, then the count of runs begun */
     int wide;       /* 1: long double accumulators (triweight) */
-    int32_t **cnt;  /* per thread: CHUNK * (cols + 1) */
 } kde_job;
 
-#define ACC double
-#define ADD_RUN add_run_d
-#define EVAL_CHUNK eval_chunk_d
-#include "hotspot/kde_poly.h"
-#undef ACC
-#undef ADD_RUN
-#undef EVAL_CHUNK
-#define ACC long double
-#define ADD_RUN add_run_ld
-#define EVAL_CHUNK eval_chunk_ld
-#include "hotspot/kde_poly.h"
-#undef ACC
-#undef ADD_RUN
-#undef EVAL_CHUNK
+
+/* floor and ceil from truncation (SSE2 has no rounding instruction, and
+ * floor() is a call): exact for |x| < 2^63, which holds for every point in
+ * cell units that bucket_points keeps. */
+static inline long floor_l(double x)
+{
+    long t = (long)x;
+    return t - ((double)t > x);
+}
+
+static inline long ceil_l(double x)
+{
+    long t = (long)x;
+    return t + ((double)t < x);
+}
 
 /* Columns [c0, c1] of the row at dy from a point at fx; 0 when none. */
-static int row_run(const kde_job *j, double fx, double dy, long *c0, long *c1, double *rem)
+static inline int row_run(const kde_job *j, double fx, double dy, long *c0, long *c1,
+                          double *rem)
 {
     *rem = j->rr2 - dy * dy;
     if (*rem < 0.0)
         return 0;
-    double half = sqrt(*rem), f0 = ceil(fx - half), f1 = floor(fx + half);
-    if (f0 < 0.0)
-        f0 = 0.0;
-    if (f1 > (double)j->grid->n_cols - 1.0)
-        f1 = (double)j->grid->n_cols - 1.0;
+    double half = sqrt(*rem);
+    long f0 = ceil_l(fx - half), f1 = floor_l(fx + half);
+    if (f0 < 0)
+        f0 = 0;
+    if (f1 > (long)j->grid->n_cols - 1)
+        f1 = (long)j->grid->n_cols - 1;
     if (f0 > f1)
         return 0;
-    *c0 = (long)f0;
-    *c1 = (long)f1;
+    *c0 = f0;
+    *c1 = f1;
     return 1;
 }
+
+#define ACC double
+#define ADD_POINT add_point_d
+#define EVAL_CHUNK eval_chunk_d
+#include "hotspot/kde_poly.h"
+#undef ACC
+#undef ADD_POINT
+#undef EVAL_CHUNK
+#define ACC long double
+#define ADD_POINT add_point_ld
+#define EVAL_CHUNK eval_chunk_ld
+#include "hotspot/kde_poly.h"
+#undef ACC
+#undef ADD_POINT
+#undef EVAL_CHUNK
 
 /* Direct sum over the disk of one point, rows [r0, r0 + nr). */
 static void add_direct(const kde_job *j, size_t ra, size_t rb, const kpt *p)
@@ -239,22 +271,21 @@ static void run_chunk(const kde_job *j, int tid, size_t chunk)
     size_t stride = g->n_cols + 1;
     void *coef = j->coef[tid];
     size_t esz = j->wide ? sizeof(long double) : sizeof(double);
-    int32_t *cnt = j->cnt[tid];
     if (j->power >= 0) {
-        memset(coef, 0, nr * stride * (size_t)j->n_coef * esz);
-        memset(cnt, 0, nr * stride * sizeof *cnt);
+        memset(coef, 0, NFAM * nr * stride * j->rec * esz);
     } else {
         memset(g->data + r0 * g->n_cols, 0, nr * g->n_cols * sizeof(double));
     }
-    long b_lo = (long)r0, b_hi = (long)(r0 + nr) + 2 * j->rad_rows + 2; /* bucket range */
+    /* buckets holding padded rows r0 .. r0 + nr + 2 rad_rows + 1 (bucket_points) */
+    long b_lo = (long)r0 / CHUNK, b_hi = ((long)(r0 + nr) + 2 * j->rad_rows + 1) / CHUNK + 1;
     if (b_hi > j->n_buckets)
         b_hi = j->n_buckets;
-    double last = (double)(r0 + nr - 1);
+    long last = (long)(r0 + nr - 1);
     for (size_t k = j->bucket_start[b_lo]; k < j->bucket_start[b_hi]; k++) {
         const kpt *p = &j->pt[k];
-        double fa = ceil(p->fy - j->rr), fb = floor(p->fy + j->rr);
-        if (fa < (double)r0)
-            fa = (double)r0;
+        long fa = ceil_l(p->fy - j->rr), fb = floor_l(p->fy + j->rr);
+        if (fa < (long)r0)
+            fa = (long)r0;
         if (fb > last)
             fb = last;
         if (fa > fb)
@@ -263,22 +294,15 @@ static void run_chunk(const kde_job *j, int tid, size_t chunk)
             add_direct(j, (size_t)fa, (size_t)fb, p);
             continue;
         }
-        double ws = p->w;
-        for (size_t row = (size_t)fa; row <= (size_t)fb; row++) {
-            long c0, c1;
-            double rem;
-            if (!row_run(j, p->fx, (double)row - p->fy, &c0, &c1, &rem))
-                continue;
-            if (j->wide)
-                add_run_ld(j, coef, cnt, row - r0, c0, c1, p->fx, rem * j->inv_rr2, ws);
-            else
-                add_run_d(j, coef, cnt, row - r0, c0, c1, p->fx, rem * j->inv_rr2, ws);
-        }
+        if (j->wide)
+            add_point_ld(j, coef, r0, (size_t)fa, (size_t)fb, p);
+        else
+            add_point_d(j, coef, r0, (size_t)fa, (size_t)fb, p);
     }
     if (j->power >= 0 && j->wide)
-        eval_chunk_ld(j, coef, cnt, r0, nr);
+        eval_chunk_ld(j, coef, r0, nr);
     else if (j->power >= 0)
-        eval_chunk_d(j, coef, cnt, r0, nr);
+        eval_chunk_d(j, coef, r0, nr);
 }
 
 typedef struct worker_arg {
@@ -291,60 +315,72 @@ static void *worker(void *arg)
     worker_arg *wa = arg;
     kde_job *j = wa->job;
     size_t c;
-    while (!atomic_load(&j->stop) && (c = atomic_fetch_add(&j->next_chunk, 1)) < j->n_chunks)
+    while (!atomic_load(&j->stop) && (c = atomic_fetch_add(&j->next_chunk, 1)) < j->n_chunks) {
         run_chunk(j, wa->tid, c);
+        atomic_fetch_add(&j->done_chunks, 1);
+    }
     return NULL;
 }
 
-/* Radix sort (two stable counting passes: column, then row bucket) of the
- * points that can reach the grid, into cell units. Sorting by column inside
- * a row keeps the difference-array writes of consecutive points close. */
+/* Progress reports at fixed fractions of the finished chunks (N_REPORTS of
+ * them), whichever thread finished them: the number of calls does not depend
+ * on scheduling. Returns 0 on cancel. */
+#define N_REPORTS 32
+static int report_done(senda_ctx *ctx, kde_job *j, int *reported, senda_progress_fn progress,
+                       void *progress_arg)
+{
+    size_t done = atomic_load(&j->done_chunks);
+    while (*reported < N_REPORTS && (size_t)(*reported + 1) * j->n_chunks <= done * N_REPORTS) {
+        (*reported)++;
+        if (!senda__progress(ctx, progress, progress_arg, 0.99 * *reported / N_REPORTS, NULL))
+            return 0;
+    }
+    return 1;
+}
+
+/* Counting sort of the points that can reach the grid, in cell units, by
+ * row bucket, then column: a bucket holds the points of CHUNK padded rows
+ * (floor(fy) + pad, divided by CHUNK), so a band of rows visits only the few
+ * buckets within r of it, and sweeps its accumulators west to east once per
+ * bucket (10 % faster than unsorted columns). One counting pass over the
+ * keys bucket * padded columns + column, one placing pass; no copy. */
 static senda_status bucket_points(senda_ctx *ctx, kde_job *j, const senda_points *pts)
 {
     senda_grid *g = j->grid;
     long pad = j->rad_rows + 1;
-    size_t n_cb = g->n_cols + 2 * (size_t)pad + 1;
-    j->n_buckets = (long)g->n_rows + 2 * pad + 1;
-    size_t n = pts->n ? pts->n : 1, n_keys = n_cb > (size_t)j->n_buckets ? n_cb : (size_t)j->n_buckets;
-    kpt *tmp = senda__calloc(ctx, n, sizeof *tmp);
-    long *key = tmp ? senda__calloc(ctx, n, sizeof *key) : NULL;
-    size_t *cnt = key ? senda__calloc(ctx, n_keys + 1, sizeof *cnt) : NULL;
-    j->pt = cnt ? senda__calloc(ctx, n, sizeof *j->pt) : NULL;
+    size_t n_cb = g->n_cols + 2 * (size_t)pad + 1, n_rb = g->n_rows + 2 * (size_t)pad + 1;
+    j->n_buckets = ((long)n_rb + CHUNK - 1) / CHUNK;
+    size_t n = pts->n ? pts->n : 1, n_keys = (size_t)j->n_buckets * n_cb;
+    j->pt = senda__calloc(ctx, n, sizeof *j->pt);
     j->bucket_start = j->pt ? senda__calloc(ctx, (size_t)j->n_buckets + 1, sizeof(size_t)) : NULL;
-    senda_status st = j->bucket_start ? SENDA_OK : SENDA_ERR_NOMEM;
-    size_t m = 0;
-    for (size_t i = 0; st == SENDA_OK && i < pts->n; i++) {
-        double fx = (pts->x[i] - g->x_min) / g->cell_m - 0.5;
-        double fy = (g->y_max - pts->y[i]) / g->cell_m - 0.5;
-        double cb = floor(fx) + (double)pad, rb = floor(fy) + (double)pad;
-        if (!(cb >= 0.0 && cb < (double)n_cb && rb >= 0.0 && rb < (double)j->n_buckets))
-            continue; /* too far to reach any cell (or NaN) */
-        tmp[m].fx = fx;
-        tmp[m].fy = fy;
-        tmp[m].w = pts->weight[i];
-        key[m] = (long)cb;
-        cnt[(size_t)cb + 1]++;
-        m++;
+    size_t *next = j->bucket_start ? senda__calloc(ctx, n_keys + 1, sizeof *next) : NULL;
+    if (!next)
+        return SENDA_ERR_NOMEM;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < pts->n; i++) {
+            double fx = (pts->x[i] - g->x_min) / g->cell_m - 0.5;
+            double fy = (g->y_max - pts->y[i]) / g->cell_m - 0.5;
+            double cb = fx + (double)pad, rb = fy + (double)pad;
+            if (!(cb >= 0.0 && cb < (double)n_cb && rb >= 0.0 && rb < (double)n_rb))
+                continue; /* too far to reach any cell (or NaN) */
+            /* cb, rb >= 0: truncation is floor */
+            size_t key = (size_t)rb / CHUNK * n_cb + (size_t)cb;
+            if (pass == 0) {
+                next[key + 1]++;
+                continue;
+            }
+            kpt *q = &j->pt[next[key]++];
+            q->fx = fx;
+            q->fy = fy;
+            q->w = pts->weight[i];
+        }
+        for (size_t k = 0; pass == 0 && k < n_keys; k++)
+            next[k + 1] += next[k];
+        for (long b = 0; pass == 0 && b <= j->n_buckets; b++)
+            j->bucket_start[b] = next[(size_t)b * n_cb];
     }
-    if (st == SENDA_OK) {
-        for (size_t k = 0; k < n_cb; k++)
-            cnt[k + 1] += cnt[k];
-        for (size_t i = 0; i < m; i++) /* pass 1: by column, tmp -> pt */
-            j->pt[cnt[key[i]]++] = tmp[i];
-        size_t *bs = j->bucket_start;
-        for (size_t i = 0; i < m; i++)
-            bs[(size_t)(floor(j->pt[i].fy) + (double)pad) + 1]++;
-        for (long b = 0; b < j->n_buckets; b++)
-            bs[b + 1] += bs[b];
-        memcpy(cnt, bs, (size_t)j->n_buckets * sizeof *cnt);
-        for (size_t i = 0; i < m; i++) /* pass 2: stable by row, pt -> tmp */
-            tmp[cnt[(size_t)(floor(j->pt[i].fy) + (double)pad)]++] = j->pt[i];
-        memcpy(j->pt, tmp, m * sizeof *tmp);
-    }
-    senda__free(tmp);
-    senda__free(key);
-    senda__free(cnt);
-    return st;
+    senda__free(next);
+    return SENDA_OK;
 }
 
 static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const senda_kde_opts *o,
@@ -405,29 +441,26 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     j.inv_rr2 = 1.0 / j.rr2;
     j.scale = kernel_scale(opts->kernel, opts->scale, r);
     j.rad_rows = (long)ceil(j.rr) + 1;
-    /* a power of two >= rad + 2 columns, so c / B is a shift */
-    j.block_shift = 4;
-    while (((size_t)1 << j.block_shift) < (size_t)(j.rad_rows + 2))
-        j.block_shift++;
-    j.block = (size_t)1 << j.block_shift;
+    j.inv_rr = 1.0 / j.rr;
+    /* (NFAM - 1) S >= 2 ceil(r/h) + 1 > the longest run, 2 floor(r/h) + 1 */
+    j.stride_s = (2 * (size_t)ceil(j.rr) + 1 + NFAM - 2) / (NFAM - 1);
+    j.inv_s = 1.0 / (double)j.stride_s;
     j.n_chunks = (grid->n_rows + CHUNK - 1) / CHUNK;
     if ((size_t)nt > j.n_chunks)
         nt = (int)j.n_chunks;
     atomic_init(&j.next_chunk, 0);
+    atomic_init(&j.done_chunks, 0);
     atomic_init(&j.stop, 0);
+    j.rec = (size_t)j.n_coef + 1;
     j.coef = senda__calloc(ctx, (size_t)nt, sizeof *j.coef);
-    j.cnt = j.coef ? senda__calloc(ctx, (size_t)nt, sizeof *j.cnt) : NULL;
-    if (!j.cnt) {
+    if (!j.coef) {
         st = SENDA_ERR_NOMEM;
         goto done;
     }
     for (int t = 0; t < nt && j.power >= 0; t++) {
-        j.coef[t] = senda__calloc2(ctx, CHUNK * (grid->n_cols + 1),
-                                   (size_t)j.n_coef * (j.wide ? sizeof(long double)
-                                                               : sizeof(double)));
-        j.cnt[t] = j.coef[t] ? senda__calloc2(ctx, CHUNK, (grid->n_cols + 1) * sizeof(int32_t))
-                             : NULL;
-        if (!j.cnt[t]) {
+        j.coef[t] = senda__calloc2(ctx, NFAM * CHUNK * (grid->n_cols + 1),
+                                   j.rec * (j.wide ? sizeof(long double) : sizeof(double)));
+        if (!j.coef[t]) {
             st = SENDA_ERR_NOMEM;
             goto done;
         }
@@ -443,10 +476,11 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     }
     /* The calling thread works too, and alone reports progress. */
     size_t c;
+    int reported = 0;
     while ((c = atomic_fetch_add(&j.next_chunk, 1)) < j.n_chunks) {
         run_chunk(&j, 0, c);
-        if (!senda__progress(ctx, progress, progress_arg, 0.99 * (double)c / (double)j.n_chunks,
-                             NULL)) {
+        atomic_fetch_add(&j.done_chunks, 1);
+        if (!report_done(ctx, &j, &reported, progress, progress_arg)) {
             atomic_store(&j.stop, 1);
             st = SENDA_ERR_CANCELLED;
             break;
@@ -454,6 +488,8 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     }
     for (int t = 1; t <= n_started; t++)
         pthread_join(tids[t], NULL);
+    if (st == SENDA_OK && !report_done(ctx, &j, &reported, progress, progress_arg))
+        st = SENDA_ERR_CANCELLED;
     if (st == SENDA_OK) {
         set_units(grid, opts, r);
         if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
@@ -462,10 +498,7 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
 done:
     for (int t = 0; j.coef && t < nt; t++)
         senda__free(j.coef[t]);
-    for (int t = 0; j.cnt && t < nt; t++)
-        senda__free(j.cnt[t]);
     senda__free(j.coef);
-    senda__free(j.cnt);
     senda__free(j.bucket_start);
     senda__free(j.pt);
     return st;

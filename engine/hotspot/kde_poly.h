@@ -2,33 +2,63 @@
  * kde_poly.h - the polynomial path of kde.c, instantiated twice by kde.c:
  * with double (quartic, epanechnikov, uniform) and with long double
  * (triweight, whose deeper tails need the extra 11 bits; see kde.c's header).
- * Expects ACC (the accumulator type), ADD_RUN and EVAL_CHUNK (function names).
+ * Expects ACC (the accumulator type), ADD_POINT and EVAL_CHUNK (function names).
+ * Blocks (kde.c's header): block k covers columns [kS, kS + NFAM S) and
+ * belongs to family k mod NFAM. Layout of one thread's accumulators: for
+ * local row lr, family f, column c, a record of rec = n_coef + 1 values at
+ * ((lr * NFAM + f) * stride + c) * rec: the coefficients, then the change in
+ * the number of active runs (an integer, exact in floating point).
  */
-/* Record the run [c0, c1] of local row lr for point fx (a = 1 - dy^2/r^2). */
-static void ADD_RUN(const kde_job *j, void *coef_v, int32_t *cnt, size_t lr, long c0, long c1,
-                    double fx, double a, double ws)
+/* Record the runs of point pt on rows [ra, rb] (grid rows; r0 = the chunk's
+ * first): on each row, the columns [c0, c1] within r of the point carry the
+ * polynomial w (a - (dlt + hr u)^2)^m, a = 1 - dy^2/r^2, expanded about the
+ * middle of the block k whose middle kS + NFAM S / 2 is nearest fx. That block
+ * holds every run of the point whole: with NFAM = 3 the middle is within S/2
+ * of fx and a run within r/h < S of fx, so the run lies inside (middle -
+ * 1.5 S, middle + 1.5 S) with a cell to spare. k, dlt and the coefficients
+ * that do not involve a are the same on every row of the point. k may be
+ * negative near the west edge (blocks start before column 0). */
+static void ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size_t rb,
+                      const kpt *pt)
 {
     ACC *coef = coef_v;
-    size_t ncols = j->grid->n_cols, stride = ncols + 1, B = j->block;
-    size_t nc = (size_t)j->n_coef;
-    ACC hr = (ACC)1 / (ACC)j->rr;
-    for (size_t b = (size_t)c0 >> j->block_shift; b <= (size_t)c1 >> j->block_shift; b++) {
-        size_t s = b * B > (size_t)c0 ? b * B : (size_t)c0;
-        size_t bend = b * B + B - 1 < ncols - 1 ? b * B + B - 1 : ncols - 1;
-        size_t e = bend < (size_t)c1 ? bend : (size_t)c1;
-        ACC dlt = ((ACC)(b * B + B / 2) - (ACC)fx) * hr;
-        /* q(u) = a - (dlt + hr u)^2, u = column - block middle, in units of r^2 */
-        ACC q0 = (ACC)a - dlt * dlt, q1 = -(ACC)2 * dlt * hr, q2 = -hr * hr, w = (ACC)ws;
-        ACC p[MAX_COEF];
+    size_t stride = j->grid->n_cols + 1, nc = (size_t)j->n_coef, rec = j->rec;
+    long S = (long)j->stride_s, last_col = (long)j->grid->n_cols - 1;
+    double fx = pt->fx;
+    /* round(fx / S - NFAM / 2); fx > -2^20 S here, so truncating the shifted
+     * value is a floor */
+    long k = (long)(fx * j->inv_s - 0.5 * NFAM + 0.5 + 1048576.0) - 1048576;
+    size_t fam = (size_t)(((k % NFAM) + NFAM) % NFAM);
+    long bend = k * S + NFAM * S; /* the running sums restart there */
+    if (bend > last_col + 1)
+        bend = last_col + 1;      /* ... and at the grid's east edge */
+    /* signed long -> floating point: one instruction (unsigned needs several) */
+    ACC hr = (ACC)j->inv_rr, dlt = ((ACC)(k * S) + (ACC)(0.5 * NFAM) * (ACC)S - (ACC)fx) * hr;
+    /* q(u) = q0 - (dlt + hr u)^2 + dlt^2 = q0 + q1 u + q2 u^2, in units of r^2 */
+    ACC q1 = -(ACC)2 * dlt * hr, q2 = -hr * hr, w = (ACC)pt->w, dd = dlt * dlt;
+    ACC w2q1 = (ACC)2 * w * q1, w2q2 = (ACC)2 * w * q2, wq1q1 = w * q1 * q1;
+    ACC p[MAX_COEF];
+    p[0] = w; /* uniform */
+    if (j->power == 1) {
+        p[1] = w * q1;
+        p[2] = w * q2;
+    } else if (j->power == 2) {
+        p[3] = w2q1 * q2;
+        p[4] = w * q2 * q2;
+    }
+    for (size_t row = ra; row <= rb; row++) {
+        long c0, c1;
+        double rem;
+        if (!row_run(j, fx, (double)row - pt->fy, &c0, &c1, &rem))
+            continue;
+        ACC q0 = (ACC)(rem * j->inv_rr2) - dd;
         switch (j->power) {
-        case 0: p[0] = w; break;
-        case 1: p[0] = w * q0; p[1] = w * q1; p[2] = w * q2; break;
+        case 0: break;
+        case 1: p[0] = w * q0; break;
         case 2:
             p[0] = w * q0 * q0;
-            p[1] = w * (ACC)2 * q0 * q1;
-            p[2] = w * (q1 * q1 + (ACC)2 * q0 * q2);
-            p[3] = w * (ACC)2 * q1 * q2;
-            p[4] = w * q2 * q2;
+            p[1] = w2q1 * q0;
+            p[2] = wq1q1 + w2q2 * q0;
             break;
         default: {
             ACC s0 = q0 * q0, s1 = (ACC)2 * q0 * q1, s2 = q1 * q1 + (ACC)2 * q0 * q2,
@@ -42,47 +72,62 @@ static void ADD_RUN(const kde_job *j, void *coef_v, int32_t *cnt, size_t lr, lon
             p[6] = w * s4 * q2;
         }
         }
-        ACC *d0 = coef + (lr * stride + s) * nc;
-        for (size_t k = 0; k < nc; k++)
-            d0[k] += p[k];
-        cnt[lr * stride + s]++;
-        if (e < bend) {
-            ACC *d1 = coef + (lr * stride + e + 1) * nc;
-            for (size_t k = 0; k < nc; k++)
-                d1[k] -= p[k];
-            cnt[lr * stride + e + 1]--;
+        ACC *d = coef + ((row - r0) * NFAM + fam) * stride * rec;
+        ACC *d0 = d + (size_t)c0 * rec;
+        for (size_t i = 0; i < nc; i++)
+            d0[i] += p[i];
+        d0[nc] += 1;
+        if (c1 + 1 < bend) {
+            ACC *d1 = d + (size_t)(c1 + 1) * rec;
+            for (size_t i = 0; i < nc; i++)
+                d1[i] -= p[i];
+            d1[nc] -= 1;
         }
     }
 }
 
-/* Running sums of one chunk's difference arrays into the grid rows. */
-static void EVAL_CHUNK(const kde_job *j, const void *coef_v, const int32_t *cnt, size_t r0,
-                       size_t nr)
+/* Running sums of one chunk's difference arrays into the grid rows: the
+ * NFAM block families are summed side by side, each restarting where one of
+ * its blocks starts (family f at columns kS, k = f mod NFAM); before column 0
+ * family f > 0 is in its block k = f - NFAM, which may hold runs. */
+static void EVAL_CHUNK(const kde_job *j, const void *coef_v, size_t r0, size_t nr)
 {
     const ACC *coef = coef_v;
     const senda_grid *g = j->grid;
-    size_t stride = g->n_cols + 1, B = j->block, nc = (size_t)j->n_coef;
+    size_t stride = g->n_cols + 1, S = j->stride_s, nc = (size_t)j->n_coef, rec = j->rec;
     for (size_t lr = 0; lr < nr; lr++) {
         double *out = g->data + (r0 + lr) * g->n_cols;
-        for (size_t b0 = 0; b0 < g->n_cols; b0 += B) {
-            ACC s[MAX_COEF] = {0};
-            long n_active = 0;
-            size_t bend = b0 + B < g->n_cols ? b0 + B : g->n_cols;
+        ACC s[NFAM][MAX_COEF + 1] = {{0}}, mid[NFAM]; /* sums; s[f][nc]: active runs */
+        const ACC *d[NFAM];
+        for (int f = 0; f < NFAM; f++) {
+            mid[f] = (ACC)((double)(f - NFAM) * (double)S + 0.5 * NFAM * (double)S);
+            d[f] = coef + ((lr * NFAM + (size_t)f) * stride) * rec;
+        }
+        for (size_t b0 = 0; b0 < g->n_cols; b0 += S) {
+            size_t f0 = (b0 / S) % NFAM, bend = b0 + S < g->n_cols ? b0 + S : g->n_cols;
+            for (size_t k = 0; k <= nc; k++)
+                s[f0][k] = 0;
+            mid[f0] = (ACC)((double)b0 + 0.5 * NFAM * (double)S);
             for (size_t c = b0; c < bend; c++) {
-                const ACC *d = coef + (lr * stride + c) * nc;
-                for (size_t k = 0; k < nc; k++)
-                    s[k] += d[k];
-                n_active += cnt[lr * stride + c];
-                if (n_active <= 0) {
-                    out[c] = 0.0;
-                    continue;
+                ACC v = 0;
+                int any = 0;
+                for (int f = 0; f < NFAM; f++) {
+                    const ACC *dc = d[f] + c * rec;
+                    for (size_t k = 0; k <= nc; k++)
+                        s[f][k] += dc[k];
+                    if (s[f][nc] < (ACC)0.5) {
+                        for (size_t k = 0; k < nc; k++) /* no run active: exactly 0 */
+                            s[f][k] = 0;
+                        continue;
+                    }
+                    any = 1;
+                    ACC u = (ACC)c - mid[f], e = 0;
+                    for (size_t k = nc; k-- > 0;)
+                        e = e * u + s[f][k];
+                    v += e;
                 }
-                ACC u = (ACC)c - (ACC)(b0 + B / 2), v = 0;
-                for (size_t k = nc; k-- > 0;)
-                    v = v * u + s[k];
-                out[c] = (double)(v * (ACC)j->scale);
+                out[c] = any ? (double)(v * (ACC)j->scale) : 0.0;
             }
         }
     }
 }
-

@@ -34,6 +34,11 @@ const senda__layer *senda__layers_get(const senda_layers *layers, const char *na
  *  built on first use. NULL when the layer is empty or on failure. */
 GEOSSTRtree *senda__layer_tree(senda_ctx *ctx, const senda__layer *layer);
 
+/** senda_points_read's direct reader of a GeoPackage point layer (points_gpkg.c):
+ *  appends to p (capacity *cap); 1 read, 0 not handled (use OGR), -1 no memory. */
+int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int wfield,
+                            senda_points *p, size_t *cap);
+
 /** Build a spatial reference from user input ("EPSG:32615", WKT, PROJ
  *  string), with traditional GIS (x = lon/easting) axis order.
  *  NULL on failure with the context message set. */

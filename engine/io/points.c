@@ -8,6 +8,8 @@
  * geometry, or with a null or non-numeric weight, are an error naming the
  * feature, so that no point is lost silently.
  *
+ * A GeoPackage point layer that needs no reprojection is read by one SQLite
+ * scan instead (points_gpkg.c), with the same result.
  * Memory: four arrays of n (x, y, weight, id), grown by doubling.
  */
 #include <errno.h>
@@ -200,8 +202,13 @@ senda_status senda_points_read(senda_ctx *ctx, const char *path, const char *lay
         goto done;
     size_t cap = 1;
     OGRFeatureH f;
+    /* a GeoPackage point layer kept in its CRS: read directly (points_gpkg.c) */
+    int fast = 0;
+    if (!ct && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GPKG") == 0 &&
+        (fast = senda__gpkg_points_fast(ctx, path, lyr, wfield, p, &cap)) < 0)
+        st = SENDA_ERR_NOMEM;
     OGR_L_ResetReading(lyr);
-    while (st == SENDA_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+    while (st == SENDA_OK && !fast && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         double w = 1.0;
         if (!g || OGR_G_IsEmpty(g))

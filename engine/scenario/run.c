@@ -571,6 +571,11 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
     unlink(s->tmp);
     if ((st = write_product(s, scenario_text, 0.82, 0.99)))
         return st;
+    /* the last progress report comes before the profile picture and the
+     * rename: a cancel there must leave neither a picture nor a replaced
+     * output while the run reports "cancelled" */
+    if (!senda__progress(ctx, s->progress, s->progress_arg, 1.0, NULL))
+        return SENDA_ERR_CANCELLED;
     if (s->png[0]) {
         size_t longest = 0;
         for (size_t i = 1; i < s->route->n_lines; i++)
@@ -579,10 +584,7 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         if ((st = senda_route_profile_png(ctx, s->route, longest, s->png)))
             return st;
     }
-    if ((st = senda__commit_file(ctx, s->tmp, sc->output)))
-        return st;
-    return senda__progress(ctx, s->progress, s->progress_arg, 1.0, NULL) ? SENDA_OK
-                                                                        : SENDA_ERR_CANCELLED;
+    return senda__commit_file(ctx, s->tmp, sc->output);
 }
 
 senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
