@@ -1244,6 +1244,42 @@ senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *se
                                     size_t *n_results, senda_progress_fn progress,
                                     void *progress_arg);
 
+/* ---- sharing: senda publish ------------------------------------------ */
+
+/** Options of senda_publish, filled by senda_publish_opts_init(). */
+typedef struct senda_publish_opts {
+    long k;        /**< counts of 1..k-1 are suppressed; >= 5 (default 11) */
+    double cell_m; /**< side of the map cells, metres (default 25000) */
+} senda_publish_opts;
+void senda_publish_opts_init(senda_publish_opts *o);
+
+/** What senda_publish wrote. */
+typedef struct senda_publish_result {
+    long n_incidents;          /**< incidents counted */
+    long n_without_geometry;   /**< incidents skipped: no geometry */
+    size_t n_counts;           /**< rows of incident_counts (totals included) */
+    size_t n_cells;            /**< map cells with at least one incident */
+    size_t n_cells_suppressed; /**< of which suppressed */
+    size_t n_primary;          /**< counts suppressed for being 1..k-1 */
+    size_t n_suppressed;       /**< all suppressed counts (primary and secondary) */
+} senda_publish_result;
+
+/** Build a new aggregates-only GeoPackage from the output of senda run
+ *  (engine/privacy/publish.c): the public corridor layers (geometry and name;
+ *  never the shelters), incident counts on square map cells, and counts per
+ *  month and type with their totals; counts of 1..k-1 suppressed, and further
+ *  counts so that none follows from a published total. No point, day, free
+ *  text or source field is written. Written to a temporary file, renamed
+ *  into place when complete.
+ *  @param opts NULL for the defaults
+ *  @param res  may be NULL
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, k < 5, cell <= 0, output = input);
+ *          SENDA_ERR_IO; SENDA_ERR_DATA (no incidents layer); SENDA_ERR_CRS
+ *          (not projected); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED */
+senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
+                           const senda_publish_opts *opts, senda_publish_result *res,
+                           senda_progress_fn progress, void *progress_arg);
+
 /* @@SECTION export@@ */
 
 #ifdef __cplusplus

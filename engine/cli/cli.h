@@ -60,6 +60,10 @@ int cli_fail(senda_ctx *ctx, senda_status st);
 /** The log callback the CLI installs: "senda: warning: ..." on stderr. */
 void cli_log(int level, const char *message, void *arg);
 
+/** A new context with cli_log installed; NULL (message printed) when it
+ *  cannot be created. */
+senda_ctx *cli_ctx_new(void);
+
 /** A quiet-aware progress function: NULL when quiet. */
 senda_progress_fn cli_progress(int quiet);
 
@@ -76,5 +80,6 @@ int cmd_run(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
 
 #endif

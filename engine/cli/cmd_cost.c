@@ -222,12 +222,10 @@ int cmd_cost(int argc, char **argv)
         co.null_cost = cli_dbl(opts, "null-cost", &ok);
     if (!ok)
         return CLI_USAGE;
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     senda_points *from_to[2] = {NULL, NULL};
     json_object *root = cli_flag(opts, "json") ? json_object_new_object() : NULL;
     if (parse_xy(ctx, cli_str(opts, "from"), "from", NULL, &from_to[0]) != 0 ||

@@ -110,12 +110,10 @@ int cmd_danger(int argc, char **argv)
     cli_danger d;
     if ((rc = cli_danger_parse(opts, &d)) != 0)
         return rc;
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     int quiet = cli_flag(opts, "quiet");
     senda_grid *rho = NULL, *s = NULL;
     json_object *root = cli_flag(opts, "json") ? json_object_new_object() : NULL;

@@ -399,12 +399,10 @@ int cmd_hotspot(int argc, char **argv)
         return CLI_USAGE;
     if (tif && !cells_out)
         c.do_gistar = 0; /* nowhere to write the cells */
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     senda_status st = run(ctx, &c, out, cells_out, cli_progress(cli_flag(opts, "quiet")));
     rc = st == SENDA_OK ? CLI_OK : cli_fail(ctx, st);
     senda_ctx_destroy(ctx);

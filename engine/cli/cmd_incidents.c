@@ -197,12 +197,10 @@ static int fill_opts(senda_import_opts *o)
 
 static int run_import(const char **files, int n_files)
 {
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     senda_import_opts o;
     senda_import_opts_init(&o);
     int rc = CLI_OK, quiet = cli_flag(opts, "quiet");

@@ -127,9 +127,8 @@ int cmd_info(int argc, char **argv)
         fprintf(stderr, "senda: info needs OUT.gpkg\nusage: %s\n", info.usage);
         return CLI_USAGE;
     }
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
     senda_product_desc *d = NULL;

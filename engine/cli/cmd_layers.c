@@ -116,12 +116,10 @@ int cmd_layers(int argc, char **argv)
     int rc = cli_parse(argc, argv, 3, opts, &info, pos, 0, &n_pos);
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     int quiet = cli_flag(opts, "quiet");
     senda_layers *ls = NULL;
     senda_status st = senda_layers_open(ctx, cli_str(opts, "layers"), cli_str(opts, "crs"), &ls,

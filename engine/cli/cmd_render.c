@@ -53,12 +53,10 @@ int cmd_render(int argc, char **argv)
     ro.title = cli_str(opts, "title");
     if (!ok)
         return CLI_USAGE;
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     senda_status st = senda_export_render(ctx, pos[0], cli_str(opts, "png"), &ro,
                                           cli_progress(cli_flag(opts, "quiet")), NULL);
     rc = st == SENDA_OK ? CLI_OK : cli_fail(ctx, st);

@@ -457,13 +457,11 @@ int cmd_route(int argc, char **argv)
         free(c);
         return rc;
     }
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         free(c);
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     json_object *root = cli_flag(opts, "json") ? json_object_new_object() : NULL;
     senda_status st = route_main(ctx, c, out, root);
     if (st != SENDA_OK)

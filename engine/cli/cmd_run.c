@@ -173,12 +173,10 @@ int cmd_run(int argc, char **argv)
     }
     ro.keep_going = cli_flag(opts, "keep-going");
     ro.only = cli_str(opts, "only");
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     senda_scenario_set *set = NULL;
     senda_run_result *res = NULL;
     size_t n = 0;

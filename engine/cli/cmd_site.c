@@ -298,12 +298,10 @@ int cmd_site(int argc, char **argv)
                         "output layers, e.g. EPSG:32615)\n");
         return CLI_USAGE;
     }
-    senda_ctx *ctx = NULL;
-    if (senda_ctx_create(&ctx) != SENDA_OK) {
-        fprintf(stderr, "senda: cannot create a context\n");
+    senda_ctx *ctx = cli_ctx_new();
+    if (!ctx) {
         return CLI_FAIL;
     }
-    senda_ctx_set_log(ctx, cli_log, NULL);
     inputs in = {NULL, NULL, NULL, NULL, NULL, NULL};
     senda_siting_result *res = NULL;
     senda_status st = read_inputs(ctx, &in);

@@ -22,6 +22,7 @@ static const struct {
     {"danger", cmd_danger, "danger surface (danger per km) from incidents and the layers"},
     {"route", cmd_route, "least-danger paths, danger per km along the rail, what-if"},
     {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
+    {"publish", cmd_publish, "write an aggregates-only copy of a run output, safe to share"},
     /* @@COMMANDS@@ */
 };
 

@@ -180,6 +180,17 @@ int cli_fail(senda_ctx *ctx, senda_status st)
     return st == SENDA_ERR_ARG ? CLI_USAGE : CLI_FAIL;
 }
 
+senda_ctx *cli_ctx_new(void)
+{
+    senda_ctx *ctx = NULL;
+    if (senda_ctx_create(&ctx) != SENDA_OK) {
+        fprintf(stderr, "senda: cannot create a context\n");
+        return NULL;
+    }
+    senda_ctx_set_log(ctx, cli_log, NULL);
+    return ctx;
+}
+
 void cli_log(int level, const char *message, void *arg)
 {
     (void)arg;
