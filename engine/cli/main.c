@@ -11,18 +11,18 @@ static const struct {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
+    {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
     {"incidents", cmd_incidents, "import incident reports into a store (incidents import)"},
     {"synth", cmd_synth, "write a synthetic incident file (clearly marked synthetic)"},
     {"hotspot", cmd_hotspot, "kernel density and Gi* hot-spot cells of incident points"},
-    {"cost", cmd_cost, "accumulated cost and least-cost paths over any raster (r.cost)"},
-    {"render", cmd_render, "draw a quick-look map of a product as PNG"},
-    {"info", cmd_info, "list the layers, counts and parameters of a product"},
-    {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     {"danger", cmd_danger, "danger surface (danger per km) from incidents and the layers"},
     {"route", cmd_route, "least-danger paths, danger per km along the rail, what-if"},
-    {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
+    {"cost", cmd_cost, "accumulated cost and least-cost paths over any raster (r.cost)"},
+    {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     {"publish", cmd_publish, "write an aggregates-only copy of a run output, safe to share"},
+    {"render", cmd_render, "draw a quick-look map of a product as PNG"},
+    {"info", cmd_info, "list the layers, counts and parameters of a product"},
     /* @@COMMANDS@@ */
 };
 
