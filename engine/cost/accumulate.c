@@ -37,8 +37,13 @@
  * Complexity: O(N log F) for N reached cells and F the frontier size (the
  * heap holds the frontier plus stale entries); 8 or 16 relaxations per cell.
  * Memory: the caller's accum (8 B a cell) and code (1 B a cell) arrays plus
- * the queue (24 B an entry, a few per frontier cell) and 4096 slot headers;
- * no per-cell allocation. The queue is a calendar queue over a small binary
+ * the queue (16 B an entry, a few per frontier cell) and 16384 slot headers;
+ * no per-cell allocation. An entry packs its cell index and its age in one
+ * 64-bit word beside the cost, so a grid needs ceil(log2(cells)) bits plus
+ * the bits of 16 x cells + sources (8 x without knight's moves) <= 64:
+ * grids up to 2^29 cells (23170 x 23170) run; larger ones fail with
+ * SENDA_ERR_DATA. Interior cells are relaxed by an unrolled copy of the move
+ * loop. The queue is a calendar queue over a small binary
  * heap instead of r.cost's 3-ary heap: the same total order on (cost, age),
  * so the same pop sequence, with O(1) work per entry plus a heap a few
  * entries deep.
@@ -114,10 +119,12 @@ int senda__cost_code_of_deg(double deg)
  * ------------------------------------------------------------------- */
 #define N_SLOTS 16384u
 
+/* An entry is 16 bytes: the cost and one word holding the age above the
+ * cell index (idx_bits low bits). Ages are unique, so comparing the words
+ * compares the ages. q_init chooses idx_bits so that both fit (see there). */
 typedef struct {
     double cost;
-    uint64_t age;
-    uint64_t idx;
+    uint64_t key;
 } qentry;
 
 typedef struct {
@@ -131,7 +138,9 @@ typedef struct {
     uint64_t cur;        /* number of the current slot, floor(cost / delta) */
     double inv_delta;
     size_t n;            /* entries in all slots and the heap */
-    uint64_t next_age;
+    uint64_t next_key;   /* the next age, shifted: age << idx_bits */
+    uint64_t idx_mask;   /* (1 << idx_bits) - 1 */
+    unsigned idx_bits;
     const double *pf_cost; /* prefetched around each cell of a slot made current */
     const double *pf_accum;
     ptrdiff_t pf_row;      /* one row, in cells */
@@ -141,12 +150,12 @@ typedef struct {
 static inline int q_less(const qentry *x, const qentry *y)
 {
     /* exact comparison on purpose: equal costs are r.cost's ties */
-    return x->cost < y->cost || (!(x->cost > y->cost) && x->age < y->age);
+    return x->cost < y->cost || (!(x->cost > y->cost) && x->key < y->key);
 }
 
-static int v_append(senda_ctx *ctx, qvec *v, qentry e)
+static inline int v_append(senda_ctx *ctx, qvec *v, qentry e)
 {
-    if (v->n == v->cap) {
+    if (__builtin_expect(v->n == v->cap, 0)) {
         size_t cap = v->cap ? v->cap * 2 : 16;
         qentry *a = senda__realloc(ctx, v->a, cap * sizeof *a);
         if (!a)
@@ -190,17 +199,30 @@ static inline uint64_t slot_number(const queue *q, double cost)
     return (uint64_t)(cost * q->inv_delta);
 }
 
-/* max_move: the largest cost one move can add (finite, >= 0). */
-static void q_init(queue *q, double max_move)
+/* max_move: the largest cost one move can add (finite, >= 0); n_cells the
+ * grid's cells, max_pushes a bound on the pushes of the whole run (each
+ * settled cell pushes at most once per move, plus the sources). Returns -1
+ * when cell index and age do not fit in one 64-bit word together. */
+static int q_init(queue *q, double max_move, size_t n_cells, uint64_t max_pushes)
 {
     memset(q, 0, sizeof *q);
+    unsigned idx_bits = 1;
+    while (idx_bits < 64 && ((uint64_t)1 << idx_bits) < (uint64_t)n_cells)
+        idx_bits++;
+    if (idx_bits >= 64 || (max_pushes >> (64 - idx_bits)) != 0)
+        return -1;
+    q->idx_bits = idx_bits;
+    q->idx_mask = ((uint64_t)1 << idx_bits) - 1;
+    q->next_key = 0;
     /* N_SLOTS - 4: room for the rounding of the two floors */
     q->inv_delta = max_move > 0.0 && isfinite(max_move) ? (double)(N_SLOTS - 4) / max_move : 0.0;
+    return 0;
 }
 
-static int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
+static inline int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
 {
-    qentry e = {cost, q->next_age++, (uint64_t)idx};
+    qentry e = {cost, q->next_key | (uint64_t)idx};
+    q->next_key += (uint64_t)1 << q->idx_bits;
     uint64_t s = slot_number(q, cost);
     q->n++;
     if (s == q->cur) {
@@ -212,16 +234,21 @@ static int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
     return v_append(ctx, &q->slot[s % N_SLOTS], e);
 }
 
-/* The cells of the slot just made current are settled next: start loading
- * their neighbourhoods now, so the memory latency overlaps (the run is
- * bound by cache misses on the frontier, which wanders over the grid). */
+/* The cells of the slot PF_DIST slots after the one just made current are
+ * settled soon (that slot is nearly complete: a push lands on average
+ * thousands of slots ahead): start loading their neighbourhoods now, so the
+ * memory latency overlaps (the run is bound by cache misses on the
+ * frontier, which wanders over the grid). A few slots of lead measured
+ * 2-10 % faster than prefetching the current slot; 16 is slower again. */
+#define PF_DIST 4
 static void prefetch_slot(const queue *q)
 {
     /* addresses as integers: a neighbourhood may reach past the arrays, which
      * a prefetch tolerates but pointer arithmetic must not do */
     uintptr_t c0 = (uintptr_t)q->pf_cost, a0 = (uintptr_t)q->pf_accum;
-    for (size_t k = 0; k < q->heap.n; k++) {
-        uintptr_t i = (uintptr_t)q->heap.a[k].idx * sizeof(double);
+    const qvec *v = &q->slot[(q->cur + PF_DIST) % N_SLOTS];
+    for (size_t k = 0; k < v->n; k++) {
+        uintptr_t i = (uintptr_t)(v->a[k].key & q->idx_mask) * sizeof(double);
         for (int r = -q->pf_rows; r <= q->pf_rows; r++) {
             uintptr_t d = (uintptr_t)((ptrdiff_t)r * q->pf_row * (ptrdiff_t)sizeof(double));
             __builtin_prefetch((const void *)(c0 + i + d));
@@ -229,6 +256,7 @@ static void prefetch_slot(const queue *q)
         }
     }
     __builtin_prefetch(q->slot[(q->cur + 1) % N_SLOTS].a);
+    __builtin_prefetch(q->slot[(q->cur + PF_DIST + 1) % N_SLOTS].a);
 }
 
 /* Pop the least entry; q->n > 0. */
@@ -292,8 +320,62 @@ static inline double friction(const senda__cost_run *run, size_t i)
     return c >= 0.0 ? c : run->null_cost;
 }
 
+/* Move k to cell j at cost mc: taken when strictly cheaper than j's cost. */
+static inline int try_move(senda_ctx *ctx, senda__cost_run *run, queue *q, size_t j, int k,
+                           double mc)
+{
+    if (!(mc <= DBL_MAX)) /* NaN: a null cell on the way; inf: overflow */
+        return 0;
+    double old = run->accum[j];
+    if (!(old <= mc)) { /* unreached (NaN) or strictly higher */
+        run->accum[j] = mc;
+        run->code[j] = (uint8_t)k;
+        return q_push(ctx, q, mc, j);
+    }
+    return 0;
+}
+
+/* relax() for a cell at least m cells from every edge, unrolled: the same
+ * moves in the same order with the same sums as the loop below. */
+static inline int relax_interior(senda_ctx *ctx, senda__cost_run *run, queue *q,
+                                 const double fac[17], size_t i, double base, int knight)
+{
+    size_t w = run->n_cols;
+    double my = friction(run, i);
+    double vW = friction(run, i - 1), vE = friction(run, i + 1);
+    double vN = friction(run, i - w), vS = friction(run, i + w);
+    double vNW = friction(run, i - w - 1), vNE = friction(run, i - w + 1);
+    double vSE = friction(run, i + w + 1), vSW = friction(run, i + w - 1);
+    double fs = fac[1], fd = fac[5];
+    if (try_move(ctx, run, q, i - 1, 1, base + (vW + my) * fs) != 0 ||
+        try_move(ctx, run, q, i + 1, 2, base + (vE + my) * fs) != 0 ||
+        try_move(ctx, run, q, i - w, 3, base + (vN + my) * fs) != 0 ||
+        try_move(ctx, run, q, i + w, 4, base + (vS + my) * fs) != 0 ||
+        try_move(ctx, run, q, i - w - 1, 5, base + (vNW + my) * fd) != 0 ||
+        try_move(ctx, run, q, i - w + 1, 6, base + (vNE + my) * fd) != 0 ||
+        try_move(ctx, run, q, i + w + 1, 7, base + (vSE + my) * fd) != 0 ||
+        try_move(ctx, run, q, i + w - 1, 8, base + (vSW + my) * fd) != 0)
+        return -1;
+    if (!knight)
+        return 0;
+    double fk = fac[9];
+    size_t nnw = i - 2 * w - 1, nne = i - 2 * w + 1, sse = i + 2 * w + 1, ssw = i + 2 * w - 1;
+    size_t wnw = i - w - 2, ene = i - w + 2, ese = i + w + 2, wsw = i + w - 2;
+    /* via cells as senda__cost_knight_via: NNW passes N and NW, ... */
+    if (try_move(ctx, run, q, nnw, 9, base + (((vN + vNW) + friction(run, nnw)) + my) * fk) != 0 ||
+        try_move(ctx, run, q, nne, 10, base + (((vN + vNE) + friction(run, nne)) + my) * fk) != 0 ||
+        try_move(ctx, run, q, sse, 11, base + (((vS + vSE) + friction(run, sse)) + my) * fk) != 0 ||
+        try_move(ctx, run, q, ssw, 12, base + (((vS + vSW) + friction(run, ssw)) + my) * fk) != 0 ||
+        try_move(ctx, run, q, wnw, 13, base + (((vW + vNW) + friction(run, wnw)) + my) * fk) != 0 ||
+        try_move(ctx, run, q, ene, 14, base + (((vE + vNE) + friction(run, ene)) + my) * fk) != 0 ||
+        try_move(ctx, run, q, ese, 15, base + (((vE + vSE) + friction(run, ese)) + my) * fk) != 0 ||
+        try_move(ctx, run, q, wsw, 16, base + (((vW + vSW) + friction(run, wsw)) + my) * fk) != 0)
+        return -1;
+    return 0;
+}
+
 /* Relax the neighbours of settled cell i (row, col) with cost base. The
- * interior test lets most cells skip the bounds checks. */
+ * interior test sends most cells to the unrolled relax_interior(). */
 static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fac[17],
                  const ptrdiff_t off[17], size_t i, double base)
 {
@@ -302,30 +384,23 @@ static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fa
     int n_moves = run->knight ? 16 : 8;
     size_t m = run->knight ? 2 : 1;
     int interior = row >= m && row + m < n_rows && col >= m && col + m < n_cols;
+    if (interior)
+        return run->knight ? relax_interior(ctx, run, q, fac, i, base, 1)
+                           : relax_interior(ctx, run, q, fac, i, base, 0);
     double my = friction(run, i);
     double v[17]; /* friction of the cell each move reaches */
     for (int k = 1; k <= n_moves; k++) {
-        if (!interior) {
-            long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
-            if (r < 0 || c < 0 || (size_t)r >= n_rows || (size_t)c >= n_cols) {
-                v[k] = NAN;
-                continue;
-            }
+        long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
+        if (r < 0 || c < 0 || (size_t)r >= n_rows || (size_t)c >= n_cols) {
+            v[k] = NAN;
+            continue;
         }
         size_t j = (size_t)((ptrdiff_t)i + off[k]);
         v[k] = friction(run, j);
         const int *via = senda__cost_knight_via[k];
         double fc = k <= 8 ? v[k] + my : v[via[0]] + v[via[1]] + v[k] + my;
-        double mc = base + fc * fac[k];
-        if (!(mc <= DBL_MAX)) /* NaN: a null cell on the way; inf: overflow */
-            continue;
-        double old = run->accum[j];
-        if (!(old <= mc)) { /* unreached (NaN) or strictly higher */
-            run->accum[j] = mc;
-            run->code[j] = (uint8_t)k;
-            if (q_push(ctx, q, mc, j) != 0)
-                return -1;
-        }
+        if (try_move(ctx, run, q, j, k, base + fc * fac[k]) != 0)
+            return -1;
     }
     return 0;
 }
@@ -348,7 +423,12 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
     size_t n = run->n_rows * run->n_cols;
     senda_status st = SENDA_OK;
     queue q;
-    q_init(&q, max_move(run));
+    int n_moves = run->knight ? 16 : 8;
+    if (q_init(&q, max_move(run), n, (uint64_t)n * (uint64_t)n_moves + run->n_src) != 0)
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "grid of %zu x %zu cells too large for the queue's 64-bit cell "
+                           "index and insertion order",
+                           run->n_rows, run->n_cols);
     q.pf_cost = run->cost;
     q.pf_accum = run->accum;
     q.pf_row = (ptrdiff_t)run->n_cols;
@@ -382,9 +462,10 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
         double cost = e.cost;
         if (run->max_cost > 0.0 && cost > run->max_cost)
             break;
-        if (cost > run->accum[e.idx]) /* stale: a cheaper entry was settled */
+        size_t idx = (size_t)(e.key & q.idx_mask);
+        if (cost > run->accum[idx]) /* stale: a cheaper entry was settled */
             continue;
-        if (relax(ctx, run, &q, fac, off, (size_t)e.idx, cost) != 0) {
+        if (relax(ctx, run, &q, fac, off, idx, cost) != 0) {
             st = SENDA_ERR_NOMEM;
             goto done;
         }

@@ -39,7 +39,8 @@ typedef struct senda__cost_run {
 } senda__cost_run;
 
 /** Run Dijkstra (r.cost semantics, header of accumulate.c). accum and code
- *  are overwritten. Returns SENDA_OK, SENDA_ERR_NOMEM or SENDA_ERR_CANCELLED. */
+ *  are overwritten. Returns SENDA_OK, SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED or
+ *  SENDA_ERR_DATA (message set) for a grid too large for the queue. */
 senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
                                   senda_progress_fn progress, void *progress_arg);
 
