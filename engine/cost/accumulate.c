@@ -20,8 +20,9 @@
  * strictly lower cost; the queue pops the lowest cost first and, among equal
  * costs, the entry inserted first (r.cost heap.c's "age"), so ties resolve
  * exactly as in r.cost and the direction rasters agree even on integer
- * frictions. Stale queue entries are skipped on pop (lazy deletion, as
- * r.cost does), and every insertion, stale or not, takes an age.
+ * frictions. Stale queue entries are skipped (lazy deletion, as r.cost
+ * does: on pop, and in bulk when their calendar slot is made current), and
+ * every insertion, stale or not, takes an age.
  *
  * Directions are stored as r.cost's outdir: in the reached cell, degrees
  * counter-clockwise from east pointing back to the cell it was reached from
@@ -259,10 +260,12 @@ static void prefetch_slot(const queue *q)
     __builtin_prefetch(q->slot[(q->cur + PF_DIST + 1) % N_SLOTS].a);
 }
 
-/* Pop the least entry; q->n > 0. */
-static qentry q_pop(queue *q)
+/* Pop the least live entry into *out; 0 when none is left. */
+static int q_pop(queue *q, qentry *out)
 {
     while (q->heap.n == 0) {
+        if (q->n == 0)
+            return 0;
         /* advance to the next non-empty slot and make it the heap */
         qvec *v = &q->slot[++q->cur % N_SLOTS];
         if (v->n == 0)
@@ -271,15 +274,26 @@ static qentry q_pop(queue *q)
         q->heap = *v;
         *v = t;
         prefetch_slot(q);
+        /* drop the entries already stale (a cheaper push of their cell came
+         * later; costs only fall, so they stay stale): the pop order of the
+         * others is unchanged */
+        size_t m = 0;
+        for (size_t i = 0; i < q->heap.n; i++) {
+            qentry e = q->heap.a[i];
+            if (!(e.cost > q->pf_accum[e.key & q->idx_mask]))
+                q->heap.a[m++] = e;
+        }
+        q->n -= q->heap.n - m;
+        q->heap.n = m;
         for (size_t i = q->heap.n / 2; i-- > 0;)
             heap_down(&q->heap, i);
     }
-    qentry top = q->heap.a[0];
+    *out = q->heap.a[0];
     q->heap.a[0] = q->heap.a[--q->heap.n];
     if (q->heap.n > 0)
         heap_down(&q->heap, 0);
     q->n--;
-    return top;
+    return 1;
 }
 
 static void q_free(queue *q)
@@ -457,8 +471,8 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
         }
     }
     size_t n_settled = 0, step = n / 100 + 1, next_report = step;
-    while (q.n > 0) {
-        qentry e = q_pop(&q);
+    qentry e;
+    while (q_pop(&q, &e)) {
         double cost = e.cost;
         if (run->max_cost > 0.0 && cost > run->max_cost)
             break;
