@@ -38,6 +38,7 @@ static cli_opt opts[] = {
      "LineStringM, M = accumulated cost)", NULL, 0, {0}, 0},
     {"co", 0, OPT_LIST, "NAME=VALUE", NULL, "GDAL GTiff creation option for the rasters, "
      "replacing the defaults COMPRESS=ZSTD ZSTD_LEVEL=1 PREDICTOR=2 TILED=YES BIGTIFF=IF_SAFER "
+     "NUM_THREADS=ALL_CPUS "
      "(lossless, 40 % smaller than none at a quarter of DEFLATE's time; e.g. --co "
      "COMPRESS=DEFLATE --co TILED=YES for readers without ZSTD)",
      NULL, 0, {0}, 0},
@@ -182,8 +183,11 @@ static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points 
     /* ZSTD level 1 with horizontal differencing: writing both 4000 x 4000 outputs costs
      * 0.27 s of CPU more than COMPRESS=NONE (DEFLATE level 6: about 3.5 s more; PREDICTOR=3
      * 0.5 s more for 10 % smaller files), measured with gdal_translate, best of 3. */
+    /* NUM_THREADS: GDAL compresses the tiles on every core (about 0.1 s less on the
+     * 4000 x 4000 bench with 2 cores); the file is the same. */
     static const char *const fast_co[] = {"COMPRESS=ZSTD", "ZSTD_LEVEL=1", "PREDICTOR=2",
-                                          "TILED=YES", "BIGTIFF=IF_SAFER", NULL};
+                                          "TILED=YES", "BIGTIFF=IF_SAFER",
+                                          "NUM_THREADS=ALL_CPUS", NULL};
     const char *const *creation = co_opt->n_values ? co_list : fast_co;
     if ((st = senda_grid_write_tiff_co(ctx, acc, cli_str(opts, "out"), 1, creation)) != SENDA_OK)
         goto done;
