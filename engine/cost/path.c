@@ -198,24 +198,13 @@ senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const
         return st;
     if ((st = senda__gpkg_layer(ctx, ds, layer, wkbLineStringM, crs, &lyr)) != SENDA_OK)
         goto done;
-    static const struct {
-        const char *name;
-        OGRFieldType type;
-    } fields[] = {{"name", OFTString},          {"alternative", OFTInteger},
+    static const senda__field fields[] = {{"name", OFTString},          {"alternative", OFTInteger},
                   {"cost", OFTReal},            {"length_km", OFTReal},
                   {"n_cells", OFTInteger64},    {"extra_cost_pct", OFTReal},
                   {"extra_length_pct", OFTReal}, {"total_danger", OFTReal},
                   {"rank", OFTInteger}};
-    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
-        OGRErr e = OGR_L_CreateField(lyr, fd, 1);
-        OGR_Fld_Destroy(fd);
-        if (e != OGRERR_NONE) {
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to '%s'",
-                                  fields[k].name, layer);
-            goto done;
-        }
-    }
+    if ((st = senda__gpkg_fields(ctx, lyr, layer, fields, sizeof fields / sizeof fields[0])))
+        goto done;
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
         st = write_path(ctx, lyr, paths[i]);
@@ -269,23 +258,12 @@ senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_pat
         return st;
     if ((st = senda__gpkg_layer(ctx, ds, layer, wkbNone, NULL, &lyr)) != SENDA_OK)
         goto done;
-    static const struct {
-        const char *name;
-        OGRFieldType type;
-    } fields[] = {{"path", OFTInteger64},    {"name", OFTString},     {"alternative", OFTInteger},
+    static const senda__field fields[] = {{"path", OFTInteger64},    {"name", OFTString},     {"alternative", OFTInteger},
                   {"vertex", OFTInteger64},  {"x", OFTReal},          {"y", OFTReal},
                   {"distance_km", OFTReal},  {"danger_per_km", OFTReal},
                   {"accumulated", OFTReal}};
-    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
-        OGRErr e = OGR_L_CreateField(lyr, fd, 1);
-        OGR_Fld_Destroy(fd);
-        if (e != OGRERR_NONE) {
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to '%s'",
-                                  fields[k].name, layer);
-            goto done;
-        }
-    }
+    if ((st = senda__gpkg_fields(ctx, lyr, layer, fields, sizeof fields / sizeof fields[0])))
+        goto done;
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
         st = write_profile_rows(ctx, lyr, i, paths[i]);

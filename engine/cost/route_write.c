@@ -40,25 +40,6 @@ static OGRGeometryH substring(const senda_route_line *l, double a, double b)
     return g;
 }
 
-typedef struct field {
-    const char *name;
-    OGRFieldType type;
-} field;
-
-static senda_status add_fields(senda_ctx *ctx, OGRLayerH lyr, const char *layer, const field *f,
-                               size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(f[k].name, f[k].type);
-        OGRErr e = OGR_L_CreateField(lyr, fd, 1);
-        OGR_Fld_Destroy(fd);
-        if (e != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to '%s'",
-                                    f[k].name, layer);
-    }
-    return SENDA_OK;
-}
-
 static void set_real(OGRFeatureH f, int i, double v)
 {
     if (isnan(v))
@@ -70,14 +51,14 @@ static void set_real(OGRFeatureH f, int i, double v)
 static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_route_result *r,
                                    senda_progress_fn pf, void *pa)
 {
-    static const field fields[] = {{"line", OFTString},         {"chainage_km_from", OFTReal},
+    static const senda__field fields[] = {{"line", OFTString},         {"chainage_km_from", OFTReal},
                                    {"chainage_km_to", OFTReal}, {"danger_per_km", OFTReal},
                                    {"incidents", OFTInteger},   {"weight", OFTReal},
                                    {"mean_danger", OFTReal},    {"rank", OFTInteger}};
     OGRLayerH lyr = NULL;
     senda_status st = senda__gpkg_layer(ctx, ds, "route_segments", wkbLineString, r->crs, &lyr);
     if (st == SENDA_OK)
-        st = add_fields(ctx, lyr, "route_segments", fields, sizeof fields / sizeof fields[0]);
+        st = senda__gpkg_fields(ctx, lyr, "route_segments", fields, sizeof fields / sizeof fields[0]);
     if (st != SENDA_OK)
         return st;
     GDALDatasetStartTransaction(ds, 0);
@@ -112,14 +93,14 @@ static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_
 
 static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_route_result *r)
 {
-    static const field fields[] = {{"name", OFTString},        {"length_km", OFTReal},
+    static const senda__field fields[] = {{"name", OFTString},        {"length_km", OFTReal},
                                    {"incidents", OFTInteger},  {"weight", OFTReal},
                                    {"danger_per_km", OFTReal}, {"mean_danger", OFTReal},
                                    {"total_danger", OFTReal},  {"max_window_danger_per_km", OFTReal}};
     OGRLayerH lyr = NULL;
     senda_status st = senda__gpkg_layer(ctx, ds, "routes", wkbLineString, r->crs, &lyr);
     if (st == SENDA_OK)
-        st = add_fields(ctx, lyr, "routes", fields, sizeof fields / sizeof fields[0]);
+        st = senda__gpkg_fields(ctx, lyr, "routes", fields, sizeof fields / sizeof fields[0]);
     if (st != SENDA_OK)
         return st;
     GDALDatasetStartTransaction(ds, 0);

@@ -19,6 +19,17 @@ senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *ou
 senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
                                OGRwkbGeometryType type, const char *crs, OGRLayerH *out);
 
+/** A field of a table: name and OGR type. */
+typedef struct senda__field {
+    const char *name;
+    OGRFieldType type;
+} senda__field;
+
+/** Add the n fields to lyr (named `layer` in messages).
+ *  @return SENDA_OK, or SENDA_ERR_IO naming the field and the layer */
+senda_status senda__gpkg_fields(senda_ctx *ctx, OGRLayerH lyr, const char *layer,
+                                const senda__field *fields, size_t n);
+
 /** The temporary path beside final ("<dir>/.<name>.tmp-senda-<pid>"), for
  *  writing an output that is renamed into place when complete. Also removes
  *  the temporary files of final left by senda processes that no longer exist

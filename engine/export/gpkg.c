@@ -142,6 +142,20 @@ done:
     return st;
 }
 
+senda_status senda__gpkg_fields(senda_ctx *ctx, OGRLayerH lyr, const char *layer,
+                                const senda__field *fields, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
+        OGRErr e = OGR_L_CreateField(lyr, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE)
+            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to '%s'",
+                                    fields[k].name, layer);
+    }
+    return SENDA_OK;
+}
+
 /* Remove the temporary files a killed senda left beside final_path:
  * ".<name>.tmp-senda-<pid>..." (with SQLite's -journal/-wal companions)
  * whose process no longer exists. A live process's files (another senda

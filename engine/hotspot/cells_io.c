@@ -110,13 +110,6 @@ done:
     return st;
 }
 
-static void add_field(OGRLayerH lyr, const char *name, OGRFieldType t)
-{
-    OGRFieldDefnH fd = OGR_Fld_Create(name, t);
-    OGR_L_CreateField(lyr, fd, TRUE);
-    OGR_Fld_Destroy(fd);
-}
-
 static OGRGeometryH cell_polygon(const senda__lattice *l, size_t row, size_t col)
 {
     double xs[7], ys[7];
@@ -149,14 +142,13 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
     if ((st = senda__gpkg_layer(ctx, ds, "hotspot_cells", wkbPolygon, r->spec.crs, &lyr)) !=
         SENDA_OK)
         goto done;
-    add_field(lyr, "count", OFTInteger);
-    add_field(lyr, "weight", OFTReal);
-    add_field(lyr, "GiZScore", OFTReal);
-    add_field(lyr, "GiPValue", OFTReal);
-    add_field(lyr, "Gi_Bin", OFTInteger);
-    add_field(lyr, "NNeighbors", OFTInteger);
-    if (r->p_sim)
-        add_field(lyr, "GiPseudoP", OFTReal);
+    /* GiPseudoP, the last, only with permutations */
+    static const senda__field fields[] = {{"count", OFTInteger},    {"weight", OFTReal},
+                                          {"GiZScore", OFTReal},    {"GiPValue", OFTReal},
+                                          {"Gi_Bin", OFTInteger},   {"NNeighbors", OFTInteger},
+                                          {"GiPseudoP", OFTReal}};
+    if ((st = senda__gpkg_fields(ctx, lyr, "hotspot_cells", fields, r->p_sim ? 7 : 6)))
+        goto done;
     if (OGR_L_StartTransaction(lyr) != OGRERR_NONE) {
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot start a transaction", gpkg_path);
         goto done;

@@ -141,11 +141,10 @@ static senda_status copy_public_layer(senda_ctx *ctx, GDALDatasetH src, GDALData
                                         &out);
     if (st)
         return st;
-    OGRFieldDefnH fd = OGR_Fld_Create("name", OFTString);
-    OGRErr err = OGR_L_CreateField(out, fd, 1);
-    OGR_Fld_Destroy(fd);
-    if (err != OGRERR_NONE)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field name to %s", name);
+    static const senda__field name_field = {"name", OFTString};
+    if ((st = senda__gpkg_fields(ctx, out, name, &name_field, 1)))
+        return st;
+    OGRErr err;
     int name_idx = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(in), "name");
     OGR_L_ResetReading(in);
     OGRFeatureH f;
@@ -373,19 +372,10 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
     OGRLayerH cells = NULL;
     if ((st = senda__gpkg_layer(ctx, dst, "incident_cells", wkbPolygon, crs, &cells)))
         goto done;
-    static const struct {
-        const char *name;
-        OGRFieldType type;
-    } cf[] = {{"cell_km", OFTReal}, {"incidents", OFTInteger64}, {"suppressed", OFTInteger}};
-    for (size_t i = 0; i < 3; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(cf[i].name, cf[i].type);
-        OGRErr err = OGR_L_CreateField(cells, fd, 1);
-        OGR_Fld_Destroy(fd);
-        if (err != OGRERR_NONE) {
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create incident_cells", tmp);
-            goto done;
-        }
-    }
+    static const senda__field cf[] = {
+        {"cell_km", OFTReal}, {"incidents", OFTInteger64}, {"suppressed", OFTInteger}};
+    if ((st = senda__gpkg_fields(ctx, cells, "incident_cells", cf, 3)))
+        goto done;
     c = (size_t)-1;
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && cmp_cell(&incs[i], &incs[i - 1]) == 0)
@@ -419,22 +409,12 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create incident_counts", tmp);
         goto done;
     }
-    static const struct {
-        const char *name;
-        OGRFieldType type;
-    } tf[] = {{"period", OFTString},
-              {"type", OFTString},
-              {"incidents", OFTInteger64},
-              {"suppressed", OFTInteger}};
-    for (size_t i = 0; i < 4; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(tf[i].name, tf[i].type);
-        OGRErr err = OGR_L_CreateField(counts, fd, 1);
-        OGR_Fld_Destroy(fd);
-        if (err != OGRERR_NONE) {
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create incident_counts", tmp);
-            goto done;
-        }
-    }
+    static const senda__field tf[] = {{"period", OFTString},
+                                       {"type", OFTString},
+                                       {"incidents", OFTInteger64},
+                                       {"suppressed", OFTInteger}};
+    if ((st = senda__gpkg_fields(ctx, counts, "incident_counts", tf, 4)))
+        goto done;
     /* rows: every (period, type), then the period totals, the type totals, the grand total */
     for (size_t i = 0; i < o_cell; i++) {
         const char *per = i < o_row ? periods.s[i / T] : i < o_col ? periods.s[i - o_row] : "all";

@@ -29,24 +29,12 @@
 #include "export/export_int.h"
 #include "siting/siting_int.h"
 
-typedef struct field_spec {
-    const char *name;
-    OGRFieldType type;
-} field_spec;
-
 static senda_status make_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
-                               OGRwkbGeometryType type, const char *crs, const field_spec *fields,
+                               OGRwkbGeometryType type, const char *crs, const senda__field *fields,
                                size_t n_fields, OGRLayerH *out)
 {
     senda_status st = senda__gpkg_layer(ctx, ds, name, type, crs, out);
-    for (size_t k = 0; st == SENDA_OK && k < n_fields; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
-        if (OGR_L_CreateField(*out, fd, TRUE) != OGRERR_NONE)
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to layer '%s'",
-                                  fields[k].name, name);
-        OGR_Fld_Destroy(fd);
-    }
-    return st;
+    return st == SENDA_OK ? senda__gpkg_fields(ctx, *out, name, fields, n_fields) : st;
 }
 
 static void set_real(OGRFeatureH f, int k, double v)
@@ -75,7 +63,7 @@ static OGRGeometryH point(double x, double y)
     return g;
 }
 
-static const field_spec site_fields[] = {
+static const senda__field site_fields[] = {
     {"rank", OFTInteger},        {"candidate_id", OFTInteger64}, {"marginal_demand", OFTReal},
     {"cumulative_pct", OFTReal}, {"own_danger", OFTReal},        {"nearest_shelter_m", OFTReal},
     {"covered_by_site", OFTReal}};
@@ -165,7 +153,7 @@ static senda_status write_sites(senda_ctx *ctx, GDALDatasetH ds, const char *crs
                                 const double *alloc_w, double radius_m, senda__costsearch *cs)
 {
     OGRLayerH sites = NULL, areas = NULL;
-    static const field_spec area_fields[] = {{"rank", OFTInteger},
+    static const senda__field area_fields[] = {{"rank", OFTInteger},
                                              {"candidate_id", OFTInteger64},
                                              {"radius_m", OFTReal},
                                              {"covered_by_site", OFTReal},
@@ -205,7 +193,7 @@ static senda_status write_alloc(senda_ctx *ctx, GDALDatasetH ds, const char *crs
                                 const senda_points *existing, const senda_siting_result *r,
                                 const double *alloc_cost, senda_progress_fn progress, void *arg)
 {
-    static const field_spec fields[] = {{"demand_id", OFTInteger64},
+    static const senda__field fields[] = {{"demand_id", OFTInteger64},
                                         {"weight", OFTReal},
                                         {"site_kind", OFTString},
                                         {"site_rank", OFTInteger},
