@@ -1162,6 +1162,31 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
                                  const senda_render_opts *opts, senda_progress_fn progress,
                                  void *progress_arg);
 
+/** Options of the printable report. */
+typedef struct senda_report_opts {
+    const char *lang;     /**< "es" (default; also "es-MX", "es-GT"), "es-ES" or "en": words
+                               and number format (CLDR) */
+    const char *title;    /**< NULL = the product's recorded title, else the file name */
+} senda_report_opts;
+void senda_report_opts_init(senda_report_opts *o);
+
+/** Write a printable PDF report of a product (cairo's PDF surface, A4): a
+ *  cover (scenario, period, filters, counts, and a banner when the incidents
+ *  are synthetic or fewer than a hotspot analysis needs), the map (land,
+ *  coast, towns, legend), the hottest cells by nearest town, danger per km of
+ *  the rail lines and their worst stretches, the ranked shelter sites named by
+ *  their nearest town, the danger profile along the paths, the what-if when
+ *  the run has one, methods in plain words with references, and provenance
+ *  (versions, inputs with SHA-256, every parameter). Written beside pdf_path
+ *  and renamed into place.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL or unknown language), SENDA_ERR_IO
+ *          (cannot read the product or write the PDF), SENDA_ERR_DATA (nothing
+ *          to draw), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per section. */
+senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const char *pdf_path,
+                                 const senda_report_opts *opts, senda_progress_fn progress,
+                                 void *progress_arg);
+
 /** One table of a product, as `senda info` lists it. */
 typedef struct senda_product_layer {
     char name[128];

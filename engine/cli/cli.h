@@ -79,6 +79,7 @@ int cmd_site(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 

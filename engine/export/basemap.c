@@ -327,6 +327,7 @@ void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, doub
         if (!b)
             continue;
         kept[n_kept++] = *b;
+        cairo_new_path(cr); /* no line from the last label's end to this dot */
         cairo_arc(cr, x, y, d, 0, 2 * M_PI);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
         cairo_fill(cr);

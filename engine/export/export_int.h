@@ -87,6 +87,10 @@ senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
                                      const char *store_path, const senda_points *pts,
                                      const char *crs);
 
+/** A translation of an English message (the report's senda__tr), or NULL
+ *  for English. */
+typedef const char *(*senda__tr_fn)(const void *arg, const char *en);
+
 /** A map frame on a cairo surface: the map box on the page (x0, y0, w, h in
  *  page units), the CRS window it shows and the scale between them. */
 typedef struct senda__view {
@@ -95,6 +99,8 @@ typedef struct senda__view {
     double xmin, ymin, xmax, ymax;
     double scale;               /* page units per metre */
     double legend_y;            /* next free legend row */
+    senda__tr_fn tr;            /* words of the legend and notes; NULL: English */
+    const void *tr_arg;
 } senda__view;
 
 static inline double senda__view_px(const senda__view *v, double x)
@@ -123,10 +129,11 @@ void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, doub
 
 /** Layout and drawing of the quick-look map, shared by the PNG and the
  *  report's map page. With cr NULL only the layout is computed: *height_out
- *  is the composition's height for the given width (page units). */
+ *  is the composition's height for the given width (page units). tr, when
+ *  not NULL, translates the legend and notes. */
 senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg_path,
                                    const senda_render_opts *o, double width,
-                                   double *height_out, senda_progress_fn progress,
-                                   void *progress_arg);
+                                   double *height_out, senda__tr_fn tr, const void *tr_arg,
+                                   senda_progress_fn progress, void *progress_arg);
 
 #endif

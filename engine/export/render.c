@@ -68,7 +68,9 @@ static void marker(cairo_t *cr, char shape, double x, double y, double s)
         cairo_line_to(cr, x - s * 0.6, y);
         cairo_close_path(cr);
         break;
-    default: cairo_arc(cr, x, y, s / 2, 0, 2 * M_PI);
+    default:
+        cairo_new_sub_path(cr); /* no line from the current point (text) to the arc */
+        cairo_arc(cr, x, y, s / 2, 0, 2 * M_PI);
     }
 }
 
@@ -248,6 +250,26 @@ static void text(cairo_t *cr, double x, double y, double size, int bold, const c
     cairo_show_text(cr, s);
 }
 
+static const char *tr(const view *v, const char *en)
+{
+    return v->tr ? v->tr(v->tr_arg, en) : en;
+}
+
+/* A legend title "Base (units)" translated part by part. */
+static void tr_title(const view *v, const char *title, char *out, size_t size)
+{
+    const char *open = strstr(title, " (");
+    size_t len = strlen(title);
+    if (!v->tr || !open || title[len - 1] != ')' || tr(v, title) != title) {
+        snprintf(out, size, "%s", tr(v, title));
+        return;
+    }
+    char base[160], units[160];
+    snprintf(base, sizeof base, "%.*s", (int)(open - title), title);
+    snprintf(units, sizeof units, "%.*s", (int)(len - (size_t)(open - title) - 3), open + 2);
+    snprintf(out, size, "%s (%s)", tr(v, base), tr(v, units));
+}
+
 static void legend_entry(view *v, const senda__table *t)
 {
     cairo_t *cr = v->cr;
@@ -270,7 +292,9 @@ static void legend_entry(view *v, const senda__table *t)
         cairo_fill(cr);
     }
     set_rgba(cr, 20, 20, 20, 255);
-    text(cr, x + 40, y, 14, 0, t->title);
+    char title[400];
+    tr_title(v, t->title, title, sizeof title);
+    text(cr, x + 40, y, 14, 0, title);
     v->legend_y += 24;
 }
 
@@ -279,7 +303,9 @@ static void legend_surface(view *v, const senda__table *t)
     cairo_t *cr = v->cr;
     double x = v->x0 + v->w + PAD * 1.5, y = v->legend_y;
     set_rgba(cr, 20, 20, 20, 255);
-    text(cr, x, y, 13, 1, t->title);
+    char title[400];
+    tr_title(v, t->title, title, sizeof title);
+    text(cr, x, y, 13, 1, title);
     y += 14;
     if (t->raster) {
         double bar_h = 150;
@@ -294,7 +320,7 @@ static void legend_surface(view *v, const senda__table *t)
         char label[96];
         for (int i = 0; i <= 2; i++) {
             double val = t->max - (t->max - t->min) * i / 2.0;
-            snprintf(label, sizeof label, "%.3g %s", val, t->units);
+            snprintf(label, sizeof label, "%.3g %s", val, tr(v, t->units));
             text(cr, x + 32, y + 6 + i * bar_h / 2.0, 13, 0, label);
         }
         v->legend_y = y + bar_h + 34;
@@ -307,7 +333,7 @@ static void legend_surface(view *v, const senda__table *t)
         cairo_rectangle(cr, x, y + 6, 24, 16);
         cairo_fill(cr);
         set_rgba(cr, 20, 20, 20, 255);
-        text(cr, x + 32, y + 19, 13, 0, label);
+        text(cr, x + 32, y + 19, 13, 0, tr(v, label));
         y += 22;
     }
     v->legend_y = y + 34;
@@ -511,8 +537,9 @@ static void draw_furniture(view *v, const senda__table *t, size_t n,
     set_rgba(cr, 20, 20, 20, 255);
     text(cr, PAD, 42, 28, 1, title);
     set_rgba(cr, 90, 90, 90, 255);
-    text(cr, PAD, 64, 14, 0, "senda map. Land, coast and towns: Natural Earth, GeoNames (CC BY 4.0). "
-                             "Open the .gpkg in QGIS for the styled project.");
+    text(cr, PAD, 64, 14, 0, tr(v, "senda map. Land, coast and towns: Natural Earth, GeoNames "
+                                   "(CC BY 4.0). Open the .gpkg in QGIS for the styled "
+                                   "project."));
     cairo_set_line_width(cr, 1.5);
     set_rgba(cr, 60, 60, 60, 255);
     cairo_rectangle(cr, v->x0, v->y0, v->w, v->h);
@@ -527,7 +554,7 @@ static void draw_furniture(view *v, const senda__table *t, size_t n,
     scale_bar(v);
     north_arrow(v);
     char crs_note[96];
-    snprintf(crs_note, sizeof crs_note, "Projected CRS, metres (SRS id %d)", t[0].srs_id);
+    snprintf(crs_note, sizeof crs_note, tr(v, "Projected CRS, metres (SRS id %d)"), t[0].srs_id);
     set_rgba(cr, 110, 110, 110, 255);
     text(cr, width - LEGEND_W + PAD / 2, v->y0 + v->h - 8, 12, 0, crs_note);
 }
@@ -585,8 +612,8 @@ static int layout(const senda__table *t, size_t n, const senda__table *surface, 
 
 senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg_path,
                                    const senda_render_opts *o, double width,
-                                   double *height_out, senda_progress_fn progress,
-                                   void *progress_arg)
+                                   double *height_out, senda__tr_fn tr_fn, const void *tr_arg,
+                                   senda_progress_fn progress, void *progress_arg)
 {
     size_t n = 0;
     senda_status st = SENDA_OK;
@@ -612,7 +639,7 @@ senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg
         *height_out = height;
     if (!cr)
         goto done;
-    v.cr = cr;
+    v.cr = cr, v.tr = tr_fn, v.tr_arg = tr_arg;
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_rectangle(cr, 0, 0, width, height);
     cairo_fill(cr);
@@ -645,8 +672,8 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
     double height = 0;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, NULL))
         return SENDA_ERR_CANCELLED;
-    if ((st = senda__render_compose(ctx, NULL, gpkg_path, o, o->width_px, &height, NULL,
-                                    NULL)) != SENDA_OK)
+    if ((st = senda__render_compose(ctx, NULL, gpkg_path, o, o->width_px, &height, NULL, NULL,
+                                    NULL, NULL)) != SENDA_OK)
         return st;
     pic = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, o->width_px, (int)ceil(height));
     cr = cairo_create(pic);
@@ -655,8 +682,8 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
                          (int)ceil(height));
         goto done;
     }
-    if ((st = senda__render_compose(ctx, cr, gpkg_path, o, o->width_px, NULL, progress,
-                                    progress_arg)) != SENDA_OK)
+    if ((st = senda__render_compose(ctx, cr, gpkg_path, o, o->width_px, NULL, NULL, NULL,
+                                    progress, progress_arg)) != SENDA_OK)
         goto done;
     char tmp[1100];
     senda__tmp_path(png_path, tmp, sizeof tmp);
