@@ -218,7 +218,8 @@ static const struct {
     {"Incidents. Reports of kidnapping, extortion, assault, sexual "
      "violence, deaths and disappearances of migrants, each placed on the "
      "map and counted once: reports of one event from several sources are "
-     "linked, not added. Each incident has a weight ",
+     "linked, not added. Each incident has a weight (severity times "
+     "victims) unless the run counts events.",
      "Incidentes. Reportes de secuestro, extorsión, asalto, violencia "
      "sexual, muertes y desapariciones de personas migrantes, cada uno "
      "ubicado en el mapa y contado una sola vez: los reportes de un mismo "
@@ -227,7 +228,8 @@ static const struct {
      "análisis cuente eventos."},
     {"Density (incidents per km2). Kernel density with a quartic kernel: "
      "every incident spreads its weight over a disc of the search radius, "
-     "most at its centre; the map shows ",
+     "most at its centre; the map shows the sum per km2. The same method as "
+     "QGIS Heatmap and GRASS v.kernel (Silverman 1986).",
      "Densidad (incidentes por km2). Densidad kernel con kernel cuártico: "
      "cada incidente reparte su peso en un círculo del radio de búsqueda, "
      "más en el centro; el mapa muestra la suma por km2. El mismo método "
@@ -235,7 +237,9 @@ static const struct {
     {"Hotspots (Gi* z-score). The Getis-Ord Gi* statistic compares the "
      "incidents in and near each cell with what the whole area would give "
      "by chance. A cell is a hot spot at 90, 95 or 99 % confidence, after "
-     "the Benjamini-Hochberg correction for testing many cells ",
+     "the Benjamini-Hochberg correction for testing many cells (Getis and "
+     "Ord 1992; Ord and Getis 1995; as ArcGIS Hot Spot Analysis and R "
+     "spdep).",
      "Puntos calientes (puntuación z de Gi*). El estadístico Gi* de "
      "Getis-Ord compara los incidentes en cada celda y sus alrededores con "
      "lo que daría el azar en toda el área. Una celda es punto caliente con "
@@ -245,7 +249,9 @@ static const struct {
     {"Danger per km. A surface in danger units per km: a base of 1 for "
      "walking a km, plus terms for incident density, nearness to "
      "immigration checkpoints and to the rail line; the weights are in the "
-     "provenance below. Least-danger paths follow the lowest ",
+     "provenance below. Least-danger paths follow the lowest accumulated "
+     "danger from the border crossings (Dijkstra's algorithm, as GRASS "
+     "r.cost).",
      "Peligro por km. Una superficie en unidades de peligro por km: una "
      "base de 1 por caminar un km, más términos por la densidad de "
      "incidentes y la cercanía a puntos de revisión migratoria y a la vía "
@@ -253,14 +259,16 @@ static const struct {
      "peligro siguen el menor peligro acumulado desde los cruces "
      "fronterizos (algoritmo de Dijkstra, como r.cost de GRASS)."},
     {"Routes. Along each rail line, the danger and the incidents in sliding "
-     "windows of 10 km ",
+     "windows of 10 km give the danger per km of each stretch; the worst "
+     "stretches are listed.",
      "Rutas. A lo largo de cada línea de tren, el peligro y los incidentes "
      "en ventanas móviles de 10 km dan el peligro por km de cada tramo; se "
      "listan los peores tramos."},
     {"New shelter sites. A maximal covering location model (Church and "
      "ReVelle 1974) picks the sites that together cover the most incident "
      "weight within the service distance, counting what existing shelters "
-     "already cover; solved by greedy search with swaps, ",
+     "already cover; solved by greedy search with swaps, with an upper "
+     "bound on the best possible coverage.",
      "Sitios nuevos de albergue. Un modelo de localización de máxima "
      "cobertura (Church y ReVelle 1974) elige los sitios que juntos cubren "
      "el mayor peso de incidentes dentro de la distancia de servicio, "
@@ -271,7 +279,8 @@ static const struct {
      "and Data Analysis. Getis, A. and Ord, J.K. (1992) Geographical "
      "Analysis 24(3). Ord, J.K. and Getis, A. (1995) Geographical Analysis "
      "27(4). Benjamini, Y. and Hochberg, Y. (1995) JRSS B 57(1). Church, R. "
-     "and ReVelle, C. (1974) Papers of the Regional Science ",
+     "and ReVelle, C. (1974) Papers of the Regional Science Association 32. "
+     "Dijkstra, E.W. (1959) Numerische Mathematik 1.",
      "Referencias. Silverman, B.W. (1986) Density Estimation for Statistics "
      "and Data Analysis. Getis, A. y Ord, J.K. (1992) Geographical Analysis "
      "24(3). Ord, J.K. y Getis, A. (1995) Geographical Analysis 27(4). "
