@@ -1054,6 +1054,9 @@ typedef struct senda_scenario {
     char route_from[512];    /**< least-danger paths start: place names, "; "-separated */
     char route_to[1024];     /**< ... and end at these places */
     long route_alternatives; /**< alternative paths per destination (default 0) */
+    int report;              /**< 1: also write the printable report "<output minus .gpkg>.pdf"
+                                  (senda_export_report) */
+    char report_lang[8];     /**< its language: "es" (default), "es-ES" or "en" */
 } senda_scenario;
 
 /** Every stage `senda run` knows, in run order (the default of `stages:`).
@@ -1204,6 +1207,10 @@ typedef struct senda_product_desc {
     size_t n_layers;
     senda_product_layer *layers;
     char project[128];    /**< the embedded QGIS project's name, "" when none */
+    char project_target[256]; /**< the file name its layers point to ("./NAME") */
+    int project_elsewhere;    /**< 1: that is not this file's name (renamed or moved):
+                                   QGIS shows the layers broken; senda_product_fix_project
+                                   repairs it */
     char *provenance;     /**< the provenance JSON, NULL when absent */
     char *scenario_text;  /**< the scenario file as recorded, NULL when absent */
 } senda_product_desc;
@@ -1214,6 +1221,15 @@ typedef struct senda_product_desc {
 senda_status senda_product_describe(senda_ctx *ctx, const char *gpkg_path,
                                     senda_product_desc **out);
 void senda_product_desc_destroy(senda_product_desc *desc);
+
+/** Point the embedded QGIS project's layers at the file's current name after
+ *  it was renamed or moved (QGIS resolves the project's relative datasources
+ *  against the file holding it). Changes only the project; a project that
+ *  already points at the file is left as it is (*n_fixed = 0).
+ *  @param n_fixed the number of datasources repaired
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (cannot open or write),
+ *          SENDA_ERR_DATA (no readable project), SENDA_ERR_NOMEM */
+senda_status senda_product_fix_project(senda_ctx *ctx, const char *gpkg_path, int *n_fixed);
 
 /* ---- running scenarios ------------------------------------------------ */
 

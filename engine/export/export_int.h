@@ -72,6 +72,15 @@ senda_status senda__write_project(senda_ctx *ctx, GDALDatasetH ds, const char *g
                                   const char *project_name, const char *title, const char *crs,
                                   const senda__table *t, size_t n);
 
+/** Zip the .qgs text xml as "<name>.qgs" into a .qgz in memory and append it
+ *  to hex as hexadecimal text (QGIS's GeoPackage project storage). */
+senda_status senda__project_zip_hex(senda_ctx *ctx, const senda__sbuf *xml, const char *name,
+                                    senda__sbuf *hex);
+/** The file name the embedded project's layers point to (the first
+ *  datasource's "./NAME"), "" when there is no project. */
+senda_status senda__project_target(senda_ctx *ctx, const char *gpkg_path, char *target,
+                                   size_t size);
+
 /** Record provenance (a JSON document and the scenario text) in
  *  gpkg_metadata with gpkg_metadata_reference rows of geopackage scope. */
 senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,

@@ -33,27 +33,15 @@ static int have_poppler(void)
                   "2>&1") == 0;
 }
 
-/* One small synthetic run, made once per test that needs it. */
+/* One small synthetic run (tu_small_run) with report: true. */
 static void make_run(void)
 {
     dir = tu_tmpdir();
-    char yaml[4096], path[600], args[1400];
-    snprintf(yaml, sizeof yaml,
-             "layers: %s/layers/corridor\n"
-             "crs: EPSG:32615\ncell_m: 4000\npad_m: 10000\n"
-             "output: %s/{name}.gpkg\n"
-             "incidents:\n  synthetic: 600\n  seed: 11\n"
-             "routes:\n  from: [Ciudad Hidalgo]\n  to: [Arriaga]\n"
-             "siting:\n  model: mclp\n  p: 3\n  radius_m: 25000\n"
-             "scenarios:\n  - name: small\n    description: Small synthetic run\n",
-             SENDA_SOURCE_DIR, dir);
-    snprintf(path, sizeof path, "%s/s.yaml", dir);
-    cr_assert_eq(tu_write(path, yaml), 0);
-    snprintf(args, sizeof args, "run '%s' -q", path);
-    tu_run r = tu_senda(args);
-    cr_assert_eq(r.exit_code, 0, "senda run failed: %s", r.err);
-    tu_run_free(&r);
-    snprintf(run_gpkg, sizeof run_gpkg, "%s/small.gpkg", dir);
+    cr_assert_eq(tu_small_run(dir, "report: true\n", run_gpkg, sizeof run_gpkg), 0);
+    /* report: true wrote the report beside the output */
+    char path[700];
+    snprintf(path, sizeof path, "%s/small.pdf", dir);
+    cr_assert_eq(access(path, F_OK), 0, "senda run with report: true wrote no %s", path);
 }
 
 static char *pdf_text(const char *pdf, int first, int last)
