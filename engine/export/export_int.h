@@ -81,6 +81,11 @@ senda_status senda__project_zip_hex(senda_ctx *ctx, const senda__sbuf *xml, cons
 senda_status senda__project_target(senda_ctx *ctx, const char *gpkg_path, char *target,
                                    size_t size);
 
+/** Layer descriptions in gpkg_contents and field titles in gpkg_data_columns
+ *  (the Schema extension), through SQLite on the closed file. */
+senda_status senda__write_titles(senda_ctx *ctx, const char *gpkg_path, const senda__table *t,
+                                 size_t n);
+
 /** Record provenance (a JSON document and the scenario text) in
  *  gpkg_metadata with gpkg_metadata_reference rows of geopackage scope. */
 senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
