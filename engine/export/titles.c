@@ -3,7 +3,8 @@
  * GIS tools look for it: gpkg_contents.description gets the layer's legend
  * title with units (QGIS shows it as the layer's abstract), and
  * gpkg_data_columns (the GeoPackage Schema extension, OGC 12-128r18 Annex
- * F.9) gets a title and a description for every field senda writes, so
+ * F.9; both of its tables are created and registered when GDAL has not)
+ * gets a title and a description for every field senda writes, so
  * QGIS's attribute table shows "Gi* z-score" over GiZScore and "Danger per
  * km (danger units per km)" over danger_per_km. Rows that already exist (the
  * incident_type domain's) keep their constraint and gain the title.
@@ -84,11 +85,15 @@ static const char *const create_sql =
     "NOT NULL, name TEXT UNIQUE, title TEXT, description TEXT, mime_type TEXT, constraint_name "
     "TEXT, CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE "
     "(table_name, name));"
-    "INSERT OR IGNORE INTO gpkg_extensions(table_name, column_name, extension_name, definition, "
-    "scope) SELECT 'gpkg_data_columns', NULL, 'gpkg_schema', "
-    "'http://www.geopackage.org/spec121/#extension_schema', 'read-write' WHERE NOT EXISTS "
-    "(SELECT 1 FROM gpkg_extensions WHERE table_name = 'gpkg_data_columns' AND "
-    "extension_name = 'gpkg_schema');";
+    "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL, "
+    "constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max "
+    "NUMERIC, max_is_inclusive BOOLEAN, description TEXT, CONSTRAINT gdcc_ntv UNIQUE "
+    "(constraint_name, constraint_type, value));"
+    "INSERT INTO gpkg_extensions(table_name, column_name, extension_name, definition, scope) "
+    "SELECT t, NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', "
+    "'read-write' FROM (SELECT 'gpkg_data_columns' AS t UNION ALL SELECT "
+    "'gpkg_data_column_constraints') WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions e WHERE "
+    "e.table_name = t AND e.extension_name = 'gpkg_schema');";
 
 static int field_titles(sqlite3 *db, const char *table)
 {
