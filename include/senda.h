@@ -300,6 +300,10 @@ typedef struct senda_import_summary {
     long read, accepted, repaired, rejected, duplicate, geocoded, flagged;
     long rejected_by_reason[SENDA_REJ_N_REASONS];
     long joined;               /**< accepted incidents given join fields */
+    long possible_duplicate;   /**< rows kept for review: may repeat one of several reports */
+    long linked_across_precisions; /**< coarse-dated reports linked to a finer one (this run,
+                                        old rows included) */
+    long linked_across_files;  /**< of those, links between two different files */
 } senda_import_summary;
 
 /** Import reports from any OGR source into a GeoPackage incident store (created
@@ -314,6 +318,27 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
                                     const senda_import_opts *opts,
                                     senda_import_summary *summary, senda_progress_fn progress,
                                     void *progress_arg);
+
+/** A report kept as possible_duplicate, with the report it was matched to. */
+typedef struct senda_review_item {
+    int64_t fid, candidate;        /**< the report; the report it may repeat */
+    char *date, *type, *source_file, *message;
+    double victims, lon, lat;
+    char *candidate_date, *candidate_type, *candidate_source_file;
+    double candidate_victims;
+} senda_review_item;
+/** The store's possible duplicates, by fid.
+ *  Ownership: caller frees with senda_review_items_free(). */
+senda_status senda_incidents_review_list(senda_ctx *ctx, const char *store_path,
+                                         senda_review_item **out, size_t *n);
+void senda_review_items_free(senda_review_item *items, size_t n);
+/** Settle possible duplicate fid: link_to = 0 keeps it as its own event (never
+ *  linked again by later imports), -1 links it to the report proposed, > 0 to
+ *  that accepted report. One transaction.
+ *  @return SENDA_OK; SENDA_ERR_ARG (fid not a possible duplicate, link_to not an
+ *          accepted incident); SENDA_ERR_IO */
+senda_status senda_incidents_review_settle(senda_ctx *ctx, const char *store_path, int64_t fid,
+                                           int64_t link_to);
 
 typedef struct senda_incident_filter {
     const char *types;        /* comma-separated type codes, NULL = all */

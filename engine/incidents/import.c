@@ -15,6 +15,9 @@
  * the SQLite connection and the de-duplication index are only touched by the
  * thread that flushes, one at a time). Partial batches are flushed on the
  * calling thread.
+ * When every file is read, reports of one event given at different date
+ * precisions (a year-dated row repeating a day-dated one, across files) are
+ * linked by crosslink.c / crossmatch.c, in the same transaction.
  * A file whose SHA-256 is in imported_files is skipped whole, so importing a
  * file again adds nothing. Every row ends in exactly one of incidents
  * (accepted, repaired, duplicate) or incident_rejects, so
@@ -119,7 +122,7 @@ typedef struct import_state {
     senda_import_summary *sum;
     OGRCoordinateTransformationH to_layers;
     senda__joiner *joiner;
-    int64_t next_fid, file_id;
+    int64_t next_fid, file_id, first_file_id; /* first_file_id: the first of this run */
     const char *source_file;
     long rows_in_file;
 } import_state;
@@ -583,6 +586,8 @@ static senda_status add_file_row(import_state *s, const char *sha, const char *p
     st = senda__store_step(s->ctx, s->store, q);
     sqlite3_finalize(q);
     s->file_id = sqlite3_last_insert_rowid(s->store->db);
+    if (!s->first_file_id)
+        s->first_file_id = s->file_id;
     return st;
 }
 
@@ -814,6 +819,8 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
         st = senda__store_bulk_end(ctx, s.store, 0);
     if (st == SENDA_OK)
         st = senda__store_bulk_end(ctx, s.store, 1);
+    if (st == SENDA_OK && local.files)
+        st = senda__crosslink_store(ctx, s.store, s.first_file_id, opts->dedupe_km, &local);
     if (st == SENDA_OK)
         st = senda__store_commit(ctx, s.store);
     if (st == SENDA_OK && progress) /* committed: cancelling now changes nothing */

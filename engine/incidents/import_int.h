@@ -52,4 +52,10 @@ typedef struct senda__rowctx {
 senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRGeometryH geom,
                                 senda__incident *r);
 
+/** Link the store's reports of one event given at different date precisions
+ *  (crossmatch.c); rows of files with id >= first_file_id are this run's and
+ *  move from accepted to (possible) duplicate in *sum. */
+senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t first_file_id,
+                                    double km, senda_import_summary *sum);
+
 #endif
