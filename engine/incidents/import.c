@@ -123,7 +123,8 @@ typedef struct import_state {
     OGRCoordinateTransformationH to_layers;
     senda__joiner *joiner;
     int64_t next_fid, file_id, first_file_id; /* first_file_id: the first of this run */
-    const char *source_file;
+    const char *source_file; /* source_label: the path, any password hidden */
+    char source_label[1024];
     long rows_in_file;
 } import_state;
 
@@ -603,7 +604,7 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
                                 senda_progress_fn progress, void *progress_arg)
 {
     char sha[65];
-    senda_status st = senda__sha256_file(s->ctx, path, sha);
+    senda_status st = senda__sha256_source(s->ctx, path, sha);
     if (st != SENDA_OK)
         return st;
     int64_t seen = 0;
@@ -632,10 +633,10 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     s->rc.map = &map;
     if (st == SENDA_OK)
         st = source_transforms(s, lyr, path);
-    s->source_file = path;
+    s->source_file = senda__source_label(path, s->source_label, sizeof s->source_label);
     s->rows_in_file = 0;
     if (st == SENDA_OK)
-        st = add_file_row(s, sha, path);
+        st = add_file_row(s, sha, s->source_file);
     if (st == SENDA_OK)
         st = read_layer(s, lyr, p_lo, p_hi, progress, progress_arg);
     if (st == SENDA_OK)
