@@ -500,10 +500,16 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
     if (!vals)
         return SENDA_ERR_NOMEM;
     GIntBig total = OGR_L_GetFeatureCount(lyr, FALSE);
+    int skip = s->rc.map->header_rows;
     senda_status st = SENDA_OK;
     OGRFeatureH f;
     OGR_L_ResetReading(lyr);
     while (st == SENDA_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        if (skip > 0) { /* an HXL hashtag row: a second header, not a report */
+            skip--;
+            OGR_F_Destroy(f);
+            continue;
+        }
         senda__incident *r = &s->batch[s->n_batch];
         memset(r, 0, sizeof *r);
         r->source_row = ++s->rows_in_file;

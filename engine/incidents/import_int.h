@@ -13,6 +13,7 @@ typedef struct senda__colmap {
     int lon, lat, coords, date, year, month, type, count[2], place, state, id, perp;
     int women, men, minors, synthetic;
     int use_geometry; /* no coordinate columns: take the feature geometry */
+    int header_rows;  /* leading rows that are not reports (an HXL hashtag row) */
 } senda__colmap;
 
 senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_import_opts *o,
