@@ -272,14 +272,14 @@ static const char *const country_names[][3] = {
     {"SV", "el salvador", "slv"}, {"HN", "honduras", "hnd"}, {"NI", "nicaragua", "nic"},
 };
 
-/* Does folded qualifier q name the place's admin1 or country? */
+/* Does folded qualifier q name the place's admin1 (2) or country (1), or not (0)? */
 static int qualifier_matches(const senda__place *p, const char *q)
 {
     char a[128];
     size_t la = senda__fold(p->admin1, a, sizeof a), lq = strlen(q);
     if (la && ((strncmp(a, q, la) == 0 && (q[la] == '\0' || q[la] == ' ')) ||
                (strncmp(q, a, lq) == 0 && (a[lq] == '\0' || a[lq] == ' ' || lq >= 3))))
-        return 1; /* the state, or its name's start ("Oax." for Oaxaca) */
+        return 2; /* the state, or its name's start ("Oax." for Oaxaca) */
     for (size_t i = 0; i < sizeof country_names / sizeof country_names[0]; i++) {
         if (strcmp(p->country, country_names[i][0]) != 0)
             continue;
@@ -316,23 +316,32 @@ static size_t candidates(const senda__gazetteer *g, const char *name, char quals
             hi = mid;
     }
     size_t n = 0;
+    int score[GAZ_MAX_CAND], top = 0;
     for (int pass = 0; pass < 2 && n == 0; pass++) {
         unsigned want_primary = pass == 0;
         for (size_t k = lo; k < g->n_keys && strcmp(g->keys[k].key, name) == 0; k++) {
             if (g->keys[k].primary != want_primary)
                 continue;
             const senda__place *p = &g->places[g->keys[k].place];
-            int ok = 1;
+            int ok = 1, sc = 0;
             for (size_t q = 0; q < n_quals && ok; q++)
-                ok = qualifier_matches(p, quals[q]);
+                sc += ok = qualifier_matches(p, quals[q]);
             int dup = 0;
             for (size_t j = 0; j < n; j++)
                 dup |= cand[j] == p;
-            if (ok && !dup && n < GAZ_MAX_CAND)
-                cand[n++] = p;
+            if (ok && !dup && n < GAZ_MAX_CAND) {
+                score[n] = sc, cand[n++] = p;
+                top = sc > top ? sc : top;
+            }
         }
     }
-    return n;
+    /* a qualifier naming a state beats one naming only the country ("Jaltepec
+     * (México)": the State of México, not the country) */
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++)
+        if (score[j] == top)
+            cand[m++] = cand[j];
+    return m;
 }
 
 /* Edit distance of a and b (Levenshtein), stopping at cap. */
