@@ -347,6 +347,9 @@ typedef struct senda_incident_filter {
     const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
     int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
+    const char *precision;    /* the coarsest location kept: "exact", "locality", "approximate"
+                                 or "whole_degree" (reports coarser than it are left out);
+                                 NULL = all */
 } senda_incident_filter;
 void senda_incident_filter_init(senda_incident_filter *f);
 
@@ -360,6 +363,11 @@ void senda_incident_filter_init(senda_incident_filter *f);
 senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
                                     const senda_incident_filter *filter, const char *crs,
                                     senda_points **out);
+/** How many accepted incidents pass every condition of filter but its precision:
+ *  the incidents the precision filter leaves out (0 when filter->precision is NULL).
+ *  @return SENDA_OK, SENDA_ERR_ARG (bad filter), SENDA_ERR_IO */
+senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_path,
+                                           const senda_incident_filter *filter, long *out);
 
 /** Options of the synthetic incident generator. */
 typedef struct senda_synth_opts {
@@ -1060,6 +1068,8 @@ typedef struct senda_scenario {
     char date_to[16];
     char victims[16];        /**< filter: "women", "men", "minors" or "" */
     char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
+    char precision[16];      /**< filter: coarsest location kept (exact, locality,
+                                  approximate, whole_degree), "" = all */
     int weighted;            /**< 1: weight = severity x victims; 0: count */
     char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
     double radius_m;         /**< kernel radius, metres; <= 0 automatic */
@@ -1237,6 +1247,7 @@ typedef struct senda_run_result {
     char error[1024];    /**< the message when status != SENDA_OK */
     double seconds;
     long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
+    long n_coarser_left_out; /**< incidents the precision filter left out (0 without one) */
     long n_incidents;    /**< incidents passing the filter */
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
     double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
