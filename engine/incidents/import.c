@@ -636,6 +636,9 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
         st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: holds no layer", path);
     if (st == SENDA_OK)
         st = senda__columns_detect(s->ctx, lyr, s->opts, path, &map);
+    if (st == SENDA_OK && OGR_L_GetFeatureCount(lyr, TRUE) <= map.header_rows)
+        st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: has a header but no data rows: nothing "
+                         "to import (is it the right file?)", path);
     s->rc.map = &map;
     if (st == SENDA_OK)
         st = source_transforms(s, lyr, path);

@@ -55,3 +55,22 @@ Test(sources, vsizip_member_imports_and_is_hashed_by_its_bytes)
     free(dir);
     senda_ctx_destroy(ctx);
 }
+
+Test(sources, header_only_file_is_refused_naming_it)
+{
+    char *dir = tu_tmpdir(), csv[1100], db[1100];
+    snprintf(csv, sizeof csv, "%s/empty.csv", dir);
+    snprintf(db, sizeof db, "%s/empty.gpkg", dir);
+    free(dir);
+    cr_assert_eq(tu_write(csv, "fecha,tipo,lat,lon\n"), 0);
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    senda_import_summary sum;
+    const char *f[] = {csv};
+    cr_assert_eq(senda_incidents_import(ctx, db, f, 1, &o, &sum, NULL, NULL), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "empty.csv: has a header but no data rows"), "%s",
+              senda_ctx_errmsg(ctx));
+    senda_ctx_destroy(ctx);
+}
