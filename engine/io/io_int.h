@@ -59,4 +59,13 @@ senda_status senda__sha256_source(senda_ctx *ctx, const char *path, char hex[65]
  *  (PG:...) replaced by password=***. Returns buf. */
 const char *senda__source_label(const char *path, char *buf, size_t n);
 
+/** The directory of the bundled data (corridor/, gazetteer/) found at run
+ *  time relative to the library, or $SENDA_DATA_DIR (datadir.c). Static. */
+const char *senda__data_dir(void);
+
+/** The bundled corridor layers (<data dir>/corridor) and gazetteer
+ *  (<data dir>/gazetteer/corridor_places.tsv). Static. */
+const char *senda__data_layers_dir(void);
+const char *senda__data_gazetteer(void);
+
 #endif
