@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 
 #include "incidents/import_int.h"
@@ -580,9 +581,19 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
         senda__log(s->ctx, 0, "%s: already imported (SHA-256 %.12s...), skipped", path, sha);
         return SENDA_OK;
     }
+    char fixed[96];
+    long n_fixed = 0;
+    if ((st = senda__csv_bare_quotes(s->ctx, path, fixed, sizeof fixed, &n_fixed)) != SENDA_OK)
+        return st;
+    if (n_fixed)
+        senda__log(s->ctx, 0, "%s: %ld bare '\"' inside unquoted fields (a seconds mark, as in "
+                   "14°54'30\"N) read as seconds marks, not as quotes", path, n_fixed);
     CPLErrorReset();
     const char *csv_oo[] = {"EMPTY_STRING_AS_NULL=NO", NULL};
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, csv_oo, NULL);
+    GDALDatasetH ds = GDALOpenEx(fixed[0] ? fixed : path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                 NULL, csv_oo, NULL);
+    if (!ds && fixed[0])
+        VSIUnlink(fixed);
     if (!ds)
         return senda__fail_gdal(s->ctx, SENDA_ERR_IO, "%s: cannot read it as a vector source",
                                 path);
@@ -612,6 +623,8 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     drop_transforms(s);
     s->rc.map = NULL;
     GDALClose(ds);
+    if (fixed[0])
+        VSIUnlink(fixed);
     return st;
 }
 

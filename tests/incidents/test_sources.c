@@ -74,3 +74,35 @@ Test(sources, header_only_file_is_refused_naming_it)
               senda_ctx_errmsg(ctx));
     senda_ctx_destroy(ctx);
 }
+
+/* 14°54'30"N with a bare '"' (unquoted): the row keeps its fields. 14 + 54/60 + 30/3600 =
+ * 14.908333..., 92 + 15/60 + 10/3600 = 92.252777... west. */
+Test(sources, bare_double_quote_as_seconds_mark_keeps_the_row)
+{
+    char *dir = tu_tmpdir(), csv[1100], db[1100];
+    snprintf(csv, sizeof csv, "%s/dms.csv", dir);
+    snprintf(db, sizeof db, "%s/dms.gpkg", dir);
+    free(dir);
+    cr_assert_eq(tu_write(csv, "fecha,tipo,lat,lon,lugar\n"
+                               "2020-01-02,secuestro,14°54'30\"N,92°15'10\"W,Tapachula\n"
+                               "2020-01-05,robo,\"14,9\",\"-92,26\",\"Tapachula, Chiapas\"\n"), 0);
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_import_opts o;
+    senda_import_opts_init(&o);
+    senda_import_summary sum;
+    const char *f[] = {csv};
+    cr_assert_eq(senda_incidents_import(ctx, db, f, 1, &o, &sum, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(sum.accepted, 2);
+    cr_assert_float_eq(inc_qd(db, "SELECT lat FROM incidents WHERE source_row = 1"),
+                       14.0 + 54.0 / 60.0 + 30.0 / 3600.0, 1e-9);
+    cr_assert_float_eq(inc_qd(db, "SELECT lon FROM incidents WHERE source_row = 1"),
+                       -(92.0 + 15.0 / 60.0 + 10.0 / 3600.0), 1e-9);
+    char buf[64];
+    cr_assert_str_eq(inc_q(db, "SELECT place FROM incidents WHERE source_row = 1", buf,
+                           sizeof buf), "Tapachula");
+    /* quoted fields with commas inside are untouched */
+    cr_assert_float_eq(inc_qd(db, "SELECT lat FROM incidents WHERE source_row = 2"), 14.9, 1e-9);
+    senda_ctx_destroy(ctx);
+}
