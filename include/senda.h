@@ -312,6 +312,10 @@ typedef struct senda_import_summary {
     long read, accepted, repaired, rejected, duplicate, geocoded, flagged;
     long rejected_by_reason[SENDA_REJ_N_REASONS];
     long joined;               /**< accepted incidents given join fields */
+    long possible_duplicate;   /**< rows kept for review: may repeat one of several reports */
+    long linked_across_precisions; /**< coarse-dated reports linked to a finer one (this run,
+                                        old rows included) */
+    long linked_across_files;  /**< of those, links between two different files */
 } senda_import_summary;
 
 /** Import reports from any OGR source into a GeoPackage incident store (created
@@ -327,6 +331,27 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
                                     senda_import_summary *summary, senda_progress_fn progress,
                                     void *progress_arg);
 
+/** A report kept as possible_duplicate, with the report it was matched to. */
+typedef struct senda_review_item {
+    int64_t fid, candidate;        /**< the report; the report it may repeat */
+    char *date, *type, *source_file, *message;
+    double victims, lon, lat;
+    char *candidate_date, *candidate_type, *candidate_source_file;
+    double candidate_victims;
+} senda_review_item;
+/** The store's possible duplicates, by fid.
+ *  Ownership: caller frees with senda_review_items_free(). */
+senda_status senda_incidents_review_list(senda_ctx *ctx, const char *store_path,
+                                         senda_review_item **out, size_t *n);
+void senda_review_items_free(senda_review_item *items, size_t n);
+/** Settle possible duplicate fid: link_to = 0 keeps it as its own event (never
+ *  linked again by later imports), -1 links it to the report proposed, > 0 to
+ *  that accepted report. One transaction.
+ *  @return SENDA_OK; SENDA_ERR_ARG (fid not a possible duplicate, link_to not an
+ *          accepted incident); SENDA_ERR_IO */
+senda_status senda_incidents_review_settle(senda_ctx *ctx, const char *store_path, int64_t fid,
+                                           int64_t link_to);
+
 typedef struct senda_incident_filter {
     const char *types;        /* comma-separated type codes, NULL = all */
     const char *date_from;    /* "yyyy", "yyyy-mm" or "yyyy-mm-dd", inclusive; NULL = open */
@@ -334,6 +359,9 @@ typedef struct senda_incident_filter {
     const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
     int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
+    const char *precision;    /* the coarsest location kept: "exact", "locality", "approximate"
+                                 or "whole_degree" (reports coarser than it are left out);
+                                 NULL = all */
 } senda_incident_filter;
 void senda_incident_filter_init(senda_incident_filter *f);
 
@@ -347,6 +375,11 @@ void senda_incident_filter_init(senda_incident_filter *f);
 senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
                                     const senda_incident_filter *filter, const char *crs,
                                     senda_points **out);
+/** How many accepted incidents pass every condition of filter but its precision:
+ *  the incidents the precision filter leaves out (0 when filter->precision is NULL).
+ *  @return SENDA_OK, SENDA_ERR_ARG (bad filter), SENDA_ERR_IO */
+senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_path,
+                                           const senda_incident_filter *filter, long *out);
 
 /** Options of the synthetic incident generator. */
 typedef struct senda_synth_opts {
@@ -1047,6 +1080,8 @@ typedef struct senda_scenario {
     char date_to[16];
     char victims[16];        /**< filter: "women", "men", "minors" or "" */
     char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
+    char precision[16];      /**< filter: coarsest location kept (exact, locality,
+                                  approximate, whole_degree), "" = all */
     int weighted;            /**< 1: weight = severity x victims; 0: count */
     char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
     double radius_m;         /**< kernel radius, metres; <= 0 automatic */
@@ -1265,6 +1300,7 @@ typedef struct senda_run_result {
     char error[1024];    /**< the message when status != SENDA_OK */
     double seconds;
     long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
+    long n_coarser_left_out; /**< incidents the precision filter left out (0 without one) */
     long n_incidents;    /**< incidents passing the filter */
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
     double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
