@@ -13,6 +13,9 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <sys/wait.h>
+
+#include "export/export_int.h"
 #include "privacy/privacy_int.h"
 #include "testutil.h"
 
@@ -403,6 +406,74 @@ Test(publish, cancellation_and_allocation_failure_leave_no_file)
         cr_assert(n < 1000);
     }
     char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+static int touch(const char *dir, const char *name)
+{
+    char p[1200];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *fp = fopen(p, "w");
+    if (!fp)
+        return -1;
+    fputs("restricted copy", fp);
+    return fclose(fp);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char p[1200];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return access(p, F_OK) == 0;
+}
+
+/* The temporaries a killed senda left, of any nesting, are swept; files
+ * senda did not make, and those of a live process, are not. A temporary of
+ * a temporary is not nested. */
+Test(publish, the_sweep_takes_senda_temporaries_of_any_nesting_and_nothing_else)
+{
+    char *dir = tu_tmpdir();
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    cr_assert_gt(child, 0);
+    int status;
+    waitpid(child, &status, 0); /* a pid that no longer exists */
+    long dead = (long)child, live = (long)getppid();
+    char n[16][200];
+    const char *fmt_ours[] = {".x.gpkg.tmp-senda-%ld", "..x.gpkg.tmp-senda-%ld.tmp-senda-%ld",
+                              ".x.gpkg.tmp-senda-%ld.store.gpkg.tmp-senda-%ld",
+                              ".x.gpkg.tmp-senda-%ld-journal", ".x.gpkg.tmp-senda-%ld-3",
+                              "...x.gpkg.tmp-senda-%ld.tmp-senda-%ld.tmp-senda-%ld"};
+    for (int i = 0; i < 6; i++) {
+        snprintf(n[i], sizeof n[i], fmt_ours[i], dead, dead, dead);
+        cr_assert_eq(touch(dir, n[i]), 0);
+    }
+    const char *fmt_not[] = {".x.gpkg.tmp-senda-%ld", "..x.gpkg.tmp-senda-%ld.tmp-senda-%ld",
+                             "x.gpkg.tmp-senda-backup", ".y.gpkg.tmp-senda-%ld",
+                             ".x.gpkg.tmp-senda-%ld.evil", ".x.gpkg.tmp-senda-%ld.tmp-senda-x"};
+    long who[] = {live, dead, 0, dead, dead, dead};
+    for (int i = 0; i < 6; i++) {
+        /* the second: a dead pid nested in a live one's name */
+        snprintf(n[6 + i], sizeof n[6 + i], fmt_not[i], who[i], i == 1 ? live : who[i]);
+        cr_assert_eq(touch(dir, n[6 + i]), 0);
+    }
+    char final[600], tmp[1200], tmp2[1200];
+    snprintf(final, sizeof final, "%s/x.gpkg", dir);
+    senda__tmp_path(final, tmp, sizeof tmp);
+    for (int i = 0; i < 6; i++)
+        cr_assert(!exists(dir, n[i]), "%s left", n[i]);
+    for (int i = 6; i < 12; i++)
+        cr_assert(exists(dir, n[i]), "%s removed", n[i]);
+    char want[1200];
+    snprintf(want, sizeof want, "%s/.x.gpkg.tmp-senda-%ld", dir, (long)getpid());
+    cr_assert_str_eq(tmp, want);
+    senda__tmp_path(tmp, tmp2, sizeof tmp2); /* a temporary of the temporary */
+    cr_assert(strncmp(tmp2, want, strlen(want)) == 0 && tmp2[strlen(want)] == '-', "%s", tmp2);
+    cr_assert(strstr(tmp2, "..x") == NULL, "%s", tmp2);
+    char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
     free(dir);
