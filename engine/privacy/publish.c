@@ -662,9 +662,12 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
     if ((st = senda__aggregate(ctx, sp.nodes, sp.n, opts->k, &gs, &ngs)) ||
         (st = senda__aggregate(ctx, tp.nodes, tp.n, opts->k, &gp, &ngp)) ||
         (st = senda__aggregate(ctx, ty.nodes, ty.n, opts->k, &gt, &ngt))) {
-        if (st == SENDA_ERR_DATA)
+        if (st == SENDA_ERR_DATA) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", senda_ctx_errmsg(ctx));
             senda__fail(ctx, st, "%s: %s (after the filters): nothing can be published",
-                        run_path, senda_ctx_errmsg(ctx));
+                        run_path, why);
+        }
         goto done;
     }
     for (size_t i = 0; i < ngs; i++) {

@@ -161,6 +161,7 @@ static char *slurp(const char *path, size_t *size)
 
 static long sql_long(const char *gpkg, const char *sql)
 {
+    GDALAllRegister();
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
     cr_assert_not_null(ds);
     OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, "SQLITE");
@@ -476,5 +477,139 @@ Test(publish, the_sweep_takes_senda_temporaries_of_any_nesting_and_nothing_else)
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+/* Cells: 10 km is the floor; the counts on cells are merged like units. */
+Test(publish, cells_of_10_km_merge_until_every_figure_reaches_k)
+{
+    char *dir = tu_tmpdir();
+    char run[512], out[512], cmd[700];
+    snprintf(run, sizeof run, "%s/run.gpkg", dir);
+    snprintf(out, sizeof out, "%s/public.gpkg", dir);
+    make_run(run);
+    senda_publish_opts o;
+    senda_publish_opts_init(&o);
+    o.cell_m = 10000.0;
+    senda_publish_result r;
+    cr_assert_eq(senda_publish(ctx, run, out, &o, &r, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(sql_long(out, "SELECT SUM(incidents) FROM incident_areas"), 15);
+    cr_assert_eq(sql_long(out, "SELECT COUNT(*) FROM incident_areas WHERE incidents BETWEEN 1 "
+                               "AND 10 OR victims BETWEEN 1 AND 10"),
+                 0);
+    /* the 15 incidents span about 21 km: no single 10 km cell holds 11, so
+     * they are published on a merged area, whose geometry is a union of cells */
+    cr_assert_eq(sql_long(out, "SELECT COUNT(*) FROM incident_areas WHERE incidents > 0"), 1);
+    cr_assert_gt(sql_long(out, "SELECT units_merged FROM incident_areas WHERE incidents > 0"), 1);
+    /* a second release on other units is refused (areas of two schemes overlap) */
+    senda_publish_opts_init(&o);
+    snprintf(cmd, sizeof cmd, "%s/p2.gpkg", dir);
+    cr_assert_eq(senda_publish(ctx, run, cmd, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "cells of 10 km") != NULL, "%s",
+              senda_ctx_errmsg(ctx));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+/* Reports with canaries go through import, run and publish: none reaches
+ * the public file's bytes, nor does any report's coordinate text. */
+Test(publish, canaries_planted_in_the_reports_never_reach_the_public_file)
+{
+    char *dir = tu_tmpdir();
+    char csv[600], yaml[600], out[600], pub[600], args[2400];
+    snprintf(csv, sizeof csv, "%s/reportes-canario.csv", dir);
+    snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/run.gpkg", dir);
+    snprintf(pub, sizeof pub, "%s/public.gpkg", dir);
+    char text[16000];
+    size_t used = (size_t)snprintf(text, sizeof text,
+                                   "id,fecha,tipo,victimas,mujeres,menores,latitud,longitud,"
+                                   "lugar,notas,reportero,fuente\n");
+    for (int i = 0; i < 24; i++) { /* near Tapachula, Chiapas; days 3 apart from 2021-03-01
+                                    * (import takes reports within 2 days and 5 km as one) */
+        int d = 3 * i, mo = d < 31 ? 3 : d < 61 ? 4 : 5, day = d - (mo == 3 ? 0 : mo == 4 ? 31
+                                                                                           : 61) + 1;
+        used += (size_t)snprintf(text + used, sizeof text - used,
+                                 "%d,2021-%02d-%02d,secuestro,2,1,0,14.90%02d7,-92.26%02d3,"
+                                 "Tapachula,\"testigo %s tel %s\",%s,%s\n",
+                                 i + 1, mo, day, i, i, NAME_CANARY, PHONE_CANARY,
+                                 REPORTER_CANARY, PATH_CANARY);
+    }
+    cr_assert_eq(tu_write(csv, text), 0);
+    snprintf(text, sizeof text,
+             "layers: %s\ncrs: EPSG:32615\ncell_m: 2000\npad_m: 5000\noutput: %s\n"
+             "incidents: {sources: [%s]}\nhotspot: {radius_m: 15000}\n"
+             "scenarios:\n  - name: canary\n    stages: [density, hotspot]\n",
+             senda_layers_default_dir(), out, csv);
+    cr_assert_eq(tu_write(yaml, text), 0);
+    snprintf(args, sizeof args, "run '%s' -q", yaml);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    snprintf(args, sizeof args, "publish '%s' --out '%s' -q", out, pub);
+    t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    cr_assert_eq(access(pub, F_OK), 0, "%s %s", t.out, t.err);
+    tu_run_free(&t);
+
+    cr_assert_eq(sql_long(pub, "SELECT incidents FROM incident_areas WHERE area = 'Chiapas'"),
+                 24);
+    size_t size;
+    char *bytes = slurp(pub, &size);
+    const char *canary[] = {NAME_CANARY, "Maricruz", PHONE_CANARY, "555 0199",
+                            PATH_CANARY, "reportes-canario", REPORTER_CANARY, "Jilguero",
+                            "Tapachula", "testigo", "2021-03-0", "2021-03-1", "2021-03-2",
+                            "2021-04-0", "2021-04-1", "2021-04-2", "2021-05-0", "2021/03/",
+                            "2021/04/", "14.90", "-92.26"};
+    for (size_t i = 0; i < sizeof canary / sizeof canary[0]; i++)
+        cr_assert_null(memmem(bytes, size, canary[i], strlen(canary[i])), "'%s' leaked",
+                       canary[i]);
+    free(bytes);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    cr_assert_eq(system(args), 0);
+    free(dir);
+}
+
+/* The real IOM Missing Migrants reports (../shared/data/iom-mmp): imported,
+ * run, published with the defaults. Every count 0 or >= 11, and at least
+ * half of all dead and missing in units no larger than a state. */
+Test(publish, the_real_iom_data_publishes_most_victims_by_state, .timeout = 600)
+{
+    char iom[600];
+    if (!tu_shared("iom-mmp/mmp_points_corridor_2014_2026.csv", iom, sizeof iom))
+        cr_skip_test("../shared/data/iom-mmp absent");
+    char *dir = tu_tmpdir();
+    char yaml[600], out[600], pub[600], text[4000], args[2000];
+    snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/iom.gpkg", dir);
+    snprintf(pub, sizeof pub, "%s/iom-public.gpkg", dir);
+    snprintf(text, sizeof text,
+             "layers: %s\ncrs: EPSG:32615\ncell_m: 2000\npad_m: 5000\noutput: %s\n"
+             "incidents: {sources: [%s]}\nhotspot: {radius_m: 25000}\n"
+             "scenarios:\n  - name: iom\n    stages: [density, hotspot]\n",
+             senda_layers_default_dir(), out, iom);
+    cr_assert_eq(tu_write(yaml, text), 0);
+    snprintf(args, sizeof args, "run '%s' -q", yaml);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    senda_publish_result r;
+    cr_assert_eq(senda_publish(ctx, out, pub, NULL, &r, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_gt(r.n_incidents, 400);
+    cr_assert_geq(2 * r.victims_fine, r.victims, "%ld of %ld", r.victims_fine, r.victims);
+    cr_assert_eq(sql_long(pub, "SELECT SUM(victims) FROM incident_areas"), r.victims);
+    const char *tabs[] = {"incident_areas", "incidents_by_period", "incidents_by_type"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(text, sizeof text,
+                 "SELECT COUNT(*) FROM %s WHERE incidents BETWEEN 1 AND 10 OR victims "
+                 "BETWEEN 1 AND 10",
+                 tabs[i]);
+        cr_assert_eq(sql_long(pub, text), 0, "%s", tabs[i]);
+    }
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    cr_assert_eq(system(args), 0);
     free(dir);
 }
