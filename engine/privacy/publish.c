@@ -676,7 +676,8 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
         int depth = 0;
         for (long p = v; p > 0; p = sp.nodes[p].parent)
             depth++;
-        int fine = depth >= 2; /* a state or smaller; a cell of at most 4x the base */
+        /* a state or smaller (a cell of at most 4x the base); never `outside the units` */
+        int fine = depth >= 2 && strcmp(sp.nodes[v].code, "outside") != 0;
         if (fine)
             r.victims_fine += gs[i].m[SENDA__M_VICTIMS];
         r.n_areas_merged += gs[i].merged ? 1u : 0u;
