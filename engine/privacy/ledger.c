@@ -15,7 +15,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "privacy/privacy_int.h"
 
 #define LEDGER "senda_releases"

@@ -45,7 +45,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "privacy/privacy_int.h"
 
 #define CELL_FLOOR_M 10000.0

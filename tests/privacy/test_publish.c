@@ -15,7 +15,7 @@
 
 #include <sys/wait.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "privacy/privacy_int.h"
 #include "testutil.h"
 
