@@ -573,11 +573,13 @@ static void drop_transforms(import_state *s)
 static senda_status add_file_row(import_state *s, const char *sha, const char *path)
 {
     senda__stmt *q = NULL;
-    char now[32];
-    time_t t = time(NULL);
+    char now[40], sec[24];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(now, sizeof now, "%s.%03ldZ", sec, ts.tv_nsec / 1000000); /* as OGR writes it */
     senda_status st = senda__stmt_prepare(
         s->ctx, s->store,
         "INSERT INTO imported_files(sha256, path, n_rows, imported_at) VALUES "

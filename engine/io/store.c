@@ -16,9 +16,11 @@
  * geometry for SQLite and hex EWKB (SRID 4326) for PostGIS, which its
  * geometry input reads. O(1) per bound value.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "io/io_int.h"
 #include "io/store_int.h"
@@ -57,9 +59,17 @@ senda__store_kind senda__store_kind_of(const char *path)
 {
     if (!path)
         return SENDA__GPKG;
-    if (strncmp(path, "PG:", 3) == 0 || strncmp(path, "postgresql://", 13) == 0 ||
+    if (strncasecmp(path, "PG:", 3) == 0 || strncmp(path, "postgresql://", 13) == 0 ||
         strncmp(path, "postgres://", 11) == 0)
         return SENDA__PG;
+    /* another scheme://, or GDAL's DRIVER:... connection spellings */
+    const char *p = path;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (p > path + 1 && (strncmp(p, "://", 3) == 0 ||
+                         (*p == ':' && p - path >= 2 && strchr(path, '/') == NULL &&
+                          strchr(p + 1, '=') != NULL)))
+        return SENDA__UNKNOWN;
     return SENDA__GPKG;
 }
 
@@ -88,6 +98,12 @@ senda_status senda__store_open(senda_ctx *ctx, const char *path, int create,
     senda__strlcpy(s->path, path, sizeof s->path);
     safe_name(path, s->name, sizeof s->name);
     s->lock_timeout_s = 600;
+    if (s->kind == SENDA__UNKNOWN) {
+        senda__free(s);
+        return senda__fail(ctx, SENDA_ERR_ARG, "%s: not a store senda can open: give a "
+                           "GeoPackage path, a PostgreSQL connection as PG:dbname=... or a "
+                           "postgresql://... URI", path);
+    }
     senda_status st = s->kind == SENDA__PG ? senda__pg_open(ctx, s, create)
                                           : senda__gstore_open(ctx, s, create);
     if (st != SENDA_OK) {

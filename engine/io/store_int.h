@@ -22,7 +22,7 @@
 /* Schema version written to senda_meta by init; older stores are migrated. */
 #define SENDA_STORE_SCHEMA 2
 
-typedef enum { SENDA__GPKG = 0, SENDA__PG = 1 } senda__store_kind;
+typedef enum { SENDA__GPKG = 0, SENDA__PG = 1, SENDA__UNKNOWN = 2 } senda__store_kind;
 
 typedef struct senda__store {
     senda__store_kind kind;
@@ -56,7 +56,8 @@ typedef struct senda__table {
 extern const senda__table senda__store_tables[3];
 
 /** Which back end a store argument names: PG for "PG:..." (GDAL's spelling)
- *  and "postgresql://" / "postgres://" URIs, GPKG otherwise. */
+ *  and "postgresql://" / "postgres://" URIs; UNKNOWN (refused) for another
+ *  scheme:// or a DRIVER:key=value connection; GPKG (a path) otherwise. */
 senda__store_kind senda__store_kind_of(const char *path);
 
 /** Open the store. GeoPackage: when the file does not exist and create is 1,
