@@ -101,6 +101,8 @@ static senda_status build_query(senda_ctx *ctx, const senda__store *s,
                                f->victims);
         snprintf(sql + len, n - len, " AND %s > 0", c);
     }
+    if (st == SENDA_OK) /* the GeoPackage's rowid order; PostGIS would give storage order */
+        snprintf(sql + strlen(sql), n - strlen(sql), " ORDER BY fid");
     return st;
 }
 

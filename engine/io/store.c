@@ -20,7 +20,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "io/io_int.h"
 #include "io/store_int.h"
@@ -59,8 +58,7 @@ senda__store_kind senda__store_kind_of(const char *path)
 {
     if (!path)
         return SENDA__GPKG;
-    if (strncasecmp(path, "PG:", 3) == 0 || strncmp(path, "postgresql://", 13) == 0 ||
-        strncmp(path, "postgres://", 11) == 0)
+    if (senda__store_is_pg(path))
         return SENDA__PG;
     /* another scheme://, or GDAL's DRIVER:... connection spellings */
     const char *p = path;

@@ -5,9 +5,9 @@ pg_setup() {
     cd "$(dirname "$0")/../.."
     senda=${SENDA:-build/senda}
     [ -x "$senda" ] || { echo "build senda first (scripts/build), or set SENDA" >&2; exit 2; }
-    work=$(mktemp -d /tmp/senda-check.XXXXXX)
+    work=${SENDA_CHECK_WORK:-$(mktemp -d /tmp/senda-check.XXXXXX)}
     chmod 755 "$work"
-    trap 'scripts/pg-test-cluster stop "$work/pg" >/dev/null 2>&1; rm -rf "$work"' EXIT
+    trap 'scripts/pg-test-cluster stop "$work/pg" >/dev/null 2>&1; [ -n "${SENDA_CHECK_WORK:-}" ] || rm -rf "$work"' EXIT
     set -a
     eval "$(scripts/pg-test-cluster start "$work/pg" $$)"
     set +a
