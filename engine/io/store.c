@@ -157,23 +157,33 @@ void senda__store_rollback(senda__store *s)
     s->in_tx = 0;
 }
 
-/* The advisory lock key of every senda store ("senda" in ASCII). */
-#define STORE_LOCK_KEY "126900438049889"
+/* The advisory lock key of every senda store: "senda" as big-endian ASCII bytes. */
+#define STORE_LOCK_KEY "495622972513"
 
 senda_status senda__store_lock(senda_ctx *ctx, senda__store *s)
 {
     if (s->kind != SENDA__PG)
         return SENDA_OK;
-    senda__stmt *q = NULL;
-    char t[32];
-    snprintf(t, sizeof t, "%ds", s->lock_timeout_s);
-    senda_status st = senda__stmt_prepare(ctx, s, "SELECT set_config('lock_timeout', ?1, true)",
-                                          &q);
-    if (st == SENDA_OK) {
-        senda__stmt_text(q, 1, t);
-        st = senda__stmt_query(ctx, q);
+    /* the session's lock_timeout when one is set (PGOPTIONS, ALTER ROLE/DATABASE ... SET
+     * lock_timeout), else 600 s: never an unbounded wait */
+    int64_t ms = 0;
+    senda_status st = senda__store_int(ctx, s, "SELECT setting::bigint FROM pg_settings WHERE "
+                                       "name = 'lock_timeout'", 0, &ms);
+    if (st != SENDA_OK)
+        return st;
+    if (ms > 0) {
+        s->lock_timeout_s = (int)((ms + 999) / 1000);
+    } else {
+        senda__stmt *q = NULL;
+        char t[32];
+        snprintf(t, sizeof t, "%ds", s->lock_timeout_s);
+        st = senda__stmt_prepare(ctx, s, "SELECT set_config('lock_timeout', ?1, true)", &q);
+        if (st == SENDA_OK) {
+            senda__stmt_text(q, 1, t);
+            st = senda__stmt_query(ctx, q);
+        }
+        senda__stmt_finalize(q);
     }
-    senda__stmt_finalize(q);
     if (st == SENDA_OK)
         st = senda__store_exec(ctx, s, "SELECT pg_advisory_xact_lock(" STORE_LOCK_KEY ")");
     return st;

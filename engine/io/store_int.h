@@ -75,7 +75,8 @@ senda_status senda__store_begin(senda_ctx *ctx, senda__store *s);
 senda_status senda__store_commit(senda_ctx *ctx, senda__store *s);
 void senda__store_rollback(senda__store *s);
 /** Serialise writers: PostGIS takes the store's transaction-scoped advisory
- *  lock, waiting at most lock_timeout_s (then a clear "busy" error); the
+ *  lock, waiting at most the session's lock_timeout when set, else 600 s
+ *  (then a clear "busy" error); the
  *  GeoPackage already holds its write lock from BEGIN IMMEDIATE. */
 senda_status senda__store_lock(senda_ctx *ctx, senda__store *s);
 /** A single integer from sql (no parameters); *out = dflt when no row or NULL. */

@@ -11,7 +11,8 @@
  * of new reports against stored ones and the numbering of incidents see
  * every committed import and no other import runs them at the same time:
  * concurrent imports end as if run one after another. The wait for the lock
- * is bounded by lock_timeout (600 s unless the session sets another); when it
+ * is bounded by lock_timeout (the session's when set, e.g. by PGOPTIONS or
+ * ALTER DATABASE ... SET lock_timeout; else 600 s); when it
  * runs out the import fails with "busy" and nothing of it is stored. A killed
  * client's transaction is rolled back by the server.
  *

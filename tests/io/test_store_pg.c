@@ -281,6 +281,23 @@ Test(store_pg, killed_and_concurrent_imports)
     cr_assert_eq(after.rejects, before.rejects);
     cr_assert_eq(after.files, before.files);
 
+    /* a busy store: another session holds the import lock; this import waits the
+     * session's lock_timeout (1 s here), then says so and stores nothing */
+    PGconn *holder = PQconnectdb("dbname=k");
+    PQclear(PQexec(holder, "BEGIN"));
+    PQclear(PQexec(holder, "SELECT pg_advisory_xact_lock(495622972513)"));
+    setenv("PGOPTIONS", "-c lock_timeout=1s", 1);
+    const char *busy[] = {csv[1]};
+    cr_assert_eq(import(ctx, "PG:dbname=k", busy, 1, NULL, NULL), SENDA_ERR_IO);
+    unsetenv("PGOPTIONS");
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "store busy") &&
+              strstr(senda_ctx_errmsg(ctx), "longer than the 1 s this one waits"), "%s",
+              senda_ctx_errmsg(ctx));
+    PQclear(PQexec(holder, "COMMIT"));
+    PQfinish(holder);
+    check_clean(ctx, "PG:dbname=k", &after);
+    cr_assert_eq(after.incidents, before.incidents);
+
     /* three processes at once into "k", the same files one after another into "seq" in
      * the order the lock granted them (the import numbers files in that order) */
     pid_t kids[3];
