@@ -64,14 +64,18 @@ int cmd_store(int argc, char **argv)
         cli_help(stdout, opts, &info);
         return CLI_OK;
     }
+    const char *pos[4];
+    int n_pos = 0, rc;
+    if (strncmp(sub, "--help-", 7) == 0) { /* --help-man, --help-options: the build's docs */
+        rc = cli_parse(argc, argv, 2, opts, &info, pos, 4, &n_pos);
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    }
     int want = strcmp(sub, "copy") == 0 ? 2 : 1;
     if (strcmp(sub, "init") != 0 && strcmp(sub, "check") != 0 && strcmp(sub, "copy") != 0) {
         fprintf(stderr, "senda: usage: %s\n", info.usage);
         return CLI_USAGE;
     }
-    const char *pos[4];
-    int n_pos = 0;
-    int rc = cli_parse(argc, argv, 3, opts, &info, pos, 4, &n_pos);
+    rc = cli_parse(argc, argv, 3, opts, &info, pos, 4, &n_pos);
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     if (n_pos != want) {

@@ -123,7 +123,7 @@ static senda_status sqlite_fail(senda_ctx *ctx, senda__store *s, const char *wha
 /* Schema 1 -> 2: the office columns and senda_meta, in one transaction. */
 static senda_status migrate(senda_ctx *ctx, senda__store *s)
 {
-    senda_status st = senda__gstore_exec(ctx, s, "BEGIN IMMEDIATE");
+    senda_status st = senda__store_exec(ctx, s, "BEGIN IMMEDIATE");
     if (st != SENDA_OK)
         return st;
     if (!senda__store_has_table(s, "senda_meta")) { /* another writer may have done it */
@@ -139,10 +139,10 @@ static senda_status migrate(senda_ctx *ctx, senda__store *s)
             "INSERT INTO senda_meta (key, value) VALUES ('schema_version', '2')",
         };
         for (size_t i = 0; i < sizeof steps / sizeof *steps && st == SENDA_OK; i++)
-            st = senda__gstore_exec(ctx, s, steps[i]);
+            st = senda__store_exec(ctx, s, steps[i]);
     }
     if (st == SENDA_OK)
-        st = senda__gstore_exec(ctx, s, "COMMIT");
+        st = senda__store_exec(ctx, s, "COMMIT");
     else
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     if (st == SENDA_OK)
@@ -177,7 +177,7 @@ senda_status senda__gstore_open(senda_ctx *ctx, senda__store *s, int create)
     if (n != 4)
         return senda__fail(ctx, SENDA_ERR_DATA, "%s: not a senda incident store (a GeoPackage "
                            "with incidents, incident_rejects and imported_files)", path);
-    if ((st = senda__gstore_exec(ctx, s, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; "
+    if ((st = senda__store_exec(ctx, s, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; "
                                        "PRAGMA cache_size=-393216; PRAGMA temp_store=MEMORY")))
         return st;
     int64_t v = 1;
@@ -202,18 +202,6 @@ void senda__gstore_close(senda__store *s)
         spatialite_cleanup_ex(s->spatialite);
     senda__free(s->saved_trigger[0]);
     senda__free(s->saved_trigger[1]);
-}
-
-senda_status senda__gstore_exec(senda_ctx *ctx, senda__store *s, const char *sql)
-{
-    char *err = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        senda_status st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s (in: %.80s)", s->name,
-                                      err ? err : "error", sql);
-        sqlite3_free(err);
-        return st;
-    }
-    return SENDA_OK;
 }
 
 senda_status senda__store_bulk_begin(senda_ctx *ctx, senda__store *s, int slot,
@@ -254,44 +242,4 @@ senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot)
         s->saved_trigger[slot] = NULL;
     }
     return st;
-}
-
-static void put_le(unsigned char *p, const void *v, size_t n)
-{
-    /* the engine targets little-endian hosts (x86-64, arm64); GPB says so in its flags */
-    memcpy(p, v, n);
-}
-
-void senda__gpb_point(double x, double y, int32_t srs_id, unsigned char out[29])
-{
-    uint32_t wkb_point = 1;
-    out[0] = 'G';
-    out[1] = 'P';
-    out[2] = 0;    /* version 1 */
-    out[3] = 0x01; /* little-endian, no envelope, not empty, standard */
-    put_le(out + 4, &srs_id, 4);
-    out[8] = 0x01; /* WKB little-endian */
-    put_le(out + 9, &wkb_point, 4);
-    put_le(out + 13, &x, 8);
-    put_le(out + 21, &y, 8);
-}
-
-int senda__gpb_point_read(const unsigned char *b, int n, double *x, double *y)
-{
-    if (n < 8 || b[0] != 'G' || b[1] != 'P' || !(b[3] & 0x01))
-        return 0;
-    static const int env_len[] = {0, 32, 48, 48, 64};
-    int env = (b[3] >> 1) & 7;
-    if (env > 4)
-        return 0;
-    int off = 8 + env_len[env];
-    uint32_t type;
-    if (n < off + 21 || b[off] != 0x01)
-        return 0;
-    memcpy(&type, b + off + 1, 4);
-    if (type % 1000 != 1)
-        return 0;
-    memcpy(x, b + off + 5, 8);
-    memcpy(y, b + off + 13, 8);
-    return 1;
 }

@@ -138,8 +138,6 @@ senda_status senda__gstore_open(senda_ctx *ctx, senda__store *s, int create);
 void senda__gstore_close(senda__store *s);
 senda_status senda__pg_open(senda_ctx *ctx, senda__store *s, int create);
 void senda__pg_close(senda__store *s);
-senda_status senda__pg_exec(senda_ctx *ctx, senda__store *s, const char *sql);
-senda_status senda__gstore_exec(senda_ctx *ctx, senda__store *s, const char *sql);
 /** The PostGIS DDL of the current schema (no roles) / of the roles. */
 senda_status senda__pg_create_schema(senda_ctx *ctx, senda__store *s);
 senda_status senda__pg_create_roles(senda_ctx *ctx, senda__store *s);

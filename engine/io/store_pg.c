@@ -31,41 +31,6 @@
 #include "io/io_int.h"
 #include "io/store_int.h"
 
-senda_status senda__pg_fail(senda_ctx *ctx, senda__store *s, const PGresult *r,
-                            const char *what)
-{
-    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r)
-                                                      : PQerrorMessage(s->pg);
-    char m[1024];
-    senda__strlcpy(m, msg ? msg : "error", sizeof m);
-    size_t n = strlen(m);
-    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-        m[--n] = '\0';
-    if (code && strcmp(code, "42501") == 0)
-        return senda__fail(ctx, SENDA_ERR_IO, "%s: the database refused role '%s': %s. "
-                           "Roles: senda_partner reads only the published aggregates "
-                           "(incident_aggregates), senda_field imports and reads its own "
-                           "office's reports, senda_analyst reads incident points; ask the "
-                           "store's owner for the role this needs", s->name,
-                           PQuser(s->pg), m);
-    if (code && strcmp(code, "55P03") == 0)
-        return senda__fail(ctx, SENDA_ERR_IO, "%s: store busy: another import held its lock "
-                           "for longer than the %d s this one waits (lock_timeout); nothing "
-                           "was stored, try again (%s)", s->name, s->lock_timeout_s, m);
-    return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: PostgreSQL: %s", s->name, what, m);
-}
-
-senda_status senda__pg_exec(senda_ctx *ctx, senda__store *s, const char *sql)
-{
-    PGresult *r = PQexec(s->pg, sql);
-    ExecStatusType t = PQresultStatus(r);
-    senda_status st = t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK
-                          ? SENDA_OK : senda__pg_fail(ctx, s, r, "statement failed");
-    PQclear(r);
-    return st;
-}
-
 static const char *sql_type(OGRFieldType t)
 {
     switch (t) {
@@ -92,7 +57,7 @@ static senda_status create_table(senda_ctx *ctx, senda__store *s, const senda__t
                               strcmp(t->fields[i].name, "office") == 0 ? " DEFAULT current_user"
                               : strcmp(t->fields[i].name, "sha256") == 0 ? " UNIQUE" : "");
     snprintf(sql + n, sizeof sql - n, ")");
-    return senda__pg_exec(ctx, s, sql);
+    return senda__store_exec(ctx, s, sql);
 }
 
 /* The partners' aggregates: no point, no day, no free text; every figure >= k (11). */
@@ -110,7 +75,7 @@ static const char *const aggregates_sql =
 
 senda_status senda__pg_create_schema(senda_ctx *ctx, senda__store *s)
 {
-    senda_status st = senda__pg_exec(ctx, s, "CREATE EXTENSION IF NOT EXISTS postgis");
+    senda_status st = senda__store_exec(ctx, s, "CREATE EXTENSION IF NOT EXISTS postgis");
     if (st == SENDA_OK)
         st = create_table(ctx, s, &senda__store_tables[0], "bigint");
     for (int t = 1; t < 3 && st == SENDA_OK; t++)
@@ -127,11 +92,11 @@ senda_status senda__pg_create_schema(senda_ctx *ctx, senda__store *s)
         NULL,
     };
     for (int i = 0; more[i] && st == SENDA_OK; i++)
-        st = senda__pg_exec(ctx, s, more[i]);
+        st = senda__store_exec(ctx, s, more[i]);
     if (st == SENDA_OK)
-        st = senda__pg_exec(ctx, s, aggregates_sql);
+        st = senda__store_exec(ctx, s, aggregates_sql);
     if (st == SENDA_OK) /* SECURITY DEFINER with the schema pinned */
-        st = senda__pg_exec(ctx, s, "DO $$BEGIN EXECUTE format('ALTER FUNCTION senda_max_fid() "
+        st = senda__store_exec(ctx, s, "DO $$BEGIN EXECUTE format('ALTER FUNCTION senda_max_fid() "
                                     "SET search_path = %I, pg_temp', current_schema()); END$$");
     return st;
 }
@@ -173,7 +138,7 @@ senda_status senda__pg_create_roles(senda_ctx *ctx, senda__store *s)
     };
     senda_status st = SENDA_OK;
     for (int i = 0; steps[i] && st == SENDA_OK; i++)
-        st = senda__pg_exec(ctx, s, steps[i]);
+        st = senda__store_exec(ctx, s, steps[i]);
     return st;
 }
 
@@ -190,7 +155,7 @@ senda_status senda__pg_open(senda_ctx *ctx, senda__store *s, int create)
         return senda__fail(ctx, SENDA_ERR_IO, "%s: cannot connect to the PostgreSQL store: %s",
                            s->name, m);
     }
-    senda_status st = senda__pg_exec(ctx, s, "SET client_min_messages = warning");
+    senda_status st = senda__store_exec(ctx, s, "SET client_min_messages = warning");
     if (st != SENDA_OK)
         return st;
     if (!senda__store_has_table(s, "senda_meta")) {
