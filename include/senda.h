@@ -381,6 +381,43 @@ senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
 senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_path,
                                            const senda_incident_filter *filter, long *out);
 
+/** A store argument: a GeoPackage path, or a PostgreSQL/PostGIS connection
+ *  as "PG:dbname=... host=..." (GDAL's spelling) or "postgresql://..." URI. */
+
+/** Make an empty incident store (or bring an older one to the current
+ *  schema). roles = 1 (PostGIS only): also create the group roles
+ *  senda_field, senda_analyst, senda_partner with their grants and row-level
+ *  security (see docs/incidents.md).
+ *  @return SENDA_OK, SENDA_ERR_ARG (roles on a GeoPackage), SENDA_ERR_IO,
+ *          SENDA_ERR_DATA (not a senda store, or a newer schema) */
+senda_status senda_store_init(senda_ctx *ctx, const char *store, int roles);
+
+/** What `senda store check` found. A clean store has n_problems == 0. */
+typedef struct senda_store_report {
+    char backend[16];       /**< "GeoPackage" or "PostGIS" */
+    int schema_version;
+    long incidents, accepted, repaired, duplicates, rejects, files;
+    long possible_duplicates; /**< kept for review (senda incidents review) */
+    long rows_in_files;     /**< sum of imported_files.n_rows: = incidents + rejects */
+    int n_problems;         /**< integrity problems found */
+    char problems[8][256];  /**< the first 8, one sentence each */
+} senda_store_report;
+/** Check a store: schema version, counts, every row accounted for, duplicate
+ *  links pointing at stored originals, rows tied to their imported file,
+ *  points equal to their lon/lat, and the GeoPackage's own integrity_check
+ *  and feature counts. Problems are reported in r, not as an error.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (cannot read), SENDA_ERR_DATA */
+senda_status senda_store_check(senda_ctx *ctx, const char *store, senda_store_report *r);
+
+/** Copy every incident, reject and imported-file row (fids, duplicate links,
+ *  office and every column kept) from src into dst, GeoPackage or PostGIS
+ *  either way, in one transaction on dst. dst is created when absent and
+ *  must hold no rows.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_DATA (dst not empty),
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED. Progress: 0..1 over the tables. */
+senda_status senda_store_copy(senda_ctx *ctx, const char *src, const char *dst,
+                              senda_progress_fn progress, void *progress_arg);
+
 /** Options of the synthetic incident generator. */
 typedef struct senda_synth_opts {
     size_t n;                 /**< rows (default 1000) */

@@ -89,9 +89,11 @@ int cmd_cost(int argc, char **argv);
 int cmd_site(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 #endif

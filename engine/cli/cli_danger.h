@@ -13,7 +13,7 @@
 
 /* Rows to put in a command's option table (a comma after the last row). */
 #define CLI_DANGER_OPTS                                                                          \
-    CLI_DANGER_S("store", "STORE.gpkg", NULL, "incident store (senda incidents import)"),       \
+    CLI_DANGER_S("store", "STORE", NULL, "incident store: GeoPackage, or PG:dbname=... / postgresql://..."),     \
     CLI_DANGER_S("points", "FILE", NULL, "incident reports in any file `senda incidents "       \
                  "import` reads (CSV, GeoJSON, XLSX, ...): imported into a temporary store "    \
                  "beside --out, then removed"),                                                  \

@@ -19,7 +19,7 @@
 
 #define O(name, meta, def, help) {name, 0, OPT_STR, meta, def, help, NULL, 0, {0}, 0}
 static cli_opt opts[] = {
-    O("store", "STORE.gpkg", NULL, "incident store made by `senda incidents import`: its "
+    O("store", "STORE", NULL, "incident store (GeoPackage, or PostGIS as PG:dbname=... or postgresql://...) made by `senda incidents import`: its "
       "accepted (and repaired) incidents are the points"),
     O("types", "T,...", NULL, "with --store: only these incident types: kidnapping, extortion, "
       "robbery_assault, sexual_violence, homicide, death_accident, disappearance, trafficking, "

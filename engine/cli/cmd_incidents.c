@@ -1,6 +1,6 @@
 /*
  * cmd_incidents.c - `senda incidents import`: ingest incident reports into a
- * GeoPackage store and print what happened to every row.
+ * GeoPackage or PostGIS store and print what happened to every row.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -11,8 +11,9 @@
 
 #define NO_DEF NULL, 0, {0}, 0
 static cli_opt opts[] = {
-    {"store", 0, OPT_STR, "STORE.gpkg", NULL, "the incident store (a GeoPackage; created when "
-     "absent). Required", NO_DEF},
+    {"store", 0, OPT_STR, "STORE", NULL, "the incident store: a GeoPackage path (created when "
+     "absent) or a PostGIS database, PG:dbname=... or postgresql://... (its tables created "
+     "when absent; see senda store). Required", NO_DEF},
     {"lon-field", 0, OPT_STR, "NAME", NULL, "longitude (or x with --s_srs) column", NO_DEF},
     {"lat-field", 0, OPT_STR, "NAME", NULL, "latitude (or y) column", NO_DEF},
     {"coords-field", 0, OPT_STR, "NAME", NULL, "one \"lat, lon\" column (IOM style)", NO_DEF},

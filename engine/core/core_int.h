@@ -87,5 +87,8 @@ senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
 
 /** Copy at most dst_size - 1 bytes and terminate (strlcpy). */
 size_t senda__strlcpy(char *dst, const char *src, size_t dst_size);
+/** 1 when a store argument names a PostgreSQL database ("PG:...", as GDAL
+ *  spells it, or a postgresql:// / postgres:// URI), not a file. */
+int senda__store_is_pg(const char *store);
 
 #endif /* SENDA_CORE_INT_H */

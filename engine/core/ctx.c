@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core_int.h"
 
@@ -202,4 +203,10 @@ size_t senda__strlcpy(char *dst, const char *src, size_t dst_size)
         dst[k] = '\0';
     }
     return n;
+}
+
+int senda__store_is_pg(const char *store)
+{
+    return store && (strncasecmp(store, "PG:", 3) == 0 || strncmp(store, "postgresql://", 13) == 0 ||
+                     strncmp(store, "postgres://", 11) == 0);
 }

@@ -46,18 +46,23 @@ static int type_code(const unsigned char *t)
 static senda_status load(senda_ctx *ctx, senda__store *store, senda__xreport **out,
                          int64_t **file, size_t *n)
 {
-    sqlite3_stmt *q = NULL;
+    senda__stmt *q = NULL;
     size_t cap = 0;
     *out = NULL, *file = NULL, *n = 0;
-    senda_status st = senda__store_prepare(
+    /* CASE: both back ends give 0/1 (PostgreSQL's booleans read as text) */
+    senda_status st = senda__stmt_prepare(
         ctx, store,
         "SELECT fid, type, date_precision, date_first, date_last, geocode_precision, lon, lat, "
-        "victims, flags LIKE '%count_assumed%', flags LIKE '%kept_by_review%', "
-        "fid IN (SELECT duplicate_of FROM incidents WHERE status IN "
-        "('duplicate','possible_duplicate') AND date_precision IN ('month','year')), file_id "
+        "victims, CASE WHEN flags LIKE '%count_assumed%' THEN 1 ELSE 0 END, "
+        "CASE WHEN flags LIKE '%kept_by_review%' THEN 1 ELSE 0 END, "
+        "CASE WHEN fid IN (SELECT duplicate_of FROM incidents WHERE status IN "
+        "('duplicate','possible_duplicate') AND date_precision IN ('month','year')) THEN 1 "
+        "ELSE 0 END, file_id "
         "FROM incidents WHERE status IN ('accepted','repaired') AND date_first IS NOT NULL",
         &q);
-    while (st == SENDA_OK && sqlite3_step(q) == SQLITE_ROW) {
+    if (st == SENDA_OK)
+        st = senda__stmt_query(ctx, q);
+    while (st == SENDA_OK && senda__stmt_next(q)) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 1024;
             senda__xreport *r = senda__realloc(ctx, *out, cap * sizeof *r);
@@ -72,25 +77,25 @@ static senda_status load(senda_ctx *ctx, senda__store *store, senda__xreport **o
             }
         }
         senda__xreport *r = &(*out)[*n];
-        const unsigned char *g = sqlite3_column_text(q, 5);
-        r->fid = sqlite3_column_int64(q, 0);
-        r->type = type_code(sqlite3_column_text(q, 1));
-        r->date_prec = prec_code(sqlite3_column_text(q, 2));
-        r->day_first = day_of(sqlite3_column_text(q, 3));
-        r->day_last = day_of(sqlite3_column_text(q, 4));
-        r->geoprec = g && strcmp((const char *)g, "locality") == 0 ? SENDA__GEO_LOCALITY
-                     : g && strcmp((const char *)g, "degree") == 0 ? SENDA__GEO_DEGREE
-                                                                   : SENDA__GEO_EXACT;
-        r->lon = sqlite3_column_double(q, 6);
-        r->lat = sqlite3_column_double(q, 7);
-        r->victims = sqlite3_column_double(q, 8);
-        r->count_assumed = sqlite3_column_int(q, 9);
-        r->no_coarse = sqlite3_column_int(q, 10);
-        r->taken = sqlite3_column_int(q, 11);
-        (*file)[*n] = sqlite3_column_int64(q, 12);
+        const char *g = senda__stmt_col_text(q, 5);
+        r->fid = senda__stmt_col_int64(q, 0);
+        r->type = type_code((const unsigned char *)senda__stmt_col_text(q, 1));
+        r->date_prec = prec_code((const unsigned char *)senda__stmt_col_text(q, 2));
+        r->day_first = day_of((const unsigned char *)senda__stmt_col_text(q, 3));
+        r->day_last = day_of((const unsigned char *)senda__stmt_col_text(q, 4));
+        r->geoprec = g && strcmp(g, "locality") == 0 ? SENDA__GEO_LOCALITY
+                     : g && strcmp(g, "degree") == 0 ? SENDA__GEO_DEGREE
+                                                     : SENDA__GEO_EXACT;
+        r->lon = senda__stmt_col_double(q, 6);
+        r->lat = senda__stmt_col_double(q, 7);
+        r->victims = senda__stmt_col_double(q, 8);
+        r->count_assumed = (int)senda__stmt_col_int64(q, 9);
+        r->no_coarse = (int)senda__stmt_col_int64(q, 10);
+        r->taken = (int)senda__stmt_col_int64(q, 11);
+        (*file)[*n] = senda__stmt_col_int64(q, 12);
         (*n)++;
     }
-    sqlite3_finalize(q);
+    senda__stmt_finalize(q);
     return st;
 }
 
@@ -101,25 +106,24 @@ static const char *prec_name(int p)
 
 /* Write one link: the coarse report's status, duplicate_of and message; a sure
  * duplicate's larger count goes to the finer report. */
-static senda_status write_link(senda_ctx *ctx, senda__store *store, sqlite3_stmt *mark,
-                               sqlite3_stmt *raise, const senda__xreport *c,
-                               const senda__xreport *f, const senda__xlink *l)
+static senda_status write_link(senda_ctx *ctx, senda__stmt *mark, senda__stmt *raise,
+                               const senda__xreport *c, const senda__xreport *f,
+                               const senda__xlink *l)
 {
     char msg[256];
     snprintf(msg, sizeof msg, "%s incident %lld: its %s-dated report of the same event "
              "(%.1f km apart, type and count compatible)%s", l->possible ? "may repeat"
              : "repeats", (long long)f->fid, prec_name(c->date_prec), l->km,
              l->possible ? "; another report fits too: settle with senda incidents review" : "");
-    sqlite3_bind_text(mark, 1, l->possible ? "possible_duplicate" : "duplicate", -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_int64(mark, 2, f->fid);
-    sqlite3_bind_text(mark, 3, msg, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(mark, 4, c->fid);
-    senda_status st = senda__store_step(ctx, store, mark);
+    senda__stmt_text(mark, 1, l->possible ? "possible_duplicate" : "duplicate");
+    senda__stmt_int64(mark, 2, f->fid);
+    senda__stmt_text(mark, 3, msg); /* not copied: msg lives until the run below */
+    senda__stmt_int64(mark, 4, c->fid);
+    senda_status st = senda__stmt_run(ctx, mark);
     if (st == SENDA_OK && !l->possible && !c->count_assumed && c->victims > f->victims) {
-        sqlite3_bind_double(raise, 1, c->victims);
-        sqlite3_bind_int64(raise, 2, f->fid);
-        st = senda__store_step(ctx, store, raise);
+        senda__stmt_double(raise, 1, c->victims);
+        senda__stmt_int64(raise, 2, f->fid);
+        st = senda__stmt_run(ctx, raise);
     }
     return st;
 }
@@ -130,20 +134,20 @@ senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t
     senda__xreport *r = NULL;
     int64_t *file = NULL;
     senda__xlink *links = NULL;
-    sqlite3_stmt *mark = NULL, *raise = NULL;
+    senda__stmt *mark = NULL, *raise = NULL;
     size_t n = 0, n_links = 0;
     senda_status st = load(ctx, store, &r, &file, &n);
     if (st == SENDA_OK)
         st = senda__crossmatch(ctx, r, n, km, &links, &n_links);
     if (st == SENDA_OK && n_links)
-        st = senda__store_prepare(ctx, store, "UPDATE incidents SET status = ?1, "
-                                  "duplicate_of = ?2, message = ?3 WHERE fid = ?4", &mark);
+        st = senda__stmt_prepare(ctx, store, "UPDATE incidents SET status = ?1, "
+                                 "duplicate_of = ?2, message = ?3 WHERE fid = ?4", &mark);
     if (st == SENDA_OK && n_links)
-        st = senda__store_prepare(ctx, store, "UPDATE incidents SET victims = ?1, "
-                                  "weight = severity * ?1 WHERE fid = ?2", &raise);
+        st = senda__stmt_prepare(ctx, store, "UPDATE incidents SET victims = ?1, "
+                                 "weight = severity * ?1 WHERE fid = ?2", &raise);
     for (size_t k = 0; k < n_links && st == SENDA_OK; k++) {
         const senda__xlink *l = &links[k];
-        st = write_link(ctx, store, mark, raise, &r[l->coarse], &r[l->fine], l);
+        st = write_link(ctx, mark, raise, &r[l->coarse], &r[l->fine], l);
         if (st != SENDA_OK || !sum)
             continue;
         if (file[l->coarse] >= first_file_id) { /* a row of this import changes outcome */
@@ -156,10 +160,8 @@ senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t
         sum->linked_across_files += file[l->coarse] != file[l->fine];
         sum->linked_across_precisions++;
     }
-    if (mark)
-        sqlite3_finalize(mark);
-    if (raise)
-        sqlite3_finalize(raise);
+    senda__stmt_finalize(mark);
+    senda__stmt_finalize(raise);
     senda__free(links);
     senda__free(r);
     senda__free(file);

@@ -490,7 +490,7 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     size_t n_in = 0;
     for (size_t i = 0; i < senda_layers_count(s->layers) && n_in < 16; i++)
         inputs[n_in++] = senda_layers_report(s->layers, i)->path;
-    if (s->sc->store[0])
+    if (s->sc->store[0] && !senda__store_is_pg(s->sc->store)) /* a database has no file hash */
         inputs[n_in++] = s->sc->store;
     for (size_t i = 0; i < s->sc->n_sources; i++)
         inputs[n_in++] = s->sc->sources[i];

@@ -238,6 +238,10 @@ static int resolve_path(loader *ld, const yaml_node_t *node, const char *key, co
                         char *out, size_t size)
 {
     int n;
+    if (senda__store_is_pg(in)) { /* a database connection, not a path */
+        n = snprintf(out, size, "%s", in);
+        return n < 0 || (size_t)n >= size ? problem(ld, node, key, "too long") : 0;
+    }
     if (in[0] == '/' || !ld->base_dir || !ld->base_dir[0] || strcmp(ld->base_dir, ".") == 0)
         n = snprintf(out, size, "%s", in);
     else
