@@ -321,7 +321,8 @@ typedef struct senda_incident_filter {
     const char *date_to;      /* inclusive; NULL = open */
     const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
-    int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
+    int weighted;             /* 1 (default): weight = severity x victims; 0: every incident
+                                 weighs 1 (events); 2: weight = victims */
 } senda_incident_filter;
 void senda_incident_filter_init(senda_incident_filter *f);
 
@@ -450,7 +451,8 @@ typedef enum senda_gistar_cells {
 
 /** How the distance band was chosen. */
 typedef enum senda_band_rule {
-    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN
+    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN,
+    SENDA_BAND_CAPPED /**< automatic band cut to max_band_frac of the study area's side */
 } senda_band_rule;
 
 typedef struct senda_gistar_opts {
@@ -461,6 +463,13 @@ typedef struct senda_gistar_opts {
     int permutations;       /**< 0 (default): none; else conditional permutations (999 usual) */
     uint64_t seed;          /**< permutation seed (default 12345) */
     int n_threads;          /**< default 2 */
+    size_t min_incidents;   /**< fewer points inside the cells of the set: refused
+                                 (default 30, ArcGIS's floor for reliable Gi*); lower
+                                 values run with a warning stating the risk */
+    double max_band_frac;   /**< an automatic band is at most this fraction of the side
+                                 of a square of the study area's area (default 0.1) */
+    const char *counted;    /**< what a point's weight counts, for messages and the
+                                 layer's description (default "incidents (events)") */
 } senda_gistar_opts;
 void senda_gistar_opts_init(senda_gistar_opts *o);
 
@@ -474,7 +483,12 @@ typedef struct senda_gistar_result {
     size_t n_in_set;         /**< cells entering the statistic */
     size_t n_with_data;      /**< cells holding incidents */
     size_t n_few_neighbors;  /**< cells of the set with fewer than 8 neighbours */
-    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0 */
+    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0, single-event hot cells left out */
+    size_t n_hot_single;     /**< hot cells driven by a single incident (single_event = 1) */
+    size_t n_points_total;   /**< points given */
+    size_t n_points_in;      /**< points inside the cells of the set */
+    size_t n_points_outside; /**< points outside the grid or in cells outside the set */
+    char counted[96];        /**< what the values count (opts->counted) */
     int permutations;
     double *cx, *cy;         /**< cell centres */
     unsigned char *in_set;   /**< 1 when the cell enters the statistic */
@@ -485,14 +499,18 @@ typedef struct senda_gistar_result {
     double *p_sim;           /**< folded pseudo p (NULL without permutations) */
     int8_t *bin;             /**< Gi_Bin: +-3 / +-2 / +-1 / 0 */
     int32_t *n_neighbors;    /**< NNeighbors: cells of the set within the band, self included */
+    unsigned char *single_event; /**< 1 for a hot cell that is not hot without the heaviest
+                                      incident of its neighbourhood (engine/hotspot/single.c) */
 } senda_gistar_result;
 
 /** Getis-Ord Gi* (Getis and Ord 1992; Ord and Getis 1995) on the cells of
  *  spec with the points aggregated to them (value = summed weight), binary
  *  distance-band weights with the cell itself included.
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad spec, study area missing),
- *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than 3
- *          cells in the set, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than
+ *          min_incidents points in the set, fewer than 3 cells, no variance,
+ *          a band leaving most cells without a neighbour), SENDA_ERR_NOMEM,
+ *          SENDA_ERR_CANCELLED
  *  Ownership: caller frees with senda_gistar_result_destroy().
  *  Progress: 0.0 first, 1.0 last. */
 senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
@@ -510,6 +528,25 @@ void senda_gistar_result_destroy(senda_gistar_result *r);
 senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
                                        const char *gpkg_path, senda_progress_fn progress,
                                        void *progress_arg);
+
+/** Set to nodata every cell of grid whose centre lies outside the polygons
+ *  of the layer at path (reprojected to the grid's CRS): the density limited
+ *  to a study area given as a file (for the bundled land layer
+ *  senda_layers_mask_grid is faster).
+ *  @param n_masked may be NULL; else the cells newly set to nodata
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (unreadable, named),
+ *          SENDA_ERR_DATA (no polygon), SENDA_ERR_CRS, SENDA_ERR_GEOM, SENDA_ERR_NOMEM */
+senda_status senda_hotspot_mask_study_area(senda_ctx *ctx, senda_grid *grid, const char *path,
+                                           size_t *n_masked);
+
+/** The default cell sizes for an extent (engine/hotspot/cellsize.c): the
+ *  smallest whole 50 m giving at most 2,000,000 density cells and the
+ *  smallest whole 50 m giving at most 100,000 Gi* cells over the extent's
+ *  area (never below 50 m). Either output may be NULL.
+ *  @return SENDA_OK, SENDA_ERR_ARG (empty extent) */
+senda_status senda_hotspot_default_cells(senda_ctx *ctx, double x_min, double y_min,
+                                         double x_max, double y_max, double *density_cell_m,
+                                         double *gistar_cell_m);
 
 /* @@SECTION hotspot@@ */
 

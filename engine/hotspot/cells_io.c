@@ -4,7 +4,8 @@
  * prepared-geometry containment after reprojecting the layer with OGR/PROJ),
  * and the `hotspot_cells` polygon layer written into a GeoPackage with the
  * ArcGIS field names (count, weight, GiZScore, GiPValue, Gi_Bin, NNeighbors,
- * and GiPseudoP with permutations). Only cells of the statistic's set are
+ * senda's single_event, and GiPseudoP with permutations); the layer's
+ * description (gpkg_contents) says what was counted and how many incidents. Only cells of the statistic's set are
  * written; an undefined z is written as NULL.
  * Complexity: O(cells in each polygon's envelope * log vertices) for the
  * study area; O(cells) features written in one transaction.
@@ -12,6 +13,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <math.h>
+#include <stdio.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <string.h>
@@ -110,6 +112,53 @@ done:
     return st;
 }
 
+void senda__hotspot_cells_description(const senda_gistar_result *r, char *out, size_t n)
+{
+    snprintf(out, n, "Getis-Ord Gi* of %s: %zu incidents in the study area (%zu left out, "
+             "outside it), band %g m; %zu hot cells (Gi_Bin > 0: 90, 95 or 99 %% confidence), "
+             "%zu cold; %zu more hot cells resting on a single incident (single_event = 1) not "
+             "counted as hot", r->counted, r->n_points_in, r->n_points_outside, r->band_m,
+             r->n_hot, r->n_cold, r->n_hot_single);
+}
+
+senda_status senda_hotspot_mask_study_area(senda_ctx *ctx, senda_grid *grid,
+                                           const char *path, size_t *n_masked)
+{
+    senda__reset(ctx);
+    if (!grid || !path)
+        return senda__fail(ctx, SENDA_ERR_ARG, "grid or study-area path is NULL");
+    senda_grid_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.x_min = grid->x_min;
+    spec.y_max = grid->y_max;
+    spec.cell_m = grid->cell_m;
+    spec.x_max = grid->x_min + (double)grid->n_cols * grid->cell_m;
+    spec.y_min = grid->y_max - (double)grid->n_rows * grid->cell_m;
+    spec.shape = SENDA_CELLS_SQUARE;
+    snprintf(spec.crs, sizeof spec.crs, "%s", grid->crs);
+    senda__lattice l;
+    senda_status st = senda__lattice_from_spec(ctx, &spec, &l);
+    if (st != SENDA_OK)
+        return st;
+    if (l.n_rows != grid->n_rows || l.n_cols != grid->n_cols)
+        return senda__fail(ctx, SENDA_ERR_INTERNAL, "lattice %zu x %zu for a grid %zu x %zu",
+                           l.n_rows, l.n_cols, grid->n_rows, grid->n_cols);
+    unsigned char *in = senda__calloc2(ctx, grid->n_rows, grid->n_cols);
+    if (!in)
+        return SENDA_ERR_NOMEM;
+    size_t n = 0;
+    if ((st = senda__hotspot_study_area(ctx, &l, grid->crs, path, in)) == SENDA_OK)
+        for (size_t i = 0; i < grid->n_rows * grid->n_cols; i++)
+            if (!in[i] && !isnan(grid->data[i])) {
+                grid->data[i] = (double)NAN;
+                n++;
+            }
+    senda__free(in);
+    if (n_masked)
+        *n_masked = n;
+    return st;
+}
+
 static OGRGeometryH cell_polygon(const senda__lattice *l, size_t row, size_t col)
 {
     double xs[7], ys[7];
@@ -146,9 +195,12 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
     static const senda__field fields[] = {{"count", OFTInteger},    {"weight", OFTReal},
                                           {"GiZScore", OFTReal},    {"GiPValue", OFTReal},
                                           {"Gi_Bin", OFTInteger},   {"NNeighbors", OFTInteger},
-                                          {"GiPseudoP", OFTReal}};
-    if ((st = senda__gpkg_fields(ctx, lyr, "hotspot_cells", fields, r->p_sim ? 7 : 6)))
+                                          {"single_event", OFTInteger}, {"GiPseudoP", OFTReal}};
+    if ((st = senda__gpkg_fields(ctx, lyr, "hotspot_cells", fields, r->p_sim ? 8 : 7)))
         goto done;
+    char desc[512];
+    senda__hotspot_cells_description(r, desc, sizeof desc);
+    GDALSetMetadataItem((GDALMajorObjectH)lyr, "DESCRIPTION", desc, NULL);
     if (OGR_L_StartTransaction(lyr) != OGRERR_NONE) {
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot start a transaction", gpkg_path);
         goto done;
@@ -170,8 +222,9 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
         }
         OGR_F_SetFieldInteger(f, 4, r->bin[i]);
         OGR_F_SetFieldInteger(f, 5, r->n_neighbors[i]);
+        OGR_F_SetFieldInteger(f, 6, r->single_event[i]);
         if (r->p_sim && !isnan(r->p_sim[i]))
-            OGR_F_SetFieldDouble(f, 6, r->p_sim[i]);
+            OGR_F_SetFieldDouble(f, 7, r->p_sim[i]);
         CPLErrorReset();
         if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
             st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot write cell %zu", gpkg_path, i);

@@ -49,4 +49,22 @@ senda_status senda__hotspot_permute(senda_ctx *ctx, const senda__lattice *l, dou
 senda_status senda__hotspot_study_area(senda_ctx *ctx, const senda__lattice *l, const char *crs,
                                        const char *path, unsigned char *in_set);
 
+/** Mark the hot cells that are not hot without the heaviest incident of
+ *  their neighbourhood (r->single_event), count them in r->n_hot_single and
+ *  take them out of r->n_hot. sum: the window sums of r->weight;
+ *  p_threshold: the p that admits the weakest hot bin. */
+senda_status senda__hotspot_single_event(senda_ctx *ctx, const senda__lattice *l,
+                                         const senda_points *pts, senda_gistar_result *r,
+                                         const double *sum, double p_threshold);
+
+/** The Gi* z of every cell of the set from the window sums (n_neighbors
+ *  already the window counts); shared with the space-time cube. */
+senda_status senda__hotspot_z(senda_ctx *ctx, size_t n_cells, const unsigned char *in_set,
+                              const double *x, const double *sum, const int32_t *w_count,
+                              double *z, double *p);
+
+/** The hotspot_cells layer's description: what was counted, the
+ *  incidents in and out of the study area, the band and the counts. */
+void senda__hotspot_cells_description(const senda_gistar_result *r, char *out, size_t n);
+
 #endif

@@ -9,7 +9,8 @@
  * Dates: an incident known to the month or year passes when its whole period
  * [date_first, date_last] lies inside [date_from, date_to] (a "2019" report
  * does not count for May 2019). Undated incidents pass only an open date
- * filter. Weights: severity x victims as stored at import (weighted = 1), or 1.
+ * filter. Weights: severity x victims as stored at import (weighted = 1),
+ * victims (weighted = 2) or 1 (weighted = 0, events).
  * O(incidents) time and memory.
  */
 #include <stdio.h>
@@ -70,8 +71,10 @@ static senda_status date_bound(senda_ctx *ctx, const char *s, int end, char out[
 static senda_status build_query(senda_ctx *ctx, const senda_incident_filter *f, char *sql,
                                 size_t n, char vals[][40], int *n_vals)
 {
-    snprintf(sql, n, "SELECT fid, ST_X(GeomFromGPB(geom)), ST_Y(GeomFromGPB(geom)), weight "
-                     "FROM incidents WHERE status IN ('accepted','repaired')");
+    /* weighted 2: victims (unknown counts as one) */
+    snprintf(sql, n, "SELECT fid, ST_X(GeomFromGPB(geom)), ST_Y(GeomFromGPB(geom)), %s "
+                     "FROM incidents WHERE status IN ('accepted','repaired')",
+             f->weighted == 2 ? "coalesce(victims, 1)" : "weight");
     senda_status st = SENDA_OK;
     if (f->types)
         st = list_clause(ctx, "incident type", f->types, senda_incident_type_code,
