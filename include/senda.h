@@ -1073,9 +1073,14 @@ typedef struct senda_scenario {
     char victims[16];        /**< filter: "women", "men", "minors" or "" */
     char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
     int weighted;            /**< 1: weight = severity x victims; 0: count */
+    int allow_empty;         /**< 1: a filter leaving no incident still writes a product,
+                                  titled "0 incidents"; 0 (default): the scenario fails */
     char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
     double radius_m;         /**< kernel radius, metres; <= 0 automatic */
     char kde_scale[16];      /**< "density", "qgis-raw", "qgis-scaled", "grass" */
+    int hotspot_weighted;    /**< Gi* on the filter's weights (1) or on events (0, default) */
+    char emerging[16];       /**< emerging hot spots time step: "month", "quarter", "year"
+                                  or "" (none) */
     char siting_model[16];   /**< "mclp" or "set-cover" */
     long siting_p;           /**< mclp: new sites to choose */
     double siting_radius_m;  /**< service distance, metres */
@@ -1150,6 +1155,8 @@ typedef struct senda_product_info {
     size_t n_inputs;
     const char *counts;         /**< counts, "key: value" lines */
     const char *crs;            /**< the analysis CRS; NULL = SENDA_DEFAULT_CRS */
+    const char *title_note;     /**< appended to the map title and every layer's title
+                                     (e.g. "0 incidents"); NULL = none */
 } senda_product_info;
 
 void senda_product_info_init(senda_product_info *info);

@@ -125,6 +125,25 @@ static int need_danger(const run_state *s)
     return on(s, "danger") || on(s, "cost") || on(s, "route") || on(s, "siting");
 }
 
+/* The scenario's filter as YAML-like text, e.g. {victims: women, perpetrators: [police]}. */
+static void filter_text(const senda_scenario *sc, char *buf, size_t size)
+{
+    const char *k[5] = {"types", "date_from", "date_to", "victims", "perpetrators"};
+    const char *v[5] = {sc->types, sc->date_from, sc->date_to, sc->victims, sc->perpetrators};
+    size_t len = (size_t)snprintf(buf, size, "{");
+    int first = 1;
+    for (int i = 0; i < 5 && len < size; i++) {
+        if (!v[i][0])
+            continue;
+        int list = i == 0 || i == 4;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s: %s%s%s", first ? "" : ", ", k[i],
+                                list ? "[" : "", v[i], list ? "]" : "");
+        first = 0;
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, "}");
+}
+
 /* Incidents: store read directly, or a scratch store filled by import. */
 static senda_status stage_incidents(run_state *s, double lo, double hi)
 {
@@ -181,8 +200,17 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
     if ((st = senda_incidents_points(ctx, s->store, &f, senda_layers_crs(s->layers), &s->pts)))
         return st;
     s->res->n_incidents = (long)s->pts->n;
+    if (s->pts->n == 0 && !sc->allow_empty) {
+        char ftxt[700];
+        filter_text(sc, ftxt, sizeof ftxt);
+        return senda__fail(ctx, SENDA_ERR_DATA, "scenario '%s': the filter %s leaves no "
+                           "incident in %s; nothing written (set `allow_empty: true` to write "
+                           "a product titled \"0 incidents\")", sc->name, ftxt,
+                           sc->store[0] ? sc->store : "the imported incidents");
+    }
     if (s->pts->n == 0)
-        senda__log(ctx, 1, "no incident passes the filter");
+        senda__log(ctx, 1, "scenario '%s': no incident passes the filter (allow_empty: the "
+                   "product says \"0 incidents\")", sc->name);
     return senda__progress(ctx, s->progress, s->progress_arg, hi, "incidents")
                ? SENDA_OK
                : SENDA_ERR_CANCELLED;
@@ -243,11 +271,33 @@ static senda_status stage_hotspot(run_state *s, double lo, double hi)
     senda_gistar_opts go;
     senda_gistar_opts_init(&go);
     go.n_threads = s->threads;
+    /* events by default (ArcGIS's Optimized Hot Spot Analysis counts points);
+     * hotspot.weighted: true keeps the filter's weights */
+    go.counted = s->sc->hotspot_weighted ? (s->sc->weighted ? "severity x victims (incidents "
+                                                              "weighted)"
+                                                            : "incidents (events, each counts 1)")
+                                         : "incidents (events, each counts 1)";
+    long land = senda_layers_find(s->layers, "land");
+    if (land >= 0) { /* cells over the sea never enter the statistic */
+        go.cells = SENDA_GISTAR_STUDY_AREA;
+        go.study_area = senda_layers_report(s->layers, (size_t)land)->path;
+    }
+    senda_points *ev = NULL;
+    if (!s->sc->hotspot_weighted) {
+        senda_status st0 = senda_points_create(ctx, s->pts->n, s->pts->crs, &ev);
+        if (st0)
+            return st0;
+        memcpy(ev->x, s->pts->x, s->pts->n * sizeof *ev->x);
+        memcpy(ev->y, s->pts->y, s->pts->n * sizeof *ev->y);
+        memcpy(ev->id, s->pts->id, s->pts->n * sizeof *ev->id);
+    }
     double cell = s->sc->cell_m * 5.0;
     senda_grid *g = NULL;
     senda_status st = senda_grid_for_points(ctx, s->pts, cell, cell, &g);
-    if (st)
+    if (st) {
+        senda_points_destroy(ev);
         return st;
+    }
     senda_grid_spec spec;
     memset(&spec, 0, sizeof spec);
     spec.cell_m = cell;
@@ -259,7 +309,9 @@ static senda_status stage_hotspot(run_state *s, double lo, double hi)
     snprintf(spec.crs, sizeof spec.crs, "%s", s->pts->crs);
     senda_grid_destroy(g);
     SUB(s, sp, lo, hi);
-    return senda_hotspot_gistar(ctx, s->pts, &go, &spec, &s->gi, SUBFN(s), &sp);
+    st = senda_hotspot_gistar(ctx, ev ? ev : s->pts, &go, &spec, &s->gi, SUBFN(s), &sp);
+    senda_points_destroy(ev);
+    return st;
 }
 
 /* Places "A; B" resolved into points. */
@@ -501,6 +553,7 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     info.n_inputs = n_in;
     info.counts = counts;
     info.crs = crs;
+    info.title_note = s->pts->n == 0 ? "0 incidents" : NULL;
     SUB(s, fp, at, hi);
     st = senda_export_finish(ctx, t, &info, SUBFN(s), &fp);
     senda__free(params);
