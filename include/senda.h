@@ -337,6 +337,17 @@ senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
                                     const senda_incident_filter *filter, const char *crs,
                                     senda_points **out);
 
+/** The dates of the incidents behind pts (ids = incident fids, as
+ *  senda_incidents_points gives them): the first and last day of the period
+ *  each report gives (one day, a month or a year), as days since 1970-01-01;
+ *  INT32_MIN when undated.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (store), SENDA_ERR_DATA (an
+ *          id not in the store), SENDA_ERR_NOMEM
+ *  Ownership: caller frees both arrays with senda_free(). */
+senda_status senda_incidents_dates(senda_ctx *ctx, const char *store_path,
+                                   const senda_points *pts, int32_t **day_first,
+                                   int32_t **day_last);
+
 /** Options of the synthetic incident generator. */
 typedef struct senda_synth_opts {
     size_t n;                 /**< rows (default 1000) */
@@ -528,6 +539,91 @@ void senda_gistar_result_destroy(senda_gistar_result *r);
 senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
                                        const char *gpkg_path, senda_progress_fn progress,
                                        void *progress_arg);
+
+/* ---- emerging hot spots (space-time cube) ---- */
+/** Time step of the space-time cube. */
+typedef enum senda_time_step { SENDA_STEP_MONTH, SENDA_STEP_QUARTER, SENDA_STEP_YEAR }
+    senda_time_step;
+/** "month", "quarter", "year" to the enum; 0 on success, -1 for an unknown name. */
+int senda_time_step_from_name(const char *name, senda_time_step *out);
+
+/** ArcGIS's Emerging Hot Spot Analysis categories, in ArcGIS's order. */
+typedef enum senda_pattern {
+    SENDA_PATTERN_NONE, SENDA_PATTERN_NEW_HOT, SENDA_PATTERN_CONSECUTIVE_HOT,
+    SENDA_PATTERN_INTENSIFYING_HOT, SENDA_PATTERN_PERSISTENT_HOT, SENDA_PATTERN_DIMINISHING_HOT,
+    SENDA_PATTERN_SPORADIC_HOT, SENDA_PATTERN_OSCILLATING_HOT, SENDA_PATTERN_HISTORICAL_HOT,
+    SENDA_PATTERN_NEW_COLD, SENDA_PATTERN_CONSECUTIVE_COLD, SENDA_PATTERN_INTENSIFYING_COLD,
+    SENDA_PATTERN_PERSISTENT_COLD, SENDA_PATTERN_DIMINISHING_COLD, SENDA_PATTERN_SPORADIC_COLD,
+    SENDA_PATTERN_OSCILLATING_COLD, SENDA_PATTERN_HISTORICAL_COLD, SENDA_PATTERN_N
+} senda_pattern;
+/** The category's name as ArcGIS spells it ("New Hot Spot", ..., "No Pattern Detected"). */
+const char *senda_pattern_name(senda_pattern p);
+
+typedef struct senda_emerging_opts {
+    senda_time_step step;   /**< cube time step (default year) */
+    int time_window;        /**< earlier steps in a bin's neighbourhood (default 1, ArcGIS's
+                                 neighbourhood time step) */
+    double alpha;           /**< significance of a bin and of a trend (default 0.05) */
+    int change_split;       /**< the change layer compares steps [0, split) with [split, n);
+                                 0 (default): half of the steps */
+} senda_emerging_opts;
+void senda_emerging_opts_init(senda_emerging_opts *o);
+
+/** The space-time cube and its analysis (engine/hotspot/emerging.c). Bins
+ *  are indexed cell * n_steps + step; cells as senda_gistar_result. */
+typedef struct senda_emerging_result {
+    senda_grid_spec spec;
+    size_t n_rows, n_cols, n_cells, n_steps;
+    double band_m;
+    senda_time_step step;
+    int32_t *step_day;       /**< n_steps + 1 step edges, days since 1970-01-01 */
+    unsigned char *in_set;   /**< the cells analysed (study area) */
+    double *count;           /**< per bin: summed weight of the incidents */
+    double *z, *p;           /**< per bin: space-time Gi* z and two-sided p */
+    int8_t *bin;             /**< per bin: Gi_Bin +-3/+-2/+-1/0 after FDR */
+    senda_pattern *pattern;  /**< per cell */
+    double *trend_z, *trend_p;             /**< per cell: Mann-Kendall of the bins' z */
+    double *count_trend_z, *count_trend_p; /**< per cell: Mann-Kendall of the counts */
+    int32_t *n_hot, *n_cold;               /**< per cell: significant hot / cold steps */
+    size_t split;            /**< the change layer's periods: steps [0, split), [split, n) */
+    double *change_count[2], *change_z[2]; /**< per cell: each period's count and Gi* z */
+    int8_t *change_bin[2];
+    size_t n_points_in, n_points_out_time, n_points_out_space;
+    size_t n_by_pattern[SENDA_PATTERN_N];
+    double count_trend_all_z, count_trend_all_p; /**< Mann-Kendall of the whole cube's
+                                                      counts per step */
+    char counted[96];
+} senda_emerging_result;
+
+/** Emerging hot spots: the points binned into the cells of spec (study area
+ *  and band as gi: a band <= 0 is chosen as senda_hotspot_gistar does on all
+ *  steps together) and into time steps by their dates (an incident whose
+ *  dated period spans two steps is left out and counted), Gi* per bin over
+ *  the cells within the band in the same and the time_window earlier steps,
+ *  FDR over all bins, Mann-Kendall trends, ArcGIS's categories, and the
+ *  change between two periods.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (study area), SENDA_ERR_DATA
+ *          (fewer than gi->min_incidents dated incidents in the study area, fewer
+ *          than 2 steps, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_emerging_result_destroy().
+ *  Progress: 0.0 first, 1.0 last. */
+senda_status senda_hotspot_emerging(senda_ctx *ctx, const senda_points *pts,
+                                    const int32_t *day_first, const int32_t *day_last,
+                                    const senda_gistar_opts *gi, const senda_emerging_opts *opts,
+                                    const senda_grid_spec *spec, senda_emerging_result **out,
+                                    senda_progress_fn progress, void *progress_arg);
+void senda_emerging_result_destroy(senda_emerging_result *r);
+
+/** Write layers `emerging_hotspots` (per cell: pattern, trend z and p of the
+ *  Gi* z and of the counts, hot and cold steps, count), `hotspot_cube` (per
+ *  bin of the cells holding incidents or a pattern: step_start and step_end
+ *  dates for QGIS's temporal controller, count, GiZScore, GiPValue, Gi_Bin)
+ *  and `hotspot_change` (per cell: count, z and bin of each period and the
+ *  differences) into a GeoPackage, each in one transaction.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_CANCELLED */
+senda_status senda_hotspot_write_emerging(senda_ctx *ctx, const senda_emerging_result *r,
+                                          const char *gpkg_path, senda_progress_fn progress,
+                                          void *progress_arg);
 
 /** Set to nodata every cell of grid whose centre lies outside the polygons
  *  of the layer at path (reprojected to the grid's CRS): the density limited

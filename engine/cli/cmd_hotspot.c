@@ -78,6 +78,13 @@ static cli_opt opts[] = {
     {"no-fdr", 0, OPT_FLAG, NULL, NULL, "bin Gi* without the Benjamini-Hochberg FDR correction",
      NULL, 0, {0}, 0},
     {"no-gistar", 0, OPT_FLAG, NULL, NULL, "density only", NULL, 0, {0}, 0},
+    {"emerging", 0, OPT_FLAG, NULL, NULL, "with --store: emerging hot spots (ArcGIS's categories) "
+     "on a space-time cube of the Gi* cells: layers emerging_hotspots, hotspot_cube (for QGIS's "
+     "temporal controller) and hotspot_change", NULL, 0, {0}, 0},
+    O("time-step", "STEP", "year", "with --emerging: month, quarter or year"),
+    O("time-window", "N", "1", "with --emerging: earlier steps in a bin's neighbourhood"),
+    O("change-split", "N", "0", "with --emerging: hotspot_change compares the first N steps "
+      "with the rest (0: half of the steps)"),
     {"json", 0, OPT_FLAG, NULL, NULL, "print a JSON summary on stdout", NULL, 0, {0}, 0},
     {"quiet", 'q', OPT_FLAG, NULL, NULL, "no progress on stderr", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
@@ -130,7 +137,8 @@ typedef struct run_cfg {
     senda_grid_spec spec;                    /* the Gi* cells */
     double cell_m, gi_cell_m;                /* 0: automatic */
     double ext[4];                           /* the extent before alignment */
-    int has_extent, layers_extent, do_gistar, json, weighted;
+    int has_extent, layers_extent, do_gistar, json, weighted, emerging;
+    senda_emerging_opts em;
     const char *study;                       /* NULL (default), "none", "land" or a file */
     char land_path[1024];                    /* the land layer's file when the study is land */
 } run_cfg;
@@ -206,6 +214,15 @@ static int parse_cfg(run_cfg *c)
     }
 
     c->do_gistar = !cli_flag(opts, "no-gistar");
+    senda_emerging_opts_init(&c->em);
+    c->emerging = cli_flag(opts, "emerging");
+    c->em.time_window = (int)cli_int(opts, "time-window", &ok);
+    c->em.change_split = (int)cli_int(opts, "change-split", &ok);
+    if (senda_time_step_from_name(cli_str(opts, "time-step"), &c->em.step) != 0) {
+        fprintf(stderr, "senda: --time-step must be month, quarter or year, got '%s'\n",
+                cli_str(opts, "time-step"));
+        return 0;
+    }
     c->json = cli_flag(opts, "json");
     return ok;
 }
@@ -381,6 +398,52 @@ static senda_status apply_study_area(senda_ctx *ctx, run_cfg *c, senda_grid *g)
     return st;
 }
 
+/* --emerging: the space-time cube of the store's dated incidents, written into path. */
+static senda_status emerging(senda_ctx *ctx, run_cfg *c, const senda_points *pts,
+                             const char *path, senda_progress_fn prog)
+{
+    if (!c->emerging)
+        return SENDA_OK;
+    int32_t *d0 = NULL, *d1 = NULL;
+    senda_emerging_result *e = NULL;
+    senda_status st = senda_incidents_dates(ctx, cli_str(opts, "store"), pts, &d0, &d1);
+    if (!st)
+        st = senda_hotspot_emerging(ctx, pts, d0, d1, &c->gi, &c->em, &c->spec, &e, prog, NULL);
+    if (!st)
+        st = senda_hotspot_write_emerging(ctx, e, path, NULL, NULL);
+    if (!st) {
+        fprintf(stderr, "senda: emerging hot spots of %s: %zu incidents in %zu steps "
+                "(%zu left out: dated period longer than a step or undated; %zu outside the "
+                "study area), band %g m; trend of all counts z = %.2f (p = %.3g)\n", e->counted,
+                e->n_points_in, e->n_steps, e->n_points_out_time, e->n_points_out_space,
+                e->band_m, e->count_trend_all_z, e->count_trend_all_p);
+        for (int k = 1; k < SENDA_PATTERN_N; k++)
+            if (e->n_by_pattern[k])
+                fprintf(stderr, "senda:   %-24s %zu cells\n", senda_pattern_name((senda_pattern)k),
+                        e->n_by_pattern[k]);
+    }
+    senda_free(d0);
+    senda_free(d1);
+    senda_emerging_result_destroy(e);
+    return st;
+}
+
+/* Styles (temporal settings for the cube), a QGIS project and provenance. */
+static senda_status finish(senda_ctx *ctx, const char *tmp, const char *out,
+                           const senda_points *pts)
+{
+    char title[256], counts[128];
+    snprintf(title, sizeof title, "senda hotspot: %zu incidents", pts->n);
+    snprintf(counts, sizeof counts, "points: %zu\n", pts->n);
+    senda_product_info pi;
+    senda_product_info_init(&pi);
+    pi.title = title;
+    pi.final_path = out;
+    pi.counts = counts;
+    pi.crs = pts->crs;
+    return senda_export_finish(ctx, tmp, &pi, NULL, NULL);
+}
+
 static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char *cells_out,
                         senda_progress_fn prog)
 {
@@ -424,6 +487,7 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
         st = senda_grid_write_tiff_co(ctx, g, out, 0, tif_co);
     else if (!(st = senda_export_grid(ctx, tmp, "density", g, NULL, NULL)) &&
              (!r || !(st = senda_hotspot_write_cells(ctx, r, tmp, NULL, NULL))) &&
+             !(st = emerging(ctx, c, pts, tmp, prog)) && !(st = finish(ctx, tmp, out, pts)) &&
              rename(tmp, out) != 0) {
         fprintf(stderr, "senda: cannot rename '%s' to '%s'\n", tmp, out);
         st = SENDA_ERR_IO;
@@ -466,7 +530,8 @@ int cmd_hotspot(int argc, char **argv)
                 "and --out FILE\nusage: %s\n", info.usage);
         return CLI_USAGE;
     }
-    static const char *store_only[] = {"types", "from", "to", "victims", "perpetrators", "count"};
+    static const char *store_only[] = {"types", "from", "to", "victims", "perpetrators", "count",
+                                       "emerging"};
     for (size_t i = 0; i < sizeof store_only / sizeof *store_only; i++)
         if (!store && cli_get(opts, store_only[i])->seen) {
             fprintf(stderr, "senda: --%s filters the incidents of --store\n", store_only[i]);

@@ -159,7 +159,7 @@ senda_status senda_hotspot_mask_study_area(senda_ctx *ctx, senda_grid *grid,
     return st;
 }
 
-static OGRGeometryH cell_polygon(const senda__lattice *l, size_t row, size_t col)
+void *senda__hotspot_cell_polygon(const senda__lattice *l, size_t row, size_t col)
 {
     double xs[7], ys[7];
     int n = senda__lattice_outline(l, row, col, xs, ys);
@@ -210,7 +210,7 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
         if (!r->in_set[i])
             continue;
         OGRFeatureH f = OGR_F_Create(defn);
-        OGR_F_SetGeometryDirectly(f, cell_polygon(&l, i / r->n_cols, i % r->n_cols));
+        OGR_F_SetGeometryDirectly(f, (OGRGeometryH)senda__hotspot_cell_polygon(&l, i / r->n_cols, i % r->n_cols));
         OGR_F_SetFieldInteger(f, 0, r->count[i]);
         OGR_F_SetFieldDouble(f, 1, r->weight[i]);
         if (!isnan(r->z[i])) {

@@ -314,23 +314,21 @@ static senda_status check_neighbors(senda_ctx *ctx, senda_gistar_result *r)
     return SENDA_OK;
 }
 
-/* The automatic band, at most max_band_frac of the side of the study area. */
-static senda_status auto_band(senda_ctx *ctx, const senda__lattice *l, const senda_gistar_opts *o,
-                              senda_gistar_result *r, const unsigned char *data)
+senda_status senda__hotspot_band_capped(senda_ctx *ctx, const senda__lattice *l,
+                                        const senda_gistar_opts *o, const double *val,
+                                        const unsigned char *in_set, const unsigned char *data,
+                                        size_t n_area, double *band_m, senda_band_rule *rule)
 {
-    senda_status st = senda__hotspot_auto_band(ctx, l, r->weight, r->in_set, data, &r->band_m,
-                                               &r->band_rule);
+    senda_status st = senda__hotspot_auto_band(ctx, l, val, in_set, data, band_m, rule);
     if (st != SENDA_OK)
         return st;
     double cell_area = l->shape == SENDA_CELLS_HEX ? l->dx * l->dy : l->cell_m * l->cell_m;
-    /* the study area: the cells of the set, or the whole grid for nonempty cells */
-    size_t n_area = o->cells == SENDA_GISTAR_NONEMPTY ? r->n_cells : r->n_in_set;
     double cap = o->max_band_frac * sqrt((double)n_area * cell_area);
-    if (r->band_m > cap) {
+    if (*band_m > cap) {
         senda__log(ctx, 1, "Gi*: automatic band %g m cut to %g m (%g of the side of the "
-                   "study area)", r->band_m, cap, o->max_band_frac);
-        r->band_m = cap;
-        r->band_rule = SENDA_BAND_CAPPED;
+                   "study area)", *band_m, cap, o->max_band_frac);
+        *band_m = cap;
+        *rule = SENDA_BAND_CAPPED;
     }
     return SENDA_OK;
 }
@@ -368,7 +366,12 @@ senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
         goto done;
     r->band_m = opts->band_m;
     r->band_rule = SENDA_BAND_GIVEN;
-    if (r->band_m <= 0.0 && (st = auto_band(ctx, &l, opts, r, data)) != SENDA_OK)
+    /* the study area: the cells of the set, or the whole grid for nonempty cells */
+    if (r->band_m <= 0.0 &&
+        (st = senda__hotspot_band_capped(
+             ctx, &l, opts, r->weight, r->in_set, data,
+             opts->cells == SENDA_GISTAR_NONEMPTY ? r->n_cells : r->n_in_set, &r->band_m,
+             &r->band_rule)) != SENDA_OK)
         goto done;
     if (!senda__progress(ctx, progress, progress_arg, 0.3, NULL)) {
         st = SENDA_ERR_CANCELLED;

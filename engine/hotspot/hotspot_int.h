@@ -67,4 +67,23 @@ senda_status senda__hotspot_z(senda_ctx *ctx, size_t n_cells, const unsigned cha
  *  incidents in and out of the study area, the band and the counts. */
 void senda__hotspot_cells_description(const senda_gistar_result *r, char *out, size_t n);
 
+/** Mann-Kendall trend of x[0], x[stride], ... (n values): z (continuity-
+ *  corrected, tie-corrected variance) and two-sided p; z = 0, p = 1 for
+ *  n < 3 or no variance. buf: n doubles of scratch. */
+void senda__mann_kendall(const double *x, size_t n, size_t stride, double *buf, double *z,
+                         double *p);
+
+/** The automatic band of senda_hotspot_gistar (Optimized Hot Spot recipe)
+ *  cut to o->max_band_frac of the side of the study area (n_area cells). */
+senda_status senda__hotspot_band_capped(senda_ctx *ctx, const senda__lattice *l,
+                                        const senda_gistar_opts *o, const double *val,
+                                        const unsigned char *in_set, const unsigned char *data,
+                                        size_t n_area, double *band_m, senda_band_rule *rule);
+
+/** A cell's outline as an OGR polygon (caller destroys). */
+void *senda__hotspot_cell_polygon(const senda__lattice *l, size_t row, size_t col);
+
+/** Days since 1970-01-01 to the civil date (Howard Hinnant's algorithm). */
+void senda__hotspot_civil(long days, int *y, int *m, int *d);
+
 #endif

@@ -191,3 +191,55 @@ done:
     *out = pts;
     return SENDA_OK;
 }
+
+/* "yyyy-mm-dd" to days since 1970-01-01; INT32_MIN when absent or malformed. */
+static int32_t iso_days(const unsigned char *t)
+{
+    int y, m, d;
+    if (!t || sscanf((const char *)t, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return INT32_MIN;
+    return (int32_t)senda__days_from_civil(y, m, d);
+}
+
+senda_status senda_incidents_dates(senda_ctx *ctx, const char *store_path,
+                                   const senda_points *pts, int32_t **day_first,
+                                   int32_t **day_last)
+{
+    senda__reset(ctx);
+    if (!store_path || !pts || !day_first || !day_last)
+        return senda__fail(ctx, SENDA_ERR_ARG, "store path, points and outputs are required");
+    *day_first = *day_last = NULL;
+    int32_t *a = senda__calloc(ctx, pts->n ? pts->n : 1, sizeof *a);
+    int32_t *b = a ? senda__calloc(ctx, pts->n ? pts->n : 1, sizeof *b) : NULL;
+    senda__store *s = NULL;
+    sqlite3_stmt *q = NULL;
+    senda_status st = b ? senda__store_open(ctx, store_path, 0, &s) : SENDA_ERR_NOMEM;
+    if (st == SENDA_OK)
+        st = senda__store_prepare(ctx, s, "SELECT date_first, date_last FROM incidents "
+                                          "WHERE fid = ?", &q);
+    for (size_t i = 0; st == SENDA_OK && i < pts->n; i++) {
+        sqlite3_bind_int64(q, 1, pts->id[i]);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            a[i] = iso_days(sqlite3_column_text(q, 0));
+            b[i] = iso_days(sqlite3_column_text(q, 1));
+        } else if (rc == SQLITE_DONE) {
+            st = senda__fail(ctx, SENDA_ERR_DATA, "%s: no incident with fid %lld", store_path,
+                             (long long)pts->id[i]);
+        } else {
+            st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", store_path,
+                             sqlite3_errmsg(s->db));
+        }
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    senda__store_close(s);
+    if (st != SENDA_OK) {
+        senda__free(a);
+        senda__free(b);
+        return st;
+    }
+    *day_first = a;
+    *day_last = b;
+    return SENDA_OK;
+}
