@@ -13,8 +13,11 @@
  * cell (senda_hotspot_gistar, every cell in the statistic, distance band
  * chosen automatically as ArcGIS's Optimized Hot Spot Analysis; coarser than
  * the density so that a cell holds several incidents and the layer stays a
- * few thousand polygons; when the statistic is impossible - fewer than 3
- * cells, no variance - the run warns and goes on without the layer)
+ * few thousand polygons; counting events unless hotspot.weighted; cells on
+ * the `land` layer only; when the statistic is refused or impossible - fewer
+ * than 30 incidents, no variance - the run warns and goes on without the
+ * layer; with hotspot.emerging the emerging hot spots' layers on the same
+ * cells, engine/hotspot/emerging.c)
  * -> accumulated cost from every border
  * crossing over the danger surface (senda_cost_accumulate, GRASS r.cost
  * moves, move unit 1 km so the value is danger per km x km) and the
@@ -87,6 +90,7 @@ typedef struct run_state {
     senda_points *pts;
     senda_grid *density, *danger, *accum;
     senda_gistar_result *gi;
+    senda_emerging_result *em; /* hotspot.emerging */
     senda_cost_path **paths;
     size_t n_paths;
     senda_route_result *route;
@@ -104,6 +108,7 @@ static void run_free(run_state *s)
     senda_grid_destroy(s->danger);
     senda_grid_destroy(s->accum);
     senda_gistar_result_destroy(s->gi);
+    senda_emerging_result_destroy(s->em);
     senda_cost_paths_destroy(s->paths, s->n_paths);
     senda_route_result_destroy(s->route);
     senda_points_destroy(s->cand);
@@ -264,6 +269,24 @@ static senda_status stage_danger(run_state *s, double lo, double hi)
     return st;
 }
 
+/* hotspot.emerging: the space-time cube on the Gi* cells, with the same options. */
+static senda_status stage_emerging(run_state *s, const senda_points *pts,
+                                   const senda_gistar_opts *go, const senda_grid_spec *spec)
+{
+    senda_emerging_opts eo;
+    senda_emerging_opts_init(&eo);
+    if (senda_time_step_from_name(s->sc->emerging, &eo.step) != 0)
+        return senda__fail(s->ctx, SENDA_ERR_ARG, "hotspot.emerging: '%s' is not month, "
+                           "quarter or year", s->sc->emerging);
+    int32_t *d0 = NULL, *d1 = NULL;
+    senda_status st = senda_incidents_dates(s->ctx, s->store, pts, &d0, &d1);
+    if (st == SENDA_OK)
+        st = senda_hotspot_emerging(s->ctx, pts, d0, d1, go, &eo, spec, &s->em, NULL, NULL);
+    senda_free(d0);
+    senda_free(d1);
+    return st;
+}
+
 /* Gi* over the incidents' extent on cells of hotspot cell size. */
 static senda_status stage_hotspot(run_state *s, double lo, double hi)
 {
@@ -310,6 +333,8 @@ static senda_status stage_hotspot(run_state *s, double lo, double hi)
     senda_grid_destroy(g);
     SUB(s, sp, lo, hi);
     st = senda_hotspot_gistar(ctx, ev ? ev : s->pts, &go, &spec, &s->gi, SUBFN(s), &sp);
+    if (st == SENDA_OK && s->sc->emerging[0])
+        st = stage_emerging(s, ev ? ev : s->pts, &go, &spec);
     senda_points_destroy(ev);
     return st;
 }
@@ -517,6 +542,8 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     NEXT("surfaces");
     if (s->gi && (st = senda_hotspot_write_cells(ctx, s->gi, t, NULL, NULL)))
         return st;
+    if (s->em && (st = senda_hotspot_write_emerging(ctx, s->em, t, NULL, NULL)))
+        return st;
     if (s->n_paths &&
         ((st = senda_cost_paths_write(ctx, t, "paths", crs, s->paths, s->n_paths)) ||
          (st = senda_cost_paths_write_profile(ctx, t, "path_profiles", s->paths, s->n_paths))))
@@ -614,6 +641,8 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         senda__log(ctx, 1, "no Gi* cells: %s", senda_ctx_errmsg(ctx));
         senda_gistar_result_destroy(s->gi);
         s->gi = NULL;
+        senda_emerging_result_destroy(s->em);
+        s->em = NULL;
     }
     if (on(s, "hotspot") && !s->pts->n)
         senda__log(ctx, 1, "no incidents, no Gi* cells");
