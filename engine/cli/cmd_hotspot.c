@@ -78,6 +78,7 @@ static cli_opt opts[] = {
     {"no-fdr", 0, OPT_FLAG, NULL, NULL, "bin Gi* without the Benjamini-Hochberg FDR correction",
      NULL, 0, {0}, 0},
     {"no-gistar", 0, OPT_FLAG, NULL, NULL, "density only", NULL, 0, {0}, 0},
+    {"no-density", 0, OPT_FLAG, NULL, NULL, "Gi* cells only (a .gpkg --out)", NULL, 0, {0}, 0},
     {"emerging", 0, OPT_FLAG, NULL, NULL, "with --store: emerging hot spots (ArcGIS's categories) "
      "on a space-time cube of the Gi* cells: layers emerging_hotspots, hotspot_cube (for QGIS's "
      "temporal controller) and hotspot_change", NULL, 0, {0}, 0},
@@ -137,7 +138,7 @@ typedef struct run_cfg {
     senda_grid_spec spec;                    /* the Gi* cells */
     double cell_m, gi_cell_m;                /* 0: automatic */
     double ext[4];                           /* the extent before alignment */
-    int has_extent, layers_extent, do_gistar, json, weighted, emerging;
+    int has_extent, layers_extent, do_gistar, do_density, json, weighted, emerging;
     senda_emerging_opts em;
     const char *study;                       /* NULL (default), "none", "land" or a file */
     char land_path[1024];                    /* the land layer's file when the study is land */
@@ -214,6 +215,7 @@ static int parse_cfg(run_cfg *c)
     }
 
     c->do_gistar = !cli_flag(opts, "no-gistar");
+    c->do_density = !cli_flag(opts, "no-density");
     senda_emerging_opts_init(&c->em);
     c->emerging = cli_flag(opts, "emerging");
     c->em.time_window = (int)cli_int(opts, "time-window", &ok);
@@ -231,7 +233,8 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
                           size_t n_points, double total_w)
 {
     if (!c->json) {
-        fprintf(stderr, "senda: density %zu x %zu cells of %g m: %s\n", senda_grid_n_cols(g),
+        if (c->do_density)
+            fprintf(stderr, "senda: density %zu x %zu cells of %g m: %s\n", senda_grid_n_cols(g),
                 senda_grid_n_rows(g), senda_grid_cell_m(g), senda_grid_description(g));
         if (r)
             fprintf(stderr, "senda: Gi* of %s on %zu cells of %g m (%zu with incidents; %zu "
@@ -391,6 +394,8 @@ static senda_status apply_study_area(senda_ctx *ctx, run_cfg *c, senda_grid *g)
     c->gi.cells = SENDA_GISTAR_STUDY_AREA;
     c->gi.study_area = path;
     size_t n = 0;
+    if (!c->do_density)
+        return SENDA_OK;
     senda_status st = senda_hotspot_mask_study_area(ctx, g, path, &n);
     if (!st)
         fprintf(stderr, "senda: study area %s: %zu density cells outside it set to nodata\n",
@@ -465,7 +470,7 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
     snprintf(c->spec.crs, sizeof c->spec.crs, "%s", pts->crs);
     double t1 = now_s();
     c->read_s = t1 - t0;
-    if ((st = senda_hotspot_kde(ctx, pts, &c->kde, g, prog, NULL)))
+    if (c->do_density && (st = senda_hotspot_kde(ctx, pts, &c->kde, g, prog, NULL)))
         goto done;
     double t2 = now_s();
     c->kde_s = t2 - t1;
@@ -485,7 +490,8 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
                                   "BIGTIFF=IF_SAFER", NULL};
     if (is_tif)
         st = senda_grid_write_tiff_co(ctx, g, out, 0, tif_co);
-    else if (!(st = senda_export_grid(ctx, tmp, "density", g, NULL, NULL)) &&
+    else if (!(st = c->do_density ? senda_export_grid(ctx, tmp, "density", g, NULL, NULL)
+                                  : SENDA_OK) &&
              (!r || !(st = senda_hotspot_write_cells(ctx, r, tmp, NULL, NULL))) &&
              !(st = emerging(ctx, c, pts, tmp, prog)) && !(st = finish(ctx, tmp, out, pts)) &&
              rename(tmp, out) != 0) {
@@ -554,6 +560,10 @@ int cmd_hotspot(int argc, char **argv)
     run_cfg c;
     if (!parse_cfg(&c))
         return CLI_USAGE;
+    if (!c.do_density && (tif || !c.do_gistar)) {
+        fprintf(stderr, "senda: --no-density writes the Gi* cells into a .gpkg --out\n");
+        return CLI_USAGE;
+    }
     if (tif && !cells_out)
         c.do_gistar = 0; /* nowhere to write the cells */
     senda_ctx *ctx = cli_ctx_new();
