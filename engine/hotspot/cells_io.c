@@ -211,6 +211,90 @@ static size_t cell_blob(const senda__lattice *l, size_t row, size_t col, int32_t
     return o;
 }
 
+/* The layer's triggers (GDAL's spatial-index triggers call GDAL's SQL
+ * functions, absent from a plain SQLite connection): their SQL is kept and
+ * they are dropped while the rows go in, then made again. */
+typedef struct triggers {
+    char *sql[16];
+    size_t n;
+} triggers;
+
+static senda_status drop_triggers(senda_ctx *ctx, sqlite3 *db, const char *path, triggers *t)
+{
+    sqlite3_stmt *q = NULL;
+    senda_status st = SENDA_OK;
+    if (sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+                               "tbl_name = 'hotspot_cells'", -1, &q, NULL) != SQLITE_OK)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", path, sqlite3_errmsg(db));
+    char *drops[16];
+    size_t n_drop = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && t->n < 16) {
+        t->sql[t->n++] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(q, 1));
+        drops[n_drop++] = sqlite3_mprintf("DROP TRIGGER \"%w\"", sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    for (size_t k = 0; k < n_drop; k++) {
+        if (st == SENDA_OK && sqlite3_exec(db, drops[k], NULL, NULL, NULL) != SQLITE_OK)
+            st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", path, sqlite3_errmsg(db));
+        sqlite3_free(drops[k]);
+    }
+    return st;
+}
+
+static senda_status set_feature_count(senda_ctx *ctx, sqlite3 *db, const char *path, size_t n)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'",
+                           -1, &q, NULL) != SQLITE_OK)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", path, sqlite3_errmsg(db));
+    int has = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (!has)
+        return SENDA_OK;
+    int ok = sqlite3_prepare_v2(db, "UPDATE gpkg_ogr_contents SET feature_count = ? WHERE "
+                                    "table_name = 'hotspot_cells'", -1, &q, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)n);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    return ok ? SENDA_OK
+              : senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", path, sqlite3_errmsg(db));
+}
+
+/* The packed R-tree of the written cells, tile by tile (16 x 16 cells). */
+static senda_status pack_index(senda_ctx *ctx, sqlite3 *db, const senda__lattice *l,
+                               const senda_gistar_result *r, const int64_t *ids,
+                               double (*box)[4])
+{
+    int64_t *tid = senda__calloc(ctx, r->n_in_set ? r->n_in_set : 1, sizeof *tid);
+    double *tbox = tid ? senda__calloc(ctx, r->n_in_set ? r->n_in_set : 1, 4 * sizeof *tbox)
+                       : NULL;
+    if (!tbox) {
+        senda__free(tid);
+        return SENDA_ERR_NOMEM;
+    }
+    size_t m = 0;
+    for (size_t r0 = 0; r0 < l->n_rows; r0 += 16)
+        for (size_t c0 = 0; c0 < l->n_cols; c0 += 16)
+            for (size_t row = r0; row < r0 + 16 && row < l->n_rows; row++)
+                for (size_t col = c0; col < c0 + 16 && col < l->n_cols; col++) {
+                    size_t i = row * l->n_cols + col;
+                    if (!r->in_set[i] || m >= r->n_in_set)
+                        continue;
+                    tid[m] = ids[i]; /* env minx, miny, maxx, maxy -> rtree order */
+                    tbox[4 * m] = box[i][0];
+                    tbox[4 * m + 1] = box[i][2];
+                    tbox[4 * m + 2] = box[i][1];
+                    tbox[4 * m + 3] = box[i][3];
+                    m++;
+                }
+    senda_status st = senda__rtree_pack(ctx, db, "rtree_hotspot_cells_geom", tid, tbox, m);
+    senda__free(tid);
+    senda__free(tbox);
+    return st;
+}
+
 /* Insert the cells of the set with one prepared statement in one transaction. */
 static senda_status insert_cells(senda_ctx *ctx, const senda__lattice *l,
                                  const senda_gistar_result *r, const char *path,
@@ -220,6 +304,9 @@ static senda_status insert_cells(senda_ctx *ctx, const senda__lattice *l,
     sqlite3_stmt *q = NULL;
     senda_status st = SENDA_OK;
     int srs = 0;
+    triggers trig = {0};
+    int64_t *ids = NULL;
+    double (*box)[4] = NULL;
     double ext[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
     const char *ins = r->p_sim
         ? "INSERT INTO hotspot_cells (geom, count, weight, GiZScore, GiPValue, Gi_Bin, "
@@ -237,6 +324,15 @@ static senda_status insert_cells(senda_ctx *ctx, const senda__lattice *l,
     }
     srs = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
+    q = NULL;
+    if ((st = drop_triggers(ctx, db, path, &trig)) != SENDA_OK)
+        goto done;
+    ids = senda__calloc(ctx, r->n_cells, sizeof *ids);
+    box = ids ? senda__calloc(ctx, r->n_cells, sizeof *box) : NULL;
+    if (!box) {
+        st = SENDA_ERR_NOMEM;
+        goto done;
+    }
     if (sqlite3_prepare_v2(db, ins, -1, &q, NULL) != SQLITE_OK) {
         st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", path, sqlite3_errmsg(db));
         goto done;
@@ -245,7 +341,7 @@ static senda_status insert_cells(senda_ctx *ctx, const senda__lattice *l,
     for (size_t i = 0; i < r->n_cells && st == SENDA_OK; i++) {
         if (!r->in_set[i])
             continue;
-        double env[4];
+        double *env = box[i];
         size_t n = cell_blob(l, i / r->n_cols, i % r->n_cols, srs, blob, env);
         ext[0] = fmin(ext[0], env[0]), ext[1] = fmin(ext[1], env[1]);
         ext[2] = fmax(ext[2], env[2]), ext[3] = fmax(ext[3], env[3]);
@@ -269,6 +365,7 @@ static senda_status insert_cells(senda_ctx *ctx, const senda__lattice *l,
         if (sqlite3_step(q) != SQLITE_DONE)
             st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write cell %zu: SQLite: %s", path,
                              i, sqlite3_errmsg(db));
+        ids[i] = sqlite3_last_insert_rowid(db);
         sqlite3_reset(q);
         if (st == SENDA_OK && i % 65536 == 0 &&
             !senda__progress(ctx, progress, progress_arg,
@@ -287,6 +384,13 @@ static senda_status insert_cells(senda_ctx *ctx, const senda__lattice *l,
         if (st == SENDA_OK && sqlite3_step(q) != SQLITE_DONE)
             st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", path, sqlite3_errmsg(db));
     }
+    if (st == SENDA_OK)
+        st = pack_index(ctx, db, l, r, ids, box);
+    if (st == SENDA_OK) /* what GDAL's feature-count triggers would have counted */
+        st = set_feature_count(ctx, db, path, r->n_in_set);
+    for (size_t k = 0; st == SENDA_OK && k < trig.n; k++) /* the triggers, as GDAL made them */
+        if (sqlite3_exec(db, trig.sql[k], NULL, NULL, NULL) != SQLITE_OK)
+            st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s", path, sqlite3_errmsg(db));
     if (st == SENDA_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot commit hotspot_cells: SQLite: %s", path,
                          sqlite3_errmsg(db));
@@ -295,6 +399,10 @@ done:
     if (db && st != SENDA_OK)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
+    for (size_t k = 0; k < trig.n; k++)
+        sqlite3_free(trig.sql[k]);
+    senda__free(ids);
+    senda__free(box);
     return st;
 }
 
@@ -324,7 +432,8 @@ static senda_status create_layer(senda_ctx *ctx, const senda_gistar_result *r, c
     return st;
 }
 
-/* GDAL's CreateSpatialIndex fills the R-tree from the whole table at once. */
+/* GDAL's CreateSpatialIndex on the empty table: the rtree, its triggers and
+ * the extension's registration, filled later by insert_cells. */
 static senda_status spatial_index(senda_ctx *ctx, const char *path)
 {
     CPLErrorReset();
@@ -357,8 +466,8 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "writing hotspot_cells"))
         return SENDA_ERR_CANCELLED;
     if ((st = create_layer(ctx, r, gpkg_path)) != SENDA_OK ||
-        (st = insert_cells(ctx, &l, r, gpkg_path, progress, progress_arg)) != SENDA_OK ||
-        (st = spatial_index(ctx, gpkg_path)) != SENDA_OK)
+        (st = spatial_index(ctx, gpkg_path)) != SENDA_OK ||
+        (st = insert_cells(ctx, &l, r, gpkg_path, progress, progress_arg)) != SENDA_OK)
         return st;
     if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
         return SENDA_ERR_CANCELLED;

@@ -86,4 +86,11 @@ void *senda__hotspot_cell_polygon(const senda__lattice *l, size_t row, size_t co
 /** Days since 1970-01-01 to the civil date (Howard Hinnant's algorithm). */
 void senda__hotspot_civil(long days, int *y, int *m, int *d);
 
+/** Fill the empty rtree table rt (a GeoPackage spatial index) with a packed
+ *  R-tree of the n boxes (box[4 i ..]: minx, maxx, miny, maxy) of rows ids, given in a
+ *  spatially coherent order, writing its shadow tables directly. */
+struct sqlite3;
+senda_status senda__rtree_pack(senda_ctx *ctx, struct sqlite3 *db, const char *rt,
+                               const int64_t *ids, const double *box, size_t n);
+
 #endif
