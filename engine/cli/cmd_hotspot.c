@@ -162,10 +162,18 @@ static int parse_cfg(run_cfg *c)
     c->cell_m = cli_str(opts, "cell-m") ? cli_dbl(opts, "cell-m", &ok) : 0.0;
     c->gi_cell_m = cli_str(opts, "gi-cell-m") ? cli_dbl(opts, "gi-cell-m", &ok) : c->cell_m;
     c->gi.min_incidents = (size_t)cli_int(opts, "min-incidents", &ok);
+    static char counted[96];
+    if (cli_str(opts, "points")) {
+        snprintf(counted, sizeof counted, "points%s%s", cli_str(opts, "weight-field") ?
+                 " weighted by field " : " (each counts 1)",
+                 cli_str(opts, "weight-field") ? cli_str(opts, "weight-field") : "");
+        c->gi.counted = counted;
+    }
     const char *w = cli_flag(opts, "count") ? "events" : cli_str(opts, "weight");
     if (strcmp(w, "events") == 0 || strcmp(w, "victims") == 0 || strcmp(w, "severity") == 0) {
         c->weighted = w[0] == 'e' ? 0 : w[0] == 'v' ? 2 : 1;
-        c->gi.counted = w[0] == 'e'   ? "incidents (events, each counts 1)"
+        if (!cli_str(opts, "points"))
+            c->gi.counted = w[0] == 'e'   ? "incidents (events, each counts 1)"
                         : w[0] == 'v' ? "victims (incidents weighted by their victims)"
                                       : "severity x victims (incidents weighted)";
     } else {
