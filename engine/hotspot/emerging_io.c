@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "hotspot/hotspot_int.h"
 
 static void set_real(OGRFeatureH f, int i, double v)
