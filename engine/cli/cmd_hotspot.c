@@ -351,8 +351,9 @@ static senda_status make_grid(senda_ctx *ctx, run_cfg *c, const senda_points *pt
                               senda_grid **g)
 {
     senda_status st;
-    if (c->kde.radius_m <= 0.0 && (st = senda_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
-        return st;
+    if (c->do_density && c->kde.radius_m <= 0.0 &&
+        (st = senda_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
+        return st; /* without density the points' extent is not padded */
     if ((st = use_layers(ctx, c, pts->crs)))
         return st;
     if (!c->has_extent && !c->layers_extent) {
