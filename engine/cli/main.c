@@ -22,6 +22,7 @@ static const struct {
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     {"publish", cmd_publish, "write an aggregates-only copy of a run output, safe to share"},
     {"render", cmd_render, "draw a quick-look map of a product as PNG"},
+    {"report", cmd_report, "write a printable PDF report of a product (Spanish or English)"},
     {"info", cmd_info, "list the layers, counts and parameters of a product"},
     /* @@COMMANDS@@ */
 };
@@ -49,8 +50,23 @@ int main(int argc, char **argv)
         usage(stdout);
         return CLI_OK;
     }
+    if (strcmp(argv[1], "--help-man") == 0 || strcmp(argv[1], "--help-commands") == 0) {
+        /* hidden: the build writes senda(1) and the completion from these */
+        enum { N = sizeof commands / sizeof commands[0] };
+        const char *names[N], *summaries[N];
+        for (size_t i = 0; i < N; i++)
+            names[i] = commands[i].name, summaries[i] = commands[i].summary;
+        if (argv[1][7] == 'm')
+            cli_man_main(stdout, names, summaries, N);
+        else
+            for (size_t i = 0; i < N; i++)
+                printf("%s\n", names[i]);
+        return CLI_OK;
+    }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("senda %s\n", senda_version());
+        /* the program's version, then the library's and those it runs on */
+        printf("senda %s\nlibsenda %s\n%s\n", SENDA_VERSION, senda_version(),
+               senda_version_libraries());
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
