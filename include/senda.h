@@ -358,7 +358,8 @@ typedef struct senda_incident_filter {
     const char *date_to;      /* inclusive; NULL = open */
     const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
-    int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
+    int weighted;             /* 1 (default): weight = severity x victims; 0: every incident
+                                 weighs 1 (events); 2: weight = victims */
     const char *precision;    /* the coarsest location kept: "exact", "locality", "approximate"
                                  or "whole_degree" (reports coarser than it are left out);
                                  NULL = all */
@@ -417,6 +418,17 @@ senda_status senda_store_check(senda_ctx *ctx, const char *store, senda_store_re
  *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED. Progress: 0..1 over the tables. */
 senda_status senda_store_copy(senda_ctx *ctx, const char *src, const char *dst,
                               senda_progress_fn progress, void *progress_arg);
+
+/** The dates of the incidents behind pts (ids = incident fids, as
+ *  senda_incidents_points gives them): the first and last day of the period
+ *  each report gives (one day, a month or a year), as days since 1970-01-01;
+ *  INT32_MIN when undated.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (store), SENDA_ERR_DATA (an
+ *          id not in the store), SENDA_ERR_NOMEM
+ *  Ownership: caller frees both arrays with senda_free(). */
+senda_status senda_incidents_dates(senda_ctx *ctx, const char *store_path,
+                                   const senda_points *pts, int32_t **day_first,
+                                   int32_t **day_last);
 
 /** Options of the synthetic incident generator. */
 typedef struct senda_synth_opts {
@@ -532,7 +544,8 @@ typedef enum senda_gistar_cells {
 
 /** How the distance band was chosen. */
 typedef enum senda_band_rule {
-    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN
+    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN,
+    SENDA_BAND_CAPPED /**< automatic band cut to max_band_frac of the study area's side */
 } senda_band_rule;
 
 typedef struct senda_gistar_opts {
@@ -543,6 +556,13 @@ typedef struct senda_gistar_opts {
     int permutations;       /**< 0 (default): none; else conditional permutations (999 usual) */
     uint64_t seed;          /**< permutation seed (default 12345) */
     int n_threads;          /**< default 2 */
+    size_t min_incidents;   /**< fewer points inside the cells of the set: refused
+                                 (default 30, ArcGIS's floor for reliable Gi*); lower
+                                 values run with a warning stating the risk */
+    double max_band_frac;   /**< an automatic band is at most this fraction of the side
+                                 of a square of the study area's area (default 0.1) */
+    const char *counted;    /**< what a point's weight counts, for messages and the
+                                 layer's description (default "incidents (events)") */
 } senda_gistar_opts;
 void senda_gistar_opts_init(senda_gistar_opts *o);
 
@@ -556,7 +576,12 @@ typedef struct senda_gistar_result {
     size_t n_in_set;         /**< cells entering the statistic */
     size_t n_with_data;      /**< cells holding incidents */
     size_t n_few_neighbors;  /**< cells of the set with fewer than 8 neighbours */
-    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0 */
+    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0, single-event hot cells left out */
+    size_t n_hot_single;     /**< hot cells driven by a single incident (single_event = 1) */
+    size_t n_points_total;   /**< points given */
+    size_t n_points_in;      /**< points inside the cells of the set */
+    size_t n_points_outside; /**< points outside the grid or in cells outside the set */
+    char counted[96];        /**< what the values count (opts->counted) */
     int permutations;
     double *cx, *cy;         /**< cell centres */
     unsigned char *in_set;   /**< 1 when the cell enters the statistic */
@@ -567,14 +592,18 @@ typedef struct senda_gistar_result {
     double *p_sim;           /**< folded pseudo p (NULL without permutations) */
     int8_t *bin;             /**< Gi_Bin: +-3 / +-2 / +-1 / 0 */
     int32_t *n_neighbors;    /**< NNeighbors: cells of the set within the band, self included */
+    unsigned char *single_event; /**< 1 for a hot cell that is not hot without the heaviest
+                                      incident of its neighbourhood (engine/hotspot/single.c) */
 } senda_gistar_result;
 
 /** Getis-Ord Gi* (Getis and Ord 1992; Ord and Getis 1995) on the cells of
  *  spec with the points aggregated to them (value = summed weight), binary
  *  distance-band weights with the cell itself included.
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad spec, study area missing),
- *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than 3
- *          cells in the set, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than
+ *          min_incidents points in the set, fewer than 3 cells, no variance,
+ *          a band leaving most cells without a neighbour), SENDA_ERR_NOMEM,
+ *          SENDA_ERR_CANCELLED
  *  Ownership: caller frees with senda_gistar_result_destroy().
  *  Progress: 0.0 first, 1.0 last. */
 senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
@@ -592,6 +621,110 @@ void senda_gistar_result_destroy(senda_gistar_result *r);
 senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
                                        const char *gpkg_path, senda_progress_fn progress,
                                        void *progress_arg);
+
+/* ---- emerging hot spots (space-time cube) ---- */
+/** Time step of the space-time cube. */
+typedef enum senda_time_step { SENDA_STEP_MONTH, SENDA_STEP_QUARTER, SENDA_STEP_YEAR }
+    senda_time_step;
+/** "month", "quarter", "year" to the enum; 0 on success, -1 for an unknown name. */
+int senda_time_step_from_name(const char *name, senda_time_step *out);
+
+/** ArcGIS's Emerging Hot Spot Analysis categories, in ArcGIS's order. */
+typedef enum senda_pattern {
+    SENDA_PATTERN_NONE, SENDA_PATTERN_NEW_HOT, SENDA_PATTERN_CONSECUTIVE_HOT,
+    SENDA_PATTERN_INTENSIFYING_HOT, SENDA_PATTERN_PERSISTENT_HOT, SENDA_PATTERN_DIMINISHING_HOT,
+    SENDA_PATTERN_SPORADIC_HOT, SENDA_PATTERN_OSCILLATING_HOT, SENDA_PATTERN_HISTORICAL_HOT,
+    SENDA_PATTERN_NEW_COLD, SENDA_PATTERN_CONSECUTIVE_COLD, SENDA_PATTERN_INTENSIFYING_COLD,
+    SENDA_PATTERN_PERSISTENT_COLD, SENDA_PATTERN_DIMINISHING_COLD, SENDA_PATTERN_SPORADIC_COLD,
+    SENDA_PATTERN_OSCILLATING_COLD, SENDA_PATTERN_HISTORICAL_COLD, SENDA_PATTERN_N
+} senda_pattern;
+/** The category's name as ArcGIS spells it ("New Hot Spot", ..., "No Pattern Detected"). */
+const char *senda_pattern_name(senda_pattern p);
+
+typedef struct senda_emerging_opts {
+    senda_time_step step;   /**< cube time step (default year) */
+    int time_window;        /**< earlier steps in a bin's neighbourhood (default 1, ArcGIS's
+                                 neighbourhood time step) */
+    double alpha;           /**< significance of a bin and of a trend (default 0.05) */
+    int change_split;       /**< the change layer compares steps [0, split) with [split, n);
+                                 0 (default): half of the steps */
+} senda_emerging_opts;
+void senda_emerging_opts_init(senda_emerging_opts *o);
+
+/** The space-time cube and its analysis (engine/hotspot/emerging.c). Bins
+ *  are indexed cell * n_steps + step; cells as senda_gistar_result. */
+typedef struct senda_emerging_result {
+    senda_grid_spec spec;
+    size_t n_rows, n_cols, n_cells, n_steps;
+    double band_m;
+    senda_time_step step;
+    int32_t *step_day;       /**< n_steps + 1 step edges, days since 1970-01-01 */
+    unsigned char *in_set;   /**< the cells analysed (study area) */
+    double *count;           /**< per bin: summed weight of the incidents */
+    double *z, *p;           /**< per bin: space-time Gi* z and two-sided p */
+    int8_t *bin;             /**< per bin: Gi_Bin +-3/+-2/+-1/0 after FDR */
+    senda_pattern *pattern;  /**< per cell */
+    double *trend_z, *trend_p;             /**< per cell: Mann-Kendall of the bins' z */
+    double *count_trend_z, *count_trend_p; /**< per cell: Mann-Kendall of the counts */
+    int32_t *n_hot, *n_cold;               /**< per cell: significant hot / cold steps */
+    size_t split;            /**< the change layer's periods: steps [0, split), [split, n) */
+    double *change_count[2], *change_z[2]; /**< per cell: each period's count and Gi* z */
+    int8_t *change_bin[2];
+    size_t n_points_in, n_points_out_time, n_points_out_space;
+    size_t n_by_pattern[SENDA_PATTERN_N];
+    double count_trend_all_z, count_trend_all_p; /**< Mann-Kendall of the whole cube's
+                                                      counts per step */
+    char counted[96];
+} senda_emerging_result;
+
+/** Emerging hot spots: the points binned into the cells of spec (study area
+ *  and band as gi: a band <= 0 is chosen as senda_hotspot_gistar does on all
+ *  steps together) and into time steps by their dates (an incident whose
+ *  dated period spans two steps is left out and counted), Gi* per bin over
+ *  the cells within the band in the same and the time_window earlier steps,
+ *  FDR over all bins, Mann-Kendall trends, ArcGIS's categories, and the
+ *  change between two periods.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (study area), SENDA_ERR_DATA
+ *          (fewer than gi->min_incidents dated incidents in the study area, fewer
+ *          than 2 steps, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_emerging_result_destroy().
+ *  Progress: 0.0 first, 1.0 last. */
+senda_status senda_hotspot_emerging(senda_ctx *ctx, const senda_points *pts,
+                                    const int32_t *day_first, const int32_t *day_last,
+                                    const senda_gistar_opts *gi, const senda_emerging_opts *opts,
+                                    const senda_grid_spec *spec, senda_emerging_result **out,
+                                    senda_progress_fn progress, void *progress_arg);
+void senda_emerging_result_destroy(senda_emerging_result *r);
+
+/** Write layers `emerging_hotspots` (per cell: pattern, trend z and p of the
+ *  Gi* z and of the counts, hot and cold steps, count), `hotspot_cube` (per
+ *  bin of the cells holding incidents or a pattern: step_start and step_end
+ *  dates for QGIS's temporal controller, count, GiZScore, GiPValue, Gi_Bin)
+ *  and `hotspot_change` (per cell: count, z and bin of each period and the
+ *  differences) into a GeoPackage, each in one transaction.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_CANCELLED */
+senda_status senda_hotspot_write_emerging(senda_ctx *ctx, const senda_emerging_result *r,
+                                          const char *gpkg_path, senda_progress_fn progress,
+                                          void *progress_arg);
+
+/** Set to nodata every cell of grid whose centre lies outside the polygons
+ *  of the layer at path (reprojected to the grid's CRS): the density limited
+ *  to a study area given as a file (for the bundled land layer
+ *  senda_layers_mask_grid is faster).
+ *  @param n_masked may be NULL; else the cells newly set to nodata
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (unreadable, named),
+ *          SENDA_ERR_DATA (no polygon), SENDA_ERR_CRS, SENDA_ERR_GEOM, SENDA_ERR_NOMEM */
+senda_status senda_hotspot_mask_study_area(senda_ctx *ctx, senda_grid *grid, const char *path,
+                                           size_t *n_masked);
+
+/** The default cell sizes for an extent (engine/hotspot/cellsize.c): the
+ *  smallest whole 50 m giving at most 2,000,000 density cells and the
+ *  smallest whole 50 m giving at most 100,000 Gi* cells over the extent's
+ *  area (never below 50 m). Either output may be NULL.
+ *  @return SENDA_OK, SENDA_ERR_ARG (empty extent) */
+senda_status senda_hotspot_default_cells(senda_ctx *ctx, double x_min, double y_min,
+                                         double x_max, double y_max, double *density_cell_m,
+                                         double *gistar_cell_m);
 
 /* @@SECTION hotspot@@ */
 
@@ -1120,9 +1253,14 @@ typedef struct senda_scenario {
     char precision[16];      /**< filter: coarsest location kept (exact, locality,
                                   approximate, whole_degree), "" = all */
     int weighted;            /**< 1: weight = severity x victims; 0: count */
+    int allow_empty;         /**< 1: a filter leaving no incident still writes a product,
+                                  titled "0 incidents"; 0 (default): the scenario fails */
     char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
     double radius_m;         /**< kernel radius, metres; <= 0 automatic */
     char kde_scale[16];      /**< "density", "qgis-raw", "qgis-scaled", "grass" */
+    int hotspot_weighted;    /**< Gi* on the filter's weights (1) or on events (0, default) */
+    char emerging[16];       /**< emerging hot spots time step: "month", "quarter", "year"
+                                  or "" (none) */
     char siting_model[16];   /**< "mclp" or "set-cover" */
     long siting_p;           /**< mclp: new sites to choose */
     double siting_radius_m;  /**< service distance, metres */
@@ -1200,6 +1338,8 @@ typedef struct senda_product_info {
     size_t n_inputs;
     const char *counts;         /**< counts, "key: value" lines */
     const char *crs;            /**< the analysis CRS; NULL = SENDA_DEFAULT_CRS */
+    const char *title_note;     /**< appended to the map title and every layer's title
+                                     (e.g. "0 incidents"); NULL = none */
 } senda_product_info;
 
 void senda_product_info_init(senda_product_info *info);

@@ -33,12 +33,17 @@ static cli_opt opts[] = {
       "exact, locality, approximate or whole_degree (the count left out is printed)"),
     O("perpetrators", "P,...", NULL, "with --store: only these perpetrators: criminal_group, "
       "police, immigration_authority, military, train_personnel, other, unknown"),
-    {"count", 0, OPT_FLAG, NULL, NULL, "with --store: every incident weighs 1 (default: "
-     "severity x victims, as stored at import)", NULL, 0, {0}, 0},
-    O("extent-from", "SRC", "points", "grid extent without --extent: points (the points padded "
-      "by the radius) or layers (the corridor layers' extent, see --layers)"),
-    O("layers", "DIR", NULL, "corridor layers for --extent-from layers (default: the bundled "
-      "layers/corridor)"),
+    O("weight", "W", "events", "with --store: what a point counts: events (every incident "
+      "weighs 1, as ArcGIS's Optimized Hot Spot Analysis counts points), victims, or severity "
+      "(severity x victims, as stored at import); the output's description says which"),
+    {"count", 0, OPT_FLAG, NULL, NULL, "with --store: same as --weight events (the default)",
+     NULL, 0, {0}, 0},
+    O("extent-from", "SRC", "layers", "grid extent without --extent: layers (the corridor "
+      "layers' extent, see --layers) or points (the points padded by the radius)"),
+    O("layers", "DIR", NULL, "corridor layers for the extent and the land study area "
+      "(default: the bundled layers/corridor)"),
+    O("min-incidents", "N", "30", "Gi* refuses fewer incidents in the study area; a lower "
+      "value runs with unreliable z-scores (ArcGIS: fewer than 30 features are unreliable)"),
     O("points", "FILE", NULL, "any OGR point layer (GeoPackage, GeoJSON, CSV with geometry, "
       "Shapefile, FlatGeobuf) in a projected CRS, or reprojected with --crs"),
     O("weight-field", "F", NULL, "numeric field holding each point's weight (default: every "
@@ -54,7 +59,10 @@ static cli_opt opts[] = {
       "Silverman rule 0.9 min(SD, sqrt(1/ln2) Dm) n^-0.2)"),
     O("kde-scale", "S", "density", "density (weighted incidents per km2, integrates to the total "
       "weight), qgis-raw, qgis-scaled or grass (per m2, as GRASS v.kernel)"),
-    O("cell-m", "M", "250", "cell size in metres (density raster and Gi* cells)"),
+    O("cell-m", "M", NULL, "density cell size in metres (default: automatic, the smallest whole "
+      "50 m giving at most 2,000,000 cells over the extent; also the Gi* cell when given)"),
+    O("gi-cell-m", "M", NULL, "Gi* cell size in metres (default: --cell-m when given, else the "
+      "smallest whole 50 m giving at most 100,000 cells over the extent)"),
     O("extent", "XMIN,YMIN,XMAX,YMAX", NULL, "grid cell edges in the working CRS (default: the "
       "points' extent padded by the radius, aligned to whole cells)"),
     O("grid", "SHAPE", "square", "Gi* cells: square (fishnet) or hex (hexagons of area cell^2)"),
@@ -62,7 +70,9 @@ static cli_opt opts[] = {
       "Hot Spot recipe: first Moran's I z peak, else highest peak, else k-NN mean)"),
     O("cells", "RULE", "all", "cells in Gi*: all (zeros included), nonempty (ArcGIS without a "
       "boundary)"),
-    O("study-area", "FILE", NULL, "polygon layer: Gi* over the cells whose centre is inside it"),
+    O("study-area", "AREA", NULL, "land (default without --extent: the `land` layer of the "
+      "corridor layers), a polygon layer FILE, or none: Gi* cells and density only where the "
+      "cell centre is inside; incidents outside are reported and left out"),
     O("permutations", "N", "0", "conditional permutations for pseudo p-values (999 is usual; "
       "0: analytic p only)"),
     O("seed", "S", "12345", "seed of the permutations"),
@@ -70,6 +80,14 @@ static cli_opt opts[] = {
     {"no-fdr", 0, OPT_FLAG, NULL, NULL, "bin Gi* without the Benjamini-Hochberg FDR correction",
      NULL, 0, {0}, 0},
     {"no-gistar", 0, OPT_FLAG, NULL, NULL, "density only", NULL, 0, {0}, 0},
+    {"no-density", 0, OPT_FLAG, NULL, NULL, "Gi* cells only (a .gpkg --out)", NULL, 0, {0}, 0},
+    {"emerging", 0, OPT_FLAG, NULL, NULL, "with --store: emerging hot spots (ArcGIS's categories) "
+     "on a space-time cube of the Gi* cells: layers emerging_hotspots, hotspot_cube (for QGIS's "
+     "temporal controller) and hotspot_change", NULL, 0, {0}, 0},
+    O("time-step", "STEP", "year", "with --emerging: month, quarter or year"),
+    O("time-window", "N", "1", "with --emerging: earlier steps in a bin's neighbourhood"),
+    O("change-split", "N", "0", "with --emerging: hotspot_change compares the first N steps "
+      "with the rest (0: half of the steps)"),
     {"json", 0, OPT_FLAG, NULL, NULL, "print a JSON summary on stdout", NULL, 0, {0}, 0},
     {"quiet", 'q', OPT_FLAG, NULL, NULL, "no progress on stderr", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
@@ -78,8 +96,8 @@ static cli_opt opts[] = {
 static const cli_cmd_info info = {
     "senda hotspot --store STORE.gpkg|--points FILE --out OUT.gpkg|OUT.tif [options]",
     "Kernel density surface and Getis-Ord Gi* hot-spot cells of incident points.",
-    "Points: the accepted incidents of an incident store (--store; weight severity x\n"
-    "victims, or 1 with --count; filters --types, --from/--to, --victims, --perpetrators)\n"
+    "Points: the accepted incidents of an incident store (--store; each counts 1, or\n"
+    "--weight victims|severity; filters --types, --from/--to, --victims, --perpetrators)\n"
     "or any OGR point layer (--points, with an optional --weight-field).\n"
     "Density: a Float32 raster of the kernel density at cell centres, by default a true\n"
     "density in weighted incidents per km2 (it integrates to the total weight);\n"
@@ -88,9 +106,12 @@ static const cli_cmd_info info = {
     "Getis-Ord Gi* z-score over a fixed distance band (binary weights, the cell itself\n"
     "included), a two-sided p, and Gi_Bin +-3/+-2/+-1/0 for 99/95/90 % confidence after\n"
     "Benjamini-Hochberg FDR correction, as ArcGIS's Hot Spot Analysis. Fields: count,\n"
-    "weight, GiZScore, GiPValue, Gi_Bin, NNeighbors (GiPseudoP with --permutations).\n"
-    "Units: metres in a projected CRS. Warnings name fewer than 30 cells with incidents\n"
-    "and bands leaving most cells with fewer than 8 neighbours.",
+    "weight, GiZScore, GiPValue, Gi_Bin, NNeighbors, single_event (a hot cell that is\n"
+    "not hot without the heaviest incident near it; left out of the hot count), and\n"
+    "GiPseudoP with --permutations. Study area: the land layer by default; fewer than\n"
+    "--min-incidents (30) incidents in it, or a band leaving most cells without a\n"
+    "neighbour, is refused. Units: metres in a projected CRS; the cell sizes chosen\n"
+    "are printed.",
     "  senda hotspot --store store.gpkg --types kidnapping,homicide --from 2019 --to 2021 \\\n"
     "      --extent-from layers --radius-m 10000 --cell-m 1000 --out run.gpkg\n"
     "  senda hotspot --points incidents.gpkg --weight-field severity --out run.gpkg\n"
@@ -116,16 +137,21 @@ typedef struct run_cfg {
     double read_s, kde_s, gistar_s, write_s; /* wall-clock seconds per stage */
     senda_kde_opts kde;
     senda_gistar_opts gi;
-    senda_grid_spec spec;
-    int has_extent, layers_extent, do_gistar, json;
+    senda_grid_spec spec;                    /* the Gi* cells */
+    double cell_m, gi_cell_m;                /* 0: automatic */
+    double ext[4];                           /* the extent before alignment */
+    int has_extent, layers_extent, do_gistar, do_density, json, weighted, emerging;
+    senda_emerging_opts em;
+    const char *study;                       /* NULL (default), "none", "land" or a file */
+    char land_path[1024];                    /* the land layer's file when the study is land */
 } run_cfg;
 
 static int parse_cfg(run_cfg *c)
 {
     int ok = 1;
+    memset(c, 0, sizeof *c);
     senda_kde_opts_init(&c->kde);
     senda_gistar_opts_init(&c->gi);
-    memset(&c->spec, 0, sizeof c->spec);
     c->has_extent = 0;
     if (senda_kernel_from_name(cli_str(opts, "kernel"), &c->kde.kernel) != 0 ||
         senda_kde_scale_from_name(cli_str(opts, "kde-scale"), &c->kde.scale) != 0) {
@@ -135,7 +161,27 @@ static int parse_cfg(run_cfg *c)
     }
     if (cli_str(opts, "radius-m"))
         c->kde.radius_m = cli_dbl(opts, "radius-m", &ok);
-    c->spec.cell_m = cli_dbl(opts, "cell-m", &ok);
+    c->cell_m = cli_str(opts, "cell-m") ? cli_dbl(opts, "cell-m", &ok) : 0.0;
+    c->gi_cell_m = cli_str(opts, "gi-cell-m") ? cli_dbl(opts, "gi-cell-m", &ok) : c->cell_m;
+    c->gi.min_incidents = (size_t)cli_int(opts, "min-incidents", &ok);
+    static char counted[96];
+    if (cli_str(opts, "points")) {
+        snprintf(counted, sizeof counted, "points%s%s", cli_str(opts, "weight-field") ?
+                 " weighted by field " : " (each counts 1)",
+                 cli_str(opts, "weight-field") ? cli_str(opts, "weight-field") : "");
+        c->gi.counted = counted;
+    }
+    const char *w = cli_flag(opts, "count") ? "events" : cli_str(opts, "weight");
+    if (strcmp(w, "events") == 0 || strcmp(w, "victims") == 0 || strcmp(w, "severity") == 0) {
+        c->weighted = w[0] == 'e' ? 0 : w[0] == 'v' ? 2 : 1;
+        if (!cli_str(opts, "points"))
+            c->gi.counted = w[0] == 'e'   ? "incidents (events, each counts 1)"
+                        : w[0] == 'v' ? "victims (incidents weighted by their victims)"
+                                      : "severity x victims (incidents weighted)";
+    } else {
+        fprintf(stderr, "senda: --weight must be events, victims or severity, got '%s'\n", w);
+        return 0;
+    }
     c->kde.n_threads = c->gi.n_threads = (int)cli_int(opts, "threads", &ok);
     if (cli_str(opts, "band-m"))
         c->gi.band_m = cli_dbl(opts, "band-m", &ok);
@@ -151,8 +197,7 @@ static int parse_cfg(run_cfg *c)
         fprintf(stderr, "senda: --cells must be all or nonempty, got '%s'\n", cells);
         return 0;
     }
-    if ((c->gi.study_area = cli_str(opts, "study-area")) != NULL)
-        c->gi.cells = SENDA_GISTAR_STUDY_AREA;
+    c->study = cli_str(opts, "study-area");
     if (strcmp(grid, "square") == 0 || strcmp(grid, "hex") == 0)
         c->spec.shape = grid[0] == 'h' ? SENDA_CELLS_HEX : SENDA_CELLS_SQUARE;
     else {
@@ -161,7 +206,7 @@ static int parse_cfg(run_cfg *c)
     }
     const char *ext = cli_str(opts, "extent");
     if (ext) {
-        double *e = &c->spec.x_min;
+        double *e = c->ext;
         if (sscanf(ext, "%lf,%lf,%lf,%lf", &e[0], &e[1], &e[2], &e[3]) != 4) {
             fprintf(stderr, "senda: --extent wants XMIN,YMIN,XMAX,YMAX, got '%s'\n", ext);
             return 0;
@@ -174,15 +219,22 @@ static int parse_cfg(run_cfg *c)
         fprintf(stderr, "senda: --extent-from must be points or layers, got '%s'\n", from);
         return 0;
     }
-    if (ext && strcmp(from, "layers") == 0) {
+    if (ext && cli_get(opts, "extent-from")->seen) {
         fprintf(stderr, "senda: give --extent or --extent-from layers, not both\n");
         return 0;
     }
-    if (cli_str(opts, "layers") && !c->layers_extent) {
-        fprintf(stderr, "senda: --layers is for --extent-from layers\n");
+
+    c->do_gistar = !cli_flag(opts, "no-gistar");
+    c->do_density = !cli_flag(opts, "no-density");
+    senda_emerging_opts_init(&c->em);
+    c->emerging = cli_flag(opts, "emerging");
+    c->em.time_window = (int)cli_int(opts, "time-window", &ok);
+    c->em.change_split = (int)cli_int(opts, "change-split", &ok);
+    if (senda_time_step_from_name(cli_str(opts, "time-step"), &c->em.step) != 0) {
+        fprintf(stderr, "senda: --time-step must be month, quarter or year, got '%s'\n",
+                cli_str(opts, "time-step"));
         return 0;
     }
-    c->do_gistar = !cli_flag(opts, "no-gistar");
     c->json = cli_flag(opts, "json");
     return ok;
 }
@@ -191,11 +243,15 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
                           size_t n_points, double total_w)
 {
     if (!c->json) {
-        fprintf(stderr, "senda: density %zu x %zu cells of %g m: %s\n", senda_grid_n_cols(g),
+        if (c->do_density)
+            fprintf(stderr, "senda: density %zu x %zu cells of %g m: %s\n", senda_grid_n_cols(g),
                 senda_grid_n_rows(g), senda_grid_cell_m(g), senda_grid_description(g));
         if (r)
-            fprintf(stderr, "senda: Gi* on %zu cells (%zu with incidents), band %g m: %zu hot, "
-                    "%zu cold\n", r->n_in_set, r->n_with_data, r->band_m, r->n_hot, r->n_cold);
+            fprintf(stderr, "senda: Gi* of %s on %zu cells of %g m (%zu with incidents; %zu "
+                    "incidents in the study area, %zu outside left out), band %g m: %zu hot, "
+                    "%zu cold, %zu more hot cells resting on a single incident (single_event)\n",
+                    r->counted, r->n_in_set, r->spec.cell_m, r->n_with_data, r->n_points_in,
+                    r->n_points_outside, r->band_m, r->n_hot, r->n_cold, r->n_hot_single);
         return;
     }
     json_object *o = json_object_new_object();
@@ -216,13 +272,21 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
         json_object_object_add(o, "band_m", json_object_new_double(r->band_m));
         json_object_object_add(o, "hot", json_object_new_int64((int64_t)r->n_hot));
         json_object_object_add(o, "cold", json_object_new_int64((int64_t)r->n_cold));
+        json_object_object_add(o, "hot_single_event",
+                               json_object_new_int64((int64_t)r->n_hot_single));
+        json_object_object_add(o, "gi_cell_m", json_object_new_double(r->spec.cell_m));
+        json_object_object_add(o, "incidents_in_study_area",
+                               json_object_new_int64((int64_t)r->n_points_in));
+        json_object_object_add(o, "incidents_outside",
+                               json_object_new_int64((int64_t)r->n_points_outside));
+        json_object_object_add(o, "counted", json_object_new_string(r->counted));
     }
     printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
     json_object_put(o);
 }
 
 /* The points: the filtered incidents of --store, or the layer of --points. */
-static senda_status read_points(senda_ctx *ctx, senda_points **pts)
+static senda_status read_points(senda_ctx *ctx, int weighted, senda_points **pts)
 {
     const char *store = cli_str(opts, "store"), *crs = cli_str(opts, "crs");
     if (!store)
@@ -236,19 +300,22 @@ static senda_status read_points(senda_ctx *ctx, senda_points **pts)
     f.victims = cli_str(opts, "victims");
     f.perpetrators = cli_str(opts, "perpetrators");
     f.precision = cli_str(opts, "precision");
-    f.weighted = !cli_flag(opts, "count");
+    f.weighted = weighted;
     return senda_incidents_points(ctx, store, &f, crs ? crs : SENDA_DEFAULT_CRS, pts);
 }
 
-/* --extent-from layers: the union of the corridor layers' extents in the
- * points' CRS, widened to whole multiples of the cell size. */
-static senda_status layers_extent(senda_ctx *ctx, run_cfg *c, const char *crs)
+/* The corridor layers' extent (union of their extents) and, when the study
+ * area is land, the file of their `land` layer. */
+static senda_status use_layers(senda_ctx *ctx, run_cfg *c, const char *crs)
 {
+    int want_land = c->study ? strcmp(c->study, "land") == 0 : !c->has_extent;
+    if (!c->layers_extent && !want_land)
+        return SENDA_OK;
     senda_layers *ls = NULL;
     senda_status st = senda_layers_open(ctx, cli_str(opts, "layers"), crs, &ls, NULL, NULL);
     if (st)
         return st;
-    double e[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, h = c->spec.cell_m;
+    double e[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
     for (size_t i = 0; i < senda_layers_count(ls); i++) {
         const senda_layer_report *r = senda_layers_report(ls, i);
         if (r->n_features <= r->n_empty)
@@ -258,38 +325,140 @@ static senda_status layers_extent(senda_ctx *ctx, run_cfg *c, const char *crs)
         e[2] = fmax(e[2], r->extent[2]);
         e[3] = fmax(e[3], r->extent[3]);
     }
+    long land = senda_layers_find(ls, "land");
+    if (want_land && land >= 0)
+        snprintf(c->land_path, sizeof c->land_path, "%s",
+                 senda_layers_report(ls, (size_t)land)->path);
     senda_layers_close(ls);
-    if (!(e[0] < e[2] && e[1] < e[3]) || !(h > 0.0)) {
-        fprintf(stderr, "senda: the corridor layers have no extent to grid (cell %g m)\n", h);
-        return SENDA_ERR_DATA;
+    if (want_land && !c->land_path[0]) {
+        if (c->study) {
+            fprintf(stderr, "senda: --study-area land: the corridor layers have no `land` layer\n");
+            return SENDA_ERR_DATA;
+        }
+        fprintf(stderr, "senda: warning: the corridor layers have no `land` layer: Gi* and "
+                "density cover the whole extent, sea included\n");
     }
-    c->spec.x_min = floor(e[0] / h) * h;
-    c->spec.y_min = floor(e[1] / h) * h;
-    c->spec.x_max = ceil(e[2] / h) * h;
-    c->spec.y_max = ceil(e[3] / h) * h;
-    c->has_extent = 1;
+    if (c->layers_extent) {
+        if (!(e[0] < e[2] && e[1] < e[3])) {
+            fprintf(stderr, "senda: the corridor layers have no extent to grid\n");
+            return SENDA_ERR_DATA;
+        }
+        memcpy(c->ext, e, sizeof e);
+    }
     return SENDA_OK;
 }
 
-/* The density grid: --extent, or the points padded by the radius. */
+/* The extent (explicit, layers, or the points padded by the radius), the
+ * cell sizes (automatic ones printed) and the density grid. */
 static senda_status make_grid(senda_ctx *ctx, run_cfg *c, const senda_points *pts,
                               senda_grid **g)
 {
     senda_status st;
-    if (c->kde.radius_m <= 0.0 && (st = senda_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
+    if (c->do_density && c->kde.radius_m <= 0.0 &&
+        (st = senda_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
+        return st; /* without density the points' extent is not padded */
+    if ((st = use_layers(ctx, c, pts->crs)))
         return st;
-    if (c->layers_extent && (st = layers_extent(ctx, c, pts->crs)))
+    if (!c->has_extent && !c->layers_extent) {
+        double e[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, r = c->kde.radius_m;
+        for (size_t i = 0; i < pts->n; i++) {
+            e[0] = fmin(e[0], pts->x[i] - r);
+            e[1] = fmin(e[1], pts->y[i] - r);
+            e[2] = fmax(e[2], pts->x[i] + r);
+            e[3] = fmax(e[3], pts->y[i] + r);
+        }
+        memcpy(c->ext, e, sizeof e);
+    }
+    double auto_d = 0.0, auto_g = 0.0;
+    if ((!c->cell_m || !c->gi_cell_m) &&
+        (st = senda_hotspot_default_cells(ctx, c->ext[0], c->ext[1], c->ext[2], c->ext[3],
+                                          &auto_d, &auto_g)))
         return st;
-    if (c->has_extent)
-        return senda_grid_for_extent(ctx, c->spec.x_min, c->spec.y_min, c->spec.x_max,
-                                     c->spec.y_max, c->spec.cell_m, pts->crs, g);
-    if ((st = senda_grid_for_points(ctx, pts, c->spec.cell_m, c->kde.radius_m, g)))
-        return st;
-    c->spec.x_min = senda_grid_x_min(*g);
-    c->spec.y_max = senda_grid_y_max(*g);
-    c->spec.x_max = c->spec.x_min + (double)senda_grid_n_cols(*g) * c->spec.cell_m;
-    c->spec.y_min = c->spec.y_max - (double)senda_grid_n_rows(*g) * c->spec.cell_m;
-    return SENDA_OK;
+    if (!c->cell_m || !c->gi_cell_m)
+        fprintf(stderr, "senda: cells: density %g m%s, Gi* %g m%s\n", c->cell_m ? c->cell_m : auto_d,
+                c->cell_m ? "" : " (automatic: at most 2,000,000 cells over the extent)",
+                c->gi_cell_m ? c->gi_cell_m : auto_g,
+                c->gi_cell_m ? "" : " (automatic: at most 100,000 cells over the extent)");
+    c->cell_m = c->cell_m ? c->cell_m : auto_d;
+    c->gi_cell_m = c->gi_cell_m ? c->gi_cell_m : auto_g;
+    double e[4], h = c->cell_m, k = c->gi_cell_m;
+    memcpy(e, c->ext, sizeof e);
+    if (!c->has_extent) /* aligned origin: runs share cell edges */
+        e[0] = floor(e[0] / h) * h, e[1] = floor(e[1] / h) * h, e[2] = ceil(e[2] / h) * h,
+        e[3] = ceil(e[3] / h) * h;
+    c->spec.cell_m = k;
+    c->spec.x_min = c->has_extent ? c->ext[0] : floor(c->ext[0] / k) * k;
+    c->spec.y_min = c->has_extent ? c->ext[1] : floor(c->ext[1] / k) * k;
+    c->spec.x_max = c->has_extent ? c->ext[2] : ceil(c->ext[2] / k) * k;
+    c->spec.y_max = c->has_extent ? c->ext[3] : ceil(c->ext[3] / k) * k;
+    return senda_grid_for_extent(ctx, e[0], e[1], e[2], e[3], h, pts->crs, g);
+}
+
+/* The study area: cells of Gi* and the density's valid cells. */
+static senda_status apply_study_area(senda_ctx *ctx, run_cfg *c, senda_grid *g)
+{
+    const char *path = c->land_path[0] ? c->land_path
+                       : c->study && strcmp(c->study, "none") && strcmp(c->study, "land")
+                           ? c->study
+                           : NULL;
+    if (!path)
+        return SENDA_OK;
+    c->gi.cells = SENDA_GISTAR_STUDY_AREA;
+    c->gi.study_area = path;
+    size_t n = 0;
+    if (!c->do_density)
+        return SENDA_OK;
+    senda_status st = senda_hotspot_mask_study_area(ctx, g, path, &n);
+    if (!st)
+        fprintf(stderr, "senda: study area %s: %zu density cells outside it set to nodata\n",
+                c->land_path[0] ? "land" : path, n);
+    return st;
+}
+
+/* --emerging: the space-time cube of the store's dated incidents, written into path. */
+static senda_status emerging(senda_ctx *ctx, run_cfg *c, const senda_points *pts,
+                             const char *path, senda_progress_fn prog)
+{
+    if (!c->emerging)
+        return SENDA_OK;
+    int32_t *d0 = NULL, *d1 = NULL;
+    senda_emerging_result *e = NULL;
+    senda_status st = senda_incidents_dates(ctx, cli_str(opts, "store"), pts, &d0, &d1);
+    if (!st)
+        st = senda_hotspot_emerging(ctx, pts, d0, d1, &c->gi, &c->em, &c->spec, &e, prog, NULL);
+    if (!st)
+        st = senda_hotspot_write_emerging(ctx, e, path, NULL, NULL);
+    if (!st) {
+        fprintf(stderr, "senda: emerging hot spots of %s: %zu incidents in %zu steps "
+                "(%zu left out: dated period longer than a step or undated; %zu outside the "
+                "study area), band %g m; trend of all counts z = %.2f (p = %.3g)\n", e->counted,
+                e->n_points_in, e->n_steps, e->n_points_out_time, e->n_points_out_space,
+                e->band_m, e->count_trend_all_z, e->count_trend_all_p);
+        for (int k = 1; k < SENDA_PATTERN_N; k++)
+            if (e->n_by_pattern[k])
+                fprintf(stderr, "senda:   %-24s %zu cells\n", senda_pattern_name((senda_pattern)k),
+                        e->n_by_pattern[k]);
+    }
+    senda_free(d0);
+    senda_free(d1);
+    senda_emerging_result_destroy(e);
+    return st;
+}
+
+/* Styles (temporal settings for the cube), a QGIS project and provenance. */
+static senda_status finish(senda_ctx *ctx, const char *tmp, const char *out,
+                           const senda_points *pts)
+{
+    char title[256], counts[128];
+    snprintf(title, sizeof title, "senda hotspot: %zu incidents", pts->n);
+    snprintf(counts, sizeof counts, "points: %zu\n", pts->n);
+    senda_product_info pi;
+    senda_product_info_init(&pi);
+    pi.title = title;
+    pi.final_path = out;
+    pi.counts = counts;
+    pi.crs = pts->crs;
+    return senda_export_finish(ctx, tmp, &pi, NULL, NULL);
 }
 
 static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char *cells_out,
@@ -301,19 +470,19 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
     char tmp[4096];
     int is_tif = ends_with(out, ".tif") || ends_with(out, ".tiff");
     double t0 = now_s();
-    senda_status st = read_points(ctx, &pts);
+    senda_status st = read_points(ctx, c->weighted, &pts);
     if (!st && pts->n == 0) {
         fprintf(stderr, "senda: no point to analyse%s\n",
                 cli_str(opts, "store") ? " (no accepted incident passes the filters)" : "");
         st = SENDA_ERR_DATA;
         goto done;
     }
-    if (st || (st = make_grid(ctx, c, pts, &g)))
+    if (st || (st = make_grid(ctx, c, pts, &g)) || (st = apply_study_area(ctx, c, g)))
         goto done;
     snprintf(c->spec.crs, sizeof c->spec.crs, "%s", pts->crs);
     double t1 = now_s();
     c->read_s = t1 - t0;
-    if ((st = senda_hotspot_kde(ctx, pts, &c->kde, g, prog, NULL)))
+    if (c->do_density && (st = senda_hotspot_kde(ctx, pts, &c->kde, g, prog, NULL)))
         goto done;
     double t2 = now_s();
     c->kde_s = t2 - t1;
@@ -333,8 +502,10 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
                                   "BIGTIFF=IF_SAFER", NULL};
     if (is_tif)
         st = senda_grid_write_tiff_co(ctx, g, out, 0, tif_co);
-    else if (!(st = senda_export_grid(ctx, tmp, "density", g, NULL, NULL)) &&
+    else if (!(st = c->do_density ? senda_export_grid(ctx, tmp, "density", g, NULL, NULL)
+                                  : SENDA_OK) &&
              (!r || !(st = senda_hotspot_write_cells(ctx, r, tmp, NULL, NULL))) &&
+             !(st = emerging(ctx, c, pts, tmp, prog)) && !(st = finish(ctx, tmp, out, pts)) &&
              rename(tmp, out) != 0) {
         fprintf(stderr, "senda: cannot rename '%s' to '%s'\n", tmp, out);
         st = SENDA_ERR_IO;
@@ -378,7 +549,7 @@ int cmd_hotspot(int argc, char **argv)
         return CLI_USAGE;
     }
     static const char *store_only[] = {"types", "from", "to", "victims", "perpetrators", "count",
-                                       "precision"};
+                                       "precision", "emerging"};
     for (size_t i = 0; i < sizeof store_only / sizeof *store_only; i++)
         if (!store && cli_get(opts, store_only[i])->seen) {
             fprintf(stderr, "senda: --%s filters the incidents of --store\n", store_only[i]);
@@ -401,6 +572,10 @@ int cmd_hotspot(int argc, char **argv)
     run_cfg c;
     if (!parse_cfg(&c))
         return CLI_USAGE;
+    if (!c.do_density && (tif || !c.do_gistar)) {
+        fprintf(stderr, "senda: --no-density writes the Gi* cells into a .gpkg --out\n");
+        return CLI_USAGE;
+    }
     if (tif && !cells_out)
         c.do_gistar = 0; /* nowhere to write the cells */
     senda_ctx *ctx = cli_ctx_new();

@@ -119,8 +119,13 @@ static senda_status provenance_json(senda_ctx *ctx, const senda_product_info *in
     json_object_object_add(o, "created", json_object_new_string(when));
     if (info->scenario_name)
         json_object_object_add(o, "scenario", json_object_new_string(info->scenario_name));
-    if (info->title)
-        json_object_object_add(o, "title", json_object_new_string(info->title));
+    if (info->title || info->title_note) {
+        char title[512];
+        snprintf(title, sizeof title, "%s%s%s", info->title ? info->title : "",
+                 info->title && info->title_note ? " - " : "",
+                 info->title_note ? info->title_note : "");
+        json_object_object_add(o, "title", json_object_new_string(title));
+    }
     json_object_object_add(o, "crs", json_object_new_string(info->crs ? info->crs
                                                                       : SENDA_DEFAULT_CRS));
     json_object_object_add(o, "parameters", lines_object(info->params));

@@ -314,14 +314,18 @@ const char *senda__style_renderer(const senda__table *t)
 
 static void temporal(senda__sbuf *b, const senda__table *t)
 {
-    int on = t->kind == SENDA__K_INCIDENTS && t->time_field[0];
-    senda__sb_printf(b, "<temporal enabled=\"%d\" mode=\"%d\" startField=\"", on, on ? 1 : 0);
+    int on = (t->kind == SENDA__K_INCIDENTS || t->kind == SENDA__K_HOTSPOT) && t->time_field[0];
+    /* the hotspot cube's bins last from step_start to step_end (mode 2: start and end
+     * from fields); incidents are instants (mode 1) */
+    int span = on && strcmp(t->time_field, "step_start") == 0;
+    senda__sb_printf(b, "<temporal enabled=\"%d\" mode=\"%d\" startField=\"", on,
+                     span ? 2 : on ? 1 : 0);
     if (on)
         senda__sb_xml(b, t->time_field);
-    senda__sb_printf(b, "\" endField=\"\" durationField=\"\" durationUnit=\"d\" "
+    senda__sb_printf(b, "\" endField=\"%s\" durationField=\"\" durationUnit=\"d\" "
                         "fixedDuration=\"1\" accumulate=\"0\" startExpression=\"\" "
                         "endExpression=\"\" limitMode=\"0\"><fixedRange><start></start><end>"
-                        "</end></fixedRange></temporal>");
+                        "</end></fixedRange></temporal>", span ? "step_end" : "");
 }
 
 /* The ramp stops of a surface kind, low to high. */

@@ -45,6 +45,9 @@ static const struct {
     {"demand_allocation*", SENDA__K_OTHER_VECTOR, 0, "Demand allocated to its shelter"},
     {"incident_areas", SENDA__K_AREAS, 0, "Incidents per area (every figure 0 or at least k)"},
     {"incident*", SENDA__K_INCIDENTS, 0, "Incidents by type"},
+    {"hotspot_cube", SENDA__K_HOTSPOT, 0, "Space-time cube (Gi* bins per time step)"},
+    {"hotspot_change", SENDA__K_OTHER_VECTOR, 0, "Hot spot change between two periods"},
+    {"emerging_hotspots", SENDA__K_OTHER_VECTOR, 0, "Emerging hot spots (ArcGIS categories)"},
     {"hotspot*", SENDA__K_HOTSPOT, 0, "Hotspots (Gi* z-score bins)"},
     {"gistar*", SENDA__K_HOTSPOT, 0, "Hotspots (Gi* z-score bins)"},
     {"density*", SENDA__K_DENSITY, 1, "Incident density"},
@@ -255,6 +258,26 @@ static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table 
     return SENDA_OK;
 }
 
+/* Hot-spot layers say in their title what was counted, from the description
+ * the hotspot module writes ("Getis-Ord Gi* of incidents (events, ...): ..."). */
+static void counted_title(senda__table *t, const char *desc)
+{
+    static const char *const lead[] = {"Getis-Ord Gi* of ", "Emerging hot spots (ArcGIS's "
+                                       "categories) of ", "Space-time cube of "};
+    for (size_t k = 0; desc && k < sizeof lead / sizeof lead[0]; k++) {
+        size_t n = strlen(lead[k]);
+        if (strncmp(desc, lead[k], n) != 0)
+            continue;
+        const char *what = desc + n, *end = strstr(what, ": ");
+        const char *per = strstr(what, " per ");
+        if (per && (!end || per < end))
+            end = per;
+        size_t len = strlen(t->title), w = end ? (size_t)(end - what) : strlen(what);
+        snprintf(t->title + len, sizeof t->title - len, ", counting %.*s", (int)w, what);
+        return;
+    }
+}
+
 senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__table *out,
                                    size_t max, size_t *n_out)
 {
@@ -266,10 +289,10 @@ senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__tabl
     if (!ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", path);
     senda_status st = SENDA_OK;
-    OGRLayerH res = GDALDatasetExecuteSQL(ds, "SELECT table_name, data_type, srs_id FROM "
-                                          "gpkg_contents WHERE data_type IN ('features', "
-                                          "'2d-gridded-coverage') ORDER BY table_name",
-                                          NULL, "SQLITE");
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, "SELECT table_name, data_type, srs_id, "
+                                          "description FROM gpkg_contents WHERE data_type IN "
+                                          "('features', '2d-gridded-coverage') ORDER BY "
+                                          "table_name", NULL, "SQLITE");
     if (!res) {
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: no gpkg_contents table", path);
         goto done;
@@ -283,6 +306,7 @@ senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__tabl
             t->raster = strcmp(OGR_F_GetFieldAsString(f, 1), "features") != 0;
             t->srs_id = OGR_F_GetFieldAsInteger(f, 2);
             classify(t);
+            counted_title(t, OGR_F_GetFieldAsString(f, 3));
             (*n_out)++;
         }
         OGR_F_Destroy(f);

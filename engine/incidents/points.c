@@ -9,7 +9,8 @@
  * Dates: an incident known to the month or year passes when its whole period
  * [date_first, date_last] lies inside [date_from, date_to] (a "2019" report
  * does not count for May 2019). Undated incidents pass only an open date
- * filter. Weights: severity x victims as stored at import (weighted = 1), or 1.
+ * filter. Weights: severity x victims as stored at import (weighted = 1),
+ * victims (weighted = 2) or 1 (weighted = 0, events).
  * O(incidents) time and memory.
  */
 #include <stdio.h>
@@ -73,8 +74,10 @@ static senda_status build_query(senda_ctx *ctx, const senda__store *s,
                                 const senda_incident_filter *f, int coarser, char *sql,
                                 size_t n, char vals[][40], int *n_vals)
 {
-    snprintf(sql, n, "SELECT fid, %s, %s, weight FROM incidents WHERE status IN "
-             "('accepted','repaired')", senda__store_x_sql(s), senda__store_y_sql(s));
+    /* weighted 2: victims (unknown counts as one) */
+    snprintf(sql, n, "SELECT fid, %s, %s, %s FROM incidents WHERE status IN "
+             "('accepted','repaired')", senda__store_x_sql(s), senda__store_y_sql(s),
+             f->weighted == 2 ? "coalesce(victims, 1)" : "weight");
     senda_status st = SENDA_OK;
     if (f->types)
         st = list_clause(ctx, "incident type", f->types, senda_incident_type_code,
@@ -244,4 +247,53 @@ senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_pat
     senda__store_close(s);
     *out = (long)n;
     return st;
+}
+
+/* "yyyy-mm-dd" to days since 1970-01-01; INT32_MIN when absent or malformed. */
+static int32_t iso_days(const unsigned char *t)
+{
+    int y, m, d;
+    if (!t || sscanf((const char *)t, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return INT32_MIN;
+    return (int32_t)senda__days_from_civil(y, m, d);
+}
+
+senda_status senda_incidents_dates(senda_ctx *ctx, const char *store_path,
+                                   const senda_points *pts, int32_t **day_first,
+                                   int32_t **day_last)
+{
+    senda__reset(ctx);
+    if (!store_path || !pts || !day_first || !day_last)
+        return senda__fail(ctx, SENDA_ERR_ARG, "store path, points and outputs are required");
+    *day_first = *day_last = NULL;
+    int32_t *a = senda__calloc(ctx, pts->n ? pts->n : 1, sizeof *a);
+    int32_t *b = a ? senda__calloc(ctx, pts->n ? pts->n : 1, sizeof *b) : NULL;
+    senda__store *s = NULL;
+    senda__stmt *q = NULL;
+    senda_status st = b ? senda__store_open(ctx, store_path, 0, &s) : SENDA_ERR_NOMEM;
+    if (st == SENDA_OK)
+        st = senda__stmt_prepare(ctx, s, "SELECT date_first, date_last FROM incidents "
+                                         "WHERE fid = ?1", &q);
+    for (size_t i = 0; st == SENDA_OK && i < pts->n; i++) {
+        senda__stmt_int64(q, 1, pts->id[i]);
+        if ((st = senda__stmt_query(ctx, q)) != SENDA_OK)
+            break;
+        if (senda__stmt_next(q)) {
+            a[i] = iso_days((const unsigned char *)senda__stmt_col_text(q, 0));
+            b[i] = iso_days((const unsigned char *)senda__stmt_col_text(q, 1));
+        } else {
+            st = senda__fail(ctx, SENDA_ERR_DATA, "%s: no incident with fid %lld", store_path,
+                             (long long)pts->id[i]);
+        }
+    }
+    senda__stmt_finalize(q);
+    senda__store_close(s);
+    if (st != SENDA_OK) {
+        senda__free(a);
+        senda__free(b);
+        return st;
+    }
+    *day_first = a;
+    *day_last = b;
+    return SENDA_OK;
 }

@@ -48,6 +48,13 @@ senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *ou
 senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
                                OGRwkbGeometryType type, const char *crs, OGRLayerH *out)
 {
+    return senda__gpkg_layer_ex(ctx, ds, name, type, crs, 1, out);
+}
+
+senda_status senda__gpkg_layer_ex(senda_ctx *ctx, GDALDatasetH ds, const char *name,
+                                  OGRwkbGeometryType type, const char *crs, int spatial_index,
+                                  OGRLayerH *out)
+{
     *out = NULL;
     for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++) {
         if (strcmp(OGR_L_GetName(GDALDatasetGetLayer(ds, i)), name) == 0) {
@@ -65,7 +72,7 @@ senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     }
     CPLErrorReset();
-    char **opts = CSLSetNameValue(NULL, "SPATIAL_INDEX", "YES");
+    char **opts = CSLSetNameValue(NULL, "SPATIAL_INDEX", spatial_index ? "YES" : "NO");
     *out = GDALDatasetCreateLayer(ds, name, srs, type, opts);
     CSLDestroy(opts);
     if (srs)

@@ -13,8 +13,11 @@
  * cell (senda_hotspot_gistar, every cell in the statistic, distance band
  * chosen automatically as ArcGIS's Optimized Hot Spot Analysis; coarser than
  * the density so that a cell holds several incidents and the layer stays a
- * few thousand polygons; when the statistic is impossible - fewer than 3
- * cells, no variance - the run warns and goes on without the layer)
+ * few thousand polygons; counting events unless hotspot.weighted; cells on
+ * the `land` layer only; when the statistic is refused or impossible - fewer
+ * than 30 incidents, no variance - the run warns and goes on without the
+ * layer; with hotspot.emerging the emerging hot spots' layers on the same
+ * cells, engine/hotspot/emerging.c)
  * -> accumulated cost from every border
  * crossing over the danger surface (senda_cost_accumulate, GRASS r.cost
  * moves, move unit 1 km so the value is danger per km x km) and the
@@ -88,6 +91,7 @@ typedef struct run_state {
     senda_points *pts;
     senda_grid *density, *danger, *accum;
     senda_gistar_result *gi;
+    senda_emerging_result *em; /* hotspot.emerging */
     senda_cost_path **paths;
     size_t n_paths;
     senda_route_result *route;
@@ -105,6 +109,7 @@ static void run_free(run_state *s)
     senda_grid_destroy(s->danger);
     senda_grid_destroy(s->accum);
     senda_gistar_result_destroy(s->gi);
+    senda_emerging_result_destroy(s->em);
     senda_cost_paths_destroy(s->paths, s->n_paths);
     senda_route_result_destroy(s->route);
     senda_points_destroy(s->cand);
@@ -124,6 +129,25 @@ static int on(const run_state *s, const char *stage) { return senda__stage_on(s-
 static int need_danger(const run_state *s)
 {
     return on(s, "danger") || on(s, "cost") || on(s, "route") || on(s, "siting");
+}
+
+/* The scenario's filter as YAML-like text, e.g. {victims: women, perpetrators: [police]}. */
+static void filter_text(const senda_scenario *sc, char *buf, size_t size)
+{
+    const char *k[5] = {"types", "date_from", "date_to", "victims", "perpetrators"};
+    const char *v[5] = {sc->types, sc->date_from, sc->date_to, sc->victims, sc->perpetrators};
+    size_t len = (size_t)snprintf(buf, size, "{");
+    int first = 1;
+    for (int i = 0; i < 5 && len < size; i++) {
+        if (!v[i][0])
+            continue;
+        int list = i == 0 || i == 4;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s: %s%s%s", first ? "" : ", ", k[i],
+                                list ? "[" : "", v[i], list ? "]" : "");
+        first = 0;
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, "}");
 }
 
 /* Incidents: store read directly, or a scratch store filled by import. */
@@ -185,8 +209,17 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
     if ((st = senda_incidents_count_coarser(ctx, s->store, &f, &s->res->n_coarser_left_out)))
         return st;
     s->res->n_incidents = (long)s->pts->n;
+    if (s->pts->n == 0 && !sc->allow_empty) {
+        char ftxt[700];
+        filter_text(sc, ftxt, sizeof ftxt);
+        return senda__fail(ctx, SENDA_ERR_DATA, "scenario '%s': the filter %s leaves no "
+                           "incident in %s; nothing written (set `allow_empty: true` to write "
+                           "a product titled \"0 incidents\")", sc->name, ftxt,
+                           sc->store[0] ? sc->store : "the imported incidents");
+    }
     if (s->pts->n == 0)
-        senda__log(ctx, 1, "no incident passes the filter");
+        senda__log(ctx, 1, "scenario '%s': no incident passes the filter (allow_empty: the "
+                   "product says \"0 incidents\")", sc->name);
     return senda__progress(ctx, s->progress, s->progress_arg, hi, "incidents")
                ? SENDA_OK
                : SENDA_ERR_CANCELLED;
@@ -240,6 +273,24 @@ static senda_status stage_danger(run_state *s, double lo, double hi)
     return st;
 }
 
+/* hotspot.emerging: the space-time cube on the Gi* cells, with the same options. */
+static senda_status stage_emerging(run_state *s, const senda_points *pts,
+                                   const senda_gistar_opts *go, const senda_grid_spec *spec)
+{
+    senda_emerging_opts eo;
+    senda_emerging_opts_init(&eo);
+    if (senda_time_step_from_name(s->sc->emerging, &eo.step) != 0)
+        return senda__fail(s->ctx, SENDA_ERR_ARG, "hotspot.emerging: '%s' is not month, "
+                           "quarter or year", s->sc->emerging);
+    int32_t *d0 = NULL, *d1 = NULL;
+    senda_status st = senda_incidents_dates(s->ctx, s->store, pts, &d0, &d1);
+    if (st == SENDA_OK)
+        st = senda_hotspot_emerging(s->ctx, pts, d0, d1, go, &eo, spec, &s->em, NULL, NULL);
+    senda_free(d0);
+    senda_free(d1);
+    return st;
+}
+
 /* Gi* over the incidents' extent on cells of hotspot cell size. */
 static senda_status stage_hotspot(run_state *s, double lo, double hi)
 {
@@ -247,11 +298,33 @@ static senda_status stage_hotspot(run_state *s, double lo, double hi)
     senda_gistar_opts go;
     senda_gistar_opts_init(&go);
     go.n_threads = s->threads;
+    /* events by default (ArcGIS's Optimized Hot Spot Analysis counts points);
+     * hotspot.weighted: true keeps the filter's weights */
+    go.counted = s->sc->hotspot_weighted ? (s->sc->weighted ? "severity x victims (incidents "
+                                                              "weighted)"
+                                                            : "incidents (events, each counts 1)")
+                                         : "incidents (events, each counts 1)";
+    long land = senda_layers_find(s->layers, "land");
+    if (land >= 0) { /* cells over the sea never enter the statistic */
+        go.cells = SENDA_GISTAR_STUDY_AREA;
+        go.study_area = senda_layers_report(s->layers, (size_t)land)->path;
+    }
+    senda_points *ev = NULL;
+    if (!s->sc->hotspot_weighted) {
+        senda_status st0 = senda_points_create(ctx, s->pts->n, s->pts->crs, &ev);
+        if (st0)
+            return st0;
+        memcpy(ev->x, s->pts->x, s->pts->n * sizeof *ev->x);
+        memcpy(ev->y, s->pts->y, s->pts->n * sizeof *ev->y);
+        memcpy(ev->id, s->pts->id, s->pts->n * sizeof *ev->id);
+    }
     double cell = s->sc->cell_m * 5.0;
     senda_grid *g = NULL;
     senda_status st = senda_grid_for_points(ctx, s->pts, cell, cell, &g);
-    if (st)
+    if (st) {
+        senda_points_destroy(ev);
         return st;
+    }
     senda_grid_spec spec;
     memset(&spec, 0, sizeof spec);
     spec.cell_m = cell;
@@ -263,7 +336,11 @@ static senda_status stage_hotspot(run_state *s, double lo, double hi)
     snprintf(spec.crs, sizeof spec.crs, "%s", s->pts->crs);
     senda_grid_destroy(g);
     SUB(s, sp, lo, hi);
-    return senda_hotspot_gistar(ctx, s->pts, &go, &spec, &s->gi, SUBFN(s), &sp);
+    st = senda_hotspot_gistar(ctx, ev ? ev : s->pts, &go, &spec, &s->gi, SUBFN(s), &sp);
+    if (st == SENDA_OK && s->sc->emerging[0])
+        st = stage_emerging(s, ev ? ev : s->pts, &go, &spec);
+    senda_points_destroy(ev);
+    return st;
 }
 
 /* Places "A; B" resolved into points. */
@@ -471,6 +548,8 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     NEXT("surfaces");
     if (s->gi && (st = senda_hotspot_write_cells(ctx, s->gi, t, NULL, NULL)))
         return st;
+    if (s->em && (st = senda_hotspot_write_emerging(ctx, s->em, t, NULL, NULL)))
+        return st;
     if (s->n_paths &&
         ((st = senda_cost_paths_write(ctx, t, "paths", crs, s->paths, s->n_paths)) ||
          (st = senda_cost_paths_write_profile(ctx, t, "path_profiles", s->paths, s->n_paths))))
@@ -507,6 +586,7 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     info.n_inputs = n_in;
     info.counts = counts;
     info.crs = crs;
+    info.title_note = s->pts->n == 0 ? "0 incidents" : NULL;
     SUB(s, fp, at, hi);
     st = senda_export_finish(ctx, t, &info, SUBFN(s), &fp);
     senda__free(params);
@@ -567,6 +647,8 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         senda__log(ctx, 1, "no Gi* cells: %s", senda_ctx_errmsg(ctx));
         senda_gistar_result_destroy(s->gi);
         s->gi = NULL;
+        senda_emerging_result_destroy(s->em);
+        s->em = NULL;
     }
     if (on(s, "hotspot") && !s->pts->n)
         senda__log(ctx, 1, "no incidents, no Gi* cells");

@@ -580,3 +580,42 @@ Test(run, sigterm_cancels_cleanly_and_keeps_the_previous_output, .init = setup,
     cr_assert_eq(n_entries(outdir), 1, "temporary files stayed");
     free(rc), free(err), free(now);
 }
+
+/* The synthetic incidents are dated up to today: nothing passes date_from 2090. */
+static const char *empty_filter =
+    "  - name: nothing\n"
+    "    filter: {types: [kidnapping], date_from: '2090'}\n"
+    "    stages: [density, hotspot]\n"
+    "  - name: nothing_allowed\n"
+    "    allow_empty: true\n"
+    "    filter: {types: [kidnapping], date_from: '2090'}\n"
+    "    stages: [density, hotspot]\n";
+
+Test(run, an_empty_filter_fails_naming_it_unless_allow_empty, .init = setup, .fini = teardown)
+{
+    write_yaml(empty_filter);
+    char args[700];
+    snprintf(args, sizeof args, "run '%s' -q --only nothing", yaml);
+    tu_run r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 1, "stdout: %s\nstderr: %s", r.out, r.err);
+    cr_assert(strstr(r.err, "the filter {types: [kidnapping], date_from: 2090} leaves no "
+                            "incident") && strstr(r.err, "allow_empty: true"), "%s", r.err);
+    tu_run_free(&r);
+    cr_assert(!exists("nothing"), "no product for an empty filter");
+    snprintf(args, sizeof args, "run '%s' -q --only nothing_allowed", yaml);
+    r = tu_senda(args);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    char out[600], cmd[1400];
+    out_path("nothing_allowed", out, sizeof out);
+    snprintf(cmd, sizeof cmd, "ogrinfo -ro -q '%s' -sql \"SELECT description FROM layer_styles "
+             "UNION ALL SELECT metadata FROM gpkg_metadata\" > '%s/t.txt' 2>&1", out, dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/t.txt", dir);
+    char *txt = tu_read(cmd);
+    cr_assert(strstr(txt, "Incident density - 0 incidents") &&
+              strstr(txt, "Incidents by type - 0 incidents") &&
+              strstr(txt, "\"title\":\"nothing_allowed - 0 incidents\"") &&
+              strstr(txt, "\"incidents_in_filter\":0"), "%s", txt);
+    free(txt);
+}
