@@ -551,6 +551,32 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction,
                                    senda_grid **accum, senda_grid **direction,
                                    senda_progress_fn progress, void *progress_arg);
 
+/** Options of senda_cost_walk, filled by senda_walk_opts_init() with GRASS
+ *  r.walk's defaults (engine/cost/walk.c). */
+typedef struct senda_walk_opts {
+    double a, b, c, d;   /**< walk_coeff: s per m of distance, of climb, of moderate and of
+                              steep descent (default 0.72, 6.0, 1.9998, -1.9998) */
+    double lambda;       /**< weight of the friction (default 1) */
+    double slope_factor; /**< steep descent below this dH/dS (default -0.2125) */
+    int knight;          /**< 1: 16 neighbours (r.walk -k); 0: 8 (default) */
+} senda_walk_opts;
+void senda_walk_opts_init(senda_walk_opts *opts);
+
+/** Accumulated slope-aware walking cost from the sources over a DEM, as GRASS
+ *  r.walk: per move a * dS + (b, c or d) * dH + lambda * mean friction * dS,
+ *  dS in metres, dH the height difference in the direction away from the
+ *  sources. friction may be NULL (0 everywhere); else same shape as dem.
+ *  NaN elevation or friction cells are barriers; unreached cells are NaN.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, friction grid of another shape,
+ *          negative friction, coefficients that let a move cost < 0);
+ *          SENDA_ERR_DATA (no source inside the DEM, too many cells);
+ *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *accum with senda_grid_destroy().
+ *  Progress: per 1 % of cells settled. */
+senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_grid *friction,
+                             const senda_points *sources, const senda_walk_opts *opts,
+                             senda_grid **accum, senda_progress_fn progress, void *progress_arg);
+
 /** A least-cost path: cell centres from the source to the destination. */
 typedef struct senda_cost_path {
     char name[128];     /**< destination name or "x,y" */

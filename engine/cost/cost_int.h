@@ -44,6 +44,12 @@ typedef struct senda__cost_run {
 senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
                                   senda_progress_fn progress, void *progress_arg);
 
+/** Cell indices of the points that fall inside grid g (duplicates kept);
+ *  the others are skipped with a warning. SENDA_ERR_DATA (message set) when
+ *  none does, SENDA_ERR_NOMEM. Ownership: *out freed with senda__free. */
+senda_status senda__cost_source_cells(senda_ctx *ctx, const senda_grid *g,
+                                      const senda_points *pts, size_t **out, size_t *n_out);
+
 /** The move that a direction value in degrees encodes (1..16), 0 for NaN,
  *  <= 0 or a value that is no r.cost direction. */
 int senda__cost_code_of_deg(double deg);
