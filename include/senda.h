@@ -577,6 +577,101 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
                              const senda_points *sources, const senda_walk_opts *opts,
                              senda_grid **accum, senda_progress_fn progress, void *progress_arg);
 
+/* ---- the route model's two surfaces (engine/cost/surfaces.c) ---- */
+
+/** Options of senda_choice_surface, filled by senda_choice_opts_init()
+ *  (defaults and reasons in surfaces.c). Choice cost per km:
+ *    w_walk x (train_factor on the rail, else 1)
+ *    + w_detect x max_k max(0, 1 - d_k / detect_range_m)   (checkpoint halos) */
+typedef struct senda_choice_opts {
+    double w_walk;          /**< cost of a km of walking (default 1) */
+    double train_factor;    /**< riding the train costs this x walking per km (default 0.5) */
+    double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
+    double w_detect;        /**< detection halo at a checkpoint, per km (default 5) */
+    double detect_range_m;  /**< halo falls linearly to 0 here (default 10000) */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const double *with_checkpoints_xy;      /**< what-if: extra checkpoints, x y pairs */
+    size_t n_with;
+} senda_choice_opts;
+void senda_choice_opts_init(senda_choice_opts *opts);
+
+/** The choice-cost surface on mask's cells (NaN mask cells stay barriers).
+ *  layers may be NULL (no rail, no layer checkpoints: only with_checkpoints_xy).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight, w_walk or
+ *          train_factor <= 0, unknown without-checkpoint name); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *opts,
+                                  senda_grid **out);
+
+/** Options of senda_exposure_surface, filled by senda_exposure_opts_init().
+ *  Exposure per km: w_base + w_incident x rho / rho_max
+ *    + w_remote x min(1, d_help / remote_range_m) + w_train x [on the rail] */
+typedef struct senda_exposure_opts {
+    double w_base;          /**< walking itself (default 0.2) */
+    double w_incident;      /**< normalised incident density (default 4) */
+    double w_remote;        /**< distance from shelters and crossing towns (default 1) */
+    double remote_range_m;  /**< ... counts in full beyond this (default 30000) */
+    double w_train;         /**< riding the train (default 1) */
+    double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
+} senda_exposure_opts;
+void senda_exposure_opts_init(senda_exposure_opts *opts);
+
+/** The exposure surface on the density grid's cells (NaN density cells stay
+ *  NaN). layers may be NULL (no help points: remoteness in full; no rail).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
+                                    const senda_layers *layers, const senda_exposure_opts *opts,
+                                    senda_grid **out);
+
+/* ---- likely routes (engine/cost/likely.c) ---- */
+
+/** Options of senda_likely_routes, filled by senda_likely_opts_init(). */
+typedef struct senda_likely_opts {
+    double theta; /**< inverse temperature per unit of choice cost (per km-equivalent):
+                       a route costing 1/theta more is e times less likely (default 0.2) */
+} senda_likely_opts;
+void senda_likely_opts_init(senda_likely_opts *opts);
+
+/** Likely routes: expected shares and exposures (senda_likely_routes). */
+typedef struct senda_likely_result {
+    senda_grid *density;        /**< route density: expected share of all migrants passing
+                                     each cell (0..1); NaN on barriers */
+    size_t n_origins, n_destinations;
+    double *origin_share;       /**< share of the migrants starting at each origin (sums to 1) */
+    double *origin_exposure;    /**< expected exposure per migrant from each origin (exposure
+                                     per km x km along the likely routes) */
+    double *origin_cost;        /**< expected choice cost per migrant from each origin */
+    double *dest_share;         /**< share of all migrants reaching each destination */
+    double *origin_density;     /**< n_origins x cells: probability that a migrant from origin k
+                                     passes each cell (row-major, origin after origin) */
+    double exposure_per_migrant;     /**< flow-weighted mean of origin_exposure */
+    double choice_cost_per_migrant;  /**< flow-weighted mean of origin_cost */
+    double theta;
+} senda_likely_result;
+
+/** Stochastic route choice over a choice-cost grid (cost per km, > 0; NaN =
+ *  barrier): a logit over the efficient paths (Dial 1971; randomized
+ *  shortest paths with inverse temperature theta restricted to moves that
+ *  bring the migrant closer to a destination, Saerens et al. 2009) from every
+ *  origin to the nearest-in-probability destination, over r.cost's 8 moves.
+ *  Exposure (per km, same grid shape; NULL = 0) is integrated along the moves.
+ *  @param flows migrants per origin (NULL: equal shares)
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, theta <= 0, no origin or destination,
+ *          choice cost <= 0, negative flows, grids of different shape);
+ *          SENDA_ERR_DATA (no destination inside, an origin outside, on a barrier
+ *          or cut off); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *out with senda_likely_result_destroy().
+ *  Progress: one share per origin. */
+senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
+                                 const senda_grid *exposure, const senda_points *origins,
+                                 const double *flows, const senda_points *destinations,
+                                 const senda_likely_opts *opts, senda_likely_result **out,
+                                 senda_progress_fn progress, void *progress_arg);
+void senda_likely_result_destroy(senda_likely_result *result);
+
 /** A least-cost path: cell centres from the source to the destination. */
 typedef struct senda_cost_path {
     char name[128];     /**< destination name or "x,y" */
