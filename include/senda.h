@@ -611,8 +611,10 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
 typedef struct senda_exposure_opts {
     double w_base;          /**< walking itself (default 0.2) */
     double w_incident;      /**< normalised incident density (default 4) */
-    double w_remote;        /**< distance from shelters and crossing towns (default 1) */
+    double w_remote;        /**< distance from shelters, crossings and towns (default 1) */
     double remote_range_m;  /**< ... counts in full beyond this (default 30000) */
+    long town_min_population; /**< towns of the bundled gazetteer with at least this many
+                                   inhabitants count as help (default 5000; 0 = none) */
     double w_train;         /**< riding the train (default 1) */
     double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
 } senda_exposure_opts;
@@ -671,6 +673,48 @@ senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
                                  const senda_likely_opts *opts, senda_likely_result **out,
                                  senda_progress_fn progress, void *progress_arg);
 void senda_likely_result_destroy(senda_likely_result *result);
+
+/** Likely routes before and after a what-if (senda_likely_compare). */
+typedef struct senda_likely_change {
+    senda_grid *difference;     /**< route density after minus before */
+    double exposure_before, exposure_after; /**< exposure per migrant */
+    double exposure_change_pct; /**< 100 (after - before) / before; NaN when before is 0 */
+    size_t n_shelters;          /**< shelters, largest change of passing flow first */
+    char (*shelter_name)[128];
+    double *shelter_before, *shelter_after; /**< share of migrants passing within the radius */
+} senda_likely_change;
+
+/** Compare two likely-route results on the same grid and origins: the
+ *  difference of route density, exposure per migrant before and after, and
+ *  the shelters of the layers (may be NULL: none) by the change of the flow
+ *  passing within shelter_radius_m (engine/cost/whatif.c).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, results that differ in grid or
+ *          origins, radius <= 0); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_likely_change_destroy(). */
+senda_status senda_likely_compare(senda_ctx *ctx, const senda_likely_result *before,
+                                  const senda_likely_result *after, const senda_layers *layers,
+                                  double shelter_radius_m, senda_likely_change **out);
+void senda_likely_change_destroy(senda_likely_change *change);
+
+/** Read migrants per crossing from a CSV (header, then "crossing,migrants"
+ *  rows; engine/cost/flows.c) into flows[k] for the origin named names[k]
+ *  (case-insensitive); origins not in the file get 0 (logged).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL); SENDA_ERR_IO (cannot open);
+ *          SENDA_ERR_DATA (a row naming no origin, a bad count, a repeat: file
+ *          and row named) */
+senda_status senda_flows_read(senda_ctx *ctx, const char *path, const char *const *names,
+                              size_t n, double *flows);
+
+/** Expected incidents per 1,000 migrants on each corridor (origin): every
+ *  incident's weight shared among the corridors by their expected flow
+ *  through its cell, divided by the corridor's migrants (flows, same period
+ *  as the incidents). per_1000 has r->n_origins entries (NaN where the flow
+ *  is 0); *unattributed (may be NULL) the share of incident weight on cells
+ *  no likely route passes.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL), SENDA_ERR_NOMEM */
+senda_status senda_likely_incident_rate(senda_ctx *ctx, const senda_likely_result *r,
+                                        const senda_points *incidents, const double *flows,
+                                        double *per_1000, double *unattributed);
 
 /** A least-cost path: cell centres from the source to the destination. */
 typedef struct senda_cost_path {
@@ -1267,6 +1311,9 @@ typedef struct senda_render_opts {
     const char *surface;  /**< table drawn underneath: NULL = "density" when present,
                                else the hotspot cells, else none */
     const char *title;    /**< NULL = the product's recorded title, else the file name */
+    int has_extent;       /**< 1: draw extent[] (xmin, ymin, xmax, ymax in the product's
+                               CRS) instead of the whole corridor (default 0) */
+    double extent[4];
 } senda_render_opts;
 void senda_render_opts_init(senda_render_opts *o);
 

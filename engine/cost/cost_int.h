@@ -69,6 +69,12 @@ senda_status senda__cost_checkpoints(senda_ctx *ctx, const senda_layers *layers,
                                      const double *with_xy, size_t n_with, double **xy,
                                      size_t *n_out);
 
+/** The towns of the bundled gazetteer with at least min_population
+ *  inhabitants, as x y pairs in the layers' CRS (*xy freed with senda__free).
+ *  SENDA_OK, SENDA_ERR_IO (no gazetteer), SENDA_ERR_CRS, SENDA_ERR_NOMEM. */
+senda_status senda__cost_towns(senda_ctx *ctx, const senda_layers *layers, long min_population,
+                               double **xy, size_t *n_out);
+
 /** The move that a direction value in degrees encodes (1..16), 0 for NaN,
  *  <= 0 or a value that is no r.cost direction. */
 int senda__cost_code_of_deg(double deg);

@@ -80,12 +80,12 @@ void senda_likely_result_destroy(senda_likely_result *r)
 /* The search state shared by both passes. */
 typedef struct {
     const senda_grid *g;
-    const double *e;      /* exposure per km, NULL = 0 */
+    const double *e; /* exposure per km, NULL = 0 */
     double *s, *logz;
-    size_t *order;        /* reached cells by increasing s */
+    size_t *order; /* reached cells by increasing s */
     size_t n_order;
-    int *dest_of;         /* destination index of a cell, -1 */
-    double fac[9];        /* r.cost's move factor x cell km */
+    int *dest_of;  /* destination index of a cell, -1 */
+    double fac[9]; /* r.cost's move factor x cell km */
     ptrdiff_t off[9];
     double theta;
 } lk;
@@ -188,28 +188,31 @@ static senda_status check_likely(senda_ctx *ctx, const senda_grid *choice,
     if (!(o->theta > 0.0) || !isfinite(o->theta))
         return senda__fail(ctx, SENDA_ERR_ARG, "theta must be > 0, got %g", o->theta);
     if (origins->n == 0 || dests->n == 0)
-        return senda__fail(ctx, SENDA_ERR_ARG, "likely routes need at least one origin and "
-                           "one destination (got %zu and %zu)", origins->n, dests->n);
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "likely routes need at least one origin and "
+                           "one destination (got %zu and %zu)",
+                           origins->n, dests->n);
     if (exposure && (exposure->n_rows != choice->n_rows || exposure->n_cols != choice->n_cols))
-        return senda__fail(ctx, SENDA_ERR_ARG, "exposure grid (%zu x %zu) and choice grid "
-                           "(%zu x %zu) differ in shape", exposure->n_rows, exposure->n_cols,
-                           choice->n_rows, choice->n_cols);
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "exposure grid (%zu x %zu) and choice grid "
+                           "(%zu x %zu) differ in shape",
+                           exposure->n_rows, exposure->n_cols, choice->n_rows, choice->n_cols);
     double total = 0.0;
     for (size_t k = 0; flows && k < origins->n; k++) {
         if (!(flows[k] >= 0.0) || !isfinite(flows[k]))
-            return senda__fail(ctx, SENDA_ERR_ARG, "flow of origin %zu must be >= 0, got %g",
-                               k + 1, flows[k]);
+            return senda__fail(ctx, SENDA_ERR_ARG, "flow of origin %zu must be >= 0, got %g", k + 1,
+                               flows[k]);
         total += flows[k];
     }
     if (flows && !(total > 0.0))
-        return senda__fail(ctx, SENDA_ERR_ARG, "the flows of the %zu origins sum to 0",
-                           origins->n);
+        return senda__fail(ctx, SENDA_ERR_ARG, "the flows of the %zu origins sum to 0", origins->n);
     size_t n = choice->n_rows * choice->n_cols;
     for (size_t i = 0; i < n; i++)
         if (!isnan(choice->data[i]) && !(choice->data[i] > 0.0))
-            return senda__fail(ctx, SENDA_ERR_ARG, "choice cost must be > 0 or nodata, got %g "
-                               "at row %zu, col %zu", choice->data[i], i / choice->n_cols,
-                               i % choice->n_cols);
+            return senda__fail(ctx, SENDA_ERR_ARG,
+                               "choice cost must be > 0 or nodata, got %g "
+                               "at row %zu, col %zu",
+                               choice->data[i], i / choice->n_cols, i % choice->n_cols);
     return SENDA_OK;
 }
 
@@ -225,8 +228,10 @@ static senda_status origin_cell(senda_ctx *ctx, const lk *L, const senda_points 
                            k + 1, o->x[k], o->y[k]);
     *cell = (size_t)fr * g->n_cols + (size_t)fc;
     if (isnan(L->s[*cell]))
-        return senda__fail(ctx, SENDA_ERR_DATA, "origin %zu at (%.0f, %.0f) is on a barrier or "
-                           "cannot reach any destination", k + 1, o->x[k], o->y[k]);
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "origin %zu at (%.0f, %.0f) is on a barrier or "
+                           "cannot reach any destination",
+                           k + 1, o->x[k], o->y[k]);
     return SENDA_OK;
 }
 
@@ -267,7 +272,8 @@ senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
     if (out)
         *out = NULL;
     if (!choice || !origins || !destinations || !opts || !out)
-        return senda__fail(ctx, SENDA_ERR_ARG, "choice, origins, destinations, opts or out is "
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "choice, origins, destinations, opts or out is "
                            "NULL");
     senda_status st = check_likely(ctx, choice, exposure, origins, flows, destinations, opts);
     if (st != SENDA_OK)
@@ -276,15 +282,13 @@ senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
     size_t n = g->n_rows * g->n_cols, *dcell = NULL, n_dcell = 0;
     senda_grid *acc = NULL;
     senda_likely_result *res = NULL;
-    lk L = {g, exposure ? exposure->data : NULL, NULL, NULL, NULL, 0, NULL, {0}, {0},
-            opts->theta};
+    lk L = {g, exposure ? exposure->data : NULL, NULL, NULL, NULL, 0, NULL, {0}, {0}, opts->theta};
     senda_cost_opts co;
     senda_cost_opts_init(&co);
     co.unit_m = 1000.0;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "likely routes"))
         return SENDA_ERR_CANCELLED;
-    if ((st = senda_cost_accumulate(ctx, g, destinations, &co, &acc, NULL, NULL, NULL)) !=
-        SENDA_OK)
+    if ((st = senda_cost_accumulate(ctx, g, destinations, &co, &acc, NULL, NULL, NULL)) != SENDA_OK)
         return st;
     if ((st = senda__cost_source_cells(ctx, g, destinations, &dcell, &n_dcell)) != SENDA_OK)
         goto done;

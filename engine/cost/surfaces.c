@@ -21,8 +21,9 @@
  *               + w_remote * min(1, d(p, help) / remote_range_m)
  *               + w_train * [d(p, rail) <= train_range_m]
  * rho the incident density (severity-weighted, any units: normalised by its
- * maximum), help the shelters and crossing towns of the layers (where
- * migrants can get water, care and protection). Checkpoints do not enter
+ * maximum), help the shelters and crossings of the layers and the towns of
+ * the bundled gazetteer with at least town_min_population inhabitants
+ * (where migrants can get water, care and protection). Checkpoints do not enter
  * exposure: they change where people go, which changes the exposure they
  * meet.
  *
@@ -50,14 +51,14 @@ void senda_choice_opts_init(senda_choice_opts *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
-    o->w_walk = 1.0;            /* the unit: one km of walking */
-    o->train_factor = 0.5;      /* riding the freight train: about twice the km for the
-                                   effort and time of walking (with waits and changes) */
-    o->train_range_m = 1500.0;  /* the rail's cells at 1 km: the line and one cell beside */
-    o->w_detect = 5.0;          /* inside the halo, each km costs up to 5 km more: going
-                                   straight through a 10 km halo adds about 50 km-equivalents
-                                   (linear decay, both sides), so people walk detours of tens
-                                   of km around checkpoints, as reported */
+    o->w_walk = 1.0;           /* the unit: one km of walking */
+    o->train_factor = 0.5;     /* riding the freight train: about twice the km for the
+                                  effort and time of walking (with waits and changes) */
+    o->train_range_m = 1500.0; /* the rail's cells at 1 km: the line and one cell beside */
+    o->w_detect = 5.0;         /* inside the halo, each km costs up to 5 km more: going
+                                  straight through a 10 km halo adds about 50 km-equivalents
+                                  (linear decay, both sides), so people walk detours of tens
+                                  of km around checkpoints, as reported */
     o->detect_range_m = 10000.0;
 }
 
@@ -66,17 +67,17 @@ void senda_exposure_opts_init(senda_exposure_opts *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
-    o->w_base = 0.2;            /* walking itself: heat, exhaustion, injuries */
-    o->w_incident = 4.0;        /* incidents dominate: 4 x the base ... 20 x at the worst cell,
-                                   as the danger surface's w_density */
-    o->w_remote = 1.0;          /* far from help, an injury or a kidnapping goes unanswered */
+    o->w_base = 0.2;             /* walking itself: heat, exhaustion, injuries */
+    o->w_incident = 4.0;         /* incidents dominate: 4 x the base ... 20 x at the worst cell,
+                                    as the danger surface's w_density */
+    o->w_remote = 1.0;           /* far from help, an injury or a kidnapping goes unanswered */
     o->remote_range_m = 30000.0; /* a day's walk: beyond it remoteness counts in full */
-    o->w_train = 1.0;           /* falls, mutilation, extortion on the train roof */
+    o->town_min_population = 5000; /* a town with a clinic, a parish, a police post */
+    o->w_train = 1.0;            /* falls, mutilation, extortion on the train roof */
     o->train_range_m = 1500.0;
 }
 
-static senda_status check_weights(senda_ctx *ctx, const double *v, const char *const *names,
-                                  int n)
+static senda_status check_weights(senda_ctx *ctx, const double *v, const char *const *names, int n)
 {
     for (int k = 0; k < n; k++)
         if (!(v[k] >= 0.0) || !isfinite(v[k]))
@@ -102,22 +103,23 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
         return senda__fail(ctx, SENDA_ERR_ARG, "mask, opts or out is NULL");
     const double v[5] = {o->w_walk, o->train_range_m, o->w_detect, o->detect_range_m,
                          o->train_factor};
-    static const char *const names[5] = {"w_walk", "train_range_m", "w_detect",
-                                         "detect_range_m", "train_factor"};
+    static const char *const names[5] = {"w_walk", "train_range_m", "w_detect", "detect_range_m",
+                                         "train_factor"};
     senda_status st = check_weights(ctx, v, names, 5);
     if (st != SENDA_OK)
         return st;
     if (!(o->w_walk > 0.0) || !(o->train_factor > 0.0))
-        return senda__fail(ctx, SENDA_ERR_ARG, "w_walk and train_factor must be > 0 (a move "
-                           "must cost something), got %g and %g", o->w_walk, o->train_factor);
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "w_walk and train_factor must be > 0 (a move "
+                           "must cost something), got %g and %g",
+                           o->w_walk, o->train_factor);
     if ((o->n_without && !o->without_checkpoints) || (o->n_with && !o->with_checkpoints_xy))
         return senda__fail(ctx, SENDA_ERR_ARG, "what-if checkpoint lists are NULL");
     size_t n = mask->n_rows * mask->n_cols, n_cp = 0;
     senda_grid *c = NULL, *dist = NULL;
     double *cp = NULL;
     if ((st = senda__cost_checkpoints(ctx, layers, o->without_checkpoints, o->n_without,
-                                      o->with_checkpoints_xy, o->n_with, &cp, &n_cp)) !=
-            SENDA_OK ||
+                                      o->with_checkpoints_xy, o->n_with, &cp, &n_cp)) != SENDA_OK ||
         (st = like(ctx, mask, o->w_walk, &c)) != SENDA_OK ||
         (st = like(ctx, mask, INFINITY, &dist)) != SENDA_OK)
         goto done;
@@ -154,9 +156,10 @@ done:
     return st;
 }
 
-/* dist = distance to the nearest shelter or crossing (the places of help). */
-static senda_status help_distance(senda_ctx *ctx, const senda_layers *layers,
-                                  const senda_grid *g, double range, double *dist)
+/* dist = distance to the nearest shelter, crossing or town of at least
+ * min_population (the places of help). */
+static senda_status help_distance(senda_ctx *ctx, const senda_layers *layers, const senda_grid *g,
+                                  double range, long min_population, double *dist)
 {
     const char *names[2] = {SENDA_LAYER_SHELTERS, SENDA_LAYER_CROSSINGS};
     for (int l = 0; l < 2; l++) {
@@ -170,7 +173,16 @@ static senda_status help_distance(senda_ctx *ctx, const senda_layers *layers,
             senda__cost_segment_distance(g, dist, p->x[k], p->y[k], p->x[k], p->y[k], range);
         senda_points_destroy(p);
     }
-    return SENDA_OK;
+    if (!layers || min_population <= 0)
+        return SENDA_OK;
+    double *xy = NULL;
+    size_t n = 0;
+    senda_status st = senda__cost_towns(ctx, layers, min_population, &xy, &n);
+    for (size_t k = 0; st == SENDA_OK && k < n; k++)
+        senda__cost_segment_distance(g, dist, xy[2 * k], xy[2 * k + 1], xy[2 * k], xy[2 * k + 1],
+                                     range);
+    senda__free(xy);
+    return st;
 }
 
 senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
@@ -182,10 +194,10 @@ senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
         *out = NULL;
     if (!density || !o || !out)
         return senda__fail(ctx, SENDA_ERR_ARG, "density, opts or out is NULL");
-    const double v[6] = {o->w_base, o->w_incident, o->w_remote, o->remote_range_m, o->w_train,
-                         o->train_range_m};
-    static const char *const names[6] = {"w_base", "w_incident", "w_remote", "remote_range_m",
-                                         "w_train", "train_range_m"};
+    const double v[6] = {o->w_base,         o->w_incident, o->w_remote,
+                         o->remote_range_m, o->w_train,    o->train_range_m};
+    static const char *const names[6] = {"w_base",         "w_incident", "w_remote",
+                                         "remote_range_m", "w_train",    "train_range_m"};
     senda_status st = check_weights(ctx, v, names, 6);
     if (st != SENDA_OK)
         return st;
@@ -203,7 +215,8 @@ senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
         if (rho_max > 0.0)
             e->data[i] += o->w_incident * g->data[i] / rho_max;
     /* remoteness saturates at the range: farther cells than the range need no distance */
-    if ((st = help_distance(ctx, layers, g, o->remote_range_m, dist->data)) != SENDA_OK)
+    if ((st = help_distance(ctx, layers, g, o->remote_range_m, o->town_min_population,
+                            dist->data)) != SENDA_OK)
         goto done;
     for (size_t i = 0; i < n; i++)
         if (o->remote_range_m > 0.0)

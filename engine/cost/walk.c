@@ -32,16 +32,16 @@
  * neighbours with lazy deletion, as r.walk's loop, on the calendar queue
  * of accumulate.c (queue_int.h; slots sized by the largest move cost the
  * DEM's relief allows). With non-negative move costs it gives r.walk's
- * least costs (ties may pick another of equal-cost paths: the cost is the same). The options are refused when a move
- * could cost less than 0 (a < 0, b < 0, c < 0, d > 0, slope_factor > 0,
- * a + c * slope_factor < 0, lambda < 0, a negative friction cell): r.walk
- * runs such settings, but a least cost is then not defined.
+ * least costs (ties may pick another of equal-cost paths: the cost is the same). The options are
+ * refused when a move could cost less than 0 (a < 0, b < 0, c < 0, d > 0, slope_factor > 0, a + c *
+ * slope_factor < 0, lambda < 0, a negative friction cell): r.walk runs such settings, but a least
+ * cost is then not defined.
  *
  * Complexity: O(N) queue work plus 8 or 16 relaxations for N reached
  * cells; memory 8 B a cell (the accumulated-cost grid) plus the queue's
- * entries (16 B, a few per frontier cell) beside the inputs. Differences from r.walk, deliberate: cells must be square (r.walk
- * allows ew_res != ns_res); max_cost, null_cost, stop points, start maps,
- * the direction output and -n are not implemented.
+ * entries (16 B, a few per frontier cell) beside the inputs. Differences from r.walk, deliberate:
+ * cells must be square (r.walk allows ew_res != ns_res); max_cost, null_cost, stop points, start
+ * maps, the direction output and -n are not implemented.
  */
 #include <math.h>
 #include <stdint.h>
@@ -57,7 +57,7 @@ void senda_walk_opts_init(senda_walk_opts *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
-    o->a = 0.72;    /* r.walk walk_coeff defaults, s per m */
+    o->a = 0.72; /* r.walk walk_coeff defaults, s per m */
     o->b = 6.0;
     o->c = 1.9998;
     o->d = -1.9998;
@@ -70,7 +70,7 @@ void senda_walk_opts_init(senda_walk_opts *o)
 typedef struct {
     const double *dem, *fric; /* fric NULL = 0 everywhere */
     size_t n_rows, n_cols;
-    double dist[17];          /* move lengths, m (r.walk's EW/DIAG/V_DIAG/H_DIAG_fac) */
+    double dist[17]; /* move lengths, m (r.walk's EW/DIAG/V_DIAG/H_DIAG_fac) */
     senda_walk_opts o;
 } walk_run;
 
@@ -98,10 +98,10 @@ static double move_cost(const walk_run *w, int k, size_t s, size_t t, double hs,
         mean_f = (ft + fs) / 2.0;
     } else {
         const int *via = senda__cost_knight_via[k];
-        ptrdiff_t oa = (ptrdiff_t)senda__cost_drow[via[0]] * (ptrdiff_t)w->n_cols +
-                       senda__cost_dcol[via[0]];
-        ptrdiff_t ob = (ptrdiff_t)senda__cost_drow[via[1]] * (ptrdiff_t)w->n_cols +
-                       senda__cost_dcol[via[1]];
+        ptrdiff_t oa =
+            (ptrdiff_t)senda__cost_drow[via[0]] * (ptrdiff_t)w->n_cols + senda__cost_dcol[via[0]];
+        ptrdiff_t ob =
+            (ptrdiff_t)senda__cost_drow[via[1]] * (ptrdiff_t)w->n_cols + senda__cost_dcol[via[1]];
         double fa = fric_at(w, (size_t)((ptrdiff_t)s + oa));
         double fb = fric_at(w, (size_t)((ptrdiff_t)s + ob));
         mean_f = (fa + fb + ft + fs) / 4.0; /* r.walk: (straight + diagonal + target + own) / 4 */
@@ -117,7 +117,8 @@ static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const send
     double v[6] = {o->a, o->b, o->c, o->d, o->lambda, o->slope_factor};
     for (int i = 0; i < 6; i++)
         if (!isfinite(v[i]))
-            return senda__fail(ctx, SENDA_ERR_ARG, "walking coefficients, lambda and "
+            return senda__fail(ctx, SENDA_ERR_ARG,
+                               "walking coefficients, lambda and "
                                "slope_factor must be finite numbers");
     if (o->a < 0.0 || o->b < 0.0 || o->c < 0.0 || o->d > 0.0 || o->slope_factor > 0.0 ||
         o->a + o->c * o->slope_factor < 0.0 || o->lambda < 0.0)
@@ -144,8 +145,8 @@ static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const send
         if (fric->data[i] < 0.0)
             return senda__fail(ctx, SENDA_ERR_ARG,
                                "friction cell (row %zu, col %zu) is negative (%g): a move could "
-                               "cost less than 0", i / dem->n_cols, i % dem->n_cols,
-                               fric->data[i]);
+                               "cost less than 0",
+                               i / dem->n_cols, i % dem->n_cols, fric->data[i]);
     return SENDA_OK;
 }
 
@@ -210,23 +211,24 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
     int q_ready = 0;
     if ((st = senda__cost_source_cells(ctx, dem, sources, &src, &n_src)) != SENDA_OK)
         goto done;
-    if ((st = senda_grid_create(ctx, dem->n_rows, dem->n_cols, dem->x_min, dem->y_max,
-                                dem->cell_m, dem->crs, 0.0, &acc)) != SENDA_OK)
+    if ((st = senda_grid_create(ctx, dem->n_rows, dem->n_cols, dem->x_min, dem->y_max, dem->cell_m,
+                                dem->crs, 0.0, &acc)) != SENDA_OK)
         goto done;
-    walk_run w = {dem->data, friction ? friction->data : NULL, dem->n_rows, dem->n_cols,
-                  {0}, *opts};
+    walk_run w = {dem->data, friction ? friction->data : NULL, dem->n_rows, dem->n_cols, {0},
+                  *opts};
     double cs = dem->cell_m;
     for (int k = 1; k <= 16; k++) {
         int dr = abs(senda__cost_drow[k]), dc = abs(senda__cost_dcol[k]);
         /* r.walk: sqrt(NS^2 + EW^2), sqrt(4 NS^2 + EW^2), sqrt(NS^2 + 4 EW^2) */
-        w.dist[k] = dr + dc == 1 ? cs
-                                 : sqrt((double)(dr * dr) * cs * cs + (double)(dc * dc) * cs * cs);
+        w.dist[k] =
+            dr + dc == 1 ? cs : sqrt((double)(dr * dr) * cs * cs + (double)(dc * dc) * cs * cs);
     }
     int n_moves = opts->knight ? 16 : 8;
     if (q_init(&q, max_move(&w, n), n, (uint64_t)n * (uint64_t)n_moves + n_src) != 0) {
-        st = senda__fail(ctx, SENDA_ERR_DATA, "DEM of %zu x %zu cells too large for the "
-                         "queue's 64-bit cell index and insertion order", dem->n_rows,
-                         dem->n_cols);
+        st = senda__fail(ctx, SENDA_ERR_DATA,
+                         "DEM of %zu x %zu cells too large for the "
+                         "queue's 64-bit cell index and insertion order",
+                         dem->n_rows, dem->n_cols);
         goto done;
     }
     q_ready = 1;
@@ -257,8 +259,7 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
         size_t s = (size_t)(e.key & q.idx_mask);
         if (e.cost > acc->data[s]) /* stale: a cheaper entry came later */
             continue;
-        if (!isnan(w.dem[s]) && !isnan(fric_at(&w, s)) &&
-            relax(ctx, &w, &q, acc->data, s) != 0) {
+        if (!isnan(w.dem[s]) && !isnan(fric_at(&w, s)) && relax(ctx, &w, &q, acc->data, s) != 0) {
             st = SENDA_ERR_NOMEM;
             goto done;
         }

@@ -492,6 +492,11 @@ static senda_status check_render_args(senda_ctx *ctx, const char *gpkg_path,
     if (o->width_px < 400 || o->width_px > 8000)
         return senda__fail(ctx, SENDA_ERR_ARG, "picture width must be 400..8000 px, got %d",
                            o->width_px);
+    if (o->has_extent && !(o->extent[2] > o->extent[0] && o->extent[3] > o->extent[1] &&
+                           isfinite(o->extent[0] + o->extent[1] + o->extent[2] + o->extent[3])))
+        return senda__fail(ctx, SENDA_ERR_ARG, "extent must be xmin,ymin,xmax,ymax with xmin < "
+                           "xmax and ymin < ymax, got %g,%g,%g,%g", o->extent[0], o->extent[1],
+                           o->extent[2], o->extent[3]);
     return SENDA_OK;
 }
 
@@ -524,8 +529,10 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
                          o->surface);
         goto done;
     }
-    double e[4];
-    if (!view_extent(t, n, e)) {
+    double e[4] = {0.0, 0.0, 0.0, 0.0};
+    if (o->has_extent)
+        memcpy(e, o->extent, sizeof e);
+    else if (!view_extent(t, n, e)) {
         st = senda__fail(ctx, SENDA_ERR_DATA, "%s: nothing to draw (no layer with an extent)",
                          gpkg_path);
         goto done;

@@ -356,3 +356,9 @@ int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
                  cand[0]->admin1);
     return GAZ_AMBIGUOUS;
 }
+
+const senda__place *senda__gazetteer_places(const senda__gazetteer *g, size_t *n)
+{
+    *n = g ? g->n_places : 0;
+    return g ? g->places : NULL;
+}

@@ -26,6 +26,8 @@ const char *senda__gazetteer_default_path(void);
 /** Load a gazetteer TSV (columns as written by scripts/layers/build-gazetteer). */
 senda_status senda__gazetteer_open(senda_ctx *ctx, const char *path, senda__gazetteer **out);
 void senda__gazetteer_close(senda__gazetteer *g);
+/** Every place of the gazetteer (*n of them), owned by g. */
+const senda__place *senda__gazetteer_places(const senda__gazetteer *g, size_t *n);
 
 enum { GAZ_FOUND = 0, GAZ_NOT_FOUND, GAZ_AMBIGUOUS };
 /** Look up "Name[, admin1][, country]" (or "Name (admin1)"). Returns GAZ_*;

@@ -85,8 +85,7 @@ Test(likely, matches_brute_force_enumeration_of_paths)
     cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
     senda_grid *g, *eg;
     cr_assert_eq(senda_grid_create(ctx, ROWS, COLS, 0, 3000, 1000, "EPSG:32615", 0, &g), SENDA_OK);
-    cr_assert_eq(senda_grid_create(ctx, ROWS, COLS, 0, 3000, 1000, "EPSG:32615", 0, &eg),
-                 SENDA_OK);
+    cr_assert_eq(senda_grid_create(ctx, ROWS, COLS, 0, 3000, 1000, "EPSG:32615", 0, &eg), SENDA_OK);
     memcpy(senda_grid_data(g), c, sizeof c);
     memcpy(senda_grid_data(eg), e, sizeof e);
     senda_points *o, *d;
@@ -144,8 +143,8 @@ static void world(senda_ctx *ctx, senda_grid **mask, senda_grid **expo)
     cr_assert_eq(senda_grid_create(ctx, 8, 11, 0, 8000, 1000, "EPSG:32615", NAN, mask), SENDA_OK);
     cr_assert_eq(senda_grid_create(ctx, 8, 11, 0, 8000, 1000, "EPSG:32615", NAN, expo), SENDA_OK);
     double *m = senda_grid_data(*mask), *e = senda_grid_data(*expo);
-    static const int b[][2] = {{4, 1}, {3, 2}, {2, 3}, {2, 4}, {2, 5}, {2, 6}, {2, 7}, {3, 8},
-                               {4, 9}};
+    static const int b[][2] = {{4, 1}, {3, 2}, {2, 3}, {2, 4}, {2, 5},
+                               {2, 6}, {2, 7}, {3, 8}, {4, 9}};
     for (int c = 0; c <= 10; c++)
         m[5 * 11 + c] = 0.0, e[5 * 11 + c] = 1.0;
     for (size_t k = 0; k < sizeof b / sizeof *b; k++) {
@@ -181,10 +180,10 @@ Test(likely, a_checkpoint_pushes_people_onto_the_exposed_detour)
     senda_likely_opts_init(&lo);
     lo.theta = 50.0;
     senda_likely_result *before, *after;
-    cr_assert_eq(senda_likely_routes(ctx, c0, expo, o, NULL, d, &lo, &before, NULL, NULL),
-                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    cr_assert_eq(senda_likely_routes(ctx, c1, expo, o, NULL, d, &lo, &after, NULL, NULL),
-                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_likely_routes(ctx, c0, expo, o, NULL, d, &lo, &before, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_likely_routes(ctx, c1, expo, o, NULL, d, &lo, &after, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
     /* 1e-9: the neglected mixes weigh below e^-29 = 2.5e-13 */
     cr_assert_float_eq(before->exposure_per_migrant, 10.0, 1e-9);
     cr_assert_float_eq(after->exposure_per_migrant, 20.0 + 10.0 * sqrt(2.0), 1e-9);
@@ -204,8 +203,7 @@ Test(likely, a_checkpoint_pushes_people_onto_the_exposed_detour)
     lo.theta = 1.0;
     cr_assert_eq(senda_likely_routes(ctx, c0, expo, o, NULL, d, &lo, &before, NULL, NULL),
                  SENDA_OK);
-    cr_assert_eq(senda_likely_routes(ctx, c1, expo, o, NULL, d, &lo, &after, NULL, NULL),
-                 SENDA_OK);
+    cr_assert_eq(senda_likely_routes(ctx, c1, expo, o, NULL, d, &lo, &after, NULL, NULL), SENDA_OK);
     cr_assert_lt(senda_grid_cdata(before->density)[2 * 11 + 5], 0.5);
     cr_assert_gt(senda_grid_cdata(after->density)[2 * 11 + 5], 0.5);
     cr_assert_gt(after->exposure_per_migrant, before->exposure_per_migrant);

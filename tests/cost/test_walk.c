@@ -17,15 +17,16 @@ typedef struct {
 } wfx;
 
 /* n x n grids of 10 m cells, x_min 0, y_max 10 n; source at (row, col). */
-static void wsetup(wfx *f, size_t n, const double *dem, const double *fric, size_t row,
-                   size_t col)
+static void wsetup(wfx *f, size_t n, const double *dem, const double *fric, size_t row, size_t col)
 {
     memset(f, 0, sizeof *f);
     cr_assert_eq(senda_ctx_create(&f->ctx), SENDA_OK);
-    cr_assert_eq(senda_grid_create(f->ctx, n, n, 0.0, 10.0 * (double)n, 10.0, "EPSG:32615",
-                                   0.0, &f->dem), SENDA_OK);
-    cr_assert_eq(senda_grid_create(f->ctx, n, n, 0.0, 10.0 * (double)n, 10.0, "EPSG:32615",
-                                   0.0, &f->fric), SENDA_OK);
+    cr_assert_eq(
+        senda_grid_create(f->ctx, n, n, 0.0, 10.0 * (double)n, 10.0, "EPSG:32615", 0.0, &f->dem),
+        SENDA_OK);
+    cr_assert_eq(
+        senda_grid_create(f->ctx, n, n, 0.0, 10.0 * (double)n, 10.0, "EPSG:32615", 0.0, &f->fric),
+        SENDA_OK);
     memcpy(senda_grid_data(f->dem), dem, n * n * sizeof(double));
     memcpy(senda_grid_data(f->fric), fric, n * n * sizeof(double));
     cr_assert_eq(senda_points_create(f->ctx, 1, "EPSG:32615", &f->src), SENDA_OK);
