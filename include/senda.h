@@ -1114,6 +1114,24 @@ senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, cons
                                      const senda_siting_opts *opts, senda_progress_fn progress,
                                      void *progress_arg);
 
+/** Demand on flows: a point at the centre of every cell whose route density
+ *  (senda_likely_routes) is >= min_share, weight = route density x exposure
+ *  per km x cell km (the exposure met there by the migrants passing), id =
+ *  the cell index (engine/siting/demand.c).
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, grids of different shape, min_share
+ *          outside (0, 1]), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_siting_demand_from_flows(senda_ctx *ctx, const senda_grid *route_density,
+                                            const senda_grid *exposure, double min_share,
+                                            senda_points **out);
+
+/** Write demand points as a point layer (fields cell, weight; replaced when
+ *  present) into a GeoPackage (created when absent), for `senda site
+ *  --demand FILE --demand-layer LAYER --weight-field weight`.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO */
+senda_status senda_siting_demand_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                       const senda_points *demand);
+
 /** Danger-weighted demand along the routes: the centre of every cell of the
  *  danger surface with a value > 0 whose centre lies within buffer_m of the
  *  rail layer, weight = the cell value, id = the cell index (row * n_cols +

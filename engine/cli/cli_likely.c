@@ -82,9 +82,25 @@ senda_status cli_likely_run(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
                                NULL);
 }
 
+/* Demand on flows (route density x exposure) for `senda site`. */
+static senda_status write_demand(senda_ctx *ctx, const senda_likely_result *r, const senda_grid *e,
+                                 const char *tmp, const char *layer)
+{
+    senda_points *d = NULL;
+    senda_status st = senda_siting_demand_from_flows(ctx, r->density, e, 0.001, &d);
+    if (st == SENDA_OK)
+        st = senda_siting_demand_write(ctx, tmp, layer, d);
+    senda_points_destroy(d);
+    return st;
+}
+
 senda_status cli_likely_write(senda_ctx *ctx, cli_likely *L, const char *tmp)
 {
     senda_status st = senda_export_grid(ctx, tmp, "exposure", L->expo, NULL, NULL);
+    if (st == SENDA_OK)
+        st = write_demand(ctx, L->before, L->expo, tmp, "flow_demand");
+    if (st == SENDA_OK && L->after)
+        st = write_demand(ctx, L->after, L->expo, tmp, "flow_demand_whatif");
     if (st == SENDA_OK)
         st = senda_export_grid(ctx, tmp, "choice_cost", L->choice_before, NULL, NULL);
     if (st == SENDA_OK)

@@ -5,7 +5,9 @@
  * Flows file: UTF-8 CSV, a header row then one row per crossing:
  *   crossing,migrants
  *   Ciudad Hidalgo,52000
- * The crossing is matched to the origin names, case-insensitively; a row
+ * The crossing is matched to the origin names, case-insensitively (a name
+ * several origins share, two crossings at one town, splits its count into
+ * equal parts); a row
  * naming no origin, a count that is no number >= 0, or a crossing given
  * twice is an error naming the file and the row. Origins the file does not
  * name get 0 migrants (said through the log).
@@ -83,7 +85,9 @@ senda_status senda_flows_read(senda_ctx *ctx, const char *path, const char *cons
                              path, row, num);
             break;
         }
-        size_t k = 0;
+        size_t n_match = 0, k = 0;
+        for (size_t j = 0; j < n; j++)
+            n_match += strcasecmp(names[j], name) == 0;
         while (k < n && strcasecmp(names[k], name) != 0)
             k++;
         if (k == n) {
@@ -93,12 +97,16 @@ senda_status senda_flows_read(senda_ctx *ctx, const char *path, const char *cons
                              path, row, name, n, n ? names[0] : "");
             break;
         }
-        if (seen[k]++) {
+        if (seen[k]) {
             st = senda__fail(ctx, SENDA_ERR_DATA, "%s row %ld: crossing '%s' given twice", path,
                              row, name);
             break;
         }
-        flows[k] = v;
+        for (size_t j = k; j < n; j++) /* one town, several crossings: equal parts */
+            if (strcasecmp(names[j], name) == 0) {
+                seen[j] = 1;
+                flows[j] = v / (double)n_match;
+            }
     }
     fclose(fp);
     for (size_t k = 0; st == SENDA_OK && k < n; k++)

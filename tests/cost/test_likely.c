@@ -7,6 +7,8 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "senda.h"
@@ -215,5 +217,58 @@ Test(likely, a_checkpoint_pushes_people_onto_the_exposed_detour)
     senda_grid_destroy(expo);
     senda_grid_destroy(c0);
     senda_grid_destroy(c1);
+    senda_ctx_destroy(ctx);
+}
+
+Test(likely, flows_file_rows_are_checked_and_shared_towns_split)
+{
+    senda_ctx *ctx;
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    char path[] = "/tmp/senda-flows-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    fputs("crossing,migrants\nCiudad Hidalgo,1000\n\"Talismán\",300\n", fp);
+    fclose(fp);
+    const char *names[4] = {"Ciudad Hidalgo", "Ciudad Hidalgo", "Talismán", "El Ceibo"};
+    double f[4];
+    cr_assert_eq(senda_flows_read(ctx, path, names, 4, f), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_float_eq(f[0], 500.0, 1e-12, "two crossings at one town: equal parts");
+    cr_assert_float_eq(f[1], 500.0, 1e-12);
+    cr_assert_float_eq(f[2], 300.0, 1e-12);
+    cr_assert_float_eq(f[3], 0.0, 1e-12, "not in the file: 0");
+    fp = fopen(path, "w");
+    fputs("crossing,migrants\nTalismán,12\nNowhere,5\n", fp);
+    fclose(fp);
+    cr_assert_eq(senda_flows_read(ctx, path, names, 4, f), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "row 3") && strstr(senda_ctx_errmsg(ctx), "Nowhere"),
+              "%s", senda_ctx_errmsg(ctx));
+    fp = fopen(path, "w");
+    fputs("crossing,migrants\nTalismán,-4\n", fp);
+    fclose(fp);
+    cr_assert_eq(senda_flows_read(ctx, path, names, 4, f), SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "row 2"), "%s", senda_ctx_errmsg(ctx));
+    remove(path);
+    senda_ctx_destroy(ctx);
+}
+
+Test(likely, demand_on_flows_weighs_density_by_exposure)
+{
+    senda_ctx *ctx;
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    senda_grid *d, *e;
+    cr_assert_eq(senda_grid_create(ctx, 1, 3, 0, 1000, 2000, "EPSG:32615", 0, &d), SENDA_OK);
+    cr_assert_eq(senda_grid_create(ctx, 1, 3, 0, 1000, 2000, "EPSG:32615", 3.0, &e), SENDA_OK);
+    senda_grid_data(d)[0] = 0.5, senda_grid_data(d)[1] = 0.0005, senda_grid_data(d)[2] = 1.0;
+    senda_points *p = NULL;
+    cr_assert_eq(senda_siting_demand_from_flows(ctx, d, e, 0.001, &p), SENDA_OK);
+    cr_assert_eq(p->n, 2, "the cell below min_share is no demand");
+    /* 0.5 x 3 per km x 2 km = 3; 1 x 3 x 2 = 6 */
+    cr_assert_float_eq(p->weight[0], 3.0, 1e-12);
+    cr_assert_float_eq(p->weight[1], 6.0, 1e-12);
+    cr_assert_float_eq(p->x[1], 5000.0, 1e-9);
+    senda_points_destroy(p);
+    senda_grid_destroy(d);
+    senda_grid_destroy(e);
     senda_ctx_destroy(ctx);
 }
