@@ -71,6 +71,7 @@ typedef struct {
     const double *dem, *fric; /* fric NULL = 0 everywhere */
     size_t n_rows, n_cols;
     double dist[17]; /* move lengths, m (r.walk's EW/DIAG/V_DIAG/H_DIAG_fac) */
+    ptrdiff_t off[17];     /* index offset of move k */
     senda_walk_opts o;
 } walk_run;
 
@@ -153,14 +154,19 @@ static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const send
 /* Relax the neighbours of settled cell s; -1 when out of memory. */
 static int relax(senda_ctx *ctx, const walk_run *w, queue *q, double *acc, size_t s)
 {
-    size_t row = s / w->n_cols, col = s % w->n_cols;
+    size_t row = s / w->n_cols, col = s % w->n_cols, m = w->o.knight ? 2 : 1;
     double hs = w->dem[s], fs = fric_at(w, s), base = acc[s];
     int n_moves = w->o.knight ? 16 : 8;
+    int interior = row >= m && row + m < w->n_rows && col >= m && col + m < w->n_cols;
     for (int k = 1; k <= n_moves; k++) {
-        long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
-        if (r < 0 || c < 0 || (size_t)r >= w->n_rows || (size_t)c >= w->n_cols)
+        if (!interior) {
+            long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
+            if (r < 0 || c < 0 || (size_t)r >= w->n_rows || (size_t)c >= w->n_cols)
+                continue;
+        }
+        size_t t = (size_t)((ptrdiff_t)s + w->off[k]);
+        if (acc[t] <= base) /* a move costs >= 0: t cannot improve (settled or as cheap) */
             continue;
-        size_t t = (size_t)r * w->n_cols + (size_t)c;
         double mc = move_cost(w, k, s, t, hs, fs);
         if (isnan(mc))
             continue;
@@ -215,7 +221,9 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
                                 dem->crs, 0.0, &acc)) != SENDA_OK)
         goto done;
     walk_run w = {dem->data, friction ? friction->data : NULL, dem->n_rows, dem->n_cols, {0},
-                  *opts};
+                  {0}, *opts};
+    for (int k = 1; k <= 16; k++)
+        w.off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)dem->n_cols + senda__cost_dcol[k];
     double cs = dem->cell_m;
     for (int k = 1; k <= 16; k++) {
         int dr = abs(senda__cost_drow[k]), dc = abs(senda__cost_dcol[k]);
