@@ -273,6 +273,30 @@ senda_status cli_likely_print(senda_ctx *ctx, cli_likely *L, const cli_danger *d
     return SENDA_OK;
 }
 
+void cli_likely_params(const cli_likely *L, const cli_danger *d, char *buf, size_t size)
+{
+    const senda_choice_opts *c = &L->choice;
+    const senda_exposure_opts *e = &L->exposure;
+    int n = snprintf(buf, size,
+                     "likely.theta: %g\nchoice.w_walk: %g\nchoice.train_factor: %g\n"
+                     "choice.train_range_m: %g\nchoice.w_detect: %g\nchoice.detect_range_m: %g\n"
+                     "exposure.w_base: %g\nexposure.w_incident: %g\nexposure.w_remote: %g\n"
+                     "exposure.remote_range_m: %g\nexposure.town_min_population: %ld\n"
+                     "exposure.w_train: %g\nflows: %s\nwhatif.without_checkpoints:",
+                     L->likely.theta, c->w_walk, c->train_factor, c->train_range_m, c->w_detect,
+                     c->detect_range_m, e->w_base, e->w_incident, e->w_remote, e->remote_range_m,
+                     e->town_min_population, e->w_train, L->flows_path ? L->flows_path : "equal");
+    for (size_t i = 0; i < d->whatif.n_without && n > 0 && (size_t)n < size; i++)
+        n += snprintf(buf + n, size - (size_t)n, " %s;", d->whatif.without_checkpoints[i]);
+    if (n > 0 && (size_t)n < size)
+        n += snprintf(buf + n, size - (size_t)n, "\nwhatif.with_checkpoints_xy:");
+    for (size_t i = 0; i < d->whatif.n_with && n > 0 && (size_t)n < size; i++)
+        n += snprintf(buf + n, size - (size_t)n, " %.1f %.1f;", d->whatif.with_checkpoints_xy[2 * i],
+                      d->whatif.with_checkpoints_xy[2 * i + 1]);
+    if (n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, "\n");
+}
+
 void cli_likely_free(cli_likely *L)
 {
     senda_grid_destroy(L->expo);

@@ -71,6 +71,9 @@ senda_status cli_likely_print(senda_ctx *ctx, cli_likely *L, const cli_danger *d
                               const char *const *src_names, const char *const *dst_names,
                               json_object *root);
 
+/** The model's parameters as "key: value" lines (product provenance). */
+void cli_likely_params(const cli_likely *L, const cli_danger *d, char *buf, size_t size);
+
 void cli_likely_free(cli_likely *L);
 
 #endif

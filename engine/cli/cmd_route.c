@@ -221,6 +221,9 @@ static senda_status write_gpkg(senda_ctx *ctx, const route_cfg *c, const run *b,
                                      : "Likely routes";
         pinfo.final_path = out;
         pinfo.crs = senda_layers_crs(c->d.layers);
+        char params[4096];
+        cli_likely_params(&c->likely, &c->d, params, sizeof params);
+        pinfo.params = params;
         st = senda_export_finish(ctx, tmp, &pinfo, NULL, NULL);
     }
     if (st != SENDA_OK) {
