@@ -263,8 +263,8 @@ senda_status senda__cost_towns(senda_ctx *ctx, const senda_layers *layers, long 
     senda_status st = senda__gazetteer_open(ctx, senda__gazetteer_default_path(), &gaz);
     if (st != SENDA_OK)
         return st;
-    size_t n = 0, m = 0;
-    const senda__place *p = senda__gazetteer_places(gaz, &n);
+    size_t n = senda__gazetteer_count(gaz), m = 0;
+    const senda__place *p = n ? senda__gazetteer_place(gaz, 0) : NULL;
     double *a = senda__calloc(ctx, 2 * n + 2, sizeof(double));
     if (!a) {
         senda__gazetteer_close(gaz);

@@ -26,13 +26,22 @@ const char *senda__gazetteer_default_path(void);
 /** Load a gazetteer TSV (columns as written by scripts/layers/build-gazetteer). */
 senda_status senda__gazetteer_open(senda_ctx *ctx, const char *path, senda__gazetteer **out);
 void senda__gazetteer_close(senda__gazetteer *g);
-/** Every place of the gazetteer (*n of them), owned by g. */
-const senda__place *senda__gazetteer_places(const senda__gazetteer *g, size_t *n);
 
 enum { GAZ_FOUND = 0, GAZ_NOT_FOUND, GAZ_AMBIGUOUS };
 /** Look up "Name[, admin1][, country]" (or "Name (admin1)"). Returns GAZ_*;
  *  *hit is the place when found; msg explains a miss or lists the candidates. */
 int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
                             const senda__place **hit, char *msg, size_t msg_size);
+
+/** The number of places, and place i (0 <= i < count), in file order. */
+size_t senda__gazetteer_count(const senda__gazetteer *g);
+const senda__place *senda__gazetteer_place(const senda__gazetteer *g, size_t i);
+
+/** The place of at least min_population nearest to (lon, lat) by great-circle
+ *  distance (spherical, R = 6371.0088 km: within 0.5 % of the ellipsoid,
+ *  enough to name a town); NULL when none qualifies. *dist_km gets the
+ *  distance. O(n) per call. */
+const senda__place *senda__gazetteer_nearest(const senda__gazetteer *g, double lon, double lat,
+                                             long min_population, double *dist_km);
 
 #endif
