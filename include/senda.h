@@ -766,6 +766,171 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction,
                                    senda_grid **accum, senda_grid **direction,
                                    senda_progress_fn progress, void *progress_arg);
 
+/** Options of senda_cost_walk, filled by senda_walk_opts_init() with GRASS
+ *  r.walk's defaults (engine/cost/walk.c). */
+typedef struct senda_walk_opts {
+    double a, b, c, d;   /**< walk_coeff: s per m of distance, of climb, of moderate and of
+                              steep descent (default 0.72, 6.0, 1.9998, -1.9998) */
+    double lambda;       /**< weight of the friction (default 1) */
+    double slope_factor; /**< steep descent below this dH/dS (default -0.2125) */
+    int knight;          /**< 1: 16 neighbours (r.walk -k); 0: 8 (default) */
+} senda_walk_opts;
+void senda_walk_opts_init(senda_walk_opts *opts);
+
+/** Accumulated slope-aware walking cost from the sources over a DEM, as GRASS
+ *  r.walk: per move a * dS + (b, c or d) * dH + lambda * mean friction * dS,
+ *  dS in metres, dH the height difference in the direction away from the
+ *  sources. friction may be NULL (0 everywhere); else same shape as dem.
+ *  NaN elevation or friction cells are barriers; unreached cells are NaN.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, friction grid of another shape,
+ *          negative friction, coefficients that let a move cost < 0);
+ *          SENDA_ERR_DATA (no source inside the DEM, too many cells);
+ *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *accum with senda_grid_destroy().
+ *  Progress: per 1 % of cells settled. */
+senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_grid *friction,
+                             const senda_points *sources, const senda_walk_opts *opts,
+                             senda_grid **accum, senda_progress_fn progress, void *progress_arg);
+
+/* ---- the route model's two surfaces (engine/cost/surfaces.c) ---- */
+
+/** Options of senda_choice_surface, filled by senda_choice_opts_init()
+ *  (defaults and reasons in surfaces.c). Choice cost per km:
+ *    w_walk x (train_factor on the rail, else 1)
+ *    + w_detect x max_k max(0, 1 - d_k / detect_range_m)   (checkpoint halos) */
+typedef struct senda_choice_opts {
+    double w_walk;          /**< cost of a km of walking (default 1) */
+    double train_factor;    /**< riding the train costs this x walking per km (default 0.5) */
+    double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
+    double w_detect;        /**< detection halo at a checkpoint, per km (default 5) */
+    double detect_range_m;  /**< halo falls linearly to 0 here (default 10000) */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const double *with_checkpoints_xy;      /**< what-if: extra checkpoints, x y pairs */
+    size_t n_with;
+} senda_choice_opts;
+void senda_choice_opts_init(senda_choice_opts *opts);
+
+/** The choice-cost surface on mask's cells (NaN mask cells stay barriers).
+ *  layers may be NULL (no rail, no layer checkpoints: only with_checkpoints_xy).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight, w_walk or
+ *          train_factor <= 0, unknown without-checkpoint name); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *opts,
+                                  senda_grid **out);
+
+/** Options of senda_exposure_surface, filled by senda_exposure_opts_init().
+ *  Exposure per km: w_base + w_incident x rho / rho_max
+ *    + w_remote x min(1, d_help / remote_range_m) + w_train x [on the rail] */
+typedef struct senda_exposure_opts {
+    double w_base;          /**< walking itself (default 0.2) */
+    double w_incident;      /**< normalised incident density (default 4) */
+    double w_remote;        /**< distance from shelters, crossings and towns (default 1) */
+    double remote_range_m;  /**< ... counts in full beyond this (default 30000) */
+    long town_min_population; /**< towns of the bundled gazetteer with at least this many
+                                   inhabitants count as help (default 5000; 0 = none) */
+    double w_train;         /**< riding the train (default 1) */
+    double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
+} senda_exposure_opts;
+void senda_exposure_opts_init(senda_exposure_opts *opts);
+
+/** The exposure surface on the density grid's cells (NaN density cells stay
+ *  NaN). layers may be NULL (no help points: remoteness in full; no rail).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
+                                    const senda_layers *layers, const senda_exposure_opts *opts,
+                                    senda_grid **out);
+
+/* ---- likely routes (engine/cost/likely.c) ---- */
+
+/** Options of senda_likely_routes, filled by senda_likely_opts_init(). */
+typedef struct senda_likely_opts {
+    double theta; /**< inverse temperature per unit of choice cost (per km-equivalent):
+                       a route costing 1/theta more is e times less likely (default 0.2) */
+} senda_likely_opts;
+void senda_likely_opts_init(senda_likely_opts *opts);
+
+/** Likely routes: expected shares and exposures (senda_likely_routes). */
+typedef struct senda_likely_result {
+    senda_grid *density;        /**< route density: expected share of all migrants passing
+                                     each cell (0..1); NaN on barriers */
+    size_t n_origins, n_destinations;
+    double *origin_share;       /**< share of the migrants starting at each origin (sums to 1) */
+    double *origin_exposure;    /**< expected exposure per migrant from each origin (exposure
+                                     per km x km along the likely routes) */
+    double *origin_cost;        /**< expected choice cost per migrant from each origin */
+    double *dest_share;         /**< share of all migrants reaching each destination */
+    double *origin_density;     /**< n_origins x cells: probability that a migrant from origin k
+                                     passes each cell (row-major, origin after origin) */
+    double exposure_per_migrant;     /**< flow-weighted mean of origin_exposure */
+    double choice_cost_per_migrant;  /**< flow-weighted mean of origin_cost */
+    double theta;
+} senda_likely_result;
+
+/** Stochastic route choice over a choice-cost grid (cost per km, > 0; NaN =
+ *  barrier): a logit over the efficient paths (Dial 1971; randomized
+ *  shortest paths with inverse temperature theta restricted to moves that
+ *  bring the migrant closer to a destination, Saerens et al. 2009) from every
+ *  origin to the nearest-in-probability destination, over r.cost's 8 moves.
+ *  Exposure (per km, same grid shape; NULL = 0) is integrated along the moves.
+ *  @param flows migrants per origin (NULL: equal shares)
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, theta <= 0, no origin or destination,
+ *          choice cost <= 0, negative flows, grids of different shape);
+ *          SENDA_ERR_DATA (no destination inside, an origin outside, on a barrier
+ *          or cut off); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *out with senda_likely_result_destroy().
+ *  Progress: one share per origin. */
+senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
+                                 const senda_grid *exposure, const senda_points *origins,
+                                 const double *flows, const senda_points *destinations,
+                                 const senda_likely_opts *opts, senda_likely_result **out,
+                                 senda_progress_fn progress, void *progress_arg);
+void senda_likely_result_destroy(senda_likely_result *result);
+
+/** Likely routes before and after a what-if (senda_likely_compare). */
+typedef struct senda_likely_change {
+    senda_grid *difference;     /**< route density after minus before */
+    double exposure_before, exposure_after; /**< exposure per migrant */
+    double exposure_change_pct; /**< 100 (after - before) / before; NaN when before is 0 */
+    size_t n_shelters;          /**< shelters, largest change of passing flow first */
+    char (*shelter_name)[128];
+    double *shelter_before, *shelter_after; /**< share of migrants passing within the radius */
+} senda_likely_change;
+
+/** Compare two likely-route results on the same grid and origins: the
+ *  difference of route density, exposure per migrant before and after, and
+ *  the shelters of the layers (may be NULL: none) by the change of the flow
+ *  passing within shelter_radius_m (engine/cost/whatif.c).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, results that differ in grid or
+ *          origins, radius <= 0); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_likely_change_destroy(). */
+senda_status senda_likely_compare(senda_ctx *ctx, const senda_likely_result *before,
+                                  const senda_likely_result *after, const senda_layers *layers,
+                                  double shelter_radius_m, senda_likely_change **out);
+void senda_likely_change_destroy(senda_likely_change *change);
+
+/** Read migrants per crossing from a CSV (header, then "crossing,migrants"
+ *  rows; engine/cost/flows.c) into flows[k] for the origin named names[k]
+ *  (case-insensitive); origins not in the file get 0 (logged).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL); SENDA_ERR_IO (cannot open);
+ *          SENDA_ERR_DATA (a row naming no origin, a bad count, a repeat: file
+ *          and row named) */
+senda_status senda_flows_read(senda_ctx *ctx, const char *path, const char *const *names,
+                              size_t n, double *flows);
+
+/** Expected incidents per 1,000 migrants on each corridor (origin): every
+ *  incident's weight shared among the corridors by their expected flow
+ *  through its cell, divided by the corridor's migrants (flows, same period
+ *  as the incidents). per_1000 has r->n_origins entries (NaN where the flow
+ *  is 0); *unattributed (may be NULL) the share of incident weight on cells
+ *  no likely route passes.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL), SENDA_ERR_NOMEM */
+senda_status senda_likely_incident_rate(senda_ctx *ctx, const senda_likely_result *r,
+                                        const senda_points *incidents, const double *flows,
+                                        double *per_1000, double *unattributed);
+
 /** A least-cost path: cell centres from the source to the destination. */
 typedef struct senda_cost_path {
     char name[128];     /**< destination name or "x,y" */
@@ -1164,6 +1329,24 @@ senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, cons
                                      const senda_siting_opts *opts, senda_progress_fn progress,
                                      void *progress_arg);
 
+/** Demand on flows: a point at the centre of every cell whose route density
+ *  (senda_likely_routes) is >= min_share, weight = route density x exposure
+ *  per km x cell km (the exposure met there by the migrants passing), id =
+ *  the cell index (engine/siting/demand.c).
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, grids of different shape, min_share
+ *          outside (0, 1]), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_siting_demand_from_flows(senda_ctx *ctx, const senda_grid *route_density,
+                                            const senda_grid *exposure, double min_share,
+                                            senda_points **out);
+
+/** Write demand points as a point layer (fields cell, weight; replaced when
+ *  present) into a GeoPackage (created when absent), for `senda site
+ *  --demand FILE --demand-layer LAYER --weight-field weight`.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO */
+senda_status senda_siting_demand_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                       const senda_points *demand);
+
 /** Danger-weighted demand along the routes: the centre of every cell of the
  *  danger surface with a value > 0 whose centre lies within buffer_m of the
  *  rail layer, weight = the cell value, id = the cell index (row * n_cols +
@@ -1373,6 +1556,9 @@ typedef struct senda_render_opts {
     const char *surface;  /**< table drawn underneath: NULL = "density" when present,
                                else the hotspot cells, else none */
     const char *title;    /**< NULL = the product's recorded title, else the file name */
+    int has_extent;       /**< 1: draw extent[] (xmin, ymin, xmax, ymax in the product's
+                               CRS) instead of the whole corridor (default 0) */
+    double extent[4];
 } senda_render_opts;
 void senda_render_opts_init(senda_render_opts *o);
 

@@ -58,9 +58,29 @@ int cli_danger_parse(cli_opt *opts, cli_danger *d)
     cli_opt *w = cli_get(opts, "without-checkpoint");
     for (int i = 0; i < w->n_values; i++)
         d->without[i] = w->values[i];
+    size_t n_without = (size_t)w->n_values;
+    cli_opt *mv = cli_get(opts, "move-checkpoint");
+    if (w->n_values + mv->n_values + cli_get(opts, "with-checkpoint")->n_values > CLI_LIST_MAX) {
+        fprintf(stderr, "senda: at most %d checkpoint edits\n", CLI_LIST_MAX);
+        return CLI_USAGE;
+    }
+    for (int i = 0; i < mv->n_values; i++) {
+        const char *eq = strchr(mv->values[i], '=');
+        size_t len = eq ? (size_t)(eq - mv->values[i]) : 0;
+        if (!eq || len == 0 || !eq[1] || len >= sizeof d->move_name[0]) {
+            fprintf(stderr, "senda: --move-checkpoint: '%s' is not NAME=PLACE\n",
+                    mv->values[i]);
+            return CLI_USAGE;
+        }
+        memcpy(d->move_name[i], mv->values[i], len);
+        d->move_name[i][len] = '\0';
+        d->move_place[i] = eq + 1;
+        d->without[n_without++] = d->move_name[i];
+    }
+    d->n_move = (size_t)mv->n_values;
     d->whatif.without_checkpoints = d->without;
-    d->whatif.n_without = (size_t)w->n_values;
-    d->has_whatif = w->n_values > 0 || cli_get(opts, "with-checkpoint")->n_values > 0;
+    d->whatif.n_without = n_without;
+    d->has_whatif = n_without > 0 || cli_get(opts, "with-checkpoint")->n_values > 0;
     d->land_mask = !cli_flag(opts, "no-land-mask");
     return 0;
 }
@@ -112,11 +132,15 @@ senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path
     if (st != SENDA_OK)
         return st;
     cli_opt *w = cli_get(opts, "with-checkpoint");
-    for (int i = 0; i < w->n_values && st == SENDA_OK; i++)
-        st = senda_place_resolve(ctx, d->layers, w->values[i], &d->with_xy[2 * i],
-                                 &d->with_xy[2 * i + 1]);
+    size_t n_with = 0;
+    for (int i = 0; i < w->n_values && st == SENDA_OK; i++, n_with++)
+        st = senda_place_resolve(ctx, d->layers, w->values[i], &d->with_xy[2 * n_with],
+                                 &d->with_xy[2 * n_with + 1]);
+    for (size_t i = 0; i < d->n_move && st == SENDA_OK; i++, n_with++)
+        st = senda_place_resolve(ctx, d->layers, d->move_place[i], &d->with_xy[2 * n_with],
+                                 &d->with_xy[2 * n_with + 1]);
     d->whatif.with_checkpoints_xy = d->with_xy;
-    d->whatif.n_with = (size_t)w->n_values;
+    d->whatif.n_with = n_with;
     return st;
 }
 

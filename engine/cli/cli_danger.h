@@ -45,6 +45,9 @@
                  "name (repeatable; names as in the checkpoints layer)"),                        \
     CLI_DANGER_L("with-checkpoint", "LON,LAT|PLACE", "what-if: add a checkpoint here "         \
                  "(repeatable; WGS 84 degrees or a place name of the layers)"),                  \
+    CLI_DANGER_L("move-checkpoint", "NAME=LON,LAT|PLACE", "what-if: move the checkpoint of "   \
+                 "this name there (repeatable; = --without-checkpoint NAME --with-checkpoint "   \
+                 "PLACE)"),                                                                      \
     {"no-land-mask", 0, OPT_FLAG, NULL, NULL, "keep the sea: by default cells whose centre "   \
      "is outside the layers' `land` polygons are nodata (impassable)", NULL, 0, {0}, 0}
 
@@ -60,6 +63,9 @@ typedef struct cli_danger {
     int land_mask;            /* 1: sea cells of the danger surface become nodata */
     const char *without[CLI_LIST_MAX];
     double with_xy[2 * CLI_LIST_MAX];
+    char move_name[CLI_LIST_MAX][128];     /* --move-checkpoint NAME=PLACE, split */
+    const char *move_place[CLI_LIST_MAX];
+    size_t n_move;
 } cli_danger;
 
 /** Parse the numeric options into d (usage message printed, returns

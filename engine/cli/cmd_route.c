@@ -16,11 +16,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli_danger.h"
+#include "cli_likely.h"
 
 #define S CLI_DANGER_S
 static cli_opt opts[] = {
     CLI_DANGER_OPTS,
+    CLI_LIKELY_OPTS,
     S("danger", "RASTER", NULL, "use this danger surface (any single-band raster in --crs) "
       "instead of computing one; no what-if then"),
     {"from", 0, OPT_LIST, "PLACE|LON,LAT", NULL, "where paths start (repeatable; default: "
@@ -63,6 +64,16 @@ static const cli_cmd_info info = {
     "   danger under it; windows ranked over all lines (1 = worst).\n"
     "4. What-if (--without-checkpoint, --with-checkpoint): the surface, paths and means are\n"
     "   computed again with the edited checkpoints; the change is printed.\n"
+    "5. Likely routes (--likely): a choice cost per km (walking; the train as a faster\n"
+    "   corridor; a detection halo around every checkpoint) and an exposure per km\n"
+    "   (incident density, remoteness from shelters and crossings, riding the train), kept\n"
+    "   apart. People choose among the routes that bring them closer to an exit with\n"
+    "   probability exp(-theta x choice cost) (Dial 1971, randomized shortest paths); the\n"
+    "   route density is the expected share of migrants passing each cell and the exposure\n"
+    "   per migrant the exposure integrated along their likely routes. A what-if recomputes\n"
+    "   the choice, not the exposure, and reports the change and the shelters whose passing\n"
+    "   flow changes most. Coverages exposure, choice_cost, route_density (and\n"
+    "   choice_cost_whatif, route_density_whatif, route_density_change = after - before).\n"
     "OUT.gpkg gets: coverages danger, density (and danger_whatif); layers paths (LineStringM,\n"
     "M = accumulated danger), path_profile (one row per path vertex), route_segments,\n"
     "routes (and paths_whatif, path_profile_whatif). --profile-dir: <line>.png per line\n"
@@ -71,7 +82,9 @@ static const cli_cmd_info info = {
     "  senda route --points demo.csv --from 'Ciudad Hidalgo' --to Arriaga \\\n"
     "      --out route.gpkg --profile-dir profiles\n"
     "  senda route --store store.gpkg --to Arriaga --to Tenosique --alternatives 2 \\\n"
-    "      --without-checkpoint 'La Arrocera' --json --out whatif.gpkg",
+    "      --without-checkpoint 'La Arrocera' --json --out whatif.gpkg\n"
+    "  senda route --store store.gpkg --likely --with-checkpoint -92.9,15.4 --json \\\n"
+    "      --out likely.gpkg",
 };
 
 static const char *const default_to[] = {"Arriaga", "Ixtepec", "Coatzacoalcos",
@@ -147,6 +160,7 @@ typedef struct route_cfg {
     senda_points *src, *dst;
     const char *src_names[CLI_LIST_MAX], *dst_names[CLI_LIST_MAX];
     int quiet;
+    cli_likely likely;
 } route_cfg;
 
 static senda_status do_run(senda_ctx *ctx, route_cfg *c, const senda_danger_opts *dopts,
@@ -167,6 +181,9 @@ static senda_status do_run(senda_ctx *ctx, route_cfg *c, const senda_danger_opts
     if (st == SENDA_OK)
         st = senda_route_score(ctx, c->d.layers, c->d.incidents, r->danger, &c->ropts,
                                &r->route, cli_progress(c->quiet), NULL);
+    if (st == SENDA_OK && c->likely.on)
+        st = cli_likely_run(ctx, &c->likely, &c->d, dopts, r->rho, r->danger, c->src,
+                            c->src_names, c->dst, dopts == &c->d.whatif, c->quiet);
     return st;
 }
 
@@ -193,7 +210,22 @@ static senda_status write_gpkg(senda_ctx *ctx, const route_cfg *c, const run *b,
                                             w->n_paths);
     if (st == SENDA_OK)
         st = senda_route_write(ctx, tmp, b->route, NULL, NULL);
-    (void)c;
+    if (st == SENDA_OK && c->likely.on)
+        st = cli_likely_write(ctx, (cli_likely *)&c->likely, tmp);
+    if (st == SENDA_OK && c->likely.on) /* a product: layers, styles, project */
+        st = senda_export_layers(ctx, tmp, c->d.layers, NULL, NULL);
+    if (st == SENDA_OK && c->likely.on) {
+        senda_product_info pinfo;
+        senda_product_info_init(&pinfo);
+        pinfo.title = c->d.has_whatif ? "Likely routes: change with the checkpoint what-if"
+                                     : "Likely routes";
+        pinfo.final_path = out;
+        pinfo.crs = senda_layers_crs(c->d.layers);
+        char params[4096];
+        cli_likely_params(&c->likely, &c->d, params, sizeof params);
+        pinfo.params = params;
+        st = senda_export_finish(ctx, tmp, &pinfo, NULL, NULL);
+    }
     if (st != SENDA_OK) {
         remove(tmp);
         return st;
@@ -402,7 +434,12 @@ static int parse_route_opts(route_cfg *c)
         fprintf(stderr, "senda: what-if needs the surface computed: drop --danger\n");
         return CLI_USAGE;
     }
-    return 0;
+    int rc = cli_likely_parse(opts, &c->likely);
+    if (rc == 0 && c->likely.on && cli_str(opts, "danger")) {
+        fprintf(stderr, "senda: --likely needs the incident density: drop --danger\n");
+        return CLI_USAGE;
+    }
+    return rc;
 }
 
 static senda_status route_main(senda_ctx *ctx, route_cfg *c, const char *out, json_object *root)
@@ -432,9 +469,12 @@ static senda_status route_main(senda_ctx *ctx, route_cfg *c, const char *out, js
         }
         if (wi)
             json_object_object_add(root, "whatif", wi);
+        if (c->likely.on)
+            st = cli_likely_print(ctx, &c->likely, &c->d, c->src_names, c->dst_names, root);
     }
     run_free(&b);
     run_free(&w);
+    cli_likely_free(&c->likely);
     return st;
 }
 

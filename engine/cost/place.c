@@ -157,3 +157,40 @@ senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *g, sen
     }
     return SENDA_OK;
 }
+
+senda_status senda__cost_towns(senda_ctx *ctx, const senda_layers *layers, long min_population,
+                               double **xy, size_t *n_out)
+{
+    *xy = NULL;
+    *n_out = 0;
+    senda__gazetteer *gaz = NULL;
+    senda_status st = senda__gazetteer_open(ctx, senda__gazetteer_default_path(), &gaz);
+    if (st != SENDA_OK)
+        return st;
+    size_t n = senda__gazetteer_count(gaz), m = 0;
+    const senda__place *p = n ? senda__gazetteer_place(gaz, 0) : NULL;
+    double *a = senda__calloc(ctx, 2 * n + 2, sizeof(double));
+    if (!a) {
+        senda__gazetteer_close(gaz);
+        return SENDA_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].population < min_population)
+            continue;
+        double x = p[i].lon, y = p[i].lat;
+        if (senda__layers_crs_point(ctx, layers, 0, &x, &y) != 0) {
+            senda__free(a);
+            senda__gazetteer_close(gaz);
+            return senda__fail(ctx, SENDA_ERR_CRS,
+                               "PROJ: cannot transform the gazetteer's "
+                               "places to %s",
+                               senda_layers_crs(layers));
+        }
+        a[2 * m] = x;
+        a[2 * m++ + 1] = y;
+    }
+    senda__gazetteer_close(gaz);
+    *xy = a;
+    *n_out = m;
+    return SENDA_OK;
+}

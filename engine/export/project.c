@@ -79,7 +79,7 @@ static const char *geometry_word(OGRwkbGeometryType g)
 /* Surfaces other than the density start hidden so the map reads at once. */
 static int visible(const senda__table *t)
 {
-    return !(t->kind == SENDA__K_DANGER || t->kind == SENDA__K_COST ||
+    return !(t->kind == SENDA__K_DANGER || t->kind == SENDA__K_COST || t->kind == SENDA__K_FLOW ||
              t->kind == SENDA__K_OTHER_RASTER || t->kind == SENDA__K_HOTSPOT);
 }
 

@@ -610,6 +610,11 @@ static senda_status check_render_args(senda_ctx *ctx, const char *gpkg_path,
     if (o->width_px < 400 || o->width_px > 8000)
         return senda__fail(ctx, SENDA_ERR_ARG, "picture width must be 400..8000 px, got %d",
                            o->width_px);
+    if (o->has_extent && !(o->extent[2] > o->extent[0] && o->extent[3] > o->extent[1] &&
+                           isfinite(o->extent[0] + o->extent[1] + o->extent[2] + o->extent[3])))
+        return senda__fail(ctx, SENDA_ERR_ARG, "extent must be xmin,ymin,xmax,ymax with xmin < "
+                           "xmax and ymin < ymax, got %g,%g,%g,%g", o->extent[0], o->extent[1],
+                           o->extent[2], o->extent[3]);
     return SENDA_OK;
 }
 
@@ -629,10 +634,12 @@ static double legend_height(const senda__table *t, size_t n, const senda__table 
 /* Map window and box for a composition `width` wide; the height follows the
  * corridor's shape, and is never less than the legend needs. */
 static int layout(const senda__table *t, size_t n, const senda__table *surface, double width,
-                  view *v, double *height)
+                  const double *extent, view *v, double *height)
 {
-    double e[4];
-    if (!view_extent(t, n, e))
+    double e[4] = {0.0, 0.0, 0.0, 0.0};
+    if (extent) /* the caller's window (render --extent) */
+        memcpy(e, extent, sizeof e);
+    else if (!view_extent(t, n, e))
         return 0;
     double mx = (e[2] - e[0]) * 0.04, my = (e[3] - e[1]) * 0.04;
     *v = (view){.xmin = e[0] - mx, .ymin = e[1] - my, .xmax = e[2] + mx, .ymax = e[3] + my};
@@ -673,7 +680,7 @@ senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg
     }
     view v;
     double height;
-    if (!layout(t, n, surface, width, &v, &height)) {
+    if (!layout(t, n, surface, width, o->has_extent ? o->extent : NULL, &v, &height)) {
         st = senda__fail(ctx, SENDA_ERR_DATA, "%s: nothing to draw (no layer with an extent)",
                          gpkg_path);
         goto done;

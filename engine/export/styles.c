@@ -337,12 +337,20 @@ static const rgb *surface_ramp(senda__layer_kind k, int *transparent_low)
                                   {140, 41, 129, 255},  {59, 15, 112, 255}};
     static const rgb cost[5] = {{253, 231, 37, 255}, {94, 201, 98, 255}, {33, 145, 140, 255},
                                 {59, 82, 139, 255},  {68, 1, 84, 255}};
+    static const rgb flow[5] = {{247, 252, 253, 0}, {191, 211, 230, 255}, {140, 150, 198, 255},
+                                {136, 65, 157, 255}, {77, 0, 75, 255}};
+    /* diverging, white at the middle (0 change): blue fewer people, red more */
+    static const rgb change[5] = {{33, 102, 172, 255}, {146, 197, 222, 255}, {255, 255, 255, 0},
+                                  {244, 165, 130, 255}, {178, 24, 43, 255}};
     static const rgb grey[5] = {{250, 250, 250, 255}, {200, 200, 200, 255}, {150, 150, 150, 255},
                                 {100, 100, 100, 255}, {40, 40, 40, 255}};
-    *transparent_low = k == SENDA__K_DENSITY;
-    return k == SENDA__K_DENSITY ? density : k == SENDA__K_DANGER ? danger
-                                         : k == SENDA__K_COST     ? cost
-                                                                  : grey;
+    *transparent_low = k == SENDA__K_DENSITY || k == SENDA__K_FLOW;
+    return k == SENDA__K_DENSITY  ? density
+           : k == SENDA__K_DANGER ? danger
+           : k == SENDA__K_COST   ? cost
+           : k == SENDA__K_FLOW   ? flow
+           : k == SENDA__K_CHANGE ? change
+                                  : grey;
 }
 
 void senda__ramp_rgba(senda__layer_kind kind, double v, double lo, double hi, int rgba[4])

@@ -52,6 +52,11 @@ static const struct {
     {"gistar*", SENDA__K_HOTSPOT, 0, "Hotspots (Gi* z-score bins)"},
     {"density*", SENDA__K_DENSITY, 1, "Incident density"},
     {"danger*", SENDA__K_DANGER, 1, "Danger surface"},
+    {"route_density_change*", SENDA__K_CHANGE, 1, "Change in route density (what-if minus "
+     "before; red: more people pass)"},
+    {"route_density*", SENDA__K_FLOW, 1, "Route density (expected share of migrants)"},
+    {"exposure*", SENDA__K_DANGER, 1, "Exposure per km"},
+    {"choice_cost*", SENDA__K_COST, 1, "Choice cost per km"},
     {"*cost", SENDA__K_COST, 1, "Accumulated cost"},
     {"cost*", SENDA__K_COST, 1, "Accumulated cost"},
 };
@@ -98,7 +103,7 @@ static int draw_rank(senda__layer_kind k)
         SENDA__K_BORDER, SENDA__K_RAIL, SENDA__K_CHECKPOINTS, SENDA__K_CROSSINGS,
         SENDA__K_SHELTERS, SENDA__K_SITES, SENDA__K_PATHS, SENDA__K_INCIDENTS,
         SENDA__K_ROUTES, SENDA__K_OTHER_VECTOR, SENDA__K_AREAS, SENDA__K_HOTSPOT, SENDA__K_DENSITY,
-        SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_RASTER};
+        SENDA__K_CHANGE, SENDA__K_FLOW, SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_RASTER};
     for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
         if (order[i] == k)
             return i;
@@ -242,6 +247,11 @@ static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table 
     if (GDALComputeRasterMinMax(band, FALSE, mm) == CE_None) {
         t->min = mm[0];
         t->max = mm[1];
+    }
+    if (strstr(t->name, "_change")) { /* a difference: a ramp symmetric about 0 */
+        double m = fmax(fabs(t->min), fabs(t->max));
+        t->min = -m;
+        t->max = m;
     }
     CPLErrorReset(); /* an all-nodata surface has no min/max: keep 0..0 */
     if (GDALGetGeoTransform(r, gt) == CE_None) {

@@ -355,3 +355,31 @@ senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, cons
         progress(1.0, "siting layers", progress_arg); /* complete: a late cancel changes nothing */
     return st;
 }
+
+senda_status senda_siting_demand_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                       const senda_points *demand)
+{
+    senda__reset(ctx);
+    if (!gpkg_path || !layer || !demand)
+        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or demand is NULL");
+    static const senda__field fields[] = {{"cell", OFTInteger64}, {"weight", OFTReal}};
+    GDALDatasetH ds = NULL;
+    OGRLayerH lyr = NULL;
+    senda_status st = senda__gpkg_open(ctx, gpkg_path, &ds);
+    if (st == SENDA_OK)
+        st = make_layer(ctx, ds, layer, wkbPoint, demand->crs, fields, 2, &lyr);
+    if (st == SENDA_OK && OGR_L_StartTransaction(lyr) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot start writing layer '%s'", gpkg_path,
+                              layer);
+    for (size_t i = 0; st == SENDA_OK && i < demand->n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldInteger64(f, 0, demand->id[i]);
+        set_real(f, 1, demand->weight[i]);
+        st = add_feature(ctx, lyr, f, point(demand->x[i], demand->y[i]));
+    }
+    if (st == SENDA_OK && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot write layer '%s'", gpkg_path, layer);
+    if (ds)
+        GDALClose(ds);
+    return st;
+}

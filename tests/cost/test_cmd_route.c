@@ -360,3 +360,59 @@ Test(cmd_route, a_saved_surface_gives_the_same_path_danger)
     json_object_put(b);
     rm_dir(dir);
 }
+
+/* --likely with a checkpoint added on the coastal line at Mapastepec: the
+ * JSON carries exposure per migrant before and after and its change, the
+ * product the three route-density coverages; the rail cell at the new
+ * checkpoint loses route density (its halo makes walking around it cheaper
+ * than passing it: the what-if can only raise the choice cost there). */
+Test(cmd_route, likely_routes_with_a_checkpoint_whatif)
+{
+    char *dir = synth_dir();
+    tu_run r = run("route --points %s/demo.csv --likely --with-checkpoint Mapastepec --to Arriaga "
+                   "--alternatives 0 --out %s/likely.gpkg --json -q",
+                   dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    json_object *root = json_tokener_parse(r.out);
+    cr_assert_not_null(root, "%s", r.out);
+    double b = num(root, "likely.exposure_per_migrant.before");
+    double a = num(root, "likely.exposure_per_migrant.after");
+    cr_assert(b > 0.0 && a > 0.0, "exposure %g -> %g", b, a);
+    cr_assert_float_eq(num(root, "likely.exposure_change_pct"), 100.0 * (a - b) / b, 1e-9);
+    cr_assert_float_eq(num(root, "likely.destinations.0.share_before"), 1.0, 1e-9,
+                       "one destination: everyone reaches it");
+    cr_assert_not_null(get(root, "likely.shelters.0.name"));
+    json_object_put(root);
+    tu_run_free(&r);
+    /* the density on the rail at Mapastepec (15.43358 N, 92.90039 W) falls */
+    char sub[4200];
+    double v[2];
+    const char *tables[2] = {"route_density", "route_density_whatif"};
+    GDALAllRegister();
+    for (int k = 0; k < 2; k++) {
+        snprintf(sub, sizeof sub, "GPKG:%s/likely.gpkg:%s", dir, tables[k]);
+        GDALDatasetH ds = GDALOpen(sub, GA_ReadOnly);
+        cr_assert_not_null(ds, "%s", sub);
+        double gt[6];
+        GDALGetGeoTransform(ds, gt);
+        /* Mapastepec in EPSG:32615 (gdaltransform): 510687, 1706285 */
+        int col = (int)((510687.0 - gt[0]) / gt[1]), row = (int)((1706285.0 - gt[3]) / gt[5]);
+        float f = 0;
+        cr_assert_eq(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, col, row, 1, 1, &f, 1, 1,
+                                  GDT_Float32, 0, 0),
+                     CE_None);
+        v[k] = f;
+        GDALClose(ds);
+    }
+    cr_assert_lt(v[1], v[0], "route density at the checkpoint %g -> %g", v[0], v[1]);
+    r = run("route --points %s/demo.csv --likely --move-checkpoint 'La Arrocera' --out %s/x.gpkg",
+            dir);
+    cr_assert_eq(r.exit_code, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "NAME=PLACE"), "%s", r.err);
+    tu_run_free(&r);
+    r = run("route --points %s/demo.csv --theta 0.5 --out %s/x.gpkg", dir);
+    cr_assert_eq(r.exit_code, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "needs --likely"), "%s", r.err);
+    tu_run_free(&r);
+    rm_dir(dir);
+}
