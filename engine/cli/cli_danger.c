@@ -36,12 +36,12 @@ int cli_danger_parse(cli_opt *opts, cli_danger *d)
 {
     int ok = 1;
     memset(d, 0, sizeof *d);
-    senda_kde_opts_init(&d->kde);
+    senda_hotspot_kde_opts_init(&d->kde);
     d->kde.radius_m = cli_dbl(opts, "radius-m", &ok);
     d->cell_m = cli_dbl(opts, "cell-m", &ok);
     d->pad_m = cli_dbl(opts, "pad-m", &ok);
-    senda_danger_opts *o = &d->base;
-    senda_danger_opts_init(o);
+    senda_cost_danger_opts *o = &d->base;
+    senda_cost_danger_opts_init(o);
     o->w_base = cli_dbl(opts, "w-base", &ok);
     o->w_density = cli_dbl(opts, "w-density", &ok);
     o->w_checkpoint = cli_dbl(opts, "w-checkpoint", &ok);
@@ -87,15 +87,15 @@ int cli_danger_parse(cli_opt *opts, cli_danger *d)
 
 /* Import a report file into a temporary store and read its points. */
 static senda_status points_from_file(senda_ctx *ctx, const char *file, const char *out_path,
-                                     const senda_incident_filter *filter, const char *crs,
+                                     const senda_incidents_filter *filter, const char *crs,
                                      int quiet, senda_points **pts)
 {
     char store[4096];
     snprintf(store, sizeof store, "%s.tmp-senda-points.gpkg", out_path);
     remove(store);
-    senda_import_opts io;
-    senda_import_opts_init(&io);
-    senda_import_summary sum;
+    senda_incidents_import_opts io;
+    senda_incidents_import_opts_init(&io);
+    senda_incidents_import_summary sum;
     const char *files[1] = {file};
     senda_status st = senda_incidents_import(ctx, store, files, 1, &io, &sum, cli_progress(quiet),
                                              NULL);
@@ -117,8 +117,8 @@ senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path
         senda_layers_open(ctx, cli_str(opts, "layers"), crs, &d->layers, NULL, NULL);
     if (st != SENDA_OK)
         return st;
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     f.types = cli_str(opts, "types");
     f.date_from = cli_str(opts, "date-from");
     f.date_to = cli_str(opts, "date-to");
@@ -134,10 +134,10 @@ senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path
     cli_opt *w = cli_get(opts, "with-checkpoint");
     size_t n_with = 0;
     for (int i = 0; i < w->n_values && st == SENDA_OK; i++, n_with++)
-        st = senda_place_resolve(ctx, d->layers, w->values[i], &d->with_xy[2 * n_with],
+        st = senda_cost_place_resolve(ctx, d->layers, w->values[i], &d->with_xy[2 * n_with],
                                  &d->with_xy[2 * n_with + 1]);
     for (size_t i = 0; i < d->n_move && st == SENDA_OK; i++, n_with++)
-        st = senda_place_resolve(ctx, d->layers, d->move_place[i], &d->with_xy[2 * n_with],
+        st = senda_cost_place_resolve(ctx, d->layers, d->move_place[i], &d->with_xy[2 * n_with],
                                  &d->with_xy[2 * n_with + 1]);
     d->whatif.with_checkpoints_xy = d->with_xy;
     d->whatif.n_with = n_with;
@@ -145,10 +145,10 @@ senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path
 }
 
 senda_status cli_danger_surface(senda_ctx *ctx, const cli_danger *d,
-                                const senda_danger_opts *dopts, senda_grid **density,
+                                const senda_cost_danger_opts *dopts, senda_grid **density,
                                 senda_grid **danger, int quiet)
 {
-    senda_status st = senda_danger_from_points(ctx, d->incidents, d->layers, d->cell_m, d->pad_m,
+    senda_status st = senda_cost_danger_from_points(ctx, d->incidents, d->layers, d->cell_m, d->pad_m,
                                                &d->kde, dopts, density, danger,
                                                cli_progress(quiet), NULL);
     if (st == SENDA_OK && d->land_mask && senda_layers_find(d->layers, "land") >= 0 &&
@@ -166,7 +166,7 @@ senda_status cli_danger_surface(senda_ctx *ctx, const cli_danger *d,
 void cli_danger_free(cli_danger *d)
 {
     senda_points_destroy(d->incidents);
-    senda_layers_close(d->layers);
+    senda_layers_destroy(d->layers);
     d->incidents = NULL;
     d->layers = NULL;
 }

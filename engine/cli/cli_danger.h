@@ -55,10 +55,10 @@
 typedef struct cli_danger {
     senda_layers *layers;
     senda_points *incidents;  /* NULL when neither --store nor --points */
-    senda_kde_opts kde;
+    senda_hotspot_kde_opts kde;
     double cell_m, pad_m;
-    senda_danger_opts base;   /* the weights, no edits */
-    senda_danger_opts whatif; /* the weights and the checkpoint edits */
+    senda_cost_danger_opts base;   /* the weights, no edits */
+    senda_cost_danger_opts whatif; /* the weights and the checkpoint edits */
     int has_whatif;
     int land_mask;            /* 1: sea cells of the danger surface become nodata */
     const char *without[CLI_LIST_MAX];
@@ -80,7 +80,7 @@ senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path
 /** The danger surface (and density) for dopts (d->base or d->whatif),
  *  masked to the `land` layer when the layers have one and d->land_mask. */
 senda_status cli_danger_surface(senda_ctx *ctx, const cli_danger *d,
-                                const senda_danger_opts *dopts, senda_grid **density,
+                                const senda_cost_danger_opts *dopts, senda_grid **density,
                                 senda_grid **danger, int quiet);
 
 void cli_danger_free(cli_danger *d);

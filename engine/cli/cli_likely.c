@@ -54,7 +54,7 @@ int cli_likely_parse(cli_opt *opts, cli_likely *L)
 }
 
 senda_status cli_likely_run(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
-                            const senda_danger_opts *dopts, const senda_grid *rho,
+                            const senda_cost_danger_opts *dopts, const senda_grid *rho,
                             const senda_grid *danger, const senda_points *src,
                             const char *const *src_names, const senda_points *dst, int whatif,
                             int quiet)

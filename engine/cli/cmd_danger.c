@@ -3,7 +3,7 @@
  * density it is built from) for a store or a report file and the corridor
  * layers, into a GeoPackage (float32 coverages `danger` and `density`) or a
  * GeoTIFF (the danger surface only). One library call:
- * senda_danger_from_points.
+ * senda_cost_danger_from_points.
  */
 #include <json-c/json.h>
 #include <math.h>

@@ -135,8 +135,8 @@ static int ends_with(const char *s, const char *suf)
 
 typedef struct run_cfg {
     double read_s, kde_s, gistar_s, write_s; /* wall-clock seconds per stage */
-    senda_kde_opts kde;
-    senda_gistar_opts gi;
+    senda_hotspot_kde_opts kde;
+    senda_hotspot_gistar_opts gi;
     senda_grid_spec spec;                    /* the Gi* cells */
     double cell_m, gi_cell_m;                /* 0: automatic */
     double ext[4];                           /* the extent before alignment */
@@ -150,11 +150,11 @@ static int parse_cfg(run_cfg *c)
 {
     int ok = 1;
     memset(c, 0, sizeof *c);
-    senda_kde_opts_init(&c->kde);
-    senda_gistar_opts_init(&c->gi);
+    senda_hotspot_kde_opts_init(&c->kde);
+    senda_hotspot_gistar_opts_init(&c->gi);
     c->has_extent = 0;
-    if (senda_kernel_from_name(cli_str(opts, "kernel"), &c->kde.kernel) != 0 ||
-        senda_kde_scale_from_name(cli_str(opts, "kde-scale"), &c->kde.scale) != 0) {
+    if (senda_hotspot_kernel_from_name(cli_str(opts, "kernel"), &c->kde.kernel) != 0 ||
+        senda_hotspot_kde_scale_from_name(cli_str(opts, "kde-scale"), &c->kde.scale) != 0) {
         fprintf(stderr, "senda: unknown --kernel '%s' or --kde-scale '%s'\n",
                 cli_str(opts, "kernel"), cli_str(opts, "kde-scale"));
         return 0;
@@ -239,7 +239,7 @@ static int parse_cfg(run_cfg *c)
     return ok;
 }
 
-static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gistar_result *r,
+static void print_summary(const run_cfg *c, const senda_grid *g, const senda_hotspot_gistar_result *r,
                           size_t n_points, double total_w)
 {
     if (!c->json) {
@@ -258,7 +258,7 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
     json_object_object_add(o, "rows", json_object_new_int64((int64_t)senda_grid_n_rows(g)));
     json_object_object_add(o, "cols", json_object_new_int64((int64_t)senda_grid_n_cols(g)));
     json_object_object_add(o, "cell_m", json_object_new_double(senda_grid_cell_m(g)));
-    json_object_object_add(o, "kernel", json_object_new_string(senda_kernel_name(c->kde.kernel)));
+    json_object_object_add(o, "kernel", json_object_new_string(senda_hotspot_kernel_name(c->kde.kernel)));
     json_object_object_add(o, "density", json_object_new_string(senda_grid_description(g)));
     json_object_object_add(o, "points", json_object_new_int64((int64_t)n_points));
     json_object_object_add(o, "total_weight", json_object_new_double(total_w));
@@ -292,8 +292,8 @@ static senda_status read_points(senda_ctx *ctx, int weighted, senda_points **pts
     if (!store)
         return senda_points_read(ctx, cli_str(opts, "points"), NULL,
                                  cli_str(opts, "weight-field"), crs, pts);
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     f.types = cli_str(opts, "types");
     f.date_from = cli_str(opts, "from");
     f.date_to = cli_str(opts, "to");
@@ -329,7 +329,7 @@ static senda_status use_layers(senda_ctx *ctx, run_cfg *c, const char *crs)
     if (want_land && land >= 0)
         snprintf(c->land_path, sizeof c->land_path, "%s",
                  senda_layers_report(ls, (size_t)land)->path);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     if (want_land && !c->land_path[0]) {
         if (c->study) {
             fprintf(stderr, "senda: --study-area land: the corridor layers have no `land` layer\n");
@@ -355,7 +355,7 @@ static senda_status make_grid(senda_ctx *ctx, run_cfg *c, const senda_points *pt
 {
     senda_status st;
     if (c->do_density && c->kde.radius_m <= 0.0 &&
-        (st = senda_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
+        (st = senda_hotspot_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
         return st; /* without density the points' extent is not padded */
     if ((st = use_layers(ctx, c, pts->crs)))
         return st;
@@ -452,8 +452,8 @@ static senda_status finish(senda_ctx *ctx, const char *tmp, const char *out,
     char title[256], counts[128];
     snprintf(title, sizeof title, "senda hotspot: %zu incidents", pts->n);
     snprintf(counts, sizeof counts, "points: %zu\n", pts->n);
-    senda_product_info pi;
-    senda_product_info_init(&pi);
+    senda_export_product_info pi;
+    senda_export_product_info_init(&pi);
     pi.title = title;
     pi.final_path = out;
     pi.counts = counts;
@@ -466,7 +466,7 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
 {
     senda_points *pts = NULL;
     senda_grid *g = NULL;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     char tmp[4096];
     int is_tif = ends_with(out, ".tif") || ends_with(out, ".tiff");
     double t0 = now_s();
@@ -528,7 +528,7 @@ static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char 
         remove(tmp);
     }
 done:
-    senda_gistar_result_destroy(r);
+    senda_hotspot_gistar_result_destroy(r);
     senda_grid_destroy(g);
     senda_points_destroy(pts);
     return st;

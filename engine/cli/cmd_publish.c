@@ -1,8 +1,8 @@
 /*
  * cmd_publish.c - `senda publish RUN.gpkg --out PUBLIC.gpkg`: a fresh,
- * aggregates-only file that is safe to share (senda_publish); `--audit`
- * checks public files together (senda_publish_audit); `--list-releases`
- * shows what a run file has released (senda_publish_releases).
+ * aggregates-only file that is safe to share (senda_privacy_publish); `--audit`
+ * checks public files together (senda_privacy_publish_audit); `--list-releases`
+ * shows what a run file has released (senda_privacy_publish_releases).
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -60,9 +60,9 @@ static const cli_cmd_info info = {
 
 static int audit(senda_ctx *ctx, const char *const *pos, int n_pos, long k, int json)
 {
-    senda_publish_finding *found = NULL;
+    senda_privacy_publish_finding *found = NULL;
     size_t n_found = 0;
-    senda_status st = senda_publish_audit(ctx, pos, (size_t)n_pos, k, &found, &n_found);
+    senda_status st = senda_privacy_publish_audit(ctx, pos, (size_t)n_pos, k, &found, &n_found);
     if (st != SENDA_OK)
         return cli_fail(ctx, st);
     if (json) {
@@ -103,8 +103,8 @@ int cmd_publish(int argc, char **argv)
                 info.usage);
         return CLI_USAGE;
     }
-    senda_publish_opts po;
-    senda_publish_opts_init(&po);
+    senda_privacy_publish_opts po;
+    senda_privacy_publish_opts_init(&po);
     po.k = cli_int(opts, "k", &ok);
     if (cli_get(opts, "cell-km")->seen) {
         double km = cli_dbl(opts, "cell-km", &ok);
@@ -132,14 +132,14 @@ int cmd_publish(int argc, char **argv)
     }
     if (do_list) {
         char *text = NULL;
-        senda_status st = senda_publish_releases(ctx, pos[0], &text);
+        senda_status st = senda_privacy_publish_releases(ctx, pos[0], &text);
         rc = st == SENDA_OK ? (fputs(text, stdout), CLI_OK) : cli_fail(ctx, st);
         senda_free(text);
         senda_ctx_destroy(ctx);
         return rc;
     }
-    senda_publish_result r;
-    senda_status st = senda_publish(ctx, pos[0], cli_str(opts, "out"), &po, &r,
+    senda_privacy_publish_result r;
+    senda_status st = senda_privacy_publish(ctx, pos[0], cli_str(opts, "out"), &po, &r,
                                     cli_progress(cli_flag(opts, "quiet")), NULL);
     if (st != SENDA_OK) {
         rc = st == SENDA_ERR_ARG ? (fprintf(stderr, "senda: %s\n", senda_ctx_errmsg(ctx)),

@@ -6,8 +6,8 @@
  * incidents per km and the mean surface danger, ranked, with a profile PNG
  * per line. With --without-checkpoint / --with-checkpoint it runs twice
  * (baseline and what-if) and reports how each path's cost and length and
- * each line's mean danger changed. Library calls: senda_danger_from_points,
- * senda_cost_paths, senda_route_score, and their writers.
+ * each line's mean danger changed. Library calls: senda_cost_danger_from_points,
+ * senda_cost_paths, senda_cost_route_score, and their writers.
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -95,7 +95,7 @@ typedef struct run {
     senda_grid *rho, *danger;
     senda_cost_path **paths;
     size_t n_paths;
-    senda_route_result *route;
+    senda_cost_route_result *route;
 } run;
 
 static void run_free(run *r)
@@ -103,7 +103,7 @@ static void run_free(run *r)
     senda_grid_destroy(r->rho);
     senda_grid_destroy(r->danger);
     senda_cost_paths_destroy(r->paths, r->n_paths);
-    senda_route_result_destroy(r->route);
+    senda_cost_route_result_destroy(r->route);
     memset(r, 0, sizeof *r);
 }
 
@@ -117,7 +117,7 @@ static senda_status places(senda_ctx *ctx, const senda_layers *layers, const cha
     senda_status st = senda_points_create(ctx, n, senda_layers_crs(layers), out);
     for (size_t i = 0; i < n && st == SENDA_OK; i++) {
         names[i] = o->n_values ? o->values[i] : defs[i];
-        st = senda_place_resolve(ctx, layers, names[i], &(*out)->x[i], &(*out)->y[i]);
+        st = senda_cost_place_resolve(ctx, layers, names[i], &(*out)->x[i], &(*out)->y[i]);
     }
     return st;
 }
@@ -155,15 +155,15 @@ static const char *source_of(const senda_cost_path *p, const senda_points *src,
 
 typedef struct route_cfg {
     cli_danger d;
-    senda_paths_opts popts;
-    senda_route_opts ropts;
+    senda_cost_paths_opts popts;
+    senda_cost_route_opts ropts;
     senda_points *src, *dst;
     const char *src_names[CLI_LIST_MAX], *dst_names[CLI_LIST_MAX];
     int quiet;
     cli_likely likely;
 } route_cfg;
 
-static senda_status do_run(senda_ctx *ctx, route_cfg *c, const senda_danger_opts *dopts,
+static senda_status do_run(senda_ctx *ctx, route_cfg *c, const senda_cost_danger_opts *dopts,
                            run *r)
 {
     senda_status st;
@@ -172,14 +172,14 @@ static senda_status do_run(senda_ctx *ctx, route_cfg *c, const senda_danger_opts
     else
         st = cli_danger_surface(ctx, &c->d, dopts, &r->rho, &r->danger, c->quiet);
     if (st == SENDA_OK) {
-        senda_points_snap_to_valid(ctx, r->danger, c->src, c->src_names, 10, NULL);
-        senda_points_snap_to_valid(ctx, r->danger, c->dst, c->dst_names, 10, NULL);
+        senda_cost_snap_to_valid(ctx, r->danger, c->src, c->src_names, 10, NULL);
+        senda_cost_snap_to_valid(ctx, r->danger, c->dst, c->dst_names, 10, NULL);
     }
     if (st == SENDA_OK)
         st = senda_cost_paths(ctx, r->danger, c->src, c->dst, c->dst_names, &c->popts, &r->paths,
                               &r->n_paths, cli_progress(c->quiet), NULL);
     if (st == SENDA_OK)
-        st = senda_route_score(ctx, c->d.layers, c->d.incidents, r->danger, &c->ropts,
+        st = senda_cost_route_score(ctx, c->d.layers, c->d.incidents, r->danger, &c->ropts,
                                &r->route, cli_progress(c->quiet), NULL);
     if (st == SENDA_OK && c->likely.on)
         st = cli_likely_run(ctx, &c->likely, &c->d, dopts, r->rho, r->danger, c->src,
@@ -209,14 +209,14 @@ static senda_status write_gpkg(senda_ctx *ctx, const route_cfg *c, const run *b,
         st = senda_cost_paths_write_profile(ctx, tmp, "path_profile_whatif", w->paths,
                                             w->n_paths);
     if (st == SENDA_OK)
-        st = senda_route_write(ctx, tmp, b->route, NULL, NULL);
+        st = senda_cost_route_write(ctx, tmp, b->route, NULL, NULL);
     if (st == SENDA_OK && c->likely.on)
         st = cli_likely_write(ctx, (cli_likely *)&c->likely, tmp);
     if (st == SENDA_OK && c->likely.on) /* a product: layers, styles, project */
         st = senda_export_layers(ctx, tmp, c->d.layers, NULL, NULL);
     if (st == SENDA_OK && c->likely.on) {
-        senda_product_info pinfo;
-        senda_product_info_init(&pinfo);
+        senda_export_product_info pinfo;
+        senda_export_product_info_init(&pinfo);
         pinfo.title = c->d.has_whatif ? "Likely routes: change with the checkpoint what-if"
                                      : "Likely routes";
         pinfo.final_path = out;
@@ -264,7 +264,7 @@ static senda_status write_profiles(senda_ctx *ctx, const char *dir, const run *b
         slug(b->route->lines[i].name, s, sizeof s);
         for (int k = 0; k < (w->route ? 2 : 1) && st == SENDA_OK; k++) {
             snprintf(path, sizeof path, "%s/%s%s.png", dir, s, k ? "-whatif" : "");
-            st = senda_route_profile_png(ctx, k ? w->route : b->route, i, path);
+            st = senda_cost_route_profile_png(ctx, k ? w->route : b->route, i, path);
             if (st == SENDA_OK && arr)
                 json_object_array_add(arr, json_object_new_string(path));
             else if (st == SENDA_OK)
@@ -311,17 +311,17 @@ static json_object *jnum(double v)
     return isnan(v) ? NULL : json_object_new_double(v);
 }
 
-static void print_lines(const senda_route_result *r, json_object *root)
+static void print_lines(const senda_cost_route_result *r, json_object *root)
 {
     json_object *arr = root ? json_object_new_array() : NULL;
     if (!root)
         printf("\n%-34s %8s %9s %11s %11s %18s\n", "line", "km", "incidents", "weight/km",
                "mean danger", "worst window (km)");
     for (size_t i = 0; i < r->n_lines; i++) {
-        const senda_route_line *l = &r->lines[i];
-        const senda_route_window *worst = NULL;
+        const senda_cost_route_line *l = &r->lines[i];
+        const senda_cost_route_window *worst = NULL;
         for (size_t k = 0; k < l->n_windows; k++) {
-            const senda_route_window *w = &r->windows[l->first_window + k];
+            const senda_cost_route_window *w = &r->windows[l->first_window + k];
             if (!worst || w->rank < worst->rank)
                 worst = w;
         }
@@ -416,13 +416,13 @@ static void print_whatif_lines(const run *b, const run *w, json_object *wi)
 static int parse_route_opts(route_cfg *c)
 {
     int ok = 1;
-    senda_paths_opts_init(&c->popts);
+    senda_cost_paths_opts_init(&c->popts);
     long k = cli_int(opts, "alternatives", &ok);
     c->popts.alternatives = k < 0 ? 33 : (size_t)k; /* negative: rejected by the library */
     c->popts.penalty = cli_dbl(opts, "penalty", &ok);
     c->popts.corridor_m = cli_dbl(opts, "corridor-m", &ok);
     c->popts.cost.knight = cli_flag(opts, "knight");
-    senda_route_opts_init(&c->ropts);
+    senda_cost_route_opts_init(&c->ropts);
     c->ropts.layer = cli_str(opts, "line-layer");
     c->ropts.window_m = cli_dbl(opts, "window-m", &ok);
     c->ropts.step_m = cli_dbl(opts, "step-m", &ok);

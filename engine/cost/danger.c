@@ -33,7 +33,7 @@
 #include "grid/grid_int.h"
 #include "io/io_int.h"
 
-void senda_danger_opts_init(senda_danger_opts *o)
+void senda_cost_danger_opts_init(senda_cost_danger_opts *o)
 {
     if (!o)
         return;
@@ -213,7 +213,7 @@ static void add_checkpoints(const senda_grid *g, const double *xy, size_t n_cp, 
             s[i] += w * (1.0 - best[i] / range);
 }
 
-static senda_status check_danger_opts(senda_ctx *ctx, const senda_danger_opts *o)
+static senda_status check_danger_opts(senda_ctx *ctx, const senda_cost_danger_opts *o)
 {
     const double v[6] = {o->w_base, o->w_density, o->w_checkpoint, o->checkpoint_range_m,
                          o->w_rail, o->rail_range_m};
@@ -227,8 +227,8 @@ static senda_status check_danger_opts(senda_ctx *ctx, const senda_danger_opts *o
     return SENDA_OK;
 }
 
-senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
-                                  const senda_layers *layers, const senda_danger_opts *opts,
+senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density,
+                                  const senda_layers *layers, const senda_cost_danger_opts *opts,
                                   senda_grid **out, senda_progress_fn progress,
                                   void *progress_arg)
 {

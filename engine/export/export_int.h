@@ -90,7 +90,7 @@ senda_status senda__write_titles(senda_ctx *ctx, const char *gpkg_path, const se
 /** Record provenance (a JSON document and the scenario text) in
  *  gpkg_metadata with gpkg_metadata_reference rows of geopackage scope. */
 senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
-                                     const senda_product_info *info, const senda__table *t,
+                                     const senda_export_product_info *info, const senda__table *t,
                                      size_t n);
 
 /** Copy the incidents whose ids are pts->id from an incident store into the
@@ -150,7 +150,7 @@ void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, doub
  *  is the composition's height for the given width (page units). tr, when
  *  not NULL, translates the legend and notes. */
 senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg_path,
-                                   const senda_render_opts *o, double width,
+                                   const senda_export_render_opts *o, double width,
                                    double *height_out, senda__tr_fn tr, const void *tr_arg,
                                    senda_progress_fn progress, void *progress_arg);
 

@@ -212,7 +212,7 @@ static senda_status store_fixed(senda_ctx *ctx, sqlite3 *db, const char *gpkg_pa
     return SENDA_OK;
 }
 
-senda_status senda_product_fix_project(senda_ctx *ctx, const char *gpkg_path, int *n_fixed)
+senda_status senda_export_product_fix_project(senda_ctx *ctx, const char *gpkg_path, int *n_fixed)
 {
     senda__reset(ctx);
     if (!gpkg_path || !n_fixed)

@@ -385,7 +385,7 @@ static void north_arrow(const view *v)
     text(cr, x - 6, y - 4, 14, 1, "N");
 }
 
-void senda_render_opts_init(senda_render_opts *o)
+void senda_export_render_opts_init(senda_export_render_opts *o)
 {
     if (!o)
         return;
@@ -603,7 +603,7 @@ static void draw_furniture(view *v, const senda__table *t, size_t n,
 }
 
 static senda_status check_render_args(senda_ctx *ctx, const char *gpkg_path,
-                                      const char *png_path, const senda_render_opts *o)
+                                      const char *png_path, const senda_export_render_opts *o)
 {
     if (!gpkg_path || !png_path || !o)
         return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, png_path or opts is NULL");
@@ -661,7 +661,7 @@ static int layout(const senda__table *t, size_t n, const senda__table *surface, 
 }
 
 senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg_path,
-                                   const senda_render_opts *o, double width,
+                                   const senda_export_render_opts *o, double width,
                                    double *height_out, senda__tr_fn tr_fn, const void *tr_arg,
                                    senda_progress_fn progress, void *progress_arg)
 {
@@ -707,13 +707,13 @@ done:
 }
 
 senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const char *png_path,
-                                 const senda_render_opts *opts, senda_progress_fn progress,
+                                 const senda_export_render_opts *opts, senda_progress_fn progress,
                                  void *progress_arg)
 {
     senda__reset(ctx);
-    senda_render_opts defaults;
-    senda_render_opts_init(&defaults);
-    const senda_render_opts *o = opts ? opts : &defaults;
+    senda_export_render_opts defaults;
+    senda_export_render_opts_init(&defaults);
+    const senda_export_render_opts *o = opts ? opts : &defaults;
     senda_status st = check_render_args(ctx, gpkg_path, png_path, o);
     if (st != SENDA_OK)
         return st;

@@ -267,8 +267,8 @@ static senda_status map_page(rep *r)
 {
     senda__doc *d = &r->d;
     senda__doc_page(d, 1);
-    senda_render_opts ro;
-    senda_render_opts_init(&ro);
+    senda_export_render_opts ro;
+    senda_export_render_opts_init(&ro);
     const double width = 1600;
     double height = 0;
     senda_status st = senda__render_compose(r->ctx, NULL, r->gpkg, &ro, width, &height, tr_map,

@@ -117,7 +117,7 @@ done:
     return st;
 }
 
-void senda__hotspot_cells_description(const senda_gistar_result *r, char *out, size_t n)
+void senda__hotspot_cells_description(const senda_hotspot_gistar_result *r, char *out, size_t n)
 {
     snprintf(out, n, "Getis-Ord Gi* of %s: %zu incidents in the study area (%zu left out, "
              "outside it), band %g m; %zu hot cells (Gi_Bin > 0: 90, 95 or 99 %% confidence), "
@@ -264,7 +264,7 @@ static senda_status set_feature_count(senda_ctx *ctx, sqlite3 *db, const char *p
 
 /* The packed R-tree of the written cells, tile by tile (16 x 16 cells). */
 static senda_status pack_index(senda_ctx *ctx, sqlite3 *db, const senda__lattice *l,
-                               const senda_gistar_result *r, const int64_t *ids,
+                               const senda_hotspot_gistar_result *r, const int64_t *ids,
                                double (*box)[4])
 {
     int64_t *tid = senda__calloc(ctx, r->n_in_set ? r->n_in_set : 1, sizeof *tid);
@@ -297,7 +297,7 @@ static senda_status pack_index(senda_ctx *ctx, sqlite3 *db, const senda__lattice
 
 /* Insert the cells of the set with one prepared statement in one transaction. */
 static senda_status insert_cells(senda_ctx *ctx, const senda__lattice *l,
-                                 const senda_gistar_result *r, const char *path,
+                                 const senda_hotspot_gistar_result *r, const char *path,
                                  senda_progress_fn progress, void *progress_arg)
 {
     sqlite3 *db = NULL;
@@ -407,7 +407,7 @@ done:
 }
 
 /* The empty layer with its fields and description (no spatial index yet). */
-static senda_status create_layer(senda_ctx *ctx, const senda_gistar_result *r, const char *path)
+static senda_status create_layer(senda_ctx *ctx, const senda_hotspot_gistar_result *r, const char *path)
 {
     GDALDatasetH ds = NULL;
     OGRLayerH lyr = NULL;
@@ -452,7 +452,7 @@ static senda_status spatial_index(senda_ctx *ctx, const char *path)
     return st;
 }
 
-senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
+senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_hotspot_gistar_result *r,
                                        const char *gpkg_path, senda_progress_fn progress,
                                        void *progress_arg)
 {

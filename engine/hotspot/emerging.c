@@ -173,7 +173,7 @@ static size_t find_steps(const senda_points *pts, const int32_t *d0, const int32
 
 /* The study area's cells, the cube's counts and the all-steps totals. */
 static senda_status fill_cube(senda_ctx *ctx, const senda__lattice *l, const senda_points *pts,
-                              const long *step, const senda_gistar_opts *gi,
+                              const long *step, const senda_hotspot_gistar_opts *gi,
                               senda_emerging_result *r, double *total, unsigned char *data)
 {
     size_t nc = r->n_cells;
@@ -372,7 +372,7 @@ static senda_status change(senda_ctx *ctx, const senda__lattice *l, senda_emergi
 }
 
 static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const int32_t *d0,
-                               const int32_t *d1, const senda_gistar_opts *gi,
+                               const int32_t *d1, const senda_hotspot_gistar_opts *gi,
                                const senda_emerging_opts *o, const senda_grid_spec *spec)
 {
     if (!pts || !d0 || !d1 || !gi || !o || !spec)
@@ -391,7 +391,7 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const in
 
 /* Cube, study area, steps and band: everything before the statistics. */
 static senda_status build(senda_ctx *ctx, const senda__lattice *l, const senda_points *pts,
-                          const int32_t *d0, const int32_t *d1, const senda_gistar_opts *gi,
+                          const int32_t *d0, const int32_t *d1, const senda_hotspot_gistar_opts *gi,
                           const senda_emerging_opts *o, senda_emerging_result *r)
 {
     long *step = senda__calloc(ctx, pts->n ? pts->n : 1, sizeof *step), k0 = 0;
@@ -435,7 +435,7 @@ static senda_status build(senda_ctx *ctx, const senda__lattice *l, const senda_p
         senda__log(ctx, 1, "emerging: only %zu time steps; ArcGIS asks for at least 10 for a "
                    "meaningful trend", r->n_steps);
     r->band_m = gi->band_m;
-    senda_band_rule rule;
+    senda_hotspot_band_rule rule;
     size_t n_set = 0;
     for (size_t c = 0; c < r->n_cells; c++)
         n_set += r->in_set[c];
@@ -452,7 +452,7 @@ done:
 
 senda_status senda_hotspot_emerging(senda_ctx *ctx, const senda_points *pts,
                                     const int32_t *day_first, const int32_t *day_last,
-                                    const senda_gistar_opts *gi, const senda_emerging_opts *opts,
+                                    const senda_hotspot_gistar_opts *gi, const senda_emerging_opts *opts,
                                     const senda_grid_spec *spec, senda_emerging_result **out,
                                     senda_progress_fn progress, void *progress_arg)
 {

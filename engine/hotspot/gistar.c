@@ -38,7 +38,7 @@
 
 #include "hotspot/hotspot_int.h"
 
-void senda_gistar_opts_init(senda_gistar_opts *o)
+void senda_hotspot_gistar_opts_init(senda_hotspot_gistar_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->band_m = 0.0;
@@ -52,7 +52,7 @@ void senda_gistar_opts_init(senda_gistar_opts *o)
     o->counted = "incidents (events)";
 }
 
-void senda_gistar_result_destroy(senda_gistar_result *r)
+void senda_hotspot_gistar_result_destroy(senda_hotspot_gistar_result *r)
 {
     if (!r)
         return;
@@ -79,9 +79,9 @@ double senda__hotspot_p_two_sided(double z)
 
 /* Allocate the result's arrays and centres. */
 static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
-                                 const senda_grid_spec *spec, senda_gistar_result **out)
+                                 const senda_grid_spec *spec, senda_hotspot_gistar_result **out)
 {
-    senda_gistar_result *r = senda__calloc(ctx, 1, sizeof *r);
+    senda_hotspot_gistar_result *r = senda__calloc(ctx, 1, sizeof *r);
     if (!r)
         return SENDA_ERR_NOMEM;
     size_t n = l->n_rows * l->n_cols;
@@ -100,7 +100,7 @@ static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
     r->n_neighbors = r->bin ? senda__calloc(ctx, n, sizeof *r->n_neighbors) : NULL;
     r->single_event = r->n_neighbors ? senda__calloc(ctx, n, 1) : NULL;
     if (!r->single_event) {
-        senda_gistar_result_destroy(r);
+        senda_hotspot_gistar_result_destroy(r);
         return SENDA_ERR_NOMEM;
     }
     for (size_t row = 0; row < l->n_rows; row++)
@@ -144,7 +144,7 @@ senda_status senda__hotspot_z(senda_ctx *ctx, size_t n_cells, const unsigned cha
 }
 
 /* Gi_Bin from p (analytic or pseudo), with FDR when asked. */
-static senda_status compute_bins(senda_ctx *ctx, senda_gistar_result *r, const double *p, int fdr,
+static senda_status compute_bins(senda_ctx *ctx, senda_hotspot_gistar_result *r, const double *p, int fdr,
                                  double *thr90)
 {
     static const double alphas[3] = {0.10, 0.05, 0.01};
@@ -171,7 +171,7 @@ static senda_status compute_bins(senda_ctx *ctx, senda_gistar_result *r, const d
 }
 
 static senda_status check_opts(senda_ctx *ctx, const senda_points *pts,
-                               const senda_gistar_opts *o, const senda_grid_spec *spec)
+                               const senda_hotspot_gistar_opts *o, const senda_grid_spec *spec)
 {
     if (!pts || !o || !spec)
         return senda__fail(ctx, SENDA_ERR_ARG, "pts, opts or spec is NULL");
@@ -194,7 +194,7 @@ static senda_status check_opts(senda_ctx *ctx, const senda_points *pts,
 
 /* The set of cells, the data cells and the warnings about them. */
 static senda_status choose_cells(senda_ctx *ctx, const senda__lattice *l,
-                                 const senda_gistar_opts *o, senda_gistar_result *r,
+                                 const senda_hotspot_gistar_opts *o, senda_hotspot_gistar_result *r,
                                  unsigned char *data)
 {
     r->n_with_data = 0;
@@ -239,7 +239,7 @@ static senda_status choose_cells(senda_ctx *ctx, const senda__lattice *l,
 }
 
 /* Refuse a band that leaves most cells alone; warn when most have few neighbours. */
-static senda_status check_neighbors(senda_ctx *ctx, senda_gistar_result *r)
+static senda_status check_neighbors(senda_ctx *ctx, senda_hotspot_gistar_result *r)
 {
     size_t n_alone = 0;
     r->n_few_neighbors = 0;
@@ -259,9 +259,9 @@ static senda_status check_neighbors(senda_ctx *ctx, senda_gistar_result *r)
 }
 
 senda_status senda__hotspot_band_capped(senda_ctx *ctx, const senda__lattice *l,
-                                        const senda_gistar_opts *o, const double *val,
+                                        const senda_hotspot_gistar_opts *o, const double *val,
                                         const unsigned char *in_set, const unsigned char *data,
-                                        size_t n_area, double *band_m, senda_band_rule *rule)
+                                        size_t n_area, double *band_m, senda_hotspot_band_rule *rule)
 {
     senda_status st = senda__hotspot_auto_band(ctx, l, val, in_set, data, band_m, rule);
     if (st != SENDA_OK)
@@ -278,8 +278,8 @@ senda_status senda__hotspot_band_capped(senda_ctx *ctx, const senda__lattice *l,
 }
 
 senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
-                                  const senda_gistar_opts *opts, const senda_grid_spec *spec,
-                                  senda_gistar_result **out, senda_progress_fn progress,
+                                  const senda_hotspot_gistar_opts *opts, const senda_grid_spec *spec,
+                                  senda_hotspot_gistar_result **out, senda_progress_fn progress,
                                   void *progress_arg)
 {
     senda__reset(ctx);
@@ -292,7 +292,7 @@ senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
         return st;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "Gi* hot spots"))
         return SENDA_ERR_CANCELLED;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     double *sum = NULL;
     unsigned char *data = NULL;
     if ((st = result_alloc(ctx, &l, spec, &r)) != SENDA_OK)
@@ -357,7 +357,7 @@ done:
     senda__free(sum);
     senda__free(data);
     if (st != SENDA_OK) {
-        senda_gistar_result_destroy(r);
+        senda_hotspot_gistar_result_destroy(r);
         return st;
     }
     *out = r;

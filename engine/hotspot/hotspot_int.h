@@ -36,7 +36,7 @@ senda_status senda__hotspot_moran_z(senda_ctx *ctx, const senda__lattice *l, dou
 /** Choose the Gi* band by the Optimized Hot Spot recipe. */
 senda_status senda__hotspot_auto_band(senda_ctx *ctx, const senda__lattice *l, const double *val,
                                       const unsigned char *in_set, const unsigned char *data,
-                                      double *band_m, senda_band_rule *rule);
+                                      double *band_m, senda_hotspot_band_rule *rule);
 
 /** Conditional permutation pseudo p-values (folded) for Gi*. */
 senda_status senda__hotspot_permute(senda_ctx *ctx, const senda__lattice *l, double band_m,
@@ -54,7 +54,7 @@ senda_status senda__hotspot_study_area(senda_ctx *ctx, const senda__lattice *l, 
  *  take them out of r->n_hot. sum: the window sums of r->weight;
  *  p_threshold: the p that admits the weakest hot bin. */
 senda_status senda__hotspot_single_event(senda_ctx *ctx, const senda__lattice *l,
-                                         const senda_points *pts, senda_gistar_result *r,
+                                         const senda_points *pts, senda_hotspot_gistar_result *r,
                                          const double *sum, double p_threshold);
 
 /** The Gi* z of every cell of the set from the window sums (n_neighbors
@@ -65,7 +65,7 @@ senda_status senda__hotspot_z(senda_ctx *ctx, size_t n_cells, const unsigned cha
 
 /** The hotspot_cells layer's description: what was counted, the
  *  incidents in and out of the study area, the band and the counts. */
-void senda__hotspot_cells_description(const senda_gistar_result *r, char *out, size_t n);
+void senda__hotspot_cells_description(const senda_hotspot_gistar_result *r, char *out, size_t n);
 
 /** Mann-Kendall trend of x[0], x[stride], ... (n values): z (continuity-
  *  corrected, tie-corrected variance) and two-sided p; z = 0, p = 1 for
@@ -76,9 +76,9 @@ void senda__mann_kendall(const double *x, size_t n, size_t stride, double *buf, 
 /** The automatic band of senda_hotspot_gistar (Optimized Hot Spot recipe)
  *  cut to o->max_band_frac of the side of the study area (n_area cells). */
 senda_status senda__hotspot_band_capped(senda_ctx *ctx, const senda__lattice *l,
-                                        const senda_gistar_opts *o, const double *val,
+                                        const senda_hotspot_gistar_opts *o, const double *val,
                                         const unsigned char *in_set, const unsigned char *data,
-                                        size_t n_area, double *band_m, senda_band_rule *rule);
+                                        size_t n_area, double *band_m, senda_hotspot_band_rule *rule);
 
 /** A cell's outline as an OGR polygon (caller destroys). */
 void *senda__hotspot_cell_polygon(const senda__lattice *l, size_t row, size_t col);

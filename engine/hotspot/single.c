@@ -35,7 +35,7 @@ static void max_point(const senda__lattice *l, const senda_points *pts, double *
 }
 
 /* The heaviest point within the band of cell (row, col), among cells of the set. */
-static double window_max(const senda__lattice *l, const senda_gistar_result *r, const double *mx,
+static double window_max(const senda__lattice *l, const senda_hotspot_gistar_result *r, const double *mx,
                          long nd, const long *lo, const long *hi, size_t row, size_t col,
                          size_t *cell)
 {
@@ -60,7 +60,7 @@ static double window_max(const senda__lattice *l, const senda_gistar_result *r, 
 }
 
 senda_status senda__hotspot_single_event(senda_ctx *ctx, const senda__lattice *l,
-                                         const senda_points *pts, senda_gistar_result *r,
+                                         const senda_points *pts, senda_hotspot_gistar_result *r,
                                          const double *sum, double p_threshold)
 {
     long nd, *lo = NULL, *hi = NULL;

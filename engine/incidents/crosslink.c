@@ -37,7 +37,7 @@ static int prec_code(const unsigned char *t)
 static int type_code(const unsigned char *t)
 {
     for (int k = 0; t && k < SENDA_INC_N_TYPES; k++)
-        if (strcmp((const char *)t, senda_incident_type_code(k)) == 0)
+        if (strcmp((const char *)t, senda_incidents_type_code(k)) == 0)
             return k;
     return SENDA_INC_OTHER;
 }
@@ -129,7 +129,7 @@ static senda_status write_link(senda_ctx *ctx, senda__stmt *mark, senda__stmt *r
 }
 
 senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t first_file_id,
-                                    double km, senda_import_summary *sum)
+                                    double km, senda_incidents_import_summary *sum)
 {
     senda__xreport *r = NULL;
     int64_t *file = NULL;

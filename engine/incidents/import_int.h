@@ -16,7 +16,7 @@ typedef struct senda__colmap {
     int header_rows;  /* leading rows that are not reports (an HXL hashtag row) */
 } senda__colmap;
 
-senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_import_opts *o,
+senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_incidents_import_opts *o,
                                    const char *path, senda__colmap *m);
 
 /* A chunked string arena: strings never move until reset. */
@@ -35,7 +35,7 @@ void senda__arena_free(senda__arena *a);
 
 /* What row processing needs besides the row. */
 typedef struct senda__rowctx {
-    const senda_import_opts *opts;
+    const senda_incidents_import_opts *opts;
     const senda__colmap *map;
     senda__gazetteer *gaz;         /* loaded on first use */
     const char *gaz_path;
@@ -63,6 +63,6 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
  *  (crossmatch.c); rows of files with id >= first_file_id are this run's and
  *  move from accepted to (possible) duplicate in *sum. */
 senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t first_file_id,
-                                    double km, senda_import_summary *sum);
+                                    double km, senda_incidents_import_summary *sum);
 
 #endif

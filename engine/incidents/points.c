@@ -18,7 +18,7 @@
 
 #include "incidents/incidents_int.h"
 
-void senda_incident_filter_init(senda_incident_filter *f)
+void senda_incidents_filter_init(senda_incidents_filter *f)
 {
     memset(f, 0, sizeof *f);
     f->weighted = 1;
@@ -71,7 +71,7 @@ static senda_status date_bound(senda_ctx *ctx, const char *s, int end, char out[
 /* The query of the filter's incidents in store s's SQL; coarser = 1: of those
  * its precision leaves out. */
 static senda_status build_query(senda_ctx *ctx, const senda__store *s,
-                                const senda_incident_filter *f, int coarser, char *sql,
+                                const senda_incidents_filter *f, int coarser, char *sql,
                                 size_t n, char vals[][40], int *n_vals)
 {
     /* weighted 2: victims (unknown counts as one) */
@@ -80,10 +80,10 @@ static senda_status build_query(senda_ctx *ctx, const senda__store *s,
              f->weighted == 2 ? "coalesce(victims, 1)" : "weight");
     senda_status st = SENDA_OK;
     if (f->types)
-        st = list_clause(ctx, "incident type", f->types, senda_incident_type_code,
+        st = list_clause(ctx, "incident type", f->types, senda_incidents_type_code,
                          SENDA_INC_N_TYPES, "type", sql, n, vals, n_vals);
     if (st == SENDA_OK && f->perpetrators)
-        st = list_clause(ctx, "perpetrator", f->perpetrators, senda_perpetrator_code,
+        st = list_clause(ctx, "perpetrator", f->perpetrators, senda_incidents_perpetrator_code,
                          SENDA_N_PERPETRATORS, "perpetrator", sql, n, vals, n_vals);
     size_t len = strlen(sql);
     if (st == SENDA_OK && f->date_from && (st = date_bound(ctx, f->date_from, 0,
@@ -156,7 +156,7 @@ static senda_status read_rows(senda_ctx *ctx, senda__store *s, const char *sql,
 }
 
 senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
-                                    const senda_incident_filter *filter, const char *crs,
+                                    const senda_incidents_filter *filter, const char *crs,
                                     senda_points **out)
 {
     senda__reset(ctx);
@@ -227,7 +227,7 @@ done:
 }
 
 senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_path,
-                                           const senda_incident_filter *filter, long *out)
+                                           const senda_incidents_filter *filter, long *out)
 {
     senda__reset(ctx);
     if (!ctx || !store_path || !filter || !out)

@@ -52,7 +52,7 @@
 #define CELL_MAX_M 1000000.0
 #define GRID_LEVELS 3 /* cell -> 2x -> 4x -> 8x -> all */
 
-void senda_publish_opts_init(senda_publish_opts *o)
+void senda_privacy_publish_opts_init(senda_privacy_publish_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->k = 11;
@@ -296,14 +296,14 @@ static senda_status check_counts(senda_ctx *ctx, const char *path, long k)
     return st;
 }
 
-senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
-                           const senda_publish_opts *opts, senda_publish_result *res,
+senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
+                           const senda_privacy_publish_opts *opts, senda_privacy_publish_result *res,
                            senda_progress_fn progress, void *progress_arg)
 {
     senda__reset(ctx);
-    senda_publish_opts defaults;
+    senda_privacy_publish_opts defaults;
     if (!opts) {
-        senda_publish_opts_init(&defaults);
+        senda_privacy_publish_opts_init(&defaults);
         opts = &defaults;
     }
     if (!run_path || !out_path)
@@ -338,7 +338,7 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
              tok = strtok_r(NULL, ",", &save)) {
             int t;
             for (t = 0; t < SENDA_INC_N_TYPES; t++)
-                if (strcmp(tok, senda_incident_type_code(t)) == 0)
+                if (strcmp(tok, senda_incidents_type_code(t)) == 0)
                     break;
             if (t == SENDA_INC_N_TYPES)
                 return senda__fail(ctx, SENDA_ERR_ARG,
@@ -351,7 +351,7 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
                            "publish: the output %s is (or resolves to) the run file %s: it "
                            "would replace the restricted file; give a new path", out_path,
                            run_path);
-    senda_publish_result r;
+    senda_privacy_publish_result r;
     memset(&r, 0, sizeof r);
     senda_status st = SENDA_OK;
     GDALDatasetH src = NULL, dst = NULL;
@@ -439,7 +439,7 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
                                 : "other";
         c.type = SENDA_INC_OTHER;
         for (int t = 0; t < SENDA_INC_N_TYPES; t++)
-            if (strcmp(tname, senda_incident_type_code(t)) == 0)
+            if (strcmp(tname, senda_incidents_type_code(t)) == 0)
                 c.type = t;
         if (f_vic >= 0 && OGR_F_IsFieldSetAndNotNull(f, f_vic))
             c.victims = lround(OGR_F_GetFieldAsDouble(f, f_vic));
@@ -649,8 +649,8 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
     long type_leaf[SENDA_INC_N_TYPES];
     for (int t = 0; t < SENDA_INC_N_TYPES; t++)
         type_leaf[t] = excluded[t] ? -1
-                                   : tree_add(ctx, &ty, 0, senda_incident_type_code(t),
-                                              senda_incident_type_code(t), NULL);
+                                   : tree_add(ctx, &ty, 0, senda_incidents_type_code(t),
+                                              senda_incidents_type_code(t), NULL);
     for (size_t i = 0; i < n; i++)
         add_counts(&ty.nodes[type_leaf[incs[i].type]], &incs[i]);
     if (sp.n == 0 || tp.n == 0 || ty.n == 0) {
@@ -880,8 +880,8 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
     }
     /* styles and the embedded QGIS project */
     {
-        senda_product_info info;
-        senda_product_info_init(&info);
+        senda_export_product_info info;
+        senda_export_product_info_init(&info);
         info.final_path = out_path;
         info.title = "Incidents and victims, aggregated for publication";
         info.scenario_name = "senda publish";
@@ -987,8 +987,8 @@ done:
     return st;
 }
 
-senda_status senda_publish_audit(senda_ctx *ctx, const char *const *paths, size_t n, long k,
-                                 senda_publish_finding **found, size_t *n_found)
+senda_status senda_privacy_publish_audit(senda_ctx *ctx, const char *const *paths, size_t n, long k,
+                                 senda_privacy_publish_finding **found, size_t *n_found)
 {
     senda__reset(ctx);
     *found = NULL;
@@ -1010,7 +1010,7 @@ senda_status senda_publish_audit(senda_ctx *ctx, const char *const *paths, size_
     if (!st)
         st = senda__audit(ctx, docs, n, k, &d, &nd);
     if (!st && nd) {
-        senda_publish_finding *out = senda__calloc(ctx, nd, sizeof *out);
+        senda_privacy_publish_finding *out = senda__calloc(ctx, nd, sizeof *out);
         if (!out) {
             st = SENDA_ERR_NOMEM;
         } else {
@@ -1033,7 +1033,7 @@ senda_status senda_publish_audit(senda_ctx *ctx, const char *const *paths, size_
     return st;
 }
 
-senda_status senda_publish_releases(senda_ctx *ctx, const char *run_path, char **text)
+senda_status senda_privacy_publish_releases(senda_ctx *ctx, const char *run_path, char **text)
 {
     senda__reset(ctx);
     *text = NULL;

@@ -7,7 +7,7 @@
  * incidents (an existing store read through the scenario's filter; or
  * files, or `synthetic: N` generated rows, imported with the spatial join
  * into a scratch store beside the output) -> density and danger surface on
- * one grid covering the layers and the incidents (senda_danger_from_points:
+ * one grid covering the layers and the incidents (senda_cost_danger_from_points:
  * kernel density, then the danger formula of engine/cost/danger.c) -> Gi*
  * on square cells of 5 x cell_m over the incidents' extent padded by one
  * cell (senda_hotspot_gistar, every cell in the statistic, distance band
@@ -22,7 +22,7 @@
  * crossing over the danger surface (senda_cost_accumulate, GRASS r.cost
  * moves, move unit 1 km so the value is danger per km x km) and the
  * least-danger paths from routes.from to routes.to (senda_cost_paths) ->
- * danger per km along the rail lines (senda_route_score, a profile PNG of
+ * danger per km along the rail lines (senda_cost_route_score, a profile PNG of
  * the longest line beside the output) -> shelter siting (maximal covering
  * or set covering of the filtered incidents' weight, or with siting.demand
  * danger of the danger-surface cells within 10 km of the rail as
@@ -54,7 +54,7 @@
 #include "export/export_int.h"
 #include "scenario/scenario_int.h"
 
-void senda_run_opts_init(senda_run_opts *o)
+void senda_scenario_run_opts_init(senda_scenario_run_opts *o)
 {
     if (!o)
         return;
@@ -80,8 +80,8 @@ int senda__stage_on(const char *stages, const char *stage)
 typedef struct run_state {
     senda_ctx *ctx;
     const senda_scenario *sc;
-    const senda_run_opts *opts;
-    senda_run_result *res;
+    const senda_scenario_run_opts *opts;
+    senda_scenario_run_result *res;
     senda_progress_fn progress;
     void *progress_arg;
     int threads;
@@ -90,11 +90,11 @@ typedef struct run_state {
     senda_layers *layers;
     senda_points *pts;
     senda_grid *density, *danger, *accum;
-    senda_gistar_result *gi;
+    senda_hotspot_gistar_result *gi;
     senda_emerging_result *em; /* hotspot.emerging */
     senda_cost_path **paths;
     size_t n_paths;
-    senda_route_result *route;
+    senda_cost_route_result *route;
     senda_points *cand, *existing, *demand; /* demand: danger cells (siting.demand) */
     double *exposure;
     senda_siting_result *site;
@@ -103,15 +103,15 @@ typedef struct run_state {
 
 static void run_free(run_state *s)
 {
-    senda_layers_close(s->layers);
+    senda_layers_destroy(s->layers);
     senda_points_destroy(s->pts);
     senda_grid_destroy(s->density);
     senda_grid_destroy(s->danger);
     senda_grid_destroy(s->accum);
-    senda_gistar_result_destroy(s->gi);
+    senda_hotspot_gistar_result_destroy(s->gi);
     senda_emerging_result_destroy(s->em);
     senda_cost_paths_destroy(s->paths, s->n_paths);
-    senda_route_result_destroy(s->route);
+    senda_cost_route_result_destroy(s->route);
     senda_points_destroy(s->cand);
     senda_points_destroy(s->existing);
     senda_points_destroy(s->demand);
@@ -167,8 +167,8 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
         size_t n_files = 0;
         double mid = lo;
         if (sc->synth_n > 0) {
-            senda_synth_opts so;
-            senda_synth_opts_init(&so);
+            senda_incidents_synth_opts so;
+            senda_incidents_synth_opts_init(&so);
             so.n = (size_t)sc->synth_n;
             so.seed = (uint64_t)sc->synth_seed;
             snprintf(s->csv, sizeof s->csv, "%s.synthetic.csv", s->tmp);
@@ -181,11 +181,11 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
             for (size_t i = 0; i < sc->n_sources; i++)
                 files[n_files++] = sc->sources[i];
         }
-        senda_import_opts io;
-        senda_import_opts_init(&io);
+        senda_incidents_import_opts io;
+        senda_incidents_import_opts_init(&io);
         io.layers = s->layers;
         io.n_threads = s->threads;
-        senda_import_summary sum;
+        senda_incidents_import_summary sum;
         SUB(s, ip, mid, hi - 0.1 * (hi - lo));
         if ((st = senda_incidents_import(ctx, s->store, files, n_files, &io, &sum, SUBFN(s),
                                          &ip)))
@@ -195,8 +195,8 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
         s->res->n_rejected = sum.rejected;
         s->res->n_duplicate = sum.duplicate;
     }
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     f.types = sc->types[0] ? sc->types : NULL;
     f.date_from = sc->date_from[0] ? sc->date_from : NULL;
     f.date_to = sc->date_to[0] ? sc->date_to : NULL;
@@ -242,16 +242,16 @@ static size_t split_names(char *buf, const char **names, size_t max)
 static senda_status stage_danger(run_state *s, double lo, double hi)
 {
     const senda_scenario *sc = s->sc;
-    senda_kde_opts kde;
-    senda_kde_opts_init(&kde);
+    senda_hotspot_kde_opts kde;
+    senda_hotspot_kde_opts_init(&kde);
     kde.radius_m = sc->radius_m;
     kde.n_threads = s->threads;
-    if (senda_kernel_from_name(sc->kernel, &kde.kernel) ||
-        senda_kde_scale_from_name(sc->kde_scale, &kde.scale))
+    if (senda_hotspot_kernel_from_name(sc->kernel, &kde.kernel) ||
+        senda_hotspot_kde_scale_from_name(sc->kde_scale, &kde.scale))
         return senda__fail(s->ctx, SENDA_ERR_ARG, "unknown kernel '%s' or scale '%s'",
                            sc->kernel, sc->kde_scale);
-    senda_danger_opts d;
-    senda_danger_opts_init(&d);
+    senda_cost_danger_opts d;
+    senda_cost_danger_opts_init(&d);
     d.w_base = sc->danger_w_base;
     d.w_density = sc->danger_w_density;
     d.w_checkpoint = sc->danger_w_checkpoint;
@@ -264,7 +264,7 @@ static senda_status stage_danger(run_state *s, double lo, double hi)
     d.n_without = split_names(buf, without, 64);
     d.without_checkpoints = d.n_without ? without : NULL;
     SUB(s, sp, lo, hi);
-    senda_status st = senda_danger_from_points(s->ctx, s->pts, s->layers, sc->cell_m, sc->pad_m,
+    senda_status st = senda_cost_danger_from_points(s->ctx, s->pts, s->layers, sc->cell_m, sc->pad_m,
                                                &kde, &d, &s->density, &s->danger, SUBFN(s), &sp);
     /* With a `land` layer (the bundled layers have one) the sea is nodata:
      * impassable, so least-danger paths stay on land. */
@@ -275,7 +275,7 @@ static senda_status stage_danger(run_state *s, double lo, double hi)
 
 /* hotspot.emerging: the space-time cube on the Gi* cells, with the same options. */
 static senda_status stage_emerging(run_state *s, const senda_points *pts,
-                                   const senda_gistar_opts *go, const senda_grid_spec *spec)
+                                   const senda_hotspot_gistar_opts *go, const senda_grid_spec *spec)
 {
     senda_emerging_opts eo;
     senda_emerging_opts_init(&eo);
@@ -295,8 +295,8 @@ static senda_status stage_emerging(run_state *s, const senda_points *pts,
 static senda_status stage_hotspot(run_state *s, double lo, double hi)
 {
     senda_ctx *ctx = s->ctx;
-    senda_gistar_opts go;
-    senda_gistar_opts_init(&go);
+    senda_hotspot_gistar_opts go;
+    senda_hotspot_gistar_opts_init(&go);
     go.n_threads = s->threads;
     /* events by default (ArcGIS's Optimized Hot Spot Analysis counts points);
      * hotspot.weighted: true keeps the filter's weights */
@@ -352,7 +352,7 @@ static senda_status places(run_state *s, const char *text, senda_points **out,
     *n_out = n;
     senda_status st = senda_points_create(s->ctx, n, senda_layers_crs(s->layers), out);
     for (size_t i = 0; st == SENDA_OK && i < n; i++)
-        st = senda_place_resolve(s->ctx, s->layers, names[i], &(*out)->x[i], &(*out)->y[i]);
+        st = senda_cost_place_resolve(s->ctx, s->layers, names[i], &(*out)->x[i], &(*out)->y[i]);
     return st;
 }
 
@@ -369,7 +369,7 @@ static senda_status stage_cost(run_state *s, double lo, double hi)
     senda_cost_opts co;
     senda_cost_opts_init(&co);
     co.unit_m = 1000.0;
-    if ((st = senda_points_snap_to_valid(ctx, s->danger, cross, NULL, 10, NULL)))
+    if ((st = senda_cost_snap_to_valid(ctx, s->danger, cross, NULL, 10, NULL)))
         goto done;
     double mid = lo + 0.4 * (hi - lo);
     SUB(s, ap, lo, mid);
@@ -382,11 +382,11 @@ static senda_status stage_cost(run_state *s, double lo, double hi)
                      &n_from)) ||
         (st = places(s, s->sc->route_to, &to, to_names, to_buf, sizeof to_buf, &n_to)))
         goto done;
-    if ((st = senda_points_snap_to_valid(ctx, s->danger, from, from_names, 10, NULL)) ||
-        (st = senda_points_snap_to_valid(ctx, s->danger, to, to_names, 10, NULL)))
+    if ((st = senda_cost_snap_to_valid(ctx, s->danger, from, from_names, 10, NULL)) ||
+        (st = senda_cost_snap_to_valid(ctx, s->danger, to, to_names, 10, NULL)))
         goto done;
-    senda_paths_opts po;
-    senda_paths_opts_init(&po);
+    senda_cost_paths_opts po;
+    senda_cost_paths_opts_init(&po);
     po.alternatives = (size_t)s->sc->route_alternatives;
     SUB(s, pp, mid, hi);
     st = senda_cost_paths(ctx, s->danger, from, to, to_names, &po, &s->paths, &s->n_paths,
@@ -427,12 +427,12 @@ static void station_filter(int level, const char *message, void *arg)
 
 static senda_status stage_route(run_state *s, double lo, double hi)
 {
-    senda_route_opts ro;
-    senda_route_opts_init(&ro);
+    senda_cost_route_opts ro;
+    senda_cost_route_opts_init(&ro);
     SUB(s, sp, lo, hi);
     station_log sl = {s->ctx->log, s->ctx->log_arg, 0, ""};
     senda_ctx_set_log(s->ctx, station_filter, &sl);
-    senda_status st = senda_route_score(s->ctx, s->layers, s->pts, s->danger, &ro, &s->route,
+    senda_status st = senda_cost_route_score(s->ctx, s->layers, s->pts, s->danger, &ro, &s->route,
                                         SUBFN(s), &sp);
     senda_ctx_set_log(s->ctx, sl.fn, sl.arg);
     if (sl.n)
@@ -498,7 +498,7 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
 /* "key: value" counts for provenance. */
 static void counts_text(const run_state *s, char *buf, size_t size)
 {
-    const senda_run_result *r = s->res;
+    const senda_scenario_run_result *r = s->res;
     int n = snprintf(buf, size,
                      "incidents_read: %ld\nincidents_accepted: %ld\nincidents_rejected: %ld\n"
                      "incidents_duplicate: %ld\nincidents_in_filter: %ld\n"
@@ -555,7 +555,7 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
          (st = senda_cost_paths_write_profile(ctx, t, "path_profiles", s->paths, s->n_paths))))
         return st;
     NEXT("hotspots and paths");
-    if (s->route && (st = senda_route_write(ctx, t, s->route, NULL, NULL)))
+    if (s->route && (st = senda_cost_route_write(ctx, t, s->route, NULL, NULL)))
         return st;
     if (s->site && (st = senda_siting_write(ctx, t, crs, s->demand ? s->demand : s->pts,
                                             s->cand, s->existing, s->site, s->siting_radius,
@@ -575,8 +575,8 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
         inputs[n_in++] = s->sc->sources[i];
     char counts[1024];
     counts_text(s, counts, sizeof counts);
-    senda_product_info info;
-    senda_product_info_init(&info);
+    senda_export_product_info info;
+    senda_export_product_info_init(&info);
     info.title = s->sc->description[0] ? s->sc->description : s->sc->name;
     info.final_path = s->sc->output;
     info.scenario_name = s->sc->name;
@@ -645,7 +645,7 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
             return st;
         /* too few incidents or no variance: the run goes on without Gi* cells */
         senda__log(ctx, 1, "no Gi* cells: %s", senda_ctx_errmsg(ctx));
-        senda_gistar_result_destroy(s->gi);
+        senda_hotspot_gistar_result_destroy(s->gi);
         s->gi = NULL;
         senda_emerging_result_destroy(s->em);
         s->em = NULL;
@@ -669,7 +669,7 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         for (size_t i = 1; i < s->route->n_lines; i++)
             if (s->route->lines[i].length_m > s->route->lines[longest].length_m)
                 longest = i;
-        if ((st = senda_route_profile_png(ctx, s->route, longest, s->png)))
+        if ((st = senda_cost_route_profile_png(ctx, s->route, longest, s->png)))
             return st;
     }
     if ((st = senda__commit_file(ctx, s->tmp, sc->output)) != SENDA_OK || !sc->report)
@@ -687,8 +687,8 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
 }
 
 senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
-                                const char *scenario_text, const senda_run_opts *opts,
-                                senda_run_result *res, senda_progress_fn progress,
+                                const char *scenario_text, const senda_scenario_run_opts *opts,
+                                senda_scenario_run_result *res, senda_progress_fn progress,
                                 void *progress_arg)
 {
     senda__reset(ctx);
@@ -704,8 +704,8 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
         st = senda__fail(ctx, SENDA_ERR_DATA, "%s", sc->error);
         goto out;
     }
-    senda_run_opts dflt;
-    senda_run_opts_init(&dflt);
+    senda_scenario_run_opts dflt;
+    senda_scenario_run_opts_init(&dflt);
     if (!opts)
         opts = &dflt;
     run_state s;

@@ -807,7 +807,7 @@ done:
         yaml_document_delete(&ld.doc);
     yaml_parser_delete(&parser);
     if (st != SENDA_OK)
-        senda_scenario_set_free(set);
+        senda_scenario_set_destroy(set);
     else
         *out = set;
     return st;
@@ -875,7 +875,7 @@ senda_status senda_scenario_load(senda_ctx *ctx, const char *path, senda_scenari
     return st;
 }
 
-void senda_scenario_set_free(senda_scenario_set *set)
+void senda_scenario_set_destroy(senda_scenario_set *set)
 {
     if (!set)
         return;

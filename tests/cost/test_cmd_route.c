@@ -205,7 +205,7 @@ static size_t bundled_rail_lines(void)
     senda_ctx_create(&ctx);
     cr_assert_eq(senda_layers_open(ctx, NULL, NULL, &ls, NULL, NULL), SENDA_OK);
     size_t n = senda_layers_n_features(ls, "rail");
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
     return n;
 }

@@ -36,21 +36,21 @@ Test(project_fix, a_renamed_product_is_flagged_and_repaired)
     senda_ctx *ctx;
     cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
     int n_fixed = -1;
-    cr_assert_eq(senda_product_fix_project(ctx, renamed, &n_fixed), SENDA_OK, "%s",
+    cr_assert_eq(senda_export_product_fix_project(ctx, renamed, &n_fixed), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
-    senda_product_desc *d = NULL;
-    cr_assert_eq(senda_product_describe(ctx, renamed, &d), SENDA_OK);
+    senda_export_product_desc *d = NULL;
+    cr_assert_eq(senda_export_product_describe(ctx, renamed, &d), SENDA_OK);
     cr_expect_str_eq(d->project_target, "small-2025.gpkg");
     cr_expect_eq(d->project_elsewhere, 0);
     /* each table is in the project twice (layer tree and map layer) */
     cr_expect_eq(n_fixed, (int)(2 * d->n_layers), "fixed %d sources for %zu layers", n_fixed,
                  d->n_layers);
-    senda_product_desc_destroy(d);
-    cr_assert_eq(senda_product_fix_project(ctx, renamed, &n_fixed), SENDA_OK);
+    senda_export_product_desc_destroy(d);
+    cr_assert_eq(senda_export_product_fix_project(ctx, renamed, &n_fixed), SENDA_OK);
     cr_expect_eq(n_fixed, 0, "a second repair changed %d sources", n_fixed);
-    cr_expect_eq(senda_product_fix_project(ctx, "/nonexistent/x.gpkg", &n_fixed), SENDA_ERR_IO);
+    cr_expect_eq(senda_export_product_fix_project(ctx, "/nonexistent/x.gpkg", &n_fixed), SENDA_ERR_IO);
     cr_expect(strstr(senda_ctx_errmsg(ctx), "/nonexistent/x.gpkg") != NULL);
-    cr_expect_eq(senda_product_fix_project(ctx, renamed, NULL), SENDA_ERR_ARG);
+    cr_expect_eq(senda_export_product_fix_project(ctx, renamed, NULL), SENDA_ERR_ARG);
     senda_ctx_destroy(ctx);
 
     if (!have_pyqgis()) {

@@ -78,8 +78,8 @@ static senda_emerging_result *run_planted(void)
 {
     int32_t *days = NULL;
     senda_points *p = planted(&days);
-    senda_gistar_opts gi;
-    senda_gistar_opts_init(&gi);
+    senda_hotspot_gistar_opts gi;
+    senda_hotspot_gistar_opts_init(&gi);
     gi.band_m = 1000.0;
     senda_emerging_opts o;
     senda_emerging_opts_init(&o);
@@ -206,8 +206,8 @@ Test(emerging, too_few_steps_or_incidents_are_refused)
     senda_points *p = planted(&days);
     for (size_t i = 0; i < p->n; i++)
         days[i] = (int32_t)senda__days_from_civil(2015, 6, 1);
-    senda_gistar_opts gi;
-    senda_gistar_opts_init(&gi);
+    senda_hotspot_gistar_opts gi;
+    senda_hotspot_gistar_opts_init(&gi);
     gi.band_m = 1000.0;
     senda_emerging_opts o;
     senda_emerging_opts_init(&o);

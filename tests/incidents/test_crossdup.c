@@ -236,10 +236,10 @@ Test(crossdup, iom_three_files_store_the_distinct_events_of_an_independent_match
     senda_ctx_create(&ctx);
     char *dir = tu_tmpdir(), db[1100];
     snprintf(db, sizeof db, "%s/iom3.gpkg", dir);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     const char *files[] = {p1, p2, p3};
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     cr_assert_eq(senda_incidents_import(ctx, db, files, 3, &o, &sum, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(sum.read, n);
@@ -280,10 +280,10 @@ Test(crossdup, ambiguous_report_is_possible_duplicate_and_review_settles_it)
                              "2018,16.004,-93.000,homicide,2\n"), 0);
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     const char *files[] = {a, b};
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     cr_assert_eq(senda_incidents_import(ctx, db, files, 2, &o, &sum, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(sum.possible_duplicate, 1); /* the 2019 row: either 2019 report fits */

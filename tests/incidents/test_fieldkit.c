@@ -19,15 +19,15 @@
 #define FK INC_DATA "/fieldkit"
 
 static void import_plain(const char *file, const char *name, char *db, size_t n,
-                         senda_import_summary *sum)
+                         senda_incidents_import_summary *sum)
 {
     char *dir = tu_tmpdir();
     snprintf(db, n, "%s/%s.gpkg", dir, name);
     free(dir);
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.today = INC_TODAY;
     const char *files[] = {file};
     cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, sum, NULL, NULL), SENDA_OK,
@@ -55,7 +55,7 @@ static void expect_row(const char *db, long row, const char *type, const char *d
 Test(fieldkit, kobo_csv_semicolon_xml_names_group_paths)
 {
     char db[1100];
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     import_plain(FK "/kobo_xml_semicolon.csv", "kobo1", db, sizeof db, &sum);
     cr_assert_eq(sum.read, 3);
     cr_assert_eq(sum.accepted, 3);
@@ -68,7 +68,7 @@ Test(fieldkit, kobo_csv_semicolon_xml_names_group_paths)
 Test(fieldkit, kobo_csv_comma_labels)
 {
     char db[1100];
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     import_plain(FK "/kobo_labels_comma.csv", "kobo2", db, sizeof db, &sum);
     cr_assert_eq(sum.read, 2);
     cr_assert_eq(sum.accepted, 2);
@@ -93,7 +93,7 @@ Test(fieldkit, kobo_xlsx_typed_cells)
     GDALVectorTranslateOptionsFree(vo);
     GDALClose(src);
     char db[1100];
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     import_plain(xlsx, "kobo3", db, sizeof db, &sum);
     cr_assert_eq(sum.read, 3);
     cr_assert_eq(sum.accepted, 3);
@@ -104,7 +104,7 @@ Test(fieldkit, kobo_xlsx_typed_cells)
 Test(fieldkit, odk_central_csv)
 {
     char db[1100];
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     import_plain(FK "/odk_central.csv", "odk", db, sizeof db, &sum);
     cr_assert_eq(sum.read, 2);
     cr_assert_eq(sum.accepted, 2);
@@ -119,7 +119,7 @@ Test(fieldkit, odk_central_csv)
 Test(fieldkit, hxl_hashtag_row_names_columns_and_is_not_imported)
 {
     char db[1100];
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     import_plain(FK "/hxl_hdx.csv", "hxl", db, sizeof db, &sum);
     cr_assert_eq(sum.read, 3); /* 4 lines under the header: the hashtag row is not a report */
     cr_assert_eq(sum.accepted, 3);
@@ -140,7 +140,7 @@ Test(fieldkit, combined_geopoint_alone_is_found_and_parsed)
     cr_assert_eq(tu_write(csv, "Fecha,Tipo,Donde ocurrio\n"
                                "2019-05-01,secuestro,16.2361 -93.8992 48.0 5.0\n"
                                "2019-05-02,secuestro,16.5633 -95.1002 30\n"), 0);
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     import_plain(csv, "gp", db, sizeof db, &sum);
     cr_assert_eq(sum.accepted, 2);
     cr_assert_float_eq(inc_qd(db, "SELECT lat FROM incidents WHERE source_row = 2"), 16.5633,

@@ -90,11 +90,11 @@ Test(gazetteer, import_and_route_resolve_names_alike)
     free(dir);
     cr_assert_eq(tu_write(csv, "fecha,tipo,lugar\n2020-01-02,secuestro,Ixtepec\n"
                                "2020-01-03,secuestro,Tecún Umán\n"), 0);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.layers = layers;
     const char *files[] = {csv};
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, &sum, NULL, NULL), SENDA_OK,
                  "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(sum.accepted, 2, "%s", inc_q(db, "SELECT group_concat(message) FROM "
@@ -102,15 +102,15 @@ Test(gazetteer, import_and_route_resolve_names_alike)
     const char *names[] = {"Ixtepec", "Tecún Umán"};
     for (int i = 0; i < 2; i++) {
         double x, y, gx, gy;
-        cr_assert_eq(senda_place_resolve(ctx, layers, names[i], &x, &y), SENDA_OK);
+        cr_assert_eq(senda_cost_place_resolve(ctx, layers, names[i], &x, &y), SENDA_OK);
         char sql[160], pt[64];
         snprintf(sql, sizeof sql, "SELECT lon || ',' || lat FROM incidents WHERE source_row=%d",
                  i + 1);
-        cr_assert_eq(senda_place_resolve(ctx, layers, inc_q(db, sql, pt, sizeof pt), &gx, &gy),
+        cr_assert_eq(senda_cost_place_resolve(ctx, layers, inc_q(db, sql, pt, sizeof pt), &gx, &gy),
                      SENDA_OK);
         cr_assert_float_eq(x, gx, 0.01, "%s", names[i]); /* metres, after two PROJ trips */
         cr_assert_float_eq(y, gy, 0.01, "%s", names[i]);
     }
-    senda_layers_close(layers);
+    senda_layers_destroy(layers);
     senda_ctx_destroy(ctx);
 }

@@ -33,9 +33,9 @@ Test(sources, vsizip_member_imports_and_is_hashed_by_its_bytes)
 
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
-    senda_import_summary sum;
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
+    senda_incidents_import_summary sum;
     const char *f1[] = {member};
     cr_assert_eq(senda_incidents_import(ctx, db, f1, 1, &o, &sum, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
@@ -65,9 +65,9 @@ Test(sources, header_only_file_is_refused_naming_it)
     cr_assert_eq(tu_write(csv, "fecha,tipo,lat,lon\n"), 0);
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
-    senda_import_summary sum;
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
+    senda_incidents_import_summary sum;
     const char *f[] = {csv};
     cr_assert_eq(senda_incidents_import(ctx, db, f, 1, &o, &sum, NULL, NULL), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "empty.csv: has a header but no data rows"), "%s",
@@ -88,9 +88,9 @@ Test(sources, bare_double_quote_as_seconds_mark_keeps_the_row)
                                "2020-01-05,robo,\"14,9\",\"-92,26\",\"Tapachula, Chiapas\"\n"), 0);
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
-    senda_import_summary sum;
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
+    senda_incidents_import_summary sum;
     const char *f[] = {csv};
     cr_assert_eq(senda_incidents_import(ctx, db, f, 1, &o, &sum, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));

@@ -99,10 +99,10 @@ static void new_db(const char *name)
 }
 
 static senda_status import(senda_ctx *ctx, const char *store, const char *const *files,
-                           size_t n, senda_progress_fn progress, senda_import_summary *sum)
+                           size_t n, senda_progress_fn progress, senda_incidents_import_summary *sum)
 {
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.today = INC_TODAY;
     return senda_incidents_import(ctx, store, files, n, &o, sum, progress, NULL);
 }
@@ -135,7 +135,7 @@ Test(store_pg, import_matches_geopackage)
     snprintf(gpkg, sizeof gpkg, "%s/s.gpkg", d);
     new_db("imp");
     const char *files[] = {INC_MESSY};
-    senda_import_summary a, b, again;
+    senda_incidents_import_summary a, b, again;
     cr_assert_eq(import(ctx, gpkg, files, 1, NULL, &a), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(import(ctx, "PG:dbname=imp", files, 1, NULL, &b), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
@@ -165,8 +165,8 @@ Test(store_pg, import_matches_geopackage)
          "source_row) FROM incident_rejects", p, sizeof p);
     cr_assert_str_eq(p, g);
     /* the analyses' input: the same points, ids and weights */
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     senda_points *pg = NULL, *pp = NULL;
     cr_assert_eq(senda_incidents_points(ctx, gpkg, &f, "EPSG:32615", &pg), SENDA_OK);
     cr_assert_eq(senda_incidents_points(ctx, "PG:dbname=imp", &f, "EPSG:32615", &pp), SENDA_OK,

@@ -182,8 +182,8 @@ Test(publish, the_public_file_holds_only_aggregates_of_k_or_more_and_no_canary)
     snprintf(run, sizeof run, "%s/run.gpkg", dir);
     snprintf(out, sizeof out, "%s/public.gpkg", dir);
     make_run(run);
-    senda_publish_result r;
-    cr_assert_eq(senda_publish(ctx, run, out, NULL, &r, NULL, NULL), SENDA_OK, "%s",
+    senda_privacy_publish_result r;
+    cr_assert_eq(senda_privacy_publish(ctx, run, out, NULL, &r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     /* 15 incidents, 30 victims, all in Chiapas in 2020-01, kidnappings */
     cr_assert_eq(r.n_incidents, 15);
@@ -255,16 +255,16 @@ Test(publish, fine_cells_small_k_and_an_output_that_is_the_input_are_refused)
     make_run(run);
     size_t n0, n1;
     char *before = slurp(run, &n0);
-    senda_publish_opts o;
-    senda_publish_opts_init(&o);
+    senda_privacy_publish_opts o;
+    senda_privacy_publish_opts_init(&o);
     o.k = 4;
-    cr_assert_eq(senda_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert_eq(senda_privacy_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "at least 5") != NULL);
-    senda_publish_opts_init(&o);
+    senda_privacy_publish_opts_init(&o);
     const double bad_cells[] = {1.0, 9999.0, 1e-297, -25000.0, 1e300, NAN, INFINITY};
     for (size_t i = 0; i < sizeof bad_cells / sizeof bad_cells[0]; i++) {
         o.cell_m = bad_cells[i];
-        cr_assert_eq(senda_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_ERR_ARG,
+        cr_assert_eq(senda_privacy_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_ERR_ARG,
                      "cell %g accepted", bad_cells[i]);
         cr_assert(strstr(senda_ctx_errmsg(ctx), "10 to 1000 km") != NULL, "%s",
                   senda_ctx_errmsg(ctx));
@@ -278,11 +278,11 @@ Test(publish, fine_cells_small_k_and_an_output_that_is_the_input_are_refused)
     snprintf(dotted, sizeof dotted, "%s/./run.gpkg", dir);
     const char *same[] = {run, dotted, sym, hard};
     for (int i = 0; i < 4; i++) {
-        cr_assert_eq(senda_publish(ctx, run, same[i], NULL, NULL, NULL, NULL), SENDA_ERR_ARG,
+        cr_assert_eq(senda_privacy_publish(ctx, run, same[i], NULL, NULL, NULL, NULL), SENDA_ERR_ARG,
                      "%s accepted", same[i]);
         cr_assert(strstr(senda_ctx_errmsg(ctx), "resolves to") != NULL);
     }
-    cr_assert_eq(senda_publish(ctx, sym, run, NULL, NULL, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert_eq(senda_privacy_publish(ctx, sym, run, NULL, NULL, NULL, NULL), SENDA_ERR_ARG);
     char *after = slurp(run, &n1);
     cr_assert(n0 == n1 && memcmp(before, after, n0) == 0, "the run file changed");
     free(before);
@@ -334,27 +334,27 @@ Test(publish, differencing_a_month_more_or_a_type_less_is_refused_and_audited)
     make_run_n(run, 26, months, types);
     snprintf(args, sizeof args, "cp '%s' '%s'", run, run2);
     cr_assert_eq(system(args), 0);
-    senda_publish_opts o;
-    senda_publish_opts_init(&o);
+    senda_privacy_publish_opts o;
+    senda_privacy_publish_opts_init(&o);
     o.to = "2020-01";
-    senda_publish_result ra;
-    cr_assert_eq(senda_publish(ctx, run, a, &o, &ra, NULL, NULL), SENDA_OK, "%s",
+    senda_privacy_publish_result ra;
+    cr_assert_eq(senda_privacy_publish(ctx, run, a, &o, &ra, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(sql_long(a, "SELECT incidents FROM incident_areas WHERE area = 'Chiapas'"), 20);
-    senda_publish_opts_init(&o);
-    cr_assert_eq(senda_publish(ctx, run, b, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
+    senda_privacy_publish_opts_init(&o);
+    cr_assert_eq(senda_privacy_publish(ctx, run, b, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "Chiapas") != NULL, "%s", senda_ctx_errmsg(ctx));
     cr_assert(strstr(senda_ctx_errmsg(ctx), ra.release) != NULL, "%s", senda_ctx_errmsg(ctx));
     cr_assert_neq(access(b, F_OK), 0);
     o.to = "2020-01";
     o.exclude_types = "extortion";
-    cr_assert_eq(senda_publish(ctx, run, c, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
+    cr_assert_eq(senda_privacy_publish(ctx, run, c, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), ra.release) != NULL, "%s", senda_ctx_errmsg(ctx));
     cr_assert_neq(access(c, F_OK), 0);
     /* an attacker's view: B made from a copy of the run (its ledger knows
      * nothing of A); the auditor, given both files, finds February */
-    senda_publish_opts_init(&o);
-    cr_assert_eq(senda_publish(ctx, run2, b, &o, NULL, NULL, NULL), SENDA_OK, "%s",
+    senda_privacy_publish_opts_init(&o);
+    cr_assert_eq(senda_privacy_publish(ctx, run2, b, &o, NULL, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     snprintf(args, sizeof args, "publish --audit '%s'", b);
     tu_run t = tu_senda(args);
@@ -387,7 +387,7 @@ Test(publish, cancellation_and_allocation_failure_leave_no_file)
     make_run(run);
     for (int stop_at = 0;; stop_at++) {
         int calls = -stop_at;
-        senda_status st = senda_publish(ctx, run, out, NULL, NULL, stop_now, &calls);
+        senda_status st = senda_privacy_publish(ctx, run, out, NULL, NULL, stop_now, &calls);
         if (st == SENDA_OK)
             break;
         cr_assert_eq(st, SENDA_ERR_CANCELLED);
@@ -398,7 +398,7 @@ Test(publish, cancellation_and_allocation_failure_leave_no_file)
     /* every allocation in turn fails: NOMEM and no file, until it succeeds */
     for (long n = 1;; n++) {
         senda_ctx_fail_alloc_after(ctx, n);
-        senda_status st = senda_publish(ctx, run, out, NULL, NULL, NULL, NULL);
+        senda_status st = senda_privacy_publish(ctx, run, out, NULL, NULL, NULL, NULL);
         senda_ctx_fail_alloc_after(ctx, 0);
         if (st == SENDA_OK)
             break;
@@ -488,11 +488,11 @@ Test(publish, cells_of_10_km_merge_until_every_figure_reaches_k)
     snprintf(run, sizeof run, "%s/run.gpkg", dir);
     snprintf(out, sizeof out, "%s/public.gpkg", dir);
     make_run(run);
-    senda_publish_opts o;
-    senda_publish_opts_init(&o);
+    senda_privacy_publish_opts o;
+    senda_privacy_publish_opts_init(&o);
     o.cell_m = 10000.0;
-    senda_publish_result r;
-    cr_assert_eq(senda_publish(ctx, run, out, &o, &r, NULL, NULL), SENDA_OK, "%s",
+    senda_privacy_publish_result r;
+    cr_assert_eq(senda_privacy_publish(ctx, run, out, &o, &r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(sql_long(out, "SELECT SUM(incidents) FROM incident_areas"), 15);
     cr_assert_eq(sql_long(out, "SELECT COUNT(*) FROM incident_areas WHERE incidents BETWEEN 1 "
@@ -503,9 +503,9 @@ Test(publish, cells_of_10_km_merge_until_every_figure_reaches_k)
     cr_assert_eq(sql_long(out, "SELECT COUNT(*) FROM incident_areas WHERE incidents > 0"), 1);
     cr_assert_gt(sql_long(out, "SELECT units_merged FROM incident_areas WHERE incidents > 0"), 1);
     /* a second release on other units is refused (areas of two schemes overlap) */
-    senda_publish_opts_init(&o);
+    senda_privacy_publish_opts_init(&o);
     snprintf(cmd, sizeof cmd, "%s/p2.gpkg", dir);
-    cr_assert_eq(senda_publish(ctx, run, cmd, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
+    cr_assert_eq(senda_privacy_publish(ctx, run, cmd, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "cells of 10 km") != NULL, "%s",
               senda_ctx_errmsg(ctx));
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -595,8 +595,8 @@ Test(publish, the_real_iom_data_publishes_most_victims_by_state, .timeout = 600)
     tu_run t = tu_senda(args);
     cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
     tu_run_free(&t);
-    senda_publish_result r;
-    cr_assert_eq(senda_publish(ctx, out, pub, NULL, &r, NULL, NULL), SENDA_OK, "%s",
+    senda_privacy_publish_result r;
+    cr_assert_eq(senda_privacy_publish(ctx, out, pub, NULL, &r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_gt(r.n_incidents, 400);
     cr_assert_geq(2 * r.victims_fine, r.victims, "%ld of %ld", r.victims_fine, r.victims);
