@@ -36,6 +36,14 @@ struct senda_ctx {
 /** Clear the message at a public entry point (GDAL CPLErrorReset). */
 void senda__reset(senda_ctx *ctx);
 
+/* Seeded random streams (rng.c): the state for stream `stream` of `seed`,
+ * both mixed so different seeds and streams are independent; the next
+ * 64 random bits; a uniform double in [0, 1) with 53 random bits. */
+uint64_t senda__mix64(uint64_t z);
+uint64_t senda__rng_seed(uint64_t seed, uint64_t stream);
+uint64_t senda__rng_next(uint64_t *state);
+double senda__rng_uniform(uint64_t *state);
+
 /** Set the context message and return status:
  *  return senda__fail(ctx, SENDA_ERR_ARG, "cell size must be > 0, got %g", c); */
 senda_status senda__fail(senda_ctx *ctx, senda_status status, const char *fmt, ...)

@@ -120,7 +120,7 @@ static senda_status add_rail(senda_ctx *ctx, const senda_layers *layers, const s
     if (!rail || w <= 0.0 || range <= 0.0)
         return SENDA_OK;
     for (size_t i = 0; i < n; i++)
-        dist[i] = INFINITY;
+        dist[i] = (double)INFINITY;
     for (size_t f = 0; f < rail->n; f++) {
         senda__polyline pl;
         if (senda__cost_polyline(ctx, rail->geoms[f], &pl) != SENDA_OK)
@@ -196,7 +196,7 @@ static void add_checkpoints(const senda_grid *g, const double *xy, size_t n_cp, 
     if (w <= 0.0 || range <= 0.0)
         return;
     for (size_t i = 0; i < n; i++)
-        best[i] = INFINITY;
+        best[i] = (double)INFINITY;
     for (size_t k = 0; k < n_cp; k++)
         segment_distance(g, best, xy[2 * k], xy[2 * k + 1], xy[2 * k], xy[2 * k + 1], range);
     for (size_t i = 0; i < n; i++)
@@ -250,7 +250,7 @@ senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
         if (rho_max > 0.0)
             s->data[i] += opts->w_density * g->data[i] / rho_max; /* NaN stays NaN */
         else if (isnan(g->data[i]))
-            s->data[i] = NAN;
+            s->data[i] = (double)NAN;
     if (!senda__progress(ctx, progress, progress_arg, 0.3, NULL)) {
         st = SENDA_ERR_CANCELLED;
         goto done;

@@ -225,7 +225,7 @@ senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *g, sen
         if (row < 0 || col < 0 || row >= n_rows || col >= n_cols ||
             !isnan(v[(size_t)row * (size_t)n_cols + (size_t)col]))
             continue;
-        double best = INFINITY, bx = 0.0, by = 0.0;
+        double best = (double)INFINITY, bx = 0.0, by = 0.0;
         for (long dr = -max_cells; dr <= max_cells; dr++)
             for (long dc = -max_cells; dc <= max_cells; dc++) {
                 long r = row + dr, c = col + dc;

@@ -524,7 +524,7 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
                          o->surface);
         goto done;
     }
-    double e[4];
+    double e[4] = {0, 0, 0, 0};
     if (!view_extent(t, n, e)) {
         st = senda__fail(ctx, SENDA_ERR_DATA, "%s: nothing to draw (no layer with an extent)",
                          gpkg_path);

@@ -120,7 +120,7 @@ senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out)
         for (size_t i = 0; i < n; i++) {
             double v = (*out)->data[i];
             if (v == nodata || (isnan(nodata) && isnan(v))) /* exact: nodata is a sentinel */
-                (*out)->data[i] = NAN;
+                (*out)->data[i] = (double)NAN;
         }
     }
 done:
@@ -168,7 +168,7 @@ senda_status senda_grid_write_tiff_co(senda_ctx *ctx, const senda_grid *grid, co
         OSRDestroySpatialReference(srs);
     }
     GDALRasterBandH band = GDALGetRasterBand(ds, 1);
-    GDALSetRasterNoDataValue(band, NAN);
+    GDALSetRasterNoDataValue(band, (double)NAN);
     if (grid->units[0])
         GDALSetRasterUnitType(band, grid->units);
     if (grid->description[0])

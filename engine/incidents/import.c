@@ -358,7 +358,7 @@ static senda_status join_batch(import_state *s)
     size_t n = 0;
     for (size_t i = 0; i < s->n_batch; i++) {
         senda__incident *r = &s->batch[i];
-        r->x = r->y = NAN;
+        r->x = r->y = (double)NAN;
         if (r->status == REC_ACCEPTED || r->status == REC_REPAIRED)
             s->tx[n] = r->lon, s->ty[n] = r->lat, n++;
     }
