@@ -188,6 +188,5 @@ senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result
     if (st == SENDA_OK && !senda__progress(ctx, progress, progress_arg, 1.0, NULL))
         st = SENDA_ERR_CANCELLED;
 done:
-    GDALClose(ds);
-    return st;
+    return senda__gdal_close(ctx, ds, gpkg_path, st);
 }

@@ -18,6 +18,7 @@
  * O(n x rail vertices) for GEOSInterpolate; O(1) memory per row. Written to a
  * temporary file renamed into place.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,7 +108,8 @@ static void draw_xy(senda_ctx *ctx, const synth_src *src, const senda_synth_opts
     }
 }
 
-static void write_row(FILE *fp, rng *r, size_t i, double lon, double lat, const char *cluster)
+/* One row; < 0 (errno set) when the write failed. */
+static int write_row(FILE *fp, rng *r, size_t i, double lon, double lat, const char *cluster)
 {
     double u = uniform(r);
     size_t t = 0;
@@ -127,7 +129,7 @@ static void write_row(FILE *fp, rng *r, size_t i, double lon, double lat, const 
         minors = victims;
     int men = victims - women;
     const char *perp = synth_perps[(size_t)(uniform(r) * 7.0) % 7];
-    fprintf(fp, "SYNTHETIC - not real data,1,syn-%07zu,%04ld-%02ld-%02ld,%s,%d,%d,%d,%d,%s,%.6f,"
+    return fprintf(fp, "SYNTHETIC - not real data,1,syn-%07zu,%04ld-%02ld-%02ld,%s,%d,%d,%d,%d,%s,%.6f,"
                 "%.6f,%s\n",
             i + 1, y, m, d, synth_types[t].text, victims, women, men, minors, perp, lat, lon,
             cluster);
@@ -189,7 +191,7 @@ senda_status senda_incidents_synth(senda_ctx *ctx, const senda_layers *layers,
         goto done;
     }
     if (!(fp = fopen(tmp, "w"))) {
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write it", out_csv);
+        st = senda__fail_errno(ctx, errno, out_csv, "cannot write");
         goto done;
     }
     fprintf(fp, "note,synthetic,id,fecha,tipo,victimas,mujeres,hombres,menores,perpetrador,"
@@ -203,16 +205,21 @@ senda_status senda_incidents_synth(senda_ctx *ctx, const senda_layers *layers,
         const char *cluster = "";
         draw_xy(ctx, &src, opts, &where, &x, &y, &cluster);
         OCTTransform(ct, 1, &x, &y, &z);
-        write_row(fp, &what, i, x, y, cluster);
+        if (write_row(fp, &what, i, x, y, cluster) < 0) {
+            st = senda__fail_errno(ctx, errno, out_csv, "cannot write");
+            break;
+        }
         if ((i & 65535) == 65535 && !senda__progress(ctx, progress, progress_arg,
                                                      (double)i / (double)opts->n, NULL))
             st = SENDA_ERR_CANCELLED;
     }
-    if (fclose(fp) != 0 && st == SENDA_OK)
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: write failed", out_csv);
+    if (st == SENDA_OK)
+        st = senda__fclose_checked(ctx, fp, out_csv);
+    else
+        fclose(fp);
     fp = NULL;
     if (st == SENDA_OK && rename(tmp, out_csv) != 0)
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot rename into place", out_csv);
+        st = senda__fail_errno(ctx, errno, out_csv, "cannot rename the new file into place");
     if (st == SENDA_OK && progress)
         progress(1.0, NULL, progress_arg);
 done:

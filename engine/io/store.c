@@ -5,7 +5,10 @@
  *
  * The file is created by OGR's GPKG driver (so gpkg_contents,
  * gpkg_geometry_columns and gpkg_spatial_ref_sys are what GDAL writes and
- * validates), in a temporary file renamed into place. It is then opened with
+ * validates), in a hidden temporary beside the store (".<name>.tmp-senda-<pid>")
+ * that the first import fills and links into place only once committed (link
+ * never replaces a store another process made meanwhile), so a failed first
+ * import (disk full, bad file, cancel) leaves no file at all. It is opened with
  * sqlite3_open_v2 and the SpatiaLite extension (spatialite_alloc_connection +
  * spatialite_init_ex, one cache per connection) and written with prepared
  * statements, points as GeoPackage binary geometries (header "GP", version 0,
@@ -25,7 +28,12 @@
  * it commits (DDL is transactional in SQLite). The connection is opened
  * NOMUTEX: one thread uses it at a time, and the per-call mutex costs about 8 %
  * of an import.
+ *
+ * Errors: a store locked by another process is waited for SENDA_STORE_BUSY_MS
+ * (sqlite3_busy_timeout), then the message says the store is in use by another
+ * import and what to do; a full disk says so; no message quotes SQL text.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,20 +99,31 @@ static senda_status add_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
     return SENDA_OK;
 }
 
-/* Make an empty store at path through a temporary file. */
-static senda_status store_create(senda_ctx *ctx, const char *path)
+/* The hidden temporary a new store is built in: ".<name>.tmp-senda-<pid>" beside path. */
+static void store_tmp_path(const char *path, char *tmp, size_t n)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp-senda-%ld", path, (long)getpid());
-    GDALAllRegister();
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(tmp, n, "%.*s/.%s.tmp-senda-%ld", (int)(slash - path), path, slash + 1,
+                 (long)getpid());
+    else
+        snprintf(tmp, n, ".%s.tmp-senda-%ld", path, (long)getpid());
+}
+
+/* Make an empty store in the temporary tmp (for path); removed on failure. */
+static senda_status store_create(senda_ctx *ctx, const char *path, const char *tmp)
+{    GDALAllRegister();
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv)
         return senda__fail(ctx, SENDA_ERR_IO, "GDAL has no GPKG driver");
     CPLErrorReset();
     unlink(tmp);
     GDALDatasetH ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create the store", path);
+    if (!ds) {
+        senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create the store", path);
+        unlink(tmp);
+        return SENDA_ERR_IO;
+    }
     senda_status st = add_layer(ctx, ds, "incidents", wkbPoint, incident_fields,
                                 sizeof incident_fields / sizeof incident_fields[0], path);
     if (st == SENDA_OK)
@@ -119,16 +138,30 @@ static senda_status store_create(senda_ctx *ctx, const char *path)
         if (r)
             GDALDatasetReleaseResultSet(ds, r);
     }
-    GDALClose(ds);
-    if (st == SENDA_OK && rename(tmp, path) != 0)
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot rename the new store into place", path);
+    if (st == SENDA_OK)
+        CPLErrorReset();
+    GDALClose(ds); /* flushes: a write error shows in the error state */
+    if (st == SENDA_OK && CPLGetLastErrorType() >= CE_Failure)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create the store", path);
     if (st != SENDA_OK)
         unlink(tmp);
     return st;
 }
 
+/* A failed SQLite call said for a user: a lock held by another process and
+ * a full disk in words with what to do; never the SQL text. */
 static senda_status sqlite_fail(senda_ctx *ctx, senda__store *s, const char *what)
 {
+    int rc = sqlite3_errcode(s->db) & 0xff;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return senda__fail(ctx, SENDA_ERR_IO,
+                           "%s: the store is in use by another import (still locked after "
+                           "waiting %d s); wait for that import to finish and run this one "
+                           "again, or import into another store", s->path,
+                           SENDA_STORE_BUSY_MS / 1000);
+    if (rc == SQLITE_FULL)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: the disk is full (SQLite: %s); the store "
+                           "is left as it was", s->path, what, sqlite3_errmsg(s->db));
     return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: SQLite: %s", s->path, what,
                        sqlite3_errmsg(s->db));
 }
@@ -139,22 +172,30 @@ senda_status senda__store_open(senda_ctx *ctx, const char *path, int create,
     *out = NULL;
     struct stat sb;
     senda_status st = SENDA_OK;
+    int created = 0;
     if (stat(path, &sb) != 0) {
         if (!create)
             return senda__fail(ctx, SENDA_ERR_IO, "%s: no such incident store", path);
-        if ((st = store_create(ctx, path)) != SENDA_OK)
-            return st;
+        created = 1;
     }
     senda__store *s = senda__calloc(ctx, 1, sizeof *s);
     if (!s)
         return SENDA_ERR_NOMEM;
+    s->created = created;
     senda__strlcpy(s->path, path, sizeof s->path);
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (created) {
+        store_tmp_path(path, s->tmp, sizeof s->tmp);
+        if ((st = store_create(ctx, path, s->tmp)) != SENDA_OK) {
+            s->tmp[0] = '\0';
+            goto done;
+        }
+    }
+    if (sqlite3_open_v2(created ? s->tmp : path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         st = s->db ? sqlite_fail(ctx, s, "cannot open")
                    : senda__fail(ctx, SENDA_ERR_IO, "%s: cannot open", path);
         goto done;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, SENDA_STORE_BUSY_MS);
     s->spatialite = spatialite_alloc_connection();
     spatialite_init_ex(s->db, s->spatialite, 0);
     int64_t n = 0;
@@ -189,6 +230,8 @@ void senda__store_close(senda__store *s)
         sqlite3_close_v2(s->db);
     if (s->spatialite)
         spatialite_cleanup_ex(s->spatialite);
+    if (s->created && s->tmp[0]) /* a new store never committed: nothing to keep */
+        unlink(s->tmp);
     senda__free(s->saved_trigger[0]);
     senda__free(s->saved_trigger[1]);
     senda__free(s);
@@ -196,13 +239,9 @@ void senda__store_close(senda__store *s)
 
 senda_status senda__store_exec(senda_ctx *ctx, senda__store *s, const char *sql)
 {
-    char *err = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        senda_status st = senda__fail(ctx, SENDA_ERR_IO, "%s: SQLite: %s (in: %.80s)", s->path,
-                                      err ? err : "error", sql);
-        sqlite3_free(err);
-        return st;
-    }
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(ctx, s, strncmp(sql, "COMMIT", 6) == 0 ? "cannot save the import"
+                                                                  : "cannot update the store");
     return SENDA_OK;
 }
 
@@ -218,6 +257,19 @@ senda_status senda__store_commit(senda_ctx *ctx, senda__store *s)
     senda_status st = senda__store_exec(ctx, s, "COMMIT");
     if (st == SENDA_OK)
         s->in_tx = 0;
+    if (st == SENDA_OK && s->created && s->tmp[0]) {
+        /* A new store appears under its name only now, complete. link() never
+         * replaces: a store another import made meanwhile is left alone. */
+        if (link(s->tmp, s->path) != 0)
+            st = errno == EEXIST
+                     ? senda__fail(ctx, SENDA_ERR_IO, "%s: another import created this store "
+                                   "meanwhile; nothing was imported, run the import again",
+                                   s->path)
+                     : senda__fail_errno(ctx, errno, s->path, "cannot put the new store in place");
+        else
+            unlink(s->tmp);
+        s->tmp[0] = '\0';
+    }
     return st;
 }
 
@@ -256,9 +308,10 @@ senda_status senda__store_int(senda_ctx *ctx, senda__store *s, const char *sql, 
 senda_status senda__store_step(senda_ctx *ctx, senda__store *s, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
+    senda_status r = rc == SQLITE_DONE ? SENDA_OK : sqlite_fail(ctx, s, "insert failed");
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? SENDA_OK : sqlite_fail(ctx, s, "insert failed");
+    return r;
 }
 
 senda_status senda__store_bulk_begin(senda_ctx *ctx, senda__store *s, int slot,

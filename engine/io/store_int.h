@@ -11,24 +11,33 @@
 
 #include "core/core_int.h"
 
+/* How long an import waits for another process's lock on the store before it
+ * gives up saying the store is in use (sqlite3_busy_timeout). */
+#define SENDA_STORE_BUSY_MS 10000
+
 typedef struct senda__store {
     sqlite3 *db;
     void *spatialite; /* spatialite_alloc_connection() cache */
     char path[1024];
     int in_tx;
+    int created;    /* senda__store_open made it: written in tmp until the first commit */
+    char tmp[1100]; /* the new store's hidden temporary; "" once in place */
     char *saved_trigger[2]; /* feature-count triggers dropped for a bulk insert */
     char bulk_table[2][64];
 } senda__store;
 
 /** Open the store at path; when it does not exist and create is 1, make it
- *  (a GeoPackage made by OGR's GPKG driver, written beside path and renamed
- *  into place) first. */
+ *  (a GeoPackage made by OGR's GPKG driver) in a hidden temporary beside path
+ *  that senda__store_commit links into place: a failed first import leaves
+ *  nothing. A busy store is waited for SENDA_STORE_BUSY_MS. */
 senda_status senda__store_open(senda_ctx *ctx, const char *path, int create,
                                senda__store **out);
 /** Close (rolling back an open transaction). NULL is a no-op. */
 void senda__store_close(senda__store *s);
 senda_status senda__store_exec(senda_ctx *ctx, senda__store *s, const char *sql);
 senda_status senda__store_begin(senda_ctx *ctx, senda__store *s);
+/** Commit; the first commit of a new store also puts it in place (never
+ *  replacing a store another process made meanwhile). */
 senda_status senda__store_commit(senda_ctx *ctx, senda__store *s);
 void senda__store_rollback(senda__store *s);
 /** Prepare sql; fails with the SQLite message. */

@@ -131,7 +131,7 @@ static void period_of(const char *date, const char *precision, char out[32])
 
 /* Copy the geometries and names of a public corridor layer, if present. */
 static senda_status copy_public_layer(senda_ctx *ctx, GDALDatasetH src, GDALDatasetH dst,
-                                      const char *name, const char *crs)
+                                      const char *name, const char *crs, const char *out_path)
 {
     OGRLayerH in = GDALDatasetGetLayerByName(src, name);
     if (!in)
@@ -157,7 +157,8 @@ static senda_status copy_public_layer(senda_ctx *ctx, GDALDatasetH src, GDALData
         OGR_F_Destroy(g);
         OGR_F_Destroy(f);
         if (err != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot write a %s feature", name);
+            return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot write a %s feature", out_path,
+                                    name);
     }
     return SENDA_OK;
 }
@@ -367,7 +368,7 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
         goto done;
     static const char *const public_layers[] = {"border", "rail", "checkpoints", "crossings"};
     for (size_t i = 0; i < 4; i++)
-        if ((st = copy_public_layer(ctx, src, dst, public_layers[i], crs)))
+        if ((st = copy_public_layer(ctx, src, dst, public_layers[i], crs, out_path)))
             goto done;
     OGRLayerH cells = NULL;
     if ((st = senda__gpkg_layer(ctx, dst, "incident_cells", wkbPolygon, crs, &cells)))
