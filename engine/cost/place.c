@@ -69,7 +69,9 @@ static const char *core(const char *folded)
     return strncmp(folded, "ciudad ", 7) == 0 ? folded + 7 : folded;
 }
 
-/* The layers' own names (rules above): 0 and (x, y) when found, -1 when not. */
+/* The layers' own names (rules above): 0 and (x, y) when found, -1 when not,
+ * -2 when out of memory (never taken for "not found": the gazetteer could
+ * then answer with another point). */
 static int layer_find(senda_ctx *ctx, const senda_layers *layers, const char *text, double *x,
                       double *y)
 {
@@ -94,8 +96,9 @@ static int layer_find(senda_ctx *ctx, const senda_layers *layers, const char *te
             if (!f[0] || (strcmp(core(f), core(q)) != 0 && strcmp(core(f), core(q2)) != 0))
                 continue;
             senda_points *pts = NULL;
-            if (senda_layers_points(ctx, layers, where[w][0], &pts) != SENDA_OK)
-                return -1;
+            senda_status st = senda_layers_points(ctx, layers, where[w][0], &pts);
+            if (st != SENDA_OK)
+                return st == SENDA_ERR_NOMEM ? -2 : -1;
             *x = pts->x[i];
             *y = pts->y[i];
             senda_points_destroy(pts);
@@ -126,8 +129,9 @@ int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *te
 {
     if (why && why_size)
         why[0] = '\0';
-    if (layer_find(ctx, layers, text, x, y) == 0)
-        return 0;
+    int in_layers = layer_find(ctx, layers, text, x, y);
+    if (in_layers == 0 || in_layers == -2)
+        return in_layers;
     if (!gaz)
         return -1;
     if (!*gaz) {
