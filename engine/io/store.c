@@ -195,9 +195,9 @@ senda_status senda__store_open(senda_ctx *ctx, const char *path, int create,
                    : senda__fail(ctx, SENDA_ERR_IO, "%s: cannot open", path);
         goto done;
     }
-    sqlite3_busy_timeout(s->db, SENDA_STORE_BUSY_MS);
     s->spatialite = spatialite_alloc_connection();
     spatialite_init_ex(s->db, s->spatialite, 0);
+    sqlite3_busy_timeout(s->db, SENDA_STORE_BUSY_MS); /* after SpatiaLite, which sets 5 s */
     int64_t n = 0;
     if ((st = senda__store_int(ctx, s,
                                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
