@@ -45,6 +45,7 @@
 #include <sqlite3.h>
 #include <spatialite.h>
 
+#include "io/gpkg_int.h"
 #include "io/io_int.h"
 #include "io/store_int.h"
 
@@ -97,17 +98,6 @@ static senda_status add_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
                                     name, f[i].name);
     }
     return SENDA_OK;
-}
-
-/* The hidden temporary a new store is built in: ".<name>.tmp-senda-<pid>" beside path. */
-static void store_tmp_path(const char *path, char *tmp, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash)
-        snprintf(tmp, n, "%.*s/.%s.tmp-senda-%ld", (int)(slash - path), path, slash + 1,
-                 (long)getpid());
-    else
-        snprintf(tmp, n, ".%s.tmp-senda-%ld", path, (long)getpid());
 }
 
 /* Make an empty store in the temporary tmp (for path); removed on failure. */
@@ -184,7 +174,8 @@ senda_status senda__store_open(senda_ctx *ctx, const char *path, int create,
     s->created = created;
     senda__strlcpy(s->path, path, sizeof s->path);
     if (created) {
-        store_tmp_path(path, s->tmp, sizeof s->tmp);
+        /* ".<name>.tmp-senda-<pid>"; those of killed imports are swept away */
+        senda__tmp_path(path, s->tmp, sizeof s->tmp);
         if ((st = store_create(ctx, path, s->tmp)) != SENDA_OK) {
             s->tmp[0] = '\0';
             goto done;
