@@ -624,7 +624,7 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
         const char *slash = strrchr(sc->output, '/');
         char msg[SENDA_ERRMSG_LEN];
         senda__strlcpy(msg, senda_ctx_errmsg(ctx), sizeof msg);
-        if (!strstr(msg, slash ? slash + 1 : sc->output))
+        if (!strstr(msg, slash ? slash + 1 : sc->output) || strstr(msg, ".tmp-senda-"))
             senda__fail(ctx, st, "%s: %s", sc->output, msg);
     }
     unlink(s.tmp);
