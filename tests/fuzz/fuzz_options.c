@@ -1,25 +1,10 @@
 /* fuzz_options.c - command-line option values: the input is argv (NUL-separated words)
  * parsed by cli_parse (engine/cli/opt.c: --name VALUE, --name=VALUE, -x VALUE, flags,
  * "--") against a table with every option type, then every value read as the commands do
- * (cli_str, cli_int, cli_dbl, cli_flag, lists). Messages go to /dev/null. */
-#include <fcntl.h>
-#include <unistd.h>
-
+ * (cli_str, cli_int, cli_dbl, cli_flag, lists). Usage messages go to stderr (scripts/fuzz
+ * closes the target's stderr with -close_fd_mask; libFuzzer's own reports stay). */
 #include "cli.h"
 #include "fuzz.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    int null = open("/dev/null", O_WRONLY);
-    if (null >= 0) { /* usage errors print; keep the fuzzer's output readable */
-        dup2(null, 1);
-        dup2(null, 2);
-        close(null);
-    }
-    return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
