@@ -6,6 +6,7 @@
 #include <cpl_string.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
+#include <stdio.h>
 
 #include "fuzz.h"
 #include "incidents/import_int.h"
@@ -22,7 +23,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     CPLSetErrorHandler(CPLQuietErrorHandler);
     if (senda_ctx_create(&ctx) != SENDA_OK)
         return 1;
-    senda__gazetteer_open(ctx, NULL, &gaz); /* kept for the process: no leak per input */
+    /* the bundled gazetteer of the source tree (a static link has no library path to find
+     * it from); loaded once and kept for the process: no leak per input */
+    if (!getenv("SENDA_GAZETTEER"))
+        setenv("SENDA_GAZETTEER", SENDA_SOURCE_DIR "/layers/gazetteer/corridor_places.tsv", 1);
+    if (senda__gazetteer_open(ctx, NULL, &gaz) != SENDA_OK) {
+        fprintf(stderr, "fuzz_row: %s\n", senda_ctx_errmsg(ctx));
+        abort();
+    }
     return 0;
 }
 
@@ -33,7 +41,7 @@ static void rows(OGRLayerH lyr, senda_import_opts *o)
     if (senda__columns_detect(ctx, lyr, o, "fuzz.csv", &m) != SENDA_OK)
         return;
     senda__arena arena = {0};
-    senda__rowctx rc = {.opts = o, .map = &m, .gaz = gaz, .gaz_failed = gaz == NULL,
+    senda__rowctx rc = {.opts = o, .map = &m, .gaz = gaz,
                         .today_days = senda__days_from_civil(2026, 1, 1), .arena = &arena,
                         .ctx = ctx};
     const char **vals = calloc((size_t)m.n_fields + 1, sizeof *vals);
