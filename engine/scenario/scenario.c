@@ -103,6 +103,8 @@ static const key_spec keys[] = {
     {"routes.to", K_NAMES, F(route_to), 0, 0, NULL},
     {"routes.alternatives", K_INT, F(route_alternatives), 0, 0, NULL},
     {"stages", K_CODES, F(stages), 0, 0, NULL},
+    {"report", K_BOOL, F(report), 0, 0, NULL},
+    {"report_lang", K_ENUM, F(report_lang), 0, 0, "es,es-MX,es-GT,es-ES,en"},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -571,6 +573,7 @@ static void defaults(senda_scenario *sc)
     snprintf(sc->siting_demand, sizeof sc->siting_demand, "incidents");
     snprintf(sc->stages, sizeof sc->stages, "%s", SENDA_SCENARIO_STAGES);
     sc->synth_seed = 1;
+    snprintf(sc->report_lang, sizeof sc->report_lang, "es");
     sc->danger_w_base = 1.0;
     sc->danger_w_density = 4.0;
     sc->danger_w_checkpoint = 2.0;
