@@ -145,7 +145,7 @@ static void place_name(const rep *r, double x, double y, char *out, size_t size)
 
 static void centroid(OGRFeatureH f, double *x, double *y)
 {
-    *x = *y = NAN;
+    *x = *y = (double)NAN;
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     if (!g)
         return;
@@ -159,7 +159,7 @@ static void centroid(OGRFeatureH f, double *x, double *y)
 
 static void incident_summary(const rep *r, long *n, double *victims, char *from, char *to)
 {
-    *n = -1, *victims = NAN, from[0] = to[0] = 0;
+    *n = -1, *victims = (double)NAN, from[0] = to[0] = 0;
     if (!layer(r, "incidents"))
         return;
     CPLPushErrorHandler(CPLQuietErrorHandler);
