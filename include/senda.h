@@ -312,6 +312,10 @@ typedef struct senda_import_summary {
     long read, accepted, repaired, rejected, duplicate, geocoded, flagged;
     long rejected_by_reason[SENDA_REJ_N_REASONS];
     long joined;               /**< accepted incidents given join fields */
+    long possible_duplicate;   /**< rows kept for review: may repeat one of several reports */
+    long linked_across_precisions; /**< coarse-dated reports linked to a finer one (this run,
+                                        old rows included) */
+    long linked_across_files;  /**< of those, links between two different files */
 } senda_import_summary;
 
 /** Import reports from any OGR source into a GeoPackage incident store (created
@@ -327,6 +331,27 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
                                     senda_import_summary *summary, senda_progress_fn progress,
                                     void *progress_arg);
 
+/** A report kept as possible_duplicate, with the report it was matched to. */
+typedef struct senda_review_item {
+    int64_t fid, candidate;        /**< the report; the report it may repeat */
+    char *date, *type, *source_file, *message;
+    double victims, lon, lat;
+    char *candidate_date, *candidate_type, *candidate_source_file;
+    double candidate_victims;
+} senda_review_item;
+/** The store's possible duplicates, by fid.
+ *  Ownership: caller frees with senda_review_items_free(). */
+senda_status senda_incidents_review_list(senda_ctx *ctx, const char *store_path,
+                                         senda_review_item **out, size_t *n);
+void senda_review_items_free(senda_review_item *items, size_t n);
+/** Settle possible duplicate fid: link_to = 0 keeps it as its own event (never
+ *  linked again by later imports), -1 links it to the report proposed, > 0 to
+ *  that accepted report. One transaction.
+ *  @return SENDA_OK; SENDA_ERR_ARG (fid not a possible duplicate, link_to not an
+ *          accepted incident); SENDA_ERR_IO */
+senda_status senda_incidents_review_settle(senda_ctx *ctx, const char *store_path, int64_t fid,
+                                           int64_t link_to);
+
 typedef struct senda_incident_filter {
     const char *types;        /* comma-separated type codes, NULL = all */
     const char *date_from;    /* "yyyy", "yyyy-mm" or "yyyy-mm-dd", inclusive; NULL = open */
@@ -334,6 +359,9 @@ typedef struct senda_incident_filter {
     const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
     int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
+    const char *precision;    /* the coarsest location kept: "exact", "locality", "approximate"
+                                 or "whole_degree" (reports coarser than it are left out);
+                                 NULL = all */
 } senda_incident_filter;
 void senda_incident_filter_init(senda_incident_filter *f);
 
@@ -347,6 +375,11 @@ void senda_incident_filter_init(senda_incident_filter *f);
 senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
                                     const senda_incident_filter *filter, const char *crs,
                                     senda_points **out);
+/** How many accepted incidents pass every condition of filter but its precision:
+ *  the incidents the precision filter leaves out (0 when filter->precision is NULL).
+ *  @return SENDA_OK, SENDA_ERR_ARG (bad filter), SENDA_ERR_IO */
+senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_path,
+                                           const senda_incident_filter *filter, long *out);
 
 /** Options of the synthetic incident generator. */
 typedef struct senda_synth_opts {
@@ -1047,6 +1080,8 @@ typedef struct senda_scenario {
     char date_to[16];
     char victims[16];        /**< filter: "women", "men", "minors" or "" */
     char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
+    char precision[16];      /**< filter: coarsest location kept (exact, locality,
+                                  approximate, whole_degree), "" = all */
     int weighted;            /**< 1: weight = severity x victims; 0: count */
     char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
     double radius_m;         /**< kernel radius, metres; <= 0 automatic */
@@ -1265,6 +1300,7 @@ typedef struct senda_run_result {
     char error[1024];    /**< the message when status != SENDA_OK */
     double seconds;
     long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
+    long n_coarser_left_out; /**< incidents the precision filter left out (0 without one) */
     long n_incidents;    /**< incidents passing the filter */
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
     double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
@@ -1301,37 +1337,68 @@ senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *se
 
 /** Options of senda_publish, filled by senda_publish_opts_init(). */
 typedef struct senda_publish_opts {
-    long k;        /**< counts of 1..k-1 are suppressed; >= 5 (default 11) */
-    double cell_m; /**< side of the map cells, metres (default 25000) */
+    long k;                    /**< every figure is 0 or >= k; k >= 5 (default 11) */
+    double cell_m;             /**< 0 (default): count on admin units; else square cells of
+                                    this side, metres, >= 10000 */
+    const char *units_path;    /**< a polygon layer of smaller units (municipalities),
+                                    merged into their state; NULL = admin-1 */
+    const char *from, *to;     /**< "YYYY-MM" limits of the months counted; NULL = all */
+    const char *exclude_types; /**< comma-separated incident types left out; NULL = none */
 } senda_publish_opts;
 void senda_publish_opts_init(senda_publish_opts *o);
 
 /** What senda_publish wrote. */
 typedef struct senda_publish_result {
-    long n_incidents;          /**< incidents counted */
+    long n_incidents;          /**< incidents counted (after the filters) */
     long n_without_geometry;   /**< incidents skipped: no geometry */
-    size_t n_counts;           /**< rows of incident_counts (totals included) */
-    size_t n_cells;            /**< map cells with at least one incident */
-    size_t n_cells_suppressed; /**< of which suppressed */
-    size_t n_primary;          /**< counts suppressed for being 1..k-1 */
-    size_t n_suppressed;       /**< all suppressed counts (primary and secondary) */
+    long n_filtered;           /**< incidents left out by from/to/exclude_types */
+    long victims;              /**< dead and missing counted */
+    long victims_fine;         /**< of which published in units no larger than a state
+                                    (grid: a cell of at most 4x4 base cells) */
+    size_t n_areas;            /**< published areas (rows of incident_areas) */
+    size_t n_areas_merged;     /**< of which merged from several units */
+    size_t n_periods, n_types; /**< rows of incidents_by_period, incidents_by_type */
+    char release[64];          /**< the release id recorded in the run file's ledger */
 } senda_publish_result;
 
 /** Build a new aggregates-only GeoPackage from the output of senda run
- *  (engine/privacy/publish.c): the public corridor layers (geometry and name;
- *  never the shelters), incident counts on square map cells, and counts per
- *  month and type with their totals; counts of 1..k-1 suppressed, and further
- *  counts so that none follows from a published total. No point, day, free
- *  text or source field is written. Written to a temporary file, renamed
- *  into place when complete.
+ *  (engine/privacy/publish.c): incidents, victims (dead and missing) and,
+ *  where reported, women and minors, on areas (admin-1 units, a user's units,
+ *  or square cells) merged until each figure is 0 or >= k, and per period
+ *  (months merged into quarters, years) and type (rare types merged); the
+ *  public corridor layers (geometry and name); a manifest. No point, day,
+ *  free text or source field is written. Every release is audited against
+ *  the earlier ones recorded in the run file and refused if some figure of
+ *  1..k-1 could be inferred; it is then recorded there. Written to a
+ *  temporary file, renamed into place when complete.
  *  @param opts NULL for the defaults
  *  @param res  may be NULL
- *  @return SENDA_OK; SENDA_ERR_ARG (NULL, k < 5, cell <= 0, output = input);
- *          SENDA_ERR_IO; SENDA_ERR_DATA (no incidents layer); SENDA_ERR_CRS
- *          (not projected); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED */
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, k < 5, cell below 10 km or absurd,
+ *          output = input, bad filter); SENDA_ERR_IO; SENDA_ERR_DATA (no
+ *          incidents layer, fewer than k in all, refused by the audit);
+ *          SENDA_ERR_CRS; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED */
 senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
                            const senda_publish_opts *opts, senda_publish_result *res,
                            senda_progress_fn progress, void *progress_arg);
+
+/** A figure an attacker could infer from public files, lying in 1..k-1. */
+typedef struct senda_publish_finding {
+    char what[512];    /**< the cell or difference, named by its units and releases */
+    char measure[16];  /**< incidents, victims, women_count, minors_count */
+    long lo, hi;       /**< what can be inferred: lo <= value <= hi */
+    char release[64];  /**< the other release involved, "" when none */
+} senda_publish_finding;
+
+/** Audit public files together (senda publish --audit): every figure an
+ *  attacker could infer by linear programming from their manifests.
+ *  k <= 0 takes k from the first file. *found: caller frees with senda_free.
+ *  @return SENDA_OK (n_found may be > 0); SENDA_ERR_IO; SENDA_ERR_DATA */
+senda_status senda_publish_audit(senda_ctx *ctx, const char *const *paths, size_t n, long k,
+                                 senda_publish_finding **found, size_t *n_found);
+
+/** The releases recorded in a run file, one line each (id, time, k, units,
+ *  filters, figures); *text: caller frees with senda_free. */
+senda_status senda_publish_releases(senda_ctx *ctx, const char *run_path, char **text);
 
 /* @@SECTION export@@ */
 

@@ -80,6 +80,7 @@ senda_progress_fn cli_progress(int quiet);
 /* Commands: each returns the exit code. */
 int cmd_layers(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
+int cmd_review(int argc, char **argv); /* senda incidents review */
 int cmd_synth(int argc, char **argv);
 int cmd_hotspot(int argc, char **argv);
 int cmd_danger(int argc, char **argv);

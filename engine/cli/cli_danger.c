@@ -102,6 +102,7 @@ senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path
     f.types = cli_str(opts, "types");
     f.date_from = cli_str(opts, "date-from");
     f.date_to = cli_str(opts, "date-to");
+    f.precision = cli_str(opts, "precision");
     f.weighted = !cli_flag(opts, "unweighted");
     if (cli_str(opts, "store"))
         st = senda_incidents_points(ctx, cli_str(opts, "store"), &f, crs, &d->incidents);

@@ -20,6 +20,9 @@
     CLI_DANGER_S("types", "T1,T2", NULL, "only these incident type codes"),                     \
     CLI_DANGER_S("date-from", "DATE", NULL, "only incidents from this date (yyyy[-mm[-dd]])"),  \
     CLI_DANGER_S("date-to", "DATE", NULL, "only incidents up to this date, inclusive"),         \
+    CLI_DANGER_S("precision", "P", NULL, "leave out reports located more coarsely than P: "    \
+                 "exact, locality, approximate or whole_degree (the count left out is "        \
+                 "printed)"),                                                                    \
     {"unweighted", 0, OPT_FLAG, NULL, NULL, "every incident weighs 1 (default: severity x "    \
      "victims)", NULL, 0, {0}, 0},                                                               \
     CLI_DANGER_S("layers", "DIR", NULL, "corridor layers (default: the bundled layers/corridor)"), \

@@ -29,6 +29,8 @@ static cli_opt opts[] = {
     O("to", "DATE", NULL, "with --store: incidents on or before yyyy, yyyy-mm or yyyy-mm-dd"),
     O("victims", "GROUP", NULL, "with --store: only incidents with women, men or minors among "
       "the victims"),
+    O("precision", "P", NULL, "with --store: leave out reports located more coarsely than P: "
+      "exact, locality, approximate or whole_degree (the count left out is printed)"),
     O("perpetrators", "P,...", NULL, "with --store: only these perpetrators: criminal_group, "
       "police, immigration_authority, military, train_personnel, other, unknown"),
     {"count", 0, OPT_FLAG, NULL, NULL, "with --store: every incident weighs 1 (default: "
@@ -233,6 +235,7 @@ static senda_status read_points(senda_ctx *ctx, senda_points **pts)
     f.date_to = cli_str(opts, "to");
     f.victims = cli_str(opts, "victims");
     f.perpetrators = cli_str(opts, "perpetrators");
+    f.precision = cli_str(opts, "precision");
     f.weighted = !cli_flag(opts, "count");
     return senda_incidents_points(ctx, store, &f, crs ? crs : SENDA_DEFAULT_CRS, pts);
 }
@@ -374,7 +377,8 @@ int cmd_hotspot(int argc, char **argv)
                 "and --out FILE\nusage: %s\n", info.usage);
         return CLI_USAGE;
     }
-    static const char *store_only[] = {"types", "from", "to", "victims", "perpetrators", "count"};
+    static const char *store_only[] = {"types", "from", "to", "victims", "perpetrators", "count",
+                                       "precision"};
     for (size_t i = 0; i < sizeof store_only / sizeof *store_only; i++)
         if (!store && cli_get(opts, store_only[i])->seen) {
             fprintf(stderr, "senda: --%s filters the incidents of --store\n", store_only[i]);

@@ -14,7 +14,7 @@ static const struct {
 } commands[] = {
     {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
-    {"incidents", cmd_incidents, "import incident reports into a store (incidents import)"},
+    {"incidents", cmd_incidents, "import incident reports into a store (incidents import), review duplicates (incidents review)"},
     {"synth", cmd_synth, "write a synthetic incident file (clearly marked synthetic)"},
     {"hotspot", cmd_hotspot, "kernel density and Gi* hot-spot cells of incident points"},
     {"danger", cmd_danger, "danger surface (danger per km) from incidents and the layers"},

@@ -101,6 +101,8 @@ int senda__progress(senda_ctx *ctx, senda_progress_fn fn, void *arg, double comp
  *  of a buffer, of a NUL-terminated text, of a file's bytes. */
 void senda__sha256(const void *data, size_t n, char hex[65]);
 void senda__sha256_text(const char *text, char hex[65]);
+/** 32 digest bytes as 64 lower-case hex digits. */
+void senda__sha256_hex(const unsigned char *md, char hex[65]);
 senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
 
 /** Copy at most dst_size - 1 bytes and terminate (strlcpy). */

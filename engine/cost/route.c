@@ -525,6 +525,24 @@ static senda_status locate_stations(senda_ctx *ctx, const senda_layers *layers,
     return SENDA_OK;
 }
 
+/* A buffer narrower than a line's stated accuracy (its accuracy_m field) misses
+ * incidents on the real track: say so, once per run, naming the widest. */
+static void warn_narrow_buffer(senda_ctx *ctx, const senda_layers *layers,
+                               const senda_route_opts *o)
+{
+    double worst = 0.0;
+    const char *name = NULL;
+    for (size_t f = 0; f < senda_layers_n_features(layers, o->layer); f++) {
+        double acc = atof(senda_layers_attr(layers, o->layer, f, "accuracy_m"));
+        if (acc > worst)
+            worst = acc, name = senda_layers_attr(layers, o->layer, f, "name");
+    }
+    if (name && o->buffer_m < worst)
+        senda__log(ctx, 1, "the window buffer (%g m) is narrower than the stated accuracy of "
+                   "line '%s' (%g m, the widest): incidents on the real track may fall outside "
+                   "it; give a buffer of at least %g m", o->buffer_m, name, worst, worst);
+}
+
 static senda_status check_route_args(senda_ctx *ctx, const senda_layers *layers,
                                      const senda_route_opts *o, senda_route_result **out)
 {
@@ -574,6 +592,7 @@ senda_status senda_route_score(senda_ctx *ctx, const senda_layers *layers,
     }
     for (size_t f = 0; f < lay->n && st == SENDA_OK; f++)
         st = add_feature_lines(ctx, layers, opts, lay, f, r, &cap);
+    warn_narrow_buffer(ctx, layers, opts);
     if (st == SENDA_OK && r->n_lines == 0)
         st = senda__fail(ctx, SENDA_ERR_DATA, "layer '%s' has no line of 2 or more vertices",
                          opts->layer);

@@ -30,6 +30,7 @@
 #include <cpl_error.h>
 
 #include "export/export_int.h"
+#include "io/io_int.h"
 
 /* "key: value" lines into a JSON object (numbers stay numbers). */
 static json_object *lines_object(const char *text)
@@ -64,12 +65,15 @@ static senda_status inputs_array(senda_ctx *ctx, const senda_product_info *info,
 {
     for (size_t i = 0; i < info->n_inputs; i++) {
         char hex[65];
-        senda_status st = senda__sha256_file(ctx, info->inputs[i], hex);
+        senda_status st = senda__sha256_source(ctx, info->inputs[i], hex);
         if (st != SENDA_OK)
             return st;
         struct stat sb;
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "path", json_object_new_string(info->inputs[i]));
+        char label[1024];
+        json_object_object_add(o, "path", json_object_new_string(
+                                              senda__source_label(info->inputs[i], label,
+                                                                  sizeof label)));
         json_object_object_add(o, "bytes", json_object_new_int64(
                                                stat(info->inputs[i], &sb) == 0 ? sb.st_size : -1));
         json_object_object_add(o, "sha256", json_object_new_string(hex));

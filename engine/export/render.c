@@ -453,6 +453,47 @@ static const senda__layer_kind overlay[] = {SENDA__K_PATHS, SENDA__K_RAIL, SENDA
 
 /* Vertices of the rail, crossings and shelters: the towns near them are
  * labelled first. Returns a senda__malloc'd array of x, y pairs (or NULL). */
+static void corridor_names_of(GDALDatasetH ds, const senda__table *t, size_t n,
+                              senda__layer_kind kind, const char *field_name, char *out,
+                              size_t size);
+
+/* The shelters' towns, then '|', then the rail's station names, each list
+ * "; "-separated, into out: the towns labelled first. */
+static void corridor_names(GDALDatasetH ds, const senda__table *t, size_t n, char *out,
+                           size_t size)
+{
+    out[0] = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            snprintf(out + strlen(out), size - strlen(out), "|");
+        corridor_names_of(ds, t, n, pass ? SENDA__K_RAIL : SENDA__K_SHELTERS,
+                          pass ? "stations" : "town", out, size);
+    }
+}
+
+static void corridor_names_of(GDALDatasetH ds, const senda__table *t, size_t n,
+                              senda__layer_kind kind, const char *field_name, char *out,
+                              size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *field = !t[i].raster && t[i].kind == kind ? field_name : NULL;
+        OGRLayerH lyr = field ? GDALDatasetGetLayerByName(ds, t[i].name) : NULL;
+        int fi = lyr ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), field) : -1;
+        if (fi < 0)
+            continue;
+        OGR_L_ResetReading(lyr);
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+            size_t used = strlen(out);
+            if (OGR_F_IsFieldSetAndNotNull(f, fi))
+                snprintf(out + used, size - used, "%s%s",
+                         used && out[used - 1] != '|' ? "; " : "",
+                         OGR_F_GetFieldAsString(f, fi));
+            OGR_F_Destroy(f);
+        }
+    }
+}
+
 static double *corridor_points(senda_ctx *ctx, GDALDatasetH ds, const senda__table *t,
                                size_t n, size_t *n_out)
 {
@@ -523,7 +564,9 @@ static senda_status draw_map(senda_ctx *ctx, const char *path, view *v, const se
         double *near_xy = corridor_points(ctx, ds, t, n, &n_near);
         /* about one label per 110 x 110 units of map, at most 40 */
         int max_labels = (int)fmin(40.0, v->w * v->h / 12000.0);
-        senda__basemap_towns(v, srs_id, max_labels, 12.0, near_xy, n_near);
+        char listed[4096];
+        corridor_names(ds, t, n, listed, sizeof listed);
+        senda__basemap_towns(v, srs_id, max_labels, 12.0, near_xy, n_near, listed);
         senda__free(near_xy);
     }
     cairo_restore(v->cr);

@@ -276,6 +276,10 @@ static void vector_renderer(senda__sbuf *b, const senda__table *t)
         if (t->field[0] && t->n_breaks >= 2)
             { graduated(b, t, ylorrd, grow, " per km"); return; }
         break;
+    case SENDA__K_AREAS:
+        if (t->field[0] && t->n_breaks >= 2)
+            { graduated(b, t, ylorrd, grow, " incidents"); return; }
+        break;
     case SENDA__K_SITES:
     case SENDA__K_SHELTERS:
         if (t->field[0])
@@ -298,8 +302,9 @@ const char *senda__style_renderer(const senda__table *t)
     case SENDA__K_HOTSPOT: return t->field[0] ? "categorizedSymbol" : "singleSymbol";
     case SENDA__K_INCIDENTS: return t->field[0] && t->n_cats ? "categorizedSymbol"
                                                              : "singleSymbol";
-    case SENDA__K_ROUTES: return t->field[0] && t->n_breaks >= 2 ? "graduatedSymbol"
-                                                                 : "singleSymbol";
+    case SENDA__K_ROUTES:
+    case SENDA__K_AREAS: return t->field[0] && t->n_breaks >= 2 ? "graduatedSymbol"
+                                                                : "singleSymbol";
     case SENDA__K_SITES:
     case SENDA__K_SHELTERS:
     case SENDA__K_PATHS: return t->field[0] ? "graduatedSymbol" : "singleSymbol";

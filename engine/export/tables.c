@@ -43,6 +43,7 @@ static const struct {
     {"route*", SENDA__K_ROUTES, 0, "Rail danger per km (sliding windows)"},
     {"coverage_area*", SENDA__K_OTHER_VECTOR, 0, "Areas the new shelter sites cover"},
     {"demand_allocation*", SENDA__K_OTHER_VECTOR, 0, "Demand allocated to its shelter"},
+    {"incident_areas", SENDA__K_AREAS, 0, "Incidents per area (every figure 0 or at least k)"},
     {"incident*", SENDA__K_INCIDENTS, 0, "Incidents by type"},
     {"hotspot*", SENDA__K_HOTSPOT, 0, "Hotspots (Gi* z-score bins)"},
     {"gistar*", SENDA__K_HOTSPOT, 0, "Hotspots (Gi* z-score bins)"},
@@ -58,6 +59,7 @@ static const char *const style_fields[][4] = {
     [SENDA__K_ROUTES] = {"danger_per_km", "danger_km", "danger", NULL},
     [SENDA__K_PATHS] = {"rank", "path_rank", NULL},
     [SENDA__K_SITES] = {"rank", "site_rank", NULL},
+    [SENDA__K_AREAS] = {"incidents", NULL},
     [SENDA__K_SHELTERS] = {"rank", NULL},
     [SENDA__K_INCIDENTS] = {"type", "type_code", "incident_type", NULL},
 };
@@ -92,7 +94,7 @@ static int draw_rank(senda__layer_kind k)
     static const senda__layer_kind order[] = {
         SENDA__K_BORDER, SENDA__K_RAIL, SENDA__K_CHECKPOINTS, SENDA__K_CROSSINGS,
         SENDA__K_SHELTERS, SENDA__K_SITES, SENDA__K_PATHS, SENDA__K_INCIDENTS,
-        SENDA__K_ROUTES, SENDA__K_OTHER_VECTOR, SENDA__K_HOTSPOT, SENDA__K_DENSITY,
+        SENDA__K_ROUTES, SENDA__K_OTHER_VECTOR, SENDA__K_AREAS, SENDA__K_HOTSPOT, SENDA__K_DENSITY,
         SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_RASTER};
     for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
         if (order[i] == k)

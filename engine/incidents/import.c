@@ -15,6 +15,9 @@
  * the SQLite connection and the de-duplication index are only touched by the
  * thread that flushes, one at a time). Partial batches are flushed on the
  * calling thread.
+ * When every file is read, reports of one event given at different date
+ * precisions (a year-dated row repeating a day-dated one, across files) are
+ * linked by crosslink.c / crossmatch.c, in the same transaction.
  * A file whose SHA-256 is in imported_files is skipped whole, so importing a
  * file again adds nothing. Every row ends in exactly one of incidents
  * (accepted, repaired, duplicate) or incident_rejects, so
@@ -31,6 +34,7 @@
 #include <time.h>
 
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 
 #include "incidents/import_int.h"
@@ -76,8 +80,9 @@ typedef struct import_state {
     senda_import_summary *sum;
     OGRCoordinateTransformationH to_layers;
     senda__joiner *joiner;
-    int64_t next_fid, file_id;
-    const char *source_file;
+    int64_t next_fid, file_id, first_file_id; /* first_file_id: the first of this run */
+    const char *source_file; /* source_label: the path, any password hidden */
+    char source_label[1024];
     long rows_in_file;
 } import_state;
 
@@ -453,10 +458,16 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
     if (!vals)
         return SENDA_ERR_NOMEM;
     GIntBig total = OGR_L_GetFeatureCount(lyr, FALSE);
+    int skip = s->rc.map->header_rows;
     senda_status st = SENDA_OK;
     OGRFeatureH f;
     OGR_L_ResetReading(lyr);
     while (st == SENDA_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        if (skip > 0) { /* an HXL hashtag row: a second header, not a report */
+            skip--;
+            OGR_F_Destroy(f);
+            continue;
+        }
         senda__incident *r = &s->batch[s->n_batch];
         memset(r, 0, sizeof *r);
         r->source_row = ++s->rows_in_file;
@@ -540,6 +551,8 @@ static senda_status add_file_row(import_state *s, const char *sha, const char *p
     st = senda__store_step(s->ctx, s->store, q);
     sqlite3_finalize(q);
     s->file_id = sqlite3_last_insert_rowid(s->store->db);
+    if (!s->first_file_id)
+        s->first_file_id = s->file_id;
     return st;
 }
 
@@ -555,7 +568,7 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
                                 senda_progress_fn progress, void *progress_arg)
 {
     char sha[65];
-    senda_status st = senda__sha256_file(s->ctx, path, sha);
+    senda_status st = senda__sha256_source(s->ctx, path, sha);
     if (st != SENDA_OK)
         return st;
     int64_t seen = 0;
@@ -568,9 +581,19 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
         senda__log(s->ctx, 0, "%s: already imported (SHA-256 %.12s...), skipped", path, sha);
         return SENDA_OK;
     }
+    char fixed[96];
+    long n_fixed = 0;
+    if ((st = senda__csv_bare_quotes(s->ctx, path, fixed, sizeof fixed, &n_fixed)) != SENDA_OK)
+        return st;
+    if (n_fixed)
+        senda__log(s->ctx, 0, "%s: %ld bare '\"' inside unquoted fields (a seconds mark, as in "
+                   "14°54'30\"N) read as seconds marks, not as quotes", path, n_fixed);
     CPLErrorReset();
     const char *csv_oo[] = {"EMPTY_STRING_AS_NULL=NO", NULL};
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, csv_oo, NULL);
+    GDALDatasetH ds = GDALOpenEx(fixed[0] ? fixed : path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                 NULL, csv_oo, NULL);
+    if (!ds && fixed[0])
+        VSIUnlink(fixed);
     if (!ds)
         return senda__fail_gdal(s->ctx, SENDA_ERR_IO, "%s: cannot read it as a vector source",
                                 path);
@@ -581,13 +604,16 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
         st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: holds no layer", path);
     if (st == SENDA_OK)
         st = senda__columns_detect(s->ctx, lyr, s->opts, path, &map);
+    if (st == SENDA_OK && OGR_L_GetFeatureCount(lyr, TRUE) <= map.header_rows)
+        st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: has a header but no data rows: nothing "
+                         "to import (is it the right file?)", path);
     s->rc.map = &map;
     if (st == SENDA_OK)
         st = source_transforms(s, lyr, path);
-    s->source_file = path;
+    s->source_file = senda__source_label(path, s->source_label, sizeof s->source_label);
     s->rows_in_file = 0;
     if (st == SENDA_OK)
-        st = add_file_row(s, sha, path);
+        st = add_file_row(s, sha, s->source_file);
     if (st == SENDA_OK)
         st = read_layer(s, lyr, p_lo, p_hi, progress, progress_arg);
     if (st == SENDA_OK)
@@ -597,6 +623,8 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     drop_transforms(s);
     s->rc.map = NULL;
     GDALClose(ds);
+    if (fixed[0])
+        VSIUnlink(fixed);
     return st;
 }
 
@@ -771,6 +799,8 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
         st = senda__store_bulk_end(ctx, s.store, 0);
     if (st == SENDA_OK)
         st = senda__store_bulk_end(ctx, s.store, 1);
+    if (st == SENDA_OK && local.files)
+        st = senda__crosslink_store(ctx, s.store, s.first_file_id, opts->dedupe_km, &local);
     if (st == SENDA_OK)
         st = senda__store_commit(ctx, s.store);
     if (st == SENDA_OK && progress) /* committed: cancelling now changes nothing */

@@ -67,8 +67,9 @@ static senda_status date_bound(senda_ctx *ctx, const char *s, int end, char out[
     return SENDA_OK;
 }
 
-static senda_status build_query(senda_ctx *ctx, const senda_incident_filter *f, char *sql,
-                                size_t n, char vals[][40], int *n_vals)
+/* The query of the filter's incidents; coarser = 1: of those its precision leaves out. */
+static senda_status build_query(senda_ctx *ctx, const senda_incident_filter *f, int coarser,
+                                char *sql, size_t n, char vals[][40], int *n_vals)
 {
     snprintf(sql, n, "SELECT fid, ST_X(GeomFromGPB(geom)), ST_Y(GeomFromGPB(geom)), weight "
                      "FROM incidents WHERE status IN ('accepted','repaired')");
@@ -89,6 +90,23 @@ static senda_status build_query(senda_ctx *ctx, const senda_incident_filter *f, 
                                                          vals[*n_vals])) == SENDA_OK) {
         (*n_vals)++;
         len += (size_t)snprintf(sql + len, n - len, " AND date_last <= ?");
+    }
+    if (st == SENDA_OK && f->precision) {
+        /* finest first; the store's codes (import.c): exact, locality, degree */
+        static const char *const names[] = {"exact", "locality", "approximate", "whole_degree"};
+        static const char *const stored[] = {"'exact'", "'locality'", "'approximate'",
+                                             "'degree'"};
+        int k = 0;
+        while (k < 4 && strcmp(f->precision, names[k]) != 0)
+            k++;
+        if (k == 4)
+            return senda__fail(ctx, SENDA_ERR_ARG, "precision '%s' is not exact, locality, "
+                               "approximate or whole_degree", f->precision);
+        len += (size_t)snprintf(sql + len, n - len, " AND %scoalesce(geocode_precision, "
+                                "'exact') IN (", coarser ? "NOT " : "");
+        for (int i = 0; i <= k; i++)
+            len += (size_t)snprintf(sql + len, n - len, "%s%s", i ? "," : "", stored[i]);
+        len += (size_t)snprintf(sql + len, n - len, ")");
     }
     if (st == SENDA_OK && f->victims) {
         const char *c = strcmp(f->victims, "women") == 0   ? "women"
@@ -143,7 +161,7 @@ senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
     *out = NULL;
     char sql[2048], vals[40][40];
     int n_vals = 0;
-    senda_status st = build_query(ctx, filter, sql, sizeof sql, vals, &n_vals);
+    senda_status st = build_query(ctx, filter, 0, sql, sizeof sql, vals, &n_vals);
     if (st != SENDA_OK)
         return st;
     OGRSpatialReferenceH dst = senda__srs_from_user(ctx, crs), wgs = senda__srs_wgs84();
@@ -174,6 +192,16 @@ senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
         goto done;
     if (n && !OCTTransform(ct, (int)n, pts->x, pts->y, NULL))
         st = senda__fail(ctx, SENDA_ERR_CRS, "PROJ cannot transform the incidents to %s", crs);
+    if (st == SENDA_OK && filter->precision) { /* say what the precision filter left out */
+        size_t n_out = 0;
+        n_vals = 0;
+        st = build_query(ctx, filter, 1, sql, sizeof sql, vals, &n_vals);
+        if (st == SENDA_OK)
+            st = read_rows(ctx, s, sql, vals, n_vals, 0, NULL, &n_out);
+        if (st == SENDA_OK)
+            senda__log(ctx, 0, "%s: %zu incident(s) located more coarsely than %s left out; "
+                       "%zu kept", store_path, n_out, filter->precision, n);
+    }
 done:
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
@@ -187,4 +215,27 @@ done:
     }
     *out = pts;
     return SENDA_OK;
+}
+
+senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_path,
+                                           const senda_incident_filter *filter, long *out)
+{
+    senda__reset(ctx);
+    if (!ctx || !store_path || !filter || !out)
+        return senda__fail(ctx, SENDA_ERR_ARG, "store path, filter and out are required");
+    *out = 0;
+    if (!filter->precision)
+        return SENDA_OK;
+    char sql[2048], vals[40][40];
+    int n_vals = 0;
+    senda_status st = build_query(ctx, filter, 1, sql, sizeof sql, vals, &n_vals);
+    senda__store *s = NULL;
+    size_t n = 0;
+    if (st == SENDA_OK)
+        st = senda__store_open(ctx, store_path, 0, &s);
+    if (st == SENDA_OK)
+        st = read_rows(ctx, s, sql, vals, n_vals, 0, NULL, &n);
+    senda__store_close(s);
+    *out = (long)n;
+    return st;
 }

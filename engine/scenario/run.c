@@ -178,8 +178,11 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
     f.date_to = sc->date_to[0] ? sc->date_to : NULL;
     f.victims = sc->victims[0] ? sc->victims : NULL;
     f.perpetrators = sc->perpetrators[0] ? sc->perpetrators : NULL;
+    f.precision = sc->precision[0] ? sc->precision : NULL;
     f.weighted = sc->weighted;
     if ((st = senda_incidents_points(ctx, s->store, &f, senda_layers_crs(s->layers), &s->pts)))
+        return st;
+    if ((st = senda_incidents_count_coarser(ctx, s->store, &f, &s->res->n_coarser_left_out)))
         return st;
     s->res->n_incidents = (long)s->pts->n;
     if (s->pts->n == 0)
@@ -421,8 +424,10 @@ static void counts_text(const run_state *s, char *buf, size_t size)
     const senda_run_result *r = s->res;
     int n = snprintf(buf, size,
                      "incidents_read: %ld\nincidents_accepted: %ld\nincidents_rejected: %ld\n"
-                     "incidents_duplicate: %ld\nincidents_in_filter: %ld\n",
-                     r->n_read, r->n_accepted, r->n_rejected, r->n_duplicate, r->n_incidents);
+                     "incidents_duplicate: %ld\nincidents_in_filter: %ld\n"
+                     "incidents_coarser_left_out: %ld\n",
+                     r->n_read, r->n_accepted, r->n_rejected, r->n_duplicate, r->n_incidents,
+                     r->n_coarser_left_out);
     size_t used = n > 0 && (size_t)n < size ? (size_t)n : size - 1;
     if (s->gi)
         used += (size_t)snprintf(buf + used, size - used,

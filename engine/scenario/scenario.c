@@ -77,6 +77,7 @@ static const key_spec keys[] = {
     {"filter.date_to", K_DATE, F(date_to), 0, 0, NULL},
     {"filter.victims", K_ENUM, F(victims), 0, 0, "women,men,minors"},
     {"filter.perpetrators", K_CODES, F(perpetrators), 0, 0, NULL},
+    {"filter.precision", K_ENUM, F(precision), 0, 0, "exact,locality,approximate,whole_degree"},
     {"filter.weighted", K_BOOL, F(weighted), 0, 0, NULL},
     {"hotspot", K_MAP, NOF, 0, 0, NULL},
     {"hotspot.kernel", K_ENUM, F(kernel), 0, 0,
