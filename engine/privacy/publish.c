@@ -509,7 +509,7 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
     } else {
         /* cells over the incidents' extent rounded out to the coarsest level */
         double c = opts->cell_m, big = c * (1 << GRID_LEVELS);
-        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        double x0 = (double)INFINITY, y0 = (double)INFINITY, x1 = -(double)INFINITY, y1 = -(double)INFINITY;
         for (size_t i = 0; i < n; i++) {
             x0 = fmin(x0, incs[i].x), y0 = fmin(y0, incs[i].y);
             x1 = fmax(x1, incs[i].x), y1 = fmax(y1, incs[i].y);
