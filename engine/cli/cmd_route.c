@@ -144,7 +144,7 @@ static const char *source_of(const senda_cost_path *p, const senda_points *src,
                              const char *const *names)
 {
     size_t best = 0;
-    double bd = INFINITY;
+    double bd = (double)INFINITY;
     for (size_t i = 0; i < src->n; i++) {
         double d = hypot(src->x[i] - p->x[0], src->y[i] - p->y[0]);
         if (d < bd)

@@ -92,7 +92,7 @@ void senda_cost_opts_init(senda_cost_opts *opts)
     if (!opts)
         return;
     memset(opts, 0, sizeof *opts);
-    opts->null_cost = NAN;
+    opts->null_cost = (double)NAN;
 }
 
 int senda__cost_code_of_deg(double deg)
@@ -184,7 +184,7 @@ static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fa
     for (int k = 1; k <= n_moves; k++) {
         long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
         if (r < 0 || c < 0 || (size_t)r >= n_rows || (size_t)c >= n_cols) {
-            v[k] = NAN;
+            v[k] = (double)NAN;
             continue;
         }
         size_t j = (size_t)((ptrdiff_t)i + off[k]);
@@ -237,7 +237,7 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
     advise_huge(run->accum, n * sizeof(double), 0);
     advise_huge(run->code, n, 0);
     for (size_t i = 0; i < n; i++)
-        run->accum[i] = NAN;
+        run->accum[i] = (double)NAN;
     memset(run->code, 0, n);
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating cost"))
         return SENDA_ERR_CANCELLED;
@@ -269,7 +269,7 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
     if (run->max_cost > 0.0)
         for (size_t i = 0; i < n; i++)
             if (run->accum[i] > run->max_cost) {
-                run->accum[i] = NAN;
+                run->accum[i] = (double)NAN;
                 run->code[i] = 0;
             }
 done:
@@ -358,7 +358,7 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_gr
     if (opts->keep_nulls && !isnan(opts->null_cost)) /* r.cost ignores -n without null_cost */
         for (size_t i = 0; i < n; i++)
             if (!(g->data[i] >= 0.0))
-                acc->data[i] = NAN;
+                acc->data[i] = (double)NAN;
     senda_grid_set_units(ctx, acc, opts->unit_m > 0.0 ? "cost x length" : "cost x cells",
                          "accumulated cost (r.cost)");
     if (direction) {

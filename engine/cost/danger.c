@@ -115,7 +115,7 @@ senda_status senda__cost_rail_distance(senda_ctx *ctx, const senda_layers *layer
     const senda__layer *rail = senda__layers_get(layers, SENDA_LAYER_RAIL);
     size_t n = g->n_rows * g->n_cols;
     for (size_t i = 0; i < n; i++)
-        dist[i] = INFINITY;
+        dist[i] = (double)INFINITY;
     for (size_t f = 0; rail && f < rail->n; f++) {
         senda__polyline pl;
         if (senda__cost_polyline(ctx, rail->geoms[f], &pl) != SENDA_OK)
@@ -205,7 +205,7 @@ static void add_checkpoints(const senda_grid *g, const double *xy, size_t n_cp, 
     if (w <= 0.0 || range <= 0.0)
         return;
     for (size_t i = 0; i < n; i++)
-        best[i] = INFINITY;
+        best[i] = (double)INFINITY;
     for (size_t k = 0; k < n_cp; k++)
         senda__cost_segment_distance(g, best, xy[2 * k], xy[2 * k + 1], xy[2 * k], xy[2 * k + 1], range);
     for (size_t i = 0; i < n; i++)
@@ -261,7 +261,7 @@ senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density
         if (rho_max > 0.0)
             s->data[i] += opts->w_density * g->data[i] / rho_max; /* NaN stays NaN */
         else if (isnan(g->data[i]))
-            s->data[i] = NAN;
+            s->data[i] = (double)NAN;
     if (!senda__progress(ctx, progress, progress_arg, 0.3, NULL)) {
         st = SENDA_ERR_CANCELLED;
         goto done;

@@ -208,13 +208,12 @@ senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
         st = write_path(ctx, lyr, paths[i]);
-    if (st == SENDA_OK)
-        GDALDatasetCommitTransaction(ds);
-    else
+    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save the paths", gpkg_path);
+    else if (st != SENDA_OK)
         GDALDatasetRollbackTransaction(ds);
 done:
-    GDALClose(ds);
-    return st;
+    return senda__gdal_close(ctx, ds, gpkg_path, st);
 }
 
 /* One profile row per vertex of path k. */
@@ -267,11 +266,10 @@ senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_pat
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
         st = write_profile_rows(ctx, lyr, i, paths[i]);
-    if (st == SENDA_OK)
-        GDALDatasetCommitTransaction(ds);
-    else
+    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save the paths", gpkg_path);
+    else if (st != SENDA_OK)
         GDALDatasetRollbackTransaction(ds);
 done:
-    GDALClose(ds);
-    return st;
+    return senda__gdal_close(ctx, ds, gpkg_path, st);
 }

@@ -48,6 +48,8 @@ int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *te
     senda__place_hit hit;
     char msg[1024];
     int r = senda__place_lookup(ctx, layers, gaz ? *gaz : NULL, text, &hit, msg, sizeof msg);
+    if (r == GAZ_OUT_OF_MEMORY)
+        return -2;
     if (r != GAZ_FOUND) {
         if (why)
             senda__strlcpy(why, msg, why_size);
@@ -129,7 +131,7 @@ senda_status senda_cost_snap_to_valid(senda_ctx *ctx, const senda_grid *g, senda
         if (row < 0 || col < 0 || row >= n_rows || col >= n_cols ||
             !isnan(v[(size_t)row * (size_t)n_cols + (size_t)col]))
             continue;
-        double best = INFINITY, bx = 0.0, by = 0.0;
+        double best = (double)INFINITY, bx = 0.0, by = 0.0;
         for (long dr = -max_cells; dr <= max_cells; dr++)
             for (long dc = -max_cells; dc <= max_cells; dc++) {
                 long r = row + dr, c = col + dc;

@@ -18,6 +18,7 @@
  * O(cells + vertices + places); memory: the picture, one coverage as float32
  * and its image.
  */
+#include <errno.h>
 #include <cairo.h>
 #include <math.h>
 #include <stdio.h>
@@ -738,9 +739,15 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
     char tmp[1100];
     senda__tmp_path(png_path, tmp, sizeof tmp);
     cairo_surface_flush(pic);
-    if (cairo_surface_write_to_png(pic, tmp) != CAIRO_STATUS_SUCCESS) {
+    errno = 0;
+    cairo_status_t cs = cairo_surface_write_to_png(pic, tmp);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        int err = errno; /* cairo writes through stdio: the write's errno */
         remove(tmp);
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PNG", png_path);
+        st = cs == CAIRO_STATUS_WRITE_ERROR && err
+                 ? senda__fail_errno(ctx, err, png_path, "cannot write the PNG")
+                 : senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PNG: cairo: %s",
+                               png_path, cairo_status_to_string(cs));
         goto done;
     }
     if ((st = senda__commit_file(ctx, tmp, png_path)) == SENDA_OK &&

@@ -145,7 +145,7 @@ static void place_name(const rep *r, double x, double y, char *out, size_t size)
 
 static void centroid(OGRFeatureH f, double *x, double *y)
 {
-    *x = *y = NAN;
+    *x = *y = (double)NAN;
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     if (!g)
         return;
@@ -159,7 +159,7 @@ static void centroid(OGRFeatureH f, double *x, double *y)
 
 static void incident_summary(const rep *r, long *n, double *victims, char *from, char *to)
 {
-    *n = -1, *victims = NAN, from[0] = to[0] = 0;
+    *n = -1, *victims = (double)NAN, from[0] = to[0] = 0;
     if (!layer(r, "incidents"))
         return;
     CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -822,11 +822,17 @@ static int product_srs(GDALDatasetH ds)
     return id;
 }
 
+/* errno of the first failed write of this thread's PDF (cairo keeps only WRITE_ERROR) */
+static _Thread_local int pdf_write_errno;
+
 static cairo_status_t write_pdf_chunk(void *closure, const unsigned char *data,
                                       unsigned int length)
 {
-    return fwrite(data, 1, length, (FILE *)closure) == length ? CAIRO_STATUS_SUCCESS
-                                                              : CAIRO_STATUS_WRITE_ERROR;
+    if (fwrite(data, 1, length, (FILE *)closure) == length)
+        return CAIRO_STATUS_SUCCESS;
+    if (!pdf_write_errno)
+        pdf_write_errno = errno ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* The pages, in order, with progress between them. */
@@ -890,6 +896,7 @@ senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const ch
         st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
         goto done;
     }
+    pdf_write_errno = 0;
     r.d.surface = cairo_pdf_surface_create_for_stream(write_pdf_chunk, fp, 595, 842);
     r.d.cr = cairo_create(r.d.surface);
     cairo_pdf_surface_set_metadata(r.d.surface, CAIRO_PDF_METADATA_TITLE, title);
@@ -897,12 +904,18 @@ senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const ch
     if ((st = write_pages(&r, title, progress, progress_arg)) != SENDA_OK)
         goto done;
     int drawn = senda__doc_finish(&r.d);
-    int closed = fclose(fp) == 0;
+    /* a failed write (disk full) is reported with the system's reason */
+    int write_err = pdf_write_errno;
+    pdf_write_errno = 0;
+    senda_status closed = write_err ? (fclose(fp), senda__fail_errno(ctx, write_err, pdf_path,
+                                                                      "cannot write the PDF"))
+                                    : senda__fclose_checked(ctx, fp, pdf_path);
     fp = NULL;
-    if (!drawn || !closed) {
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PDF (%s)", pdf_path,
-                         !drawn ? cairo_status_to_string(cairo_surface_status(r.d.surface))
-                                : strerror(errno));
+    if (closed != SENDA_OK || !drawn) {
+        st = closed != SENDA_OK
+                 ? closed
+                 : senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PDF (%s)", pdf_path,
+                               cairo_status_to_string(cairo_surface_status(r.d.surface)));
         goto done;
     }
     if ((st = senda__commit_file(ctx, tmp, pdf_path)) == SENDA_OK &&

@@ -70,13 +70,6 @@ void senda_hotspot_gistar_result_destroy(senda_hotspot_gistar_result *r)
     senda__free(r);
 }
 
-double senda__hotspot_p_two_sided(double z)
-{
-    if (isnan(z))
-        return (double)NAN;
-    return erfc(fabs(z) / sqrt(2.0));
-}
-
 /* Allocate the result's arrays and centres. */
 static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
                                  const senda_grid_spec *spec, senda_hotspot_gistar_result **out)

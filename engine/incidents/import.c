@@ -34,6 +34,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <cpl_string.h>
@@ -321,7 +322,7 @@ static senda_status join_batch(import_state *s)
     size_t n = 0;
     for (size_t i = 0; i < s->n_batch; i++) {
         senda__incident *r = &s->batch[i];
-        r->x = r->y = NAN;
+        r->x = r->y = (double)NAN;
         if (r->status == REC_ACCEPTED || r->status == REC_REPAIRED)
             s->tx[n] = r->lon, s->ty[n] = r->lat, n++;
     }
@@ -794,6 +795,29 @@ static void close_state(import_state *s)
     senda__join_close(s->ctx, s->joiner);
 }
 
+/* Remove a GeoPackage store this import made, when no import is recorded in
+ * it (another process that imported into it meanwhile keeps its store). The
+ * failure's message stays on the context. */
+static void remove_empty_store(senda_ctx *ctx, const char *path)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", senda_ctx_errmsg(ctx));
+    senda__store *s = NULL;
+    int64_t n_files = -1;
+    if (senda__store_open(ctx, path, 0, &s) == SENDA_OK &&
+        senda__store_int(ctx, s, "SELECT count(*) FROM imported_files", 0, &n_files) != SENDA_OK)
+        n_files = -1;
+    senda__store_close(s);
+    if (n_files == 0) {
+        char side[1100];
+        unlink(path);
+        snprintf(side, sizeof side, "%s-journal", path), unlink(side);
+        snprintf(side, sizeof side, "%s-wal", path), unlink(side);
+        snprintf(side, sizeof side, "%s-shm", path), unlink(side);
+    }
+    senda__fail(ctx, SENDA_ERR_IO, "%s", msg); /* the import's own failure, as it was */
+}
+
 senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
                                     const char *const *files, size_t n_files,
                                     const senda_incidents_import_opts *opts,
@@ -818,6 +842,10 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
     s.rc.opts = opts, s.rc.ctx = ctx;
     s.rc.gaz_path = opts->gazetteer;
     s.rc.today_days = today_days(opts);
+    /* a GeoPackage store this import makes is removed again when the import
+     * fails, so a failed first import leaves nothing behind */
+    int made_here = senda__store_kind_of(store_path) == SENDA__GPKG &&
+                    access(store_path, F_OK) != 0;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "importing")) {
         st = SENDA_ERR_CANCELLED;
         goto done;
@@ -839,6 +867,8 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
         progress(1.0, NULL, progress_arg);
 done:
     close_state(&s);
+    if (st != SENDA_OK && made_here)
+        remove_empty_store(ctx, store_path);
     if (st == SENDA_OK && summary)
         *summary = local;
     return st;

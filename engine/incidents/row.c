@@ -77,6 +77,8 @@ static senda_status geocode(senda__rowctx *rc, const char *const *vals, senda__i
     char msg[sizeof r->message];
     int res = senda__place_lookup(rc->ctx, rc->opts->layers, rc->gaz, text, &hit, msg,
                                   sizeof msg);
+    if (res == GAZ_OUT_OF_MEMORY)
+        return SENDA_ERR_NOMEM;
     if (res != GAZ_FOUND) {
         r->status = REC_REJECTED;
         r->reason = res == GAZ_AMBIGUOUS ? SENDA_REJ_AMBIGUOUS_PLACE : SENDA_REJ_PLACE_NOT_FOUND;
@@ -311,7 +313,7 @@ senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRG
     const senda__colmap *m = rc->map;
     r->status = REC_ACCEPTED;
     r->women = r->men = r->minors = -1.0;
-    r->rail_dist_m = r->rail_km = r->checkpoint_dist_m = r->border_dist_m = NAN;
+    r->rail_dist_m = r->rail_km = r->checkpoint_dist_m = r->border_dist_m = (double)NAN;
     r->rail_idx = r->checkpoint_idx = r->admin_idx = -1;
     int empty = !(geom && !OGR_G_IsEmpty(geom));
     for (int i = 0; i < m->n_fields && empty; i++)

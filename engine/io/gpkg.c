@@ -40,6 +40,13 @@ senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *ou
     }
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     *out = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    if (*out && CPLGetLastErrorType() >= CE_Failure) { /* e.g. its metadata tables: disk full */
+        senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create GeoPackage", path);
+        GDALClose(*out);
+        *out = NULL;
+        VSIUnlink(path);
+        return SENDA_ERR_IO;
+    }
     if (!*out)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create GeoPackage", path);
     return SENDA_OK;

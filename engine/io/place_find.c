@@ -78,12 +78,14 @@ int senda__layers_crs_point(senda_ctx *ctx, const senda_layers *layers, int to_w
 }
 
 /* Feature i of layer as WGS 84 lon/lat; 0 on success. */
+/* 0, -1 (not placed), or -2: out of memory (on ctx; never a silent fallback). */
 static int layer_lonlat(senda_ctx *ctx, const senda_layers *layers, const char *layer, size_t i,
                         double *lon, double *lat)
 {
     senda_points *pts = NULL;
-    if (senda_layers_points(ctx, layers, layer, &pts) != SENDA_OK)
-        return -1;
+    senda_status st = senda_layers_points(ctx, layers, layer, &pts);
+    if (st != SENDA_OK)
+        return st == SENDA_ERR_NOMEM ? -2 : -1;
     *lon = pts->x[i], *lat = pts->y[i];
     senda_points_destroy(pts);
     return senda__layers_crs_point(ctx, layers, 1, lon, lat);
@@ -97,7 +99,10 @@ int senda__place_lookup(senda_ctx *ctx, const senda_layers *layers, const senda_
         msg[0] = '\0';
     const char *layer = NULL;
     long i = layers ? layer_match(layers, text, &layer) : -1;
-    if (i >= 0 && layer_lonlat(ctx, layers, layer, (size_t)i, &hit->lon, &hit->lat) == 0) {
+    int placed = i >= 0 ? layer_lonlat(ctx, layers, layer, (size_t)i, &hit->lon, &hit->lat) : -1;
+    if (placed == -2)
+        return GAZ_OUT_OF_MEMORY;
+    if (placed == 0) {
         snprintf(hit->where, sizeof hit->where, "%s",
                  senda_layers_attr(layers, layer, (size_t)i, "name"));
         snprintf(msg, msg_size, "placed '%s' at the %s layer's '%s'", text, layer, hit->where);

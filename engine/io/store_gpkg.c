@@ -116,8 +116,7 @@ static senda_status store_create(senda_ctx *ctx, const char *path)
 
 static senda_status sqlite_fail(senda_ctx *ctx, senda__store *s, const char *what)
 {
-    return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: SQLite: %s", s->name, what,
-                       sqlite3_errmsg(s->db));
+    return senda__sqlite_fail(ctx, s, what);
 }
 
 /* Schema 1 -> 2: the office columns and senda_meta, in one transaction. */
@@ -165,9 +164,9 @@ senda_status senda__gstore_open(senda_ctx *ctx, senda__store *s, int create)
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return s->db ? sqlite_fail(ctx, s, "cannot open")
                      : senda__fail(ctx, SENDA_ERR_IO, "%s: cannot open", path);
-    sqlite3_busy_timeout(s->db, 5000);
     s->spatialite = spatialite_alloc_connection();
     spatialite_init_ex(s->db, s->spatialite, 0);
+    sqlite3_busy_timeout(s->db, SENDA_STORE_BUSY_MS); /* after SpatiaLite, which sets 5 s */
     int64_t n = 0;
     if ((st = senda__store_int(ctx, s,
                                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "

@@ -99,6 +99,14 @@ const char *senda__store_y_sql(const senda__store *s);
 /* The largest incident fid (every office's, also for a field role). */
 const char *senda__store_max_fid_sql(const senda__store *s);
 
+/* How long a GeoPackage import waits for another process's lock on the store
+ * before it gives up saying the store is in use (sqlite3_busy_timeout). */
+#define SENDA_STORE_BUSY_MS 10000
+
+/** A failed SQLite call said for a user: a lock held by another process and a
+ *  full disk in words with what to do; never the SQL text. */
+senda_status senda__sqlite_fail(senda_ctx *ctx, senda__store *s, const char *what);
+
 /* ---- statements: SQL with ?1..?N placeholders, values bound by type ---- */
 #define SENDA__STMT_MAX 64
 typedef struct senda__stmt {

@@ -234,6 +234,21 @@ const char *senda__store_max_fid_sql(const senda__store *s)
 
 static senda_status sq_fail(senda_ctx *ctx, senda__store *s, const char *what)
 {
+    return senda__sqlite_fail(ctx, s, what);
+}
+
+senda_status senda__sqlite_fail(senda_ctx *ctx, senda__store *s, const char *what)
+{
+    int rc = sqlite3_errcode(s->db) & 0xff;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return senda__fail(ctx, SENDA_ERR_IO,
+                           "%s: the store is in use by another import (still locked after "
+                           "waiting %d s); wait for that import to finish and run this one "
+                           "again, or import into another store", s->name,
+                           SENDA_STORE_BUSY_MS / 1000);
+    if (rc == SQLITE_FULL)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: the disk is full (SQLite: %s); the store "
+                           "is left as it was", s->name, what, sqlite3_errmsg(s->db));
     return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: SQLite: %s", s->name, what,
                        sqlite3_errmsg(s->db));
 }

@@ -231,7 +231,7 @@ static senda_status write_count_table(senda_ctx *ctx, GDALDatasetH dst, const ch
 
 /* Copy the geometries and names of a public corridor layer, if present. */
 static senda_status copy_public_layer(senda_ctx *ctx, GDALDatasetH src, GDALDatasetH dst,
-                                      const char *name, const char *crs)
+                                      const char *name, const char *crs, const char *out_path)
 {
     OGRLayerH in = GDALDatasetGetLayerByName(src, name);
     if (!in)
@@ -256,7 +256,8 @@ static senda_status copy_public_layer(senda_ctx *ctx, GDALDatasetH src, GDALData
         OGR_F_Destroy(g);
         OGR_F_Destroy(f);
         if (err != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot write a %s feature", name);
+            return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot write a %s feature", out_path,
+                                    name);
     }
     return SENDA_OK;
 }
@@ -508,7 +509,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     } else {
         /* cells over the incidents' extent rounded out to the coarsest level */
         double c = opts->cell_m, big = c * (1 << GRID_LEVELS);
-        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        double x0 = (double)INFINITY, y0 = (double)INFINITY, x1 = -(double)INFINITY, y1 = -(double)INFINITY;
         for (size_t i = 0; i < n; i++) {
             x0 = fmin(x0, incs[i].x), y0 = fmin(y0, incs[i].y);
             x1 = fmax(x1, incs[i].x), y1 = fmax(y1, incs[i].y);
@@ -821,7 +822,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     }
     static const char *const public_layers[] = {"border", "rail", "checkpoints", "crossings"};
     for (size_t i = 0; i < 4; i++)
-        if ((st = copy_public_layer(ctx, src, dst, public_layers[i], crs)))
+        if ((st = copy_public_layer(ctx, src, dst, public_layers[i], crs, out_path)))
             goto done;
     if ((st = write_count_table(ctx, dst, "incidents_by_period", "period", gp, ngp, tmp)) ||
         (st = write_count_table(ctx, dst, "incidents_by_type", "type", gt, ngt, tmp)))

@@ -719,6 +719,13 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
     s.threads = opts->n_threads > 0 ? opts->n_threads : opts->jobs > 1 ? 1 : 2;
     senda__tmp_path(sc->output, s.tmp, sizeof s.tmp);
     st = run_stages(&s, scenario_text ? scenario_text : "");
+    if (st == SENDA_ERR_IO) { /* the writers name the temporary, if anything: name the output */
+        const char *slash = strrchr(sc->output, '/');
+        char msg[SENDA_ERRMSG_LEN];
+        senda__strlcpy(msg, senda_ctx_errmsg(ctx), sizeof msg);
+        if (!strstr(msg, slash ? slash + 1 : sc->output) || strstr(msg, ".tmp-senda-"))
+            senda__fail(ctx, st, "%s: %s", sc->output, msg);
+    }
     unlink(s.tmp);
     if (s.own_store)
         unlink(s.store);

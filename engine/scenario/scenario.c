@@ -797,10 +797,13 @@ senda_status senda_scenario_parse(senda_ctx *ctx, const char *text, size_t len,
         goto done;
     }
     have_doc = 1;
-    if (!(set = senda__calloc(ctx, 1, sizeof *set)) || !(set->text = senda__strdup(ctx, text))) {
+    /* text is len bytes, not necessarily NUL-terminated (found by tests/fuzz/fuzz_scenario) */
+    if (!(set = senda__calloc(ctx, 1, sizeof *set)) || !(set->text = senda__malloc(ctx, len + 1))) {
         st = SENDA_ERR_NOMEM;
         goto done;
     }
+    memcpy(set->text, text, len);
+    set->text[len] = '\0';
     st = build_set(&ld, set);
 done:
     if (have_doc)

@@ -210,7 +210,7 @@ static senda_status write_alloc(senda_ctx *ctx, GDALDatasetH ds, const char *crs
         OGR_F_SetFieldInteger64(f, 0, demand->id[i]);
         OGR_F_SetFieldDouble(f, 1, demand->weight[i]);
         long a = r->alloc[i];
-        double sx = NAN, sy = NAN;
+        double sx = (double)NAN, sy = (double)NAN;
         if (a >= 0 && (size_t)a < r->n_sites) {
             OGR_F_SetFieldString(f, 2, "new");
             OGR_F_SetFieldInteger(f, 3, (int)a + 1);
@@ -263,7 +263,7 @@ static senda_status alloc_costs(senda_ctx *ctx, senda__costsearch *cs, const sen
     if (!*out)
         return SENDA_ERR_NOMEM;
     for (size_t i = 0; i < r->n_demand; i++)
-        (*out)[i] = NAN;
+        (*out)[i] = (double)NAN;
     acost_arg a = {r->alloc, 0, *out};
     int rc = 0;
     for (size_t k = 0; rc >= 0 && k < r->n_sites; k++, a.k++)

@@ -167,7 +167,7 @@ Test(run, three_scenarios_with_two_jobs_give_three_valid_files, .init = setup,
     }
 }
 
-Test(run, the_path_to_arriaga_starts_at_ciudad_hidalgo_and_cost_is_zero_at_a_crossing,
+Test(run, the_path_to_arriaga_starts_at_a_source_and_cost_is_zero_at_a_crossing,
      .init = setup, .fini = teardown)
 {
     write_yaml("  - name: all\n    stages: [danger, cost]\n");
@@ -177,12 +177,15 @@ Test(run, the_path_to_arriaga_starts_at_ciudad_hidalgo_and_cost_is_zero_at_a_cro
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), senda_scenario_text(set),
                                     NULL, &res, NULL, NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    /* The Ciudad Hidalgo bridge is at (-92.146, 14.679) in layers/corridor/crossings. The
-     * path to Arriaga (routes.to default) starts at the source nearer in danger units, and
-     * Ciudad Hidalgo is 250 km nearer to Arriaga than Tenosique: its first vertex is the
-     * centre of the 5 km cell holding the bridge, at most 5000 / sqrt(2) m away. */
+    /* The path to Arriaga (routes.to default) starts at the source (routes.from default:
+     * Ciudad Hidalgo; Tenosique) nearer in danger units. Which one that is depends on
+     * where the synthetic incidents fall: with independent seeds, 3 of seeds 1..8 give
+     * Ciudad Hidalgo, the others Tenosique. So the first vertex is checked to be the
+     * centre of the 5 km cell holding one of the two (GeoNames points in
+     * layers/gazetteer/corridor_places.tsv), at most 5000 / sqrt(2) m away. */
+    static const double sources[][2] = {{-92.15217, 14.68148}, {-91.4236, 17.4729}};
     double hx, hy;
-    utm15(-92.146, 14.679, &hx, &hy);
+    utm15(-92.146, 14.679, &hx, &hy); /* the Ciudad Hidalgo bridge, for the cost check */
     char p[600];
     out_path("all", p, sizeof p);
     GDALDatasetH ds = open_gpkg(p);
@@ -192,8 +195,13 @@ Test(run, the_path_to_arriaga_starts_at_ciudad_hidalgo_and_cost_is_zero_at_a_cro
     OGRFeatureH f = OGR_L_GetNextFeature(paths);
     cr_assert_not_null(f, "no path named Arriaga");
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
-    double d = hypot(OGR_G_GetX(g, 0) - hx, OGR_G_GetY(g, 0) - hy);
-    cr_assert_leq(d, 5000.0 / sqrt(2.0) + 1.0, "path starts %.0f m from Ciudad Hidalgo", d);
+    double d = HUGE_VAL;
+    for (size_t k = 0; k < 2; k++) {
+        double cx, cy;
+        utm15(sources[k][0], sources[k][1], &cx, &cy);
+        d = fmin(d, hypot(OGR_G_GetX(g, 0) - cx, OGR_G_GetY(g, 0) - cy));
+    }
+    cr_assert_leq(d, 5000.0 / sqrt(2.0) + 1.0, "path starts %.0f m from the nearest source", d);
     OGR_F_Destroy(f);
     GDALClose(ds);
     /* r.cost: a source cell's accumulated cost is 0. */
