@@ -370,17 +370,19 @@ static senda_status make_grid(senda_ctx *ctx, run_cfg *c, const senda_points *pt
         memcpy(c->ext, e, sizeof e);
     }
     double auto_d = 0.0, auto_g = 0.0;
-    if ((!c->cell_m || !c->gi_cell_m) &&
+    int cell_set = c->cell_m > 0.0, gi_set = c->gi_cell_m > 0.0; /* 0: automatic */
+    if ((!cell_set || !gi_set) &&
         (st = senda_hotspot_default_cells(ctx, c->ext[0], c->ext[1], c->ext[2], c->ext[3],
                                           &auto_d, &auto_g)))
         return st;
-    if (!c->cell_m || !c->gi_cell_m)
-        fprintf(stderr, "senda: cells: density %g m%s, Gi* %g m%s\n", c->cell_m ? c->cell_m : auto_d,
-                c->cell_m ? "" : " (automatic: at most 2,000,000 cells over the extent)",
-                c->gi_cell_m ? c->gi_cell_m : auto_g,
-                c->gi_cell_m ? "" : " (automatic: at most 100,000 cells over the extent)");
-    c->cell_m = c->cell_m ? c->cell_m : auto_d;
-    c->gi_cell_m = c->gi_cell_m ? c->gi_cell_m : auto_g;
+    if (!cell_set || !gi_set)
+        fprintf(stderr, "senda: cells: density %g m%s, Gi* %g m%s\n",
+                cell_set ? c->cell_m : auto_d,
+                cell_set ? "" : " (automatic: at most 2,000,000 cells over the extent)",
+                gi_set ? c->gi_cell_m : auto_g,
+                gi_set ? "" : " (automatic: at most 100,000 cells over the extent)");
+    c->cell_m = cell_set ? c->cell_m : auto_d;
+    c->gi_cell_m = gi_set ? c->gi_cell_m : auto_g;
     double e[4], h = c->cell_m, k = c->gi_cell_m;
     memcpy(e, c->ext, sizeof e);
     if (!c->has_extent) /* aligned origin: runs share cell edges */

@@ -133,7 +133,7 @@ static void backward(lk *L)
             continue;
         }
         int m = efficient(L, i, j, r, f);
-        double t[8], hi = -INFINITY;
+        double t[8], hi = -(double)INFINITY;
         for (int k = 0; k < m; k++) {
             t[k] = -L->theta * r[k] + L->logz[j[k]];
             hi = t[k] > hi ? t[k] : hi;
@@ -357,7 +357,7 @@ senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
     }
     for (size_t i = 0; i < n; i++)
         if (isnan(g->data[i]))
-            res->density->data[i] = NAN;
+            res->density->data[i] = (double)NAN;
     res->theta = opts->theta;
     senda_grid_set_units(ctx, res->density, "share of migrants",
                          "route density: expected share of migrants passing the cell "

@@ -121,7 +121,7 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
     if ((st = senda__cost_checkpoints(ctx, layers, o->without_checkpoints, o->n_without,
                                       o->with_checkpoints_xy, o->n_with, &cp, &n_cp)) != SENDA_OK ||
         (st = like(ctx, mask, o->w_walk, &c)) != SENDA_OK ||
-        (st = like(ctx, mask, INFINITY, &dist)) != SENDA_OK)
+        (st = like(ctx, mask, (double)INFINITY, &dist)) != SENDA_OK)
         goto done;
     if (layers && (st = senda__cost_rail_distance(ctx, layers, mask, o->train_range_m,
                                                   dist->data)) != SENDA_OK)
@@ -130,7 +130,7 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
         if (dist->data[i] <= o->train_range_m)
             c->data[i] = o->w_walk * o->train_factor;
     for (size_t i = 0; i < n; i++)
-        dist->data[i] = INFINITY;
+        dist->data[i] = (double)INFINITY;
     for (size_t k = 0; k < n_cp; k++)
         senda__cost_segment_distance(mask, dist->data, cp[2 * k], cp[2 * k + 1], cp[2 * k],
                                      cp[2 * k + 1], o->detect_range_m);
@@ -138,7 +138,7 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
         if (dist->data[i] < o->detect_range_m)
             c->data[i] += o->w_detect * (1.0 - dist->data[i] / o->detect_range_m);
         if (isnan(mask->data[i]))
-            c->data[i] = NAN;
+            c->data[i] = (double)NAN;
     }
     char desc[256];
     snprintf(desc, sizeof desc,
@@ -206,7 +206,7 @@ senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
     senda_grid *e = NULL, *dist = NULL;
     double rho_max = 0.0;
     if ((st = like(ctx, g, o->w_base, &e)) != SENDA_OK ||
-        (st = like(ctx, g, INFINITY, &dist)) != SENDA_OK)
+        (st = like(ctx, g, (double)INFINITY, &dist)) != SENDA_OK)
         goto done;
     for (size_t i = 0; i < n; i++)
         if (g->data[i] > rho_max)
@@ -231,7 +231,7 @@ senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
     }
     for (size_t i = 0; i < n; i++)
         if (isnan(g->data[i]))
-            e->data[i] = NAN;
+            e->data[i] = (double)NAN;
     char desc[256];
     snprintf(desc, sizeof desc,
              "exposure = %g + %g x rho/rho_max + %g x remoteness (%g m) + %g x train (%g m)",

@@ -86,7 +86,7 @@ static double move_cost(const walk_run *w, int k, size_t s, size_t t, double hs,
 {
     double ht = w->dem[t], ft = fric_at(w, t), ds = w->dist[k];
     if (isnan(ht) || isnan(ft))
-        return NAN;
+        return (double)NAN;
     double dh = ht - hs, climb;
     if (dh / ds >= 0.0)
         climb = dh * w->o.b;
@@ -185,7 +185,7 @@ static int relax(senda_ctx *ctx, const walk_run *w, queue *q, double *acc, size_
  * their largest. Only sizes the queue's slots (queue_int.h). */
 static double max_move(const walk_run *w, size_t n)
 {
-    double lo = INFINITY, hi = -INFINITY, f_hi = 0.0;
+    double lo = (double)INFINITY, hi = -(double)INFINITY, f_hi = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (w->dem[i] < lo)
             lo = w->dem[i];
@@ -249,7 +249,7 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
     if (w.fric)
         advise_huge(w.fric, n * sizeof(double), 1);
     for (size_t i = 0; i < n; i++)
-        acc->data[i] = NAN;
+        acc->data[i] = (double)NAN;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating walking cost")) {
         st = SENDA_ERR_CANCELLED;
         goto done;

@@ -272,8 +272,11 @@ static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table 
  * the hotspot module writes ("Getis-Ord Gi* of incidents (events, ...): ..."). */
 static void counted_title(senda__table *t, const char *desc)
 {
-    static const char *const lead[] = {"Getis-Ord Gi* of ", "Emerging hot spots (ArcGIS's "
-                                       "categories) of ", "Space-time cube of "};
+    static const char *const lead[] = {
+        "Getis-Ord Gi* of ",
+        "Emerging hot spots (ArcGIS's categories) of ",
+        "Space-time cube of ",
+    };
     for (size_t k = 0; desc && k < sizeof lead / sizeof lead[0]; k++) {
         size_t n = strlen(lead[k]);
         if (strncmp(desc, lead[k], n) != 0)

@@ -85,7 +85,7 @@ senda_status senda__hotspot_single_event(senda_ctx *ctx, const senda__lattice *l
         double m = window_max(l, r, mx, nd, lo, hi, i / l->n_cols, i % l->n_cols, &c);
         double xc = r->weight[c], sx1 = sx - m, sxx1 = sxx - xc * xc + (xc - m) * (xc - m);
         double xbar = sx1 / n, s2 = sxx1 / n - xbar * xbar, w = (double)r->n_neighbors[i];
-        double den = (n * w - w * w) / (n - 1.0), z = NAN;
+        double den = (n * w - w * w) / (n - 1.0), z = (double)NAN;
         if (s2 > 0.0 && den > 0.0)
             z = (sum[i] - m - xbar * w) / (sqrt(s2) * sqrt(den));
         int single = isnan(z) || z <= 0.0 || senda__hotspot_p_two_sided(z) > p_threshold;
