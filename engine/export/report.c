@@ -361,7 +361,7 @@ static void hotspot_section(rep *r)
     size_t listed[TOP_ROWS];
     int shown = 0;
     for (size_t i = 0; i < n && shown < TOP_ROWS; i++) {
-        char place[256], rank[8], cnt[32], z[32], conf[16];
+        char place[256], rank[16], cnt[32], z[32], conf[16];
         int dup = 0; /* one row per cluster: not within HOT_APART_M of a listed cell */
         for (int k = 0; k < shown && !dup; k++)
             dup = hypot(c[i].x - c[listed[k]].x, c[i].y - c[listed[k]].y) < HOT_APART_M;

@@ -528,7 +528,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         }
         gnx = bnx << GRID_LEVELS, gny = bny << GRID_LEVELS;
         snprintf(units_desc, sizeof units_desc,
-                 "square cells of %g km (aligned to multiples of %g km in %s) merged into "
+                 "square cells of %g km (aligned to multiples of %g km in %.400s) merged into "
                  "cells of %g, %g and %g km, then the whole area",
                  c / 1000.0, big / 1000.0, crs, 2 * c / 1000.0, 4 * c / 1000.0, 8 * c / 1000.0);
         /* nodes level by level: coarse cells, then their 4 children, ... */
