@@ -179,7 +179,8 @@ senda_status senda__crossmatch(senda_ctx *ctx, const senda__xreport *r, size_t n
     qsort_r(by_lat, n, sizeof *by_lat, cmp_lat, (void *)r);
     if ((st = candidates(ctx, r, n, km, by_lat, &pairs, &n_pairs)) != SENDA_OK)
         goto done;
-    qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
+    if (n_pairs) /* qsort wants a non-NULL array even for no elements */
+        qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
     size_t n_out = 0;
     for (size_t k = 0; k < n_pairs; k++) {
         xpair *p = &pairs[k];
