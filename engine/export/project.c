@@ -240,8 +240,10 @@ static senda_status store(senda_ctx *ctx, GDALDatasetH ds, const char *name, con
     senda__sb_sql(&sql, name);
     senda__sb_printf(&sql, "', '{\"last_modified_time\": \"%s\", \"last_modified_user\": "
                            "\"senda\" }', '%s')", when, hex);
-    if (sql.failed)
+    if (sql.failed) {
+        senda__sb_free(&sql);
         return SENDA_ERR_NOMEM;
+    }
     CPLErrorReset();
     GDALDatasetExecuteSQL(ds, "CREATE TABLE IF NOT EXISTS qgis_projects(name TEXT PRIMARY KEY, "
                               "metadata BLOB, content BLOB)", NULL, "SQLITE");

@@ -222,10 +222,13 @@ static senda_status audit_measure(auditor *A, json_object *const *rel, size_t n_
         json_object *figs = get(rel[r], "figures"), *uni = get(rel[r], "universe");
         for (int d = 0; d < 3; d++) {
             json_object *arr = uni ? get(uni, dims[d]) : NULL;
-            for (size_t i = 0; arr && i < json_object_array_length(arr); i++)
-                if (dict_add(ctx, &D[d], json_object_get_string(json_object_array_get_idx(arr,
-                                                                                          i))) < 0)
-                    return SENDA_ERR_NOMEM;
+            for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+                json_object *code = json_object_array_get_idx(arr, i);
+                if (dict_add(ctx, &D[d], json_object_get_string(code)) < 0) {
+                    st = SENDA_ERR_NOMEM; /* through done: the dictionaries are freed */
+                    goto done;
+                }
+            }
         }
         for (size_t i = 0; figs && i < json_object_array_length(figs); i++) {
             json_object *f = json_object_array_get_idx(figs, i);

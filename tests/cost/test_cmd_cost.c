@@ -135,4 +135,5 @@ Test(cmd_cost, walk_from_a_dem_and_friction_file)
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
+    free(dir);
 }

@@ -28,7 +28,7 @@ static int n_entries(const char *path)
     return n;
 }
 
-Test(store_lock, a_busy_store_waits_then_says_it_is_in_use_by_another_import, .timeout = 120)
+Test(store_lock, a_busy_store_waits_then_says_it_is_in_use_by_another_import)
 {
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);

@@ -69,7 +69,7 @@ static void pg_stop(void)
     pg_up = 0;
 }
 
-TestSuite(store_pg, .init = pg_start, .fini = pg_stop, .timeout = 600);
+TestSuite(store_pg, .init = pg_start, .fini = pg_stop);
 
 /* Run SQL as user on database db; the first value of the first row into buf ("" when none),
  * the server's error message into buf with return -1 when it fails. */

@@ -575,7 +575,7 @@ Test(publish, canaries_planted_in_the_reports_never_reach_the_public_file)
 /* The real IOM Missing Migrants reports (../shared/data/iom-mmp): imported,
  * run, published with the defaults. Every count 0 or >= 11, and at least
  * half of all dead and missing in units no larger than a state. */
-Test(publish, the_real_iom_data_publishes_most_victims_by_state, .timeout = 600)
+Test(publish, the_real_iom_data_publishes_most_victims_by_state)
 {
     char iom[600];
     if (!tu_shared("iom-mmp/mmp_points_corridor_2014_2026.csv", iom, sizeof iom))

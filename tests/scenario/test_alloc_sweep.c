@@ -59,7 +59,7 @@ static senda_status pipeline(senda_ctx *ctx, const senda_scenario *sc, const cha
     return st;
 }
 
-Test(alloc_sweep, every_allocation_failure_of_a_pipeline_run_fails_cleanly, .timeout = 1500)
+Test(alloc_sweep, every_allocation_failure_of_a_pipeline_run_fails_cleanly)
 {
     senda_ctx *ctx = NULL;
     cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
