@@ -143,6 +143,19 @@ static void place_name(const rep *r, double x, double y, char *out, size_t size)
                                                                          : p->country, d);
 }
 
+/* arr (holding n of *cap elements of size bytes) with room for one more: arr
+ * itself or its reallocation; NULL when that failed (arr is then unchanged). */
+static void *grow_one(senda_ctx *ctx, void *arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    size_t want = *cap * 2 + 64;
+    void *g = senda__realloc(ctx, arr, want * size);
+    if (g)
+        *cap = want;
+    return g;
+}
+
 static void centroid(OGRFeatureH f, double *x, double *y)
 {
     *x = *y = (double)NAN;
@@ -311,14 +324,12 @@ static size_t read_hot_cells(rep *r, OGRLayerH l, hot_cell **out)
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         int bin = ib >= 0 ? OGR_F_GetFieldAsInteger(f, ib) : 0;
         if (bin > 0) {
-            if (n == cap) {
-                hot_cell *g = senda__realloc(r->ctx, c, (cap = cap * 2 + 64) * sizeof *c);
-                if (!g) {
-                    OGR_F_Destroy(f);
-                    break;
-                }
-                c = g;
+            hot_cell *g = grow_one(r->ctx, c, n, &cap, sizeof *c);
+            if (!g) {
+                OGR_F_Destroy(f);
+                break;
             }
+            c = g;
             hot_cell *h = &c[n++];
             h->z = dbl(f, iz), h->p = dbl(f, ip), h->n = dbl(f, in), h->bin = bin;
             h->single = is >= 0 && OGR_F_GetFieldAsInteger(f, is) != 0;
@@ -432,14 +443,12 @@ static void route_windows(rep *r, OGRLayerH l)
     window *w = NULL;
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
-        if (n == cap) {
-            window *g = senda__realloc(r->ctx, w, (cap = cap * 2 + 64) * sizeof *w);
-            if (!g) {
-                OGR_F_Destroy(f);
-                break;
-            }
-            w = g;
+        window *g = grow_one(r->ctx, w, n, &cap, sizeof *w);
+        if (!g) {
+            OGR_F_Destroy(f);
+            break;
         }
+        w = g;
         window *x = &w[n++];
         x->danger = dbl(f, id), x->from_km = dbl(f, ia), x->to_km = dbl(f, ib);
         x->incidents = dbl(f, ii);
