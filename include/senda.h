@@ -303,6 +303,7 @@ typedef struct senda_incidents_import_opts {
     const char *today;          /**< "yyyy-mm-dd" for the future-date check; NULL = today (UTC) */
     int n_threads;              /**< threads for the spatial join (default 2) */
     const char *layer;          /**< layer (table) of each source to read; NULL = the only one */
+    const char *synonyms;       /**< CSV kind,role,text extending the bundled synonyms (NULL = none) */
 } senda_incidents_import_opts;
 void senda_incidents_import_opts_init(senda_incidents_import_opts *o);
 

@@ -88,6 +88,7 @@ typedef struct import_state {
     const char *source_file; /* source_label: the path, any password hidden */
     char source_label[1024];
     long rows_in_file;
+    senda__synonyms *syn; /* the bundled synonyms and the user's file (--synonyms); NULL: bundled */
 } import_state;
 
 static const char *const inc_sql =
@@ -657,6 +658,7 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     OGRLayerH lyr = NULL;
     senda__colmap map;
     memset(&map, 0, sizeof map);
+    map.syn = s->syn;
     st = pick_layer(s->ctx, ds, s->opts->layer, path, &lyr);
     if (st == SENDA_OK)
         st = senda__columns_detect(s->ctx, lyr, s->opts, path, &map);
@@ -817,6 +819,7 @@ static void close_state(import_state *s)
     if (s->to_layers)
         OCTDestroyCoordinateTransformation(s->to_layers);
     senda__join_close(s->ctx, s->joiner);
+    senda__synonyms_destroy(s->syn);
 }
 
 /* Remove a GeoPackage store this import made, when no import is recorded in
@@ -874,6 +877,8 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
         st = SENDA_ERR_CANCELLED;
         goto done;
     }
+    if (opts->synonyms && (st = senda__synonyms_load(ctx, opts->synonyms, &s.syn)) != SENDA_OK)
+        goto done;
     if ((st = open_state(&s, store_path)) != SENDA_OK)
         goto done;
     for (size_t i = 0; i < n_files && st == SENDA_OK; i++)
