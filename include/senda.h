@@ -70,6 +70,11 @@ const char *senda_ctx_errmsg(const senda_ctx *ctx);
 /** Route warnings and notes to fn (NULL silences them). */
 void senda_ctx_set_log(senda_ctx *ctx, senda_log_fn fn, void *arg);
 
+/** Set a GDAL configuration option for the process (CPLSetConfigOption:
+ *  GDAL_CACHEMAX, OGR_SQLITE_SYNCHRONOUS, CPL_DEBUG, ...); value NULL
+ *  clears it. What `--config KEY VALUE` and `--debug on|off` do. */
+void senda_config_set(const char *key, const char *value);
+
 /** Make the n-th allocation through ctx from now on fail (n >= 1); 0 turns
  *  it off. For tests of out-of-memory paths. */
 void senda_ctx_fail_alloc_after(senda_ctx *ctx, long n);
@@ -319,7 +324,8 @@ typedef struct senda_incident_filter {
     const char *types;        /* comma-separated type codes, NULL = all */
     const char *date_from;    /* "yyyy", "yyyy-mm" or "yyyy-mm-dd", inclusive; NULL = open */
     const char *date_to;      /* inclusive; NULL = open */
-    const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
+    const char *victims;      /* comma-separated "women", "men", "minors": only incidents with
+                                 >0 of any of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
     int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
 } senda_incident_filter;
@@ -1003,6 +1009,207 @@ senda_status senda_siting_clearance(senda_ctx *ctx, const senda_layers *layers, 
 senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char *table,
                                const senda_grid *grid, senda_progress_fn progress,
                                void *progress_arg);
+
+/* ======================================================================
+ * pipeline: one options record and one call per stage, shared by every
+ * CLI command and the scenario runner (engine/pipeline/)
+ * ==================================================================== */
+
+/** Where a stage's layers and incidents come from. Fill with
+ *  senda_pipeline_input_opts_init(); give at most one of store, files,
+ *  synthetic and points. */
+typedef struct senda_pipeline_input_opts {
+    const char *layers_dir;    /**< corridor layers; NULL = the bundled ones */
+    int need_layers;           /**< 1 (default): load the layers */
+    const char *crs;           /**< projected working CRS; NULL = SENDA_DEFAULT_CRS (a
+                                    `points` layer without layers: its own CRS) */
+    const char *store;         /**< an incident store (senda incidents import) */
+    const char *const *files;  /**< report files imported, with the spatial join, into a
+                                    temporary store removed by senda_pipeline_input_destroy */
+    size_t n_files;
+    size_t synthetic;          /**< > 0: this many synthetic incidents (demos, tests) */
+    uint64_t synthetic_seed;   /**< default 1 */
+    const char *points;        /**< any OGR point layer (not reports) */
+    const char *weight_field;  /**< with points: numeric weight field; NULL = 1 each */
+    senda_incident_filter filter; /**< store and files: which incidents, how weighted */
+    const char *scratch;       /**< temporary files are "<scratch>.store.gpkg" and
+                                    "<scratch>.synthetic.csv"; NULL = beside the first file */
+    int n_threads;             /**< import threads (default 2) */
+} senda_pipeline_input_opts;
+void senda_pipeline_input_opts_init(senda_pipeline_input_opts *o);
+
+/** The loaded inputs of a run. */
+typedef struct senda_pipeline_input {
+    senda_layers *layers;      /**< NULL when not loaded */
+    senda_points *incidents;   /**< NULL without a source */
+    char store[4096];          /**< the store read ("" with points or no source) */
+    int imported;              /**< 1: files or synthetic rows were imported; import holds
+                                    the counts */
+    senda_import_summary import;
+    int own_store;             /**< 1: store is temporary (removed on destroy) */
+    char synthetic_csv[4096];  /**< temporary, removed on destroy ("" none) */
+} senda_pipeline_input;
+
+/** Load the layers and the incidents: a store read through the filter,
+ *  report files or synthetic rows imported into a temporary store first,
+ *  or a point layer.
+ *  @return SENDA_OK; SENDA_ERR_ARG (two sources, bad filter); the loaders'
+ *          statuses (SENDA_ERR_IO naming the file, ...); SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_input_destroy(), which also
+ *  removes the temporary store. Progress: layers, import, read. */
+senda_status senda_pipeline_input_open(senda_ctx *ctx, const senda_pipeline_input_opts *opts,
+                                       senda_pipeline_input **out, senda_progress_fn progress,
+                                       void *progress_arg);
+void senda_pipeline_input_destroy(senda_pipeline_input *in);
+
+/** The danger stage's options, filled by senda_pipeline_danger_opts_init(). */
+typedef struct senda_pipeline_danger_opts {
+    double cell_m;               /**< cell size of the surfaces, metres (default 1000) */
+    double pad_m;                /**< the grid covers the layers and incidents grown by
+                                      this, metres (default 20000) */
+    senda_kde_opts kde;          /**< the density under the danger (default quartic,
+                                      radius 10000 m) */
+    senda_danger_opts weights;   /**< weights and ranges (senda_danger_opts_init); its
+                                      checkpoint edits are ignored, see below */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const char *const *with_checkpoints;    /**< what-if: checkpoints added, place names
+                                                 or "LON,LAT" (senda_place_resolve) */
+    size_t n_with;
+    int land_mask;               /**< 1 (default): cells at sea (outside the layers'
+                                      `land` polygons, when present) are nodata */
+    const char *raster;          /**< use this single-band raster (in the working CRS) as
+                                      the surface instead of computing one; no what-if */
+} senda_pipeline_danger_opts;
+void senda_pipeline_danger_opts_init(senda_pipeline_danger_opts *o);
+
+/** What the danger stage made. */
+typedef struct senda_pipeline_danger_result {
+    senda_grid *density;        /**< kernel density, weighted incidents per km2 */
+    senda_grid *danger;         /**< the surface, danger per km */
+    senda_grid *danger_whatif;  /**< with the checkpoint edits; NULL without edits */
+    size_t n_incidents;
+} senda_pipeline_danger_result;
+
+/** The danger stage: density of in->incidents and the danger surface on
+ *  one grid over the layers and incidents, masked to land, and again with
+ *  the what-if checkpoint edits when there are any. When out is not NULL
+ *  the result is also written there (senda_pipeline_danger_write, into a
+ *  temporary file renamed into place; a .tif gets the what-if surface when
+ *  there is one, else the surface).
+ *  @return SENDA_OK; SENDA_ERR_ARG (bad options, unknown checkpoint or
+ *          place); SENDA_ERR_DATA; SENDA_ERR_IO; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_danger_result_destroy().
+ *  Progress: 0..1 over the surfaces. */
+senda_status senda_pipeline_danger(senda_ctx *ctx, const senda_pipeline_input *in,
+                                   const senda_pipeline_danger_opts *opts, const char *out,
+                                   senda_pipeline_danger_result **res,
+                                   senda_progress_fn progress, void *progress_arg);
+/** Write the coverages `danger`, `danger_whatif` (with edits) and, when
+ *  with_density, `density` into a GeoPackage (created when absent). */
+senda_status senda_pipeline_danger_write(senda_ctx *ctx, const senda_pipeline_danger_result *r,
+                                         const char *gpkg_path, int with_density);
+void senda_pipeline_danger_result_destroy(senda_pipeline_danger_result *r);
+
+/** Where the hotspot grid lies. */
+typedef enum senda_extent_from {
+    SENDA_EXTENT_POINTS, /**< the points padded by the kernel radius (default) */
+    SENDA_EXTENT_LAYERS, /**< the union of the corridor layers' extents */
+    SENDA_EXTENT_GIVEN   /**< extent[] */
+} senda_extent_from;
+
+/** The hotspot stage's options, filled by senda_pipeline_hotspot_opts_init(). */
+typedef struct senda_pipeline_hotspot_opts {
+    senda_kde_opts kde;         /**< senda_kde_opts_init: quartic, automatic radius */
+    senda_gistar_opts gistar;   /**< senda_gistar_opts_init */
+    double cell_m;              /**< density raster and Gi* cells, metres (default 250) */
+    senda_cell_shape shape;     /**< Gi* cells (default square) */
+    senda_extent_from extent_from;
+    double extent[4];           /**< x_min, y_min, x_max, y_max with SENDA_EXTENT_GIVEN */
+    int gistar_on;              /**< 1 (default): Gi* cells too */
+    const char *cells_out;      /**< with a .tif out: GeoPackage for the cells */
+} senda_pipeline_hotspot_opts;
+void senda_pipeline_hotspot_opts_init(senda_pipeline_hotspot_opts *o);
+
+typedef struct senda_pipeline_hotspot_result {
+    senda_grid *density;
+    senda_gistar_result *gistar; /**< NULL when not asked for */
+    size_t n_points;
+    double total_weight;
+    double kde_s, gistar_s, write_s; /**< wall-clock seconds */
+} senda_pipeline_hotspot_result;
+
+/** The hotspot stage: the grid (extent snapped to whole cells), the kernel
+ *  density and the Gi* cells of in->incidents; written to out when not
+ *  NULL (a .gpkg gets `density` and `hotspot_cells`; a .tif the density,
+ *  the cells going to opts->cells_out).
+ *  @return SENDA_OK; SENDA_ERR_ARG; SENDA_ERR_DATA (no point, no extent,
+ *          Gi* impossible); SENDA_ERR_IO; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_hotspot_result_destroy(). */
+senda_status senda_pipeline_hotspot(senda_ctx *ctx, const senda_pipeline_input *in,
+                                    const senda_pipeline_hotspot_opts *opts, const char *out,
+                                    senda_pipeline_hotspot_result **res,
+                                    senda_progress_fn progress, void *progress_arg);
+/** Write `density` (when with_density) and `hotspot_cells` into a GeoPackage. */
+senda_status senda_pipeline_hotspot_write(senda_ctx *ctx, const senda_pipeline_hotspot_result *r,
+                                          const char *gpkg_path, int with_density);
+void senda_pipeline_hotspot_result_destroy(senda_pipeline_hotspot_result *r);
+
+/** Route destinations when none are given: the rail towns where the
+ *  coastal and Gulf routes head north. */
+#define SENDA_PIPELINE_ROUTE_TO "Arriaga; Ixtepec; Coatzacoalcos; Tierra Blanca"
+
+/** The route stage's options, filled by senda_pipeline_route_opts_init(). */
+typedef struct senda_pipeline_route_opts {
+    const char *const *from;    /**< path sources (places or "LON,LAT"); NULL = every
+                                     feature of the crossings layer */
+    size_t n_from;
+    const char *const *to;      /**< destinations; NULL = SENDA_PIPELINE_ROUTE_TO */
+    size_t n_to;
+    senda_paths_opts paths;     /**< senda_paths_opts_init, with one alternative */
+    senda_route_opts lines;     /**< senda_route_opts_init */
+    int paths_on;               /**< 1 (default): least-danger paths */
+    int lines_on;               /**< 1 (default): danger along the line layer */
+    int accumulated_on;         /**< 0 (default): accumulated cost from every crossing */
+    const char *profile_dir;    /**< a danger-profile PNG per line here; NULL = none */
+} senda_pipeline_route_opts;
+void senda_pipeline_route_opts_init(senda_pipeline_route_opts *o);
+
+typedef struct senda_pipeline_route_result {
+    senda_points *sources, *destinations;
+    char (*source_names)[128], (*destination_names)[128];
+    senda_grid *accumulated;    /**< NULL unless accumulated_on */
+    senda_cost_path **paths;    /**< on the surface */
+    size_t n_paths;
+    senda_route_result *lines;
+    senda_cost_path **paths_whatif; /**< on the what-if surface; NULL without one */
+    size_t n_paths_whatif;
+    senda_route_result *lines_whatif;
+    char **profiles;            /**< the profile PNGs written (profile_dir) */
+    size_t n_profiles;
+} senda_pipeline_route_result;
+
+/** The route stage over a danger stage's result: least-danger paths (and
+ *  alternatives) from the sources to the destinations, the danger along
+ *  every line, and the same on the what-if surface when there is one;
+ *  sources and destinations at sea move to the nearest land cell. With out
+ *  the danger coverages and the route layers are written there.
+ *  @return SENDA_OK; SENDA_ERR_ARG; SENDA_ERR_DATA (unknown place,
+ *          unreachable destination); SENDA_ERR_IO; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_route_result_destroy(). */
+senda_status senda_pipeline_route(senda_ctx *ctx, const senda_pipeline_input *in,
+                                  const senda_pipeline_danger_result *danger,
+                                  const senda_pipeline_route_opts *opts, const char *out,
+                                  senda_pipeline_route_result **res,
+                                  senda_progress_fn progress, void *progress_arg);
+/** Write `accumulated_cost`, `paths`, `path_profile`, `route_segments`,
+ *  `routes` (and `paths_whatif`, `path_profile_whatif`) into a GeoPackage. */
+senda_status senda_pipeline_route_write(senda_ctx *ctx, const senda_pipeline_route_result *r,
+                                        const char *gpkg_path);
+/** The name of the source path i of paths (or paths_whatif) left from. */
+const char *senda_pipeline_route_source(const senda_pipeline_route_result *r,
+                                        const senda_cost_path *path);
+void senda_pipeline_route_result_destroy(senda_pipeline_route_result *r);
 
 /* ---- scenario files ------------------------------------------------- */
 

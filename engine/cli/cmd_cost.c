@@ -64,6 +64,7 @@ static const cli_cmd_info info = {
     "  senda cost --cost friction.tif --from 512000,1650000 --out acc.tif --dir-out dir.tif\n"
     "  senda cost --cost friction.tif --from '500000,1600000;520000,1610000' --knight \\\n"
     "      --out acc.tif --to 560000,1700000 --path-out paths.gpkg --json",
+    NULL,
 };
 
 /* Parse "X,Y;X,Y..." into a new points set in crs; 0 on success. */

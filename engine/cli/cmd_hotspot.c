@@ -1,11 +1,11 @@
 /*
  * cmd_hotspot.c - `senda hotspot`: the kernel density raster and the Gi*
  * hot-spot cells of the accepted incidents of a store (--store, filtered by
- * type, date, victim group and perpetrator through senda_incidents_points) or
+ * type, date, victim group and perpetrator), of report files (--reports) or
  * of any point layer (--points), into one GeoPackage (or the density as a
- * GeoTIFF with the cells in a separate GeoPackage). The grid covers the
- * points padded by the radius, an explicit --extent, or the corridor layers'
- * extent (--extent-from layers), always on whole multiples of the cell size.
+ * GeoTIFF with the cells in a separate GeoPackage). Library calls:
+ * senda_pipeline_input_open and senda_pipeline_hotspot (grid extent, KDE,
+ * Gi*, output).
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -15,44 +15,27 @@
 #include <strings.h>
 #include <time.h>
 
-#include "cli.h"
+#include "cli_danger.h"
 
-#define O(name, meta, def, help) {name, 0, OPT_STR, meta, def, help, NULL, 0, {0}, 0}
+#define O CLI_S
 static cli_opt opts[] = {
-    O("store", "STORE.gpkg", NULL, "incident store made by `senda incidents import`: its "
-      "accepted (and repaired) incidents are the points"),
-    O("types", "T,...", NULL, "with --store: only these incident types: kidnapping, extortion, "
-      "robbery_assault, sexual_violence, homicide, death_accident, disappearance, trafficking, "
-      "abuse_by_authority, other"),
-    O("from", "DATE", NULL, "with --store: incidents on or after yyyy, yyyy-mm or yyyy-mm-dd "
-      "(a report dated only to a month or year counts when its whole period is inside)"),
-    O("to", "DATE", NULL, "with --store: incidents on or before yyyy, yyyy-mm or yyyy-mm-dd"),
-    O("victims", "GROUP", NULL, "with --store: only incidents with women, men or minors among "
-      "the victims"),
-    O("perpetrators", "P,...", NULL, "with --store: only these perpetrators: criminal_group, "
-      "police, immigration_authority, military, train_personnel, other, unknown"),
-    {"count", 0, OPT_FLAG, NULL, NULL, "with --store: every incident weighs 1 (default: "
-     "severity x victims, as stored at import)", NULL, 0, {0}, 0},
-    O("extent-from", "SRC", "points", "grid extent without --extent: points (the points padded "
-      "by the radius) or layers (the corridor layers' extent, see --layers)"),
-    O("layers", "DIR", NULL, "corridor layers for --extent-from layers (default: the bundled "
-      "layers/corridor)"),
-    O("points", "FILE", NULL, "any OGR point layer (GeoPackage, GeoJSON, CSV with geometry, "
-      "Shapefile, FlatGeobuf) in a projected CRS, or reprojected with --crs"),
-    O("weight-field", "F", NULL, "numeric field holding each point's weight (default: every "
-      "point weighs 1)"),
-    O("crs", "CRS", NULL, "projected CRS to work in (default: the points' own CRS; EPSG:32615 "
-      "with --store)"),
+    CLI_INPUT_OPTS,
+    O("points", "FILE", NULL, "instead of incidents: any OGR point layer (GeoPackage, GeoJSON, "
+      "CSV with geometry, Shapefile, FlatGeobuf) in a projected CRS, or reprojected with --crs"),
+    O("weight-field", "F", NULL, "with --points: numeric field holding each point's weight "
+      "(default: every point weighs 1)"),
     O("out", "FILE", NULL, "output: a .gpkg gets the raster `density` and the layer "
       "`hotspot_cells`; a .tif gets the density only (see --cells-out)"),
     O("cells-out", "FILE.gpkg", NULL, "with a .tif --out: GeoPackage for `hotspot_cells`"),
-    O("kernel", "NAME", "quartic", "quartic, triweight, epanechnikov, triangular, uniform or "
+    O("kernel", "NAME", NULL, "quartic, triweight, epanechnikov, triangular, uniform or "
       "gaussian (sigma = radius/4, cut at the radius)"),
     O("radius-m", "R", NULL, "kernel bandwidth in metres (default: automatic, ArcGIS's spatial "
       "Silverman rule 0.9 min(SD, sqrt(1/ln2) Dm) n^-0.2)"),
-    O("kde-scale", "S", "density", "density (weighted incidents per km2, integrates to the total "
+    O("kde-scale", "S", NULL, "density (weighted incidents per km2, integrates to the total "
       "weight), qgis-raw, qgis-scaled or grass (per m2, as GRASS v.kernel)"),
-    O("cell-m", "M", "250", "cell size in metres (density raster and Gi* cells)"),
+    O("cell-m", "M", NULL, "cell size in metres (density raster and Gi* cells)"),
+    O("extent-from", "SRC", "points", "grid extent without --extent: points (the points padded "
+      "by the radius) or layers (the corridor layers' extent, see --layers)"),
     O("extent", "XMIN,YMIN,XMAX,YMAX", NULL, "grid cell edges in the working CRS (default: the "
       "points' extent padded by the radius, aligned to whole cells)"),
     O("grid", "SHAPE", "square", "Gi* cells: square (fishnet) or hex (hexagons of area cell^2)"),
@@ -61,24 +44,28 @@ static cli_opt opts[] = {
     O("cells", "RULE", "all", "cells in Gi*: all (zeros included), nonempty (ArcGIS without a "
       "boundary)"),
     O("study-area", "FILE", NULL, "polygon layer: Gi* over the cells whose centre is inside it"),
-    O("permutations", "N", "0", "conditional permutations for pseudo p-values (999 is usual; "
+    O("permutations", "N", NULL, "conditional permutations for pseudo p-values (999 is usual; "
       "0: analytic p only)"),
-    O("seed", "S", "12345", "seed of the permutations"),
-    O("threads", "N", "2", "threads"),
-    {"no-fdr", 0, OPT_FLAG, NULL, NULL, "bin Gi* without the Benjamini-Hochberg FDR correction",
-     NULL, 0, {0}, 0},
-    {"no-gistar", 0, OPT_FLAG, NULL, NULL, "density only", NULL, 0, {0}, 0},
-    {"json", 0, OPT_FLAG, NULL, NULL, "print a JSON summary on stdout", NULL, 0, {0}, 0},
+    O("seed", "S", NULL, "seed of the permutations"),
+    O("threads", "N", NULL, "threads"),
+    CLI_F("no-fdr", "bin Gi* without the Benjamini-Hochberg FDR correction"),
+    CLI_F("no-gistar", "density only"),
+    CLI_F("json", "print a JSON summary on stdout"),
     {"quiet", 'q', OPT_FLAG, NULL, NULL, "no progress on stderr", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
 };
+#undef O
+
+static const char *const renamed[] = {"from=date-from", "to=date-to", "count=unweighted", NULL};
 
 static const cli_cmd_info info = {
-    "senda hotspot --store STORE.gpkg|--points FILE --out OUT.gpkg|OUT.tif [options]",
+    "senda hotspot --store STORE.gpkg|--reports FILE|--points FILE --out OUT.gpkg|OUT.tif "
+    "[options]",
     "Kernel density surface and Getis-Ord Gi* hot-spot cells of incident points.",
-    "Points: the accepted incidents of an incident store (--store; weight severity x\n"
-    "victims, or 1 with --count; filters --types, --from/--to, --victims, --perpetrators)\n"
-    "or any OGR point layer (--points, with an optional --weight-field).\n"
+    "Points: the accepted incidents of an incident store (--store) or of report files\n"
+    "(--reports; weight severity x victims, or 1 with --unweighted; filters --types,\n"
+    "--date-from/--date-to, --victims, --perpetrators) or any OGR point layer (--points,\n"
+    "with an optional --weight-field).\n"
     "Density: a Float32 raster of the kernel density at cell centres, by default a true\n"
     "density in weighted incidents per km2 (it integrates to the total weight);\n"
     "--kde-scale reproduces QGIS's Raw or Scaled heatmap or GRASS v.kernel (per m2).\n"
@@ -89,106 +76,103 @@ static const cli_cmd_info info = {
     "weight, GiZScore, GiPValue, Gi_Bin, NNeighbors (GiPseudoP with --permutations).\n"
     "Units: metres in a projected CRS. Warnings name fewer than 30 cells with incidents\n"
     "and bands leaving most cells with fewer than 8 neighbours.",
-    "  senda hotspot --store store.gpkg --types kidnapping,homicide --from 2019 --to 2021 \\\n"
+    "  senda hotspot --store store.gpkg --types kidnapping,homicide --date-from 2019 --date-to 2021 \\\n"
     "      --extent-from layers --radius-m 10000 --cell-m 1000 --out run.gpkg\n"
     "  senda hotspot --points incidents.gpkg --weight-field severity --out run.gpkg\n"
     "  senda hotspot --points pts.shp --kernel quartic --radius-m 5000 --cell-m 250 \\\n"
     "      --extent 0,0,250000,250000 --kde-scale grass --out density.tif \\\n"
     "      --band-m 600 --cells-out cells.gpkg",
+    renamed,
 };
 
-static double now_s(void)
+static void hotspot_defaults(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    senda_pipeline_hotspot_opts h;
+    senda_pipeline_hotspot_opts_init(&h);
+    cli_get(opts, "crs")->def = NULL; /* the points' own CRS (EPSG:32615 for incidents) */
+    cli_get(opts, "kernel")->def = senda_kernel_name(h.kde.kernel);
+    cli_get(opts, "kde-scale")->def = senda_kde_scale_name(h.kde.scale);
+    cli_default_dbl(opts, "cell-m", h.cell_m);
+    cli_default_int(opts, "permutations", h.gistar.permutations);
+    cli_default_int(opts, "seed", (long)h.gistar.seed);
+    cli_default_int(opts, "threads", h.kde.n_threads);
 }
 
-static int ends_with(const char *s, const char *suf)
+static int parse_extent(senda_pipeline_hotspot_opts *h, int *need_layers)
 {
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcasecmp(s + a - b, suf) == 0;
+    const char *ext = cli_str(opts, "extent"), *from = cli_str(opts, "extent-from");
+    if (strcmp(from, "layers") != 0 && strcmp(from, "points") != 0) {
+        fprintf(stderr, "senda: --extent-from must be points or layers, got '%s'\n", from);
+        return 0;
+    }
+    h->extent_from = strcmp(from, "layers") == 0 ? SENDA_EXTENT_LAYERS : SENDA_EXTENT_POINTS;
+    if (ext && h->extent_from == SENDA_EXTENT_LAYERS) {
+        fprintf(stderr, "senda: give --extent or --extent-from layers, not both\n");
+        return 0;
+    }
+    if (ext) {
+        double *e = h->extent;
+        if (sscanf(ext, "%lf,%lf,%lf,%lf", &e[0], &e[1], &e[2], &e[3]) != 4) {
+            fprintf(stderr, "senda: --extent wants XMIN,YMIN,XMAX,YMAX, got '%s'\n", ext);
+            return 0;
+        }
+        h->extent_from = SENDA_EXTENT_GIVEN;
+    }
+    *need_layers = h->extent_from == SENDA_EXTENT_LAYERS || cli_get(opts, "reports")->n_values;
+    if (cli_str(opts, "layers") && !*need_layers) {
+        fprintf(stderr, "senda: --layers is for --extent-from layers and --reports\n");
+        return 0;
+    }
+    return 1;
 }
 
-typedef struct run_cfg {
-    double read_s, kde_s, gistar_s, write_s; /* wall-clock seconds per stage */
-    senda_kde_opts kde;
-    senda_gistar_opts gi;
-    senda_grid_spec spec;
-    int has_extent, layers_extent, do_gistar, json;
-} run_cfg;
-
-static int parse_cfg(run_cfg *c)
+static int parse_cfg(senda_pipeline_hotspot_opts *h, int *need_layers)
 {
     int ok = 1;
-    senda_kde_opts_init(&c->kde);
-    senda_gistar_opts_init(&c->gi);
-    memset(&c->spec, 0, sizeof c->spec);
-    c->has_extent = 0;
-    if (senda_kernel_from_name(cli_str(opts, "kernel"), &c->kde.kernel) != 0 ||
-        senda_kde_scale_from_name(cli_str(opts, "kde-scale"), &c->kde.scale) != 0) {
+    senda_pipeline_hotspot_opts_init(h);
+    if (senda_kernel_from_name(cli_str(opts, "kernel"), &h->kde.kernel) != 0 ||
+        senda_kde_scale_from_name(cli_str(opts, "kde-scale"), &h->kde.scale) != 0) {
         fprintf(stderr, "senda: unknown --kernel '%s' or --kde-scale '%s'\n",
                 cli_str(opts, "kernel"), cli_str(opts, "kde-scale"));
         return 0;
     }
     if (cli_str(opts, "radius-m"))
-        c->kde.radius_m = cli_dbl(opts, "radius-m", &ok);
-    c->spec.cell_m = cli_dbl(opts, "cell-m", &ok);
-    c->kde.n_threads = c->gi.n_threads = (int)cli_int(opts, "threads", &ok);
+        h->kde.radius_m = cli_dbl(opts, "radius-m", &ok);
+    h->cell_m = cli_dbl(opts, "cell-m", &ok);
+    h->kde.n_threads = h->gistar.n_threads = (int)cli_int(opts, "threads", &ok);
     if (cli_str(opts, "band-m"))
-        c->gi.band_m = cli_dbl(opts, "band-m", &ok);
-    c->gi.permutations = (int)cli_int(opts, "permutations", &ok);
-    c->gi.seed = (uint64_t)cli_int(opts, "seed", &ok);
-    c->gi.fdr = !cli_flag(opts, "no-fdr");
+        h->gistar.band_m = cli_dbl(opts, "band-m", &ok);
+    h->gistar.permutations = (int)cli_int(opts, "permutations", &ok);
+    h->gistar.seed = (uint64_t)cli_int(opts, "seed", &ok);
+    h->gistar.fdr = !cli_flag(opts, "no-fdr");
     const char *cells = cli_str(opts, "cells"), *grid = cli_str(opts, "grid");
     if (strcmp(cells, "all") == 0)
-        c->gi.cells = SENDA_GISTAR_ALL;
+        h->gistar.cells = SENDA_GISTAR_ALL;
     else if (strcmp(cells, "nonempty") == 0)
-        c->gi.cells = SENDA_GISTAR_NONEMPTY;
+        h->gistar.cells = SENDA_GISTAR_NONEMPTY;
     else {
         fprintf(stderr, "senda: --cells must be all or nonempty, got '%s'\n", cells);
         return 0;
     }
-    if ((c->gi.study_area = cli_str(opts, "study-area")) != NULL)
-        c->gi.cells = SENDA_GISTAR_STUDY_AREA;
+    if ((h->gistar.study_area = cli_str(opts, "study-area")) != NULL)
+        h->gistar.cells = SENDA_GISTAR_STUDY_AREA;
     if (strcmp(grid, "square") == 0 || strcmp(grid, "hex") == 0)
-        c->spec.shape = grid[0] == 'h' ? SENDA_CELLS_HEX : SENDA_CELLS_SQUARE;
+        h->shape = grid[0] == 'h' ? SENDA_CELLS_HEX : SENDA_CELLS_SQUARE;
     else {
         fprintf(stderr, "senda: --grid must be square or hex, got '%s'\n", grid);
         return 0;
     }
-    const char *ext = cli_str(opts, "extent");
-    if (ext) {
-        double *e = &c->spec.x_min;
-        if (sscanf(ext, "%lf,%lf,%lf,%lf", &e[0], &e[1], &e[2], &e[3]) != 4) {
-            fprintf(stderr, "senda: --extent wants XMIN,YMIN,XMAX,YMAX, got '%s'\n", ext);
-            return 0;
-        }
-        c->has_extent = 1;
-    }
-    const char *from = cli_str(opts, "extent-from");
-    c->layers_extent = !ext && strcmp(from, "layers") == 0;
-    if (strcmp(from, "layers") != 0 && strcmp(from, "points") != 0) {
-        fprintf(stderr, "senda: --extent-from must be points or layers, got '%s'\n", from);
-        return 0;
-    }
-    if (ext && strcmp(from, "layers") == 0) {
-        fprintf(stderr, "senda: give --extent or --extent-from layers, not both\n");
-        return 0;
-    }
-    if (cli_str(opts, "layers") && !c->layers_extent) {
-        fprintf(stderr, "senda: --layers is for --extent-from layers\n");
-        return 0;
-    }
-    c->do_gistar = !cli_flag(opts, "no-gistar");
-    c->json = cli_flag(opts, "json");
-    return ok;
+    h->gistar_on = !cli_flag(opts, "no-gistar");
+    h->cells_out = cli_str(opts, "cells-out");
+    return ok && parse_extent(h, need_layers);
 }
 
-static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gistar_result *r,
-                          size_t n_points, double total_w)
+static void print_summary(const senda_pipeline_hotspot_opts *h,
+                          const senda_pipeline_hotspot_result *res, double read_s, int json)
 {
-    if (!c->json) {
+    const senda_grid *g = res->density;
+    const senda_gistar_result *r = res->gistar;
+    if (!json) {
         fprintf(stderr, "senda: density %zu x %zu cells of %g m: %s\n", senda_grid_n_cols(g),
                 senda_grid_n_rows(g), senda_grid_cell_m(g), senda_grid_description(g));
         if (r)
@@ -200,14 +184,14 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
     json_object_object_add(o, "rows", json_object_new_int64((int64_t)senda_grid_n_rows(g)));
     json_object_object_add(o, "cols", json_object_new_int64((int64_t)senda_grid_n_cols(g)));
     json_object_object_add(o, "cell_m", json_object_new_double(senda_grid_cell_m(g)));
-    json_object_object_add(o, "kernel", json_object_new_string(senda_kernel_name(c->kde.kernel)));
+    json_object_object_add(o, "kernel", json_object_new_string(senda_kernel_name(h->kde.kernel)));
     json_object_object_add(o, "density", json_object_new_string(senda_grid_description(g)));
-    json_object_object_add(o, "points", json_object_new_int64((int64_t)n_points));
-    json_object_object_add(o, "total_weight", json_object_new_double(total_w));
-    json_object_object_add(o, "read_s", json_object_new_double(c->read_s));
-    json_object_object_add(o, "kde_s", json_object_new_double(c->kde_s));
-    json_object_object_add(o, "gistar_s", json_object_new_double(c->gistar_s));
-    json_object_object_add(o, "write_s", json_object_new_double(c->write_s));
+    json_object_object_add(o, "points", json_object_new_int64((int64_t)res->n_points));
+    json_object_object_add(o, "total_weight", json_object_new_double(res->total_weight));
+    json_object_object_add(o, "read_s", json_object_new_double(read_s));
+    json_object_object_add(o, "kde_s", json_object_new_double(res->kde_s));
+    json_object_object_add(o, "gistar_s", json_object_new_double(res->gistar_s));
+    json_object_object_add(o, "write_s", json_object_new_double(res->write_s));
     if (r) {
         json_object_object_add(o, "gistar_cells", json_object_new_int64((int64_t)r->n_in_set));
         json_object_object_add(o, "cells_with_data", json_object_new_int64((int64_t)r->n_with_data));
@@ -219,192 +203,77 @@ static void print_summary(const run_cfg *c, const senda_grid *g, const senda_gis
     json_object_put(o);
 }
 
-/* The points: the filtered incidents of --store, or the layer of --points. */
-static senda_status read_points(senda_ctx *ctx, senda_points **pts)
+static int check_usage(const char *out, const char *cells_out)
 {
-    const char *store = cli_str(opts, "store"), *crs = cli_str(opts, "crs");
-    if (!store)
-        return senda_points_read(ctx, cli_str(opts, "points"), NULL,
-                                 cli_str(opts, "weight-field"), crs, pts);
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
-    f.types = cli_str(opts, "types");
-    f.date_from = cli_str(opts, "from");
-    f.date_to = cli_str(opts, "to");
-    f.victims = cli_str(opts, "victims");
-    f.perpetrators = cli_str(opts, "perpetrators");
-    f.weighted = !cli_flag(opts, "count");
-    return senda_incidents_points(ctx, store, &f, crs ? crs : SENDA_DEFAULT_CRS, pts);
-}
-
-/* --extent-from layers: the union of the corridor layers' extents in the
- * points' CRS, widened to whole multiples of the cell size. */
-static senda_status layers_extent(senda_ctx *ctx, run_cfg *c, const char *crs)
-{
-    senda_layers *ls = NULL;
-    senda_status st = senda_layers_open(ctx, cli_str(opts, "layers"), crs, &ls, NULL, NULL);
-    if (st)
-        return st;
-    double e[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, h = c->spec.cell_m;
-    for (size_t i = 0; i < senda_layers_count(ls); i++) {
-        const senda_layer_report *r = senda_layers_report(ls, i);
-        if (r->n_features <= r->n_empty)
-            continue;
-        e[0] = fmin(e[0], r->extent[0]);
-        e[1] = fmin(e[1], r->extent[1]);
-        e[2] = fmax(e[2], r->extent[2]);
-        e[3] = fmax(e[3], r->extent[3]);
+    const char *store = cli_str(opts, "store"), *points = cli_str(opts, "points");
+    int n_src = !!store + !!points + !!cli_get(opts, "reports")->n_values;
+    if (n_src != 1 || !out) {
+        fprintf(stderr, "senda: hotspot needs --store STORE.gpkg, --reports FILE or --points "
+                "FILE (one of them) and --out FILE\nusage: %s\n", info.usage);
+        return 0;
     }
-    senda_layers_close(ls);
-    if (!(e[0] < e[2] && e[1] < e[3]) || !(h > 0.0)) {
-        fprintf(stderr, "senda: the corridor layers have no extent to grid (cell %g m)\n", h);
-        return SENDA_ERR_DATA;
-    }
-    c->spec.x_min = floor(e[0] / h) * h;
-    c->spec.y_min = floor(e[1] / h) * h;
-    c->spec.x_max = ceil(e[2] / h) * h;
-    c->spec.y_max = ceil(e[3] / h) * h;
-    c->has_extent = 1;
-    return SENDA_OK;
-}
-
-/* The density grid: --extent, or the points padded by the radius. */
-static senda_status make_grid(senda_ctx *ctx, run_cfg *c, const senda_points *pts,
-                              senda_grid **g)
-{
-    senda_status st;
-    if (c->kde.radius_m <= 0.0 && (st = senda_kde_auto_radius(ctx, pts, &c->kde.radius_m)))
-        return st;
-    if (c->layers_extent && (st = layers_extent(ctx, c, pts->crs)))
-        return st;
-    if (c->has_extent)
-        return senda_grid_for_extent(ctx, c->spec.x_min, c->spec.y_min, c->spec.x_max,
-                                     c->spec.y_max, c->spec.cell_m, pts->crs, g);
-    if ((st = senda_grid_for_points(ctx, pts, c->spec.cell_m, c->kde.radius_m, g)))
-        return st;
-    c->spec.x_min = senda_grid_x_min(*g);
-    c->spec.y_max = senda_grid_y_max(*g);
-    c->spec.x_max = c->spec.x_min + (double)senda_grid_n_cols(*g) * c->spec.cell_m;
-    c->spec.y_min = c->spec.y_max - (double)senda_grid_n_rows(*g) * c->spec.cell_m;
-    return SENDA_OK;
-}
-
-static senda_status run(senda_ctx *ctx, run_cfg *c, const char *out, const char *cells_out,
-                        senda_progress_fn prog)
-{
-    senda_points *pts = NULL;
-    senda_grid *g = NULL;
-    senda_gistar_result *r = NULL;
-    char tmp[4096];
-    int is_tif = ends_with(out, ".tif") || ends_with(out, ".tiff");
-    double t0 = now_s();
-    senda_status st = read_points(ctx, &pts);
-    if (!st && pts->n == 0) {
-        fprintf(stderr, "senda: no point to analyse%s\n",
-                cli_str(opts, "store") ? " (no accepted incident passes the filters)" : "");
-        st = SENDA_ERR_DATA;
-        goto done;
-    }
-    if (st || (st = make_grid(ctx, c, pts, &g)))
-        goto done;
-    snprintf(c->spec.crs, sizeof c->spec.crs, "%s", pts->crs);
-    double t1 = now_s();
-    c->read_s = t1 - t0;
-    if ((st = senda_hotspot_kde(ctx, pts, &c->kde, g, prog, NULL)))
-        goto done;
-    double t2 = now_s();
-    c->kde_s = t2 - t1;
-    if (c->do_gistar && (st = senda_hotspot_gistar(ctx, pts, &c->gi, &c->spec, &r, prog, NULL)))
-        goto done;
-    double t3 = now_s();
-    c->gistar_s = t3 - t2;
-    /* write beside the target, rename when complete */
-    snprintf(tmp, sizeof tmp, "%s.tmp-senda%s", out, is_tif ? ".tif" : ".gpkg");
-    remove(tmp);
-    /* DEFLATE at level 1: the density's low mantissa bits do not compress, so
-     * the default level 6 saved under 0.5 % of the size at twice the time;
-     * tiles compressed by --threads threads */
-    char n_threads[32];
-    snprintf(n_threads, sizeof n_threads, "NUM_THREADS=%d", c->kde.n_threads);
-    const char *const tif_co[] = {"COMPRESS=DEFLATE", "ZLEVEL=1", "TILED=YES", n_threads,
-                                  "BIGTIFF=IF_SAFER", NULL};
-    if (is_tif)
-        st = senda_grid_write_tiff_co(ctx, g, out, 0, tif_co);
-    else if (!(st = senda_export_grid(ctx, tmp, "density", g, NULL, NULL)) &&
-             (!r || !(st = senda_hotspot_write_cells(ctx, r, tmp, NULL, NULL))) &&
-             rename(tmp, out) != 0) {
-        fprintf(stderr, "senda: cannot rename '%s' to '%s'\n", tmp, out);
-        st = SENDA_ERR_IO;
-    }
-    if (!st && r && is_tif && cells_out) {
-        snprintf(tmp, sizeof tmp, "%s.tmp-senda.gpkg", cells_out);
-        remove(tmp);
-        if (!(st = senda_hotspot_write_cells(ctx, r, tmp, NULL, NULL)) && rename(tmp, cells_out)) {
-            fprintf(stderr, "senda: cannot rename '%s' to '%s'\n", tmp, cells_out);
-            st = SENDA_ERR_IO;
+    static const char *incident_only[] = {"types", "date-from", "date-to", "victims",
+                                          "perpetrators", "unweighted"};
+    for (size_t i = 0; i < sizeof incident_only / sizeof *incident_only; i++)
+        if (points && cli_get(opts, incident_only[i])->seen) {
+            fprintf(stderr, "senda: --%s filters incidents (--store, --reports), not --points\n",
+                    incident_only[i]);
+            return 0;
         }
+    if (!points && cli_str(opts, "weight-field")) {
+        fprintf(stderr, "senda: --weight-field is for --points (an incident's weight is "
+                "severity x victims, or 1 with --unweighted)\n");
+        return 0;
     }
-    c->write_s = now_s() - t3;
-    if (!st) {
-        double tw = 0.0;
-        for (size_t i = 0; i < pts->n; i++)
-            tw += pts->weight[i];
-        print_summary(c, g, r, pts->n, tw);
-    } else if (!is_tif) {
-        remove(tmp);
+    int tif = cli_ends_with(out, ".tif") || cli_ends_with(out, ".tiff");
+    if (!tif && !cli_ends_with(out, ".gpkg")) {
+        fprintf(stderr, "senda: --out must end in .gpkg or .tif, got '%s'\n", out);
+        return 0;
     }
-done:
-    senda_gistar_result_destroy(r);
-    senda_grid_destroy(g);
-    senda_points_destroy(pts);
-    return st;
+    if (cells_out && (!tif || !cli_ends_with(cells_out, ".gpkg"))) {
+        fprintf(stderr, "senda: --cells-out FILE.gpkg goes with a .tif --out\n");
+        return 0;
+    }
+    return 1;
 }
 
 int cmd_hotspot(int argc, char **argv)
 {
     const char *pos[1];
-    int n_pos = 0;
+    int n_pos = 0, need_layers = 0;
+    hotspot_defaults();
     int rc = cli_parse(argc, argv, 2, opts, &info, pos, 0, &n_pos);
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     const char *out = cli_str(opts, "out"), *cells_out = cli_str(opts, "cells-out");
-    const char *store = cli_str(opts, "store");
-    if (!!store == !!cli_str(opts, "points") || !out) {
-        fprintf(stderr, "senda: hotspot needs --store STORE.gpkg or --points FILE (one of them) "
-                "and --out FILE\nusage: %s\n", info.usage);
+    senda_pipeline_input_opts io;
+    senda_pipeline_hotspot_opts h;
+    if (!check_usage(out, cells_out) || (rc = cli_input_fill(opts, out, &io)) != 0 ||
+        !parse_cfg(&h, &need_layers))
         return CLI_USAGE;
-    }
-    static const char *store_only[] = {"types", "from", "to", "victims", "perpetrators", "count"};
-    for (size_t i = 0; i < sizeof store_only / sizeof *store_only; i++)
-        if (!store && cli_get(opts, store_only[i])->seen) {
-            fprintf(stderr, "senda: --%s filters the incidents of --store\n", store_only[i]);
-            return CLI_USAGE;
-        }
-    if (store && cli_str(opts, "weight-field")) {
-        fprintf(stderr, "senda: --weight-field is for --points (a store's weight is severity x "
-                "victims, or 1 with --count)\n");
-        return CLI_USAGE;
-    }
-    int tif = ends_with(out, ".tif") || ends_with(out, ".tiff");
-    if (!tif && !ends_with(out, ".gpkg")) {
-        fprintf(stderr, "senda: --out must end in .gpkg or .tif, got '%s'\n", out);
-        return CLI_USAGE;
-    }
-    if (cells_out && (!tif || !ends_with(cells_out, ".gpkg"))) {
-        fprintf(stderr, "senda: --cells-out FILE.gpkg goes with a .tif --out\n");
-        return CLI_USAGE;
-    }
-    run_cfg c;
-    if (!parse_cfg(&c))
-        return CLI_USAGE;
-    if (tif && !cells_out)
-        c.do_gistar = 0; /* nowhere to write the cells */
+    io.points = cli_str(opts, "points");
+    io.weight_field = cli_str(opts, "weight-field");
+    io.need_layers = need_layers;
+    if ((cli_ends_with(out, ".tif") || cli_ends_with(out, ".tiff")) && !cells_out)
+        h.gistar_on = 0; /* nowhere to write the cells */
     senda_ctx *ctx = cli_ctx_new();
-    if (!ctx) {
+    if (!ctx)
         return CLI_FAIL;
-    }
-    senda_status st = run(ctx, &c, out, cells_out, cli_progress(cli_flag(opts, "quiet")));
+    int quiet = cli_flag(opts, "quiet");
+    senda_pipeline_input *in = NULL;
+    senda_pipeline_hotspot_result *r = NULL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    senda_status st = cli_input_open(ctx, &io, quiet, &in);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (st == SENDA_OK)
+        st = senda_pipeline_hotspot(ctx, in, &h, out, &r, cli_progress(quiet), NULL);
+    if (st == SENDA_OK)
+        print_summary(&h, r, (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec -
+                      t0.tv_nsec), cli_flag(opts, "json"));
     rc = st == SENDA_OK ? CLI_OK : cli_fail(ctx, st);
+    senda_pipeline_hotspot_result_destroy(r);
+    senda_pipeline_input_destroy(in);
     senda_ctx_destroy(ctx);
     return rc;
 }

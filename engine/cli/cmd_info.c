@@ -23,6 +23,7 @@ static const cli_cmd_info info = {
     "QGIS project, then the provenance recorded when the file was made: engine and library\n"
     "versions, time, scenario, every parameter, the inputs with SHA-256, and the counts.",
     "  senda info corridor.gpkg\n  senda info corridor.gpkg --json | jq .provenance.parameters",
+    NULL,
 };
 
 static void print_object(json_object *o, const char *heading)

@@ -37,6 +37,7 @@ static const cli_cmd_info info = {
     "The file is written beside PUBLIC.gpkg and renamed into place when complete.",
     "  senda publish demo-out/corridor.gpkg --out corridor-public.gpkg\n"
     "  senda publish run.gpkg --out public.gpkg --k 20 --cell-km 50 --json",
+    NULL,
 };
 
 int cmd_publish(int argc, char **argv)

@@ -64,6 +64,7 @@ static const cli_cmd_info info = {
     "    - name: all\n"
     "    - name: y2019\n"
     "      filter: {date_from: 2019, date_to: 2019}",
+    NULL,
 };
 
 /* Ctrl-C (SIGINT) or SIGTERM: cancel through the progress callback, so every

@@ -88,7 +88,7 @@ Test(cmd_hotspot_store, weights_are_severity_times_victims)
 Test(cmd_hotspot_store, filters_by_type_date_count_victims_and_perpetrator)
 {
     char *js;
-    senda_grid *g = density("--types kidnapping --count", &js);
+    senda_grid *g = density("--types kidnapping --unweighted", &js);
     /* two kidnappings weighing 1 each; nothing at the robbery and the homicide */
     cr_assert(strstr(js, "\"points\":2") && strstr(js, "\"total_weight\":2"), "%s", js);
     cr_assert_float_eq(cell(g, 7, 4), 2.0, 1e-6);
@@ -96,7 +96,7 @@ Test(cmd_hotspot_store, filters_by_type_date_count_victims_and_perpetrator)
     cr_assert_eq(cell(g, 7, 9), 0.0);
     senda_grid_destroy(g);
     free(js);
-    g = density("--from 2019 --to 2020-04", &js);
+    g = density("--date-from 2019 --date-to 2020-04", &js);
     /* 2018 homicide out; the May kidnapping out: kidnapping 12, robbery 3 */
     cr_assert(strstr(js, "\"points\":2") && strstr(js, "\"total_weight\":15"), "%s", js);
     cr_assert_float_eq(cell(g, 7, 4), 12.0, 1e-6);
