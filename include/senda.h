@@ -1105,10 +1105,11 @@ senda_status senda_pipeline_danger(senda_ctx *ctx, const senda_pipeline_input *i
                                    const senda_pipeline_danger_opts *opts, const char *out,
                                    senda_pipeline_danger_result **res,
                                    senda_progress_fn progress, void *progress_arg);
-/** Write the coverages `danger`, `danger_whatif` (with edits) and, when
- *  with_density, `density` into a GeoPackage (created when absent). */
+/** Write, as asked, the coverages `danger` and `danger_whatif` (with edits)
+ *  and `density` into a GeoPackage (created when absent). */
 senda_status senda_pipeline_danger_write(senda_ctx *ctx, const senda_pipeline_danger_result *r,
-                                         const char *gpkg_path, int with_density);
+                                         const char *gpkg_path, int with_danger,
+                                         int with_density);
 void senda_pipeline_danger_result_destroy(senda_pipeline_danger_result *r);
 
 /** Where the hotspot grid lies. */
@@ -1122,10 +1123,11 @@ typedef enum senda_extent_from {
 typedef struct senda_pipeline_hotspot_opts {
     senda_kde_opts kde;         /**< senda_kde_opts_init: quartic, automatic radius */
     senda_gistar_opts gistar;   /**< senda_gistar_opts_init */
-    double cell_m;              /**< density raster and Gi* cells, metres (default 250) */
+    double cell_m;              /**< density raster and Gi* cells, metres (default 1000) */
     senda_cell_shape shape;     /**< Gi* cells (default square) */
     senda_extent_from extent_from;
     double extent[4];           /**< x_min, y_min, x_max, y_max with SENDA_EXTENT_GIVEN */
+    int density_on;             /**< 1 (default): the density raster (0: Gi* only) */
     int gistar_on;              /**< 1 (default): Gi* cells too */
     const char *cells_out;      /**< with a .tif out: GeoPackage for the cells */
 } senda_pipeline_hotspot_opts;
@@ -1228,8 +1230,6 @@ typedef struct senda_scenario {
     char error[512];         /**< "file:line: key: problem" when !valid */
     char layers[1024];       /**< corridor layers directory */
     char crs[128];           /**< projected analysis CRS */
-    double cell_m;           /**< analysis cell size, metres */
-    double pad_m;            /**< grid padding around the incidents, metres */
     char output[1024];       /**< the GeoPackage to write ("{name}" expanded) */
     char store[1024];        /**< an existing incident store to read, or "" */
     size_t n_sources;        /**< incident files to import into a scratch store */
@@ -1240,12 +1240,19 @@ typedef struct senda_scenario {
     char types[256];         /**< filter: incident type codes, "" = all */
     char date_from[16];      /**< filter: yyyy, yyyy-mm or yyyy-mm-dd, "" = open */
     char date_to[16];
-    char victims[16];        /**< filter: "women", "men", "minors" or "" */
+    char victims[64];        /**< filter: "women", "men", "minors", comma-separated, "" = all */
     char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
     int weighted;            /**< 1: weight = severity x victims; 0: count */
-    char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
-    double radius_m;         /**< kernel radius, metres; <= 0 automatic */
-    char kde_scale[16];      /**< "density", "qgis-raw", "qgis-scaled", "grass" */
+    senda_pipeline_danger_opts danger;   /**< cell_m, pad_m, danger.*: the danger stage's
+                                              record (its name lists are set at run time
+                                              from the texts below) */
+    senda_pipeline_hotspot_opts hotspot; /**< hotspot.*: the hotspot stage's record */
+    senda_pipeline_route_opts route;     /**< routes.*: the route stage's record */
+    char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
+    char with_checkpoints[1024];    /**< what-if: checkpoints added (places), "; "-separated */
+    char route_from[512];    /**< least-danger paths start: places, "; "-separated; "" = every
+                                  border crossing */
+    char route_to[1024];     /**< ... and end at these places (SENDA_PIPELINE_ROUTE_TO) */
     char siting_model[16];   /**< "mclp" or "set-cover" */
     long siting_p;           /**< mclp: new sites to choose */
     double siting_radius_m;  /**< service distance, metres */
@@ -1254,13 +1261,6 @@ typedef struct senda_scenario {
     char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
                                   cells within 10 km of the rail, senda_siting_demand_from_grid) */
     char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
-    double danger_w_base, danger_w_density, danger_w_checkpoint, danger_w_rail;
-                             /**< danger surface weights (senda_danger_opts) */
-    double danger_checkpoint_range_m, danger_rail_range_m;
-    char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
-    char route_from[512];    /**< least-danger paths start: place names, "; "-separated */
-    char route_to[1024];     /**< ... and end at these places */
-    long route_alternatives; /**< alternative paths per destination (default 0) */
 } senda_scenario;
 
 /** Every stage `senda run` knows, in run order (the default of `stages:`).
@@ -1302,6 +1302,10 @@ const char *senda_scenario_text(const senda_scenario_set *set);
  *  (for provenance and `senda info`).
  *  Ownership: caller frees with senda_free(). */
 senda_status senda_scenario_params(senda_ctx *ctx, const senda_scenario *sc, char **out);
+/** Every scenario key with its default (the stages' own, from their
+ *  *_opts_init), "key: value" lines in schema order, for `senda run --help`.
+ *  Ownership: caller frees with senda_free(). */
+senda_status senda_scenario_defaults(senda_ctx *ctx, char **out);
 
 /* ---- the GeoPackage product ------------------------------------------ */
 

@@ -22,7 +22,7 @@ static cli_opt opts[] = {
      {0}, 0},
     {"dir-out", 0, OPT_STR, "DIR.tif", NULL, "movement directions, Float32 GeoTIFF, degrees "
      "ccw from east towards the source (r.cost outdir)", NULL, 0, {0}, 0},
-    {"knight", 'k', OPT_FLAG, NULL, NULL, "16 neighbours with knight's moves (r.cost -k)",
+    {"knight", 0, OPT_FLAG, NULL, NULL, "16 neighbours with knight's moves (r.cost -k)",
      NULL, 0, {0}, 0},
     {"unit-m", 0, OPT_DBL, "M", "0", "move lengths in units of M metres (1 = metres, 1000 = "
      "km); 0 = cell widths as r.cost", NULL, 0, {0}, 0},
@@ -47,6 +47,8 @@ static cli_opt opts[] = {
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
 };
 
+static const char *const renamed[] = {"k=knight", NULL};
+
 static const cli_cmd_info info = {
     "senda cost --cost RASTER --from X,Y[;X,Y...] --out ACCUM.tif [--knight] [--dir-out DIR.tif]"
     " [--to X,Y --path-out PATH.gpkg]",
@@ -64,7 +66,7 @@ static const cli_cmd_info info = {
     "  senda cost --cost friction.tif --from 512000,1650000 --out acc.tif --dir-out dir.tif\n"
     "  senda cost --cost friction.tif --from '500000,1600000;520000,1610000' --knight \\\n"
     "      --out acc.tif --to 560000,1700000 --path-out paths.gpkg --json",
-    NULL,
+    renamed,
 };
 
 /* Parse "X,Y;X,Y..." into a new points set in crs; 0 on success. */

@@ -101,18 +101,20 @@ static senda_status stage(senda_ctx *ctx, const senda_pipeline_input *in,
 
 static senda_status write_any(senda_ctx *ctx, const void *r, const char *gpkg)
 {
-    return senda_pipeline_danger_write(ctx, r, gpkg, 1);
+    return senda_pipeline_danger_write(ctx, r, gpkg, 1, 1);
 }
 
 senda_status senda_pipeline_danger_write(senda_ctx *ctx, const senda_pipeline_danger_result *r,
-                                         const char *gpkg, int with_density)
+                                         const char *gpkg, int with_danger, int with_density)
 {
     if (!r || !gpkg)
         return senda__fail(ctx, SENDA_ERR_ARG, "danger write: result or path is NULL");
-    senda_status st = senda_export_grid(ctx, gpkg, "danger", r->danger, NULL, NULL);
+    senda_status st = SENDA_OK;
+    if (with_danger)
+        st = senda_export_grid(ctx, gpkg, "danger", r->danger, NULL, NULL);
     if (st == SENDA_OK && with_density && r->density)
         st = senda_export_grid(ctx, gpkg, "density", r->density, NULL, NULL);
-    if (st == SENDA_OK && r->danger_whatif)
+    if (st == SENDA_OK && with_danger && r->danger_whatif)
         st = senda_export_grid(ctx, gpkg, "danger_whatif", r->danger_whatif, NULL, NULL);
     return st;
 }

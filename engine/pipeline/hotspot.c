@@ -26,9 +26,10 @@ void senda_pipeline_hotspot_opts_init(senda_pipeline_hotspot_opts *o)
     memset(o, 0, sizeof *o);
     senda_kde_opts_init(&o->kde);
     senda_gistar_opts_init(&o->gistar);
-    o->cell_m = 250.0;
+    o->cell_m = 1000.0;
     o->shape = SENDA_CELLS_SQUARE;
     o->extent_from = SENDA_EXTENT_POINTS;
+    o->density_on = 1;
     o->gistar_on = 1;
 }
 
@@ -116,8 +117,12 @@ static senda_status stage(senda_ctx *ctx, const senda_pipeline_input *in,
     double mid = o->gistar_on ? 0.5 : 1.0;
     senda__progress_sub_t kp = senda__progress_sub(progress, arg, 0.0, mid);
     senda_progress_fn fn = progress ? senda__progress_sub_fn : NULL;
-    if ((st = senda_hotspot_kde(ctx, in->incidents, &kde, r->density, fn, &kp)))
+    if (!o->density_on) {
+        senda_grid_destroy(r->density);
+        r->density = NULL;
+    } else if ((st = senda_hotspot_kde(ctx, in->incidents, &kde, r->density, fn, &kp))) {
         return st;
+    }
     double t1 = now_s();
     r->kde_s = t1 - t0;
     senda__progress_sub_t gp = senda__progress_sub(progress, arg, mid, 1.0);
@@ -144,7 +149,7 @@ senda_status senda_pipeline_hotspot_write(senda_ctx *ctx, const senda_pipeline_h
     if (!r || !gpkg)
         return senda__fail(ctx, SENDA_ERR_ARG, "hotspot write: result or path is NULL");
     senda_status st = SENDA_OK;
-    if (with_density)
+    if (with_density && r->density)
         st = senda_export_grid(ctx, gpkg, "density", r->density, NULL, NULL);
     if (st == SENDA_OK && r->gistar)
         st = senda_hotspot_write_cells(ctx, r->gistar, gpkg, NULL, NULL);
@@ -156,6 +161,8 @@ static senda_status save(senda_ctx *ctx, const senda_pipeline_hotspot_opts *o, c
 {
     if (!senda__pipeline_is_tiff(out))
         return senda__pipeline_save(ctx, out, write_any, r);
+    if (!r->density)
+        return senda__fail(ctx, SENDA_ERR_ARG, "%s: a GeoTIFF output needs the density", out);
     char n_threads[32];
     snprintf(n_threads, sizeof n_threads, "NUM_THREADS=%d", o->kde.n_threads);
     const char *const tif_co[] = {"COMPRESS=DEFLATE", "ZLEVEL=1", "TILED=YES", n_threads,

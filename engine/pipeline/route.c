@@ -273,7 +273,7 @@ typedef struct both {
 static senda_status write_both(senda_ctx *ctx, const void *arg, const char *gpkg)
 {
     const both *b = arg;
-    senda_status st = senda_pipeline_danger_write(ctx, b->d, gpkg, b->d->density != NULL);
+    senda_status st = senda_pipeline_danger_write(ctx, b->d, gpkg, 1, 1);
     return st ? st : senda_pipeline_route_write(ctx, b->r, gpkg);
 }
 
