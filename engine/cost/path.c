@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "cost/cost_int.h"
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "grid/grid_int.h"
 
 senda_status senda__cost_trace(senda_ctx *ctx, const double *dir_deg, size_t n_rows,

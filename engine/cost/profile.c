@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cost/cost_int.h"
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 
 enum { W = 1200, H = 520, ML = 80, MR = 80, MT = 90, MB = 60 };
 

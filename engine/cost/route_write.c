@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cost/cost_int.h"
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 
 /* The part of line l between chainages a and b. */
 static OGRGeometryH substring(const senda_route_line *l, double a, double b)

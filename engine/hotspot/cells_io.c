@@ -16,7 +16,7 @@
 #include <ogr_srs_api.h>
 #include <string.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "hotspot/hotspot_int.h"
 
 /* Mark the cells whose centre is inside geometry g (OGR, already in the lattice's CRS). */

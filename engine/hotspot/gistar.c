@@ -23,7 +23,7 @@
  * the band is inclusive (d <= band), as spdep's dnearneigh and PySAL's
  * DistanceBand.
  * Window sums use per-row prefix sums and the band's column run per row
- * offset (lattice.c): O(cells * band rows); memory ~60 bytes a cell.
+ * offset (window.c): O(cells * band rows); memory ~60 bytes a cell.
  */
 #include <math.h>
 #include <string.h>
@@ -63,62 +63,6 @@ double senda__hotspot_p_two_sided(double z)
     if (isnan(z))
         return (double)NAN;
     return erfc(fabs(z) / sqrt(2.0));
-}
-
-senda_status senda__hotspot_window(senda_ctx *ctx, const senda__lattice *l, double band_m,
-                                   const double *val, const unsigned char *mask, double *sum,
-                                   int32_t *cnt)
-{
-    long nd;
-    long *lo = NULL, *hi = NULL;
-    senda_status st = senda__lattice_runs(ctx, l, band_m, &nd, &lo, &hi);
-    if (st != SENDA_OK)
-        return st;
-    size_t nr = l->n_rows, nc = l->n_cols, stride = nc + 1;
-    double *pv = senda__calloc2(ctx, nr, stride * sizeof *pv);
-    int32_t *pm = pv ? senda__calloc2(ctx, nr, stride * sizeof *pm) : NULL;
-    if (!pm) {
-        st = SENDA_ERR_NOMEM;
-        goto done;
-    }
-    for (size_t r = 0; r < nr; r++)
-        for (size_t c = 0; c < nc; c++) {
-            size_t i = r * nc + c;
-            pv[r * stride + c + 1] = pv[r * stride + c] + (val && mask[i] ? val[i] : 0.0);
-            pm[r * stride + c + 1] = pm[r * stride + c] + (mask[i] ? 1 : 0);
-        }
-    size_t width = (size_t)(2 * nd + 1);
-    for (size_t r = 0; r < nr; r++) {
-        const long *rlo = lo + (r & 1u) * width, *rhi = hi + (r & 1u) * width;
-        for (size_t c = 0; c < nc; c++) {
-            double s = 0.0;
-            int32_t m = 0;
-            for (long dr = -nd; dr <= nd; dr++) {
-                long rr = (long)r + dr;
-                if (rr < 0 || rr >= (long)nr)
-                    continue;
-                long a = (long)c + rlo[dr + nd], b = (long)c + rhi[dr + nd];
-                if (a < 0)
-                    a = 0;
-                if (b > (long)nc - 1)
-                    b = (long)nc - 1;
-                if (a > b)
-                    continue;
-                size_t base = (size_t)rr * stride;
-                s += pv[base + (size_t)b + 1] - pv[base + (size_t)a];
-                m += pm[base + (size_t)b + 1] - pm[base + (size_t)a];
-            }
-            if (sum)
-                sum[r * nc + c] = s;
-            cnt[r * nc + c] = m;
-        }
-    }
-done:
-    senda__free(pv);
-    senda__free(pm);
-    senda__free(lo);
-    senda__free(hi);
-    return st;
 }
 
 /* Allocate the result's arrays and centres. */

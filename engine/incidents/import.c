@@ -36,49 +36,6 @@
 #include "incidents/import_int.h"
 
 #define BATCH 4096
-#define ARENA_BLOCK (1u << 20)
-
-char *senda__arena_strndup(senda_ctx *ctx, senda__arena *a, const char *s, size_t n)
-{
-    arena_block *b = a->cur;
-    while (b && b->used + n + 1 > b->cap)
-        b = b->next;
-    if (!b) {
-        size_t cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
-        b = senda__malloc(ctx, sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->used = 0, b->cap = cap, b->next = NULL;
-        if (a->cur) { /* append after cur, keeping later free blocks */
-            b->next = a->cur->next;
-            a->cur->next = b;
-        } else {
-            a->head = b;
-        }
-    }
-    a->cur = b;
-    char *p = b->data + b->used;
-    memcpy(p, s, n);
-    p[n] = '\0';
-    b->used += n + 1;
-    return p;
-}
-
-void senda__arena_reset(senda__arena *a)
-{
-    for (arena_block *b = a->head; b; b = b->next)
-        b->used = 0;
-    a->cur = a->head;
-}
-
-void senda__arena_free(senda__arena *a)
-{
-    for (arena_block *b = a->head, *n; b; b = n) {
-        n = b->next;
-        senda__free(b);
-    }
-    a->head = a->cur = NULL;
-}
 
 void senda_import_opts_init(senda_import_opts *o)
 {

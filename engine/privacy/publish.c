@@ -35,7 +35,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "privacy/privacy_int.h"
 
 void senda_publish_opts_init(senda_publish_opts *o)

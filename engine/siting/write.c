@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "siting/siting_int.h"
 
 static senda_status make_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "testutil.h"
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 
 void senda__sb_init(senda__sbuf *b, senda_ctx *ctx)
 {

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "grid/grid_int.h"
 
 senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *out)
