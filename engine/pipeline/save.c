@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "pipeline/pipeline_int.h"
 
 int senda__pipeline_is_tiff(const char *path)
