@@ -136,13 +136,17 @@ senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out)
 /** Write a grid as a single-band GeoTIFF (Float32 or Float64), NaN as
  *  nodata, through a temporary file renamed into place when complete.
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
+typedef struct senda_grid_tiff_opts {
+    int float64;                          /**< 1: Float64; 0 (default): Float32 */
+    const char *const *creation_options;  /**< GDAL GTiff creation options ("NAME=VALUE",
+                                               NULL-terminated) replacing the defaults
+                                               COMPRESS=DEFLATE, TILED=YES, BIGTIFF=IF_SAFER;
+                                               NULL (default) keeps them */
+} senda_grid_tiff_opts;
+void senda_grid_tiff_opts_init(senda_grid_tiff_opts *o);
+/** @param opts NULL for the defaults */
 senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const char *path,
-                                   int float64);
-/** As senda_grid_write_tiff, with GDAL GTiff creation options ("NAME=VALUE",
- *  NULL-terminated) replacing the defaults COMPRESS=DEFLATE, TILED=YES,
- *  BIGTIFF=IF_SAFER; NULL keeps the defaults. */
-senda_status senda_grid_write_tiff_co(senda_ctx *ctx, const senda_grid *grid, const char *path,
-                                      int float64, const char *const *creation_options);
+                                   const senda_grid_tiff_opts *opts);
 
 /* ======================================================================
  * points: weighted points in a projected CRS
@@ -586,14 +590,26 @@ senda_status senda_cost_path_trace(senda_ctx *ctx, const senda_grid *accum,
                                    const char *name, senda_cost_path **out);
 void senda_cost_path_destroy(senda_cost_path *path);
 
+/** What senda_cost_paths_write writes, filled by senda_cost_paths_write_opts_init(). */
+typedef struct senda_cost_paths_write_opts {
+    const char *layer;         /**< the LineStringM layer (default "paths") */
+    const char *profile_layer; /**< the vertex table; NULL (default) = none */
+} senda_cost_paths_write_opts;
+void senda_cost_paths_write_opts_init(senda_cost_paths_write_opts *o);
+
 /** Write paths as a LineStringM layer (M = accumulated cost) with fields
  *  name, alternative, cost, length_km, n_cells, extra_cost_pct,
  *  extra_length_pct into a GeoPackage (created when absent; a layer of the
- *  same name is replaced). crs is the grid's CRS.
+ *  same name is replaced). crs is the grid's CRS. With opts->profile_layer,
+ *  also the vertices of the paths as a table without geometry (replaced):
+ *  path (1-based, the order of paths), name, alternative, vertex, x, y,
+ *  distance_km, danger_per_km (the friction under the vertex), accumulated
+ *  (M), for plots of danger along a path.
+ *  @param opts NULL for the defaults
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO */
-senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
-                                    const char *crs, senda_cost_path *const *paths,
-                                    size_t n_paths);
+senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                    senda_cost_path *const *paths, size_t n_paths,
+                                    const senda_cost_paths_write_opts *opts);
 
 /** Options of senda_danger_surface, filled by senda_danger_opts_init().
  *  The surface is danger per km travelled (module header of danger.c):
@@ -710,14 +726,6 @@ senda_status senda_cost_paths(senda_ctx *ctx, const senda_grid *friction,
 /** Destroy n paths and the array. NULL is a no-op. */
 void senda_cost_paths_destroy(senda_cost_path **paths, size_t n);
 
-/** Write the vertices of paths as a table without geometry (layer name
- *  `layer`, replaced): path (1-based, the order of paths), name,
- *  alternative, vertex, x, y, distance_km, danger_per_km (the friction under
- *  the vertex), accumulated (M). For plots of danger along a path.
- *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
-senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_path,
-                                            const char *layer, senda_cost_path *const *paths,
-                                            size_t n_paths);
 
 /* ---- route scoring ---- */
 

@@ -150,7 +150,7 @@ static senda_status do_paths(senda_ctx *ctx, const senda_grid *acc, const senda_
     for (; n < to->n && st == SENDA_OK; n++)
         st = senda_cost_path_trace(ctx, acc, dir, to->x[n], to->y[n], NULL, &paths[n]);
     if (st == SENDA_OK && path_out)
-        st = senda_cost_paths_write(ctx, path_out, "paths", senda_grid_crs(acc), paths, n);
+        st = senda_cost_paths_write(ctx, path_out, senda_grid_crs(acc), paths, n, NULL);
     if (st == SENDA_OK)
         print_paths(paths, n, root);
     for (size_t i = 0; paths && i < n; i++)
@@ -192,9 +192,14 @@ static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points 
                                           "TILED=YES", "BIGTIFF=IF_SAFER",
                                           "NUM_THREADS=ALL_CPUS", NULL};
     const char *const *creation = co_opt->n_values ? co_list : fast_co;
-    if ((st = senda_grid_write_tiff_co(ctx, acc, cli_str(opts, "out"), 1, creation)) != SENDA_OK)
+    senda_grid_tiff_opts to;
+    senda_grid_tiff_opts_init(&to);
+    to.float64 = 1;
+    to.creation_options = creation;
+    if ((st = senda_grid_write_tiff(ctx, acc, cli_str(opts, "out"), &to)) != SENDA_OK)
         goto done;
-    if (dir_out && (st = senda_grid_write_tiff_co(ctx, dir, dir_out, 0, creation)) != SENDA_OK)
+    to.float64 = 0;
+    if (dir_out && (st = senda_grid_write_tiff(ctx, dir, dir_out, &to)) != SENDA_OK)
         goto done;
     if (from_to[1])
         st = do_paths(ctx, acc, dir, from_to[1], cli_str(opts, "path-out"), root);

@@ -184,11 +184,38 @@ static senda_status write_path(senda_ctx *ctx, OGRLayerH lyr, const senda_cost_p
     return SENDA_OK;
 }
 
-senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
-                                    const char *crs, senda_cost_path *const *paths,
-                                    size_t n_paths)
+static senda_status write_profile(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                  senda_cost_path *const *paths, size_t n_paths);
+
+void senda_cost_paths_write_opts_init(senda_cost_paths_write_opts *o)
+{
+    if (!o)
+        return;
+    o->layer = "paths";
+    o->profile_layer = NULL;
+}
+
+static senda_status write_lines(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                const char *crs, senda_cost_path *const *paths, size_t n_paths);
+
+senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                    senda_cost_path *const *paths, size_t n_paths,
+                                    const senda_cost_paths_write_opts *o)
 {
     senda__reset(ctx);
+    senda_cost_paths_write_opts dflt;
+    senda_cost_paths_write_opts_init(&dflt);
+    if (!o)
+        o = &dflt;
+    senda_status st = write_lines(ctx, gpkg_path, o->layer, crs, paths, n_paths);
+    if (st == SENDA_OK && o->profile_layer)
+        st = write_profile(ctx, gpkg_path, o->profile_layer, paths, n_paths);
+    return st;
+}
+
+static senda_status write_lines(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                const char *crs, senda_cost_path *const *paths, size_t n_paths)
+{
     if (!gpkg_path || !layer || (!paths && n_paths))
         return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or paths is NULL");
     GDALDatasetH ds = NULL;
@@ -244,11 +271,9 @@ static senda_status write_profile_rows(senda_ctx *ctx, OGRLayerH lyr, size_t k,
     return SENDA_OK;
 }
 
-senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_path,
-                                            const char *layer, senda_cost_path *const *paths,
-                                            size_t n_paths)
+static senda_status write_profile(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                  senda_cost_path *const *paths, size_t n_paths)
 {
-    senda__reset(ctx);
     if (!gpkg_path || !layer || (!paths && n_paths))
         return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or paths is NULL");
     GDALDatasetH ds = NULL;

@@ -134,7 +134,7 @@ senda_status senda_pipeline_danger(senda_ctx *ctx, const senda_pipeline_input *i
     r->n_incidents = in->incidents ? in->incidents->n : 0;
     senda_status st = stage(ctx, in, o, r, progress, arg);
     if (st == SENDA_OK && out && senda__pipeline_is_tiff(out))
-        st = senda_grid_write_tiff(ctx, r->danger_whatif ? r->danger_whatif : r->danger, out, 0);
+        st = senda_grid_write_tiff(ctx, r->danger_whatif ? r->danger_whatif : r->danger, out, NULL);
     else if (st == SENDA_OK && out)
         st = senda__pipeline_save(ctx, out, write_any, r);
     if (st != SENDA_OK) {

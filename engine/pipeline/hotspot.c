@@ -167,7 +167,10 @@ static senda_status save(senda_ctx *ctx, const senda_pipeline_hotspot_opts *o, c
     snprintf(n_threads, sizeof n_threads, "NUM_THREADS=%d", o->kde.n_threads);
     const char *const tif_co[] = {"COMPRESS=DEFLATE", "ZLEVEL=1", "TILED=YES", n_threads,
                                   "BIGTIFF=IF_SAFER", NULL};
-    senda_status st = senda_grid_write_tiff_co(ctx, r->density, out, 0, tif_co);
+    senda_grid_tiff_opts to;
+    senda_grid_tiff_opts_init(&to);
+    to.creation_options = tif_co;
+    senda_status st = senda_grid_write_tiff(ctx, r->density, out, &to);
     if (st == SENDA_OK && r->gistar && o->cells_out)
         st = senda__pipeline_save(ctx, o->cells_out, write_cells, r);
     return st;

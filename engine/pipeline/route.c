@@ -242,8 +242,11 @@ static senda_status write_paths(senda_ctx *ctx, const char *gpkg, const char *cr
     char layer[64], profile[64];
     snprintf(layer, sizeof layer, "paths%s", suffix);
     snprintf(profile, sizeof profile, "path_profile%s", suffix);
-    senda_status st = senda_cost_paths_write(ctx, gpkg, layer, crs, paths, n);
-    return st ? st : senda_cost_paths_write_profile(ctx, gpkg, profile, paths, n);
+    senda_cost_paths_write_opts o;
+    senda_cost_paths_write_opts_init(&o);
+    o.layer = layer;
+    o.profile_layer = profile;
+    return senda_cost_paths_write(ctx, gpkg, crs, paths, n, &o);
 }
 
 senda_status senda_pipeline_route_write(senda_ctx *ctx, const senda_pipeline_route_result *r,

@@ -297,7 +297,7 @@ Test(cmd_cost, default_geotiff_is_zstd_compressed_and_tiled)
     senda_grid_create(ctx, 4, 4, 1000.0, 2000.0, 10.0, "EPSG:32615", 1.0, &g);
     char *dir = tu_tmpdir(), in[512], cmd[2048];
     snprintf(in, sizeof in, "%s/f.tif", dir);
-    cr_assert_eq(senda_grid_write_tiff(ctx, g, in, 1), SENDA_OK);
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, in, &(senda_grid_tiff_opts){1, NULL}), SENDA_OK);
     snprintf(cmd, sizeof cmd, "cost --cost %s --from 1005,1995 --out %s/a.tif -q", in, dir);
     tu_run r = tu_senda(cmd);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
