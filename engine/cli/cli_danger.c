@@ -18,6 +18,22 @@ int cli_ends_with(const char *s, const char *suffix)
     return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
+int cli_stage_parse(int argc, char **argv, cli_opt *opts, const cli_cmd_info *info,
+                    const char **out)
+{
+    const char *pos[1];
+    int n_pos = 0;
+    *out = NULL;
+    int rc = cli_parse(argc, argv, 2, opts, info, pos, 0, &n_pos);
+    if (rc)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    if (!(*out = cli_str(opts, "out"))) {
+        fprintf(stderr, "senda: --out is required\nusage: %s\n", info->usage);
+        return CLI_USAGE;
+    }
+    return 0;
+}
+
 int cli_input_fill(cli_opt *opts, const char *out, senda_pipeline_input_opts *in)
 {
     senda_pipeline_input_opts_init(in);

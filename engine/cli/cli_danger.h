@@ -57,6 +57,11 @@
     CLI_F("no-land-mask", "keep the sea: by default cells whose centre is outside the layers' " \
           "`land` polygons are nodata (impassable)")
 
+/** Parse a stage command's options and require --out: 0 with *out set,
+ *  CLI_OK after --help (then *out is NULL), or CLI_USAGE (message printed). */
+int cli_stage_parse(int argc, char **argv, cli_opt *opts, const cli_cmd_info *info,
+                    const char **out);
+
 /** Fill in; every string points into opts (argv). Returns 0, or CLI_USAGE
  *  with a message printed. out names where temporary files go. */
 int cli_input_fill(cli_opt *opts, const char *out, senda_pipeline_input_opts *in);

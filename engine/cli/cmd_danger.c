@@ -87,17 +87,11 @@ static void summary(const senda_pipeline_danger_result *r, json_object *root)
 
 int cmd_danger(int argc, char **argv)
 {
-    const char *pos[1];
-    int n_pos = 0;
     cli_danger_defaults(opts);
-    int rc = cli_parse(argc, argv, 2, opts, &info, pos, 0, &n_pos);
-    if (rc)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    const char *out = cli_str(opts, "out");
-    if (!out) {
-        fprintf(stderr, "senda: --out is required\nusage: %s\n", info.usage);
-        return CLI_USAGE;
-    }
+    const char *out = NULL;
+    int rc = cli_stage_parse(argc, argv, opts, &info, &out);
+    if (rc || !out)
+        return rc;
     senda_pipeline_input_opts io;
     senda_pipeline_danger_opts dopts;
     if ((rc = cli_input_fill(opts, out, &io)) != 0 || (rc = cli_danger_fill(opts, &dopts)) != 0)

@@ -275,17 +275,11 @@ static void print(const senda_pipeline_route_result *r, json_object *root)
 
 int cmd_route(int argc, char **argv)
 {
-    const char *pos[1];
-    int n_pos = 0;
     route_defaults();
-    int rc = cli_parse(argc, argv, 2, opts, &info, pos, 0, &n_pos);
-    if (rc)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    const char *out = cli_str(opts, "out");
-    if (!out) {
-        fprintf(stderr, "senda: --out is required\nusage: %s\n", info.usage);
-        return CLI_USAGE;
-    }
+    const char *out = NULL;
+    int rc = cli_stage_parse(argc, argv, opts, &info, &out);
+    if (rc || !out)
+        return rc;
     senda_pipeline_input_opts io;
     senda_pipeline_danger_opts dopts;
     senda_pipeline_route_opts ropts;

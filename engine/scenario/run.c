@@ -170,6 +170,15 @@ static size_t split_names(char *buf, const char **names, size_t max)
     return n;
 }
 
+/* A "; "-separated text split into list (pointers into buf); NULL when empty. */
+static const char *const *names(const char *text, char *buf, size_t size, const char **list,
+                                size_t *n)
+{
+    snprintf(buf, size, "%s", text);
+    *n = split_names(buf, list, 64);
+    return *n ? list : NULL;
+}
+
 /* Name lists of a scenario, split for the stages' records. */
 typedef struct name_lists {
     char without_buf[1024], with_buf[1024], from_buf[512], to_buf[1024];
@@ -180,12 +189,10 @@ static senda_status stage_danger(run_state *s, name_lists *nl, double lo, double
 {
     senda_pipeline_danger_opts d = s->sc->danger;
     d.kde.n_threads = s->threads;
-    snprintf(nl->without_buf, sizeof nl->without_buf, "%s", s->sc->without_checkpoints);
-    snprintf(nl->with_buf, sizeof nl->with_buf, "%s", s->sc->with_checkpoints);
-    d.n_without = split_names(nl->without_buf, nl->without, 64);
-    d.without_checkpoints = d.n_without ? nl->without : NULL;
-    d.n_with = split_names(nl->with_buf, nl->with, 64);
-    d.with_checkpoints = d.n_with ? nl->with : NULL;
+    d.without_checkpoints = names(s->sc->without_checkpoints, nl->without_buf,
+                                  sizeof nl->without_buf, nl->without, &d.n_without);
+    d.with_checkpoints = names(s->sc->with_checkpoints, nl->with_buf, sizeof nl->with_buf,
+                               nl->with, &d.n_with);
     SUB(s, sp, lo, hi);
     return senda_pipeline_danger(s->ctx, s->in, &d, NULL, &s->danger, SUBFN(s), &sp);
 }
@@ -232,12 +239,8 @@ static void station_filter(int level, const char *message, void *arg)
 static senda_status stage_route(run_state *s, name_lists *nl, double lo, double hi)
 {
     senda_pipeline_route_opts r = s->sc->route;
-    snprintf(nl->from_buf, sizeof nl->from_buf, "%s", s->sc->route_from);
-    snprintf(nl->to_buf, sizeof nl->to_buf, "%s", s->sc->route_to);
-    r.n_from = split_names(nl->from_buf, nl->from, 64);
-    r.from = r.n_from ? nl->from : NULL;
-    r.n_to = split_names(nl->to_buf, nl->to, 64);
-    r.to = r.n_to ? nl->to : NULL;
+    r.from = names(s->sc->route_from, nl->from_buf, sizeof nl->from_buf, nl->from, &r.n_from);
+    r.to = names(s->sc->route_to, nl->to_buf, sizeof nl->to_buf, nl->to, &r.n_to);
     r.accumulated_on = r.paths_on = on(s, "cost");
     r.lines_on = on(s, "route");
     SUB(s, sp, lo, hi);
