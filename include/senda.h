@@ -1228,48 +1228,20 @@ void senda_pipeline_route_result_destroy(senda_pipeline_route_result *r);
 
 /** One scenario of a scenario file: the base settings with the scenario's
  *  overrides applied (maps merge key by key, lists and values replace).
- *  Paths are resolved against the scenario file's directory. Lists of codes
- *  (types, perpetrators) are stored comma-separated. */
-typedef struct senda_scenario {
-    char name[64];           /**< [A-Za-z0-9_.-]+, unique in the file */
-    char description[256];   /**< free text, the map title; "" when absent */
-    int line;                /**< line of the scenario's entry (1 for a file without a list) */
-    int valid;               /**< 0: the entry is unusable and error says why */
-    char error[512];         /**< "file:line: key: problem" when !valid */
-    char layers[1024];       /**< corridor layers directory */
-    char crs[128];           /**< projected analysis CRS */
-    char output[1024];       /**< the GeoPackage to write ("{name}" expanded) */
-    char store[1024];        /**< an existing incident store to read, or "" */
-    size_t n_sources;        /**< incident files to import into a scratch store */
-    char sources[SENDA_SCENARIO_MAX_SOURCES][1024];
-    long synth_n;            /**< > 0: generate this many synthetic incidents (demo, tests)
-                                  around the layers instead of store / sources */
-    long synth_seed;         /**< seed of the synthetic incidents (default 1) */
-    char types[256];         /**< filter: incident type codes, "" = all */
-    char date_from[16];      /**< filter: yyyy, yyyy-mm or yyyy-mm-dd, "" = open */
-    char date_to[16];
-    char victims[64];        /**< filter: "women", "men", "minors", comma-separated, "" = all */
-    char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
-    int weighted;            /**< 1: weight = severity x victims; 0: count */
-    senda_pipeline_danger_opts danger;   /**< cell_m, pad_m, danger.*: the danger stage's
-                                              record (its name lists are set at run time
-                                              from the texts below) */
-    senda_pipeline_hotspot_opts hotspot; /**< hotspot.*: the hotspot stage's record */
-    senda_pipeline_route_opts route;     /**< routes.*: the route stage's record */
-    char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
-    char with_checkpoints[1024];    /**< what-if: checkpoints added (places), "; "-separated */
-    char route_from[512];    /**< least-danger paths start: places, "; "-separated; "" = every
-                                  border crossing */
-    char route_to[1024];     /**< ... and end at these places (SENDA_PIPELINE_ROUTE_TO) */
-    char siting_model[16];   /**< "mclp" or "set-cover" */
-    long siting_p;           /**< mclp: new sites to choose */
-    double siting_radius_m;  /**< service distance, metres */
-    double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
-    double siting_target_share; /**< set-cover: share of the demand to cover */
-    char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
-                                  cells within 10 km of the rail, senda_siting_demand_from_grid) */
-    char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
-} senda_scenario;
+ *  Opaque: its keys fill the pipeline stages' records; read its parameters
+ *  with senda_scenario_params. */
+typedef struct senda_scenario senda_scenario;
+
+/** The scenario's name ([A-Za-z0-9_.-]+, unique in its file). Ownership: owned by sc. */
+const char *senda_scenario_name(const senda_scenario *sc);
+/** The GeoPackage it writes ("{name}" expanded, resolved against the file's
+ *  directory). Ownership: owned by sc. */
+const char *senda_scenario_output(const senda_scenario *sc);
+/** The line of its entry in the file (1 for a file without a list). */
+int senda_scenario_line(const senda_scenario *sc);
+/** SENDA_OK when the entry is usable; else SENDA_ERR_DATA with
+ *  "file:line: key: problem" as the context's message. */
+senda_status senda_scenario_check(senda_ctx *ctx, const senda_scenario *sc);
 
 /** Every stage `senda run` knows, in run order (the default of `stages:`).
  *  density: kernel density surface; hotspot: Gi* cells; danger: danger
@@ -1286,7 +1258,7 @@ typedef struct senda_scenario_set senda_scenario_set;
  *  settings; an optional `scenarios:` list holds named entries that inherit
  *  the base and override what differs. Without the list the file is one
  *  scenario named after the file. A problem in one entry marks that entry
- *  invalid (senda_scenario.valid = 0, .error says where and why) and the
+ *  invalid (senda_scenario_check puts where and why on the context) and the
  *  others stay usable; a YAML syntax error, a bad base setting or a bad list
  *  (entry not a mapping, missing or repeated name) fails the whole file.
  *  Messages read "FILE:LINE: KEY: problem".

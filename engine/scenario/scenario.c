@@ -1001,3 +1001,26 @@ senda_status senda_scenario_defaults(senda_ctx *ctx, char **out)
     senda__free(sc);
     return st;
 }
+
+const char *senda_scenario_name(const senda_scenario *sc)
+{
+    return sc ? sc->name : "";
+}
+
+const char *senda_scenario_output(const senda_scenario *sc)
+{
+    return sc ? sc->output : "";
+}
+
+int senda_scenario_line(const senda_scenario *sc)
+{
+    return sc ? sc->line : 0;
+}
+
+senda_status senda_scenario_check(senda_ctx *ctx, const senda_scenario *sc)
+{
+    senda__reset(ctx);
+    if (!sc)
+        return senda__fail(ctx, SENDA_ERR_ARG, "scenario is NULL");
+    return sc->valid ? SENDA_OK : senda__fail(ctx, SENDA_ERR_DATA, "%s", sc->error);
+}

@@ -172,6 +172,11 @@ Test(scenario, a_bad_entry_is_marked_and_the_others_stay_usable, .init = setup,
     const senda_scenario *b = senda_scenario_at(set, 1);
     cr_assert_not(b->valid);
     cr_assert_str_eq(b->error, "s.yaml:6: hotspot.radius_m: expected a number, got 'far'");
+    /* through the public API the problem reaches the context */
+    cr_assert_eq(senda_scenario_check(ctx, b), SENDA_ERR_DATA);
+    cr_assert_str_eq(senda_ctx_errmsg(ctx), b->error);
+    cr_assert_eq(senda_scenario_check(ctx, senda_scenario_at(set, 0)), SENDA_OK);
+    cr_assert_str_eq(senda_scenario_name(b), b->name);
     const senda_scenario *t = senda_scenario_at(set, 2);
     cr_assert_not(t->valid);
     cr_assert(strstr(t->error, "s.yaml:8: filtr: unknown key (known here: name, description")
