@@ -24,6 +24,12 @@
 extern "C" {
 #endif
 
+/* libsenda is built with -fvisibility=hidden: what this header declares is
+ * the whole exported interface (tests/api/exported-symbols.txt lists it). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 /* ======================================================================
  * core
  * ==================================================================== */
@@ -84,6 +90,10 @@ const char *senda_status_name(senda_status status);
 
 /** The engine version, "MAJOR.MINOR.PATCH". Static. */
 const char *senda_version(void);
+
+/** The versions of the libraries senda runs on, as loaded at run time:
+ *  "GDAL x, PROJ x, GEOS x, SQLite x, SpatiaLite x". Static. */
+const char *senda_version_libraries(void);
 
 /** A progress callback that prints GDAL-style "0...10...20...100 - done."
  *  to stderr (it is GDALTermProgress). */
@@ -204,8 +214,10 @@ typedef struct senda_layer_report {
 #define SENDA_LAYER_CROSSINGS "crossings"
 #define SENDA_LAYER_SHELTERS "shelters"
 
-/** The bundled layers directory (layers/corridor in the source tree, or
- *  $SENDA_LAYERS when set). Static. */
+/** The bundled layers directory: $SENDA_LAYERS when set, else corridor/ in
+ *  the data directory found at run time relative to the library
+ *  (<prefix>/share/senda when installed; $SENDA_DATA_DIR overrides it).
+ *  Static. */
 const char *senda_layers_default_dir(void);
 
 /** Load every corridor layer from dir (files border, rail, checkpoints,
@@ -1472,6 +1484,10 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
                            senda_progress_fn progress, void *progress_arg);
 
 /* @@SECTION export@@ */
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

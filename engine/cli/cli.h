@@ -54,6 +54,12 @@ void cli_default_int(cli_opt *opts, const char *name, long v);
 int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
               const char **pos, int max_pos, int *n_pos);
 void cli_help(FILE *fp, const cli_opt *opts, const cli_cmd_info *info);
+/** The man page of a command (doc.c), from the same table as cli_help. */
+void cli_man(FILE *fp, const cli_opt *opts, const cli_cmd_info *info);
+/** senda(1): the command list with summaries. */
+void cli_man_main(FILE *fp, const char *const *names, const char *const *summaries, size_t n);
+/** The options of a command, "--name<TAB>METAVAR" a line (for completion). */
+void cli_options_list(FILE *fp, const cli_opt *opts);
 cli_opt *cli_get(cli_opt *opts, const char *name);
 const char *cli_str(cli_opt *opts, const char *name);
 int cli_flag(cli_opt *opts, const char *name);

@@ -49,8 +49,23 @@ int main(int argc, char **argv)
         usage(stdout);
         return CLI_OK;
     }
+    if (strcmp(argv[1], "--help-man") == 0 || strcmp(argv[1], "--help-commands") == 0) {
+        /* hidden: the build writes senda(1) and the completion from these */
+        enum { N = sizeof commands / sizeof commands[0] };
+        const char *names[N], *summaries[N];
+        for (size_t i = 0; i < N; i++)
+            names[i] = commands[i].name, summaries[i] = commands[i].summary;
+        if (argv[1][7] == 'm')
+            cli_man_main(stdout, names, summaries, N);
+        else
+            for (size_t i = 0; i < N; i++)
+                printf("%s\n", names[i]);
+        return CLI_OK;
+    }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("senda %s\n", senda_version());
+        /* the program's version, then the library's and those it runs on */
+        printf("senda %s\nlibsenda %s\n%s\n", SENDA_VERSION, senda_version(),
+               senda_version_libraries());
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -100,6 +100,14 @@ int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_inf
             cli_help(stdout, opts, info);
             return CLI_HELP_SHOWN;
         }
+        if (!only_pos && i == first && strcmp(a, "--help-man") == 0) { /* hidden: the build */
+            cli_man(stdout, opts, info);
+            return CLI_HELP_SHOWN;
+        }
+        if (!only_pos && i == first && strcmp(a, "--help-options") == 0) { /* hidden */
+            cli_options_list(stdout, opts);
+            return CLI_HELP_SHOWN;
+        }
         if (!only_pos && strcmp(a, "--") == 0) {
             only_pos = 1;
             continue;

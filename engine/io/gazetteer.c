@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "io/gazetteer_int.h"
+#include "io/io_int.h"
 
 typedef struct {
     const char *key; /* folded */
@@ -83,11 +84,7 @@ const char *senda__gazetteer_default_path(void)
     const char *env = getenv("SENDA_GAZETTEER");
     if (env && env[0])
         return env;
-#ifdef SENDA_SOURCE_DIR
-    return SENDA_SOURCE_DIR "/layers/gazetteer/corridor_places.tsv";
-#else
-    return "layers/gazetteer/corridor_places.tsv";
-#endif
+    return senda__data_gazetteer();
 }
 
 void senda__gazetteer_close(senda__gazetteer *g)

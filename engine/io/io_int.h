@@ -52,4 +52,13 @@ senda_status senda__srs_short_name(OGRSpatialReferenceH srs, char *out, size_t o
 /** A lon/lat WGS 84 spatial reference with traditional axis order. */
 OGRSpatialReferenceH senda__srs_wgs84(void);
 
+/** The directory of the bundled data (corridor/, gazetteer/) found at run
+ *  time relative to the library, or $SENDA_DATA_DIR (datadir.c). Static. */
+const char *senda__data_dir(void);
+
+/** The bundled corridor layers (<data dir>/corridor) and gazetteer
+ *  (<data dir>/gazetteer/corridor_places.tsv). Static. */
+const char *senda__data_layers_dir(void);
+const char *senda__data_gazetteer(void);
+
 #endif

@@ -43,11 +43,7 @@ const char *senda_layers_default_dir(void)
     const char *env = getenv("SENDA_LAYERS");
     if (env && env[0])
         return env;
-#ifdef SENDA_SOURCE_DIR
-    return SENDA_SOURCE_DIR "/layers/corridor";
-#else
-    return "layers/corridor";
-#endif
+    return senda__data_layers_dir();
 }
 
 static int file_exists(const char *path)

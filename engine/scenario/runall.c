@@ -205,8 +205,11 @@ senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *se
     for (; n_threads < want; n_threads++)
         if (pthread_create(&th[n_threads], NULL, worker, &p) != 0)
             break;
+    /* Only the threads that did not start are taken off here: a started one
+     * may already have finished and counted itself off (setting active to
+     * n_threads then would wait for it forever). */
     pthread_mutex_lock(&p.mu);
-    p.active = n_threads;
+    p.active -= want - n_threads;
     pthread_mutex_unlock(&p.mu);
     if (want && !n_threads) {
         p.active = 1; /* no thread could start: run them here */
