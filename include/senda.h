@@ -228,12 +228,12 @@ const char *senda_layers_default_dir(void);
  *  @return SENDA_OK; SENDA_ERR_ARG; SENDA_ERR_IO (missing or unreadable
  *          file, named); SENDA_ERR_CRS (a layer without CRS, or crs not
  *          projected); SENDA_ERR_DATA (wrong geometry type, named)
- *  Ownership: caller frees with senda_layers_close().
+ *  Ownership: caller frees with senda_layers_destroy().
  *  Progress: once per layer. */
 senda_status senda_layers_open(senda_ctx *ctx, const char *dir, const char *crs,
                                senda_layers **out, senda_progress_fn progress,
                                void *progress_arg);
-void senda_layers_close(senda_layers *layers);
+void senda_layers_destroy(senda_layers *layers);
 /** The analysis CRS of the loaded layers. */
 const char *senda_layers_crs(const senda_layers *layers);
 /** Number of loaded layers and the report of layer i (0-based). */
@@ -267,36 +267,36 @@ senda_status senda_layers_points(senda_ctx *ctx, const senda_layers *layers, con
 /* ======================================================================
  * incidents
  * ==================================================================== */
-/** The incident type codes, in this order (index = senda_incident_type). */
-typedef enum senda_incident_type {
+/** The incident type codes, in this order (index = senda_incidents_type). */
+typedef enum senda_incidents_type {
     SENDA_INC_KIDNAPPING, SENDA_INC_EXTORTION, SENDA_INC_ROBBERY_ASSAULT,
     SENDA_INC_SEXUAL_VIOLENCE, SENDA_INC_HOMICIDE, SENDA_INC_DEATH_ACCIDENT,
     SENDA_INC_DISAPPEARANCE, SENDA_INC_TRAFFICKING, SENDA_INC_ABUSE_BY_AUTHORITY,
     SENDA_INC_OTHER, SENDA_INC_N_TYPES
-} senda_incident_type;
+} senda_incidents_type;
 
-/** Reject reason codes (index into senda_import_summary.rejected_by_reason). */
-typedef enum senda_reject_reason {
+/** Reject reason codes (index into senda_incidents_import_summary.rejected_by_reason). */
+typedef enum senda_incidents_reject_reason {
     SENDA_REJ_EMPTY_ROW, SENDA_REJ_NO_COORDINATES, SENDA_REJ_BAD_COORDINATES,
     SENDA_REJ_OUT_OF_RANGE, SENDA_REJ_ZERO_ZERO, SENDA_REJ_OUTSIDE_STUDY_AREA,
     SENDA_REJ_PLACE_NOT_FOUND, SENDA_REJ_AMBIGUOUS_PLACE, SENDA_REJ_BAD_DATE,
     SENDA_REJ_FUTURE_DATE, SENDA_REJ_BAD_COUNT, SENDA_REJ_NEGATIVE_COUNT,
     SENDA_REJ_N_REASONS
-} senda_reject_reason;
+} senda_incidents_reject_reason;
 
 /** The code of a type ("kidnapping"), a reject reason ("out_of_range"); static,
  *  NULL when out of range. */
-const char *senda_incident_type_code(int type);
-const char *senda_reject_reason_code(int reason);
+const char *senda_incidents_type_code(int type);
+const char *senda_incidents_reject_reason_code(int reason);
 /** The default severity weight of a type (documented in engine/incidents/types.c). */
-double senda_incident_default_severity(int type);
+double senda_incidents_default_severity(int type);
 /** The perpetrator codes: criminal_group, police, immigration_authority, military,
  *  train_personnel, other, unknown (index 0..6); static, NULL when out of range. */
-const char *senda_perpetrator_code(int perp);
+const char *senda_incidents_perpetrator_code(int perp);
 #define SENDA_N_PERPETRATORS 7
 
 /** How `senda incidents import` reads, validates and stores reports. */
-typedef struct senda_import_opts {
+typedef struct senda_incidents_import_opts {
     /* explicit column names (NULL = detect in English and Spanish) */
     const char *lon_field, *lat_field, *coords_field, *date_field, *type_field;
     const char *count_field, *place_field, *id_field, *perpetrator_field;
@@ -311,17 +311,17 @@ typedef struct senda_import_opts {
     double severity[SENDA_INC_N_TYPES]; /**< severity weight per type */
     const char *today;          /**< "yyyy-mm-dd" for the future-date check; NULL = today (UTC) */
     int n_threads;              /**< threads for the spatial join (default 2) */
-} senda_import_opts;
-void senda_import_opts_init(senda_import_opts *o);
+} senda_incidents_import_opts;
+void senda_incidents_import_opts_init(senda_incidents_import_opts *o);
 
 /** Counts of one import. read == accepted + rejected + duplicate; repaired,
  *  geocoded and flagged rows are among the accepted. */
-typedef struct senda_import_summary {
+typedef struct senda_incidents_import_summary {
     long files, files_skipped; /**< files read; files skipped as already imported */
     long read, accepted, repaired, rejected, duplicate, geocoded, flagged;
     long rejected_by_reason[SENDA_REJ_N_REASONS];
     long joined;               /**< accepted incidents given join fields */
-} senda_import_summary;
+} senda_incidents_import_summary;
 
 /** Import reports from any OGR source into a GeoPackage incident store (created
  *  when absent), as one transaction: either every file is stored or none.
@@ -332,11 +332,11 @@ typedef struct senda_import_summary {
  *  Progress: 0..1 over the files, per 4096 rows. */
 senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
                                     const char *const *files, size_t n_files,
-                                    const senda_import_opts *opts,
-                                    senda_import_summary *summary, senda_progress_fn progress,
+                                    const senda_incidents_import_opts *opts,
+                                    senda_incidents_import_summary *summary, senda_progress_fn progress,
                                     void *progress_arg);
 
-typedef struct senda_incident_filter {
+typedef struct senda_incidents_filter {
     const char *types;        /* comma-separated type codes, NULL = all */
     const char *date_from;    /* "yyyy", "yyyy-mm" or "yyyy-mm-dd", inclusive; NULL = open */
     const char *date_to;      /* inclusive; NULL = open */
@@ -344,8 +344,8 @@ typedef struct senda_incident_filter {
                                  >0 of any of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
     int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
-} senda_incident_filter;
-void senda_incident_filter_init(senda_incident_filter *f);
+} senda_incidents_filter;
+void senda_incidents_filter_init(senda_incidents_filter *f);
 
 /** Accepted (and repaired) incidents of a store as points in crs (projected),
  *  weights per filter->weighted, ids = incident ids (fid). An incident whose
@@ -355,18 +355,18 @@ void senda_incident_filter_init(senda_incident_filter *f);
  *          crs not projected), SENDA_ERR_IO (store), SENDA_ERR_CRS, SENDA_ERR_NOMEM
  *  Ownership: caller frees with senda_points_destroy(). */
 senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
-                                    const senda_incident_filter *filter, const char *crs,
+                                    const senda_incidents_filter *filter, const char *crs,
                                     senda_points **out);
 
 /** Options of the synthetic incident generator. */
-typedef struct senda_synth_opts {
+typedef struct senda_incidents_synth_opts {
     size_t n;                 /**< rows (default 1000) */
     uint64_t seed;            /**< random seed (default 1) */
     double frac_rail;         /**< share near the rail (default 0.5) */
     double frac_checkpoint;   /**< share near checkpoints (default 0.2) */
     double frac_crossing;     /**< share near border crossings (default 0.15); rest background */
-} senda_synth_opts;
-void senda_synth_opts_init(senda_synth_opts *o);
+} senda_incidents_synth_opts;
+void senda_incidents_synth_opts_init(senda_incidents_synth_opts *o);
 
 /** Write a deterministic synthetic incident CSV (every row synthetic=1) drawn
  *  around the rail, checkpoints and crossings of layers plus background in the
@@ -375,7 +375,7 @@ void senda_synth_opts_init(senda_synth_opts *o);
  *          SENDA_ERR_CRS, SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
  *  Progress: per 65536 rows. */
 senda_status senda_incidents_synth(senda_ctx *ctx, const senda_layers *layers,
-                                   const senda_synth_opts *opts, const char *out_csv,
+                                   const senda_incidents_synth_opts *opts, const char *out_csv,
                                    senda_progress_fn progress, void *progress_arg);
 /* @@SECTION incidents@@ */
 
@@ -404,10 +404,10 @@ senda_status senda_grid_for_extent(senda_ctx *ctx, double x_min, double y_min, d
                                    senda_grid **out);
 
 /** Shape of the cells the incidents are aggregated to for Gi*. */
-typedef enum senda_cell_shape {
+typedef enum senda_grid_cell_shape {
     SENDA_CELLS_SQUARE, /**< fishnet: squares of side cell_m */
     SENDA_CELLS_HEX     /**< pointy-top hexagons of area cell_m^2 (side cell_m*sqrt(2/(3*sqrt 3))) */
-} senda_cell_shape;
+} senda_grid_cell_shape;
 
 /** A lattice of analysis cells over an extent (x_min, y_min, x_max, y_max
  *  in a projected CRS). Squares: the cell edges start at (x_min, y_max), as
@@ -416,28 +416,28 @@ typedef enum senda_cell_shape {
 typedef struct senda_grid_spec {
     double x_min, y_min, x_max, y_max;
     double cell_m;
-    senda_cell_shape shape;
+    senda_grid_cell_shape shape;
     char crs[2048]; /**< any CRS string PROJ understands (WKT fits) */
 } senda_grid_spec;
 
 /* ---- kernel density ---- */
 typedef enum { SENDA_KERNEL_QUARTIC, SENDA_KERNEL_TRIWEIGHT, SENDA_KERNEL_EPANECHNIKOV,
-               SENDA_KERNEL_TRIANGULAR, SENDA_KERNEL_UNIFORM, SENDA_KERNEL_GAUSSIAN } senda_kernel;
+               SENDA_KERNEL_TRIANGULAR, SENDA_KERNEL_UNIFORM, SENDA_KERNEL_GAUSSIAN } senda_hotspot_kernel;
 typedef enum { SENDA_KDE_DENSITY /* weighted incidents per km2, integrates to total weight */,
-               SENDA_KDE_QGIS_RAW, SENDA_KDE_QGIS_SCALED, SENDA_KDE_GRASS } senda_kde_scale;
-typedef struct senda_kde_opts { senda_kernel kernel; double radius_m; /* <= 0: automatic */
-                                senda_kde_scale scale; int n_threads; } senda_kde_opts;
+               SENDA_KDE_QGIS_RAW, SENDA_KDE_QGIS_SCALED, SENDA_KDE_GRASS } senda_hotspot_kde_scale;
+typedef struct senda_hotspot_kde_opts { senda_hotspot_kernel kernel; double radius_m; /* <= 0: automatic */
+                                senda_hotspot_kde_scale scale; int n_threads; } senda_hotspot_kde_opts;
 
 /** Defaults: quartic, automatic radius, SENDA_KDE_DENSITY, 2 threads. */
-void senda_kde_opts_init(senda_kde_opts *o);
+void senda_hotspot_kde_opts_init(senda_hotspot_kde_opts *o);
 
 /** Kernel names ("quartic", "triweight", "epanechnikov", "triangular",
  *  "uniform", "gaussian") and scale names ("density", "qgis-raw",
  *  "qgis-scaled", "grass") to enums; 0 on success, -1 for an unknown name. */
-int senda_kernel_from_name(const char *name, senda_kernel *out);
-int senda_kde_scale_from_name(const char *name, senda_kde_scale *out);
-const char *senda_kernel_name(senda_kernel k);
-const char *senda_kde_scale_name(senda_kde_scale s);
+int senda_hotspot_kernel_from_name(const char *name, senda_hotspot_kernel *out);
+int senda_hotspot_kde_scale_from_name(const char *name, senda_hotspot_kde_scale *out);
+const char *senda_hotspot_kernel_name(senda_hotspot_kernel k);
+const char *senda_hotspot_kde_scale_name(senda_hotspot_kde_scale s);
 
 /** The automatic bandwidth (metres): the spatial variant of Silverman's
  *  rule that ArcGIS Kernel Density uses,
@@ -446,7 +446,7 @@ const char *senda_kde_scale_name(senda_kde_scale s);
  *  n the total weight.
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_DATA (no points, zero total
  *          weight, all points at one place), SENDA_ERR_NOMEM */
-senda_status senda_kde_auto_radius(senda_ctx *ctx, const senda_points *pts, double *radius_m);
+senda_status senda_hotspot_kde_auto_radius(senda_ctx *ctx, const senda_points *pts, double *radius_m);
 
 /** Fill `grid` (already created with the wanted extent, cell and CRS = the
  *  points' CRS) with the kernel density of pts, evaluated at cell centres.
@@ -459,40 +459,40 @@ senda_status senda_kde_auto_radius(senda_ctx *ctx, const senda_points *pts, doub
  *          n_threads < 1), SENDA_ERR_DATA (automatic radius impossible),
  *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
  *  Progress: 0.0 first, 1.0 last, per band of rows. */
-senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const senda_kde_opts *opts,
+senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const senda_hotspot_kde_opts *opts,
                                senda_grid *grid, senda_progress_fn progress, void *progress_arg);
 
 /* ---- Getis-Ord Gi* ---- */
 /** Which cells enter the Gi* statistic. */
-typedef enum senda_gistar_cells {
+typedef enum senda_hotspot_gistar_cells {
     SENDA_GISTAR_ALL,       /**< every cell of the extent, zeros included (default) */
     SENDA_GISTAR_NONEMPTY,  /**< cells holding at least one incident (ArcGIS without boundary) */
     SENDA_GISTAR_STUDY_AREA /**< cells whose centre is inside study_area's polygons, zeros included */
-} senda_gistar_cells;
+} senda_hotspot_gistar_cells;
 
 /** How the distance band was chosen. */
-typedef enum senda_band_rule {
+typedef enum senda_hotspot_band_rule {
     SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN
-} senda_band_rule;
+} senda_hotspot_band_rule;
 
-typedef struct senda_gistar_opts {
+typedef struct senda_hotspot_gistar_opts {
     double band_m;          /**< distance band between cell centres, metres; <= 0: automatic */
-    senda_gistar_cells cells;
+    senda_hotspot_gistar_cells cells;
     const char *study_area; /**< polygon layer path for SENDA_GISTAR_STUDY_AREA */
     int fdr;                /**< 1 (default): Benjamini-Hochberg before binning */
     int permutations;       /**< 0 (default): none; else conditional permutations (999 usual) */
     uint64_t seed;          /**< permutation seed (default 12345) */
     int n_threads;          /**< default 2 */
-} senda_gistar_opts;
-void senda_gistar_opts_init(senda_gistar_opts *o);
+} senda_hotspot_gistar_opts;
+void senda_hotspot_gistar_opts_init(senda_hotspot_gistar_opts *o);
 
 /** Per-cell results, n_cells of each array, cells ordered row by row from
  *  the north-west. Arrays are NaN / 0 for cells outside the statistic. */
-typedef struct senda_gistar_result {
+typedef struct senda_hotspot_gistar_result {
     senda_grid_spec spec;
     size_t n_rows, n_cols, n_cells;
     double band_m;
-    senda_band_rule band_rule;
+    senda_hotspot_band_rule band_rule;
     size_t n_in_set;         /**< cells entering the statistic */
     size_t n_with_data;      /**< cells holding incidents */
     size_t n_few_neighbors;  /**< cells of the set with fewer than 8 neighbours */
@@ -507,7 +507,7 @@ typedef struct senda_gistar_result {
     double *p_sim;           /**< folded pseudo p (NULL without permutations) */
     int8_t *bin;             /**< Gi_Bin: +-3 / +-2 / +-1 / 0 */
     int32_t *n_neighbors;    /**< NNeighbors: cells of the set within the band, self included */
-} senda_gistar_result;
+} senda_hotspot_gistar_result;
 
 /** Getis-Ord Gi* (Getis and Ord 1992; Ord and Getis 1995) on the cells of
  *  spec with the points aggregated to them (value = summed weight), binary
@@ -515,13 +515,13 @@ typedef struct senda_gistar_result {
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad spec, study area missing),
  *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than 3
  *          cells in the set, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
- *  Ownership: caller frees with senda_gistar_result_destroy().
+ *  Ownership: caller frees with senda_hotspot_gistar_result_destroy().
  *  Progress: 0.0 first, 1.0 last. */
 senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
-                                  const senda_gistar_opts *opts, const senda_grid_spec *spec,
-                                  senda_gistar_result **out, senda_progress_fn progress,
+                                  const senda_hotspot_gistar_opts *opts, const senda_grid_spec *spec,
+                                  senda_hotspot_gistar_result **out, senda_progress_fn progress,
                                   void *progress_arg);
-void senda_gistar_result_destroy(senda_gistar_result *r);
+void senda_hotspot_gistar_result_destroy(senda_hotspot_gistar_result *r);
 
 /** Write the cells of the statistic as polygons into layer `hotspot_cells`
  *  of a GeoPackage (created when absent; the layer is replaced), fields
@@ -529,7 +529,7 @@ void senda_gistar_result_destroy(senda_gistar_result *r);
  *  with permutations).
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO, SENDA_ERR_CANCELLED
  *  Progress: 0.0 first, 1.0 last. */
-senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
+senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_hotspot_gistar_result *r,
                                        const char *gpkg_path, senda_progress_fn progress,
                                        void *progress_arg);
 
@@ -623,14 +623,14 @@ senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const
                                     senda_cost_path *const *paths, size_t n_paths,
                                     const senda_cost_paths_write_opts *opts);
 
-/** Options of senda_danger_surface, filled by senda_danger_opts_init().
+/** Options of senda_cost_danger_surface, filled by senda_cost_danger_opts_init().
  *  The surface is danger per km travelled (module header of danger.c):
  *    s = w_base + w_density * rho / rho_max
  *        + w_checkpoint * max_k max(0, 1 - d_k / checkpoint_range_m)
  *        + w_rail * max(0, 1 - d_rail / rail_range_m)
  *  with rho the density grid, d_k the distance to checkpoint k and d_rail
  *  the distance to the nearest rail line, in metres. */
-typedef struct senda_danger_opts {
+typedef struct senda_cost_danger_opts {
     double w_base;             /**< cost of distance itself, per km (default 1) */
     double w_density;          /**< weight of the normalised density (default 4) */
     double w_checkpoint;       /**< weight of checkpoint proximity (default 2) */
@@ -642,9 +642,9 @@ typedef struct senda_danger_opts {
     const double *with_checkpoints_xy;       /**< what-if: extra checkpoints, x y pairs in
                                                   the grid's CRS */
     size_t n_with;
-} senda_danger_opts;
+} senda_cost_danger_opts;
 
-void senda_danger_opts_init(senda_danger_opts *opts);
+void senda_cost_danger_opts_init(senda_cost_danger_opts *opts);
 
 /** The danger surface on the density grid's cells (same extent, cell and
  *  CRS; the layers must be in that CRS) from the density and the
@@ -656,15 +656,15 @@ void senda_danger_opts_init(senda_danger_opts *opts);
  *          SENDA_ERR_GEOM; SENDA_ERR_CANCELLED
  *  Ownership: caller frees *out with senda_grid_destroy().
  *  Progress: per row block. */
-senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
-                                  const senda_layers *layers, const senda_danger_opts *opts,
+senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density,
+                                  const senda_layers *layers, const senda_cost_danger_opts *opts,
                                   senda_grid **out, senda_progress_fn progress,
                                   void *progress_arg);
 
 /** The danger stage: the kernel density of the incidents (senda_hotspot_kde
  *  with kde) on a grid of cell_m covering the rail, checkpoints, crossings
  *  and shelters layers and the incidents, grown by pad_m and snapped to
- *  multiples of cell_m, then senda_danger_surface with dopts. incidents may
+ *  multiples of cell_m, then senda_cost_danger_surface with dopts. incidents may
  *  be NULL or empty (density 0). CRS: the layers' (incidents must be in it).
  *  @param density_out may be NULL; else receives the density grid
  *  @return SENDA_OK; SENDA_ERR_ARG (NULL, cell <= 0, pad < 0, bad options,
@@ -673,9 +673,9 @@ senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
  *          SENDA_ERR_GEOM; SENDA_ERR_CANCELLED
  *  Ownership: caller frees both grids with senda_grid_destroy().
  *  Progress: density 0-80 %, surface 80-100 %. */
-senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incidents,
+senda_status senda_cost_danger_from_points(senda_ctx *ctx, const senda_points *incidents,
                                       const senda_layers *layers, double cell_m, double pad_m,
-                                      const senda_kde_opts *kde, const senda_danger_opts *dopts,
+                                      const senda_hotspot_kde_opts *kde, const senda_cost_danger_opts *dopts,
                                       senda_grid **density_out, senda_grid **danger_out,
                                       senda_progress_fn progress, void *progress_arg);
 
@@ -688,7 +688,7 @@ senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incide
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, lon/lat out of range),
  *          SENDA_ERR_CRS, SENDA_ERR_DATA (no such place, or ambiguous),
  *          SENDA_ERR_NOMEM */
-senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
+senda_status senda_cost_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
                                  double *x, double *y);
 
 /** Move every point of pts that lies on a nodata cell of grid (at sea under
@@ -700,20 +700,20 @@ senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, con
  *  message).
  *  @param n_moved may be NULL; else receives the number of points moved
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL grid or pts) */
-senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *grid, senda_points *pts,
+senda_status senda_cost_snap_to_valid(senda_ctx *ctx, const senda_grid *grid, senda_points *pts,
                                         const char *const *names, int max_cells,
                                         size_t *n_moved);
 
-/** Options of senda_cost_paths, filled by senda_paths_opts_init(). */
-typedef struct senda_paths_opts {
+/** Options of senda_cost_paths, filled by senda_cost_paths_opts_init(). */
+typedef struct senda_cost_paths_opts {
     senda_cost_opts cost;  /**< move rules; default unit_m = 1000, so a path's cost is
                                 danger per km x km ("danger units") */
     size_t alternatives;   /**< extra paths per destination, 0..32 (default 0) */
     double penalty;        /**< alternatives: friction x (1 + penalty) near earlier paths
                                 (> 0, default 1) */
     double corridor_m;     /**< ... within this distance of their cells (default 2000) */
-} senda_paths_opts;
-void senda_paths_opts_init(senda_paths_opts *o);
+} senda_cost_paths_opts;
+void senda_cost_paths_opts_init(senda_cost_paths_opts *o);
 
 /** Least-cost (least-danger) paths from the sources to each destination,
  *  and up to opts->alternatives alternatives each (engine/cost/paths.c):
@@ -732,7 +732,7 @@ void senda_paths_opts_init(senda_paths_opts *o);
  *  Progress: one share per Dijkstra run. */
 senda_status senda_cost_paths(senda_ctx *ctx, const senda_grid *friction,
                               const senda_points *sources, const senda_points *destinations,
-                              const char *const *names, const senda_paths_opts *opts,
+                              const char *const *names, const senda_cost_paths_opts *opts,
                               senda_cost_path ***out, size_t *n_out, senda_progress_fn progress,
                               void *progress_arg);
 /** Destroy n paths and the array. NULL is a no-op. */
@@ -741,8 +741,8 @@ void senda_cost_paths_destroy(senda_cost_path **paths, size_t n);
 
 /* ---- route scoring ---- */
 
-/** Options of senda_route_score, filled by senda_route_opts_init(). */
-typedef struct senda_route_opts {
+/** Options of senda_cost_route_score, filled by senda_cost_route_opts_init(). */
+typedef struct senda_cost_route_opts {
     const char *layer;          /**< line layer of the corridor layers (default "rail") */
     const char *name_field;     /**< its name field (default "name") */
     const char *stations_field; /**< "A; B; C" town names to mark on profiles (default
@@ -752,11 +752,11 @@ typedef struct senda_route_opts {
     double buffer_m;            /**< incidents within this distance count (default 2000) */
     double station_max_m;       /**< stations farther from the line are not marked
                                      (default 10000) */
-} senda_route_opts;
-void senda_route_opts_init(senda_route_opts *o);
+} senda_cost_route_opts;
+void senda_cost_route_opts_init(senda_cost_route_opts *o);
 
 /** One window of one line. */
-typedef struct senda_route_window {
+typedef struct senda_cost_route_window {
     size_t line;           /**< index into lines */
     double from_m, to_m;   /**< chainage of its ends, metres from the line's start */
     long incidents;        /**< incidents within buffer_m whose chainage is in [from, to] */
@@ -764,10 +764,10 @@ typedef struct senda_route_window {
     double danger_per_km;  /**< weight / window length in km */
     double mean_danger;    /**< mean danger-surface value over the window; NaN: none */
     long rank;             /**< 1 = highest danger_per_km over all windows of all lines */
-} senda_route_window;
+} senda_cost_route_window;
 
 /** One line (a LineString, or one part of a MultiLineString). */
-typedef struct senda_route_line {
+typedef struct senda_cost_route_line {
     char name[128];
     size_t feature;        /**< feature index in the layer */
     double length_m;
@@ -782,16 +782,16 @@ typedef struct senda_route_line {
     size_t n_stations;     /**< stations located on the line, in the field's order */
     char (*station)[64];
     double *station_m;     /**< their chainage */
-} senda_route_line;
+} senda_cost_route_line;
 
-typedef struct senda_route_result {
+typedef struct senda_cost_route_result {
     char crs[256];
     double window_m, step_m, buffer_m;
     size_t n_lines;
-    senda_route_line *lines;
+    senda_cost_route_line *lines;
     size_t n_windows;
-    senda_route_window *windows;
-} senda_route_result;
+    senda_cost_route_window *windows;
+} senda_cost_route_result;
 
 /** Route scoring (engine/cost/route.c, formula in its header): for every
  *  line of the layer, sliding windows of window_m every step_m with the
@@ -803,13 +803,13 @@ typedef struct senda_route_result {
  *  @return SENDA_OK; SENDA_ERR_ARG (NULL, window or step <= 0, buffer < 0);
  *          SENDA_ERR_DATA (no such layer, not lines, no line);
  *          SENDA_ERR_GEOM; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
- *  Ownership: caller frees with senda_route_result_destroy().
+ *  Ownership: caller frees with senda_cost_route_result_destroy().
  *  Progress: per 4096 incidents. */
-senda_status senda_route_score(senda_ctx *ctx, const senda_layers *layers,
+senda_status senda_cost_route_score(senda_ctx *ctx, const senda_layers *layers,
                                const senda_points *incidents, const senda_grid *danger,
-                               const senda_route_opts *opts, senda_route_result **out,
+                               const senda_cost_route_opts *opts, senda_cost_route_result **out,
                                senda_progress_fn progress, void *progress_arg);
-void senda_route_result_destroy(senda_route_result *r);
+void senda_cost_route_result_destroy(senda_cost_route_result *r);
 
 /** Write a route result into a GeoPackage (created when absent; layers of
  *  these names replaced): route_segments (a LineString per window: line,
@@ -819,8 +819,8 @@ void senda_route_result_destroy(senda_route_result *r);
  *  max_window_danger_per_km).
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO, SENDA_ERR_CANCELLED
  *  Progress: per 1024 windows. */
-senda_status senda_route_write(senda_ctx *ctx, const char *gpkg_path,
-                               const senda_route_result *result, senda_progress_fn progress,
+senda_status senda_cost_route_write(senda_ctx *ctx, const char *gpkg_path,
+                               const senda_cost_route_result *result, senda_progress_fn progress,
                                void *progress_arg);
 
 /** The danger profile of line `line` as a 1200 x 520 PNG: incidents per km
@@ -828,7 +828,7 @@ senda_status senda_route_write(senda_ctx *ctx, const char *gpkg_path,
  *  stations marked. Written to a temporary file renamed into place.
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, line out of range), SENDA_ERR_IO,
  *          SENDA_ERR_NOMEM */
-senda_status senda_route_profile_png(senda_ctx *ctx, const senda_route_result *r, size_t line,
+senda_status senda_cost_route_profile_png(senda_ctx *ctx, const senda_cost_route_result *r, size_t line,
                                      const char *png_path);
 
 /* @@SECTION cost@@ */
@@ -1051,7 +1051,7 @@ typedef struct senda_pipeline_input_opts {
     uint64_t synthetic_seed;   /**< default 1 */
     const char *points;        /**< any OGR point layer (not reports) */
     const char *weight_field;  /**< with points: numeric weight field; NULL = 1 each */
-    senda_incident_filter filter; /**< store and files: which incidents, how weighted */
+    senda_incidents_filter filter; /**< store and files: which incidents, how weighted */
     const char *scratch;       /**< temporary files are "<scratch>.store.gpkg" and
                                     "<scratch>.synthetic.csv"; NULL = beside the first file */
     int n_threads;             /**< import threads (default 2) */
@@ -1065,7 +1065,7 @@ typedef struct senda_pipeline_input {
     char store[4096];          /**< the store read ("" with points or no source) */
     int imported;              /**< 1: files or synthetic rows were imported; import holds
                                     the counts */
-    senda_import_summary import;
+    senda_incidents_import_summary import;
     int own_store;             /**< 1: store is temporary (removed on destroy) */
     char synthetic_csv[4096];  /**< temporary, removed on destroy ("" none) */
 } senda_pipeline_input;
@@ -1087,14 +1087,14 @@ typedef struct senda_pipeline_danger_opts {
     double cell_m;               /**< cell size of the surfaces, metres (default 1000) */
     double pad_m;                /**< the grid covers the layers and incidents grown by
                                       this, metres (default 20000) */
-    senda_kde_opts kde;          /**< the density under the danger (default quartic,
+    senda_hotspot_kde_opts kde;          /**< the density under the danger (default quartic,
                                       radius 10000 m) */
-    senda_danger_opts weights;   /**< weights and ranges (senda_danger_opts_init); its
+    senda_cost_danger_opts weights;   /**< weights and ranges (senda_cost_danger_opts_init); its
                                       checkpoint edits are ignored, see below */
     const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
     size_t n_without;
     const char *const *with_checkpoints;    /**< what-if: checkpoints added, place names
-                                                 or "LON,LAT" (senda_place_resolve) */
+                                                 or "LON,LAT" (senda_cost_place_resolve) */
     size_t n_with;
     int land_mask;               /**< 1 (default): cells at sea (outside the layers'
                                       `land` polygons, when present) are nodata */
@@ -1141,10 +1141,10 @@ typedef enum senda_extent_from {
 
 /** The hotspot stage's options, filled by senda_pipeline_hotspot_opts_init(). */
 typedef struct senda_pipeline_hotspot_opts {
-    senda_kde_opts kde;         /**< senda_kde_opts_init: quartic, automatic radius */
-    senda_gistar_opts gistar;   /**< senda_gistar_opts_init */
+    senda_hotspot_kde_opts kde;         /**< senda_hotspot_kde_opts_init: quartic, automatic radius */
+    senda_hotspot_gistar_opts gistar;   /**< senda_hotspot_gistar_opts_init */
     double cell_m;              /**< density raster and Gi* cells, metres (default 1000) */
-    senda_cell_shape shape;     /**< Gi* cells (default square) */
+    senda_grid_cell_shape shape;     /**< Gi* cells (default square) */
     senda_extent_from extent_from;
     double extent[4];           /**< x_min, y_min, x_max, y_max with SENDA_EXTENT_GIVEN */
     int density_on;             /**< 1 (default): the density raster (0: Gi* only) */
@@ -1155,7 +1155,7 @@ void senda_pipeline_hotspot_opts_init(senda_pipeline_hotspot_opts *o);
 
 typedef struct senda_pipeline_hotspot_result {
     senda_grid *density;
-    senda_gistar_result *gistar; /**< NULL when not asked for */
+    senda_hotspot_gistar_result *gistar; /**< NULL when not asked for */
     size_t n_points;
     double total_weight;
     double kde_s, gistar_s, write_s; /**< wall-clock seconds */
@@ -1188,8 +1188,8 @@ typedef struct senda_pipeline_route_opts {
     size_t n_from;
     const char *const *to;      /**< destinations; NULL = SENDA_PIPELINE_ROUTE_TO */
     size_t n_to;
-    senda_paths_opts paths;     /**< senda_paths_opts_init, with one alternative */
-    senda_route_opts lines;     /**< senda_route_opts_init */
+    senda_cost_paths_opts paths;     /**< senda_cost_paths_opts_init, with one alternative */
+    senda_cost_route_opts lines;     /**< senda_cost_route_opts_init */
     int paths_on;               /**< 1 (default): least-danger paths */
     int lines_on;               /**< 1 (default): danger along the line layer */
     int accumulated_on;         /**< 0 (default): accumulated cost from every crossing */
@@ -1203,10 +1203,10 @@ typedef struct senda_pipeline_route_result {
     senda_grid *accumulated;    /**< NULL unless accumulated_on */
     senda_cost_path **paths;    /**< on the surface */
     size_t n_paths;
-    senda_route_result *lines;
+    senda_cost_route_result *lines;
     senda_cost_path **paths_whatif; /**< on the what-if surface; NULL without one */
     size_t n_paths_whatif;
-    senda_route_result *lines_whatif;
+    senda_cost_route_result *lines_whatif;
     char **profiles;            /**< the profile PNGs written (profile_dir) */
     size_t n_profiles;
 } senda_pipeline_route_result;
@@ -1276,7 +1276,7 @@ typedef struct senda_scenario_set senda_scenario_set;
  *  Messages read "FILE:LINE: KEY: problem".
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (unreadable file),
  *          SENDA_ERR_DATA (the file as a whole is unusable), SENDA_ERR_NOMEM
- *  Ownership: caller frees with senda_scenario_set_free(). */
+ *  Ownership: caller frees with senda_scenario_set_destroy(). */
 senda_status senda_scenario_load(senda_ctx *ctx, const char *path, senda_scenario_set **out);
 
 /** As senda_scenario_load from text in memory; label names it in messages
@@ -1284,7 +1284,7 @@ senda_status senda_scenario_load(senda_ctx *ctx, const char *path, senda_scenari
 senda_status senda_scenario_parse(senda_ctx *ctx, const char *text, size_t len,
                                   const char *label, const char *base_dir,
                                   senda_scenario_set **out);
-void senda_scenario_set_free(senda_scenario_set *set);
+void senda_scenario_set_destroy(senda_scenario_set *set);
 size_t senda_scenario_count(const senda_scenario_set *set);
 /** Scenario i (0-based); NULL when out of range. Ownership: owned by set. */
 const senda_scenario *senda_scenario_at(const senda_scenario_set *set, size_t i);
@@ -1302,9 +1302,9 @@ senda_status senda_scenario_defaults(senda_ctx *ctx, char **out);
 /* ---- the GeoPackage product ------------------------------------------ */
 
 /** How a product was made, recorded in its gpkg_metadata and used for its
- *  QGIS project. Fill with senda_product_info_init(); every field may stay
+ *  QGIS project. Fill with senda_export_product_info_init(); every field may stay
  *  NULL. */
-typedef struct senda_product_info {
+typedef struct senda_export_product_info {
     const char *title;          /**< map title; NULL = the file name */
     const char *final_path;     /**< the name the file will have when renamed
                                      into place (the project's datasources
@@ -1316,9 +1316,9 @@ typedef struct senda_product_info {
     size_t n_inputs;
     const char *counts;         /**< counts, "key: value" lines */
     const char *crs;            /**< the analysis CRS; NULL = SENDA_DEFAULT_CRS */
-} senda_product_info;
+} senda_export_product_info;
 
-void senda_product_info_init(senda_product_info *info);
+void senda_export_product_info_init(senda_export_product_info *info);
 
 /** Write the corridor layers (border, rail, checkpoints, crossings,
  *  shelters, and any other loaded except the `land` mask) into a GeoPackage (created when absent)
@@ -1340,17 +1340,17 @@ senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
  *          SENDA_ERR_CRS, SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
  *  Progress: per step. */
 senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
-                                 const senda_product_info *info, senda_progress_fn progress,
+                                 const senda_export_product_info *info, senda_progress_fn progress,
                                  void *progress_arg);
 
 /** Options of the quick-look map. */
-typedef struct senda_render_opts {
+typedef struct senda_export_render_opts {
     int width_px;         /**< picture width in pixels (default 1600; 400..8000) */
     const char *surface;  /**< table drawn underneath: NULL = "density" when present,
                                else the hotspot cells, else none */
     const char *title;    /**< NULL = the product's recorded title, else the file name */
-} senda_render_opts;
-void senda_render_opts_init(senda_render_opts *o);
+} senda_export_render_opts;
+void senda_export_render_opts_init(senda_export_render_opts *o);
 
 /** Draw a quick-look map of a product as PNG (cairo): the surface (a
  *  coverage on its colour ramp, or the hotspot cells in their Gi_Bin
@@ -1362,11 +1362,11 @@ void senda_render_opts_init(senda_render_opts *o);
  *          SENDA_ERR_DATA (nothing to draw), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
  *  Progress: per layer drawn. */
 senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const char *png_path,
-                                 const senda_render_opts *opts, senda_progress_fn progress,
+                                 const senda_export_render_opts *opts, senda_progress_fn progress,
                                  void *progress_arg);
 
 /** One table of a product, as `senda info` lists it. */
-typedef struct senda_product_layer {
+typedef struct senda_export_product_layer {
     char name[128];
     char title[160];      /**< legend title with units */
     int coverage;         /**< 1: a gridded coverage; 0: features */
@@ -1375,39 +1375,39 @@ typedef struct senda_product_layer {
     char units[64];       /**< coverages: unit of measure */
     double min, max;      /**< coverages: value range */
     char style[32];       /**< the default style's renderer, "" when none */
-} senda_product_layer;
+} senda_export_product_layer;
 
 /** What a product holds. */
-typedef struct senda_product_desc {
+typedef struct senda_export_product_desc {
     size_t n_layers;
-    senda_product_layer *layers;
+    senda_export_product_layer *layers;
     char project[128];    /**< the embedded QGIS project's name, "" when none */
     char *provenance;     /**< the provenance JSON, NULL when absent */
     char *scenario_text;  /**< the scenario file as recorded, NULL when absent */
-} senda_product_desc;
+} senda_export_product_desc;
 
 /** Read what a product holds (tables, styles, project, provenance).
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (not a GeoPackage, named), SENDA_ERR_NOMEM
- *  Ownership: caller frees with senda_product_desc_destroy(). */
-senda_status senda_product_describe(senda_ctx *ctx, const char *gpkg_path,
-                                    senda_product_desc **out);
-void senda_product_desc_destroy(senda_product_desc *desc);
+ *  Ownership: caller frees with senda_export_product_desc_destroy(). */
+senda_status senda_export_product_describe(senda_ctx *ctx, const char *gpkg_path,
+                                    senda_export_product_desc **out);
+void senda_export_product_desc_destroy(senda_export_product_desc *desc);
 
 /* ---- running scenarios ------------------------------------------------ */
 
 /** How `senda run` runs the scenarios of a file. */
-typedef struct senda_run_opts {
+typedef struct senda_scenario_run_opts {
     int jobs;            /**< scenarios run at once, 1..16 (default 1) */
     int keep_going;      /**< 0 (default): after a failure start no other scenario and
                               cancel those running; 1: run every scenario */
     const char *only;    /**< comma-separated scenario names; NULL = all */
     int n_threads;       /**< threads inside one scenario's stages (default 2 when jobs
                               is 1, else 1) */
-} senda_run_opts;
-void senda_run_opts_init(senda_run_opts *o);
+} senda_scenario_run_opts;
+void senda_scenario_run_opts_init(senda_scenario_run_opts *o);
 
 /** What one scenario run did. */
-typedef struct senda_run_result {
+typedef struct senda_scenario_run_result {
     char name[64];
     char output[1024];
     int ran;             /**< 0: not started (not selected, or stopped by a failure) */
@@ -1419,7 +1419,7 @@ typedef struct senda_run_result {
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
     double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
                               within reach of a shelter, existing and new */
-} senda_run_result;
+} senda_scenario_run_result;
 
 /** Run one scenario: every stage, then the product written beside its output
  *  and renamed into place when complete (an interrupted run leaves the
@@ -1428,8 +1428,8 @@ typedef struct senda_run_result {
  *          res->error); SENDA_ERR_DATA for an invalid scenario entry
  *  Progress: 0..1 over the stages. */
 senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
-                                const char *scenario_text, const senda_run_opts *opts,
-                                senda_run_result *res, senda_progress_fn progress,
+                                const char *scenario_text, const senda_scenario_run_opts *opts,
+                                senda_scenario_run_result *res, senda_progress_fn progress,
                                 void *progress_arg);
 
 /** Run the scenarios of a set, opts->jobs at a time (one thread and one
@@ -1443,21 +1443,21 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
  *  Ownership: caller frees *results with senda_free().
  *  Progress: 0..1 over all selected scenarios (the mean of their progress). */
 senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *set,
-                                    const senda_run_opts *opts, senda_run_result **results,
+                                    const senda_scenario_run_opts *opts, senda_scenario_run_result **results,
                                     size_t *n_results, senda_progress_fn progress,
                                     void *progress_arg);
 
 /* ---- sharing: senda publish ------------------------------------------ */
 
-/** Options of senda_publish, filled by senda_publish_opts_init(). */
-typedef struct senda_publish_opts {
+/** Options of senda_privacy_publish, filled by senda_privacy_publish_opts_init(). */
+typedef struct senda_privacy_publish_opts {
     long k;        /**< counts of 1..k-1 are suppressed; >= 5 (default 11) */
     double cell_m; /**< side of the map cells, metres (default 25000) */
-} senda_publish_opts;
-void senda_publish_opts_init(senda_publish_opts *o);
+} senda_privacy_publish_opts;
+void senda_privacy_publish_opts_init(senda_privacy_publish_opts *o);
 
-/** What senda_publish wrote. */
-typedef struct senda_publish_result {
+/** What senda_privacy_publish wrote. */
+typedef struct senda_privacy_publish_result {
     long n_incidents;          /**< incidents counted */
     long n_without_geometry;   /**< incidents skipped: no geometry */
     size_t n_counts;           /**< rows of incident_counts (totals included) */
@@ -1465,7 +1465,7 @@ typedef struct senda_publish_result {
     size_t n_cells_suppressed; /**< of which suppressed */
     size_t n_primary;          /**< counts suppressed for being 1..k-1 */
     size_t n_suppressed;       /**< all suppressed counts (primary and secondary) */
-} senda_publish_result;
+} senda_privacy_publish_result;
 
 /** Build a new aggregates-only GeoPackage from the output of senda run
  *  (engine/privacy/publish.c): the public corridor layers (geometry and name;
@@ -1479,8 +1479,8 @@ typedef struct senda_publish_result {
  *  @return SENDA_OK; SENDA_ERR_ARG (NULL, k < 5, cell <= 0, output = input);
  *          SENDA_ERR_IO; SENDA_ERR_DATA (no incidents layer); SENDA_ERR_CRS
  *          (not projected); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED */
-senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
-                           const senda_publish_opts *opts, senda_publish_result *res,
+senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
+                           const senda_privacy_publish_opts *opts, senda_privacy_publish_result *res,
                            senda_progress_fn progress, void *progress_arg);
 
 /* @@SECTION export@@ */

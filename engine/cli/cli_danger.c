@@ -62,7 +62,7 @@ senda_status cli_input_open(senda_ctx *ctx, const senda_pipeline_input_opts *o, 
 {
     senda_status st = senda_pipeline_input_open(ctx, o, in, cli_progress(quiet), NULL);
     if (st == SENDA_OK && (*in)->imported) {
-        const senda_import_summary *s = &(*in)->import;
+        const senda_incidents_import_summary *s = &(*in)->import;
         fprintf(stderr, "senda: %zu report file(s): %ld rows, %ld accepted (%ld repaired), "
                 "%ld rejected, %ld duplicate\n", o->n_files, s->read, s->accepted, s->repaired,
                 s->rejected, s->duplicate);
@@ -92,7 +92,7 @@ int cli_danger_fill(cli_opt *opts, senda_pipeline_danger_opts *d)
     d->cell_m = cli_dbl(opts, "cell-m", &ok);
     d->pad_m = cli_dbl(opts, "pad-m", &ok);
     d->kde.radius_m = cli_dbl(opts, "radius-m", &ok);
-    senda_danger_opts *w = &d->weights;
+    senda_cost_danger_opts *w = &d->weights;
     w->w_base = cli_dbl(opts, "w-base", &ok);
     w->w_density = cli_dbl(opts, "w-density", &ok);
     w->w_checkpoint = cli_dbl(opts, "w-checkpoint", &ok);

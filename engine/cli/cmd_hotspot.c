@@ -90,8 +90,8 @@ static void hotspot_defaults(void)
     senda_pipeline_hotspot_opts h;
     senda_pipeline_hotspot_opts_init(&h);
     cli_get(opts, "crs")->def = NULL; /* the points' own CRS (EPSG:32615 for incidents) */
-    cli_get(opts, "kernel")->def = senda_kernel_name(h.kde.kernel);
-    cli_get(opts, "kde-scale")->def = senda_kde_scale_name(h.kde.scale);
+    cli_get(opts, "kernel")->def = senda_hotspot_kernel_name(h.kde.kernel);
+    cli_get(opts, "kde-scale")->def = senda_hotspot_kde_scale_name(h.kde.scale);
     cli_default_dbl(opts, "cell-m", h.cell_m);
     cli_default_int(opts, "permutations", h.gistar.permutations);
     cli_default_int(opts, "seed", (long)h.gistar.seed);
@@ -130,8 +130,8 @@ static int parse_cfg(senda_pipeline_hotspot_opts *h, int *need_layers)
 {
     int ok = 1;
     senda_pipeline_hotspot_opts_init(h);
-    if (senda_kernel_from_name(cli_str(opts, "kernel"), &h->kde.kernel) != 0 ||
-        senda_kde_scale_from_name(cli_str(opts, "kde-scale"), &h->kde.scale) != 0) {
+    if (senda_hotspot_kernel_from_name(cli_str(opts, "kernel"), &h->kde.kernel) != 0 ||
+        senda_hotspot_kde_scale_from_name(cli_str(opts, "kde-scale"), &h->kde.scale) != 0) {
         fprintf(stderr, "senda: unknown --kernel '%s' or --kde-scale '%s'\n",
                 cli_str(opts, "kernel"), cli_str(opts, "kde-scale"));
         return 0;
@@ -171,7 +171,7 @@ static void print_summary(const senda_pipeline_hotspot_opts *h,
                           const senda_pipeline_hotspot_result *res, double read_s, int json)
 {
     const senda_grid *g = res->density;
-    const senda_gistar_result *r = res->gistar;
+    const senda_hotspot_gistar_result *r = res->gistar;
     if (!json) {
         fprintf(stderr, "senda: density %zu x %zu cells of %g m: %s\n", senda_grid_n_cols(g),
                 senda_grid_n_rows(g), senda_grid_cell_m(g), senda_grid_description(g));
@@ -184,7 +184,7 @@ static void print_summary(const senda_pipeline_hotspot_opts *h,
     json_object_object_add(o, "rows", json_object_new_int64((int64_t)senda_grid_n_rows(g)));
     json_object_object_add(o, "cols", json_object_new_int64((int64_t)senda_grid_n_cols(g)));
     json_object_object_add(o, "cell_m", json_object_new_double(senda_grid_cell_m(g)));
-    json_object_object_add(o, "kernel", json_object_new_string(senda_kernel_name(h->kde.kernel)));
+    json_object_object_add(o, "kernel", json_object_new_string(senda_hotspot_kernel_name(h->kde.kernel)));
     json_object_object_add(o, "density", json_object_new_string(senda_grid_description(g)));
     json_object_object_add(o, "points", json_object_new_int64((int64_t)res->n_points));
     json_object_object_add(o, "total_weight", json_object_new_double(res->total_weight));

@@ -95,7 +95,7 @@ static const cli_cmd_info info = {
     NULL,
 };
 
-static int parse_severity(const char *s, senda_import_opts *o)
+static int parse_severity(const char *s, senda_incidents_import_opts *o)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
@@ -106,7 +106,7 @@ static int parse_severity(const char *s, senda_import_opts *o)
         if (eq) {
             *eq = '\0';
             for (int i = 0; i < SENDA_INC_N_TYPES; i++)
-                if (strcmp(t, senda_incident_type_code(i)) == 0)
+                if (strcmp(t, senda_incidents_type_code(i)) == 0)
                     k = i;
         }
         char *end = NULL;
@@ -126,7 +126,7 @@ static int parse_area(const char *s, double a[4])
     return sscanf(s, "%lf,%lf,%lf,%lf", &a[0], &a[1], &a[2], &a[3]) == 4;
 }
 
-static void print_summary(const senda_import_summary *m, int json)
+static void print_summary(const senda_incidents_import_summary *m, int json)
 {
     if (json) {
         json_object *o = json_object_new_object(), *r = json_object_new_object();
@@ -141,7 +141,7 @@ static void print_summary(const senda_import_summary *m, int json)
         json_object_object_add(o, "duplicate", json_object_new_int64(m->duplicate));
         json_object_object_add(o, "joined", json_object_new_int64(m->joined));
         for (int i = 0; i < SENDA_REJ_N_REASONS; i++)
-            json_object_object_add(r, senda_reject_reason_code(i),
+            json_object_object_add(r, senda_incidents_reject_reason_code(i),
                                    json_object_new_int64(m->rejected_by_reason[i]));
         json_object_object_add(o, "rejected_by_reason", r);
         printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
@@ -157,12 +157,12 @@ static void print_summary(const senda_import_summary *m, int json)
     printf("%-22s %8ld\n", "rejected", m->rejected);
     for (int i = 0; i < SENDA_REJ_N_REASONS; i++)
         if (m->rejected_by_reason[i])
-            printf("  %-20s %8ld\n", senda_reject_reason_code(i), m->rejected_by_reason[i]);
+            printf("  %-20s %8ld\n", senda_incidents_reject_reason_code(i), m->rejected_by_reason[i]);
     printf("%-22s %8ld\n", "duplicate", m->duplicate);
 }
 
 /* Fill o from the parsed options; 0 on a usage error (printed). */
-static int fill_opts(senda_import_opts *o)
+static int fill_opts(senda_incidents_import_opts *o)
 {
     int ok = 1;
     o->lon_field = cli_str(opts, "lon-field");
@@ -202,8 +202,8 @@ static int run_import(const char **files, int n_files)
     if (!ctx) {
         return CLI_FAIL;
     }
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     int rc = CLI_OK, quiet = cli_flag(opts, "quiet");
     senda_layers *ls = NULL;
     if (!fill_opts(&o)) {
@@ -222,7 +222,7 @@ static int run_import(const char **files, int n_files)
                             "(%s); give --layers DIR\n", senda_ctx_errmsg(ctx));
         o.layers = ls;
     }
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     senda_status st = senda_incidents_import(ctx, cli_str(opts, "store"), files,
                                              (size_t)n_files, &o, &sum, cli_progress(quiet),
                                              NULL);
@@ -232,7 +232,7 @@ static int run_import(const char **files, int n_files)
     }
     print_summary(&sum, cli_flag(opts, "json"));
 done:
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
     return rc;
 }

@@ -66,12 +66,12 @@ static void print_provenance(const char *text)
     json_object_put(p);
 }
 
-static void print_table(const senda_product_desc *d)
+static void print_table(const senda_export_product_desc *d)
 {
     printf("%-20s %-10s %-16s %10s  %-22s %s\n", "layer", "type", "geometry/units", "features",
            "style", "title");
     for (size_t i = 0; i < d->n_layers; i++) {
-        const senda_product_layer *l = &d->layers[i];
+        const senda_export_product_layer *l = &d->layers[i];
         char count[32] = "-";
         if (!l->coverage)
             snprintf(count, sizeof count, "%ld", l->n_features);
@@ -85,11 +85,11 @@ static void print_table(const senda_product_desc *d)
     print_provenance(d->provenance);
 }
 
-static void print_json(const senda_product_desc *d)
+static void print_json(const senda_export_product_desc *d)
 {
     json_object *root = json_object_new_object(), *arr = json_object_new_array();
     for (size_t i = 0; i < d->n_layers; i++) {
-        const senda_product_layer *l = &d->layers[i];
+        const senda_export_product_layer *l = &d->layers[i];
         json_object *o = json_object_new_object();
         json_object_object_add(o, "name", json_object_new_string(l->name));
         json_object_object_add(o, "title", json_object_new_string(l->title));
@@ -132,8 +132,8 @@ int cmd_info(int argc, char **argv)
     if (!ctx) {
         return CLI_FAIL;
     }
-    senda_product_desc *d = NULL;
-    senda_status st = senda_product_describe(ctx, pos[0], &d);
+    senda_export_product_desc *d = NULL;
+    senda_status st = senda_export_product_describe(ctx, pos[0], &d);
     if (st != SENDA_OK) {
         rc = cli_fail(ctx, st);
     } else {
@@ -145,7 +145,7 @@ int cmd_info(int argc, char **argv)
             printf("scenario file:\n%s", d->scenario_text ? d->scenario_text : "(none)\n");
         rc = CLI_OK;
     }
-    senda_product_desc_destroy(d);
+    senda_export_product_desc_destroy(d);
     senda_ctx_destroy(ctx);
     return rc;
 }

@@ -135,7 +135,7 @@ int cmd_layers(int argc, char **argv)
             print_table(ls);
         rc = CLI_OK;
     }
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
     return rc;
 }

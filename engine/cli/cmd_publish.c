@@ -1,6 +1,6 @@
 /*
  * cmd_publish.c - `senda publish RUN.gpkg --out PUBLIC.gpkg`: a fresh,
- * aggregates-only file that is safe to share (senda_publish).
+ * aggregates-only file that is safe to share (senda_privacy_publish).
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -52,8 +52,8 @@ int cmd_publish(int argc, char **argv)
                 info.usage);
         return CLI_USAGE;
     }
-    senda_publish_opts po;
-    senda_publish_opts_init(&po);
+    senda_privacy_publish_opts po;
+    senda_privacy_publish_opts_init(&po);
     po.k = cli_int(opts, "k", &ok);
     po.cell_m = cli_dbl(opts, "cell-km", &ok) * 1000.0;
     if (!ok)
@@ -62,8 +62,8 @@ int cmd_publish(int argc, char **argv)
     if (!ctx) {
         return CLI_FAIL;
     }
-    senda_publish_result r;
-    senda_status st = senda_publish(ctx, pos[0], cli_str(opts, "out"), &po, &r,
+    senda_privacy_publish_result r;
+    senda_status st = senda_privacy_publish(ctx, pos[0], cli_str(opts, "out"), &po, &r,
                                     cli_progress(cli_flag(opts, "quiet")), NULL);
     if (st != SENDA_OK) {
         rc = st == SENDA_ERR_ARG ? (fprintf(stderr, "senda: %s\n", senda_ctx_errmsg(ctx)),

@@ -47,8 +47,8 @@ int cmd_render(int argc, char **argv)
                 info.usage);
         return CLI_USAGE;
     }
-    senda_render_opts ro;
-    senda_render_opts_init(&ro);
+    senda_export_render_opts ro;
+    senda_export_render_opts_init(&ro);
     ro.width_px = (int)cli_int(opts, "width", &ok);
     ro.surface = cli_str(opts, "surface");
     ro.title = cli_str(opts, "title");

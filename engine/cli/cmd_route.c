@@ -107,17 +107,17 @@ static json_object *jnum(double v)
     return isnan(v) ? NULL : json_object_new_double(v);
 }
 
-static void print_lines(const senda_route_result *r, json_object *root)
+static void print_lines(const senda_cost_route_result *r, json_object *root)
 {
     json_object *arr = root ? json_object_new_array() : NULL;
     if (!root)
         printf("\n%-34s %8s %9s %11s %11s %18s\n", "line", "km", "incidents", "weight/km",
                "mean danger", "worst window (km)");
     for (size_t i = 0; i < r->n_lines; i++) {
-        const senda_route_line *l = &r->lines[i];
-        const senda_route_window *worst = NULL;
+        const senda_cost_route_line *l = &r->lines[i];
+        const senda_cost_route_window *worst = NULL;
         for (size_t k = 0; k < l->n_windows; k++) {
-            const senda_route_window *w = &r->windows[l->first_window + k];
+            const senda_cost_route_window *w = &r->windows[l->first_window + k];
             if (!worst || w->rank < worst->rank)
                 worst = w;
         }
@@ -186,7 +186,7 @@ static void print_whatif_paths(const senda_pipeline_route_result *r, json_object
         json_object_object_add(wi, "paths", arr);
 }
 
-static void print_whatif_lines(const senda_route_result *b, const senda_route_result *w,
+static void print_whatif_lines(const senda_cost_route_result *b, const senda_cost_route_result *w,
                                json_object *wi)
 {
     json_object *arr = wi ? json_object_new_array() : NULL;

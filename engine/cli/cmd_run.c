@@ -73,7 +73,7 @@ static int run_progress(double complete, const char *message, void *arg)
     return 1;
 }
 
-static const char *status_word(const senda_run_result *r)
+static const char *status_word(const senda_scenario_run_result *r)
 {
     if (!r->ran)
         return "not run";
@@ -98,7 +98,7 @@ static int listed(const char *list, const char *name)
     return 0;
 }
 
-static void print_table(const senda_run_result *r, size_t n)
+static void print_table(const senda_scenario_run_result *r, size_t n)
 {
     printf("%-20s %-9s %8s %9s %5s  %s\n", "scenario", "status", "seconds", "incidents",
            "sites", "output");
@@ -112,7 +112,7 @@ static void print_table(const senda_run_result *r, size_t n)
     }
 }
 
-static void print_json(const senda_run_result *r, size_t n, int ok)
+static void print_json(const senda_scenario_run_result *r, size_t n, int ok)
 {
     json_object *o = json_object_new_object(), *a = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
@@ -177,8 +177,8 @@ int cmd_run(int argc, char **argv)
         return CLI_USAGE;
     }
     int ok = 1;
-    senda_run_opts ro;
-    senda_run_opts_init(&ro);
+    senda_scenario_run_opts ro;
+    senda_scenario_run_opts_init(&ro);
     ro.jobs = (int)cli_int(opts, "jobs", &ok);
     if (!ok)
         return CLI_USAGE;
@@ -193,7 +193,7 @@ int cmd_run(int argc, char **argv)
         return CLI_FAIL;
     }
     senda_scenario_set *set = NULL;
-    senda_run_result *res = NULL;
+    senda_scenario_run_result *res = NULL;
     size_t n = 0;
     senda_status st = senda_scenario_load(ctx, pos[0], &set);
     if (st != SENDA_OK) {
@@ -231,7 +231,7 @@ int cmd_run(int argc, char **argv)
     rc = st == SENDA_OK ? CLI_OK : CLI_FAIL;
 done:
     senda_free(res);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     senda_ctx_destroy(ctx);
     return rc;
 }

@@ -44,8 +44,8 @@ int cmd_synth(int argc, char **argv)
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     int ok = 1;
-    senda_synth_opts o;
-    senda_synth_opts_init(&o);
+    senda_incidents_synth_opts o;
+    senda_incidents_synth_opts_init(&o);
     long n = cli_int(opts, "n", &ok), seed = cli_int(opts, "seed", &ok);
     o.frac_rail = cli_dbl(opts, "rail", &ok);
     o.frac_checkpoint = cli_dbl(opts, "checkpoints", &ok);
@@ -66,7 +66,7 @@ int cmd_synth(int argc, char **argv)
     if (st == SENDA_OK)
         st = senda_incidents_synth(ctx, ls, &o, cli_str(opts, "out"), cli_progress(quiet), NULL);
     rc = st == SENDA_OK ? CLI_OK : cli_fail(ctx, st);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
     return rc;
 }

@@ -33,7 +33,7 @@
 #include "grid/grid_int.h"
 #include "io/io_int.h"
 
-void senda_danger_opts_init(senda_danger_opts *o)
+void senda_cost_danger_opts_init(senda_cost_danger_opts *o)
 {
     if (!o)
         return;
@@ -138,7 +138,7 @@ static senda_status add_rail(senda_ctx *ctx, const senda_layers *layers, const s
 
 /* The checkpoints after the what-if edits, as x y pairs in *xy. */
 static senda_status checkpoints(senda_ctx *ctx, const senda_layers *layers,
-                                const senda_danger_opts *o, double **xy, size_t *n_out)
+                                const senda_cost_danger_opts *o, double **xy, size_t *n_out)
 {
     senda_points *pts = NULL;
     *xy = NULL;
@@ -204,7 +204,7 @@ static void add_checkpoints(const senda_grid *g, const double *xy, size_t n_cp, 
             s[i] += w * (1.0 - best[i] / range);
 }
 
-static senda_status check_danger_opts(senda_ctx *ctx, const senda_danger_opts *o)
+static senda_status check_danger_opts(senda_ctx *ctx, const senda_cost_danger_opts *o)
 {
     const double v[6] = {o->w_base, o->w_density, o->w_checkpoint, o->checkpoint_range_m,
                          o->w_rail, o->rail_range_m};
@@ -218,8 +218,8 @@ static senda_status check_danger_opts(senda_ctx *ctx, const senda_danger_opts *o
     return SENDA_OK;
 }
 
-senda_status senda_danger_surface(senda_ctx *ctx, const senda_grid *density,
-                                  const senda_layers *layers, const senda_danger_opts *opts,
+senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density,
+                                  const senda_layers *layers, const senda_cost_danger_opts *opts,
                                   senda_grid **out, senda_progress_fn progress,
                                   void *progress_arg)
 {

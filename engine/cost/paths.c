@@ -33,7 +33,7 @@
 #include "cost/cost_int.h"
 #include "grid/grid_int.h"
 
-void senda_paths_opts_init(senda_paths_opts *o)
+void senda_cost_paths_opts_init(senda_cost_paths_opts *o)
 {
     if (!o)
         return;
@@ -149,7 +149,7 @@ static senda_status run_and_trace(senda_ctx *ctx, const senda_grid *g, const sen
 
 static senda_status check_paths_args(senda_ctx *ctx, const senda_grid *friction,
                                      const senda_points *sources, const senda_points *dests,
-                                     const senda_paths_opts *o, senda_cost_path ***out,
+                                     const senda_cost_paths_opts *o, senda_cost_path ***out,
                                      size_t *n_out)
 {
     if (!friction || !sources || !dests || !o || !out || !n_out)
@@ -172,7 +172,7 @@ static senda_status check_paths_args(senda_ctx *ctx, const senda_grid *friction,
  * paths[first]). */
 static senda_status alternatives(senda_ctx *ctx, const senda_grid *friction,
                                  const senda_points *src, const senda_points *dests, size_t d,
-                                 const char *name, const senda_paths_opts *o,
+                                 const char *name, const senda_cost_paths_opts *o,
                                  senda_cost_path **paths, size_t first, size_t *n,
                                  senda_progress_fn pf, void *pa, double lo, double step)
 {
@@ -218,7 +218,7 @@ static senda_status alternatives(senda_ctx *ctx, const senda_grid *friction,
 
 senda_status senda_cost_paths(senda_ctx *ctx, const senda_grid *friction,
                               const senda_points *sources, const senda_points *destinations,
-                              const char *const *names, const senda_paths_opts *opts,
+                              const char *const *names, const senda_cost_paths_opts *opts,
                               senda_cost_path ***out, size_t *n_out, senda_progress_fn progress,
                               void *progress_arg)
 {

@@ -172,7 +172,7 @@ static int lonlat(const char *text, double *lon, double *lat)
     return end != p && *end == '\0';
 }
 
-senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
+senda_status senda_cost_place_resolve(senda_ctx *ctx, const senda_layers *layers, const char *text,
                                  double *x, double *y)
 {
     senda__reset(ctx);
@@ -207,7 +207,7 @@ senda_status senda_place_resolve(senda_ctx *ctx, const senda_layers *layers, con
     return SENDA_OK;
 }
 
-senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *g, senda_points *pts,
+senda_status senda_cost_snap_to_valid(senda_ctx *ctx, const senda_grid *g, senda_points *pts,
                                         const char *const *names, int max_cells,
                                         size_t *n_moved)
 {
@@ -215,7 +215,7 @@ senda_status senda_points_snap_to_valid(senda_ctx *ctx, const senda_grid *g, sen
     if (n_moved)
         *n_moved = 0;
     if (!g || !pts)
-        return senda__fail(ctx, SENDA_ERR_ARG, "senda_points_snap_to_valid: NULL argument");
+        return senda__fail(ctx, SENDA_ERR_ARG, "senda_cost_snap_to_valid: NULL argument");
     const double *v = g->data;
     double cell = g->cell_m;
     long n_rows = (long)g->n_rows, n_cols = (long)g->n_cols;

@@ -88,12 +88,12 @@ static void axes(cairo_t *cr, const frame *f, const char *title)
     cairo_restore(cr);
 }
 
-static void curve(cairo_t *cr, const senda_route_result *r, const senda_route_line *l,
+static void curve(cairo_t *cr, const senda_cost_route_result *r, const senda_cost_route_line *l,
                   const frame *f, int surface)
 {
     int started = 0;
     for (size_t k = 0; k < l->n_windows; k++) {
-        const senda_route_window *w = &r->windows[l->first_window + k];
+        const senda_cost_route_window *w = &r->windows[l->first_window + k];
         double v = surface ? w->mean_danger : w->danger_per_km;
         double x = px(f, (w->from_m + w->to_m) / 2000.0), y = py(v, surface ? f->y2 : f->y1);
         if (isnan(v)) {
@@ -119,7 +119,7 @@ static void curve(cairo_t *cr, const senda_route_result *r, const senda_route_li
 
 /* Station marks: a dashed grey rule and the name, rotated, above the plot;
  * names closer than 14 px to the previous one are staggered. */
-static void stations(cairo_t *cr, const senda_route_line *l, const frame *f)
+static void stations(cairo_t *cr, const senda_cost_route_line *l, const frame *f)
 {
     double dash[] = {3.0, 3.0}, last = -1e9;
     int lift = 0;
@@ -143,7 +143,7 @@ static void stations(cairo_t *cr, const senda_route_line *l, const frame *f)
     }
 }
 
-senda_status senda_route_profile_png(senda_ctx *ctx, const senda_route_result *r, size_t line,
+senda_status senda_cost_route_profile_png(senda_ctx *ctx, const senda_cost_route_result *r, size_t line,
                                      const char *png_path)
 {
     senda__reset(ctx);
@@ -152,10 +152,10 @@ senda_status senda_route_profile_png(senda_ctx *ctx, const senda_route_result *r
     if (line >= r->n_lines)
         return senda__fail(ctx, SENDA_ERR_ARG, "line %zu out of range (%zu lines)", line,
                            r->n_lines);
-    const senda_route_line *l = &r->lines[line];
+    const senda_cost_route_line *l = &r->lines[line];
     frame f = {fmax(l->length_m / 1000.0, 1e-3), 0.0, 0.0};
     for (size_t k = 0; k < l->n_windows; k++) {
-        const senda_route_window *w = &r->windows[l->first_window + k];
+        const senda_cost_route_window *w = &r->windows[l->first_window + k];
         f.y1 = fmax(f.y1, w->danger_per_km);
         if (!isnan(w->mean_danger))
             f.y2 = fmax(f.y2, w->mean_danger);

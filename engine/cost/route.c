@@ -56,7 +56,7 @@
 #include "grid/grid_int.h"
 #include "io/io_int.h"
 
-void senda_route_opts_init(senda_route_opts *o)
+void senda_cost_route_opts_init(senda_cost_route_opts *o)
 {
     if (!o)
         return;
@@ -70,12 +70,12 @@ void senda_route_opts_init(senda_route_opts *o)
     o->station_max_m = 10000.0;
 }
 
-void senda_route_result_destroy(senda_route_result *r)
+void senda_cost_route_result_destroy(senda_cost_route_result *r)
 {
     if (!r)
         return;
     for (size_t i = 0; r->lines && i < r->n_lines; i++) {
-        senda_route_line *l = &r->lines[i];
+        senda_cost_route_line *l = &r->lines[i];
         senda__free(l->x);
         senda__free(l->y);
         senda__free(l->chain_m);
@@ -88,7 +88,7 @@ void senda_route_result_destroy(senda_route_result *r)
 }
 
 /* Nearest point of line l to (x, y): distance and chainage. */
-static double project_on_line(const senda_route_line *l, size_t seg, double x, double y,
+static double project_on_line(const senda_cost_route_line *l, size_t seg, double x, double y,
                               double *chain)
 {
     double ax = l->x[seg], ay = l->y[seg], dx = l->x[seg + 1] - ax, dy = l->y[seg + 1] - ay;
@@ -99,7 +99,7 @@ static double project_on_line(const senda_route_line *l, size_t seg, double x, d
 }
 
 /* The point at chainage c of line l. */
-static void point_at(const senda_route_line *l, double c, double *x, double *y)
+static void point_at(const senda_cost_route_line *l, double c, double *x, double *y)
 {
     size_t lo = 0, hi = l->n_vertices - 1;
     while (hi - lo > 1) {
@@ -117,8 +117,8 @@ static void point_at(const senda_route_line *l, double c, double *x, double *y)
 
 /* Append the parts of feature f of the layer as lines. */
 static senda_status add_feature_lines(senda_ctx *ctx, const senda_layers *layers,
-                                      const senda_route_opts *o, const senda__layer *lay,
-                                      size_t f, senda_route_result *r, size_t *cap)
+                                      const senda_cost_route_opts *o, const senda__layer *lay,
+                                      size_t f, senda_cost_route_result *r, size_t *cap)
 {
     int n_parts = GEOSGetNumGeometries_r(ctx->geos, lay->geoms[f]);
     const char *name = o->name_field ? senda_layers_attr(layers, o->layer, f, o->name_field) : "";
@@ -133,7 +133,7 @@ static senda_status add_feature_lines(senda_ctx *ctx, const senda_layers *layers
         }
         if (r->n_lines == *cap) {
             size_t nc = *cap ? 2 * *cap : 8;
-            senda_route_line *nl = senda__realloc(ctx, r->lines, nc * sizeof *nl);
+            senda_cost_route_line *nl = senda__realloc(ctx, r->lines, nc * sizeof *nl);
             if (!nl) {
                 senda__polyline_free(&pl);
                 return SENDA_ERR_NOMEM;
@@ -142,7 +142,7 @@ static senda_status add_feature_lines(senda_ctx *ctx, const senda_layers *layers
             r->lines = nl;
             *cap = nc;
         }
-        senda_route_line *l = &r->lines[r->n_lines++];
+        senda_cost_route_line *l = &r->lines[r->n_lines++];
         l->feature = f;
         l->x = pl.x;
         l->y = pl.y;
@@ -170,7 +170,7 @@ typedef struct hit {
 } hit;
 
 typedef struct seg_query {
-    const senda_route_result *r;
+    const senda_cost_route_result *r;
     const size_t *seg_line, *seg_v; /* per segment item */
     double x, y;
     double *best_d, *best_c;        /* per line, reset by the caller */
@@ -215,7 +215,7 @@ static void segs_free(senda_ctx *ctx, segs *s)
     senda__free(s->v);
 }
 
-static senda_status segs_build(senda_ctx *ctx, const senda_route_result *r, segs *s)
+static senda_status segs_build(senda_ctx *ctx, const senda_cost_route_result *r, segs *s)
 {
     memset(s, 0, sizeof *s);
     size_t n = 0;
@@ -229,7 +229,7 @@ static senda_status segs_build(senda_ctx *ctx, const senda_route_result *r, segs
     if (!(s->tree = GEOSSTRtree_create_r(ctx->geos, 10)))
         return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot create an STRtree");
     for (size_t i = 0; i < r->n_lines; i++) {
-        const senda_route_line *l = &r->lines[i];
+        const senda_cost_route_line *l = &r->lines[i];
         for (size_t v = 0; v + 1 < l->n_vertices; v++, s->n++) {
             s->line[s->n] = i;
             s->v[s->n] = v;
@@ -245,7 +245,7 @@ static senda_status segs_build(senda_ctx *ctx, const senda_route_result *r, segs
 }
 
 /* The incidents within buffer_m of each line, sorted by (line, chainage). */
-static senda_status project_incidents(senda_ctx *ctx, const senda_route_result *r,
+static senda_status project_incidents(senda_ctx *ctx, const senda_cost_route_result *r,
                                       const senda_points *pts, double buffer_m, hit **out,
                                       size_t *n_out, senda_progress_fn pf, void *pa)
 {
@@ -309,7 +309,7 @@ typedef struct samples {
     double d, *sum, *cnt;
 } samples;
 
-static senda_status sample_line(senda_ctx *ctx, const senda_grid *g, const senda_route_line *l,
+static senda_status sample_line(senda_ctx *ctx, const senda_grid *g, const senda_cost_route_line *l,
                                 samples *s)
 {
     memset(s, 0, sizeof *s);
@@ -397,8 +397,8 @@ static size_t window_starts(double L, double w, double step, double *starts)
 
 static int window_cmp(const void *a, const void *b)
 {
-    const senda_route_window *x = *(const senda_route_window *const *)a;
-    const senda_route_window *y = *(const senda_route_window *const *)b;
+    const senda_cost_route_window *x = *(const senda_cost_route_window *const *)a;
+    const senda_cost_route_window *y = *(const senda_cost_route_window *const *)b;
     if (x->danger_per_km != y->danger_per_km)
         return x->danger_per_km > y->danger_per_km ? -1 : 1;
     int xn = isnan(x->mean_danger), yn = isnan(y->mean_danger);
@@ -412,20 +412,20 @@ static int window_cmp(const void *a, const void *b)
 }
 
 /* Windows of every line, counted and averaged; then ranked. */
-static senda_status make_windows(senda_ctx *ctx, senda_route_result *r, const hit *hits,
+static senda_status make_windows(senda_ctx *ctx, senda_cost_route_result *r, const hit *hits,
                                  size_t n_hits, const senda_grid *danger,
-                                 const senda_route_opts *o)
+                                 const senda_cost_route_opts *o)
 {
     size_t total = 0;
     for (size_t li = 0; li < r->n_lines; li++)
         total += window_starts(r->lines[li].length_m, o->window_m, o->step_m, NULL);
     r->windows = senda__calloc(ctx, total, sizeof *r->windows);
     double *starts = r->windows ? senda__calloc(ctx, total, sizeof(double)) : NULL;
-    senda_route_window **order = starts ? senda__calloc(ctx, total, sizeof *order) : NULL;
+    senda_cost_route_window **order = starts ? senda__calloc(ctx, total, sizeof *order) : NULL;
     senda_status st = order ? SENDA_OK : SENDA_ERR_NOMEM;
     size_t h0 = 0;
     for (size_t li = 0; li < r->n_lines && st == SENDA_OK; li++) {
-        senda_route_line *l = &r->lines[li];
+        senda_cost_route_line *l = &r->lines[li];
         size_t h1 = h0;
         while (h1 < n_hits && hits[h1].line == li)
             h1++;
@@ -443,7 +443,7 @@ static senda_status make_windows(senda_ctx *ctx, senda_route_result *r, const hi
         l->mean_danger = sample_mean(&s, 0.0, l->length_m);
         l->total_danger = s.n ? s.sum[s.n] * s.d / 1000.0 : (double)NAN;
         for (size_t k = 0; k < nw; k++) {
-            senda_route_window *w = &r->windows[r->n_windows++];
+            senda_cost_route_window *w = &r->windows[r->n_windows++];
             w->line = li;
             w->from_m = starts[k];
             w->to_m = fmin(starts[k] + o->window_m, l->length_m);
@@ -472,8 +472,8 @@ static senda_status make_windows(senda_ctx *ctx, senda_route_result *r, const hi
 
 /* Locate the stations of line l (names "A; B; C") on it. */
 static senda_status locate_stations(senda_ctx *ctx, const senda_layers *layers,
-                                    const senda_route_opts *o, senda__gazetteer **gaz,
-                                    senda_route_line *l)
+                                    const senda_cost_route_opts *o, senda__gazetteer **gaz,
+                                    senda_cost_route_line *l)
 {
     if (!o->stations_field)
         return SENDA_OK;
@@ -526,7 +526,7 @@ static senda_status locate_stations(senda_ctx *ctx, const senda_layers *layers,
 }
 
 static senda_status check_route_args(senda_ctx *ctx, const senda_layers *layers,
-                                     const senda_route_opts *o, senda_route_result **out)
+                                     const senda_cost_route_opts *o, senda_cost_route_result **out)
 {
     if (!layers || !o || !out || !o->layer)
         return senda__fail(ctx, SENDA_ERR_ARG, "layers, opts, opts->layer or out is NULL");
@@ -548,9 +548,9 @@ static senda_status check_route_args(senda_ctx *ctx, const senda_layers *layers,
     return SENDA_OK;
 }
 
-senda_status senda_route_score(senda_ctx *ctx, const senda_layers *layers,
+senda_status senda_cost_route_score(senda_ctx *ctx, const senda_layers *layers,
                                const senda_points *incidents, const senda_grid *danger,
-                               const senda_route_opts *opts, senda_route_result **out,
+                               const senda_cost_route_opts *opts, senda_cost_route_result **out,
                                senda_progress_fn progress, void *progress_arg)
 {
     senda__reset(ctx);
@@ -563,7 +563,7 @@ senda_status senda_route_score(senda_ctx *ctx, const senda_layers *layers,
     hit *hits = NULL;
     size_t n_hits = 0, cap = 0;
     senda__gazetteer *gaz = NULL;
-    senda_route_result *r = senda__calloc(ctx, 1, sizeof *r);
+    senda_cost_route_result *r = senda__calloc(ctx, 1, sizeof *r);
     if (!r)
         return SENDA_ERR_NOMEM;
     senda__strlcpy(r->crs, senda_layers_crs(layers), sizeof r->crs);
@@ -590,7 +590,7 @@ done:
     senda__free(hits);
     senda__gazetteer_close(gaz);
     if (st != SENDA_OK) {
-        senda_route_result_destroy(r);
+        senda_cost_route_result_destroy(r);
         return st;
     }
     *out = r;

@@ -15,7 +15,7 @@
 #include "io/gpkg_int.h"
 
 /* The part of line l between chainages a and b. */
-static OGRGeometryH substring(const senda_route_line *l, double a, double b)
+static OGRGeometryH substring(const senda_cost_route_line *l, double a, double b)
 {
     OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
     size_t v = 0;
@@ -48,7 +48,7 @@ static void set_real(OGRFeatureH f, int i, double v)
         OGR_F_SetFieldDouble(f, i, v);
 }
 
-static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_route_result *r,
+static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_cost_route_result *r,
                                    senda_progress_fn pf, void *pa)
 {
     static const senda__field fields[] = {{"line", OFTString},         {"chainage_km_from", OFTReal},
@@ -68,7 +68,7 @@ static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_
             st = SENDA_ERR_CANCELLED;
             break;
         }
-        const senda_route_window *w = &r->windows[i];
+        const senda_cost_route_window *w = &r->windows[i];
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
         OGR_F_SetGeometryDirectly(f, substring(&r->lines[w->line], w->from_m, w->to_m));
         OGR_F_SetFieldString(f, 0, r->lines[w->line].name);
@@ -91,7 +91,7 @@ static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_
     return st;
 }
 
-static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_route_result *r)
+static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_cost_route_result *r)
 {
     static const senda__field fields[] = {{"name", OFTString},        {"length_km", OFTReal},
                                    {"incidents", OFTInteger},  {"weight", OFTReal},
@@ -105,7 +105,7 @@ static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_ro
         return st;
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < r->n_lines && st == SENDA_OK; i++) {
-        const senda_route_line *l = &r->lines[i];
+        const senda_cost_route_line *l = &r->lines[i];
         double km = l->length_m / 1000.0, peak = 0.0;
         for (size_t k = 0; k < l->n_windows; k++)
             peak = fmax(peak, r->windows[l->first_window + k].danger_per_km);
@@ -130,8 +130,8 @@ static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_ro
     return st;
 }
 
-senda_status senda_route_write(senda_ctx *ctx, const char *gpkg_path,
-                               const senda_route_result *result, senda_progress_fn progress,
+senda_status senda_cost_route_write(senda_ctx *ctx, const char *gpkg_path,
+                               const senda_cost_route_result *result, senda_progress_fn progress,
                                void *progress_arg)
 {
     senda__reset(ctx);

@@ -39,9 +39,9 @@ static void extent(const senda_layers *layers, const senda_points *pts, double e
     }
 }
 
-senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incidents,
+senda_status senda_cost_danger_from_points(senda_ctx *ctx, const senda_points *incidents,
                                       const senda_layers *layers, double cell_m, double pad_m,
-                                      const senda_kde_opts *kde, const senda_danger_opts *dopts,
+                                      const senda_hotspot_kde_opts *kde, const senda_cost_danger_opts *dopts,
                                       senda_grid **density_out, senda_grid **danger_out,
                                       senda_progress_fn progress, void *progress_arg)
 {
@@ -76,7 +76,7 @@ senda_status senda_danger_from_points(senda_ctx *ctx, const senda_points *incide
                                 &sub)) != SENDA_OK)
         goto done;
     sub = senda__progress_sub(progress, progress_arg, 0.8, 1.0);
-    st = senda_danger_surface(ctx, rho, layers, dopts, &s,
+    st = senda_cost_danger_surface(ctx, rho, layers, dopts, &s,
                               progress ? senda__progress_sub_fn : NULL, &sub);
 done:
     if (st == SENDA_OK && density_out)

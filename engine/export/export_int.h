@@ -74,7 +74,7 @@ senda_status senda__write_project(senda_ctx *ctx, GDALDatasetH ds, const char *g
 /** Record provenance (a JSON document and the scenario text) in
  *  gpkg_metadata with gpkg_metadata_reference rows of geopackage scope. */
 senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
-                                     const senda_product_info *info, const senda__table *t,
+                                     const senda_export_product_info *info, const senda__table *t,
                                      size_t n);
 
 /** Copy the incidents whose ids are pts->id from an incident store into the

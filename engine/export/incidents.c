@@ -59,7 +59,7 @@ static senda_status add_domain(senda_ctx *ctx, GDALDatasetH ds)
 {
     OGRCodedValue cv[SENDA_INC_N_TYPES + 1];
     for (int k = 0; k < SENDA_INC_N_TYPES; k++) {
-        cv[k].pszCode = (char *)senda_incident_type_code(k);
+        cv[k].pszCode = (char *)senda_incidents_type_code(k);
         cv[k].pszValue = NULL;
     }
     cv[SENDA_INC_N_TYPES].pszCode = cv[SENDA_INC_N_TYPES].pszValue = NULL;

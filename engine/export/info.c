@@ -30,7 +30,7 @@ static char *first_text(senda_ctx *ctx, GDALDatasetH ds, const char *sql)
     return out;
 }
 
-static void fill_layer(senda_product_layer *l, const senda__table *t)
+static void fill_layer(senda_export_product_layer *l, const senda__table *t)
 {
     snprintf(l->name, sizeof l->name, "%s", t->name);
     snprintf(l->title, sizeof l->title, "%s", t->title);
@@ -49,15 +49,15 @@ static void fill_layer(senda_product_layer *l, const senda__table *t)
     l->max = t->max;
 }
 
-senda_status senda_product_describe(senda_ctx *ctx, const char *gpkg_path,
-                                    senda_product_desc **out)
+senda_status senda_export_product_describe(senda_ctx *ctx, const char *gpkg_path,
+                                    senda_export_product_desc **out)
 {
     senda__reset(ctx);
     if (!gpkg_path || !out)
         return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path or out is NULL");
     *out = NULL;
     senda__table *t = senda__calloc(ctx, 64, sizeof *t);
-    senda_product_desc *d = senda__calloc(ctx, 1, sizeof *d);
+    senda_export_product_desc *d = senda__calloc(ctx, 1, sizeof *d);
     GDALDatasetH ds = NULL;
     size_t n = 0;
     senda_status st = !t || !d ? SENDA_ERR_NOMEM : senda__product_tables(ctx, gpkg_path, t, 64,
@@ -98,13 +98,13 @@ done:
         GDALClose(ds);
     senda__free(t);
     if (st != SENDA_OK)
-        senda_product_desc_destroy(d);
+        senda_export_product_desc_destroy(d);
     else
         *out = d;
     return st;
 }
 
-void senda_product_desc_destroy(senda_product_desc *desc)
+void senda_export_product_desc_destroy(senda_export_product_desc *desc)
 {
     if (!desc)
         return;

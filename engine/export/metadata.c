@@ -59,7 +59,7 @@ static json_object *lines_object(const char *text)
     return o;
 }
 
-static senda_status inputs_array(senda_ctx *ctx, const senda_product_info *info,
+static senda_status inputs_array(senda_ctx *ctx, const senda_export_product_info *info,
                                  json_object *arr)
 {
     for (size_t i = 0; i < info->n_inputs; i++) {
@@ -96,7 +96,7 @@ static json_object *tables_array(const senda__table *t, size_t n)
     return arr;
 }
 
-static senda_status provenance_json(senda_ctx *ctx, const senda_product_info *info,
+static senda_status provenance_json(senda_ctx *ctx, const senda_export_product_info *info,
                                     const senda__table *t, size_t n, json_object **out)
 {
     json_object *o = json_object_new_object(), *engine = json_object_new_object();
@@ -186,7 +186,7 @@ static senda_status add_row(senda_ctx *ctx, GDALDatasetH ds, const char *standar
 }
 
 senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
-                                     const senda_product_info *info, const senda__table *t,
+                                     const senda_export_product_info *info, const senda__table *t,
                                      size_t n)
 {
     json_object *o = NULL;

@@ -19,7 +19,7 @@
 #include "export/export_int.h"
 #include "io/io_int.h"
 
-void senda_product_info_init(senda_product_info *info)
+void senda_export_product_info_init(senda_export_product_info *info)
 {
     if (info)
         memset(info, 0, sizeof *info);
@@ -154,7 +154,7 @@ done:
 #define SENDA__MAX_TABLES 64
 
 senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
-                                 const senda_product_info *info, senda_progress_fn progress,
+                                 const senda_export_product_info *info, senda_progress_fn progress,
                                  void *progress_arg)
 {
     senda__reset(ctx);

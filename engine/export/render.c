@@ -364,7 +364,7 @@ static void north_arrow(const view *v)
     text(cr, x - 6, y - 4, 14, 1, "N");
 }
 
-void senda_render_opts_init(senda_render_opts *o)
+void senda_export_render_opts_init(senda_export_render_opts *o)
 {
     if (!o)
         return;
@@ -485,7 +485,7 @@ static void draw_furniture(view *v, const senda__table *t, size_t n,
 }
 
 static senda_status check_render_args(senda_ctx *ctx, const char *gpkg_path,
-                                      const char *png_path, const senda_render_opts *o)
+                                      const char *png_path, const senda_export_render_opts *o)
 {
     if (!gpkg_path || !png_path || !o)
         return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, png_path or opts is NULL");
@@ -496,13 +496,13 @@ static senda_status check_render_args(senda_ctx *ctx, const char *gpkg_path,
 }
 
 senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const char *png_path,
-                                 const senda_render_opts *opts, senda_progress_fn progress,
+                                 const senda_export_render_opts *opts, senda_progress_fn progress,
                                  void *progress_arg)
 {
     senda__reset(ctx);
-    senda_render_opts defaults;
-    senda_render_opts_init(&defaults);
-    const senda_render_opts *o = opts ? opts : &defaults;
+    senda_export_render_opts defaults;
+    senda_export_render_opts_init(&defaults);
+    const senda_export_render_opts *o = opts ? opts : &defaults;
     senda_status st = check_render_args(ctx, gpkg_path, png_path, o);
     if (st != SENDA_OK)
         return st;

@@ -32,7 +32,7 @@ static inline double senda__grid_cy(const senda_grid *g, size_t row)
  *  the west/north edges. Hex (pointy-top, "odd-r" offset rows): the centre
  *  of (row, col) is (x0 + (col + 0.5*(row&1))*dx, y0 - row*dy). */
 typedef struct senda__lattice {
-    senda_cell_shape shape;
+    senda_grid_cell_shape shape;
     size_t n_rows, n_cols;
     double x0, y0, cell_m;
     double dx, dy; /* centre spacing along a row / between rows */

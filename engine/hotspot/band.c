@@ -175,7 +175,7 @@ senda_status senda__hotspot_moran_z(senda_ctx *ctx, const senda__lattice *l, dou
 
 senda_status senda__hotspot_auto_band(senda_ctx *ctx, const senda__lattice *l, const double *val,
                                       const unsigned char *in_set, const unsigned char *data,
-                                      double *band_m, senda_band_rule *rule)
+                                      double *band_m, senda_hotspot_band_rule *rule)
 {
     size_t n = l->n_rows * l->n_cols, n_data = 0;
     for (size_t i = 0; i < n; i++)

@@ -25,7 +25,7 @@ static int cmp_dw(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-senda_status senda_kde_auto_radius(senda_ctx *ctx, const senda_points *pts, double *radius_m)
+senda_status senda_hotspot_kde_auto_radius(senda_ctx *ctx, const senda_points *pts, double *radius_m)
 {
     senda__reset(ctx);
     if (!pts || !radius_m)

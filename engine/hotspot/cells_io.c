@@ -122,7 +122,7 @@ static OGRGeometryH cell_polygon(const senda__lattice *l, size_t row, size_t col
     return poly;
 }
 
-senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_gistar_result *r,
+senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_hotspot_gistar_result *r,
                                        const char *gpkg_path, senda_progress_fn progress,
                                        void *progress_arg)
 {

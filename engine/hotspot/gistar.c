@@ -30,7 +30,7 @@
 
 #include "hotspot/hotspot_int.h"
 
-void senda_gistar_opts_init(senda_gistar_opts *o)
+void senda_hotspot_gistar_opts_init(senda_hotspot_gistar_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->band_m = 0.0;
@@ -41,7 +41,7 @@ void senda_gistar_opts_init(senda_gistar_opts *o)
     o->n_threads = 2;
 }
 
-void senda_gistar_result_destroy(senda_gistar_result *r)
+void senda_hotspot_gistar_result_destroy(senda_hotspot_gistar_result *r)
 {
     if (!r)
         return;
@@ -67,9 +67,9 @@ double senda__hotspot_p_two_sided(double z)
 
 /* Allocate the result's arrays and centres. */
 static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
-                                 const senda_grid_spec *spec, senda_gistar_result **out)
+                                 const senda_grid_spec *spec, senda_hotspot_gistar_result **out)
 {
-    senda_gistar_result *r = senda__calloc(ctx, 1, sizeof *r);
+    senda_hotspot_gistar_result *r = senda__calloc(ctx, 1, sizeof *r);
     if (!r)
         return SENDA_ERR_NOMEM;
     size_t n = l->n_rows * l->n_cols;
@@ -87,7 +87,7 @@ static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
     r->bin = r->p ? senda__calloc(ctx, n, sizeof *r->bin) : NULL;
     r->n_neighbors = r->bin ? senda__calloc(ctx, n, sizeof *r->n_neighbors) : NULL;
     if (!r->n_neighbors) {
-        senda_gistar_result_destroy(r);
+        senda_hotspot_gistar_result_destroy(r);
         return SENDA_ERR_NOMEM;
     }
     for (size_t row = 0; row < l->n_rows; row++)
@@ -99,7 +99,7 @@ static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
 }
 
 /* z and analytic p for every cell of the set, from the window sums. */
-static senda_status compute_z(senda_ctx *ctx, senda_gistar_result *r, const double *sum)
+static senda_status compute_z(senda_ctx *ctx, senda_hotspot_gistar_result *r, const double *sum)
 {
     double n = 0.0, sx = 0.0, sxx = 0.0;
     for (size_t i = 0; i < r->n_cells; i++)
@@ -130,7 +130,7 @@ static senda_status compute_z(senda_ctx *ctx, senda_gistar_result *r, const doub
 }
 
 /* Gi_Bin from p (analytic or pseudo), with FDR when asked. */
-static senda_status compute_bins(senda_ctx *ctx, senda_gistar_result *r, const double *p, int fdr)
+static senda_status compute_bins(senda_ctx *ctx, senda_hotspot_gistar_result *r, const double *p, int fdr)
 {
     static const double alphas[3] = {0.10, 0.05, 0.01};
     double thr[3] = {0.10, 0.05, 0.01};
@@ -155,7 +155,7 @@ static senda_status compute_bins(senda_ctx *ctx, senda_gistar_result *r, const d
 }
 
 static senda_status check_opts(senda_ctx *ctx, const senda_points *pts,
-                               const senda_gistar_opts *o, const senda_grid_spec *spec)
+                               const senda_hotspot_gistar_opts *o, const senda_grid_spec *spec)
 {
     if (!pts || !o || !spec)
         return senda__fail(ctx, SENDA_ERR_ARG, "pts, opts or spec is NULL");
@@ -175,7 +175,7 @@ static senda_status check_opts(senda_ctx *ctx, const senda_points *pts,
 
 /* The set of cells, the data cells and the warnings about them. */
 static senda_status choose_cells(senda_ctx *ctx, const senda__lattice *l,
-                                 const senda_gistar_opts *o, senda_gistar_result *r,
+                                 const senda_hotspot_gistar_opts *o, senda_hotspot_gistar_result *r,
                                  unsigned char *data)
 {
     r->n_with_data = 0;
@@ -199,7 +199,7 @@ static senda_status choose_cells(senda_ctx *ctx, const senda__lattice *l,
     return SENDA_OK;
 }
 
-static void count_few_neighbors(senda_ctx *ctx, senda_gistar_result *r)
+static void count_few_neighbors(senda_ctx *ctx, senda_hotspot_gistar_result *r)
 {
     r->n_few_neighbors = 0;
     for (size_t i = 0; i < r->n_cells; i++)
@@ -211,8 +211,8 @@ static void count_few_neighbors(senda_ctx *ctx, senda_gistar_result *r)
 }
 
 senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
-                                  const senda_gistar_opts *opts, const senda_grid_spec *spec,
-                                  senda_gistar_result **out, senda_progress_fn progress,
+                                  const senda_hotspot_gistar_opts *opts, const senda_grid_spec *spec,
+                                  senda_hotspot_gistar_result **out, senda_progress_fn progress,
                                   void *progress_arg)
 {
     senda__reset(ctx);
@@ -225,7 +225,7 @@ senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
         return st;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "Gi* hot spots"))
         return SENDA_ERR_CANCELLED;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     double *sum = NULL;
     unsigned char *data = NULL;
     if ((st = result_alloc(ctx, &l, spec, &r)) != SENDA_OK)
@@ -284,7 +284,7 @@ done:
     senda__free(sum);
     senda__free(data);
     if (st != SENDA_OK) {
-        senda_gistar_result_destroy(r);
+        senda_hotspot_gistar_result_destroy(r);
         return st;
     }
     *out = r;

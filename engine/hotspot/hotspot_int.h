@@ -36,7 +36,7 @@ senda_status senda__hotspot_moran_z(senda_ctx *ctx, const senda__lattice *l, dou
 /** Choose the Gi* band by the Optimized Hot Spot recipe. */
 senda_status senda__hotspot_auto_band(senda_ctx *ctx, const senda__lattice *l, const double *val,
                                       const unsigned char *in_set, const unsigned char *data,
-                                      double *band_m, senda_band_rule *rule);
+                                      double *band_m, senda_hotspot_band_rule *rule);
 
 /** Conditional permutation pseudo p-values (folded) for Gi*. */
 senda_status senda__hotspot_permute(senda_ctx *ctx, const senda__lattice *l, double band_m,

@@ -92,7 +92,7 @@ static const char *kernel_names[] = {"quartic", "triweight", "epanechnikov",
                                      "triangular", "uniform", "gaussian"};
 static const char *scale_names[] = {"density", "qgis-raw", "qgis-scaled", "grass"};
 
-void senda_kde_opts_init(senda_kde_opts *o)
+void senda_hotspot_kde_opts_init(senda_hotspot_kde_opts *o)
 {
     o->kernel = SENDA_KERNEL_QUARTIC;
     o->radius_m = 0.0;
@@ -100,38 +100,38 @@ void senda_kde_opts_init(senda_kde_opts *o)
     o->n_threads = 2;
 }
 
-int senda_kernel_from_name(const char *name, senda_kernel *out)
+int senda_hotspot_kernel_from_name(const char *name, senda_hotspot_kernel *out)
 {
     for (int i = 0; name && i < 6; i++)
         if (strcmp(name, kernel_names[i]) == 0) {
-            *out = (senda_kernel)i;
+            *out = (senda_hotspot_kernel)i;
             return 0;
         }
     return -1;
 }
 
-int senda_kde_scale_from_name(const char *name, senda_kde_scale *out)
+int senda_hotspot_kde_scale_from_name(const char *name, senda_hotspot_kde_scale *out)
 {
     for (int i = 0; name && i < 4; i++)
         if (strcmp(name, scale_names[i]) == 0) {
-            *out = (senda_kde_scale)i;
+            *out = (senda_hotspot_kde_scale)i;
             return 0;
         }
     return -1;
 }
 
-const char *senda_kernel_name(senda_kernel k)
+const char *senda_hotspot_kernel_name(senda_hotspot_kernel k)
 {
     return (unsigned)k < 6 ? kernel_names[k] : "unknown";
 }
 
-const char *senda_kde_scale_name(senda_kde_scale s)
+const char *senda_hotspot_kde_scale_name(senda_hotspot_kde_scale s)
 {
     return (unsigned)s < 4 ? scale_names[s] : "unknown";
 }
 
 /* Power m of (1 - u^2) for the polynomial kernels; -1 for the direct ones. */
-static int kernel_power(senda_kernel k)
+static int kernel_power(senda_hotspot_kernel k)
 {
     switch (k) {
     case SENDA_KERNEL_UNIFORM: return 0;
@@ -143,7 +143,7 @@ static int kernel_power(senda_kernel k)
 }
 
 /* The scale S of the header comment. */
-static double kernel_scale(senda_kernel k, senda_kde_scale sc, double r)
+static double kernel_scale(senda_hotspot_kernel k, senda_hotspot_kde_scale sc, double r)
 {
     if (sc == SENDA_KDE_QGIS_RAW)
         return 1.0;
@@ -172,7 +172,7 @@ typedef struct kpt {
 
 typedef struct kde_job {
     senda_grid *grid;
-    senda_kernel kernel;
+    senda_hotspot_kernel kernel;
     int power;      /* >= 0: polynomial path */
     int n_coef;     /* 2 * power + 1 */
     double rr, rr2, scale; /* radius in cells, its square, S */
@@ -383,7 +383,7 @@ static senda_status bucket_points(senda_ctx *ctx, kde_job *j, const senda_points
     return SENDA_OK;
 }
 
-static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const senda_kde_opts *o,
+static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const senda_hotspot_kde_opts *o,
                                const senda_grid *grid)
 {
     if (!pts || !o || !grid)
@@ -395,7 +395,7 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const se
     if (o->kernel == SENDA_KERNEL_GAUSSIAN &&
         (o->scale == SENDA_KDE_QGIS_RAW || o->scale == SENDA_KDE_QGIS_SCALED))
         return senda__fail(ctx, SENDA_ERR_ARG, "QGIS has no gaussian kernel: scale '%s' needs "
-                           "another kernel", senda_kde_scale_name(o->scale));
+                           "another kernel", senda_hotspot_kde_scale_name(o->scale));
     if (o->n_threads < 1 || o->n_threads > 256)
         return senda__fail(ctx, SENDA_ERR_ARG, "n_threads must be 1..256, got %d", o->n_threads);
     if (isnan(o->radius_m) || isinf(o->radius_m))
@@ -403,17 +403,17 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const se
     return SENDA_OK;
 }
 
-static void set_units(senda_grid *g, const senda_kde_opts *o, double r)
+static void set_units(senda_grid *g, const senda_hotspot_kde_opts *o, double r)
 {
     static const char *units[] = {"incidents per km2", "kernel sum (QGIS raw)",
                                   "per map unit2 (QGIS scaled)", "per m2 (GRASS v.kernel)"};
     senda__strlcpy(g->units, units[o->scale], sizeof g->units);
     snprintf(g->description, sizeof g->description,
-             "kernel density, %s kernel, radius %.6g m, scale %s", senda_kernel_name(o->kernel),
-             r, senda_kde_scale_name(o->scale));
+             "kernel density, %s kernel, radius %.6g m, scale %s", senda_hotspot_kernel_name(o->kernel),
+             r, senda_hotspot_kde_scale_name(o->scale));
 }
 
-senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const senda_kde_opts *opts,
+senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const senda_hotspot_kde_opts *opts,
                                senda_grid *grid, senda_progress_fn progress, void *progress_arg)
 {
     senda__reset(ctx);
@@ -423,7 +423,7 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "kernel density"))
         return SENDA_ERR_CANCELLED;
     double r = opts->radius_m;
-    if (r <= 0.0 && (st = senda_kde_auto_radius(ctx, pts, &r)) != SENDA_OK)
+    if (r <= 0.0 && (st = senda_hotspot_kde_auto_radius(ctx, pts, &r)) != SENDA_OK)
         return st;
     kde_job j;
     memset(&j, 0, sizeof j);

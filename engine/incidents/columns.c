@@ -86,7 +86,7 @@ static senda_status explicit_col(senda_ctx *ctx, OGRFeatureDefnH defn, char fold
     return SENDA_OK;
 }
 
-senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_import_opts *o,
+senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_incidents_import_opts *o,
                                    const char *path, senda__colmap *m)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);

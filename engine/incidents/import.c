@@ -37,7 +37,7 @@
 
 #define BATCH 4096
 
-void senda_import_opts_init(senda_import_opts *o)
+void senda_incidents_import_opts_init(senda_incidents_import_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->study_area[0] = -99.0, o->study_area[1] = 13.0;
@@ -46,13 +46,13 @@ void senda_import_opts_init(senda_import_opts *o)
     o->dedupe_days = 2.0;
     o->dedupe_km = 5.0;
     for (int t = 0; t < SENDA_INC_N_TYPES; t++)
-        o->severity[t] = senda_incident_default_severity(t);
+        o->severity[t] = senda_incidents_default_severity(t);
     o->n_threads = 2;
 }
 
 typedef struct import_state {
     senda_ctx *ctx;
-    const senda_import_opts *opts;
+    const senda_incidents_import_opts *opts;
     senda__store *store;
     sqlite3_stmt *ins_inc, *ins_rej, *raise;
     senda__dedupe *dedupe;
@@ -73,7 +73,7 @@ typedef struct import_state {
     pthread_t worker;
     int worker_on;
     senda_status worker_st;
-    senda_import_summary *sum;
+    senda_incidents_import_summary *sum;
     OGRCoordinateTransformationH to_layers;
     senda__joiner *joiner;
     int64_t next_fid, file_id;
@@ -184,9 +184,9 @@ static senda_status insert_incident(import_state *s, const senda__incident *r,
     sqlite3_bind_int64(q, 1, r->fid);
     sqlite3_bind_blob(q, 2, gpb, sizeof gpb, SQLITE_STATIC); /* stepped below */
     bind_text(q, 3, status_names[r->status]);
-    bind_text(q, 4, senda_incident_type_code(r->type));
+    bind_text(q, 4, senda_incidents_type_code(r->type));
     bind_text(q, 5, r->type_raw);
-    bind_text(q, 6, senda_perpetrator_code(r->perp));
+    bind_text(q, 6, senda_incidents_perpetrator_code(r->perp));
     bind_text(q, 7, r->perp_raw);
     sqlite3_bind_text(q, 8, date, -1, SQLITE_STATIC);
     bind_text(q, 9, precision_name(r->date_prec));
@@ -242,7 +242,7 @@ static senda_status insert_reject(import_state *s, const senda__incident *r)
     bind_text(q, 1, s->source_file);
     sqlite3_bind_int64(q, 2, s->file_id);
     sqlite3_bind_int64(q, 3, r->source_row);
-    bind_text(q, 4, senda_reject_reason_code(r->reason));
+    bind_text(q, 4, senda_incidents_reject_reason_code(r->reason));
     bind_text(q, 5, r->message);
     sqlite3_bind_text(q, 6, r->raw ? r->raw : "", -1, SQLITE_STATIC);
     return senda__store_step(s->ctx, s->store, q);
@@ -292,7 +292,7 @@ static senda_status dedupe_batch(import_state *s)
             r->raises = raised > 0;
             snprintf(r->message, sizeof r->message, "repeats incident %lld: same type (%s), "
                      "within %g days and %g km%s", (long long)dup,
-                     senda_incident_type_code(r->type), s->opts->dedupe_days,
+                     senda_incidents_type_code(r->type), s->opts->dedupe_days,
                      s->opts->dedupe_km, r->raises ? "; its larger counts were given to "
                      "that incident" : "");
             continue;
@@ -337,7 +337,7 @@ static senda_status flush_batch(import_state *s)
     senda_status st = dedupe_batch(s);
     for (size_t i = 0; i < s->flush_n && st == SENDA_OK; i++) {
         senda__incident *r = &s->flush_recs[i];
-        senda_import_summary *m = s->sum;
+        senda_incidents_import_summary *m = s->sum;
         m->read++;
         switch (r->status) {
         case REC_REJECTED:
@@ -613,7 +613,7 @@ static senda_status preload(import_state *s)
         const char *t = (const char *)sqlite3_column_text(q, 1);
         int type = SENDA_INC_OTHER;
         for (int k = 0; t && k < SENDA_INC_N_TYPES; k++)
-            if (strcmp(t, senda_incident_type_code(k)) == 0)
+            if (strcmp(t, senda_incidents_type_code(k)) == 0)
                 type = k;
         double v[4];
         for (int k = 0; k < 4; k++)
@@ -633,7 +633,7 @@ static senda_status preload(import_state *s)
     return st;
 }
 
-static long today_days(const senda_import_opts *o)
+static long today_days(const senda_incidents_import_opts *o)
 {
     int y, m, d;
     if (o->today && senda__parse_date(o->today, 0, &y, &m, &d) == DATE_DAY)
@@ -642,7 +642,7 @@ static long today_days(const senda_import_opts *o)
 }
 
 static senda_status check_args(senda_ctx *ctx, const char *store_path, const char *const *files,
-                               size_t n_files, const senda_import_opts *o)
+                               size_t n_files, const senda_incidents_import_opts *o)
 {
     if (!store_path || !files || n_files == 0 || !o)
         return senda__fail(ctx, SENDA_ERR_ARG, "store path, files (at least one) and options "
@@ -654,7 +654,7 @@ static senda_status check_args(senda_ctx *ctx, const char *store_path, const cha
     for (int t = 0; t < SENDA_INC_N_TYPES; t++)
         if (!(o->severity[t] >= 0))
             return senda__fail(ctx, SENDA_ERR_ARG, "severity of %s must be >= 0, got %g",
-                               senda_incident_type_code(t), o->severity[t]);
+                               senda_incidents_type_code(t), o->severity[t]);
     int y, m, d;
     if (o->today && senda__parse_date(o->today, 0, &y, &m, &d) != DATE_DAY)
         return senda__fail(ctx, SENDA_ERR_ARG, "today '%s' is not a yyyy-mm-dd date", o->today);
@@ -736,8 +736,8 @@ static void close_state(import_state *s)
 
 senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
                                     const char *const *files, size_t n_files,
-                                    const senda_import_opts *opts,
-                                    senda_import_summary *summary, senda_progress_fn progress,
+                                    const senda_incidents_import_opts *opts,
+                                    senda_incidents_import_summary *summary, senda_progress_fn progress,
                                     void *progress_arg)
 {
     senda__reset(ctx);
@@ -749,7 +749,7 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
     if (st != SENDA_OK)
         return st;
     GDALAllRegister();
-    senda_import_summary local;
+    senda_incidents_import_summary local;
     memset(&local, 0, sizeof local);
     import_state s;
     memset(&s, 0, sizeof s);

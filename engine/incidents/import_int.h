@@ -15,7 +15,7 @@ typedef struct senda__colmap {
     int use_geometry; /* no coordinate columns: take the feature geometry */
 } senda__colmap;
 
-senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_import_opts *o,
+senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_incidents_import_opts *o,
                                    const char *path, senda__colmap *m);
 
 /* A chunked string arena: strings never move until reset. */
@@ -34,7 +34,7 @@ void senda__arena_free(senda__arena *a);
 
 /* What row processing needs besides the row. */
 typedef struct senda__rowctx {
-    const senda_import_opts *opts;
+    const senda_incidents_import_opts *opts;
     const senda__colmap *map;
     senda__gazetteer *gaz;         /* loaded on first use */
     const char *gaz_path;

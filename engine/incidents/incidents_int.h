@@ -34,8 +34,8 @@ enum { DATE_NONE = 0, DATE_YEAR, DATE_MONTH, DATE_DAY };
 /* A parsed row. Strings point into the batch arena. */
 typedef struct senda__incident {
     int status;        /* REC_* */
-    int reason;        /* senda_reject_reason when rejected */
-    int type;          /* senda_incident_type */
+    int reason;        /* senda_incidents_reject_reason when rejected */
+    int type;          /* senda_incidents_type */
     int perp;          /* perpetrator index */
     unsigned flags, repairs;
     double lon, lat;   /* WGS 84 */

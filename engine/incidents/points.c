@@ -17,7 +17,7 @@
 
 #include "incidents/incidents_int.h"
 
-void senda_incident_filter_init(senda_incident_filter *f)
+void senda_incidents_filter_init(senda_incidents_filter *f)
 {
     memset(f, 0, sizeof *f);
     f->weighted = 1;
@@ -91,17 +91,17 @@ static senda_status victims_clause(senda_ctx *ctx, const char *list, char *sql, 
     return SENDA_OK;
 }
 
-static senda_status build_query(senda_ctx *ctx, const senda_incident_filter *f, char *sql,
+static senda_status build_query(senda_ctx *ctx, const senda_incidents_filter *f, char *sql,
                                 size_t n, char vals[][40], int *n_vals)
 {
     snprintf(sql, n, "SELECT fid, ST_X(GeomFromGPB(geom)), ST_Y(GeomFromGPB(geom)), weight "
                      "FROM incidents WHERE status IN ('accepted','repaired')");
     senda_status st = SENDA_OK;
     if (f->types)
-        st = list_clause(ctx, "incident type", f->types, senda_incident_type_code,
+        st = list_clause(ctx, "incident type", f->types, senda_incidents_type_code,
                          SENDA_INC_N_TYPES, "type", sql, n, vals, n_vals);
     if (st == SENDA_OK && f->perpetrators)
-        st = list_clause(ctx, "perpetrator", f->perpetrators, senda_perpetrator_code,
+        st = list_clause(ctx, "perpetrator", f->perpetrators, senda_incidents_perpetrator_code,
                          SENDA_N_PERPETRATORS, "perpetrator", sql, n, vals, n_vals);
     size_t len = strlen(sql);
     if (st == SENDA_OK && f->date_from && (st = date_bound(ctx, f->date_from, 0,
@@ -150,7 +150,7 @@ static senda_status read_rows(senda_ctx *ctx, senda__store *s, const char *sql,
 }
 
 senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
-                                    const senda_incident_filter *filter, const char *crs,
+                                    const senda_incidents_filter *filter, const char *crs,
                                     senda_points **out)
 {
     senda__reset(ctx);

@@ -23,7 +23,7 @@
 
 #include "incidents/incidents_int.h"
 
-void senda_synth_opts_init(senda_synth_opts *o)
+void senda_incidents_synth_opts_init(senda_incidents_synth_opts *o)
 {
     o->n = 1000;
     o->seed = 1;
@@ -72,7 +72,7 @@ typedef struct {
     double box[4];
 } synth_src;
 
-static void draw_xy(senda_ctx *ctx, const synth_src *src, const senda_synth_opts *o, rng *r,
+static void draw_xy(senda_ctx *ctx, const synth_src *src, const senda_incidents_synth_opts *o, rng *r,
                     double *x, double *y, const char **cluster)
 {
     double u = uniform(r);
@@ -164,7 +164,7 @@ static senda_status synth_sources(senda_ctx *ctx, const senda_layers *layers, sy
 }
 
 senda_status senda_incidents_synth(senda_ctx *ctx, const senda_layers *layers,
-                                   const senda_synth_opts *opts, const char *out_csv,
+                                   const senda_incidents_synth_opts *opts, const char *out_csv,
                                    senda_progress_fn progress, void *progress_arg)
 {
     senda__reset(ctx);

@@ -38,22 +38,22 @@ static const char *perp_codes[SENDA_N_PERPETRATORS] = {
     "criminal_group", "police", "immigration_authority", "military", "train_personnel",
     "other", "unknown"};
 
-const char *senda_incident_type_code(int type)
+const char *senda_incidents_type_code(int type)
 {
     return type >= 0 && type < SENDA_INC_N_TYPES ? type_codes[type] : NULL;
 }
 
-const char *senda_reject_reason_code(int reason)
+const char *senda_incidents_reject_reason_code(int reason)
 {
     return reason >= 0 && reason < SENDA_REJ_N_REASONS ? reason_codes[reason] : NULL;
 }
 
-const char *senda_perpetrator_code(int perp)
+const char *senda_incidents_perpetrator_code(int perp)
 {
     return perp >= 0 && perp < SENDA_N_PERPETRATORS ? perp_codes[perp] : NULL;
 }
 
-double senda_incident_default_severity(int type)
+double senda_incidents_default_severity(int type)
 {
     return type >= 0 && type < SENDA_INC_N_TYPES ? default_severity[type] : 0.0;
 }

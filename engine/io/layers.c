@@ -341,14 +341,14 @@ senda_status senda_layers_open(senda_ctx *ctx, const char *dir, const char *crs,
 done:
     OSRDestroySpatialReference(dst);
     if (st != SENDA_OK) {
-        senda_layers_close(ls);
+        senda_layers_destroy(ls);
         return st;
     }
     *out = ls;
     return SENDA_OK;
 }
 
-void senda_layers_close(senda_layers *layers)
+void senda_layers_destroy(senda_layers *layers)
 {
     if (!layers)
         return;

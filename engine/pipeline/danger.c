@@ -1,7 +1,7 @@
 /*
  * danger.c - the danger stage (senda_pipeline_danger): the kernel density of
  * the incidents and the danger surface on one grid covering the layers and
- * the incidents (senda_danger_from_points; formula in engine/cost/danger.c),
+ * the incidents (senda_cost_danger_from_points; formula in engine/cost/danger.c),
  * masked to the layers' `land` polygons when they have them (the sea is
  * nodata, impassable, so least-danger paths stay on land), and once more
  * with the what-if checkpoint edits (names left out, places added) when
@@ -21,9 +21,9 @@ void senda_pipeline_danger_opts_init(senda_pipeline_danger_opts *o)
     memset(o, 0, sizeof *o);
     o->cell_m = 1000.0;
     o->pad_m = 20000.0;
-    senda_kde_opts_init(&o->kde);
+    senda_hotspot_kde_opts_init(&o->kde);
     o->kde.radius_m = 10000.0;
-    senda_danger_opts_init(&o->weights);
+    senda_cost_danger_opts_init(&o->weights);
     o->land_mask = 1;
 }
 
@@ -51,20 +51,20 @@ static senda_status whatif(senda_ctx *ctx, const senda_pipeline_input *in,
                            const senda_pipeline_danger_opts *o, senda_pipeline_danger_result *r,
                            senda_progress_fn progress, void *arg)
 {
-    senda_danger_opts d = o->weights;
+    senda_cost_danger_opts d = o->weights;
     double *xy = o->n_with ? senda__calloc2(ctx, o->n_with, 2 * sizeof *xy) : NULL;
     if (o->n_with && !xy)
         return SENDA_ERR_NOMEM;
     senda_status st = SENDA_OK;
     for (size_t i = 0; i < o->n_with && st == SENDA_OK; i++)
-        st = senda_place_resolve(ctx, in->layers, o->with_checkpoints[i], &xy[2 * i],
+        st = senda_cost_place_resolve(ctx, in->layers, o->with_checkpoints[i], &xy[2 * i],
                                  &xy[2 * i + 1]);
     d.without_checkpoints = o->without_checkpoints;
     d.n_without = o->n_without;
     d.with_checkpoints_xy = xy;
     d.n_with = o->n_with;
     if (st == SENDA_OK)
-        st = senda_danger_surface(ctx, r->density, in->layers, &d, &r->danger_whatif, progress,
+        st = senda_cost_danger_surface(ctx, r->density, in->layers, &d, &r->danger_whatif, progress,
                                   arg);
     if (st == SENDA_OK)
         st = mask(ctx, in, o, r->danger_whatif);
@@ -83,11 +83,11 @@ static senda_status stage(senda_ctx *ctx, const senda_pipeline_input *in,
     if (o->raster)
         return senda_grid_read(ctx, o->raster, &r->danger);
     double mid = edits ? 0.8 : 1.0;
-    senda_danger_opts base = o->weights;
+    senda_cost_danger_opts base = o->weights;
     base.without_checkpoints = NULL, base.n_without = 0;
     base.with_checkpoints_xy = NULL, base.n_with = 0;
     senda__progress_sub_t sp = senda__progress_sub(progress, arg, 0.0, mid);
-    senda_status st = senda_danger_from_points(ctx, in->incidents, in->layers, o->cell_m, o->pad_m,
+    senda_status st = senda_cost_danger_from_points(ctx, in->incidents, in->layers, o->cell_m, o->pad_m,
                                                &o->kde, &base, &r->density, &r->danger,
                                                progress ? senda__progress_sub_fn : NULL, &sp);
     if (st == SENDA_OK)

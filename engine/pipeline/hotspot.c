@@ -24,8 +24,8 @@ void senda_pipeline_hotspot_opts_init(senda_pipeline_hotspot_opts *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
-    senda_kde_opts_init(&o->kde);
-    senda_gistar_opts_init(&o->gistar);
+    senda_hotspot_kde_opts_init(&o->kde);
+    senda_hotspot_gistar_opts_init(&o->gistar);
     o->cell_m = 1000.0;
     o->shape = SENDA_CELLS_SQUARE;
     o->extent_from = SENDA_EXTENT_POINTS;
@@ -38,7 +38,7 @@ void senda_pipeline_hotspot_result_destroy(senda_pipeline_hotspot_result *r)
     if (!r)
         return;
     senda_grid_destroy(r->density);
-    senda_gistar_result_destroy(r->gistar);
+    senda_hotspot_gistar_result_destroy(r->gistar);
     senda__free(r);
 }
 
@@ -74,12 +74,12 @@ static senda_status layers_extent(senda_ctx *ctx, const senda_layers *ls, double
 
 /* The density grid and the matching Gi* lattice. */
 static senda_status make_grid(senda_ctx *ctx, const senda_pipeline_input *in,
-                              const senda_pipeline_hotspot_opts *o, senda_kde_opts *kde,
+                              const senda_pipeline_hotspot_opts *o, senda_hotspot_kde_opts *kde,
                               senda_grid_spec *spec, senda_grid **g)
 {
     const senda_points *pts = in->incidents;
     senda_status st;
-    if (kde->radius_m <= 0.0 && (st = senda_kde_auto_radius(ctx, pts, &kde->radius_m)))
+    if (kde->radius_m <= 0.0 && (st = senda_hotspot_kde_auto_radius(ctx, pts, &kde->radius_m)))
         return st;
     memset(spec, 0, sizeof *spec);
     spec->cell_m = o->cell_m;
@@ -108,7 +108,7 @@ static senda_status stage(senda_ctx *ctx, const senda_pipeline_input *in,
                           const senda_pipeline_hotspot_opts *o, senda_pipeline_hotspot_result *r,
                           senda_progress_fn progress, void *arg)
 {
-    senda_kde_opts kde = o->kde;
+    senda_hotspot_kde_opts kde = o->kde;
     senda_grid_spec spec;
     senda_status st = make_grid(ctx, in, o, &kde, &spec, &r->density);
     if (st)

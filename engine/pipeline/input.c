@@ -21,14 +21,14 @@ void senda_pipeline_input_opts_init(senda_pipeline_input_opts *o)
     o->need_layers = 1;
     o->synthetic_seed = 1;
     o->n_threads = 2;
-    senda_incident_filter_init(&o->filter);
+    senda_incidents_filter_init(&o->filter);
 }
 
 void senda_pipeline_input_destroy(senda_pipeline_input *in)
 {
     if (!in)
         return;
-    senda_layers_close(in->layers);
+    senda_layers_destroy(in->layers);
     senda_points_destroy(in->incidents);
     if (in->own_store)
         unlink(in->store);
@@ -53,8 +53,8 @@ static senda_status import(senda_ctx *ctx, const senda_pipeline_input_opts *o,
     size_t n_files = o->n_files;
     senda_status st;
     if (o->synthetic) {
-        senda_synth_opts so;
-        senda_synth_opts_init(&so);
+        senda_incidents_synth_opts so;
+        senda_incidents_synth_opts_init(&so);
         so.n = o->synthetic;
         so.seed = o->synthetic_seed;
         snprintf(in->synthetic_csv, sizeof in->synthetic_csv, "%s.synthetic.csv", scratch);
@@ -65,8 +65,8 @@ static senda_status import(senda_ctx *ctx, const senda_pipeline_input_opts *o,
         files = one;
         n_files = 1;
     }
-    senda_import_opts io;
-    senda_import_opts_init(&io);
+    senda_incidents_import_opts io;
+    senda_incidents_import_opts_init(&io);
     io.layers = in->layers;
     io.n_threads = o->n_threads;
     SUB(ip, o->synthetic ? 0.3 : 0.0, 1.0);

@@ -2,15 +2,15 @@
  * route.c - the route stage (senda_pipeline_route) over a danger stage's
  * surfaces: the sources (the given places, or every border crossing named by
  * its Mexican town) and destinations (the given places, or
- * SENDA_PIPELINE_ROUTE_TO) resolved on the layers (senda_place_resolve) and
- * moved off nodata cells (senda_points_snap_to_valid: a crossing on a river
+ * SENDA_PIPELINE_ROUTE_TO) resolved on the layers (senda_cost_place_resolve) and
+ * moved off nodata cells (senda_cost_snap_to_valid: a crossing on a river
  * mouth, a port town at sea under the land mask); optionally the accumulated
  * cost from every crossing (senda_cost_accumulate, GRASS r.cost moves, 1 km
  * move unit so the value is danger per km x km); the least-danger paths and
  * alternatives (senda_cost_paths); the danger along every line of the line
- * layer (senda_route_score); the paths and lines again on the what-if
+ * layer (senda_cost_route_score); the paths and lines again on the what-if
  * surface when the danger stage made one; and a danger-profile PNG per line
- * (senda_route_profile_png) when asked. Cost: one Dijkstra per source set
+ * (senda_cost_route_profile_png) when asked. Cost: one Dijkstra per source set
  * and alternative (O(cells log cells)) per surface, plus the scoring's.
  */
 #include <math.h>
@@ -27,9 +27,9 @@ void senda_pipeline_route_opts_init(senda_pipeline_route_opts *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
-    senda_paths_opts_init(&o->paths);
+    senda_cost_paths_opts_init(&o->paths);
     o->paths.alternatives = 1;
-    senda_route_opts_init(&o->lines);
+    senda_cost_route_opts_init(&o->lines);
     o->paths_on = 1;
     o->lines_on = 1;
 }
@@ -44,9 +44,9 @@ void senda_pipeline_route_result_destroy(senda_pipeline_route_result *r)
     senda__free(r->destination_names);
     senda_grid_destroy(r->accumulated);
     senda_cost_paths_destroy(r->paths, r->n_paths);
-    senda_route_result_destroy(r->lines);
+    senda_cost_route_result_destroy(r->lines);
     senda_cost_paths_destroy(r->paths_whatif, r->n_paths_whatif);
-    senda_route_result_destroy(r->lines_whatif);
+    senda_cost_route_result_destroy(r->lines_whatif);
     for (size_t i = 0; i < r->n_profiles; i++)
         senda__free(r->profiles[i]);
     senda__free(r->profiles);
@@ -75,7 +75,7 @@ static senda_status places(senda_ctx *ctx, const senda_layers *layers, const cha
     senda_status st = senda_points_create(ctx, n, senda_layers_crs(layers), out);
     for (size_t i = 0; i < n && st == SENDA_OK; i++) {
         snprintf((*names)[i], sizeof **names, "%s", list[i]);
-        st = senda_place_resolve(ctx, layers, list[i], &(*out)->x[i], &(*out)->y[i]);
+        st = senda_cost_place_resolve(ctx, layers, list[i], &(*out)->x[i], &(*out)->y[i]);
     }
     return st;
 }
@@ -121,14 +121,14 @@ static senda_status snap(senda_ctx *ctx, const senda_grid *g, senda_points *pts,
     size_t n = pts->n < MAX_PLACES ? pts->n : MAX_PLACES;
     for (size_t i = 0; i < n; i++)
         p[i] = names[i];
-    return senda_points_snap_to_valid(ctx, g, pts, pts->n <= MAX_PLACES ? p : NULL, 10, NULL);
+    return senda_cost_snap_to_valid(ctx, g, pts, pts->n <= MAX_PLACES ? p : NULL, 10, NULL);
 }
 
 /* Paths and line scores on one surface. */
 static senda_status on_surface(senda_ctx *ctx, const senda_pipeline_input *in,
                                const senda_grid *g, const senda_pipeline_route_opts *o,
                                senda_pipeline_route_result *r, senda_cost_path ***paths,
-                               size_t *n_paths, senda_route_result **lines,
+                               size_t *n_paths, senda_cost_route_result **lines,
                                senda_progress_fn progress, void *arg)
 {
     const char *dn[MAX_PLACES];
@@ -142,7 +142,7 @@ static senda_status on_surface(senda_ctx *ctx, const senda_pipeline_input *in,
                               fn, &pp);
     senda__progress_sub_t lp = senda__progress_sub(progress, arg, 0.8, 1.0);
     if (st == SENDA_OK && o->lines_on)
-        st = senda_route_score(ctx, in->layers, in->incidents, g, &o->lines, lines, fn, &lp);
+        st = senda_cost_route_score(ctx, in->layers, in->incidents, g, &o->lines, lines, fn, &lp);
     return st;
 }
 
@@ -156,7 +156,7 @@ static senda_status accumulate(senda_ctx *ctx, const senda_pipeline_input *in, c
     senda_cost_opts_init(&co);
     co.unit_m = 1000.0;
     if (st == SENDA_OK)
-        st = senda_points_snap_to_valid(ctx, g, cross, NULL, 10, NULL);
+        st = senda_cost_snap_to_valid(ctx, g, cross, NULL, 10, NULL);
     if (st == SENDA_OK)
         st = senda_cost_accumulate(ctx, g, cross, &co, &r->accumulated, NULL, progress, arg);
     if (st == SENDA_OK)
@@ -199,7 +199,7 @@ static senda_status profiles(senda_ctx *ctx, const char *dir, senda_pipeline_rou
         slug(r->lines->lines[i].name, s, sizeof s);
         for (int k = 0; k < (r->lines_whatif ? 2 : 1) && st == SENDA_OK; k++) {
             snprintf(path, sizeof path, "%s/%s%s.png", dir, s, k ? "-whatif" : "");
-            st = senda_route_profile_png(ctx, k ? r->lines_whatif : r->lines, i, path);
+            st = senda_cost_route_profile_png(ctx, k ? r->lines_whatif : r->lines, i, path);
             if (st == SENDA_OK && !(r->profiles[r->n_profiles++] = senda__strdup(ctx, path)))
                 st = SENDA_ERR_NOMEM;
         }
@@ -263,7 +263,7 @@ senda_status senda_pipeline_route_write(senda_ctx *ctx, const senda_pipeline_rou
     if (st == SENDA_OK && r->paths_whatif)
         st = write_paths(ctx, gpkg, crs, r->paths_whatif, r->n_paths_whatif, "_whatif");
     if (st == SENDA_OK && r->lines)
-        st = senda_route_write(ctx, gpkg, r->lines, NULL, NULL);
+        st = senda_cost_route_write(ctx, gpkg, r->lines, NULL, NULL);
     return st;
 }
 

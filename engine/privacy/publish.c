@@ -38,7 +38,7 @@
 #include "io/gpkg_int.h"
 #include "privacy/privacy_int.h"
 
-void senda_publish_opts_init(senda_publish_opts *o)
+void senda_privacy_publish_opts_init(senda_privacy_publish_opts *o)
 {
     o->k = 11;
     o->cell_m = 25000.0;
@@ -171,14 +171,14 @@ static void set_count(OGRFeatureH f, int field, long value, int suppressed)
     OGR_F_SetFieldInteger(f, field + 1, suppressed);
 }
 
-senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
-                           const senda_publish_opts *opts, senda_publish_result *res,
+senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
+                           const senda_privacy_publish_opts *opts, senda_privacy_publish_result *res,
                            senda_progress_fn progress, void *progress_arg)
 {
     senda__reset(ctx);
-    senda_publish_opts defaults;
+    senda_privacy_publish_opts defaults;
     if (!opts) {
-        senda_publish_opts_init(&defaults);
+        senda_privacy_publish_opts_init(&defaults);
         opts = &defaults;
     }
     if (!run_path || !out_path)
@@ -193,7 +193,7 @@ senda_status senda_publish(senda_ctx *ctx, const char *run_path, const char *out
     if (strcmp(run_path, out_path) == 0)
         return senda__fail(ctx, SENDA_ERR_ARG, "publish: the output must be a new file, not %s",
                            run_path);
-    senda_publish_result r;
+    senda_privacy_publish_result r;
     memset(&r, 0, sizeof r);
     senda_status st = SENDA_OK;
     GDALDatasetH src = NULL, dst = NULL;

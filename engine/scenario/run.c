@@ -47,7 +47,7 @@
 #include "pipeline/pipeline_int.h"
 #include "scenario/scenario_int.h"
 
-void senda_run_opts_init(senda_run_opts *o)
+void senda_scenario_run_opts_init(senda_scenario_run_opts *o)
 {
     if (!o)
         return;
@@ -73,8 +73,8 @@ int senda__stage_on(const char *stages, const char *stage)
 typedef struct run_state {
     senda_ctx *ctx;
     const senda_scenario *sc;
-    const senda_run_opts *opts;
-    senda_run_result *res;
+    const senda_scenario_run_opts *opts;
+    senda_scenario_run_result *res;
     senda_progress_fn progress;
     void *progress_arg;
     int threads;
@@ -308,13 +308,13 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
 /* "key: value" counts for provenance. */
 static void counts_text(const run_state *s, char *buf, size_t size)
 {
-    const senda_run_result *r = s->res;
+    const senda_scenario_run_result *r = s->res;
     int n = snprintf(buf, size,
                      "incidents_read: %ld\nincidents_accepted: %ld\nincidents_rejected: %ld\n"
                      "incidents_duplicate: %ld\nincidents_in_filter: %ld\n",
                      r->n_read, r->n_accepted, r->n_rejected, r->n_duplicate, r->n_incidents);
     size_t used = n > 0 && (size_t)n < size ? (size_t)n : size - 1;
-    const senda_gistar_result *gi = s->hot ? s->hot->gistar : NULL;
+    const senda_hotspot_gistar_result *gi = s->hot ? s->hot->gistar : NULL;
     if (gi)
         used += (size_t)snprintf(buf + used, size - used,
                                  "gistar_cells: %zu\ngistar_hot: %zu\ngistar_cold: %zu\n"
@@ -376,8 +376,8 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
         inputs[n_in++] = s->sc->sources[i];
     char counts[1024];
     counts_text(s, counts, sizeof counts);
-    senda_product_info info;
-    senda_product_info_init(&info);
+    senda_export_product_info info;
+    senda_export_product_info_init(&info);
     info.title = s->sc->description[0] ? s->sc->description : s->sc->name;
     info.final_path = s->sc->output;
     info.scenario_name = s->sc->name;
@@ -473,20 +473,20 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
     if (!senda__progress(ctx, s->progress, s->progress_arg, 1.0, NULL))
         return SENDA_ERR_CANCELLED;
     if (s->png[0]) {
-        const senda_route_result *lines = s->route->lines;
+        const senda_cost_route_result *lines = s->route->lines;
         size_t longest = 0;
         for (size_t i = 1; i < lines->n_lines; i++)
             if (lines->lines[i].length_m > lines->lines[longest].length_m)
                 longest = i;
-        if ((st = senda_route_profile_png(ctx, lines, longest, s->png)))
+        if ((st = senda_cost_route_profile_png(ctx, lines, longest, s->png)))
             return st;
     }
     return senda__commit_file(ctx, s->tmp, sc->output);
 }
 
 senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
-                                const char *scenario_text, const senda_run_opts *opts,
-                                senda_run_result *res, senda_progress_fn progress,
+                                const char *scenario_text, const senda_scenario_run_opts *opts,
+                                senda_scenario_run_result *res, senda_progress_fn progress,
                                 void *progress_arg)
 {
     senda__reset(ctx);
@@ -502,8 +502,8 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
         st = senda__fail(ctx, SENDA_ERR_DATA, "%s", sc->error);
         goto out;
     }
-    senda_run_opts dflt;
-    senda_run_opts_init(&dflt);
+    senda_scenario_run_opts dflt;
+    senda_scenario_run_opts_init(&dflt);
     if (!opts)
         opts = &dflt;
     run_state s;

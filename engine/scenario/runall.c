@@ -27,8 +27,8 @@
 typedef struct pool {
     senda_ctx *parent;
     const senda_scenario_set *set;
-    const senda_run_opts *opts;
-    senda_run_result *results;
+    const senda_scenario_run_opts *opts;
+    senda_scenario_run_result *results;
     unsigned char *selected;
     double *frac;          /* per scenario, 0..1 */
     size_t n, n_selected, next;
@@ -93,7 +93,7 @@ static void *worker(void *arg)
         if (!go)
             break;
         w.index = i;
-        senda_run_result *r = &p->results[i];
+        senda_scenario_run_result *r = &p->results[i];
         senda_status st;
         if (!w.ctx) {
             memset(r, 0, sizeof *r);
@@ -150,7 +150,7 @@ static senda_status select_only(senda_ctx *ctx, const senda_scenario_set *set, c
 }
 
 senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *set,
-                                    const senda_run_opts *opts, senda_run_result **results,
+                                    const senda_scenario_run_opts *opts, senda_scenario_run_result **results,
                                     size_t *n_results, senda_progress_fn progress,
                                     void *progress_arg)
 {
@@ -159,8 +159,8 @@ senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *se
         return senda__fail(ctx, SENDA_ERR_ARG, "set, results or n_results is NULL");
     *results = NULL;
     *n_results = 0;
-    senda_run_opts dflt;
-    senda_run_opts_init(&dflt);
+    senda_scenario_run_opts dflt;
+    senda_scenario_run_opts_init(&dflt);
     if (!opts)
         opts = &dflt;
     if (opts->jobs < 1 || opts->jobs > 16)

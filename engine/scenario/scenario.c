@@ -496,7 +496,7 @@ static int set_choice(loader *ld, const yaml_node_t *node, const key_spec *ks, c
     for (const char *p = ks->choices; strncmp(p, s, n) != 0 || (p[n] && p[n] != ',');
          p = strchr(p, ',') + 1)
         index++;
-    _Static_assert(sizeof(senda_kernel) == sizeof(int) && sizeof(senda_cell_shape) == sizeof(int),
+    _Static_assert(sizeof(senda_hotspot_kernel) == sizeof(int) && sizeof(senda_grid_cell_shape) == sizeof(int),
                    "enum fields are int-sized");
     memcpy(dst, &index, sizeof index);
     return 0;
@@ -615,8 +615,8 @@ static void defaults(senda_scenario *sc)
     sc->line = 1;
     snprintf(sc->layers, sizeof sc->layers, "%s", senda_layers_default_dir());
     snprintf(sc->crs, sizeof sc->crs, "%s", SENDA_DEFAULT_CRS);
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     sc->weighted = f.weighted;
     senda_pipeline_danger_opts_init(&sc->danger);
     senda_pipeline_hotspot_opts_init(&sc->hotspot);
@@ -847,7 +847,7 @@ done:
         yaml_document_delete(&ld.doc);
     yaml_parser_delete(&parser);
     if (st != SENDA_OK)
-        senda_scenario_set_free(set);
+        senda_scenario_set_destroy(set);
     else
         *out = set;
     return st;
@@ -915,7 +915,7 @@ senda_status senda_scenario_load(senda_ctx *ctx, const char *path, senda_scenari
     return st;
 }
 
-void senda_scenario_set_free(senda_scenario_set *set)
+void senda_scenario_set_destroy(senda_scenario_set *set)
 {
     if (!set)
         return;

@@ -6,7 +6,7 @@
  *   cc -O2 -o /tmp/kde_accuracy scripts/bench/kde_accuracy.c -Iinclude \
  *      -Lbuild-release -lsenda -Wl,-rpath,$PWD/build-release -lm
  *   /tmp/kde_accuracy POINTS.gpkg WEIGHT_FIELD|- KERNEL(0..4) R CELL XMIN YMIN XMAX YMAX
- * Kernels as senda_kernel: 0 quartic, 1 triweight, 2 epanechnikov, 4 uniform.
+ * Kernels as senda_hotspot_kernel: 0 quartic, 1 triweight, 2 epanechnikov, 4 uniform.
  * Cost: n * rows_within_r * cols, so keep grids modest.
  */
 #include <math.h>
@@ -32,9 +32,9 @@ int main(int argc, char **argv)
     }
     int kern = atoi(argv[3]), m = kern == 1 ? 3 : kern == 2 ? 1 : kern == 4 ? 0 : 2;
     double R = atof(argv[4]), h = atof(argv[5]), x0 = atof(argv[6]), y1 = atof(argv[9]);
-    senda_kde_opts o;
-    senda_kde_opts_init(&o);
-    o.kernel = (senda_kernel)kern;
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
+    o.kernel = (senda_hotspot_kernel)kern;
     o.radius_m = R;
     o.scale = SENDA_KDE_QGIS_RAW;
     if (kern == 3 || kern > 4 ||
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
         nbad += rel > 1e-7;
     }
     printf("kernel %s: max relative difference %.3g (cell %zu: senda %.9g, brute force %.9Lg), "
-           "cells over 1e-7: %zu of %zu\n", senda_kernel_name(o.kernel), maxrel, worst, v[worst],
+           "cells over 1e-7: %zu of %zu\n", senda_hotspot_kernel_name(o.kernel), maxrel, worst, v[worst],
            ref[worst], nbad, nc * nr);
     free(ref);
     senda_grid_destroy(g);

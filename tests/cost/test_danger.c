@@ -36,7 +36,7 @@ static void dteardown(dfx *f)
     senda_grid_destroy(f->rho);
     senda_grid_destroy(f->s);
     senda_points_destroy(f->cp);
-    senda_layers_close(f->layers);
+    senda_layers_destroy(f->layers);
     senda_ctx_destroy(f->ctx);
 }
 
@@ -59,10 +59,10 @@ Test(danger, density_and_checkpoint_terms_follow_the_formula)
 {
     dfx f;
     dsetup(&f);
-    senda_danger_opts o;
-    senda_danger_opts_init(&o);
+    senda_cost_danger_opts o;
+    senda_cost_danger_opts_init(&o);
     o.w_rail = 0.0;
-    cr_assert_eq(senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK,
+    cr_assert_eq(senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK,
                  "%s", senda_ctx_errmsg(f.ctx));
     const double *s = senda_grid_cdata(f.s);
     /* base 1 + 4 * rho / 10 + checkpoint term */
@@ -83,14 +83,14 @@ Test(danger, what_if_removes_and_adds_checkpoints)
 {
     dfx f;
     dsetup(&f);
-    senda_danger_opts o;
-    senda_danger_opts_init(&o);
+    senda_cost_danger_opts o;
+    senda_cost_danger_opts_init(&o);
     o.w_rail = 0.0;
     o.w_density = 0.0;
     const char *name = senda_layers_attr(f.layers, "checkpoints", 0, "name");
     o.without_checkpoints = &name;
     o.n_without = 1;
-    cr_assert_eq(senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK);
+    cr_assert_eq(senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK);
     cr_assert_float_eq(senda_grid_cdata(f.s)[10 * 21 + 10], 1.0 + cp_term(&f, 10, 10, 0), 1e-9);
     senda_grid_destroy(f.s);
     /* add one at the corner cell's centre */
@@ -98,7 +98,7 @@ Test(danger, what_if_removes_and_adds_checkpoints)
     o.n_without = 0;
     o.with_checkpoints_xy = xy;
     o.n_with = 1;
-    cr_assert_eq(senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK);
+    cr_assert_eq(senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK);
     cr_assert_float_eq(senda_grid_cdata(f.s)[0], 3.0, 1e-9);
     dteardown(&f);
 }
@@ -108,11 +108,11 @@ Test(danger, rail_term_is_bounded_and_nodata_propagates)
     dfx f;
     dsetup(&f);
     senda_grid_data(f.rho)[7] = NAN;
-    senda_danger_opts o;
-    senda_danger_opts_init(&o);
+    senda_cost_danger_opts o;
+    senda_cost_danger_opts_init(&o);
     o.w_density = 0.0;
     o.w_checkpoint = 0.0;
-    cr_assert_eq(senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK);
+    cr_assert_eq(senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL), SENDA_OK);
     const double *s = senda_grid_cdata(f.s);
     int near = 0;
     for (size_t i = 0; i < 21 * 21; i++) {
@@ -131,17 +131,17 @@ Test(danger, errors_name_the_problem)
 {
     dfx f;
     dsetup(&f);
-    senda_danger_opts o;
-    senda_danger_opts_init(&o);
+    senda_cost_danger_opts o;
+    senda_cost_danger_opts_init(&o);
     o.w_rail = -1.0;
-    cr_assert_eq(senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL),
+    cr_assert_eq(senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "w_rail must be >= 0, got -1"));
-    senda_danger_opts_init(&o);
+    senda_cost_danger_opts_init(&o);
     const char *bad = "No Such Post";
     o.without_checkpoints = &bad;
     o.n_without = 1;
-    cr_assert_eq(senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL),
+    cr_assert_eq(senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "no checkpoint is named 'No Such Post'"));
     cr_assert_null(f.s);
@@ -158,15 +158,15 @@ Test(danger, cancellation_and_allocation_failure)
 {
     dfx f;
     dsetup(&f);
-    senda_danger_opts o;
-    senda_danger_opts_init(&o);
+    senda_cost_danger_opts o;
+    senda_cost_danger_opts_init(&o);
     int calls = 0;
-    cr_assert_eq(senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, cancel_second, &calls),
+    cr_assert_eq(senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, cancel_second, &calls),
                  SENDA_ERR_CANCELLED);
     cr_assert_null(f.s);
     for (long k = 1; k < 40; k++) {
         senda_ctx_fail_alloc_after(f.ctx, k);
-        senda_status st = senda_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL);
+        senda_status st = senda_cost_danger_surface(f.ctx, f.rho, f.layers, &o, &f.s, NULL, NULL);
         senda_ctx_fail_alloc_after(f.ctx, 0);
         if (st == SENDA_OK)
             break;

@@ -82,8 +82,8 @@ static void pteardown(pfx *f)
 
 static senda_status run(pfx *f, size_t k, senda_progress_fn pf, void *pa)
 {
-    senda_paths_opts o;
-    senda_paths_opts_init(&o);
+    senda_cost_paths_opts o;
+    senda_cost_paths_opts_init(&o);
     o.alternatives = k;
     o.corridor_m = 0.0;
     const char *names[1] = {"Goal"};
@@ -146,18 +146,18 @@ Test(paths, bad_arguments_and_unreachable_goals_fail_with_a_message)
 {
     pfx f;
     psetup(&f);
-    senda_paths_opts o;
-    senda_paths_opts_init(&o);
+    senda_cost_paths_opts o;
+    senda_cost_paths_opts_init(&o);
     o.penalty = 0.0;
     cr_assert_eq(senda_cost_paths(f.ctx, f.g, f.src, f.dst, NULL, &o, &f.paths, &f.n, NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "penalty must be > 0"));
-    senda_paths_opts_init(&o);
+    senda_cost_paths_opts_init(&o);
     o.alternatives = 33;
     cr_assert_eq(senda_cost_paths(f.ctx, f.g, f.src, f.dst, NULL, &o, &f.paths, &f.n, NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "at most 32"));
-    senda_paths_opts_init(&o);
+    senda_cost_paths_opts_init(&o);
     f.dst->n = 0;
     cr_assert_eq(senda_cost_paths(f.ctx, f.g, f.src, f.dst, NULL, &o, &f.paths, &f.n, NULL, NULL),
                  SENDA_ERR_ARG);

@@ -72,7 +72,7 @@ typedef struct {
     senda_layers *layers;
     senda_points *inc;
     senda_grid *danger;
-    senda_route_result *r;
+    senda_cost_route_result *r;
 } rfx;
 
 /* Incidents (x, y, weight) and where they fall (buffer 2 km):
@@ -114,10 +114,10 @@ static void rsetup(rfx *f)
 
 static void rteardown(rfx *f)
 {
-    senda_route_result_destroy(f->r);
+    senda_cost_route_result_destroy(f->r);
     senda_grid_destroy(f->danger);
     senda_points_destroy(f->inc);
-    senda_layers_close(f->layers);
+    senda_layers_destroy(f->layers);
     senda_ctx_destroy(f->ctx);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
@@ -129,10 +129,10 @@ static void rteardown(rfx *f)
  * one at L - W = 20: five windows. */
 static void score(rfx *f)
 {
-    senda_route_opts o;
-    senda_route_opts_init(&o);
+    senda_cost_route_opts o;
+    senda_cost_route_opts_init(&o);
     o.step_m = 5000.0;
-    cr_assert_eq(senda_route_score(f->ctx, f->layers, f->inc, f->danger, &o, &f->r, NULL, NULL),
+    cr_assert_eq(senda_cost_route_score(f->ctx, f->layers, f->inc, f->danger, &o, &f->r, NULL, NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(f->ctx));
 }
 
@@ -142,7 +142,7 @@ Test(route, windows_count_weigh_and_rank_incidents_by_chainage)
     rsetup(&f);
     score(&f);
     cr_assert_eq(f.r->n_lines, 1);
-    const senda_route_line *l = &f.r->lines[0];
+    const senda_cost_route_line *l = &f.r->lines[0];
     cr_assert_str_eq(l->name, "Test line");
     cr_assert_float_eq(l->length_m, 30000.0, 1e-6);
     cr_assert_eq(l->incidents, 5);
@@ -158,7 +158,7 @@ Test(route, windows_count_weigh_and_rank_incidents_by_chainage)
                                       {10, 20, 1, 2, 0.2, 3}, {15, 25, 0, 0, 0.0, 5},
                                       {20, 30, 1, 1, 0.1, 4}};
     for (size_t k = 0; k < 5; k++) {
-        const senda_route_window *w = &f.r->windows[k];
+        const senda_cost_route_window *w = &f.r->windows[k];
         cr_assert_float_eq(w->from_m, want[k][0] * 1000.0, 1e-6, "window %zu", k);
         cr_assert_float_eq(w->to_m, want[k][1] * 1000.0, 1e-6, "window %zu", k);
         cr_assert_eq(w->incidents, (long)want[k][2], "window %zu", k);
@@ -191,9 +191,9 @@ Test(route, without_a_surface_mean_danger_is_nan_and_no_incidents_count_zero)
 {
     rfx f;
     rsetup(&f);
-    senda_route_opts o;
-    senda_route_opts_init(&o);
-    cr_assert_eq(senda_route_score(f.ctx, f.layers, NULL, NULL, &o, &f.r, NULL, NULL), SENDA_OK);
+    senda_cost_route_opts o;
+    senda_cost_route_opts_init(&o);
+    cr_assert_eq(senda_cost_route_score(f.ctx, f.layers, NULL, NULL, &o, &f.r, NULL, NULL), SENDA_OK);
     /* default window 10 km, step 1 km: starts 0..19 (19 + 10 < 30), then 20: 21 windows */
     cr_assert_eq(f.r->n_windows, 21);
     cr_assert(isnan(f.r->windows[3].mean_danger));
@@ -206,10 +206,10 @@ Test(route, a_line_shorter_than_the_window_has_one_window)
 {
     rfx f;
     rsetup(&f);
-    senda_route_opts o;
-    senda_route_opts_init(&o);
+    senda_cost_route_opts o;
+    senda_cost_route_opts_init(&o);
     o.window_m = 50000.0;
-    cr_assert_eq(senda_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL), SENDA_OK);
+    cr_assert_eq(senda_cost_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL), SENDA_OK);
     /* one window [0, 30 km] with all 5 incidents: 11 / 30 per km */
     cr_assert_eq(f.r->n_windows, 1);
     cr_assert_float_eq(f.r->windows[0].to_m, 30000.0, 1e-6);
@@ -222,7 +222,7 @@ Test(route, stations_are_located_by_chainage_and_far_ones_left_out)
     rfx f;
     rsetup(&f);
     score(&f);
-    const senda_route_line *l = &f.r->lines[0];
+    const senda_cost_route_line *l = &f.r->lines[0];
     /* Alpha at x 505000 -> 5 km; "Ciudad Beta" = town "Béta" at x 520000 ->
      * 20 km; Nowhere unknown; Gamma 20 km off the line */
     cr_assert_eq(l->n_stations, 2);
@@ -237,29 +237,29 @@ Test(route, bad_options_and_layers_fail_with_a_message)
 {
     rfx f;
     rsetup(&f);
-    senda_route_opts o;
-    senda_route_opts_init(&o);
+    senda_cost_route_opts o;
+    senda_cost_route_opts_init(&o);
     o.window_m = 0.0;
-    cr_assert_eq(senda_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
+    cr_assert_eq(senda_cost_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "window must be > 0"));
-    senda_route_opts_init(&o);
+    senda_cost_route_opts_init(&o);
     o.step_m = -1.0;
-    cr_assert_eq(senda_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
+    cr_assert_eq(senda_cost_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "step must be > 0"));
-    senda_route_opts_init(&o);
+    senda_cost_route_opts_init(&o);
     o.buffer_m = -1.0;
-    cr_assert_eq(senda_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
+    cr_assert_eq(senda_cost_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "buffer must be >= 0"));
-    senda_route_opts_init(&o);
+    senda_cost_route_opts_init(&o);
     o.layer = "roads";
-    cr_assert_eq(senda_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
+    cr_assert_eq(senda_cost_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
                  SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "no layer 'roads'"));
     o.layer = "shelters";
-    cr_assert_eq(senda_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
+    cr_assert_eq(senda_cost_route_score(f.ctx, f.layers, f.inc, NULL, &o, &f.r, NULL, NULL),
                  SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "not lines"));
     cr_assert_null(f.r);
@@ -277,12 +277,12 @@ Test(route, cancellation_frees_everything)
 {
     rfx f;
     rsetup(&f);
-    senda_route_opts o;
-    senda_route_opts_init(&o);
+    senda_cost_route_opts o;
+    senda_cost_route_opts_init(&o);
     for (int k = 0; k < 3; k++) {
         int left = k;
         senda_status st =
-            senda_route_score(f.ctx, f.layers, f.inc, f.danger, &o, &f.r, stop_after, &left);
+            senda_cost_route_score(f.ctx, f.layers, f.inc, f.danger, &o, &f.r, stop_after, &left);
         if (st == SENDA_OK)
             break;
         cr_assert_eq(st, SENDA_ERR_CANCELLED, "after %d reports", k);
@@ -295,13 +295,13 @@ Test(route, every_allocation_failure_is_reported)
 {
     rfx f;
     rsetup(&f);
-    senda_route_opts o;
-    senda_route_opts_init(&o);
+    senda_cost_route_opts o;
+    senda_cost_route_opts_init(&o);
     int failed = 0;
     for (long k = 1; k < 200; k++) {
         senda_ctx_fail_alloc_after(f.ctx, k);
         senda_status st =
-            senda_route_score(f.ctx, f.layers, f.inc, f.danger, &o, &f.r, NULL, NULL);
+            senda_cost_route_score(f.ctx, f.layers, f.inc, f.danger, &o, &f.r, NULL, NULL);
         senda_ctx_fail_alloc_after(f.ctx, 0);
         if (st == SENDA_OK)
             break;
@@ -321,10 +321,10 @@ Test(route, written_layers_read_back_with_ogr)
     score(&f);
     char path[600];
     snprintf(path, sizeof path, "%s/route.gpkg", f.dir);
-    cr_assert_eq(senda_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_OK, "%s",
+    cr_assert_eq(senda_cost_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(f.ctx));
     /* twice: the layers are replaced, not appended to */
-    cr_assert_eq(senda_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_OK, "%s",
+    cr_assert_eq(senda_cost_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(f.ctx));
     OGRRegisterAll();
     OGRDataSourceH ds = OGROpen(path, 0, NULL);
@@ -380,17 +380,17 @@ Test(route, profile_png_is_written_at_its_documented_size)
     score(&f);
     char path[600];
     snprintf(path, sizeof path, "%s/profile.png", f.dir);
-    cr_assert_eq(senda_route_profile_png(f.ctx, f.r, 0, path), SENDA_OK, "%s",
+    cr_assert_eq(senda_cost_route_profile_png(f.ctx, f.r, 0, path), SENDA_OK, "%s",
                  senda_ctx_errmsg(f.ctx));
     cairo_surface_t *s = cairo_image_surface_create_from_png(path);
     cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
     cr_assert_eq(cairo_image_surface_get_width(s), 1200);
     cr_assert_eq(cairo_image_surface_get_height(s), 520);
     cairo_surface_destroy(s);
-    cr_assert_eq(senda_route_profile_png(f.ctx, f.r, 1, path), SENDA_ERR_ARG);
+    cr_assert_eq(senda_cost_route_profile_png(f.ctx, f.r, 1, path), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "line"));
     snprintf(path, sizeof path, "%s/no/such/dir/p.png", f.dir);
-    cr_assert_eq(senda_route_profile_png(f.ctx, f.r, 0, path), SENDA_ERR_IO);
+    cr_assert_eq(senda_cost_route_profile_png(f.ctx, f.r, 0, path), SENDA_ERR_IO);
     rteardown(&f);
 }
 
@@ -400,17 +400,17 @@ Test(place, names_fold_accents_case_and_ciudad)
     rsetup(&f);
     double x, y;
     /* "Ciudad Origen" is crossings.mx_town at (500000, 1700000) */
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "ciudad ORIGEN", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "ciudad ORIGEN", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, 500000.0, 1e-6);
     cr_assert_float_eq(y, 1700000.0, 1e-6);
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Origen", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "Origen", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, 500000.0, 1e-6);
     /* town "Béta" without the accent, with a qualifier */
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Beta (Chiapas)", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "Beta (Chiapas)", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, 520000.0, 1e-6);
     cr_assert_float_eq(y, 1699000.0, 1e-6);
     /* a checkpoint name */
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Test Post", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "Test Post", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, 515500.0, 1e-6);
     rteardown(&f);
 }
@@ -426,10 +426,10 @@ Test(place, lon_lat_is_projected_to_the_layers_crs)
      * meridian radius a(1-e^2)/(1-e^2 sin^2 phi)^1.5 from 0 to 15 deg,
      * numerically, 200000 steps) is 1658989.59 m, times 0.9996 =
      * 1658325.99 m. */
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "-93,0", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "-93,0", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, 500000.0, 1e-3);
     cr_assert_float_eq(y, 0.0, 1e-3);
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "-93, 15", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "-93, 15", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, 500000.0, 1e-3);
     cr_assert_float_eq(y, 1658326.0, 0.1);
     rteardown(&f);
@@ -440,11 +440,11 @@ Test(place, unknown_names_and_bad_coordinates_fail_with_a_message)
     rfx f;
     rsetup(&f);
     double x, y;
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Atlantis", &x, &y), SENDA_ERR_DATA);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "Atlantis", &x, &y), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "no place named 'Atlantis'"));
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "200,10", &x, &y), SENDA_ERR_ARG);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "200,10", &x, &y), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "out of range"));
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, NULL, &x, &y), SENDA_ERR_ARG);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, NULL, &x, &y), SENDA_ERR_ARG);
     rteardown(&f);
 }
 
@@ -459,14 +459,14 @@ Test(place, bundled_layers_know_the_demo_towns)
     senda_layers_points(ctx, layers, "shelters", &sh);
     double x, y;
     /* Ciudad Hidalgo is the mx_town of crossing 0; Arriaga the town of shelter 2 */
-    cr_assert_eq(senda_place_resolve(ctx, layers, "Ciudad Hidalgo", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(ctx, layers, "Ciudad Hidalgo", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, cr->x[0], 1e-6);
     cr_assert_float_eq(y, cr->y[0], 1e-6);
-    cr_assert_eq(senda_place_resolve(ctx, layers, "arriaga", &x, &y), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(ctx, layers, "arriaga", &x, &y), SENDA_OK);
     cr_assert_float_eq(x, sh->x[2], 1e-6);
     senda_points_destroy(cr);
     senda_points_destroy(sh);
-    senda_layers_close(layers);
+    senda_layers_destroy(layers);
     senda_ctx_destroy(ctx);
 }
 
@@ -474,17 +474,17 @@ Test(stage, danger_grid_is_snapped_to_the_cell_and_covers_layers_and_incidents)
 {
     rfx f;
     rsetup(&f);
-    senda_kde_opts kde;
-    senda_kde_opts_init(&kde);
+    senda_hotspot_kde_opts kde;
+    senda_hotspot_kde_opts_init(&kde);
     kde.radius_m = 3000.0;
-    senda_danger_opts dopts;
-    senda_danger_opts_init(&dopts);
+    senda_cost_danger_opts dopts;
+    senda_cost_danger_opts_init(&dopts);
     senda_grid *rho = NULL, *s = NULL;
     /* extent: rail, crossing, shelters, checkpoint and incidents:
      * x 499000 (E) .. 530000 (rail end), y 1698500 (B) .. 1729500 (post);
      * pad 500, snapped outwards to 1 km: x 498000 .. 531000 (33 cols),
      * y 1698000 .. 1730000 (32 rows) */
-    cr_assert_eq(senda_danger_from_points(f.ctx, f.inc, f.layers, 1000.0, 500.0, &kde, &dopts,
+    cr_assert_eq(senda_cost_danger_from_points(f.ctx, f.inc, f.layers, 1000.0, 500.0, &kde, &dopts,
                                           &rho, &s, NULL, NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(f.ctx));
     cr_assert_float_eq(senda_grid_x_min(s), 498000.0, 1e-6);
@@ -497,7 +497,7 @@ Test(stage, danger_grid_is_snapped_to_the_cell_and_covers_layers_and_incidents)
     senda_grid_destroy(s);
     /* no incidents: the checkpoint's cell (515500, 1729500) = row 0, col 17
      * holds base 1 + checkpoint 2 * (1 - 0) + rail 0 (29.5 km > 5 km) = 3 */
-    cr_assert_eq(senda_danger_from_points(f.ctx, NULL, f.layers, 1000.0, 0.0, &kde, &dopts, NULL,
+    cr_assert_eq(senda_cost_danger_from_points(f.ctx, NULL, f.layers, 1000.0, 0.0, &kde, &dopts, NULL,
                                           &s, NULL, NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(f.ctx));
     /* extent without incidents: x 500000 .. 530000, y 1699000 .. 1729500 ->
@@ -505,7 +505,7 @@ Test(stage, danger_grid_is_snapped_to_the_cell_and_covers_layers_and_incidents)
     cr_assert_float_eq(senda_grid_x_min(s), 500000.0, 1e-6);
     cr_assert_float_eq(senda_grid_cdata(s)[15], 3.0, 1e-9);
     senda_grid_destroy(s);
-    cr_assert_eq(senda_danger_from_points(f.ctx, NULL, f.layers, 0.0, 0.0, &kde, &dopts, NULL, &s,
+    cr_assert_eq(senda_cost_danger_from_points(f.ctx, NULL, f.layers, 0.0, 0.0, &kde, &dopts, NULL, &s,
                                           NULL, NULL),
                  SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "cell must be > 0"));
@@ -520,17 +520,17 @@ Test(place, names_in_no_layer_come_from_the_gazetteer)
     double x, y, gx, gy;
     /* GeoNames (layers/gazetteer/corridor_places.tsv): Huixtla, Chiapas at
      * 15.13915 N, -92.4641; the same as giving its coordinates */
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Huixtla", &x, &y), SENDA_OK, "%s",
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "Huixtla", &x, &y), SENDA_OK, "%s",
                  senda_ctx_errmsg(f.ctx));
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "-92.4641,15.13915", &gx, &gy), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "-92.4641,15.13915", &gx, &gy), SENDA_OK);
     cr_assert_float_eq(x, gx, 1e-6);
     cr_assert_float_eq(y, gy, 1e-6);
     /* Tonalá is a town in Chiapas and in Veracruz */
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Tonala", &x, &y), SENDA_ERR_DATA);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "Tonala", &x, &y), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "ambiguous"), "%s", senda_ctx_errmsg(f.ctx));
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "Tonalá, Chiapas", &x, &y), SENDA_OK,
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "Tonalá, Chiapas", &x, &y), SENDA_OK,
                  "%s", senda_ctx_errmsg(f.ctx));
-    cr_assert_eq(senda_place_resolve(f.ctx, f.layers, "-93.75489,16.08977", &gx, &gy), SENDA_OK);
+    cr_assert_eq(senda_cost_place_resolve(f.ctx, f.layers, "-93.75489,16.08977", &gx, &gy), SENDA_OK);
     cr_assert_float_eq(x, gx, 1e-6);
     rteardown(&f);
 }
@@ -542,14 +542,14 @@ Test(route, writing_fails_on_a_bad_path_and_stops_on_cancel)
     score(&f);
     char path[600];
     snprintf(path, sizeof path, "%s/no/such/dir/r.gpkg", f.dir);
-    cr_assert_eq(senda_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_ERR_IO);
+    cr_assert_eq(senda_cost_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_ERR_IO);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "r.gpkg"), "%s", senda_ctx_errmsg(f.ctx));
-    cr_assert_eq(senda_route_write(f.ctx, NULL, f.r, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert_eq(senda_cost_route_write(f.ctx, NULL, f.r, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "is NULL"));
     snprintf(path, sizeof path, "%s/r.gpkg", f.dir);
     for (int k = 0; k < 2; k++) {
         int left = k;
-        cr_assert_eq(senda_route_write(f.ctx, path, f.r, stop_after, &left), SENDA_ERR_CANCELLED,
+        cr_assert_eq(senda_cost_route_write(f.ctx, path, f.r, stop_after, &left), SENDA_ERR_CANCELLED,
                      "after %d reports", k);
     }
     rteardown(&f);

@@ -36,7 +36,7 @@ Test(snap, points_on_nodata_move_to_the_nearest_valid_centre)
     p->x[1] = 420.0, p->y[1] = 40.0;
     const char *names[] = {"A", "B"};
     size_t moved = 99;
-    cr_assert_eq(senda_points_snap_to_valid(ctx, g, p, names, 10, &moved), SENDA_OK);
+    cr_assert_eq(senda_cost_snap_to_valid(ctx, g, p, names, 10, &moved), SENDA_OK);
     cr_assert_eq(moved, 1);
     cr_assert_float_eq(p->x[0], 350.0, 1e-9);
     cr_assert_float_eq(p->y[0], 250.0, 1e-9);
@@ -46,10 +46,10 @@ Test(snap, points_on_nodata_move_to_the_nearest_valid_centre)
 
     cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &p), SENDA_OK);
     p->x[0] = 10.0, p->y[0] = 10.0;
-    cr_assert_eq(senda_points_snap_to_valid(ctx, g, p, NULL, 1, &moved), SENDA_OK);
+    cr_assert_eq(senda_cost_snap_to_valid(ctx, g, p, NULL, 1, &moved), SENDA_OK);
     cr_assert_eq(moved, 0);
     cr_assert_float_eq(p->x[0], 10.0, 1e-12);
-    cr_assert_eq(senda_points_snap_to_valid(ctx, NULL, p, NULL, 1, NULL), SENDA_ERR_ARG);
+    cr_assert_eq(senda_cost_snap_to_valid(ctx, NULL, p, NULL, 1, NULL), SENDA_ERR_ARG);
     senda_points_destroy(p);
     senda_grid_destroy(g);
 }

@@ -118,15 +118,15 @@ static void build_product(const char *final)
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(senda_export_layers(ctx, path, ls, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     add_density();
     add_hotspot_cells();
     char input[600];
     snprintf(input, sizeof input, "%s/in.csv", dir);
     tu_write(input, "abc");
     const char *inputs[] = {input};
-    senda_product_info info;
-    senda_product_info_init(&info);
+    senda_export_product_info info;
+    senda_export_product_info_init(&info);
     info.title = "Test corridor";
     info.final_path = final;
     info.scenario_name = "test";
@@ -266,8 +266,8 @@ Test(export, product_passes_gdal_validator, .init = setup, .fini = teardown)
 
 Test(export, finish_rejects_missing_arguments_and_files, .init = setup, .fini = teardown)
 {
-    senda_product_info info;
-    senda_product_info_init(&info);
+    senda_export_product_info info;
+    senda_export_product_info_init(&info);
     cr_assert_eq(senda_export_finish(ctx, NULL, &info, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "NULL") != NULL);
     cr_assert_eq(senda_export_finish(ctx, "/nonexistent/x.gpkg", &info, NULL, NULL),
@@ -284,8 +284,8 @@ static int stop_at_second(double c, const char *m, void *arg)
 Test(export, finish_can_be_cancelled, .init = setup, .fini = teardown)
 {
     add_density();
-    senda_product_info info;
-    senda_product_info_init(&info);
+    senda_export_product_info info;
+    senda_export_product_info_init(&info);
     int calls = 0;
     cr_assert_eq(senda_export_finish(ctx, path, &info, stop_at_second, &calls),
                  SENDA_ERR_CANCELLED, "%s", senda_ctx_errmsg(ctx));
@@ -295,8 +295,8 @@ Test(export, finish_can_be_cancelled, .init = setup, .fini = teardown)
 Test(export, finish_reports_allocation_failure, .init = setup, .fini = teardown)
 {
     add_density();
-    senda_product_info info;
-    senda_product_info_init(&info);
+    senda_export_product_info info;
+    senda_export_product_info_init(&info);
     senda_ctx_fail_alloc_after(ctx, 1);
     cr_assert_eq(senda_export_finish(ctx, path, &info, NULL, NULL), SENDA_ERR_NOMEM);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "out of memory") != NULL);
@@ -321,8 +321,8 @@ Test(export, render_draws_a_png_of_the_asked_width, .init = setup, .fini = teard
     build_product(NULL);
     char png[600];
     snprintf(png, sizeof png, "%s/map.png", dir);
-    senda_render_opts ro;
-    senda_render_opts_init(&ro);
+    senda_export_render_opts ro;
+    senda_export_render_opts_init(&ro);
     ro.width_px = 1000;
     cr_assert_eq(senda_export_render(ctx, path, png, &ro, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
@@ -340,8 +340,8 @@ Test(export, render_refuses_bad_width_and_unknown_surface, .init = setup, .fini 
     build_product(NULL);
     char png[600];
     snprintf(png, sizeof png, "%s/map.png", dir);
-    senda_render_opts ro;
-    senda_render_opts_init(&ro);
+    senda_export_render_opts ro;
+    senda_export_render_opts_init(&ro);
     ro.width_px = 10;
     cr_assert_eq(senda_export_render(ctx, path, png, &ro, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "400..8000 px, got 10") != NULL);
@@ -366,8 +366,8 @@ Test(export, render_can_be_cancelled, .init = setup, .fini = teardown)
 Test(export, describe_lists_tables_styles_and_provenance, .init = setup, .fini = teardown)
 {
     build_product(NULL);
-    senda_product_desc *d = NULL;
-    cr_assert_eq(senda_product_describe(ctx, path, &d), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    senda_export_product_desc *d = NULL;
+    cr_assert_eq(senda_export_product_describe(ctx, path, &d), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(d->n_layers, 7);
     int seen_density = 0;
     for (size_t i = 0; i < d->n_layers; i++) {
@@ -385,8 +385,8 @@ Test(export, describe_lists_tables_styles_and_provenance, .init = setup, .fini =
     cr_assert(seen_density);
     cr_assert_str_eq(d->project, "test");
     cr_assert(strstr(d->provenance, "\"incidents\":3") != NULL, "%s", d->provenance);
-    senda_product_desc_destroy(d);
-    cr_assert_eq(senda_product_describe(ctx, "/nonexistent.gpkg", &d), SENDA_ERR_IO);
+    senda_export_product_desc_destroy(d);
+    cr_assert_eq(senda_export_product_describe(ctx, "/nonexistent.gpkg", &d), SENDA_ERR_IO);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "/nonexistent.gpkg") != NULL);
 }
 

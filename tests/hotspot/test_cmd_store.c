@@ -190,11 +190,11 @@ Test(cmd_hotspot_store, help_lists_every_type_and_perpetrator_code)
     tu_run r = tu_senda("hotspot --help");
     cr_assert_eq(r.exit_code, 0);
     for (int i = 0; i < SENDA_INC_N_TYPES; i++)
-        cr_assert(strstr(r.out, senda_incident_type_code(i)) != NULL, "%s",
-                  senda_incident_type_code(i));
+        cr_assert(strstr(r.out, senda_incidents_type_code(i)) != NULL, "%s",
+                  senda_incidents_type_code(i));
     for (int i = 0; i < SENDA_N_PERPETRATORS; i++)
-        cr_assert(strstr(r.out, senda_perpetrator_code(i)) != NULL, "%s",
-                  senda_perpetrator_code(i));
+        cr_assert(strstr(r.out, senda_incidents_perpetrator_code(i)) != NULL, "%s",
+                  senda_incidents_perpetrator_code(i));
     cr_assert(strstr(r.out, "--store STORE.gpkg") && strstr(r.out, "--extent-from"));
     tu_run_free(&r);
 }

@@ -32,7 +32,7 @@ static senda_points *pts_of(size_t n, const double *xy, const double *w)
 }
 
 static senda_grid_spec spec_of(double x0, double y0, double x1, double y1, double cell,
-                               senda_cell_shape shape)
+                               senda_grid_cell_shape shape)
 {
     senda_grid_spec s;
     memset(&s, 0, sizeof s);
@@ -58,11 +58,11 @@ Test(gistar, pysal_g_local_example_reproduced)
     double want[] = {-1.39727626, -0.28917762, 0.65064964, -0.28917762, 1.23452088, 2.02424331};
     senda_points *p = pts_of(6, xy, y);
     senda_grid_spec s = spec_of(7.5, 7.5, 42.5, 32.5, 5, SENDA_CELLS_SQUARE);
-    senda_gistar_opts o;
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts o;
+    senda_hotspot_gistar_opts_init(&o);
     o.band_m = 15;
     o.cells = SENDA_GISTAR_NONEMPTY;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(r->n_in_set, 6);
@@ -74,13 +74,13 @@ Test(gistar, pysal_g_local_example_reproduced)
         double z = r->z[row * r->n_cols + col];
         cr_assert_float_eq(z, want[i], 1e-6, "point %d: z %.9f, want %.8f", i, z, want[i]);
     }
-    senda_gistar_result_destroy(r);
+    senda_hotspot_gistar_result_destroy(r);
     senda_points_destroy(p);
 }
 
 /* Brute force Gi* over all cells from the formula in gistar.c's header,
  * with neighbours found by centre distance: checks the window sums. */
-static void check_brute(senda_cell_shape shape, double band)
+static void check_brute(senda_grid_cell_shape shape, double band)
 {
     srand(11);
     enum { N = 400 };
@@ -92,10 +92,10 @@ static void check_brute(senda_cell_shape shape, double band)
     }
     senda_points *p = pts_of(N, xy, w);
     senda_grid_spec s = spec_of(0, 0, 100, 80, 7, shape);
-    senda_gistar_opts o;
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts o;
+    senda_hotspot_gistar_opts_init(&o);
     o.band_m = band;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_OK);
     size_t n = r->n_cells;
     double sx = 0, sxx = 0;
@@ -116,7 +116,7 @@ static void check_brute(senda_cell_shape shape, double band)
                      r->n_neighbors[i], wi);
         cr_assert_float_eq(r->z[i], z, 1e-9);
     }
-    senda_gistar_result_destroy(r);
+    senda_hotspot_gistar_result_destroy(r);
     senda_points_destroy(p);
 }
 
@@ -155,7 +155,7 @@ Test(gistar, benjamini_hochberg_thresholds)
     cr_assert_float_eq(t[1], 0.06, 1e-15);
 }
 
-static senda_gistar_result *cluster_run(int perms, int threads, int fdr)
+static senda_hotspot_gistar_result *cluster_run(int perms, int threads, int fdr)
 {
     srand(5);
     enum { N = 3000 };
@@ -167,13 +167,13 @@ static senda_gistar_result *cluster_run(int perms, int threads, int fdr)
     }
     senda_points *p = pts_of(N, xy, NULL);
     senda_grid_spec s = spec_of(0, 0, 1000, 1000, 25, SENDA_CELLS_SQUARE);
-    senda_gistar_opts o;
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts o;
+    senda_hotspot_gistar_opts_init(&o);
     o.band_m = 60;
     o.permutations = perms;
     o.n_threads = threads;
     o.fdr = fdr;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_OK);
     senda_points_destroy(p);
     return r;
@@ -181,7 +181,7 @@ static senda_gistar_result *cluster_run(int perms, int threads, int fdr)
 
 Test(gistar, cluster_is_hot_and_fdr_only_removes_significance)
 {
-    senda_gistar_result *a = cluster_run(0, 2, 1), *b = cluster_run(0, 2, 0);
+    senda_hotspot_gistar_result *a = cluster_run(0, 2, 1), *b = cluster_run(0, 2, 0);
     /* the cell at (130, 130) sits in the cluster (1000 points on 60x60 m) */
     size_t i = (size_t)((1000 - 130) / 25) * a->n_cols + 130 / 25;
     cr_assert_eq(a->bin[i], 3);
@@ -189,13 +189,13 @@ Test(gistar, cluster_is_hot_and_fdr_only_removes_significance)
               b->n_hot);
     for (size_t k = 0; k < a->n_cells; k++)
         cr_assert(abs(a->bin[k]) <= abs(b->bin[k]));
-    senda_gistar_result_destroy(a);
-    senda_gistar_result_destroy(b);
+    senda_hotspot_gistar_result_destroy(a);
+    senda_hotspot_gistar_result_destroy(b);
 }
 
 Test(gistar, permutations_are_seeded_and_thread_independent)
 {
-    senda_gistar_result *a = cluster_run(99, 1, 1), *b = cluster_run(99, 2, 1);
+    senda_hotspot_gistar_result *a = cluster_run(99, 1, 1), *b = cluster_run(99, 2, 1);
     cr_assert_not_null(a->p_sim);
     for (size_t k = 0; k < a->n_cells; k++) {
         cr_assert(a->p_sim[k] == b->p_sim[k], "cell %zu: %g vs %g", k, a->p_sim[k],
@@ -204,14 +204,14 @@ Test(gistar, permutations_are_seeded_and_thread_independent)
     }
     size_t i = (size_t)((1000 - 130) / 25) * a->n_cols + 130 / 25;
     cr_assert_float_eq(a->p_sim[i], 0.01, 1e-12); /* no draw reaches the cluster's sum */
-    senda_gistar_result_destroy(a);
-    senda_gistar_result_destroy(b);
+    senda_hotspot_gistar_result_destroy(a);
+    senda_hotspot_gistar_result_destroy(b);
 }
 
 Test(gistar, automatic_band_is_chosen_and_reported)
 {
-    senda_gistar_opts o;
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts o;
+    senda_hotspot_gistar_opts_init(&o);
     srand(9);
     enum { N = 2000 };
     double xy[2 * N];
@@ -222,11 +222,11 @@ Test(gistar, automatic_band_is_chosen_and_reported)
     }
     senda_points *p = pts_of(N, xy, NULL);
     senda_grid_spec s = spec_of(0, 0, 1000, 1000, 50, SENDA_CELLS_SQUARE);
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_OK);
     cr_assert(r->band_m >= 50 && r->band_m <= 1000, "band %g", r->band_m);
     cr_assert(r->band_rule != SENDA_BAND_GIVEN);
-    senda_gistar_result_destroy(r);
+    senda_hotspot_gistar_result_destroy(r);
     senda_points_destroy(p);
 }
 
@@ -249,10 +249,10 @@ Test(gistar, errors_name_the_problem)
     double xy[] = {5, 5, 15, 5};
     senda_points *p = pts_of(2, xy, NULL);
     senda_grid_spec s = spec_of(0, 0, 20, 10, 10, SENDA_CELLS_SQUARE);
-    senda_gistar_opts o;
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts o;
+    senda_hotspot_gistar_opts_init(&o);
     o.band_m = 10;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "at least 3 cells") != NULL);
     cr_assert_null(r);
@@ -262,7 +262,7 @@ Test(gistar, errors_name_the_problem)
     o.study_area = "/nonexistent/area.gpkg";
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_ERR_IO);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "area.gpkg") != NULL);
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts_init(&o);
     s.cell_m = -1;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "cell size") != NULL);
@@ -282,12 +282,12 @@ Test(gistar, study_area_selects_cells_inside_and_cells_layer_is_written)
     double xy[] = {5, 5, 15, 5, 15, 15, 25, 35, 35, 25, 45, 5, 75, 15};
     senda_points *p = pts_of(7, xy, NULL);
     senda_grid_spec s = spec_of(0, 0, 100, 40, 10, SENDA_CELLS_SQUARE);
-    senda_gistar_opts o;
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts o;
+    senda_hotspot_gistar_opts_init(&o);
     o.band_m = 15;
     o.cells = SENDA_GISTAR_STUDY_AREA;
     o.study_area = area;
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(r->n_in_set, 20);
@@ -303,7 +303,7 @@ Test(gistar, study_area_selects_cells_inside_and_cells_layer_is_written)
     for (int k = 0; k < 6; k++)
         cr_assert(OGR_FD_GetFieldIndex(d, fields[k]) >= 0, "no field %s", fields[k]);
     GDALClose(ds);
-    senda_gistar_result_destroy(r);
+    senda_hotspot_gistar_result_destroy(r);
     senda_points_destroy(p);
     free(dir);
 }
@@ -317,12 +317,12 @@ static int cancel_soon(double complete, const char *msg, void *arg)
 
 Test(gistar, cancellation_and_allocation_failure)
 {
-    senda_gistar_result *r = NULL;
+    senda_hotspot_gistar_result *r = NULL;
     double xy[] = {5, 5, 15, 5, 25, 15, 35, 25, 5, 35};
     senda_points *p = pts_of(5, xy, NULL);
     senda_grid_spec s = spec_of(0, 0, 40, 40, 10, SENDA_CELLS_SQUARE);
-    senda_gistar_opts o;
-    senda_gistar_opts_init(&o);
+    senda_hotspot_gistar_opts o;
+    senda_hotspot_gistar_opts_init(&o);
     o.band_m = 15;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, cancel_soon, NULL),
                  SENDA_ERR_CANCELLED);
@@ -338,6 +338,6 @@ Test(gistar, cancellation_and_allocation_failure)
                      senda_ctx_errmsg(ctx));
         cr_assert_null(r);
     }
-    senda_gistar_result_destroy(r);
+    senda_hotspot_gistar_result_destroy(r);
     senda_points_destroy(p);
 }

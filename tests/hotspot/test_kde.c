@@ -30,7 +30,7 @@ static senda_points *make_points(size_t n, const double *xy, const double *w)
 
 /* Brute force, independent of kde.c: the reference tools' formulas
  * (GRASS v.kernel function.c constants, QGIS qgskde.cpp raw shapes). */
-static double shape(senda_kernel k, double d, double r)
+static double shape(senda_hotspot_kernel k, double d, double r)
 {
     double u = d / r;
     if (u > 1.0)
@@ -45,7 +45,7 @@ static double shape(senda_kernel k, double d, double r)
     }
 }
 
-static double grass_const(senda_kernel k, double r)
+static double grass_const(senda_hotspot_kernel k, double r)
 {
     switch (k) {
     case SENDA_KERNEL_QUARTIC: return 16. / (M_PI * 5. * r * r) * 15. / 16.;
@@ -57,7 +57,7 @@ static double grass_const(senda_kernel k, double r)
     }
 }
 
-static void brute(const senda_points *p, senda_kernel k, double r, double c, senda_grid *g)
+static void brute(const senda_points *p, senda_hotspot_kernel k, double r, double c, senda_grid *g)
 {
     for (size_t row = 0; row < g->n_rows; row++)
         for (size_t col = 0; col < g->n_cols; col++) {
@@ -77,8 +77,8 @@ Test(kde, quartic_raw_single_point_matches_hand_values)
     senda_points *p = make_points(1, xy, NULL);
     senda_grid *g = NULL;
     cr_assert_eq(senda_grid_for_extent(ctx, 0, 0, 5, 5, 1, "EPSG:32615", &g), SENDA_OK);
-    senda_kde_opts o;
-    senda_kde_opts_init(&o);
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
     o.radius_m = 2;
     o.scale = SENDA_KDE_QGIS_RAW;
     cr_assert_eq(senda_hotspot_kde(ctx, p, &o, g, NULL, NULL), SENDA_OK);
@@ -113,19 +113,19 @@ Test(kde, every_kernel_matches_brute_force_grass_constants)
         senda_grid *g = NULL, *ref = NULL;
         senda_grid_for_extent(ctx, 0, 0, 120, 100, 1, "EPSG:32615", &g);
         senda_grid_for_extent(ctx, 0, 0, 120, 100, 1, "EPSG:32615", &ref);
-        senda_kde_opts o;
-        senda_kde_opts_init(&o);
-        o.kernel = (senda_kernel)k;
+        senda_hotspot_kde_opts o;
+        senda_hotspot_kde_opts_init(&o);
+        o.kernel = (senda_hotspot_kernel)k;
         o.radius_m = 7.3;
         o.scale = SENDA_KDE_GRASS;
         cr_assert_eq(senda_hotspot_kde(ctx, p, &o, g, NULL, NULL), SENDA_OK);
-        brute(p, (senda_kernel)k, 7.3, grass_const((senda_kernel)k, 7.3), ref);
-        double peak = 4.5 * grass_const((senda_kernel)k, 7.3); /* largest weight */
+        brute(p, (senda_hotspot_kernel)k, 7.3, grass_const((senda_hotspot_kernel)k, 7.3), ref);
+        double peak = 4.5 * grass_const((senda_hotspot_kernel)k, 7.3); /* largest weight */
         for (size_t i = 0; i < 120 * 100; i++) {
             double a = g->data[i], b = ref->data[i];
             double tol = fabs(b) >= 1e-6 * peak ? 1e-8 * fabs(b) : 1e-13 * peak;
             cr_assert(fabs(a - b) <= tol || (a == 0 && b == 0),
-                      "kernel %s cell %zu: %.17g vs %.17g", senda_kernel_name(o.kernel), i, a, b);
+                      "kernel %s cell %zu: %.17g vs %.17g", senda_hotspot_kernel_name(o.kernel), i, a, b);
         }
         senda_grid_destroy(g);
         senda_grid_destroy(ref);
@@ -143,9 +143,9 @@ Test(kde, density_integrates_to_total_weight)
     for (int k = 0; k <= SENDA_KERNEL_GAUSSIAN; k++) {
         senda_grid *g = NULL;
         cr_assert_eq(senda_grid_for_points(ctx, p, 100, 1200, &g), SENDA_OK);
-        senda_kde_opts o;
-        senda_kde_opts_init(&o);
-        o.kernel = (senda_kernel)k;
+        senda_hotspot_kde_opts o;
+        senda_hotspot_kde_opts_init(&o);
+        o.kernel = (senda_hotspot_kernel)k;
         o.radius_m = 1000;
         cr_assert_eq(senda_hotspot_kde(ctx, p, &o, g, NULL, NULL), SENDA_OK);
         double s = 0;
@@ -153,7 +153,7 @@ Test(kde, density_integrates_to_total_weight)
             s += g->data[i];
         s *= 0.1 * 0.1; /* 100 m cells = 0.01 km2 */
         cr_assert(fabs(s - 7.5) <= 0.005 * 7.5, "%s integrates to %g, want 7.5",
-                  senda_kernel_name(o.kernel), s);
+                  senda_hotspot_kernel_name(o.kernel), s);
         cr_assert_str_eq(g->units, "incidents per km2");
         senda_grid_destroy(g);
     }
@@ -168,8 +168,8 @@ Test(kde, density_is_grass_times_a_million_and_qgis_scaled_equals_grass)
     senda_grid_for_extent(ctx, 0, 0, 20, 20, 1, NULL, &a);
     senda_grid_for_extent(ctx, 0, 0, 20, 20, 1, NULL, &b);
     senda_grid_for_extent(ctx, 0, 0, 20, 20, 1, NULL, &c);
-    senda_kde_opts o;
-    senda_kde_opts_init(&o);
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
     o.radius_m = 6;
     senda_hotspot_kde(ctx, p, &o, a, NULL, NULL);
     o.scale = SENDA_KDE_GRASS;
@@ -197,8 +197,8 @@ Test(kde, one_thread_and_four_threads_agree)
     senda_grid *a = NULL, *b = NULL;
     senda_grid_for_extent(ctx, 0, 0, 500, 500, 2, NULL, &a);
     senda_grid_for_extent(ctx, 0, 0, 500, 500, 2, NULL, &b);
-    senda_kde_opts o;
-    senda_kde_opts_init(&o);
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
     o.radius_m = 25;
     o.n_threads = 1;
     senda_hotspot_kde(ctx, p, &o, a, NULL, NULL);
@@ -219,12 +219,12 @@ Test(kde, auto_radius_follows_the_arcgis_rule)
     double xy[] = {0, 0, 2, 0, 0, 2, 2, 2};
     senda_points *p = make_points(4, xy, NULL);
     double r = 0;
-    cr_assert_eq(senda_kde_auto_radius(ctx, p, &r), SENDA_OK);
+    cr_assert_eq(senda_hotspot_kde_auto_radius(ctx, p, &r), SENDA_OK);
     cr_assert_float_eq(r, 0.9 * sqrt(2.0) * pow(4.0, -0.2), 1e-12);
     senda_points_destroy(p);
     double one[] = {3, 3};
     p = make_points(1, one, NULL);
-    cr_assert_eq(senda_kde_auto_radius(ctx, p, &r), SENDA_ERR_DATA);
+    cr_assert_eq(senda_hotspot_kde_auto_radius(ctx, p, &r), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "do not spread") != NULL);
     senda_points_destroy(p);
 }
@@ -235,14 +235,14 @@ Test(kde, rejects_gaussian_with_qgis_scales_and_bad_threads)
     senda_points *p = make_points(1, xy, NULL);
     senda_grid *g = NULL;
     senda_grid_for_extent(ctx, 0, 0, 2, 2, 1, NULL, &g);
-    senda_kde_opts o;
-    senda_kde_opts_init(&o);
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
     o.radius_m = 1;
     o.kernel = SENDA_KERNEL_GAUSSIAN;
     o.scale = SENDA_KDE_QGIS_RAW;
     cr_assert_eq(senda_hotspot_kde(ctx, p, &o, g, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "QGIS has no gaussian") != NULL);
-    senda_kde_opts_init(&o);
+    senda_hotspot_kde_opts_init(&o);
     o.n_threads = 0;
     cr_assert_eq(senda_hotspot_kde(ctx, p, &o, g, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "n_threads") != NULL);
@@ -264,8 +264,8 @@ Test(kde, cancellation_returns_cancelled)
     senda_points *p = make_points(1, xy, NULL);
     senda_grid *g = NULL;
     senda_grid_for_extent(ctx, 0, 0, 100, 400, 1, NULL, &g);
-    senda_kde_opts o;
-    senda_kde_opts_init(&o);
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
     o.radius_m = 5;
     o.n_threads = 1;
     cr_assert_eq(senda_hotspot_kde(ctx, p, &o, g, cancel_at_half, NULL), SENDA_ERR_CANCELLED);
@@ -280,8 +280,8 @@ Test(kde, allocation_failure_returns_nomem_for_every_allocation)
     senda_points *p = make_points(2, xy, NULL);
     senda_grid *g = NULL;
     senda_grid_for_extent(ctx, 0, 0, 10, 10, 1, NULL, &g);
-    senda_kde_opts o;
-    senda_kde_opts_init(&o);
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
     o.radius_m = 3;
     for (long n = 1; n <= 8; n++) {
         senda_ctx_fail_alloc_after(ctx, n);

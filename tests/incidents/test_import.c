@@ -22,10 +22,10 @@ static senda_layers *test_layers(senda_ctx *ctx)
 }
 
 static senda_status import1(senda_ctx *ctx, const char *store, const char *file,
-                            const senda_layers *ls, senda_import_summary *sum)
+                            const senda_layers *ls, senda_incidents_import_summary *sum)
 {
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.today = INC_TODAY;
     o.layers = ls;
     const char *files[] = {file};
@@ -109,7 +109,7 @@ Test(import, messy_file_every_row_has_its_expected_outcome)
     senda_layers *ls = test_layers(ctx);
     char db[512], buf[256];
     store_path(db, sizeof db, "messy.gpkg");
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     cr_assert_eq(import1(ctx, db, INC_MESSY, ls, &sum), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     size_t n = sizeof messy / sizeof messy[0];
     cr_assert_eq(sum.read, (long)n);
@@ -133,7 +133,7 @@ Test(import, messy_file_every_row_has_its_expected_outcome)
     cr_assert_eq(sum.rejected, 13);
     cr_assert_eq(sum.rejected_by_reason[SENDA_REJ_AMBIGUOUS_PLACE], 2);
     cr_assert_eq(sum.geocoded, 2);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }
 
@@ -216,10 +216,10 @@ Test(import, every_repair_flag_and_reject_is_explained_in_a_message)
 /* Import text (written to a file named name in a fresh directory) with the
  * default options but s_srs; db receives the store path. */
 static senda_status import_text(senda_ctx *ctx, const char *name, const char *text,
-                                const char *s_srs, char *db, size_t n, senda_import_summary *sum)
+                                const char *s_srs, char *db, size_t n, senda_incidents_import_summary *sum)
 {
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.s_srs = s_srs;
     o.today = INC_TODAY;
     char *d = tu_tmpdir(), path[600];
@@ -260,7 +260,7 @@ Test(import, one_coordinates_column_in_utf8_row_by_row)
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
     char db[700], buf[256];
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     cr_assert_eq(import_text(ctx, "coordenadas.csv", csv, NULL, db, sizeof db, &sum), SENDA_OK,
                  "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(sum.read, 7);
@@ -321,7 +321,7 @@ Test(import, geojson_geometries_stand_for_coordinates)
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
     char db[700], buf[256];
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     cr_assert_eq(import_text(ctx, "reports.geojson", gj, NULL, db, sizeof db, &sum), SENDA_OK,
                  "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(sum.read, 3);
@@ -361,7 +361,7 @@ Test(import, join_fields_match_hand_measured_distances)
      * = -92.1052, 0.1523 deg W = 16.4 km; the segment slants 11 deg from north, so the
      * perpendicular is 16.4 x cos(11 deg) = 16.1 km. */
     cr_assert_float_eq(field_d(db, 1, "border_dist_m") / 1000.0, 16.1, 0.3);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }
 
@@ -386,10 +386,10 @@ Test(import, iom_files_import_with_no_options_and_match_a_hand_count)
     senda_ctx_create(&ctx);
     char db[512];
     store_path(db, sizeof db, "iom.gpkg");
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     const char *files[] = {p1, p2, p3};
-    senda_import_summary sum;
+    senda_incidents_import_summary sum;
     cr_assert_eq(senda_incidents_import(ctx, db, files, 3, &o, &sum, NULL, NULL), SENDA_OK,
                  "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(sum.read, 188 + 8 + 488);
@@ -429,7 +429,7 @@ Test(import, importing_the_same_file_twice_adds_nothing)
     senda_ctx_create(&ctx);
     char db[512];
     store_path(db, sizeof db, "twice.gpkg");
-    senda_import_summary s1, s2;
+    senda_incidents_import_summary s1, s2;
     cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, &s1), SENDA_OK);
     long n_inc = inc_qn(db, "SELECT count(*) FROM incidents");
     long n_rej = inc_qn(db, "SELECT count(*) FROM incident_rejects");
@@ -455,7 +455,7 @@ Test(import, same_incident_from_a_second_shelter_is_a_duplicate)
     tu_write(other, "date,type,victims,mujeres,lat,lon\n"
                     "2019-05-02,kidnapping,3,1,14.905,-92.258\n");
     cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, NULL), SENDA_OK);
-    senda_import_summary s;
+    senda_incidents_import_summary s;
     cr_assert_eq(import1(ctx, db, other, NULL, &s), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(s.duplicate, 1);
     cr_assert_eq(inc_qn(db, "SELECT duplicate_of FROM incidents WHERE file_id=2"),
@@ -480,8 +480,8 @@ Test(import, a_failing_file_leaves_the_store_as_before)
     senda_ctx_create(&ctx);
     char db[512];
     store_path(db, sizeof db, "atomic.gpkg");
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.today = INC_TODAY;
     const char *files[] = {INC_MESSY, "/nonexistent/reports.csv"};
     senda_status st = senda_incidents_import(ctx, db, files, 2, &o, NULL, NULL, NULL);
@@ -499,20 +499,20 @@ Test(import, documented_errors_say_what_failed)
     senda_ctx_create(&ctx);
     char db[512], nocols[600];
     store_path(db, sizeof db, "err.gpkg");
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     const char *files[] = {INC_MESSY};
     cr_assert_eq(senda_incidents_import(ctx, db, files, 0, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
     o.study_area[2] = -100;
     cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "study area") != NULL);
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts_init(&o);
     o.lon_field = "no_such_column";
     o.lat_field = "latitud";
     cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "no column 'no_such_column'") != NULL, "%s",
               senda_ctx_errmsg(ctx));
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts_init(&o);
     snprintf(nocols, sizeof nocols, "%s.nocols.csv", db);
     tu_write(nocols, "a,b\n1,2\n");
     files[0] = nocols;
@@ -538,19 +538,19 @@ Test(import, cancellation_rolls_back_everything)
     char db[512], csv[600];
     store_path(db, sizeof db, "cancel.gpkg");
     snprintf(csv, sizeof csv, "%s.syn.csv", db);
-    senda_synth_opts so;
-    senda_synth_opts_init(&so);
+    senda_incidents_synth_opts so;
+    senda_incidents_synth_opts_init(&so);
     so.n = 10000; /* three batches of 4096: progress after the first one cancels */
     cr_assert_eq(senda_incidents_synth(ctx, ls, &so, csv, NULL, NULL), SENDA_OK);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     const char *files[] = {csv};
     int calls = 0;
     cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, NULL, cancel_second, &calls),
                  SENDA_ERR_CANCELLED);
     cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents"), 0);
     unlink(csv);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }
 
@@ -574,7 +574,7 @@ Test(import, allocation_failures_fail_cleanly)
             cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents"), 0);
     }
     cr_assert(n_nomem > 0 && ok);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }
 
@@ -609,8 +609,8 @@ Test(import, cli_json_summary_keeps_the_invariant)
     /* the help teaches the column options, every outcome and reason code, and examples */
     cr_assert(strstr(r.out, "--coords-field") != NULL);
     for (int i = 0; i < SENDA_REJ_N_REASONS; i++)
-        cr_assert(strstr(r.out, senda_reject_reason_code(i)) != NULL, "%s",
-                  senda_reject_reason_code(i));
+        cr_assert(strstr(r.out, senda_incidents_reject_reason_code(i)) != NULL, "%s",
+                  senda_incidents_reject_reason_code(i));
     cr_assert(strstr(r.out, "read = accepted + rejected + duplicate") != NULL);
     cr_assert(strstr(r.out, "Examples:") != NULL);
     tu_run_free(&r);

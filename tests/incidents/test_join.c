@@ -20,12 +20,12 @@ Test(join, along_and_distance_match_geos_project_and_distance)
     char *d = tu_tmpdir(), csv[512], db[512];
     snprintf(csv, sizeof csv, "%s/j.csv", d);
     snprintf(db, sizeof db, "%s/j.gpkg", d);
-    senda_synth_opts so;
-    senda_synth_opts_init(&so);
+    senda_incidents_synth_opts so;
+    senda_incidents_synth_opts_init(&so);
     so.n = 300;
     cr_assert_eq(senda_incidents_synth(ctx, ls, &so, csv, NULL, NULL), SENDA_OK);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.layers = ls;
     o.dedupe_km = -1; /* keep every row */
     const char *files[] = {csv};
@@ -67,6 +67,6 @@ Test(join, along_and_distance_match_geos_project_and_distance)
     OSRDestroySpatialReference(utm);
     unlink(csv), unlink(db), rmdir(d);
     free(d);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }

@@ -148,16 +148,16 @@ Test(types, spanish_english_and_iom_causes_map_to_one_list)
 
 Test(types, perpetrators_normalise)
 {
-    cr_assert_str_eq(senda_perpetrator_code(senda__perp_from_text("Policía Municipal")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("Policía Municipal")),
                      "police");
-    cr_assert_str_eq(senda_perpetrator_code(senda__perp_from_text("INM")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("INM")),
                      "immigration_authority");
-    cr_assert_str_eq(senda_perpetrator_code(senda__perp_from_text("Guardia Nacional")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("Guardia Nacional")),
                      "military");
-    cr_assert_str_eq(senda_perpetrator_code(senda__perp_from_text("garrotero")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("garrotero")),
                      "train_personnel");
-    cr_assert_str_eq(senda_perpetrator_code(senda__perp_from_text("Los Zetas")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("Los Zetas")),
                      "criminal_group");
-    cr_assert_str_eq(senda_perpetrator_code(senda__perp_from_text("")), "unknown");
-    cr_assert_str_eq(senda_perpetrator_code(senda__perp_from_text("vecino")), "other");
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("")), "unknown");
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("vecino")), "other");
 }

@@ -19,8 +19,8 @@ static void make_store(void)
     free(d);
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_import_opts o;
-    senda_import_opts_init(&o);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     o.today = INC_TODAY;
     const char *files[] = {INC_MESSY};
     cr_assert_eq(senda_incidents_import(ctx, store, files, 1, &o, NULL, NULL, NULL), SENDA_OK,
@@ -28,7 +28,7 @@ static void make_store(void)
     senda_ctx_destroy(ctx);
 }
 
-static size_t count(senda_incident_filter *f, senda_points **keep)
+static size_t count(senda_incidents_filter *f, senda_points **keep)
 {
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
@@ -50,29 +50,29 @@ TestSuite(points, .init = make_store);
 
 Test(points, no_filter_gives_every_accepted_incident)
 {
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     cr_assert_eq(f.weighted, 1);
     cr_assert_eq(count(&f, NULL), 15);
 }
 
 Test(points, filters_by_type_group_perpetrator_and_date)
 {
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     f.types = "kidnapping"; /* row 1 only: row 23 repeats it */
     cr_assert_eq(count(&f, NULL), 1);
     f.types = "homicide,robbery_assault"; /* homicide 5, 6; robbery 3, 26, 28, 29 */
     cr_assert_eq(count(&f, NULL), 6);
-    senda_incident_filter_init(&f);
+    senda_incidents_filter_init(&f);
     f.victims = "women"; /* women > 0: rows 1 (1), 4 (1), 16 (4), 29 (3) */
     cr_assert_eq(count(&f, NULL), 4);
     f.victims = "minors"; /* row 16 (2) */
     cr_assert_eq(count(&f, NULL), 1);
-    senda_incident_filter_init(&f);
+    senda_incidents_filter_init(&f);
     f.perpetrators = "police,military"; /* row 2 police, row 6 military */
     cr_assert_eq(count(&f, NULL), 2);
-    senda_incident_filter_init(&f);
+    senda_incidents_filter_init(&f);
     f.date_from = "2021";
     f.date_to = "2021"; /* rows 16, 17 (March 2021) */
     cr_assert_eq(count(&f, NULL), 2);
@@ -88,8 +88,8 @@ Test(points, filters_by_type_group_perpetrator_and_date)
 
 Test(points, weights_are_severity_times_victims_or_one)
 {
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     f.types = "kidnapping";
     senda_points *p = NULL;
     count(&f, &p);
@@ -118,19 +118,19 @@ Test(points, bad_filters_and_crs_are_argument_errors)
 {
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_incident_filter f;
-    senda_incident_filter_init(&f);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
     senda_points *p = NULL;
     f.types = "kidnapping,foo";
     cr_assert_eq(senda_incidents_points(ctx, store, &f, SENDA_DEFAULT_CRS, &p), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "unknown incident type code 'foo'") != NULL);
-    senda_incident_filter_init(&f);
+    senda_incidents_filter_init(&f);
     f.victims = "elderly";
     cr_assert_eq(senda_incidents_points(ctx, store, &f, SENDA_DEFAULT_CRS, &p), SENDA_ERR_ARG);
-    senda_incident_filter_init(&f);
+    senda_incidents_filter_init(&f);
     f.date_from = "May 2019";
     cr_assert_eq(senda_incidents_points(ctx, store, &f, SENDA_DEFAULT_CRS, &p), SENDA_ERR_ARG);
-    senda_incident_filter_init(&f);
+    senda_incidents_filter_init(&f);
     cr_assert_eq(senda_incidents_points(ctx, store, &f, "EPSG:4326", &p), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "not projected") != NULL);
     cr_assert_eq(senda_incidents_points(ctx, "/nonexistent.gpkg", &f, SENDA_DEFAULT_CRS, &p),

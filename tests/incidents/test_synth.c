@@ -25,8 +25,8 @@ Test(synth, same_seed_same_bytes_every_row_marked)
     snprintf(a, sizeof a, "%s/a.csv", d);
     snprintf(b, sizeof b, "%s/b.csv", d);
     snprintf(c, sizeof c, "%s/c.csv", d);
-    senda_synth_opts o;
-    senda_synth_opts_init(&o);
+    senda_incidents_synth_opts o;
+    senda_incidents_synth_opts_init(&o);
     o.n = 500;
     o.seed = 7;
     cr_assert_eq(senda_incidents_synth(ctx, ls, &o, a, NULL, NULL), SENDA_OK);
@@ -46,7 +46,7 @@ Test(synth, same_seed_same_bytes_every_row_marked)
     free(ta), free(tb), free(tc);
     unlink(a), unlink(b), unlink(c), rmdir(d);
     free(d);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }
 
@@ -58,16 +58,16 @@ Test(synth, imports_with_every_row_accounted_and_concentrated_on_the_rail)
     char *d = tu_tmpdir(), csv[512], db[512];
     snprintf(csv, sizeof csv, "%s/s.csv", d);
     snprintf(db, sizeof db, "%s/s.gpkg", d);
-    senda_synth_opts o;
-    senda_synth_opts_init(&o);
+    senda_incidents_synth_opts o;
+    senda_incidents_synth_opts_init(&o);
     o.n = 3000;
     cr_assert_eq(senda_incidents_synth(ctx, ls, &o, csv, NULL, NULL), SENDA_OK);
-    senda_import_opts io;
-    senda_import_opts_init(&io);
+    senda_incidents_import_opts io;
+    senda_incidents_import_opts_init(&io);
     io.layers = ls;
     io.today = INC_TODAY;
     const char *files[] = {csv};
-    senda_import_summary s;
+    senda_incidents_import_summary s;
     cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &io, &s, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(s.read, 3000);
@@ -82,7 +82,7 @@ Test(synth, imports_with_every_row_accounted_and_concentrated_on_the_rail)
     cr_assert_gt(near, (long)(0.4 * (double)s.accepted), "%ld of %ld", near, s.accepted);
     unlink(csv), unlink(db), rmdir(d);
     free(d);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }
 
@@ -91,11 +91,11 @@ Test(synth, bad_shares_are_argument_errors)
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
     senda_layers *ls = layers(ctx);
-    senda_synth_opts o;
-    senda_synth_opts_init(&o);
+    senda_incidents_synth_opts o;
+    senda_incidents_synth_opts_init(&o);
     o.frac_rail = 0.9;
     cr_assert_eq(senda_incidents_synth(ctx, ls, &o, "/tmp/x.csv", NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "shares") != NULL);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }

@@ -23,7 +23,7 @@ int main(void)
         return 1;
     }
     printf("loaded %zu layers\n", senda_layers_count(layers));
-    senda_layers_close(layers);
+    senda_layers_destroy(layers);
     senda_ctx_destroy(ctx);
     return 0;
 }

@@ -87,7 +87,7 @@ Test(layers, tiny_set_loads_every_layer_with_types_and_lengths)
     cr_assert_str_eq(b->geom_type, "LineString");
     cr_assert_str_eq(senda_layers_attr(ls, "rail", 0, "accuracy_m"), "1000");
     cr_assert_str_eq(senda_layers_attr(ls, "rail", 0, "nope"), "");
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     rm_dir(dir);
 }
 
@@ -184,7 +184,7 @@ Test(layers, invalid_polygon_is_repaired_and_reported)
     cr_assert(strstr(r->problems, "1 geometries repaired with make-valid") != NULL);
     const senda__layer *l = senda__layers_get(ls, "states");
     cr_assert_eq(GEOSisValid_r(ctx->geos, l->geoms[0]), 1);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     rm_dir(dir);
 }
 
@@ -218,7 +218,7 @@ Test(layers, every_allocation_failure_returns_nomem_and_frees)
         senda_status st = senda_layers_open(ctx, dir, NULL, &ls, NULL, NULL);
         senda_ctx_fail_alloc_after(ctx, 0);
         if (st == SENDA_OK) {
-            senda_layers_close(ls);
+            senda_layers_destroy(ls);
             break;
         }
         cr_assert_eq(st, SENDA_ERR_NOMEM, "allocation %ld: %s", k, senda_ctx_errmsg(ctx));
@@ -245,7 +245,7 @@ Test(layers, bundled_layers_load_with_expected_types)
         const senda_layer_report *r = senda_layers_report(ls, i);
         cr_assert_eq(r->n_repaired, 0, "%s: %s", r->name, r->problems);
     }
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
 }
 
 /* Find the feature of a layer whose field equals value. */
@@ -271,7 +271,7 @@ Test(layers, mexico_guatemala_border_within_10_percent_of_956_km)
     cr_assert(len_m / 1000.0 > 860.4 && len_m / 1000.0 < 1051.6, "length %.1f km",
               len_m / 1000.0);
     cr_assert_geq(feature_where(ls, "border", "adm0_b", "BLZ"), 0, "no Mexico-Belize feature");
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
 }
 
 Test(layers, every_named_rail_line_is_present)
@@ -294,7 +294,7 @@ Test(layers, every_named_rail_line_is_present)
         cr_assert_gt(acc, 0.0, "rail feature %zu has no accuracy_m", i);
         cr_assert_str_neq(senda_layers_attr(ls, "rail", i, "operator"), "");
     }
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
 }
 
 Test(layers, shelters_are_locality_precision_only)
@@ -303,7 +303,7 @@ Test(layers, shelters_are_locality_precision_only)
     cr_assert_eq(senda_layers_open(ctx, NULL, NULL, &ls, NULL, NULL), SENDA_OK);
     for (size_t i = 0; i < senda_layers_n_features(ls, "shelters"); i++)
         cr_assert_str_eq(senda_layers_attr(ls, "shelters", i, "precision"), "locality");
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
 }
 
 Test(layers, points_read_keeps_a_short_crs_name)
@@ -386,6 +386,6 @@ Test(layers, land_mask_keeps_centres_inside_and_respects_holes)
     cr_assert(strstr(senda_ctx_errmsg(ctx), "nosuch") != NULL);
     cr_assert_eq(senda_layers_mask_grid(ctx, ls, "land", NULL, NULL), SENDA_ERR_ARG);
     senda_grid_destroy(g);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     rm_dir(dir);
 }

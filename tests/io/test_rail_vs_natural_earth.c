@@ -86,6 +86,6 @@ Test(rail, every_point_within_accuracy_of_natural_earth)
         GEOSGeom_destroy_r(ctx->geos, dense);
     }
     GEOSGeom_destroy_r(ctx->geos, ne_geom);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }

@@ -145,8 +145,8 @@ Test(publish, the_public_file_holds_only_protected_aggregates)
     snprintf(run, sizeof run, "%s/run.gpkg", dir);
     snprintf(out, sizeof out, "%s/public.gpkg", dir);
     make_run(run);
-    senda_publish_result r;
-    cr_assert_eq(senda_publish(ctx, run, out, NULL, &r, NULL, NULL), SENDA_OK, "%s",
+    senda_privacy_publish_result r;
+    cr_assert_eq(senda_privacy_publish(ctx, run, out, NULL, &r, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     /* cells: 12 and 3 with total 15 (k = 11): 3 is primary; alone it is
      * 15 - 12, so 12 goes too ({12, 3} = 15 >= 11). The table: one period
@@ -202,13 +202,13 @@ Test(publish, the_public_file_holds_only_protected_aggregates)
     free(bytes);
 
     /* errors: k below 5, the run file as output, no incidents layer */
-    senda_publish_opts o;
-    senda_publish_opts_init(&o);
+    senda_privacy_publish_opts o;
+    senda_privacy_publish_opts_init(&o);
     o.k = 4;
-    cr_assert_eq(senda_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert_eq(senda_privacy_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "at least 5") != NULL);
-    cr_assert_eq(senda_publish(ctx, run, run, NULL, NULL, NULL, NULL), SENDA_ERR_ARG);
-    cr_assert_eq(senda_publish(ctx, out, run, NULL, NULL, NULL, NULL), SENDA_ERR_DATA);
+    cr_assert_eq(senda_privacy_publish(ctx, run, run, NULL, NULL, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert_eq(senda_privacy_publish(ctx, out, run, NULL, NULL, NULL, NULL), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "incidents") != NULL);
     /* the CLI */
     snprintf(args, sizeof args, "publish '%s' --out '%s/p2.gpkg' --json -q", run, dir);
@@ -241,7 +241,7 @@ Test(publish, cancellation_and_allocation_failure_leave_no_file)
     make_run(run);
     for (int stop_at = 0;; stop_at++) {
         int calls = -stop_at;
-        senda_status st = senda_publish(ctx, run, out, NULL, NULL, stop_now, &calls);
+        senda_status st = senda_privacy_publish(ctx, run, out, NULL, NULL, stop_now, &calls);
         if (st == SENDA_OK)
             break;
         cr_assert_eq(st, SENDA_ERR_CANCELLED);
@@ -252,7 +252,7 @@ Test(publish, cancellation_and_allocation_failure_leave_no_file)
     /* every allocation in turn fails: NOMEM and no file, until it succeeds */
     for (long n = 1;; n++) {
         senda_ctx_fail_alloc_after(ctx, n);
-        senda_status st = senda_publish(ctx, run, out, NULL, NULL, NULL, NULL);
+        senda_status st = senda_privacy_publish(ctx, run, out, NULL, NULL, NULL, NULL);
         senda_ctx_fail_alloc_after(ctx, 0);
         if (st == SENDA_OK)
             break;

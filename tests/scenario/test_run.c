@@ -174,7 +174,7 @@ Test(run, the_path_to_arriaga_starts_at_ciudad_hidalgo_and_cost_is_zero_at_a_cro
                "    routes: {from: [Ciudad Hidalgo, Tenosique]}\n");
     senda_scenario_set *set = NULL;
     cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_run_result res;
+    senda_scenario_run_result res;
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), senda_scenario_text(set),
                                     NULL, &res, NULL, NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(ctx));
@@ -211,7 +211,7 @@ Test(run, the_path_to_arriaga_starts_at_ciudad_hidalgo_and_cost_is_zero_at_a_cro
                  CE_None);
     cr_assert_float_eq(v, 0.0f, 1e-6);
     GDALClose(rs);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 static const char *with_broken =
@@ -275,22 +275,22 @@ Test(run, an_invalid_entry_fails_with_its_line_and_key, .init = setup, .fini = t
     write_yaml("  - name: ok\n  - name: bad\n    cell_m: -3\n");
     senda_scenario_set *set = NULL;
     cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK);
-    senda_run_result res;
+    senda_scenario_run_result res;
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 1), NULL, NULL, &res, NULL,
                                     NULL),
                  SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "runs.yaml:11: cell_m: must be > 0, got -3") != NULL,
               "%s", senda_ctx_errmsg(ctx));
     cr_assert_str_eq(res.error, senda_ctx_errmsg(ctx));
-    senda_run_opts o;
-    senda_run_opts_init(&o);
+    senda_scenario_run_opts o;
+    senda_scenario_run_opts_init(&o);
     o.jobs = 17;
-    senda_run_result *all = NULL;
+    senda_scenario_run_result *all = NULL;
     size_t n = 0;
     cr_assert_eq(senda_scenario_run_all(ctx, set, &o, &all, &n, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "jobs must be 1..16, got 17") != NULL);
     cr_assert_null(all);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 /* Entries of the output directory other than "." and "..": no temporary file may stay. */
@@ -330,7 +330,7 @@ Test(run, a_cancelled_run_leaves_the_previous_output_untouched, .init = setup,
     for (int k = 1; k < 4096 && !completed; k *= 2) {
         cr_assert_eq(tu_write(p, previous), 0);
         int left = k;
-        senda_run_result res;
+        senda_scenario_run_result res;
         senda_status st = senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res,
                                              stop_after, &left);
         if (st == SENDA_OK) {
@@ -345,7 +345,7 @@ Test(run, a_cancelled_run_leaves_the_previous_output_untouched, .init = setup,
         cr_assert_eq(n_entries(outdir), 1, "k = %d: a temporary file stayed", k);
     }
     cr_assert(completed, "the run never completed");
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 Test(run, allocation_failures_fail_cleanly_and_leave_no_output, .init = setup,
@@ -359,7 +359,7 @@ Test(run, allocation_failures_fail_cleanly_and_leave_no_output, .init = setup,
     /* Fail the n-th allocation through the context for n growing by about 1.6x. */
     int completed = 0;
     for (long n = 1; n < 10000000 && !completed; n += n / 2 + 1) {
-        senda_run_result res;
+        senda_scenario_run_result res;
         senda_ctx_fail_alloc_after(ctx, n);
         senda_status st = senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res,
                                              NULL, NULL);
@@ -376,7 +376,7 @@ Test(run, allocation_failures_fail_cleanly_and_leave_no_output, .init = setup,
         cr_assert_neq(access(p, F_OK), 0, "n = %ld: an output appeared", n);
     }
     cr_assert(completed);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 Test(run, help_teaches_with_an_example)
@@ -427,11 +427,11 @@ Test(run, a_store_scenario_reads_the_filtered_incidents_without_their_free_text,
     write_yaml(entries);
     senda_scenario_set *set = NULL;
     cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_run_result res;
+    senda_scenario_run_result res;
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res, NULL,
                                     NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     /* the import counts are unknown with a store; the filter count comes from the store */
     cr_assert_eq(res.n_read, -1);
     long long want = sql_int(store, "SELECT COUNT(*) FROM incidents WHERE type = 'kidnapping' "
@@ -469,11 +469,11 @@ Test(run, a_sources_scenario_imports_the_iom_file_and_counts_add_up, .init = set
     write_yaml(entries);
     senda_scenario_set *set = NULL;
     cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_run_result res;
+    senda_scenario_run_result res;
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res, NULL,
                                     NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     /* every data row of the file is read (OGR's CSV reader counts them independently) and
      * ends accepted, rejected or duplicate; the filter keeps those of 2016-2019 */
     GDALDatasetH csv = GDALOpenEx(iom, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
@@ -508,11 +508,11 @@ Test(run, one_incident_gives_a_product_without_gi_cells_and_says_why, .init = se
     cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     char log[2048] = "";
     senda_ctx_set_log(ctx, keep_log, log);
-    senda_run_result res;
+    senda_scenario_run_result res;
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &res, NULL,
                                     NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     cr_assert_eq(res.n_incidents, 1);
     cr_assert(strstr(log, "no Gi* cells: ") != NULL, "%s", log);
     char p[600];
@@ -529,12 +529,12 @@ Test(run, siting_demand_can_be_the_danger_along_the_rail, .init = setup, .fini =
                "  - name: dgr\n    stages: [siting]\n    siting: {demand: danger}\n");
     senda_scenario_set *set = NULL;
     cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_run_result a, b;
+    senda_scenario_run_result a, b;
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 0), NULL, NULL, &a, NULL, NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(senda_scenario_run(ctx, senda_scenario_at(set, 1), NULL, NULL, &b, NULL, NULL),
                  SENDA_OK, "%s", senda_ctx_errmsg(ctx));
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     cr_assert(a.n_sites >= 1 && a.n_sites <= 2 && b.n_sites >= 1 && b.n_sites <= 2);
     cr_assert(b.covered_pct > 0.0 && b.covered_pct <= 100.0);
     /* demand points: the 300 incidents, or one per danger cell near the rail (the danger

@@ -75,7 +75,7 @@ Test(scenario, entries_inherit_the_base_and_override_what_differs, .init = setup
     cr_assert_eq(all->weighted, 1);
     cr_assert_str_eq(senda_scenario_text(set), three);
     cr_assert_null(senda_scenario_at(set, 3));
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 Test(scenario, a_file_without_a_list_is_one_scenario_named_after_the_file, .init = setup,
@@ -90,7 +90,7 @@ Test(scenario, a_file_without_a_list_is_one_scenario_named_after_the_file, .init
     cr_assert_str_eq(senda_scenario_at(set, 0)->store, "dir/st.gpkg");
     cr_assert_str_eq(senda_scenario_at(set, 0)->output, "dir/corridor.gpkg");
     cr_assert_str_eq(senda_scenario_at(set, 0)->crs, SENDA_DEFAULT_CRS);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 /* Each bad text, the status, and a substring the message must hold. */
@@ -185,7 +185,7 @@ Test(scenario, a_bad_entry_is_marked_and_the_others_stay_usable, .init = setup,
     const senda_scenario *s = senda_scenario_at(set, 3);
     cr_assert_not(s->valid);
     cr_assert(strstr(s->error, "is also the output of 'good'") != NULL, "%s", s->error);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 Test(scenario, codes_may_be_one_comma_separated_string, .init = setup, .fini = teardown)
@@ -194,7 +194,7 @@ Test(scenario, codes_may_be_one_comma_separated_string, .init = setup, .fini = t
     cr_assert_eq(parse("incidents: {store: s.gpkg}\nfilter: {types: ' kidnapping ,death'}\n",
                        &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_str_eq(senda_scenario_at(set, 0)->types, "kidnapping,death");
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 Test(scenario, params_list_every_key_with_its_value, .init = setup, .fini = teardown)
@@ -210,7 +210,7 @@ Test(scenario, params_list_every_key_with_its_value, .init = setup, .fini = tear
               text);
     cr_assert(strstr(text, "\nfilter.weighted: true\n") != NULL, "%s", text);
     senda_free(text);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }
 
 Test(scenario, load_reads_a_file_and_resolves_paths_beside_it, .init = setup, .fini = teardown)
@@ -223,7 +223,7 @@ Test(scenario, load_reads_a_file_and_resolves_paths_beside_it, .init = setup, .f
     char want[600];
     snprintf(want, sizeof want, "%s/out/y2020.gpkg", dir);
     cr_assert_str_eq(senda_scenario_at(set, 1)->output, want);
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     unlink(path);
     rmdir(dir);
     free(dir);
@@ -247,7 +247,7 @@ Test(scenario, every_allocation_failure_is_reported_cleanly, .init = setup, .fin
         senda_ctx_fail_alloc_after(ctx, 0);
         if (st == SENDA_OK) {
             cr_assert_gt(n, 1);
-            senda_scenario_set_free(set);
+            senda_scenario_set_destroy(set);
             return;
         }
         cr_assert_eq(st, SENDA_ERR_NOMEM, "allocation %ld: %d %s", n, st, senda_ctx_errmsg(ctx));
@@ -269,18 +269,18 @@ Test(scenario, relative_paths_are_folded_beside_the_file, .init = setup, .fini =
     cr_assert_str_eq(sc->store, "/base/dir/s.gpkg");
     cr_assert_str_eq(sc->output, "/base/out/runs.gpkg");
     cr_assert_str_eq(sc->layers, "/l"); /* "/.." is "/" */
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: s.gpkg}\noutput: ../o.gpkg\n",
                                       strlen("incidents: {store: s.gpkg}\noutput: ../o.gpkg\n"),
                                       "runs.yaml", "sub", &set),
                  SENDA_OK);
     cr_assert_str_eq(senda_scenario_at(set, 0)->output, "o.gpkg");
     cr_assert_str_eq(senda_scenario_at(set, 0)->store, "sub/s.gpkg");
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
     cr_assert_eq(senda_scenario_parse(ctx, "incidents: {store: ../../s.gpkg}\n",
                                       strlen("incidents: {store: ../../s.gpkg}\n"), "r.yaml",
                                       "sub", &set),
                  SENDA_OK);
     cr_assert_str_eq(senda_scenario_at(set, 0)->store, "../s.gpkg");
-    senda_scenario_set_free(set);
+    senda_scenario_set_destroy(set);
 }

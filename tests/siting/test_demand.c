@@ -61,7 +61,7 @@ static void line_cleanup(void)
     }
     rmdir(dir);
     free(dir);
-    senda_layers_close(layers);
+    senda_layers_destroy(layers);
     senda_ctx_destroy(ctx);
 }
 
@@ -181,6 +181,6 @@ Test(siting_demand, bundled_corridor_ranks_five_new_shelters)
     senda_points_destroy(cand);
     senda_points_destroy(ex);
     senda_grid_destroy(g);
-    senda_layers_close(ls);
+    senda_layers_destroy(ls);
     senda_ctx_destroy(c);
 }
