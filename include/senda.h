@@ -1365,6 +1365,31 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
                                  const senda_export_render_opts *opts, senda_progress_fn progress,
                                  void *progress_arg);
 
+/** Options of the printable report. */
+typedef struct senda_report_opts {
+    const char *lang;     /**< "es" (default; also "es-MX", "es-GT"), "es-ES" or "en": words
+                               and number format (CLDR) */
+    const char *title;    /**< NULL = the product's recorded title, else the file name */
+} senda_report_opts;
+void senda_report_opts_init(senda_report_opts *o);
+
+/** Write a printable PDF report of a product (cairo's PDF surface, A4): a
+ *  cover (scenario, period, filters, counts, and a banner when the incidents
+ *  are synthetic or fewer than a hotspot analysis needs), the map (land,
+ *  coast, towns, legend), the hottest cells by nearest town, danger per km of
+ *  the rail lines and their worst stretches, the ranked shelter sites named by
+ *  their nearest town, the danger profile along the paths, the what-if when
+ *  the run has one, methods in plain words with references, and provenance
+ *  (versions, inputs with SHA-256, every parameter). Written beside pdf_path
+ *  and renamed into place.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL or unknown language), SENDA_ERR_IO
+ *          (cannot read the product or write the PDF), SENDA_ERR_DATA (nothing
+ *          to draw), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Progress: per section. */
+senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const char *pdf_path,
+                                 const senda_report_opts *opts, senda_progress_fn progress,
+                                 void *progress_arg);
+
 /** One table of a product, as `senda info` lists it. */
 typedef struct senda_export_product_layer {
     char name[128];
@@ -1382,6 +1407,10 @@ typedef struct senda_export_product_desc {
     size_t n_layers;
     senda_export_product_layer *layers;
     char project[128];    /**< the embedded QGIS project's name, "" when none */
+    char project_target[256]; /**< the file name its layers point to ("./NAME") */
+    int project_elsewhere;    /**< 1: that is not this file's name (renamed or moved):
+                                   QGIS shows the layers broken; senda_export_product_fix_project
+                                   repairs it */
     char *provenance;     /**< the provenance JSON, NULL when absent */
     char *scenario_text;  /**< the scenario file as recorded, NULL when absent */
 } senda_export_product_desc;
@@ -1392,6 +1421,15 @@ typedef struct senda_export_product_desc {
 senda_status senda_export_product_describe(senda_ctx *ctx, const char *gpkg_path,
                                     senda_export_product_desc **out);
 void senda_export_product_desc_destroy(senda_export_product_desc *desc);
+
+/** Point the embedded QGIS project's layers at the file's current name after
+ *  it was renamed or moved (QGIS resolves the project's relative datasources
+ *  against the file holding it). Changes only the project; a project that
+ *  already points at the file is left as it is (*n_fixed = 0).
+ *  @param n_fixed the number of datasources repaired
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (cannot open or write),
+ *          SENDA_ERR_DATA (no readable project), SENDA_ERR_NOMEM */
+senda_status senda_export_product_fix_project(senda_ctx *ctx, const char *gpkg_path, int *n_fixed);
 
 /* ---- running scenarios ------------------------------------------------ */
 

@@ -54,6 +54,10 @@ void cli_default_int(cli_opt *opts, const char *name, long v);
 int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
               const char **pos, int max_pos, int *n_pos);
 void cli_help(FILE *fp, const cli_opt *opts, const cli_cmd_info *info);
+/** The option table as JSON (`--help --json`): command, usage, summary,
+ *  description, positionals and each option's name, type, default and help. */
+void cli_help_json(FILE *fp, const char *command, const cli_opt *opts,
+                   const cli_cmd_info *info);
 /** The man page of a command (doc.c), from the same table as cli_help. */
 void cli_man(FILE *fp, const cli_opt *opts, const cli_cmd_info *info);
 /** senda(1): the command list with summaries. */
@@ -93,6 +97,7 @@ int cmd_site(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 

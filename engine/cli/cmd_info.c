@@ -12,17 +12,22 @@ static cli_opt opts[] = {
     {"json", 0, OPT_FLAG, NULL, NULL, "print everything as JSON on stdout", NULL, 0, {0}, 0},
     {"scenario", 0, OPT_FLAG, NULL, NULL, "also print the scenario file as recorded", NULL, 0,
      {0}, 0},
+    {"fix-project", 0, OPT_FLAG, NULL, NULL, "point the embedded QGIS project's layers at this "
+     "file again after it was renamed or moved (changes only the project)", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
 };
 
 static const cli_cmd_info info = {
-    "senda info OUT.gpkg [--json] [--scenario]",
+    "senda info OUT.gpkg [--json] [--scenario] [--fix-project]",
     "List the layers, counts and parameters of a senda GeoPackage.",
     "Prints one row per layer (features with their count and geometry; coverages with their\n"
     "units and value range; the renderer of each default style), the name of the embedded\n"
     "QGIS project, then the provenance recorded when the file was made: engine and library\n"
-    "versions, time, scenario, every parameter, the inputs with SHA-256, and the counts.",
-    "  senda info corridor.gpkg\n  senda info corridor.gpkg --json | jq .provenance.parameters",
+    "versions, time, scenario, every parameter, the inputs with SHA-256, and the counts.\n"
+    "The embedded project names the file its layers live in; after a rename or move QGIS\n"
+    "shows them broken. info warns when that happens and --fix-project repairs it.",
+    "  senda info corridor.gpkg\n  senda info corridor.gpkg --json | jq .provenance.parameters\n"
+    "  mv corridor.gpkg corridor-2025.gpkg && senda info corridor-2025.gpkg --fix-project",
     NULL,
 };
 
@@ -81,7 +86,11 @@ static void print_table(const senda_export_product_desc *d)
         if (l->coverage)
             printf("%-20s %-10s range %g .. %g\n", "", "", l->min, l->max);
     }
-    printf("QGIS project: %s\n", d->project[0] ? d->project : "(none)");
+    printf("QGIS project: %s", d->project[0] ? d->project : "(none)");
+    if (d->project_target[0])
+        printf(" (layers in ./%s%s)", d->project_target,
+               d->project_elsewhere ? ", NOT this file" : "");
+    printf("\n");
     print_provenance(d->provenance);
 }
 
@@ -108,6 +117,9 @@ static void print_json(const senda_export_product_desc *d)
     }
     json_object_object_add(root, "layers", arr);
     json_object_object_add(root, "project", json_object_new_string(d->project));
+    json_object_object_add(root, "project_target", json_object_new_string(d->project_target));
+    json_object_object_add(root, "project_elsewhere",
+                           json_object_new_boolean(d->project_elsewhere));
     json_object *p = d->provenance ? json_tokener_parse(d->provenance) : NULL;
     json_object_object_add(root, "provenance", p);
     if (d->scenario_text)
@@ -133,10 +145,29 @@ int cmd_info(int argc, char **argv)
         return CLI_FAIL;
     }
     senda_export_product_desc *d = NULL;
-    senda_status st = senda_export_product_describe(ctx, pos[0], &d);
+    senda_status st = SENDA_OK;
+    if (cli_flag(opts, "fix-project")) {
+        int n_fixed = 0;
+        if ((st = senda_export_product_fix_project(ctx, pos[0], &n_fixed)) != SENDA_OK) {
+            rc = cli_fail(ctx, st);
+            senda_ctx_destroy(ctx);
+            return rc;
+        }
+        if (n_fixed)
+            fprintf(stderr, "senda: QGIS project repaired: %d layer sources now point to %s\n",
+                    n_fixed, pos[0]);
+        else
+            fprintf(stderr, "senda: the QGIS project already points to %s\n", pos[0]);
+    }
+    st = senda_export_product_describe(ctx, pos[0], &d);
     if (st != SENDA_OK) {
         rc = cli_fail(ctx, st);
     } else {
+        if (d->project_elsewhere)
+            fprintf(stderr, "senda: warning: the QGIS project inside %s points to ./%s (the file "
+                            "was renamed or moved): QGIS will show its layers broken; repair "
+                            "it with: senda info %s --fix-project\n",
+                    pos[0], d->project_target, pos[0]);
         if (cli_flag(opts, "json"))
             print_json(d);
         else

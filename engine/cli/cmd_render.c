@@ -27,7 +27,8 @@ static const cli_cmd_info info = {
     "white) or the Gi* hotspot cells (the 7-class cold/hot colours at 90, 95 and 99 %\n"
     "confidence) with the least-danger paths, candidate shelter sites, the freight railway,\n"
     "the border, checkpoints, crossings and shelters on top, plus a title, a legend with\n"
-    "units, a scale bar in km and a north arrow. No basemap. The picture is written beside\n"
+    "units, a scale bar in km and a north arrow, over land, coast, a graticule and town\n"
+    "names (Natural Earth, GeoNames). The picture is written beside\n"
     "MAP.png and renamed into place when complete. For the full styled map, open the\n"
     ".gpkg in QGIS (Project > Open From > GeoPackage).",
     "  senda render corridor.gpkg --png corridor.png\n"

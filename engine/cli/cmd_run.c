@@ -168,8 +168,11 @@ int cmd_run(int argc, char **argv)
     const char *pos[1];
     int n_pos = 0;
     int rc = cli_parse(argc, argv, 2, opts, &info, pos, 1, &n_pos);
+    int json_help = 0;
+    for (int k = 2; k < argc; k++)
+        json_help |= strcmp(argv[k], "--json") == 0;
     if (rc == CLI_HELP_SHOWN)
-        return print_keys();
+        return json_help ? CLI_OK : print_keys(); /* --help --json: the table alone */
     if (rc)
         return rc;
     if (n_pos != 1) {

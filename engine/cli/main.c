@@ -22,6 +22,7 @@ static const struct {
     {"site", cmd_site, "rank new shelter sites by the demand they cover"},
     {"publish", cmd_publish, "write an aggregates-only copy of a run output, safe to share"},
     {"render", cmd_render, "draw a quick-look map of a product as PNG"},
+    {"report", cmd_report, "write a printable PDF report of a product (Spanish or English)"},
     {"info", cmd_info, "list the layers, counts and parameters of a product"},
     /* @@COMMANDS@@ */
 };

@@ -97,7 +97,18 @@ int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_inf
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         if (!only_pos && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
-            cli_help(stdout, opts, info);
+            int json = 0;
+            for (int k = first; k < argc; k++)
+                json |= strcmp(argv[k], "--json") == 0;
+            if (json) { /* the command's words: argv[1 .. first-1] */
+                char command[128] = "";
+                for (int k = 1; k < first; k++)
+                    snprintf(command + strlen(command), sizeof command - strlen(command),
+                             "%s%s", k > 1 ? " " : "", argv[k]);
+                cli_help_json(stdout, command, opts, info);
+            } else {
+                cli_help(stdout, opts, info);
+            }
             return CLI_HELP_SHOWN;
         }
         if (!only_pos && i == first && strcmp(a, "--help-man") == 0) { /* hidden: the build */

@@ -6,6 +6,7 @@
 #ifndef SENDA_EXPORT_INT_H
 #define SENDA_EXPORT_INT_H
 
+#include <cairo.h>
 #include <gdal.h>
 
 #include "core/core_int.h"
@@ -71,6 +72,20 @@ senda_status senda__write_project(senda_ctx *ctx, GDALDatasetH ds, const char *g
                                   const char *project_name, const char *title, const char *crs,
                                   const senda__table *t, size_t n);
 
+/** Zip the .qgs text xml as "<name>.qgs" into a .qgz in memory and append it
+ *  to hex as hexadecimal text (QGIS's GeoPackage project storage). */
+senda_status senda__project_zip_hex(senda_ctx *ctx, const senda__sbuf *xml, const char *name,
+                                    senda__sbuf *hex);
+/** The file name the embedded project's layers point to (the first
+ *  datasource's "./NAME"), "" when there is no project. */
+senda_status senda__project_target(senda_ctx *ctx, const char *gpkg_path, char *target,
+                                   size_t size);
+
+/** Layer descriptions in gpkg_contents and field titles in gpkg_data_columns
+ *  (the Schema extension), through SQLite on the closed file. */
+senda_status senda__write_titles(senda_ctx *ctx, const char *gpkg_path, const senda__table *t,
+                                 size_t n);
+
 /** Record provenance (a JSON document and the scenario text) in
  *  gpkg_metadata with gpkg_metadata_reference rows of geopackage scope. */
 senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
@@ -85,5 +100,54 @@ senda_status senda__write_provenance(senda_ctx *ctx, GDALDatasetH ds,
 senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
                                      const char *store_path, const senda_points *pts,
                                      const char *crs);
+
+/** A translation of an English message (the report's senda__tr), or NULL
+ *  for English. */
+typedef const char *(*senda__tr_fn)(const void *arg, const char *en);
+
+/** A map frame on a cairo surface: the map box on the page (x0, y0, w, h in
+ *  page units), the CRS window it shows and the scale between them. */
+typedef struct senda__view {
+    cairo_t *cr;
+    double x0, y0, w, h;        /* map area on the page */
+    double xmin, ymin, xmax, ymax;
+    double scale;               /* page units per metre */
+    double legend_y;            /* next free legend row */
+    senda__tr_fn tr;            /* words of the legend and notes; NULL: English */
+    const void *tr_arg;
+} senda__view;
+
+static inline double senda__view_px(const senda__view *v, double x)
+{
+    return v->x0 + (x - v->xmin) * v->scale;
+}
+static inline double senda__view_py(const senda__view *v, double y)
+{
+    return v->y0 + (v->ymax - y) * v->scale;
+}
+
+/** The bundled land (sea painted first, land filled, its outline drawn as the
+ *  coastline), reprojected to EPSG:srs_id. A missing land layer or CRS is not
+ *  an error: the map is then drawn on white, as before. */
+void senda__basemap_land(const senda__view *v, int srs_id);
+/** A light graticule (meridians and parallels every 0.5, 1, 2 or 5 degrees,
+ *  at most about eight lines each way) labelled on the map frame. */
+void senda__basemap_graticule(const senda__view *v, int srs_id);
+/** Town names from the bundled GeoNames gazetteer inside the map: those
+ *  within 12 km of one of the n_near points near_xy (x, y pairs in the map's
+ *  CRS: the corridor's lines and sites) first, each group largest first, each
+ *  kept only where it overlaps no label already placed; at most max_labels.
+ *  font_px is the label size in page units. */
+void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, double font_px,
+                          const double *near_xy, size_t n_near);
+
+/** Layout and drawing of the quick-look map, shared by the PNG and the
+ *  report's map page. With cr NULL only the layout is computed: *height_out
+ *  is the composition's height for the given width (page units). tr, when
+ *  not NULL, translates the legend and notes. */
+senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg_path,
+                                   const senda_export_render_opts *o, double width,
+                                   double *height_out, senda__tr_fn tr, const void *tr_arg,
+                                   senda_progress_fn progress, void *progress_arg);
 
 #endif

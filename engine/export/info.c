@@ -86,8 +86,14 @@ senda_status senda_export_product_describe(senda_ctx *ctx, const char *gpkg_path
     }
     d->n_layers = n;
     char *project = first_text(ctx, ds, "SELECT name FROM qgis_projects LIMIT 1");
-    if (project)
+    if (project) {
         snprintf(d->project, sizeof d->project, "%s", project);
+        const char *base = strrchr(gpkg_path, '/');
+        base = base ? base + 1 : gpkg_path;
+        if (senda__project_target(ctx, gpkg_path, d->project_target, sizeof d->project_target) ==
+            SENDA_OK)
+            d->project_elsewhere = d->project_target[0] && strcmp(d->project_target, base) != 0;
+    }
     senda__free(project);
     d->provenance = first_text(ctx, ds, "SELECT metadata FROM gpkg_metadata WHERE "
                                "md_standard_uri = 'urn:senda:provenance:1' ORDER BY id DESC");

@@ -1,7 +1,8 @@
 /*
  * product.c - the finishing steps of the GeoPackage product: the corridor
  * layers as feature tables, then (last, on the temporary file) a default
- * style per table, the embedded QGIS project and the provenance metadata.
+ * style per table, the embedded QGIS project, the provenance metadata and
+ * the titles of every layer and field (titles.c).
  *
  * Corridor layers are copied from their GEOS geometries (already reprojected
  * and made valid by io/) through WKB into OGR, one transaction per layer;
@@ -201,6 +202,8 @@ done:
         if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
             st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot close", gpkg_path);
     }
+    if (st == SENDA_OK) /* after GDAL has let go of the file */
+        st = senda__write_titles(ctx, gpkg_path, t, n);
     senda__free(t);
     return st;
 }

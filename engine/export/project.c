@@ -200,8 +200,7 @@ static void project_xml(senda__sbuf *b, const char *gpkg_name, const char *title
     senda__sb_printf(b, "</qgis>\n");
 }
 
-/* Zip the .qgs into a .qgz in memory and return it as hex text in hex. */
-static senda_status zip_hex(senda_ctx *ctx, const senda__sbuf *xml, const char *name,
+senda_status senda__project_zip_hex(senda_ctx *ctx, const senda__sbuf *xml, const char *name,
                             senda__sbuf *hex)
 {
     char path[96], inner[160];
@@ -273,7 +272,7 @@ senda_status senda__write_project(senda_ctx *ctx, GDALDatasetH ds, const char *g
     senda__sb_init(&hex, ctx);
     project_xml(&xml, gpkg_name, title, crs, wkt, t, n);
     CPLFree(wkt);
-    senda_status st = xml.failed ? SENDA_ERR_NOMEM : zip_hex(ctx, &xml, project_name, &hex);
+    senda_status st = xml.failed ? SENDA_ERR_NOMEM : senda__project_zip_hex(ctx, &xml, project_name, &hex);
     if (st == SENDA_OK)
         st = store(ctx, ds, project_name, hex.s);
     senda__sb_free(&xml);

@@ -3,8 +3,9 @@
  * vector API: a surface underneath (a coverage on the same colour ramp as
  * its QGIS style, or the hotspot cells in their Gi_Bin colours), then
  * paths, candidate sites, rail, border, checkpoints, crossings and shelters,
- * with a title, a legend that names units and a scale bar, on a plain white
- * map without basemap.
+ * with a title, a legend that names units and a scale bar, over the land,
+ * coast, graticule and town names of basemap.c so the picture stands alone.
+ * The same composition (senda__render_compose) is the report's map page.
  *
  * The view is the union of the corridor (vector) layers' extents plus 4 %,
  * in the analysis CRS, which is projected, so one map unit is one metre and
@@ -13,8 +14,9 @@
  * the largest 1, 2 or 5 x 10^k km not over a fifth of the map width.
  * Coverages are drawn cell by cell through one ARGB image scaled onto the
  * map (nearest neighbour, as a cell is a constant value); nodata cells are
- * transparent. Cost: O(cells + vertices); memory: the picture, one
- * coverage as float32 and its image.
+ * transparent. The picture is at least as tall as its legend. Cost:
+ * O(cells + vertices + places); memory: the picture, one coverage as float32
+ * and its image.
  */
 #include <cairo.h>
 #include <math.h>
@@ -32,16 +34,9 @@
 #define FOOT_H 46.0
 #define PAD 18.0
 
-typedef struct view {
-    cairo_t *cr;
-    double x0, y0, w, h;        /* map area on the picture, pixels */
-    double xmin, ymin, xmax, ymax;
-    double scale;               /* pixels per metre */
-    double legend_y;            /* next free legend row */
-} view;
-
-static double px(const view *v, double x) { return v->x0 + (x - v->xmin) * v->scale; }
-static double py(const view *v, double y) { return v->y0 + (v->ymax - y) * v->scale; }
+typedef senda__view view;
+#define px senda__view_px
+#define py senda__view_py
 
 static void set_rgba(cairo_t *cr, int r, int g, int b, int a)
 {
@@ -73,7 +68,9 @@ static void marker(cairo_t *cr, char shape, double x, double y, double s)
         cairo_line_to(cr, x - s * 0.6, y);
         cairo_close_path(cr);
         break;
-    default: cairo_arc(cr, x, y, s / 2, 0, 2 * M_PI);
+    default:
+        cairo_new_sub_path(cr); /* no line from the current point (text) to the arc */
+        cairo_arc(cr, x, y, s / 2, 0, 2 * M_PI);
     }
 }
 
@@ -253,6 +250,26 @@ static void text(cairo_t *cr, double x, double y, double size, int bold, const c
     cairo_show_text(cr, s);
 }
 
+static const char *tr(const view *v, const char *en)
+{
+    return v->tr ? v->tr(v->tr_arg, en) : en;
+}
+
+/* A legend title "Base (units)" translated part by part. */
+static void tr_title(const view *v, const char *title, char *out, size_t size)
+{
+    const char *open = strstr(title, " (");
+    size_t len = strlen(title);
+    if (!v->tr || !open || title[len - 1] != ')' || tr(v, title) != title) {
+        snprintf(out, size, "%s", tr(v, title));
+        return;
+    }
+    char base[160], units[160];
+    snprintf(base, sizeof base, "%.*s", (int)(open - title), title);
+    snprintf(units, sizeof units, "%.*s", (int)(len - (size_t)(open - title) - 3), open + 2);
+    snprintf(out, size, "%s (%s)", tr(v, base), tr(v, units));
+}
+
 static void legend_entry(view *v, const senda__table *t)
 {
     cairo_t *cr = v->cr;
@@ -275,7 +292,9 @@ static void legend_entry(view *v, const senda__table *t)
         cairo_fill(cr);
     }
     set_rgba(cr, 20, 20, 20, 255);
-    text(cr, x + 40, y, 14, 0, t->title);
+    char title[400];
+    tr_title(v, t->title, title, sizeof title);
+    text(cr, x + 40, y, 14, 0, title);
     v->legend_y += 24;
 }
 
@@ -284,7 +303,9 @@ static void legend_surface(view *v, const senda__table *t)
     cairo_t *cr = v->cr;
     double x = v->x0 + v->w + PAD * 1.5, y = v->legend_y;
     set_rgba(cr, 20, 20, 20, 255);
-    text(cr, x, y, 13, 1, t->title);
+    char title[400];
+    tr_title(v, t->title, title, sizeof title);
+    text(cr, x, y, 13, 1, title);
     y += 14;
     if (t->raster) {
         double bar_h = 150;
@@ -299,7 +320,7 @@ static void legend_surface(view *v, const senda__table *t)
         char label[96];
         for (int i = 0; i <= 2; i++) {
             double val = t->max - (t->max - t->min) * i / 2.0;
-            snprintf(label, sizeof label, "%.3g %s", val, t->units);
+            snprintf(label, sizeof label, "%.3g %s", val, tr(v, t->units));
             text(cr, x + 32, y + 6 + i * bar_h / 2.0, 13, 0, label);
         }
         v->legend_y = y + bar_h + 34;
@@ -312,7 +333,7 @@ static void legend_surface(view *v, const senda__table *t)
         cairo_rectangle(cr, x, y + 6, 24, 16);
         cairo_fill(cr);
         set_rgba(cr, 20, 20, 20, 255);
-        text(cr, x + 32, y + 19, 13, 0, label);
+        text(cr, x + 32, y + 19, 13, 0, tr(v, label));
         y += 22;
     }
     v->legend_y = y + 34;
@@ -429,6 +450,47 @@ static const senda__layer_kind overlay[] = {SENDA__K_PATHS, SENDA__K_RAIL, SENDA
                                             SENDA__K_CROSSINGS, SENDA__K_CHECKPOINTS};
 #define N_OVERLAY (sizeof overlay / sizeof overlay[0])
 
+/* Vertices of the rail, crossings and shelters: the towns near them are
+ * labelled first. Returns a senda__malloc'd array of x, y pairs (or NULL). */
+static double *corridor_points(senda_ctx *ctx, GDALDatasetH ds, const senda__table *t,
+                               size_t n, size_t *n_out)
+{
+    size_t cap = 0, used = 0;
+    double *xy = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].raster || !(t[i].kind == SENDA__K_RAIL || t[i].kind == SENDA__K_CROSSINGS ||
+                             t[i].kind == SENDA__K_SHELTERS))
+            continue;
+        OGRLayerH lyr = GDALDatasetGetLayerByName(ds, t[i].name);
+        OGRFeatureH f;
+        if (lyr)
+            OGR_L_ResetReading(lyr);
+        while (lyr && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+            OGRGeometryH g = OGR_F_GetGeometryRef(f);
+            OGRGeometryH line = g ? OGR_G_ForceToLineString(OGR_G_Clone(g)) : NULL;
+            int np = line ? OGR_G_GetPointCount(line) : 0;
+            if (used + (size_t)np > cap) {
+                size_t want = (used + (size_t)np) * 2 + 64;
+                double *grown = senda__realloc(ctx, xy, want * 2 * sizeof *xy);
+                if (!grown) {
+                    OGR_G_DestroyGeometry(line);
+                    OGR_F_Destroy(f);
+                    *n_out = used;
+                    return xy;
+                }
+                xy = grown, cap = want;
+            }
+            for (int k = 0; k < np; k++, used++)
+                xy[2 * used] = OGR_G_GetX(line, k), xy[2 * used + 1] = OGR_G_GetY(line, k);
+            if (line)
+                OGR_G_DestroyGeometry(line);
+            OGR_F_Destroy(f);
+        }
+    }
+    *n_out = used;
+    return xy;
+}
+
 static senda_status draw_map(senda_ctx *ctx, const char *path, view *v, const senda__table *t,
                              size_t n, const senda__table *surface, senda_progress_fn progress,
                              void *progress_arg)
@@ -440,6 +502,8 @@ static senda_status draw_map(senda_ctx *ctx, const char *path, view *v, const se
     cairo_save(v->cr);
     cairo_rectangle(v->cr, v->x0, v->y0, v->w, v->h);
     cairo_clip(v->cr);
+    int srs_id = n ? t[0].srs_id : 0;
+    senda__basemap_land(v, srs_id);
     if (surface)
         st = surface->raster ? draw_coverage(ctx, path, v, surface)
                              : draw_table(ctx, ds, v, surface);
@@ -450,6 +514,16 @@ static senda_status draw_map(senda_ctx *ctx, const char *path, view *v, const se
         if (st == SENDA_OK && !senda__progress(ctx, progress, progress_arg,
                                                0.1 + 0.8 * (double)(k + 1) / N_OVERLAY, NULL))
             st = SENDA_ERR_CANCELLED;
+        if (k == 0 && st == SENDA_OK) /* the graticule over the surface, under the lines */
+            senda__basemap_graticule(v, srs_id);
+    }
+    if (st == SENDA_OK) {
+        size_t n_near = 0;
+        double *near_xy = corridor_points(ctx, ds, t, n, &n_near);
+        /* about one label per 110 x 110 units of map, at most 40 */
+        int max_labels = (int)fmin(40.0, v->w * v->h / 12000.0);
+        senda__basemap_towns(v, srs_id, max_labels, 12.0, near_xy, n_near);
+        senda__free(near_xy);
     }
     cairo_restore(v->cr);
     GDALClose(ds);
@@ -463,8 +537,9 @@ static void draw_furniture(view *v, const senda__table *t, size_t n,
     set_rgba(cr, 20, 20, 20, 255);
     text(cr, PAD, 42, 28, 1, title);
     set_rgba(cr, 90, 90, 90, 255);
-    text(cr, PAD, 64, 14, 0, "senda quick-look map; no basemap. Open the .gpkg in QGIS for the "
-                             "full styled project.");
+    text(cr, PAD, 64, 14, 0, tr(v, "senda map. Land, coast and towns: Natural Earth, GeoNames "
+                                   "(CC BY 4.0). Open the .gpkg in QGIS for the styled "
+                                   "project."));
     cairo_set_line_width(cr, 1.5);
     set_rgba(cr, 60, 60, 60, 255);
     cairo_rectangle(cr, v->x0, v->y0, v->w, v->h);
@@ -479,7 +554,7 @@ static void draw_furniture(view *v, const senda__table *t, size_t n,
     scale_bar(v);
     north_arrow(v);
     char crs_note[96];
-    snprintf(crs_note, sizeof crs_note, "Projected CRS, metres (SRS id %d)", t[0].srs_id);
+    snprintf(crs_note, sizeof crs_note, tr(v, "Projected CRS, metres (SRS id %d)"), t[0].srs_id);
     set_rgba(cr, 110, 110, 110, 255);
     text(cr, width - LEGEND_W + PAD / 2, v->y0 + v->h - 8, 12, 0, crs_note);
 }
@@ -495,6 +570,92 @@ static senda_status check_render_args(senda_ctx *ctx, const char *gpkg_path,
     return SENDA_OK;
 }
 
+/* The legend's height: the surface's block, then one row per overlay table. */
+static double legend_height(const senda__table *t, size_t n, const senda__table *surface)
+{
+    double h = 16;
+    if (surface)
+        h += surface->raster ? 14 + 150 + 34 : 14 + 7 * 22 + 34;
+    for (size_t k = 0; k < N_OVERLAY; k++)
+        for (size_t i = 0; i < n; i++)
+            if (!t[i].raster && t[i].kind == overlay[k])
+                h += 24;
+    return h + 30; /* the CRS note at the foot */
+}
+
+/* Map window and box for a composition `width` wide; the height follows the
+ * corridor's shape, and is never less than the legend needs. */
+static int layout(const senda__table *t, size_t n, const senda__table *surface, double width,
+                  view *v, double *height)
+{
+    double e[4];
+    if (!view_extent(t, n, e))
+        return 0;
+    double mx = (e[2] - e[0]) * 0.04, my = (e[3] - e[1]) * 0.04;
+    *v = (view){.xmin = e[0] - mx, .ymin = e[1] - my, .xmax = e[2] + mx, .ymax = e[3] + my};
+    v->x0 = PAD, v->y0 = TITLE_H;
+    v->w = width - LEGEND_W - 2 * PAD;
+    v->scale = v->w / (v->xmax - v->xmin);
+    v->h = (v->ymax - v->ymin) * v->scale;
+    if (v->h > 3.0 * v->w) { /* a very tall extent: fit the height instead */
+        v->h = 3.0 * v->w;
+        v->scale = v->h / (v->ymax - v->ymin);
+    }
+    double need = legend_height(t, n, surface);
+    if (v->h < need) { /* a wide map at a small width: room for the whole legend */
+        double cy = (v->ymin + v->ymax) / 2, half = need / v->scale / 2;
+        v->ymin = cy - half, v->ymax = cy + half, v->h = need;
+    }
+    *height = TITLE_H + v->h + FOOT_H;
+    return 1;
+}
+
+senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg_path,
+                                   const senda_export_render_opts *o, double width,
+                                   double *height_out, senda__tr_fn tr_fn, const void *tr_arg,
+                                   senda_progress_fn progress, void *progress_arg)
+{
+    size_t n = 0;
+    senda_status st = SENDA_OK;
+    senda__table *t = senda__calloc(ctx, 64, sizeof *t);
+    if (!t)
+        return SENDA_ERR_NOMEM;
+    if ((st = senda__product_tables(ctx, gpkg_path, t, 64, &n)) != SENDA_OK)
+        goto done;
+    const senda__table *surface = pick_surface(t, n, o->surface);
+    if (o->surface && !surface) {
+        st = senda__fail(ctx, SENDA_ERR_ARG, "%s has no table '%s' to draw", gpkg_path,
+                         o->surface);
+        goto done;
+    }
+    view v;
+    double height;
+    if (!layout(t, n, surface, width, &v, &height)) {
+        st = senda__fail(ctx, SENDA_ERR_DATA, "%s: nothing to draw (no layer with an extent)",
+                         gpkg_path);
+        goto done;
+    }
+    if (height_out)
+        *height_out = height;
+    if (!cr)
+        goto done;
+    v.cr = cr, v.tr = tr_fn, v.tr_arg = tr_arg;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, 0, 0, width, height);
+    cairo_fill(cr);
+    if ((st = draw_map(ctx, gpkg_path, &v, t, n, surface, progress, progress_arg)) != SENDA_OK)
+        goto done;
+    char title[256];
+    if (o->title)
+        snprintf(title, sizeof title, "%s", o->title);
+    else
+        product_title(gpkg_path, title, sizeof title);
+    draw_furniture(&v, t, n, surface, title, width);
+done:
+    senda__free(t);
+    return st;
+}
+
 senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const char *png_path,
                                  const senda_export_render_opts *opts, senda_progress_fn progress,
                                  void *progress_arg)
@@ -506,59 +667,24 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
     senda_status st = check_render_args(ctx, gpkg_path, png_path, o);
     if (st != SENDA_OK)
         return st;
-    size_t n = 0;
     cairo_surface_t *pic = NULL;
     cairo_t *cr = NULL;
-    senda__table *t = senda__calloc(ctx, 64, sizeof *t);
-    if (!t)
-        return SENDA_ERR_NOMEM;
-    if (!senda__progress(ctx, progress, progress_arg, 0.0, NULL)) {
-        st = SENDA_ERR_CANCELLED;
-        goto done;
-    }
-    if ((st = senda__product_tables(ctx, gpkg_path, t, 64, &n)) != SENDA_OK)
-        goto done;
-    const senda__table *surface = pick_surface(t, n, o->surface);
-    if (o->surface && !surface) {
-        st = senda__fail(ctx, SENDA_ERR_ARG, "%s has no table '%s' to draw", gpkg_path,
-                         o->surface);
-        goto done;
-    }
-    double e[4];
-    if (!view_extent(t, n, e)) {
-        st = senda__fail(ctx, SENDA_ERR_DATA, "%s: nothing to draw (no layer with an extent)",
-                         gpkg_path);
-        goto done;
-    }
-    double mx = (e[2] - e[0]) * 0.04, my = (e[3] - e[1]) * 0.04;
-    view v = {.xmin = e[0] - mx, .ymin = e[1] - my, .xmax = e[2] + mx, .ymax = e[3] + my};
-    v.x0 = PAD, v.y0 = TITLE_H;
-    v.w = o->width_px - LEGEND_W - 2 * PAD;
-    v.scale = v.w / (v.xmax - v.xmin);
-    v.h = (v.ymax - v.ymin) * v.scale;
-    if (v.h > 3.0 * v.w) { /* a very tall extent: fit the height instead */
-        v.h = 3.0 * v.w;
-        v.scale = v.h / (v.ymax - v.ymin);
-    }
-    int height = (int)(TITLE_H + v.h + FOOT_H);
-    pic = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, o->width_px, height);
+    double height = 0;
+    if (!senda__progress(ctx, progress, progress_arg, 0.0, NULL))
+        return SENDA_ERR_CANCELLED;
+    if ((st = senda__render_compose(ctx, NULL, gpkg_path, o, o->width_px, &height, NULL, NULL,
+                                    NULL, NULL)) != SENDA_OK)
+        return st;
+    pic = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, o->width_px, (int)ceil(height));
     cr = cairo_create(pic);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
         st = senda__fail(ctx, SENDA_ERR_NOMEM, "cannot make a %dx%d picture", o->width_px,
-                         height);
+                         (int)ceil(height));
         goto done;
     }
-    v.cr = cr;
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    if ((st = draw_map(ctx, gpkg_path, &v, t, n, surface, progress, progress_arg)) != SENDA_OK)
+    if ((st = senda__render_compose(ctx, cr, gpkg_path, o, o->width_px, NULL, NULL, NULL,
+                                    progress, progress_arg)) != SENDA_OK)
         goto done;
-    char title[256];
-    if (o->title)
-        snprintf(title, sizeof title, "%s", o->title);
-    else
-        product_title(gpkg_path, title, sizeof title);
-    draw_furniture(&v, t, n, surface, title, o->width_px);
     char tmp[1100];
     senda__tmp_path(png_path, tmp, sizeof tmp);
     cairo_surface_flush(pic);
@@ -575,6 +701,5 @@ done:
         cairo_destroy(cr);
     if (pic)
         cairo_surface_destroy(pic);
-    senda__free(t);
     return st;
 }

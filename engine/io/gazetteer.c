@@ -353,3 +353,43 @@ int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
                  cand[0]->admin1);
     return GAZ_AMBIGUOUS;
 }
+
+size_t senda__gazetteer_count(const senda__gazetteer *g)
+{
+    return g ? g->n_places : 0;
+}
+
+const senda__place *senda__gazetteer_place(const senda__gazetteer *g, size_t i)
+{
+    return g && i < g->n_places ? &g->places[i] : NULL;
+}
+
+/* Haversine distance in km on the mean sphere. */
+static double sphere_km(double lon1, double lat1, double lon2, double lat2)
+{
+    const double r = M_PI / 180.0;
+    double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+    return 2.0 * 6371.0088 * asin(fmin(1.0, sqrt(a)));
+}
+
+const senda__place *senda__gazetteer_nearest(const senda__gazetteer *g, double lon, double lat,
+                                             long min_population, double *dist_km)
+{
+    const senda__place *best = NULL;
+    double best_km = HUGE_VAL;
+    for (size_t i = 0; g && i < g->n_places; i++) {
+        const senda__place *p = &g->places[i];
+        if (p->population < min_population)
+            continue;
+        double d = sphere_km(lon, lat, p->lon, p->lat);
+        if (d < best_km) {
+            best_km = d;
+            best = p;
+        }
+    }
+    if (dist_km)
+        *dist_km = best ? best_km : HUGE_VAL;
+    return best;
+}

@@ -33,4 +33,15 @@ enum { GAZ_FOUND = 0, GAZ_NOT_FOUND, GAZ_AMBIGUOUS };
 int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
                             const senda__place **hit, char *msg, size_t msg_size);
 
+/** The number of places, and place i (0 <= i < count), in file order. */
+size_t senda__gazetteer_count(const senda__gazetteer *g);
+const senda__place *senda__gazetteer_place(const senda__gazetteer *g, size_t i);
+
+/** The place of at least min_population nearest to (lon, lat) by great-circle
+ *  distance (spherical, R = 6371.0088 km: within 0.5 % of the ellipsoid,
+ *  enough to name a town); NULL when none qualifies. *dist_km gets the
+ *  distance. O(n) per call. */
+const senda__place *senda__gazetteer_nearest(const senda__gazetteer *g, double lon, double lat,
+                                             long min_population, double *dist_km);
+
 #endif

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -481,7 +482,18 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         if ((st = senda_cost_route_profile_png(ctx, lines, longest, s->png)))
             return st;
     }
-    return senda__commit_file(ctx, s->tmp, sc->output);
+    if ((st = senda__commit_file(ctx, s->tmp, sc->output)) != SENDA_OK || !sc->report)
+        return st;
+    /* the printable report beside the output: "<output minus .gpkg>.pdf" */
+    char pdf[1100];
+    size_t len = strlen(sc->output);
+    if (len > 5 && strcasecmp(sc->output + len - 5, ".gpkg") == 0)
+        len -= 5;
+    snprintf(pdf, sizeof pdf, "%.*s.pdf", (int)len, sc->output);
+    senda_report_opts ro;
+    senda_report_opts_init(&ro);
+    ro.lang = sc->report_lang;
+    return senda_export_report(ctx, sc->output, pdf, &ro, NULL, NULL);
 }
 
 senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,

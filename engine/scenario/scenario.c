@@ -122,6 +122,8 @@ static const key_spec keys[] = {
     {"routes.step_m", K_NUM, F(route.lines.step_m), 0, 1, NULL},
     {"routes.buffer_m", K_NUM, F(route.lines.buffer_m), 0, 0, NULL},
     {"stages", K_CODES, F(stages), 0, 0, NULL},
+    {"report", K_BOOL, F(report), 0, 0, NULL},
+    {"report_lang", K_ENUM, F(report_lang), 0, 0, "es,es-MX,es-GT,es-ES,en"},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -630,6 +632,7 @@ static void defaults(senda_scenario *sc)
     snprintf(sc->siting_demand, sizeof sc->siting_demand, "incidents");
     snprintf(sc->stages, sizeof sc->stages, "%s", SENDA_SCENARIO_STAGES);
     sc->synth_seed = 1;
+    snprintf(sc->report_lang, sizeof sc->report_lang, "es");
 }
 
 static int valid_name(const char *s)

@@ -49,6 +49,9 @@ struct senda_scenario {
     char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
                                   cells within 10 km of the rail, senda_siting_demand_from_grid) */
     char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
+    int report;              /**< 1: also write the printable report "<output minus .gpkg>.pdf"
+                                  (senda_export_report) */
+    char report_lang[8];     /**< its language: "es" (default), "es-ES" or "en" */
 };
 
 /** 1 when stage is one of the comma-separated stages. */

@@ -74,3 +74,28 @@ const char *tu_shared(const char *rel, char *buf, size_t size)
     struct stat st;
     return stat(buf, &st) == 0 ? buf : NULL;
 }
+
+int tu_small_run(const char *dir, const char *extra, char *gpkg, size_t size)
+{
+    char yaml[4096], path[1100], args[1400];
+    snprintf(yaml, sizeof yaml,
+             "layers: %s/layers/corridor\n"
+             "crs: EPSG:32615\ncell_m: 4000\npad_m: 10000\n"
+             "output: %s/{name}.gpkg\n"
+             "incidents:\n  synthetic: 600\n  seed: 11\n"
+             "routes:\n  from: [Ciudad Hidalgo]\n  to: [Arriaga]\n"
+             "siting:\n  model: mclp\n  p: 3\n  radius_m: 25000\n%s"
+             "scenarios:\n  - name: small\n    description: Small synthetic run\n",
+             SENDA_SOURCE_DIR, dir, extra);
+    snprintf(path, sizeof path, "%s/small.yaml", dir);
+    if (tu_write(path, yaml) != 0)
+        return -1;
+    snprintf(args, sizeof args, "run '%s' -q", path);
+    tu_run r = tu_senda(args);
+    int rc = r.exit_code;
+    if (rc != 0)
+        fprintf(stderr, "tu_small_run: senda run: %s\n", r.err);
+    tu_run_free(&r);
+    snprintf(gpkg, size, "%s/small.gpkg", dir);
+    return rc;
+}

@@ -31,4 +31,10 @@ int tu_write(const char *path, const char *text);
 /** Read a whole file; caller frees. NULL when missing. */
 char *tu_read(const char *path);
 
+/** A small synthetic run in dir: `senda run` on the bundled layers with 600
+ *  synthetic incidents (seed 11), 4 km cells, one path Ciudad Hidalgo ->
+ *  Arriaga, three shelter sites, plus the YAML lines in extra (may be "").
+ *  Writes dir/small.gpkg, whose path goes to gpkg. Returns senda's exit code. */
+int tu_small_run(const char *dir, const char *extra, char *gpkg, size_t size);
+
 #endif
