@@ -321,6 +321,10 @@ typedef struct senda_incidents_import_summary {
     long read, accepted, repaired, rejected, duplicate, geocoded, flagged;
     long rejected_by_reason[SENDA_REJ_N_REASONS];
     long joined;               /**< accepted incidents given join fields */
+    long possible_duplicate;   /**< rows kept for review: may repeat one of several reports */
+    long linked_across_precisions; /**< coarse-dated reports linked to a finer one (this run,
+                                        old rows included) */
+    long linked_across_files;  /**< of those, links between two different files */
 } senda_incidents_import_summary;
 
 /** Import reports from any OGR source into a GeoPackage incident store (created
@@ -336,6 +340,27 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
                                     senda_incidents_import_summary *summary, senda_progress_fn progress,
                                     void *progress_arg);
 
+/** A report kept as possible_duplicate, with the report it was matched to. */
+typedef struct senda_review_item {
+    int64_t fid, candidate;        /**< the report; the report it may repeat */
+    char *date, *type, *source_file, *message;
+    double victims, lon, lat;
+    char *candidate_date, *candidate_type, *candidate_source_file;
+    double candidate_victims;
+} senda_review_item;
+/** The store's possible duplicates, by fid.
+ *  Ownership: caller frees with senda_review_items_free(). */
+senda_status senda_incidents_review_list(senda_ctx *ctx, const char *store_path,
+                                         senda_review_item **out, size_t *n);
+void senda_review_items_free(senda_review_item *items, size_t n);
+/** Settle possible duplicate fid: link_to = 0 keeps it as its own event (never
+ *  linked again by later imports), -1 links it to the report proposed, > 0 to
+ *  that accepted report. One transaction.
+ *  @return SENDA_OK; SENDA_ERR_ARG (fid not a possible duplicate, link_to not an
+ *          accepted incident); SENDA_ERR_IO */
+senda_status senda_incidents_review_settle(senda_ctx *ctx, const char *store_path, int64_t fid,
+                                           int64_t link_to);
+
 typedef struct senda_incidents_filter {
     const char *types;        /* comma-separated type codes, NULL = all */
     const char *date_from;    /* "yyyy", "yyyy-mm" or "yyyy-mm-dd", inclusive; NULL = open */
@@ -343,7 +368,11 @@ typedef struct senda_incidents_filter {
     const char *victims;      /* comma-separated "women", "men", "minors": only incidents with
                                  >0 of any of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
-    int weighted;             /* 1 (default): weight = severity x victims; 0: every incident weighs 1 */
+    int weighted;             /* 1 (default): weight = severity x victims; 0: every incident
+                                 weighs 1 (events); 2: weight = victims */
+    const char *precision;    /* the coarsest location kept: "exact", "locality", "approximate"
+                                 or "whole_degree" (reports coarser than it are left out);
+                                 NULL = all */
 } senda_incidents_filter;
 void senda_incidents_filter_init(senda_incidents_filter *f);
 
@@ -357,6 +386,59 @@ void senda_incidents_filter_init(senda_incidents_filter *f);
 senda_status senda_incidents_points(senda_ctx *ctx, const char *store_path,
                                     const senda_incidents_filter *filter, const char *crs,
                                     senda_points **out);
+/** How many accepted incidents pass every condition of filter but its precision:
+ *  the incidents the precision filter leaves out (0 when filter->precision is NULL).
+ *  @return SENDA_OK, SENDA_ERR_ARG (bad filter), SENDA_ERR_IO */
+senda_status senda_incidents_count_coarser(senda_ctx *ctx, const char *store_path,
+                                           const senda_incidents_filter *filter, long *out);
+
+/** A store argument: a GeoPackage path, or a PostgreSQL/PostGIS connection
+ *  as "PG:dbname=... host=..." (GDAL's spelling) or "postgresql://..." URI. */
+
+/** Make an empty incident store (or bring an older one to the current
+ *  schema). roles = 1 (PostGIS only): also create the group roles
+ *  senda_field, senda_analyst, senda_partner with their grants and row-level
+ *  security (see docs/incidents.md).
+ *  @return SENDA_OK, SENDA_ERR_ARG (roles on a GeoPackage), SENDA_ERR_IO,
+ *          SENDA_ERR_DATA (not a senda store, or a newer schema) */
+senda_status senda_store_init(senda_ctx *ctx, const char *store, int roles);
+
+/** What `senda store check` found. A clean store has n_problems == 0. */
+typedef struct senda_store_report {
+    char backend[16];       /**< "GeoPackage" or "PostGIS" */
+    int schema_version;
+    long incidents, accepted, repaired, duplicates, rejects, files;
+    long possible_duplicates; /**< kept for review (senda incidents review) */
+    long rows_in_files;     /**< sum of imported_files.n_rows: = incidents + rejects */
+    int n_problems;         /**< integrity problems found */
+    char problems[8][256];  /**< the first 8, one sentence each */
+} senda_store_report;
+/** Check a store: schema version, counts, every row accounted for, duplicate
+ *  links pointing at stored originals, rows tied to their imported file,
+ *  points equal to their lon/lat, and the GeoPackage's own integrity_check
+ *  and feature counts. Problems are reported in r, not as an error.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (cannot read), SENDA_ERR_DATA */
+senda_status senda_store_check(senda_ctx *ctx, const char *store, senda_store_report *r);
+
+/** Copy every incident, reject and imported-file row (fids, duplicate links,
+ *  office and every column kept) from src into dst, GeoPackage or PostGIS
+ *  either way, in one transaction on dst. dst is created when absent and
+ *  must hold no rows.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_DATA (dst not empty),
+ *          SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED. Progress: 0..1 over the tables. */
+senda_status senda_store_copy(senda_ctx *ctx, const char *src, const char *dst,
+                              senda_progress_fn progress, void *progress_arg);
+
+/** The dates of the incidents behind pts (ids = incident fids, as
+ *  senda_incidents_points gives them): the first and last day of the period
+ *  each report gives (one day, a month or a year), as days since 1970-01-01;
+ *  INT32_MIN when undated.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (store), SENDA_ERR_DATA (an
+ *          id not in the store), SENDA_ERR_NOMEM
+ *  Ownership: caller frees both arrays with senda_free(). */
+senda_status senda_incidents_dates(senda_ctx *ctx, const char *store_path,
+                                   const senda_points *pts, int32_t **day_first,
+                                   int32_t **day_last);
 
 /** Options of the synthetic incident generator. */
 typedef struct senda_incidents_synth_opts {
@@ -472,7 +554,8 @@ typedef enum senda_hotspot_gistar_cells {
 
 /** How the distance band was chosen. */
 typedef enum senda_hotspot_band_rule {
-    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN
+    SENDA_BAND_GIVEN, SENDA_BAND_FIRST_PEAK, SENDA_BAND_MAX_PEAK, SENDA_BAND_KNN,
+    SENDA_BAND_CAPPED /**< automatic band cut to max_band_frac of the study area's side */
 } senda_hotspot_band_rule;
 
 typedef struct senda_hotspot_gistar_opts {
@@ -483,6 +566,13 @@ typedef struct senda_hotspot_gistar_opts {
     int permutations;       /**< 0 (default): none; else conditional permutations (999 usual) */
     uint64_t seed;          /**< permutation seed (default 12345) */
     int n_threads;          /**< default 2 */
+    size_t min_incidents;   /**< fewer points inside the cells of the set: refused
+                                 (default 30, ArcGIS's floor for reliable Gi*); lower
+                                 values run with a warning stating the risk */
+    double max_band_frac;   /**< an automatic band is at most this fraction of the side
+                                 of a square of the study area's area (default 0.1) */
+    const char *counted;    /**< what a point's weight counts, for messages and the
+                                 layer's description (default "incidents (events)") */
 } senda_hotspot_gistar_opts;
 void senda_hotspot_gistar_opts_init(senda_hotspot_gistar_opts *o);
 
@@ -496,7 +586,12 @@ typedef struct senda_hotspot_gistar_result {
     size_t n_in_set;         /**< cells entering the statistic */
     size_t n_with_data;      /**< cells holding incidents */
     size_t n_few_neighbors;  /**< cells of the set with fewer than 8 neighbours */
-    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0 */
+    size_t n_hot, n_cold;    /**< cells with Gi_Bin > 0 / < 0, single-event hot cells left out */
+    size_t n_hot_single;     /**< hot cells driven by a single incident (single_event = 1) */
+    size_t n_points_total;   /**< points given */
+    size_t n_points_in;      /**< points inside the cells of the set */
+    size_t n_points_outside; /**< points outside the grid or in cells outside the set */
+    char counted[96];        /**< what the values count (opts->counted) */
     int permutations;
     double *cx, *cy;         /**< cell centres */
     unsigned char *in_set;   /**< 1 when the cell enters the statistic */
@@ -507,14 +602,18 @@ typedef struct senda_hotspot_gistar_result {
     double *p_sim;           /**< folded pseudo p (NULL without permutations) */
     int8_t *bin;             /**< Gi_Bin: +-3 / +-2 / +-1 / 0 */
     int32_t *n_neighbors;    /**< NNeighbors: cells of the set within the band, self included */
+    unsigned char *single_event; /**< 1 for a hot cell that is not hot without the heaviest
+                                      incident of its neighbourhood (engine/hotspot/single.c) */
 } senda_hotspot_gistar_result;
 
 /** Getis-Ord Gi* (Getis and Ord 1992; Ord and Getis 1995) on the cells of
  *  spec with the points aggregated to them (value = summed weight), binary
  *  distance-band weights with the cell itself included.
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad spec, study area missing),
- *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than 3
- *          cells in the set, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *          SENDA_ERR_IO (study area unreadable), SENDA_ERR_DATA (fewer than
+ *          min_incidents points in the set, fewer than 3 cells, no variance,
+ *          a band leaving most cells without a neighbour), SENDA_ERR_NOMEM,
+ *          SENDA_ERR_CANCELLED
  *  Ownership: caller frees with senda_hotspot_gistar_result_destroy().
  *  Progress: 0.0 first, 1.0 last. */
 senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
@@ -532,6 +631,110 @@ void senda_hotspot_gistar_result_destroy(senda_hotspot_gistar_result *r);
 senda_status senda_hotspot_write_cells(senda_ctx *ctx, const senda_hotspot_gistar_result *r,
                                        const char *gpkg_path, senda_progress_fn progress,
                                        void *progress_arg);
+
+/* ---- emerging hot spots (space-time cube) ---- */
+/** Time step of the space-time cube. */
+typedef enum senda_time_step { SENDA_STEP_MONTH, SENDA_STEP_QUARTER, SENDA_STEP_YEAR }
+    senda_time_step;
+/** "month", "quarter", "year" to the enum; 0 on success, -1 for an unknown name. */
+int senda_time_step_from_name(const char *name, senda_time_step *out);
+
+/** ArcGIS's Emerging Hot Spot Analysis categories, in ArcGIS's order. */
+typedef enum senda_pattern {
+    SENDA_PATTERN_NONE, SENDA_PATTERN_NEW_HOT, SENDA_PATTERN_CONSECUTIVE_HOT,
+    SENDA_PATTERN_INTENSIFYING_HOT, SENDA_PATTERN_PERSISTENT_HOT, SENDA_PATTERN_DIMINISHING_HOT,
+    SENDA_PATTERN_SPORADIC_HOT, SENDA_PATTERN_OSCILLATING_HOT, SENDA_PATTERN_HISTORICAL_HOT,
+    SENDA_PATTERN_NEW_COLD, SENDA_PATTERN_CONSECUTIVE_COLD, SENDA_PATTERN_INTENSIFYING_COLD,
+    SENDA_PATTERN_PERSISTENT_COLD, SENDA_PATTERN_DIMINISHING_COLD, SENDA_PATTERN_SPORADIC_COLD,
+    SENDA_PATTERN_OSCILLATING_COLD, SENDA_PATTERN_HISTORICAL_COLD, SENDA_PATTERN_N
+} senda_pattern;
+/** The category's name as ArcGIS spells it ("New Hot Spot", ..., "No Pattern Detected"). */
+const char *senda_pattern_name(senda_pattern p);
+
+typedef struct senda_emerging_opts {
+    senda_time_step step;   /**< cube time step (default year) */
+    int time_window;        /**< earlier steps in a bin's neighbourhood (default 1, ArcGIS's
+                                 neighbourhood time step) */
+    double alpha;           /**< significance of a bin and of a trend (default 0.05) */
+    int change_split;       /**< the change layer compares steps [0, split) with [split, n);
+                                 0 (default): half of the steps */
+} senda_emerging_opts;
+void senda_emerging_opts_init(senda_emerging_opts *o);
+
+/** The space-time cube and its analysis (engine/hotspot/emerging.c). Bins
+ *  are indexed cell * n_steps + step; cells as senda_hotspot_gistar_result. */
+typedef struct senda_emerging_result {
+    senda_grid_spec spec;
+    size_t n_rows, n_cols, n_cells, n_steps;
+    double band_m;
+    senda_time_step step;
+    int32_t *step_day;       /**< n_steps + 1 step edges, days since 1970-01-01 */
+    unsigned char *in_set;   /**< the cells analysed (study area) */
+    double *count;           /**< per bin: summed weight of the incidents */
+    double *z, *p;           /**< per bin: space-time Gi* z and two-sided p */
+    int8_t *bin;             /**< per bin: Gi_Bin +-3/+-2/+-1/0 after FDR */
+    senda_pattern *pattern;  /**< per cell */
+    double *trend_z, *trend_p;             /**< per cell: Mann-Kendall of the bins' z */
+    double *count_trend_z, *count_trend_p; /**< per cell: Mann-Kendall of the counts */
+    int32_t *n_hot, *n_cold;               /**< per cell: significant hot / cold steps */
+    size_t split;            /**< the change layer's periods: steps [0, split), [split, n) */
+    double *change_count[2], *change_z[2]; /**< per cell: each period's count and Gi* z */
+    int8_t *change_bin[2];
+    size_t n_points_in, n_points_out_time, n_points_out_space;
+    size_t n_by_pattern[SENDA_PATTERN_N];
+    double count_trend_all_z, count_trend_all_p; /**< Mann-Kendall of the whole cube's
+                                                      counts per step */
+    char counted[96];
+} senda_emerging_result;
+
+/** Emerging hot spots: the points binned into the cells of spec (study area
+ *  and band as gi: a band <= 0 is chosen as senda_hotspot_gistar does on all
+ *  steps together) and into time steps by their dates (an incident whose
+ *  dated period spans two steps is left out and counted), Gi* per bin over
+ *  the cells within the band in the same and the time_window earlier steps,
+ *  FDR over all bins, Mann-Kendall trends, ArcGIS's categories, and the
+ *  change between two periods.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (study area), SENDA_ERR_DATA
+ *          (fewer than gi->min_incidents dated incidents in the study area, fewer
+ *          than 2 steps, no variance), SENDA_ERR_NOMEM, SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_emerging_result_destroy().
+ *  Progress: 0.0 first, 1.0 last. */
+senda_status senda_hotspot_emerging(senda_ctx *ctx, const senda_points *pts,
+                                    const int32_t *day_first, const int32_t *day_last,
+                                    const senda_hotspot_gistar_opts *gi, const senda_emerging_opts *opts,
+                                    const senda_grid_spec *spec, senda_emerging_result **out,
+                                    senda_progress_fn progress, void *progress_arg);
+void senda_emerging_result_destroy(senda_emerging_result *r);
+
+/** Write layers `emerging_hotspots` (per cell: pattern, trend z and p of the
+ *  Gi* z and of the counts, hot and cold steps, count), `hotspot_cube` (per
+ *  bin of the cells holding incidents or a pattern: step_start and step_end
+ *  dates for QGIS's temporal controller, count, GiZScore, GiPValue, Gi_Bin)
+ *  and `hotspot_change` (per cell: count, z and bin of each period and the
+ *  differences) into a GeoPackage, each in one transaction.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO, SENDA_ERR_CANCELLED */
+senda_status senda_hotspot_write_emerging(senda_ctx *ctx, const senda_emerging_result *r,
+                                          const char *gpkg_path, senda_progress_fn progress,
+                                          void *progress_arg);
+
+/** Set to nodata every cell of grid whose centre lies outside the polygons
+ *  of the layer at path (reprojected to the grid's CRS): the density limited
+ *  to a study area given as a file (for the bundled land layer
+ *  senda_layers_mask_grid is faster).
+ *  @param n_masked may be NULL; else the cells newly set to nodata
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (unreadable, named),
+ *          SENDA_ERR_DATA (no polygon), SENDA_ERR_CRS, SENDA_ERR_GEOM, SENDA_ERR_NOMEM */
+senda_status senda_hotspot_mask_study_area(senda_ctx *ctx, senda_grid *grid, const char *path,
+                                           size_t *n_masked);
+
+/** The default cell sizes for an extent (engine/hotspot/cellsize.c): the
+ *  smallest whole 50 m giving at most 2,000,000 density cells and the
+ *  smallest whole 50 m giving at most 100,000 Gi* cells over the extent's
+ *  area (never below 50 m). Either output may be NULL.
+ *  @return SENDA_OK, SENDA_ERR_ARG (empty extent) */
+senda_status senda_hotspot_default_cells(senda_ctx *ctx, double x_min, double y_min,
+                                         double x_max, double y_max, double *density_cell_m,
+                                         double *gistar_cell_m);
 
 /* @@SECTION hotspot@@ */
 
@@ -572,6 +775,171 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction,
                                    const senda_points *sources, const senda_cost_opts *opts,
                                    senda_grid **accum, senda_grid **direction,
                                    senda_progress_fn progress, void *progress_arg);
+
+/** Options of senda_cost_walk, filled by senda_walk_opts_init() with GRASS
+ *  r.walk's defaults (engine/cost/walk.c). */
+typedef struct senda_walk_opts {
+    double a, b, c, d;   /**< walk_coeff: s per m of distance, of climb, of moderate and of
+                              steep descent (default 0.72, 6.0, 1.9998, -1.9998) */
+    double lambda;       /**< weight of the friction (default 1) */
+    double slope_factor; /**< steep descent below this dH/dS (default -0.2125) */
+    int knight;          /**< 1: 16 neighbours (r.walk -k); 0: 8 (default) */
+} senda_walk_opts;
+void senda_walk_opts_init(senda_walk_opts *opts);
+
+/** Accumulated slope-aware walking cost from the sources over a DEM, as GRASS
+ *  r.walk: per move a * dS + (b, c or d) * dH + lambda * mean friction * dS,
+ *  dS in metres, dH the height difference in the direction away from the
+ *  sources. friction may be NULL (0 everywhere); else same shape as dem.
+ *  NaN elevation or friction cells are barriers; unreached cells are NaN.
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, friction grid of another shape,
+ *          negative friction, coefficients that let a move cost < 0);
+ *          SENDA_ERR_DATA (no source inside the DEM, too many cells);
+ *          SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *accum with senda_grid_destroy().
+ *  Progress: per 1 % of cells settled. */
+senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_grid *friction,
+                             const senda_points *sources, const senda_walk_opts *opts,
+                             senda_grid **accum, senda_progress_fn progress, void *progress_arg);
+
+/* ---- the route model's two surfaces (engine/cost/surfaces.c) ---- */
+
+/** Options of senda_choice_surface, filled by senda_choice_opts_init()
+ *  (defaults and reasons in surfaces.c). Choice cost per km:
+ *    w_walk x (train_factor on the rail, else 1)
+ *    + w_detect x max_k max(0, 1 - d_k / detect_range_m)   (checkpoint halos) */
+typedef struct senda_choice_opts {
+    double w_walk;          /**< cost of a km of walking (default 1) */
+    double train_factor;    /**< riding the train costs this x walking per km (default 0.5) */
+    double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
+    double w_detect;        /**< detection halo at a checkpoint, per km (default 5) */
+    double detect_range_m;  /**< halo falls linearly to 0 here (default 10000) */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const double *with_checkpoints_xy;      /**< what-if: extra checkpoints, x y pairs */
+    size_t n_with;
+} senda_choice_opts;
+void senda_choice_opts_init(senda_choice_opts *opts);
+
+/** The choice-cost surface on mask's cells (NaN mask cells stay barriers).
+ *  layers may be NULL (no rail, no layer checkpoints: only with_checkpoints_xy).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight, w_walk or
+ *          train_factor <= 0, unknown without-checkpoint name); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *opts,
+                                  senda_grid **out);
+
+/** Options of senda_exposure_surface, filled by senda_exposure_opts_init().
+ *  Exposure per km: w_base + w_incident x rho / rho_max
+ *    + w_remote x min(1, d_help / remote_range_m) + w_train x [on the rail] */
+typedef struct senda_exposure_opts {
+    double w_base;          /**< walking itself (default 0.2) */
+    double w_incident;      /**< normalised incident density (default 4) */
+    double w_remote;        /**< distance from shelters, crossings and towns (default 1) */
+    double remote_range_m;  /**< ... counts in full beyond this (default 30000) */
+    long town_min_population; /**< towns of the bundled gazetteer with at least this many
+                                   inhabitants count as help (default 5000; 0 = none) */
+    double w_train;         /**< riding the train (default 1) */
+    double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
+} senda_exposure_opts;
+void senda_exposure_opts_init(senda_exposure_opts *opts);
+
+/** The exposure surface on the density grid's cells (NaN density cells stay
+ *  NaN). layers may be NULL (no help points: remoteness in full; no rail).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, negative weight); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
+                                    const senda_layers *layers, const senda_exposure_opts *opts,
+                                    senda_grid **out);
+
+/* ---- likely routes (engine/cost/likely.c) ---- */
+
+/** Options of senda_likely_routes, filled by senda_likely_opts_init(). */
+typedef struct senda_likely_opts {
+    double theta; /**< inverse temperature per unit of choice cost (per km-equivalent):
+                       a route costing 1/theta more is e times less likely (default 0.2) */
+} senda_likely_opts;
+void senda_likely_opts_init(senda_likely_opts *opts);
+
+/** Likely routes: expected shares and exposures (senda_likely_routes). */
+typedef struct senda_likely_result {
+    senda_grid *density;        /**< route density: expected share of all migrants passing
+                                     each cell (0..1); NaN on barriers */
+    size_t n_origins, n_destinations;
+    double *origin_share;       /**< share of the migrants starting at each origin (sums to 1) */
+    double *origin_exposure;    /**< expected exposure per migrant from each origin (exposure
+                                     per km x km along the likely routes) */
+    double *origin_cost;        /**< expected choice cost per migrant from each origin */
+    double *dest_share;         /**< share of all migrants reaching each destination */
+    double *origin_density;     /**< n_origins x cells: probability that a migrant from origin k
+                                     passes each cell (row-major, origin after origin) */
+    double exposure_per_migrant;     /**< flow-weighted mean of origin_exposure */
+    double choice_cost_per_migrant;  /**< flow-weighted mean of origin_cost */
+    double theta;
+} senda_likely_result;
+
+/** Stochastic route choice over a choice-cost grid (cost per km, > 0; NaN =
+ *  barrier): a logit over the efficient paths (Dial 1971; randomized
+ *  shortest paths with inverse temperature theta restricted to moves that
+ *  bring the migrant closer to a destination, Saerens et al. 2009) from every
+ *  origin to the nearest-in-probability destination, over r.cost's 8 moves.
+ *  Exposure (per km, same grid shape; NULL = 0) is integrated along the moves.
+ *  @param flows migrants per origin (NULL: equal shares)
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, theta <= 0, no origin or destination,
+ *          choice cost <= 0, negative flows, grids of different shape);
+ *          SENDA_ERR_DATA (no destination inside, an origin outside, on a barrier
+ *          or cut off); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees *out with senda_likely_result_destroy().
+ *  Progress: one share per origin. */
+senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
+                                 const senda_grid *exposure, const senda_points *origins,
+                                 const double *flows, const senda_points *destinations,
+                                 const senda_likely_opts *opts, senda_likely_result **out,
+                                 senda_progress_fn progress, void *progress_arg);
+void senda_likely_result_destroy(senda_likely_result *result);
+
+/** Likely routes before and after a what-if (senda_likely_compare). */
+typedef struct senda_likely_change {
+    senda_grid *difference;     /**< route density after minus before */
+    double exposure_before, exposure_after; /**< exposure per migrant */
+    double exposure_change_pct; /**< 100 (after - before) / before; NaN when before is 0 */
+    size_t n_shelters;          /**< shelters, largest change of passing flow first */
+    char (*shelter_name)[128];
+    double *shelter_before, *shelter_after; /**< share of migrants passing within the radius */
+} senda_likely_change;
+
+/** Compare two likely-route results on the same grid and origins: the
+ *  difference of route density, exposure per migrant before and after, and
+ *  the shelters of the layers (may be NULL: none) by the change of the flow
+ *  passing within shelter_radius_m (engine/cost/whatif.c).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, results that differ in grid or
+ *          origins, radius <= 0); SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_likely_change_destroy(). */
+senda_status senda_likely_compare(senda_ctx *ctx, const senda_likely_result *before,
+                                  const senda_likely_result *after, const senda_layers *layers,
+                                  double shelter_radius_m, senda_likely_change **out);
+void senda_likely_change_destroy(senda_likely_change *change);
+
+/** Read migrants per crossing from a CSV (header, then "crossing,migrants"
+ *  rows; engine/cost/flows.c) into flows[k] for the origin named names[k]
+ *  (case-insensitive); origins not in the file get 0 (logged).
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL); SENDA_ERR_IO (cannot open);
+ *          SENDA_ERR_DATA (a row naming no origin, a bad count, a repeat: file
+ *          and row named) */
+senda_status senda_flows_read(senda_ctx *ctx, const char *path, const char *const *names,
+                              size_t n, double *flows);
+
+/** Expected incidents per 1,000 migrants on each corridor (origin): every
+ *  incident's weight shared among the corridors by their expected flow
+ *  through its cell, divided by the corridor's migrants (flows, same period
+ *  as the incidents). per_1000 has r->n_origins entries (NaN where the flow
+ *  is 0); *unattributed (may be NULL) the share of incident weight on cells
+ *  no likely route passes.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL), SENDA_ERR_NOMEM */
+senda_status senda_likely_incident_rate(senda_ctx *ctx, const senda_likely_result *r,
+                                        const senda_points *incidents, const double *flows,
+                                        double *per_1000, double *unattributed);
 
 /** A least-cost path: cell centres from the source to the destination. */
 typedef struct senda_cost_path {
@@ -975,6 +1343,24 @@ senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, cons
                                      const senda_siting_opts *opts, senda_progress_fn progress,
                                      void *progress_arg);
 
+/** Demand on flows: a point at the centre of every cell whose route density
+ *  (senda_likely_routes) is >= min_share, weight = route density x exposure
+ *  per km x cell km (the exposure met there by the migrants passing), id =
+ *  the cell index (engine/siting/demand.c).
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, grids of different shape, min_share
+ *          outside (0, 1]), SENDA_ERR_NOMEM
+ *  Ownership: caller frees with senda_points_destroy(). */
+senda_status senda_siting_demand_from_flows(senda_ctx *ctx, const senda_grid *route_density,
+                                            const senda_grid *exposure, double min_share,
+                                            senda_points **out);
+
+/** Write demand points as a point layer (fields cell, weight; replaced when
+ *  present) into a GeoPackage (created when absent), for `senda site
+ *  --demand FILE --demand-layer LAYER --weight-field weight`.
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO */
+senda_status senda_siting_demand_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                       const senda_points *demand);
+
 /** Danger-weighted demand along the routes: the centre of every cell of the
  *  danger surface with a value > 0 whose centre lies within buffer_m of the
  *  rail layer, weight = the cell value, id = the cell index (row * n_cols +
@@ -1042,7 +1428,7 @@ typedef struct senda_pipeline_input_opts {
     const char *layers_dir;    /**< corridor layers; NULL = the bundled ones */
     int need_layers;           /**< 1 (default): load the layers */
     const char *crs;           /**< projected working CRS; NULL = SENDA_DEFAULT_CRS (a
-                                    `points` layer without layers: its own CRS) */
+                                    `points` layer: its own CRS, the layers opened in it) */
     const char *store;         /**< an incident store (senda incidents import) */
     const char *const *files;  /**< report files imported, with the spatial join, into a
                                     temporary store removed by senda_pipeline_input_destroy */
@@ -1066,6 +1452,7 @@ typedef struct senda_pipeline_input {
     int imported;              /**< 1: files or synthetic rows were imported; import holds
                                     the counts */
     senda_incidents_import_summary import;
+    long n_coarser_left_out;   /**< reports the filter's precision left out (0 without) */
     int own_store;             /**< 1: store is temporary (removed on destroy) */
     char synthetic_csv[4096];  /**< temporary, removed on destroy ("" none) */
 } senda_pipeline_input;
@@ -1109,6 +1496,9 @@ typedef struct senda_pipeline_danger_result {
     senda_grid *danger;         /**< the surface, danger per km */
     senda_grid *danger_whatif;  /**< with the checkpoint edits; NULL without edits */
     size_t n_incidents;
+    senda_cost_danger_opts edits; /**< the weights with the what-if edits: names point into
+                                       the options, coordinates owned by the result */
+    int land_masked;            /**< 1: the surfaces were masked to the `land` layer */
 } senda_pipeline_danger_result;
 
 /** The danger stage: density of in->incidents and the danger surface on
@@ -1143,12 +1533,24 @@ typedef enum senda_extent_from {
 typedef struct senda_pipeline_hotspot_opts {
     senda_hotspot_kde_opts kde;         /**< senda_hotspot_kde_opts_init: quartic, automatic radius */
     senda_hotspot_gistar_opts gistar;   /**< senda_hotspot_gistar_opts_init */
-    double cell_m;              /**< density raster and Gi* cells, metres (default 1000) */
+    double cell_m;              /**< density cells, metres; 0 (default): automatic, the
+                                     smallest whole 50 m giving at most 2,000,000 cells */
+    double gi_cell_m;           /**< Gi* cells, metres; 0 (default): cell_m when given, else
+                                     automatic (at most 100,000 cells over the extent) */
     senda_grid_cell_shape shape;     /**< Gi* cells (default square) */
-    senda_extent_from extent_from;
+    senda_extent_from extent_from; /**< default SENDA_EXTENT_LAYERS */
     double extent[4];           /**< x_min, y_min, x_max, y_max with SENDA_EXTENT_GIVEN */
+    const char *study_area;     /**< NULL (default): the layers' `land` layer unless the
+                                     extent is given; "land", "none" or a polygon file */
+    int weighted;               /**< 0 (default): every incident counts 1 (events, as
+                                     ArcGIS's Optimized Hot Spot Analysis); 1: the input's
+                                     weights */
+    int emerging_on;            /**< 1: emerging hot spots (needs a store's dates) */
+    senda_emerging_opts emerging; /**< senda_emerging_opts_init */
     int density_on;             /**< 1 (default): the density raster (0: Gi* only) */
     int gistar_on;              /**< 1 (default): Gi* cells too */
+    int product;                /**< 1 (default): a .gpkg out is finished as a product
+                                     (styles, QGIS project, provenance) */
     const char *cells_out;      /**< with a .tif out: GeoPackage for the cells */
 } senda_pipeline_hotspot_opts;
 void senda_pipeline_hotspot_opts_init(senda_pipeline_hotspot_opts *o);
@@ -1156,6 +1558,12 @@ void senda_pipeline_hotspot_opts_init(senda_pipeline_hotspot_opts *o);
 typedef struct senda_pipeline_hotspot_result {
     senda_grid *density;
     senda_hotspot_gistar_result *gistar; /**< NULL when not asked for */
+    senda_emerging_result *emerging;     /**< NULL unless emerging_on */
+    double cell_m, gi_cell_m;   /**< the cell sizes used */
+    int cells_automatic;        /**< bit 1: cell_m automatic, bit 2: gi_cell_m automatic */
+    const char *study_area;     /**< the study area applied ("land", a file; NULL none) */
+    size_t n_masked;            /**< density cells outside the study area (nodata) */
+    int no_land_layer;          /**< 1: the default land study area was missing */
     size_t n_points;
     double total_weight;
     double kde_s, gistar_s, write_s; /**< wall-clock seconds */
@@ -1194,6 +1602,13 @@ typedef struct senda_pipeline_route_opts {
     int lines_on;               /**< 1 (default): danger along the line layer */
     int accumulated_on;         /**< 0 (default): accumulated cost from every crossing */
     const char *profile_dir;    /**< a danger-profile PNG per line here; NULL = none */
+    int likely_on;              /**< 0 (default): likely routes too: exposure, choice cost,
+                                     route density before and after the what-if */
+    senda_choice_opts choice;   /**< senda_choice_opts_init (edits from the danger stage) */
+    senda_exposure_opts exposure; /**< senda_exposure_opts_init */
+    senda_likely_opts likely;   /**< senda_likely_opts_init */
+    const char *flows;          /**< migrants per crossing (CSV); NULL = equal shares */
+    double shelter_radius_m;    /**< a shelter's passing flow within this (default 5000) */
 } senda_pipeline_route_opts;
 void senda_pipeline_route_opts_init(senda_pipeline_route_opts *o);
 
@@ -1209,6 +1624,11 @@ typedef struct senda_pipeline_route_result {
     senda_cost_route_result *lines_whatif;
     char **profiles;            /**< the profile PNGs written (profile_dir) */
     size_t n_profiles;
+    senda_grid *exposure;       /**< likely_on: exposure per km (masked like the danger) */
+    senda_grid *choice_cost, *choice_cost_whatif;
+    senda_likely_result *likely, *likely_whatif; /**< before / after the what-if */
+    senda_likely_change *likely_change; /**< with a what-if */
+    double *flows;              /**< migrants per source when opts->flows; else NULL */
 } senda_pipeline_route_result;
 
 /** The route stage over a danger stage's result: least-danger paths (and
@@ -1316,6 +1736,8 @@ typedef struct senda_export_product_info {
     size_t n_inputs;
     const char *counts;         /**< counts, "key: value" lines */
     const char *crs;            /**< the analysis CRS; NULL = SENDA_DEFAULT_CRS */
+    const char *title_note;     /**< appended to the map title and every layer's title
+                                     (e.g. "0 incidents"); NULL = none */
 } senda_export_product_info;
 
 void senda_export_product_info_init(senda_export_product_info *info);
@@ -1349,6 +1771,9 @@ typedef struct senda_export_render_opts {
     const char *surface;  /**< table drawn underneath: NULL = "density" when present,
                                else the hotspot cells, else none */
     const char *title;    /**< NULL = the product's recorded title, else the file name */
+    int has_extent;       /**< 1: draw extent[] (xmin, ymin, xmax, ymax in the product's
+                               CRS) instead of the whole corridor (default 0) */
+    double extent[4];
 } senda_export_render_opts;
 void senda_export_render_opts_init(senda_export_render_opts *o);
 
@@ -1453,6 +1878,7 @@ typedef struct senda_scenario_run_result {
     char error[1024];    /**< the message when status != SENDA_OK */
     double seconds;
     long n_read, n_accepted, n_rejected, n_duplicate; /**< import counts; -1 with a store */
+    long n_coarser_left_out; /**< incidents the precision filter left out (0 without one) */
     long n_incidents;    /**< incidents passing the filter */
     long n_sites;        /**< new shelter sites chosen (0 without the siting stage) */
     double covered_pct;  /**< % of the demand weight (incidents or danger, siting.demand)
@@ -1489,37 +1915,68 @@ senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *se
 
 /** Options of senda_privacy_publish, filled by senda_privacy_publish_opts_init(). */
 typedef struct senda_privacy_publish_opts {
-    long k;        /**< counts of 1..k-1 are suppressed; >= 5 (default 11) */
-    double cell_m; /**< side of the map cells, metres (default 25000) */
+    long k;                    /**< every figure is 0 or >= k; k >= 5 (default 11) */
+    double cell_m;             /**< 0 (default): count on admin units; else square cells of
+                                    this side, metres, >= 10000 */
+    const char *units_path;    /**< a polygon layer of smaller units (municipalities),
+                                    merged into their state; NULL = admin-1 */
+    const char *from, *to;     /**< "YYYY-MM" limits of the months counted; NULL = all */
+    const char *exclude_types; /**< comma-separated incident types left out; NULL = none */
 } senda_privacy_publish_opts;
 void senda_privacy_publish_opts_init(senda_privacy_publish_opts *o);
 
 /** What senda_privacy_publish wrote. */
 typedef struct senda_privacy_publish_result {
-    long n_incidents;          /**< incidents counted */
+    long n_incidents;          /**< incidents counted (after the filters) */
     long n_without_geometry;   /**< incidents skipped: no geometry */
-    size_t n_counts;           /**< rows of incident_counts (totals included) */
-    size_t n_cells;            /**< map cells with at least one incident */
-    size_t n_cells_suppressed; /**< of which suppressed */
-    size_t n_primary;          /**< counts suppressed for being 1..k-1 */
-    size_t n_suppressed;       /**< all suppressed counts (primary and secondary) */
+    long n_filtered;           /**< incidents left out by from/to/exclude_types */
+    long victims;              /**< dead and missing counted */
+    long victims_fine;         /**< of which published in units no larger than a state
+                                    (grid: a cell of at most 4x4 base cells) */
+    size_t n_areas;            /**< published areas (rows of incident_areas) */
+    size_t n_areas_merged;     /**< of which merged from several units */
+    size_t n_periods, n_types; /**< rows of incidents_by_period, incidents_by_type */
+    char release[64];          /**< the release id recorded in the run file's ledger */
 } senda_privacy_publish_result;
 
 /** Build a new aggregates-only GeoPackage from the output of senda run
- *  (engine/privacy/publish.c): the public corridor layers (geometry and name;
- *  never the shelters), incident counts on square map cells, and counts per
- *  month and type with their totals; counts of 1..k-1 suppressed, and further
- *  counts so that none follows from a published total. No point, day, free
- *  text or source field is written. Written to a temporary file, renamed
- *  into place when complete.
+ *  (engine/privacy/publish.c): incidents, victims (dead and missing) and,
+ *  where reported, women and minors, on areas (admin-1 units, a user's units,
+ *  or square cells) merged until each figure is 0 or >= k, and per period
+ *  (months merged into quarters, years) and type (rare types merged); the
+ *  public corridor layers (geometry and name); a manifest. No point, day,
+ *  free text or source field is written. Every release is audited against
+ *  the earlier ones recorded in the run file and refused if some figure of
+ *  1..k-1 could be inferred; it is then recorded there. Written to a
+ *  temporary file, renamed into place when complete.
  *  @param opts NULL for the defaults
  *  @param res  may be NULL
- *  @return SENDA_OK; SENDA_ERR_ARG (NULL, k < 5, cell <= 0, output = input);
- *          SENDA_ERR_IO; SENDA_ERR_DATA (no incidents layer); SENDA_ERR_CRS
- *          (not projected); SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED */
+ *  @return SENDA_OK; SENDA_ERR_ARG (NULL, k < 5, cell below 10 km or absurd,
+ *          output = input, bad filter); SENDA_ERR_IO; SENDA_ERR_DATA (no
+ *          incidents layer, fewer than k in all, refused by the audit);
+ *          SENDA_ERR_CRS; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED */
 senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const char *out_path,
                            const senda_privacy_publish_opts *opts, senda_privacy_publish_result *res,
                            senda_progress_fn progress, void *progress_arg);
+
+/** A figure an attacker could infer from public files, lying in 1..k-1. */
+typedef struct senda_privacy_publish_finding {
+    char what[512];    /**< the cell or difference, named by its units and releases */
+    char measure[16];  /**< incidents, victims, women_count, minors_count */
+    long lo, hi;       /**< what can be inferred: lo <= value <= hi */
+    char release[64];  /**< the other release involved, "" when none */
+} senda_privacy_publish_finding;
+
+/** Audit public files together (senda publish --audit): every figure an
+ *  attacker could infer by linear programming from their manifests.
+ *  k <= 0 takes k from the first file. *found: caller frees with senda_free.
+ *  @return SENDA_OK (n_found may be > 0); SENDA_ERR_IO; SENDA_ERR_DATA */
+senda_status senda_privacy_publish_audit(senda_ctx *ctx, const char *const *paths, size_t n, long k,
+                                 senda_privacy_publish_finding **found, size_t *n_found);
+
+/** The releases recorded in a run file, one line each (id, time, k, units,
+ *  filters, figures); *text: caller frees with senda_free. */
+senda_status senda_privacy_publish_releases(senda_ctx *ctx, const char *run_path, char **text);
 
 /* @@SECTION export@@ */
 

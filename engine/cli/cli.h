@@ -88,6 +88,7 @@ senda_progress_fn cli_progress(int quiet);
 /* Commands: each returns the exit code. */
 int cmd_layers(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
+int cmd_review(int argc, char **argv); /* senda incidents review */
 int cmd_synth(int argc, char **argv);
 int cmd_hotspot(int argc, char **argv);
 int cmd_danger(int argc, char **argv);
@@ -96,9 +97,11 @@ int cmd_cost(int argc, char **argv);
 int cmd_site(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 #endif

@@ -49,6 +49,7 @@ int cli_input_fill(cli_opt *opts, const char *out, senda_pipeline_input_opts *in
     in->filter.date_to = cli_str(opts, "date-to");
     in->filter.victims = cli_str(opts, "victims");
     in->filter.perpetrators = cli_str(opts, "perpetrators");
+    in->filter.precision = cli_str(opts, "precision");
     in->filter.weighted = !cli_flag(opts, "unweighted");
     if (in->store && in->n_files) {
         fprintf(stderr, "senda: give --store or --reports, not both\n");
@@ -67,7 +68,44 @@ senda_status cli_input_open(senda_ctx *ctx, const senda_pipeline_input_opts *o, 
                 "%ld rejected, %ld duplicate\n", o->n_files, s->read, s->accepted, s->repaired,
                 s->rejected, s->duplicate);
     }
+    if (st == SENDA_OK && o->filter.precision) {
+        fprintf(stderr, "senda: --precision %s: %ld coarser report(s) left out\n",
+                o->filter.precision, (*in)->n_coarser_left_out);
+    }
     return st;
+}
+
+/* The what-if edits: --move-checkpoint NAME=PLACE is --without-checkpoint
+ * NAME --with-checkpoint PLACE. The lists live as long as the command. */
+static int edits_fill(cli_opt *opts, senda_pipeline_danger_opts *d)
+{
+    static const char *without[2 * CLI_LIST_MAX], *with[2 * CLI_LIST_MAX];
+    static char names[CLI_LIST_MAX][128];
+    cli_opt *wo = cli_get(opts, "without-checkpoint"), *wi = cli_get(opts, "with-checkpoint");
+    cli_opt *mv = cli_get(opts, "move-checkpoint");
+    size_t n_wo = 0, n_wi = 0;
+    for (int i = 0; i < wo->n_values; i++)
+        without[n_wo++] = wo->values[i];
+    for (int i = 0; i < wi->n_values; i++)
+        with[n_wi++] = wi->values[i];
+    for (int i = 0; i < mv->n_values; i++) {
+        const char *eq = strchr(mv->values[i], '=');
+        size_t len = eq ? (size_t)(eq - mv->values[i]) : 0;
+        if (!eq || len == 0 || !eq[1] || len >= sizeof names[0]) {
+            fprintf(stderr, "senda: --move-checkpoint: '%s' is not NAME=PLACE\n",
+                    mv->values[i]);
+            return CLI_USAGE;
+        }
+        memcpy(names[i], mv->values[i], len);
+        names[i][len] = '\0';
+        without[n_wo++] = names[i];
+        with[n_wi++] = eq + 1;
+    }
+    d->without_checkpoints = n_wo ? without : NULL;
+    d->n_without = n_wo;
+    d->with_checkpoints = n_wi ? with : NULL;
+    d->n_with = n_wi;
+    return 0;
 }
 
 void cli_danger_defaults(cli_opt *opts)
@@ -99,11 +137,6 @@ int cli_danger_fill(cli_opt *opts, senda_pipeline_danger_opts *d)
     w->checkpoint_range_m = cli_dbl(opts, "checkpoint-range-m", &ok);
     w->w_rail = cli_dbl(opts, "w-rail", &ok);
     w->rail_range_m = cli_dbl(opts, "rail-range-m", &ok);
-    cli_opt *wo = cli_get(opts, "without-checkpoint"), *wi = cli_get(opts, "with-checkpoint");
-    d->without_checkpoints = wo->values;
-    d->n_without = (size_t)wo->n_values;
-    d->with_checkpoints = wi->values;
-    d->n_with = (size_t)wi->n_values;
     d->land_mask = !cli_flag(opts, "no-land-mask");
-    return ok ? 0 : CLI_USAGE;
+    return ok ? edits_fill(opts, d) : CLI_USAGE;
 }

@@ -17,8 +17,9 @@
 
 /* The incidents and layers (a comma after the last row). */
 #define CLI_INPUT_OPTS                                                                           \
-    CLI_S("store", "STORE.gpkg", NULL, "incident store (senda incidents import): its accepted " \
-          "(and repaired) incidents"),                                                           \
+    CLI_S("store", "STORE", NULL, "incident store made by `senda incidents import`: a "        \
+          "GeoPackage, or PostGIS as PG:dbname=... or postgresql://...; its accepted (and "     \
+          "repaired) incidents"),                                                           \
     CLI_L("reports", "FILE", "incident reports in any file `senda incidents import` reads "     \
           "(CSV, GeoJSON, XLSX, ...), imported into a temporary store beside the output, "       \
           "then removed"),                                                                       \
@@ -32,6 +33,8 @@
           "women, men, minors"),                                                                 \
     CLI_S("perpetrators", "P,...", NULL, "only these perpetrators: criminal_group, police, "    \
           "immigration_authority, military, train_personnel, other, unknown"),                   \
+    CLI_S("precision", "P", NULL, "leave out reports located more coarsely than P: exact, "   \
+          "locality, approximate or whole_degree (the count left out is printed)"),             \
     CLI_F("unweighted", "every incident weighs 1 (default: severity x victims, as stored at "   \
           "import)"),                                                                            \
     CLI_S("layers", "DIR", NULL, "corridor layers (default: the bundled layers/corridor)"),     \
@@ -54,6 +57,8 @@
           "as in the checkpoints layer)"),                                                       \
     CLI_L("with-checkpoint", "PLACE|LON,LAT", "what-if: add a checkpoint here (WGS 84 degrees " \
           "or a place name of the layers)"),                                                     \
+    CLI_L("move-checkpoint", "NAME=LON,LAT|PLACE", "what-if: move the checkpoint of this name " \
+          "there (= --without-checkpoint NAME --with-checkpoint PLACE)"),                        \
     CLI_F("no-land-mask", "keep the sea: by default cells whose centre is outside the layers' " \
           "`land` polygons are nodata (impassable)")
 

@@ -16,6 +16,19 @@
 static cli_opt opts[] = {
     {"cost", 0, OPT_STR, "RASTER", NULL, "friction raster (band 1; nodata and negative cells "
      "are barriers unless --null-cost)", NULL, 0, {0}, 0},
+    {"dem", 0, OPT_STR, "DEM", NULL, "with --walk: elevation raster in metres (band 1; "
+     "nodata cells are barriers)", NULL, 0, {0}, 0},
+    {"friction", 0, OPT_STR, "RASTER", NULL, "with --walk: friction raster on the DEM's grid "
+     "(r.walk friction; default 0 everywhere)", NULL, 0, {0}, 0},
+    {"walk", 0, OPT_FLAG, NULL, NULL, "slope-aware walking cost over --dem, as GRASS r.walk",
+     NULL, 0, {0}, 0},
+    {"walk-coeff", 0, OPT_STR, "A,B,C,D", "0.72,6.0,1.9998,-1.9998", "with --walk: walking "
+     "time in s per m of distance, climb, moderate and steep descent (r.walk walk_coeff)",
+     NULL, 0, {0}, 0},
+    {"lambda", 0, OPT_DBL, "L", "1.0", "with --walk: weight of the friction (r.walk lambda)",
+     NULL, 0, {0}, 0},
+    {"slope-factor", 0, OPT_DBL, "S", "-0.2125", "with --walk: descents steeper than this "
+     "dH/dS are steep (r.walk slope_factor)", NULL, 0, {0}, 0},
     {"from", 0, OPT_STR, "X,Y[;X,Y...]", NULL, "source coordinates in the raster's CRS",
      NULL, 0, {0}, 0},
     {"out", 'o', OPT_STR, "ACCUM.tif", NULL, "accumulated cost, Float64 GeoTIFF", NULL, 0,
@@ -51,7 +64,9 @@ static const char *const renamed[] = {"k=knight", NULL};
 
 static const cli_cmd_info info = {
     "senda cost --cost RASTER --from X,Y[;X,Y...] --out ACCUM.tif [--knight] [--dir-out DIR.tif]"
-    " [--to X,Y --path-out PATH.gpkg]",
+    " [--to X,Y --path-out PATH.gpkg]\n"
+    "       senda cost --dem DEM.tif [--friction F.tif] --walk [--walk-coeff A,B,C,D --lambda L"
+    " --slope-factor S] [--knight] --from X,Y --out ACCUM.tif",
     "Accumulated cost and least-cost paths over any raster, as GRASS r.cost and r.path.",
     "Runs Dijkstra's algorithm from the source cells over the friction raster. A move costs\n"
     "the mean friction of the two cells times its length: straight (c1+c2)/2, diagonal\n"
@@ -62,10 +77,15 @@ static const cli_cmd_info info = {
     "holds its point. Nodata and negative friction cells are barriers. The direction raster\n"
     "holds, in each reached cell, degrees counter-clockwise from east towards the previous\n"
     "cell (nodata at sources). Paths are traced back from each --to point and written with\n"
-    "M = accumulated cost at each cell centre; stdout lists cost and length per path.",
+    "M = accumulated cost at each cell centre; stdout lists cost and length per path.\n\n"
+    "With --walk the cost is GRASS r.walk's walking time from the sources over --dem (Aitken\n"
+    "1977 / Langmuir 1984): each move costs A x length + B x climb (or C x descent, or D x\n"
+    "descent when steeper than --slope-factor) + --lambda x mean --friction x length, in\n"
+    "seconds with r.walk's defaults; elevation and lengths in metres.",
     "  senda cost --cost friction.tif --from 512000,1650000 --out acc.tif --dir-out dir.tif\n"
     "  senda cost --cost friction.tif --from '500000,1600000;520000,1610000' --knight \\\n"
-    "      --out acc.tif --to 560000,1700000 --path-out paths.gpkg --json",
+    "      --out acc.tif --to 560000,1700000 --path-out paths.gpkg --json\n"
+    "  senda cost --dem dem.tif --walk --knight --from 512000,1650000 --out walk.tif",
     renamed,
 };
 
@@ -159,6 +179,29 @@ static senda_status do_paths(senda_ctx *ctx, const senda_grid *acc, const senda_
     return st;
 }
 
+/* Write the accumulated cost with the output options of --co (or the fast defaults). */
+static senda_status write_acc(senda_ctx *ctx, const senda_grid *acc, const char *path,
+                              int is_float64)
+{
+    cli_opt *co_opt = cli_get(opts, "co");
+    const char *co_list[CLI_LIST_MAX + 1] = {NULL};
+    for (int i = 0; i < co_opt->n_values; i++)
+        co_list[i] = co_opt->values[i];
+    /* ZSTD level 1 with horizontal differencing: writing both 4000 x 4000 outputs costs
+     * 0.27 s of CPU more than COMPRESS=NONE (DEFLATE level 6: about 3.5 s more; PREDICTOR=3
+     * 0.5 s more for 10 % smaller files), measured with gdal_translate, best of 3.
+     * NUM_THREADS: GDAL compresses the tiles on every core (about 0.1 s less on the
+     * 4000 x 4000 bench with 2 cores); the file is the same. */
+    static const char *const fast_co[] = {"COMPRESS=ZSTD", "ZSTD_LEVEL=1", "PREDICTOR=2",
+                                          "TILED=YES", "BIGTIFF=IF_SAFER",
+                                          "NUM_THREADS=ALL_CPUS", NULL};
+    senda_grid_tiff_opts to;
+    senda_grid_tiff_opts_init(&to);
+    to.float64 = is_float64;
+    to.creation_options = co_opt->n_values ? co_list : fast_co;
+    return senda_grid_write_tiff(ctx, acc, path, &to);
+}
+
 static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points **from_to,
                         int quiet, json_object *root)
 {
@@ -179,27 +222,9 @@ static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points 
         goto done;
     summarise(acc, root,
               (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
-    cli_opt *co_opt = cli_get(opts, "co");
-    const char *co_list[CLI_LIST_MAX + 1] = {NULL};
-    for (int i = 0; i < co_opt->n_values; i++)
-        co_list[i] = co_opt->values[i];
-    /* ZSTD level 1 with horizontal differencing: writing both 4000 x 4000 outputs costs
-     * 0.27 s of CPU more than COMPRESS=NONE (DEFLATE level 6: about 3.5 s more; PREDICTOR=3
-     * 0.5 s more for 10 % smaller files), measured with gdal_translate, best of 3. */
-    /* NUM_THREADS: GDAL compresses the tiles on every core (about 0.1 s less on the
-     * 4000 x 4000 bench with 2 cores); the file is the same. */
-    static const char *const fast_co[] = {"COMPRESS=ZSTD", "ZSTD_LEVEL=1", "PREDICTOR=2",
-                                          "TILED=YES", "BIGTIFF=IF_SAFER",
-                                          "NUM_THREADS=ALL_CPUS", NULL};
-    const char *const *creation = co_opt->n_values ? co_list : fast_co;
-    senda_grid_tiff_opts to;
-    senda_grid_tiff_opts_init(&to);
-    to.float64 = 1;
-    to.creation_options = creation;
-    if ((st = senda_grid_write_tiff(ctx, acc, cli_str(opts, "out"), &to)) != SENDA_OK)
+    if ((st = write_acc(ctx, acc, cli_str(opts, "out"), 1)) != SENDA_OK)
         goto done;
-    to.float64 = 0;
-    if (dir_out && (st = senda_grid_write_tiff(ctx, dir, dir_out, &to)) != SENDA_OK)
+    if (dir_out && (st = write_acc(ctx, dir, dir_out, 0)) != SENDA_OK)
         goto done;
     if (from_to[1])
         st = do_paths(ctx, acc, dir, from_to[1], cli_str(opts, "path-out"), root);
@@ -209,6 +234,61 @@ done:
     return st;
 }
 
+/* --walk: r.walk over --dem and the optional --friction. */
+static senda_status run_walk(senda_ctx *ctx, const senda_walk_opts *wo, senda_points *from,
+                             int quiet, json_object *root)
+{
+    senda_grid *dem = NULL, *fric = NULL, *acc = NULL;
+    senda_status st = senda_grid_read(ctx, cli_str(opts, "dem"), &dem);
+    if (st == SENDA_OK && cli_str(opts, "friction"))
+        st = senda_grid_read(ctx, cli_str(opts, "friction"), &fric);
+    if (st != SENDA_OK)
+        goto done;
+    snprintf(from->crs, sizeof from->crs, "%s", senda_grid_crs(dem));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    st = senda_cost_walk(ctx, dem, fric, from, wo, &acc, cli_progress(quiet), NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (st != SENDA_OK)
+        goto done;
+    summarise(acc, root,
+              (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+    st = write_acc(ctx, acc, cli_str(opts, "out"), 1);
+done:
+    senda_grid_destroy(dem);
+    senda_grid_destroy(fric);
+    senda_grid_destroy(acc);
+    return st;
+}
+
+/* Parse the --walk options; 0 or CLI_USAGE (message printed). */
+static int walk_opts(senda_walk_opts *wo)
+{
+    int ok = 1;
+    senda_walk_opts_init(wo);
+    static const char *const not_walk[] = {"cost", "dir-out", "to", "path-out", "null-cost",
+                                           "max-cost", "unit-m", "keep-nulls", NULL};
+    for (int i = 0; not_walk[i]; i++)
+        if (cli_get(opts, not_walk[i])->seen) {
+            fprintf(stderr, "senda: --%s is not available with --walk\n", not_walk[i]);
+            return CLI_USAGE;
+        }
+    if (!cli_str(opts, "dem")) {
+        fprintf(stderr, "senda: --walk needs --dem\nusage: %s\n", info.usage);
+        return CLI_USAGE;
+    }
+    const char *wc = cli_str(opts, "walk-coeff");
+    char tail;
+    if (sscanf(wc, "%lf,%lf,%lf,%lf%c", &wo->a, &wo->b, &wo->c, &wo->d, &tail) != 4) {
+        fprintf(stderr, "senda: --walk-coeff: '%s' is not four numbers A,B,C,D\n", wc);
+        return CLI_USAGE;
+    }
+    wo->lambda = cli_dbl(opts, "lambda", &ok);
+    wo->slope_factor = cli_dbl(opts, "slope-factor", &ok);
+    wo->knight = cli_flag(opts, "knight");
+    return ok ? 0 : CLI_USAGE;
+}
+
 int cmd_cost(int argc, char **argv)
 {
     const char *pos[1];
@@ -216,8 +296,20 @@ int cmd_cost(int argc, char **argv)
     int rc = cli_parse(argc, argv, 2, opts, &info, pos, 0, &n_pos);
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    if (!cli_str(opts, "cost") || !cli_str(opts, "from") || !cli_str(opts, "out")) {
-        fprintf(stderr, "senda: --cost, --from and --out are required\nusage: %s\n", info.usage);
+    int walk = cli_flag(opts, "walk");
+    senda_walk_opts wo;
+    if (walk && (rc = walk_opts(&wo)) != 0)
+        return rc;
+    static const char *const walk_only[] = {"dem", "friction", "walk-coeff", "lambda",
+                                            "slope-factor", NULL};
+    for (int i = 0; !walk && walk_only[i]; i++)
+        if (cli_get(opts, walk_only[i])->seen) {
+            fprintf(stderr, "senda: --%s needs --walk\n", walk_only[i]);
+            return CLI_USAGE;
+        }
+    if ((!walk && !cli_str(opts, "cost")) || !cli_str(opts, "from") || !cli_str(opts, "out")) {
+        fprintf(stderr, "senda: --cost (or --dem with --walk), --from and --out are required\n"
+                        "usage: %s\n", info.usage);
         return CLI_USAGE;
     }
     if (cli_str(opts, "path-out") && !cli_str(opts, "to")) {
@@ -245,7 +337,8 @@ int cmd_cost(int argc, char **argv)
         rc = CLI_USAGE;
         goto done;
     }
-    senda_status st = run(ctx, &co, from_to, cli_flag(opts, "quiet"), root);
+    senda_status st = walk ? run_walk(ctx, &wo, from_to[0], cli_flag(opts, "quiet"), root)
+                           : run(ctx, &co, from_to, cli_flag(opts, "quiet"), root);
     if (st != SENDA_OK)
         rc = cli_fail(ctx, st);
     else if (root)

@@ -54,7 +54,7 @@ static void summary(const senda_pipeline_danger_result *r, json_object *root)
     const senda_grid *s = r->danger_whatif ? r->danger_whatif : r->danger;
     const double *v = senda_grid_cdata(s);
     size_t n = senda_grid_n_rows(s) * senda_grid_n_cols(s), n_valid = 0;
-    double lo = INFINITY, hi = -INFINITY, sum = 0.0, rho_max = 0.0;
+    double lo = (double)INFINITY, hi = -(double)INFINITY, sum = 0.0, rho_max = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (isnan(v[i]))
             continue;

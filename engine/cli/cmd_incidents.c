@@ -1,6 +1,6 @@
 /*
  * cmd_incidents.c - `senda incidents import`: ingest incident reports into a
- * GeoPackage store and print what happened to every row.
+ * GeoPackage or PostGIS store and print what happened to every row.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -11,8 +11,9 @@
 
 #define NO_DEF NULL, 0, {0}, 0
 static cli_opt opts[] = {
-    {"store", 0, OPT_STR, "STORE.gpkg", NULL, "the incident store (a GeoPackage; created when "
-     "absent). Required", NO_DEF},
+    {"store", 0, OPT_STR, "STORE", NULL, "the incident store: a GeoPackage path (created when "
+     "absent) or a PostGIS database, PG:dbname=... or postgresql://... (its tables created "
+     "when absent; see senda store). Required", NO_DEF},
     {"lon-field", 0, OPT_STR, "NAME", NULL, "longitude (or x with --s_srs) column", NO_DEF},
     {"lat-field", 0, OPT_STR, "NAME", NULL, "latitude (or y) column", NO_DEF},
     {"coords-field", 0, OPT_STR, "NAME", NULL, "one \"lat, lon\" column (IOM style)", NO_DEF},
@@ -62,7 +63,8 @@ static const cli_cmd_info info = {
     "(14°54'30\"N), hemisphere letters, Latin-1 text, dates as yyyy-mm-dd, dd/mm/yyyy,\n"
     "yyyy-mm or yyyy are read (nn/nn/yyyy: see --date-order).\n"
     "\n"
-    "Every row read ends in exactly one outcome, so read = accepted + rejected + duplicate:\n"
+    "Every row read ends in exactly one outcome, so\n"
+    "read = accepted + rejected + duplicate + possible_duplicate:\n"
     "  accepted   stored in table incidents (status accepted). Flags, each explained in\n"
     "             the row's message: low_precision (a coordinate in whole degrees),\n"
     "             type_unknown (kept as other), date_missing, count_assumed (no count: 1),\n"
@@ -72,6 +74,12 @@ static const cli_cmd_info info = {
     "             lies in --study-area.\n"
     "  duplicate  same type within --dedupe-days and --dedupe-km of an earlier report\n"
     "             (this import or the store); kept with duplicate_of = that report's fid.\n"
+    "             Also a month- or year-dated report that repeats one finer-dated report\n"
+    "             (overlapping dates, within --dedupe-km, +10 km for a locality point,\n"
+    "             +0.5 degree on a whole-degree axis; same type or either other; counts\n"
+    "             within 10 %%), matched one-to-one, closest first, across files.\n"
+    "  possible_duplicate  such a report that could repeat another report too: kept,\n"
+    "             counted once (left out of analyses), listed by senda incidents review.\n"
     "  rejected   table incident_rejects, with the raw row, a reason code and a message:\n"
     "             empty_row, no_coordinates (and no place), bad_coordinates (unreadable),\n"
     "             out_of_range (|lat| > 90 or |lon| > 180), zero_zero, outside_study_area,\n"
@@ -139,6 +147,12 @@ static void print_summary(const senda_incidents_import_summary *m, int json)
         json_object_object_add(o, "flagged", json_object_new_int64(m->flagged));
         json_object_object_add(o, "rejected", json_object_new_int64(m->rejected));
         json_object_object_add(o, "duplicate", json_object_new_int64(m->duplicate));
+        json_object_object_add(o, "possible_duplicate",
+                               json_object_new_int64(m->possible_duplicate));
+        json_object_object_add(o, "linked_across_precisions",
+                               json_object_new_int64(m->linked_across_precisions));
+        json_object_object_add(o, "linked_across_files",
+                               json_object_new_int64(m->linked_across_files));
         json_object_object_add(o, "joined", json_object_new_int64(m->joined));
         for (int i = 0; i < SENDA_REJ_N_REASONS; i++)
             json_object_object_add(r, senda_incidents_reject_reason_code(i),
@@ -159,6 +173,9 @@ static void print_summary(const senda_incidents_import_summary *m, int json)
         if (m->rejected_by_reason[i])
             printf("  %-20s %8ld\n", senda_incidents_reject_reason_code(i), m->rejected_by_reason[i]);
     printf("%-22s %8ld\n", "duplicate", m->duplicate);
+    printf("%-22s %8ld\n", "possible_duplicate", m->possible_duplicate);
+    printf("%-22s %8ld  (%ld across files)\n", "linked across dates",
+           m->linked_across_precisions, m->linked_across_files);
 }
 
 /* Fill o from the parsed options; 0 on a usage error (printed). */
@@ -239,6 +256,8 @@ done:
 
 int cmd_incidents(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[2], "review") == 0)
+        return cmd_review(argc, argv);
     if (argc < 3 || strcmp(argv[2], "import") != 0) {
         if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
             cli_help(stdout, opts, &info);

@@ -9,6 +9,8 @@
 
 static cli_opt opts[] = {
     {"png", 0, OPT_STR, "MAP.png", NULL, "the picture to write (required)", NULL, 0, {0}, 0},
+    {"extent", 0, OPT_STR, "XMIN,YMIN,XMAX,YMAX", NULL, "draw this extent (the product's CRS, "
+     "metres) instead of the whole corridor", NULL, 0, {0}, 0},
     {"surface", 0, OPT_STR, "TABLE", NULL, "what to draw underneath: a coverage (density, "
      "danger, accumulated_cost) or the hotspot cells table (default: density, else hotspot "
      "cells)", NULL, 0, {0}, 0},
@@ -52,6 +54,14 @@ int cmd_render(int argc, char **argv)
     senda_export_render_opts_init(&ro);
     ro.width_px = (int)cli_int(opts, "width", &ok);
     ro.surface = cli_str(opts, "surface");
+    const char *ext = cli_str(opts, "extent");
+    char tail;
+    if (ext && sscanf(ext, "%lf,%lf,%lf,%lf%c", &ro.extent[0], &ro.extent[1], &ro.extent[2],
+                      &ro.extent[3], &tail) != 4) {
+        fprintf(stderr, "senda: --extent: '%s' is not XMIN,YMIN,XMAX,YMAX\n", ext);
+        return CLI_USAGE;
+    }
+    ro.has_extent = ext != NULL;
     ro.title = cli_str(opts, "title");
     if (!ok)
         return CLI_USAGE;

@@ -13,11 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_danger.h"
+#include "cli_likely.h"
 
 static cli_opt opts[] = {
     CLI_INPUT_OPTS,
     CLI_DANGER_OPTS,
+    CLI_LIKELY_OPTS,
     CLI_S("danger", "RASTER", NULL, "use this danger surface (any single-band raster in --crs) "
           "instead of computing one; no what-if then"),
     {"from", 0, OPT_LIST, "PLACE|LON,LAT", NULL, "where paths start (repeatable; default: "
@@ -46,7 +47,7 @@ static cli_opt opts[] = {
 static const char *const renamed[] = {"points=reports", "k=knight", NULL};
 
 static const cli_cmd_info info = {
-    "senda route (--store STORE.gpkg | --reports FILE | --danger RASTER) --out OUT.gpkg "
+    "senda route (--store STORE | --reports FILE | --danger RASTER) --out OUT.gpkg "
     "[options]",
     "Least-danger paths from the border and danger per km along the rail, with what-if.",
     "1. Danger surface, danger per km travelled (see `senda danger --help`).\n"
@@ -58,8 +59,19 @@ static const cli_cmd_info info = {
     "   danger_per_km = (sum of severity x victims of the incidents within --buffer-m whose\n"
     "   nearest point on the line lies in the window) / window km, and the mean surface\n"
     "   danger under it; windows ranked over all lines (1 = worst).\n"
-    "4. What-if (--without-checkpoint, --with-checkpoint): the surface, paths and means are\n"
-    "   computed again with the edited checkpoints; the change is printed.\n"
+    "4. What-if (--without-checkpoint, --with-checkpoint, --move-checkpoint): the surface,\n"
+    "   paths and means are computed again with the edited checkpoints; the change is\n"
+    "   printed.\n"
+    "5. Likely routes (--likely): a choice cost per km (walking; the train as a faster\n"
+    "   corridor; a detection halo around every checkpoint) and an exposure per km\n"
+    "   (incident density, remoteness from shelters and crossings, riding the train), kept\n"
+    "   apart. People choose among the routes that bring them closer to an exit with\n"
+    "   probability exp(-theta x choice cost) (Dial 1971, randomized shortest paths); the\n"
+    "   route density is the expected share of migrants passing each cell and the exposure\n"
+    "   per migrant the exposure integrated along their likely routes. A what-if recomputes\n"
+    "   the choice, not the exposure, and reports the change and the shelters whose passing\n"
+    "   flow changes most. Coverages exposure, choice_cost, route_density (and\n"
+    "   choice_cost_whatif, route_density_whatif, route_density_change = after - before).\n"
     "OUT.gpkg gets: coverages danger, density (and danger_whatif); layers paths (LineStringM,\n"
     "M = accumulated danger), path_profile (one row per path vertex), route_segments,\n"
     "routes (and paths_whatif, path_profile_whatif). --profile-dir: <line>.png per line\n"
@@ -68,7 +80,9 @@ static const cli_cmd_info info = {
     "  senda route --reports demo.csv --from 'Ciudad Hidalgo' --to Arriaga \\\n"
     "      --out route.gpkg --profile-dir profiles\n"
     "  senda route --store store.gpkg --to Arriaga --to Tenosique --alternatives 2 \\\n"
-    "      --without-checkpoint 'La Arrocera' --json --out whatif.gpkg",
+    "      --without-checkpoint 'La Arrocera' --json --out whatif.gpkg\n"
+    "  senda route --store store.gpkg --likely --with-checkpoint -92.9,15.4 --json \\\n"
+    "      --out likely.gpkg",
     renamed,
 };
 
@@ -223,6 +237,7 @@ static void route_defaults(void)
     cli_default_dbl(opts, "window-m", r.lines.window_m);
     cli_default_dbl(opts, "step-m", r.lines.step_m);
     cli_default_dbl(opts, "buffer-m", r.lines.buffer_m);
+    cli_likely_defaults(opts);
 }
 
 static int route_fill(senda_pipeline_danger_opts *d, senda_pipeline_route_opts *r)
@@ -249,10 +264,17 @@ static int route_fill(senda_pipeline_danger_opts *d, senda_pipeline_route_opts *
         fprintf(stderr, "senda: what-if needs the surface computed: drop --danger\n");
         return CLI_USAGE;
     }
-    return ok ? 0 : CLI_USAGE;
+    if (!ok || cli_likely_fill(opts, r))
+        return CLI_USAGE;
+    if (r->likely_on && d->raster) {
+        fprintf(stderr, "senda: --likely needs the incident density: drop --danger\n");
+        return CLI_USAGE;
+    }
+    return 0;
 }
 
-static void print(const senda_pipeline_route_result *r, json_object *root)
+static senda_status print(senda_ctx *ctx, const senda_pipeline_input *in,
+                          const senda_pipeline_route_result *r, json_object *root)
 {
     json_object *arr = root ? json_object_new_array() : NULL;
     for (size_t i = 0; i < r->n_profiles; i++)
@@ -271,6 +293,7 @@ static void print(const senda_pipeline_route_result *r, json_object *root)
     }
     if (wi)
         json_object_object_add(root, "whatif", wi);
+    return cli_likely_print(ctx, in, r, root);
 }
 
 int cmd_route(int argc, char **argv)
@@ -300,13 +323,13 @@ int cmd_route(int argc, char **argv)
         st = senda_pipeline_route(ctx, in, d, &ropts, out, &r, cli_progress(quiet), NULL);
     if (st == SENDA_OK) {
         json_object *root = cli_flag(opts, "json") ? json_object_new_object() : NULL;
-        print(r, root);
-        if (root)
+        st = print(ctx, in, r, root);
+        if (root && st == SENDA_OK)
             printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
         json_object_put(root);
-    } else {
-        rc = cli_fail(ctx, st);
     }
+    if (st != SENDA_OK)
+        rc = cli_fail(ctx, st);
     senda_pipeline_route_result_destroy(r);
     senda_pipeline_danger_result_destroy(d);
     senda_pipeline_input_destroy(in);

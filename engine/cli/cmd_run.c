@@ -100,13 +100,14 @@ static int listed(const char *list, const char *name)
 
 static void print_table(const senda_scenario_run_result *r, size_t n)
 {
-    printf("%-20s %-9s %8s %9s %5s  %s\n", "scenario", "status", "seconds", "incidents",
-           "sites", "output");
+    printf("%-20s %-9s %8s %9s %7s %5s  %s\n", "scenario", "status", "seconds", "incidents",
+           "coarser", "sites", "output");
     for (size_t i = 0; i < n; i++) {
         if (!listed(cli_str(opts, "only"), r[i].name))
             continue; /* not selected by --only */
-        printf("%-20s %-9s %8.2f %9ld %5ld  %s\n", r[i].name, status_word(&r[i]), r[i].seconds,
-               r[i].n_incidents, r[i].n_sites, r[i].ran && r[i].status == SENDA_OK
+        printf("%-20s %-9s %8.2f %9ld %7ld %5ld  %s\n", r[i].name, status_word(&r[i]),
+               r[i].seconds, r[i].n_incidents, r[i].n_coarser_left_out, r[i].n_sites,
+               r[i].ran && r[i].status == SENDA_OK
                                                    ? r[i].output
                                                    : "-");
     }
@@ -131,6 +132,8 @@ static void print_json(const senda_scenario_run_result *r, size_t n, int ok)
         json_object_object_add(s, "rejected", json_object_new_int64(r[i].n_rejected));
         json_object_object_add(s, "duplicate", json_object_new_int64(r[i].n_duplicate));
         json_object_object_add(s, "incidents", json_object_new_int64(r[i].n_incidents));
+        json_object_object_add(s, "coarser_left_out",
+                               json_object_new_int64(r[i].n_coarser_left_out));
         json_object_object_add(s, "sites", json_object_new_int64(r[i].n_sites));
         json_object_object_add(s, "covered_pct", json_object_new_double(r[i].covered_pct));
         json_object_array_add(a, s);

@@ -1,6 +1,7 @@
 /*
  * main.c - the senda executable: dispatch to one cmd_<module>.c per command.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,8 @@ static const struct {
 } commands[] = {
     {"run", cmd_run, "run every scenario of a scenario file: the whole pipeline (the main job)"},
     {"layers", cmd_layers, "check the corridor layers (layers check)"},
-    {"incidents", cmd_incidents, "import incident reports into a store (incidents import)"},
+    {"incidents", cmd_incidents, "import incident reports into a store (incidents import), review duplicates (incidents review)"},
+    {"store", cmd_store, "make, check or copy an incident store (GeoPackage or PostGIS)"},
     {"synth", cmd_synth, "write a synthetic incident file (clearly marked synthetic)"},
     {"hotspot", cmd_hotspot, "kernel density and Gi* hot-spot cells of incident points"},
     {"danger", cmd_danger, "danger surface (danger per km) from incidents and the layers"},
@@ -39,6 +41,19 @@ static void usage(FILE *fp)
                 "0 ok, 1 failure, 2 usage.\n");
 }
 
+/* Data printed to stdout reaches its file only at the final flush: a full disk
+ * or a closed pipe shows there, and must not end in exit 0. */
+static int stdout_checked(int rc)
+{
+    int failed = ferror(stdout);
+    if (fflush(stdout) != 0 || failed) {
+        fprintf(stderr, "senda: cannot write the output (standard output): %s\n",
+                errno ? strerror(errno) : "write error");
+        return rc == CLI_OK ? CLI_FAIL : rc;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -48,7 +63,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return CLI_OK;
+        return stdout_checked(CLI_OK);
     }
     if (strcmp(argv[1], "--help-man") == 0 || strcmp(argv[1], "--help-commands") == 0) {
         /* hidden: the build writes senda(1) and the completion from these */
@@ -67,11 +82,11 @@ int main(int argc, char **argv)
         /* the program's version, then the library's and those it runs on */
         printf("senda %s\nlibsenda %s\n%s\n", SENDA_VERSION, senda_version(),
                senda_version_libraries());
-        return CLI_OK;
+        return stdout_checked(CLI_OK);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc, argv);
+            return stdout_checked(commands[i].fn(argc, argv));
     fprintf(stderr, "senda: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return CLI_USAGE;

@@ -253,7 +253,7 @@ double cli_dbl(cli_opt *opts, const char *name, int *ok)
 {
     const char *s = cli_str(opts, name);
     if (!s)
-        return NAN;
+        return (double)NAN;
     char *end = NULL;
     errno = 0;
     double v = strtod(s, &end);

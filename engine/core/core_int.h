@@ -6,9 +6,11 @@
 #ifndef SENDA_CORE_INT_H
 #define SENDA_CORE_INT_H
 
+#include <gdal.h>
 #include <geos_c.h>
 #include <proj.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #include "senda.h"
 
@@ -36,12 +38,30 @@ struct senda_ctx {
 /** Clear the message at a public entry point (GDAL CPLErrorReset). */
 void senda__reset(senda_ctx *ctx);
 
+/* Seeded random streams (rng.c): the state for stream `stream` of `seed`,
+ * both mixed so different seeds and streams are independent; the next
+ * 64 random bits; a uniform double in [0, 1) with 53 random bits. */
+uint64_t senda__mix64(uint64_t z);
+uint64_t senda__rng_seed(uint64_t seed, uint64_t stream);
+uint64_t senda__rng_next(uint64_t *state);
+double senda__rng_uniform(uint64_t *state);
+
 /** Set the context message and return status:
  *  return senda__fail(ctx, SENDA_ERR_ARG, "cell size must be > 0, got %g", c); */
 senda_status senda__fail(senda_ctx *ctx, senda_status status, const char *fmt, ...)
     SENDA_PRINTF(3, 4);
 
-/** As senda__fail, appending ": GDAL: <CPLGetLastErrorMsg()>" when GDAL has one. */
+/** "<path>: <what>: <strerror(err)>", saying "the disk is full" for ENOSPC/EDQUOT. */
+senda_status senda__fail_errno(senda_ctx *ctx, int err, const char *path, const char *what);
+/** Close a dataset written to path (NULL is a no-op); when st is SENDA_OK, a GDAL error
+ *  raised while closing (the final flush) fails with the path. Returns the status. */
+senda_status senda__gdal_close(senda_ctx *ctx, GDALDatasetH ds, const char *path,
+                               senda_status st);
+/** Flush, sync and close fp (always closed), failing with senda__fail_errno when a write
+ *  failed now or earlier (ferror). */
+senda_status senda__fclose_checked(senda_ctx *ctx, FILE *fp, const char *path);
+/** As senda__fail, appending ": GDAL: <CPLGetLastErrorMsg()>" when GDAL has one (SQL
+ *  text cut out; a full disk said in words). */
 senda_status senda__fail_gdal(senda_ctx *ctx, senda_status status, const char *fmt, ...)
     SENDA_PRINTF(3, 4);
 
@@ -81,9 +101,14 @@ int senda__progress(senda_ctx *ctx, senda_progress_fn fn, void *arg, double comp
  *  of a buffer, of a NUL-terminated text, of a file's bytes. */
 void senda__sha256(const void *data, size_t n, char hex[65]);
 void senda__sha256_text(const char *text, char hex[65]);
+/** 32 digest bytes as 64 lower-case hex digits. */
+void senda__sha256_hex(const unsigned char *md, char hex[65]);
 senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65]);
 
 /** Copy at most dst_size - 1 bytes and terminate (strlcpy). */
 size_t senda__strlcpy(char *dst, const char *src, size_t dst_size);
+/** 1 when a store argument names a PostgreSQL database ("PG:...", as GDAL
+ *  spells it, or a postgresql:// / postgres:// URI), not a file. */
+int senda__store_is_pg(const char *store);
 
 #endif /* SENDA_CORE_INT_H */

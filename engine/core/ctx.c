@@ -10,9 +10,13 @@
  */
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <gdal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "core_int.h"
 
@@ -169,17 +173,71 @@ senda_status senda__fail(senda_ctx *ctx, senda_status status, const char *fmt, .
     return status;
 }
 
+/* A dependency's message made fit for a user: SQL text GDAL quotes
+ * ("sqlite3_exec(CREATE TABLE ...) failed: why") is cut down to the why, and
+ * a full disk is said in words. */
+static void clean_dependency_msg(const char *dep, const char *msg, char *out, size_t n)
+{
+    const char *sql = strstr(msg, "sqlite3_exec(");
+    const char *why = sql ? strstr(sql, ") failed: ") : NULL;
+    if (why)
+        msg = why + strlen(") failed: ");
+    else if (sql)
+        msg = "an SQLite statement failed";
+    if (strstr(msg, "disk is full") || strstr(msg, "No space left"))
+        snprintf(out, n, "the disk is full (%s: %s)", dep, msg);
+    else
+        snprintf(out, n, "%s: %s", dep, msg);
+}
+
 senda_status senda__fail_gdal(senda_ctx *ctx, senda_status status, const char *fmt, ...)
 {
     char gdal_msg[600] = "";
     const char *last = CPLGetLastErrorMsg();
     if (last && last[0])
-        snprintf(gdal_msg, sizeof gdal_msg, "GDAL: %s", last);
+        clean_dependency_msg("GDAL", last, gdal_msg, sizeof gdal_msg);
     va_list ap;
     va_start(ap, fmt);
     vfail(ctx, status, gdal_msg, fmt, ap);
     va_end(ap);
     return status;
+}
+
+senda_status senda__fail_errno(senda_ctx *ctx, int err, const char *path, const char *what)
+{
+    if (err == ENOSPC || err == EDQUOT)
+        return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: the disk is full (%s)", path, what,
+                           strerror(err));
+    return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: %s", path, what,
+                       err ? strerror(err) : "unknown error");
+}
+
+senda_status senda__gdal_close(senda_ctx *ctx, GDALDatasetH ds, const char *path,
+                               senda_status st)
+{
+    if (!ds)
+        return st;
+    if (st == SENDA_OK)
+        CPLErrorReset();
+    GDALClose(ds); /* writes what is still buffered: a full disk shows here */
+    if (st == SENDA_OK && CPLGetLastErrorType() >= CE_Failure)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot finish writing", path);
+    return st;
+}
+
+senda_status senda__fclose_checked(senda_ctx *ctx, FILE *fp, const char *path)
+{
+    /* Buffered data reaches the disk at fflush/fclose: ENOSPC shows there. */
+    int err = 0, had_error = ferror(fp);
+    if (fflush(fp) != 0)
+        err = errno;
+    else if (had_error)
+        err = EIO; /* an earlier write failed and its errno is gone */
+    if (fsync(fileno(fp)) != 0 && !err && errno != EINVAL)
+        err = errno;
+    if (fclose(fp) != 0 && !err)
+        err = errno;
+    return err ? senda__fail_errno(ctx, err, path, "cannot write") : SENDA_OK;
 }
 
 void senda__log(senda_ctx *ctx, int level, const char *fmt, ...)
@@ -209,4 +267,10 @@ void senda_config_set(const char *key, const char *value)
 {
     if (key && key[0])
         CPLSetConfigOption(key, value);
+}
+
+int senda__store_is_pg(const char *store)
+{
+    return store && (strncasecmp(store, "PG:", 3) == 0 || strncmp(store, "postgresql://", 13) == 0 ||
+                     strncmp(store, "postgres://", 11) == 0);
 }

@@ -10,7 +10,7 @@
 
 #include "core/core_int.h"
 
-static void to_hex(const unsigned char *md, char hex[65])
+void senda__sha256_hex(const unsigned char *md, char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
     for (int i = 0; i < 32; i++) {
@@ -25,7 +25,7 @@ void senda__sha256(const void *data, size_t n, char hex[65])
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     EVP_Digest(data, n, md, &md_len, EVP_sha256(), NULL);
-    to_hex(md, hex);
+    senda__sha256_hex(md, hex);
 }
 
 void senda__sha256_text(const char *text, char hex[65])
@@ -57,7 +57,7 @@ senda_status senda__sha256_file(senda_ctx *ctx, const char *path, char hex[65])
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     EVP_DigestFinal_ex(md_ctx, md, &md_len);
-    to_hex(md, hex);
+    senda__sha256_hex(md, hex);
 done:
     if (md_ctx)
         EVP_MD_CTX_free(md_ctx);

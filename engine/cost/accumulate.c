@@ -66,6 +66,7 @@
 #endif
 
 #include "cost/cost_int.h"
+#include "cost/queue_int.h"
 #include "grid/grid_int.h"
 
 /* r.cost's neighbour order and outdir values (main.c, "Order in which
@@ -91,7 +92,7 @@ void senda_cost_opts_init(senda_cost_opts *opts)
     if (!opts)
         return;
     memset(opts, 0, sizeof *opts);
-    opts->null_cost = NAN;
+    opts->null_cost = (double)NAN;
 }
 
 int senda__cost_code_of_deg(double deg)
@@ -102,229 +103,6 @@ int senda__cost_code_of_deg(double deg)
         if (fabs(deg - senda__cost_deg[k]) < 1e-3) /* values are multiples of 22.5 */
             return k;
     return 0;
-}
-
-/* ---------------------------------------------------------------------
- * The queue: a two-level calendar queue ordered exactly by (cost, age).
- * Costs are cut into B slots of width delta (Dial 1969, "Algorithm 360",
- * CACM 12(11); Brown 1988, "Calendar queues", CACM 31(10)). Since every key
- * pushed lies in [c, c + max_move] for c the last popped cost, and
- * B * delta > max_move + delta, the slot (cost / delta) mod B is never
- * ambiguous. Entries of later slots are appended unsorted; the current slot
- * is moved into a small binary min-heap on (cost, age), which also receives
- * the pushes that fall into the current slot. So the pop order is exactly
- * that of r.cost's heap (lowest cost, then oldest insertion), while the heap
- * stays a few entries deep. A huge max_move only makes slots wide and the
- * heap deep: slower, never wrong (an infinite max_move puts everything in
- * the heap). Storage: flat arrays grown by doubling.
- * ------------------------------------------------------------------- */
-#define N_SLOTS 16384u
-
-/* An entry is 16 bytes: the cost and one word holding the age above the
- * cell index (idx_bits low bits). Ages are unique, so comparing the words
- * compares the ages. q_init chooses idx_bits so that both fit (see there). */
-typedef struct {
-    double cost;
-    uint64_t key;
-} qentry;
-
-typedef struct {
-    qentry *a;
-    size_t n, cap;
-} qvec;
-
-typedef struct {
-    qvec slot[N_SLOTS];
-    qvec heap;           /* the current slot, a binary min-heap */
-    uint64_t cur;        /* number of the current slot, floor(cost / delta) */
-    double inv_delta;
-    size_t n;            /* entries in all slots and the heap */
-    uint64_t next_key;   /* the next age, shifted: age << idx_bits */
-    uint64_t idx_mask;   /* (1 << idx_bits) - 1 */
-    unsigned idx_bits;
-    const double *pf_cost; /* prefetched around each cell of a slot made current */
-    const double *pf_accum;
-    ptrdiff_t pf_row;      /* one row, in cells */
-    int pf_rows;           /* rows above and below to prefetch: 1, or 2 with knight's moves */
-} queue;
-
-static inline int q_less(const qentry *x, const qentry *y)
-{
-    /* exact comparison on purpose: equal costs are r.cost's ties */
-    return x->cost < y->cost || (!(x->cost > y->cost) && x->key < y->key);
-}
-
-static inline int v_append(senda_ctx *ctx, qvec *v, qentry e)
-{
-    if (__builtin_expect(v->n == v->cap, 0)) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        qentry *a = senda__realloc(ctx, v->a, cap * sizeof *a);
-        if (!a)
-            return -1;
-        v->a = a;
-        v->cap = cap;
-    }
-    v->a[v->n++] = e;
-    return 0;
-}
-
-static void heap_up(qvec *h, size_t i)
-{
-    qentry e = h->a[i];
-    while (i > 0 && q_less(&e, &h->a[(i - 1) / 2])) {
-        h->a[i] = h->a[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    h->a[i] = e;
-}
-
-static void heap_down(qvec *h, size_t i)
-{
-    qentry e = h->a[i];
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && q_less(&h->a[c + 1], &h->a[c]))
-            c++;
-        if (!q_less(&h->a[c], &e))
-            break;
-        h->a[i] = h->a[c];
-        i = c;
-    }
-    h->a[i] = e;
-}
-
-static inline uint64_t slot_number(const queue *q, double cost)
-{
-    return (uint64_t)(cost * q->inv_delta);
-}
-
-/* max_move: the largest cost one move can add (finite, >= 0); n_cells the
- * grid's cells, max_pushes a bound on the pushes of the whole run (each
- * settled cell pushes at most once per move, plus the sources). Returns -1
- * when cell index and age do not fit in one 64-bit word together. */
-static int q_init(queue *q, double max_move, size_t n_cells, uint64_t max_pushes)
-{
-    memset(q, 0, sizeof *q);
-    unsigned idx_bits = 1;
-    while (idx_bits < 64 && ((uint64_t)1 << idx_bits) < (uint64_t)n_cells)
-        idx_bits++;
-    if (idx_bits >= 64 || (max_pushes >> (64 - idx_bits)) != 0)
-        return -1;
-    q->idx_bits = idx_bits;
-    q->idx_mask = ((uint64_t)1 << idx_bits) - 1;
-    q->next_key = 0;
-    /* N_SLOTS - 4: room for the rounding of the two floors */
-    q->inv_delta = max_move > 0.0 && isfinite(max_move) ? (double)(N_SLOTS - 4) / max_move : 0.0;
-    return 0;
-}
-
-static inline int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
-{
-    qentry e = {cost, q->next_key | (uint64_t)idx};
-    q->next_key += (uint64_t)1 << q->idx_bits;
-    uint64_t s = slot_number(q, cost);
-    q->n++;
-    if (s == q->cur) {
-        if (v_append(ctx, &q->heap, e) != 0)
-            return -1;
-        heap_up(&q->heap, q->heap.n - 1);
-        return 0;
-    }
-    return v_append(ctx, &q->slot[s % N_SLOTS], e);
-}
-
-/* The cells of the slot PF_DIST slots after the one just made current are
- * settled soon (that slot is nearly complete: a push lands on average
- * thousands of slots ahead): start loading their neighbourhoods now, so the
- * memory latency overlaps (the run is bound by cache misses on the
- * frontier, which wanders over the grid). A few slots of lead measured
- * 2-10 % faster than prefetching the current slot; 16 is slower again. */
-#define PF_DIST 4
-static void prefetch_slot(const queue *q)
-{
-    /* addresses as integers: a neighbourhood may reach past the arrays, which
-     * a prefetch tolerates but pointer arithmetic must not do */
-    uintptr_t c0 = (uintptr_t)q->pf_cost, a0 = (uintptr_t)q->pf_accum;
-    const qvec *v = &q->slot[(q->cur + PF_DIST) % N_SLOTS];
-    for (size_t k = 0; k < v->n; k++) {
-        uintptr_t i = (uintptr_t)(v->a[k].key & q->idx_mask) * sizeof(double);
-        for (int r = -q->pf_rows; r <= q->pf_rows; r++) {
-            uintptr_t d = (uintptr_t)((ptrdiff_t)r * q->pf_row * (ptrdiff_t)sizeof(double));
-            __builtin_prefetch((const void *)(c0 + i + d));
-            __builtin_prefetch((const void *)(a0 + i + d));
-        }
-    }
-    __builtin_prefetch(q->slot[(q->cur + 1) % N_SLOTS].a);
-    __builtin_prefetch(q->slot[(q->cur + PF_DIST + 1) % N_SLOTS].a);
-}
-
-/* Pop the least live entry into *out; 0 when none is left. */
-static int q_pop(queue *q, qentry *out)
-{
-    while (q->heap.n == 0) {
-        if (q->n == 0)
-            return 0;
-        /* advance to the next non-empty slot and make it the heap */
-        qvec *v = &q->slot[++q->cur % N_SLOTS];
-        if (v->n == 0)
-            continue;
-        qvec t = q->heap;
-        q->heap = *v;
-        *v = t;
-        prefetch_slot(q);
-        /* drop the entries already stale (a cheaper push of their cell came
-         * later; costs only fall, so they stay stale): the pop order of the
-         * others is unchanged */
-        size_t m = 0;
-        for (size_t i = 0; i < q->heap.n; i++) {
-            qentry e = q->heap.a[i];
-            if (!(e.cost > q->pf_accum[e.key & q->idx_mask]))
-                q->heap.a[m++] = e;
-        }
-        q->n -= q->heap.n - m;
-        q->heap.n = m;
-        for (size_t i = q->heap.n / 2; i-- > 0;)
-            heap_down(&q->heap, i);
-    }
-    *out = q->heap.a[0];
-    q->heap.a[0] = q->heap.a[--q->heap.n];
-    if (q->heap.n > 0)
-        heap_down(&q->heap, 0);
-    q->n--;
-    return 1;
-}
-
-static void q_free(queue *q)
-{
-    for (unsigned s = 0; s < N_SLOTS; s++)
-        senda__free(q->slot[s].a);
-    senda__free(q->heap.a);
-}
-
-/* Ask the kernel to back a large array with huge pages: each settled cell
- * touches 3 (5 with knight's moves) rows of 2 arrays, so with 4 KiB pages
- * the run is bound by TLB misses. collapse = 1 for memory that is already
- * filled (MADV_COLLAPSE, Linux 6.1), 0 before first touch (MADV_HUGEPAGE).
- * Only advice: failures are ignored. */
-static void advise_huge(const void *p, size_t bytes, int collapse)
-{
-#if defined(__linux__)
-    long page = sysconf(_SC_PAGESIZE);
-    uintptr_t lo = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
-    uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)page - 1);
-    if (page <= 0 || bytes < ((size_t)4 << 20) || hi <= lo)
-        return;
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
-    (void)madvise((void *)lo, hi - lo, collapse ? MADV_COLLAPSE : MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-    (void)collapse;
-#endif
 }
 
 /* Friction with r.cost's null rule: NaN and negatives become null_cost. */
@@ -406,7 +184,7 @@ static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fa
     for (int k = 1; k <= n_moves; k++) {
         long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
         if (r < 0 || c < 0 || (size_t)r >= n_rows || (size_t)c >= n_cols) {
-            v[k] = NAN;
+            v[k] = (double)NAN;
             continue;
         }
         size_t j = (size_t)((ptrdiff_t)i + off[k]);
@@ -459,7 +237,7 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
     advise_huge(run->accum, n * sizeof(double), 0);
     advise_huge(run->code, n, 0);
     for (size_t i = 0; i < n; i++)
-        run->accum[i] = NAN;
+        run->accum[i] = (double)NAN;
     memset(run->code, 0, n);
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating cost"))
         return SENDA_ERR_CANCELLED;
@@ -470,7 +248,7 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
             goto done;
         }
     }
-    size_t n_settled = 0, step = n / 100 + 1, next_report = step;
+    size_t n_settled = 0, next_report = 0;
     qentry e;
     while (q_pop(&q, &e)) {
         double cost = e.cost;
@@ -483,19 +261,15 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
             st = SENDA_ERR_NOMEM;
             goto done;
         }
-        if (++n_settled >= next_report) {
-            next_report += step;
-            if (!senda__progress(ctx, progress, progress_arg, (double)n_settled / (double)n,
-                                 NULL)) {
-                st = SENDA_ERR_CANCELLED;
-                goto done;
-            }
+        if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n)) {
+            st = SENDA_ERR_CANCELLED;
+            goto done;
         }
     }
     if (run->max_cost > 0.0)
         for (size_t i = 0; i < n; i++)
             if (run->accum[i] > run->max_cost) {
-                run->accum[i] = NAN;
+                run->accum[i] = (double)NAN;
                 run->code[i] = 0;
             }
 done:
@@ -503,10 +277,8 @@ done:
     return st;
 }
 
-/* Cell indices of the sources that fall inside the grid; the others are
- * skipped with a warning. */
-static senda_status source_cells(senda_ctx *ctx, const senda_grid *g, const senda_points *pts,
-                                 size_t **out, size_t *n_out)
+senda_status senda__cost_source_cells(senda_ctx *ctx, const senda_grid *g,
+                                      const senda_points *pts, size_t **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
@@ -568,7 +340,7 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_gr
     size_t n = g->n_rows * g->n_cols, *src = NULL, n_src = 0;
     uint8_t *code = NULL;
     senda_grid *acc = NULL, *dir = NULL;
-    if ((st = source_cells(ctx, g, sources, &src, &n_src)) != SENDA_OK)
+    if ((st = senda__cost_source_cells(ctx, g, sources, &src, &n_src)) != SENDA_OK)
         goto done;
     if ((st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m,
                                 g->crs, 0.0, &acc)) != SENDA_OK)
@@ -586,7 +358,7 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_gr
     if (opts->keep_nulls && !isnan(opts->null_cost)) /* r.cost ignores -n without null_cost */
         for (size_t i = 0; i < n; i++)
             if (!(g->data[i] >= 0.0))
-                acc->data[i] = NAN;
+                acc->data[i] = (double)NAN;
     senda_grid_set_units(ctx, acc, opts->unit_m > 0.0 ? "cost x length" : "cost x cells",
                          "accumulated cost (r.cost)");
     if (direction) {

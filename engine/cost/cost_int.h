@@ -44,6 +44,37 @@ typedef struct senda__cost_run {
 senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
                                   senda_progress_fn progress, void *progress_arg);
 
+/** Cell indices of the points that fall inside grid g (duplicates kept);
+ *  the others are skipped with a warning. SENDA_ERR_DATA (message set) when
+ *  none does, SENDA_ERR_NOMEM. Ownership: *out freed with senda__free. */
+senda_status senda__cost_source_cells(senda_ctx *ctx, const senda_grid *g,
+                                      const senda_points *pts, size_t **out, size_t *n_out);
+
+/** dist[i] = min(dist[i], distance from cell centre i to segment a-b), for
+ *  the cells within range of the segment's bounding box only. */
+void senda__cost_segment_distance(const senda_grid *g, double *dist, double ax, double ay,
+                                  double bx, double by, double range);
+
+/** dist[i] = distance from cell centre i to the nearest segment of the rail
+ *  layer where it is within about range (INFINITY elsewhere, and everywhere
+ *  without a rail layer). SENDA_OK or SENDA_ERR_NOMEM. */
+senda_status senda__cost_rail_distance(senda_ctx *ctx, const senda_layers *layers,
+                                       const senda_grid *g, double range, double *dist);
+
+/** The checkpoints of the layers (may be NULL: none) minus those named in
+ *  without, plus the with_xy pairs, as x y pairs in *xy (freed with
+ *  senda__free). SENDA_ERR_ARG (message set) for a name not in the layer. */
+senda_status senda__cost_checkpoints(senda_ctx *ctx, const senda_layers *layers,
+                                     const char *const *without, size_t n_without,
+                                     const double *with_xy, size_t n_with, double **xy,
+                                     size_t *n_out);
+
+/** The towns of the bundled gazetteer with at least min_population
+ *  inhabitants, as x y pairs in the layers' CRS (*xy freed with senda__free).
+ *  SENDA_OK, SENDA_ERR_IO (no gazetteer), SENDA_ERR_CRS, SENDA_ERR_NOMEM. */
+senda_status senda__cost_towns(senda_ctx *ctx, const senda_layers *layers, long min_population,
+                               double **xy, size_t *n_out);
+
 /** The move that a direction value in degrees encodes (1..16), 0 for NaN,
  *  <= 0 or a value that is no r.cost direction. */
 int senda__cost_code_of_deg(double deg);

@@ -46,10 +46,8 @@ void senda_cost_danger_opts_init(senda_cost_danger_opts *o)
     o->rail_range_m = 5000.0;
 }
 
-/* dist[i] = min(dist[i], distance from cell centre i to segment a-b), only
- * for the cells within range of the segment's bounding box. */
-static void segment_distance(const senda_grid *g, double *dist, double ax, double ay, double bx,
-                             double by, double range)
+void senda__cost_segment_distance(const senda_grid *g, double *dist, double ax, double ay,
+                                  double bx, double by, double range)
 {
     double x0 = fmin(ax, bx) - range, x1 = fmax(ax, bx) + range;
     double y0 = fmin(ay, by) - range, y1 = fmax(ay, by) + range;
@@ -111,57 +109,68 @@ void senda__polyline_free(senda__polyline *pl)
     memset(pl, 0, sizeof *pl);
 }
 
-/* Rail proximity term: w_rail * max(0, 1 - d / R) added into s. */
-static senda_status add_rail(senda_ctx *ctx, const senda_layers *layers, const senda_grid *g,
-                             double w, double range, double *dist, double *s)
+senda_status senda__cost_rail_distance(senda_ctx *ctx, const senda_layers *layers,
+                                       const senda_grid *g, double range, double *dist)
 {
     const senda__layer *rail = senda__layers_get(layers, SENDA_LAYER_RAIL);
     size_t n = g->n_rows * g->n_cols;
-    if (!rail || w <= 0.0 || range <= 0.0)
-        return SENDA_OK;
     for (size_t i = 0; i < n; i++)
-        dist[i] = INFINITY;
-    for (size_t f = 0; f < rail->n; f++) {
+        dist[i] = (double)INFINITY;
+    for (size_t f = 0; rail && f < rail->n; f++) {
         senda__polyline pl;
         if (senda__cost_polyline(ctx, rail->geoms[f], &pl) != SENDA_OK)
             return SENDA_ERR_NOMEM;
         for (size_t v = 1; v < pl.n; v++)
             if (pl.part[v] == pl.part[v - 1])
-                segment_distance(g, dist, pl.x[v - 1], pl.y[v - 1], pl.x[v], pl.y[v], range);
+                senda__cost_segment_distance(g, dist, pl.x[v - 1], pl.y[v - 1], pl.x[v],
+                                             pl.y[v], range);
         senda__polyline_free(&pl);
     }
+    return SENDA_OK;
+}
+
+/* Rail proximity term: w_rail * max(0, 1 - d / R) added into s. */
+static senda_status add_rail(senda_ctx *ctx, const senda_layers *layers, const senda_grid *g,
+                             double w, double range, double *dist, double *s)
+{
+    size_t n = g->n_rows * g->n_cols;
+    if (!senda__layers_get(layers, SENDA_LAYER_RAIL) || w <= 0.0 || range <= 0.0)
+        return SENDA_OK;
+    if (senda__cost_rail_distance(ctx, layers, g, range, dist) != SENDA_OK)
+        return SENDA_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)
         if (dist[i] < range)
             s[i] += w * (1.0 - dist[i] / range);
     return SENDA_OK;
 }
 
-/* The checkpoints after the what-if edits, as x y pairs in *xy. */
-static senda_status checkpoints(senda_ctx *ctx, const senda_layers *layers,
-                                const senda_cost_danger_opts *o, double **xy, size_t *n_out)
+senda_status senda__cost_checkpoints(senda_ctx *ctx, const senda_layers *layers,
+                                     const char *const *without, size_t n_without,
+                                     const double *with_xy, size_t n_with, double **xy,
+                                     size_t *n_out)
 {
     senda_points *pts = NULL;
     *xy = NULL;
     *n_out = 0;
-    if (senda__layers_get(layers, SENDA_LAYER_CHECKPOINTS)) {
+    if (layers && senda__layers_get(layers, SENDA_LAYER_CHECKPOINTS)) {
         senda_status st = senda_layers_points(ctx, layers, SENDA_LAYER_CHECKPOINTS, &pts);
         if (st != SENDA_OK)
             return st;
     }
     size_t n_layer = pts ? pts->n : 0;
-    for (size_t w = 0; w < o->n_without; w++) {
+    for (size_t w = 0; w < n_without; w++) {
         size_t k = 0;
         while (k < n_layer &&
                strcmp(senda_layers_attr(layers, SENDA_LAYER_CHECKPOINTS, k, "name"),
-                      o->without_checkpoints[w]) != 0)
+                      without[w]) != 0)
             k++;
         if (k == n_layer) {
             senda_points_destroy(pts);
             return senda__fail(ctx, SENDA_ERR_ARG, "no checkpoint is named '%s'",
-                               o->without_checkpoints[w]);
+                               without[w]);
         }
     }
-    double *a = senda__calloc(ctx, 2 * (n_layer + o->n_with) + 2, sizeof(double));
+    double *a = senda__calloc(ctx, 2 * (n_layer + n_with) + 2, sizeof(double));
     if (!a) {
         senda_points_destroy(pts);
         return SENDA_ERR_NOMEM;
@@ -169,17 +178,17 @@ static senda_status checkpoints(senda_ctx *ctx, const senda_layers *layers,
     size_t n = 0;
     for (size_t k = 0; k < n_layer; k++) {
         int dropped = 0;
-        for (size_t w = 0; w < o->n_without; w++)
+        for (size_t w = 0; w < n_without; w++)
             dropped |= strcmp(senda_layers_attr(layers, SENDA_LAYER_CHECKPOINTS, k, "name"),
-                              o->without_checkpoints[w]) == 0;
+                              without[w]) == 0;
         if (!dropped) {
             a[2 * n] = pts->x[k];
             a[2 * n++ + 1] = pts->y[k];
         }
     }
-    for (size_t k = 0; k < o->n_with; k++, n++) {
-        a[2 * n] = o->with_checkpoints_xy[2 * k];
-        a[2 * n + 1] = o->with_checkpoints_xy[2 * k + 1];
+    for (size_t k = 0; k < n_with; k++, n++) {
+        a[2 * n] = with_xy[2 * k];
+        a[2 * n + 1] = with_xy[2 * k + 1];
     }
     senda_points_destroy(pts);
     *xy = a;
@@ -196,9 +205,9 @@ static void add_checkpoints(const senda_grid *g, const double *xy, size_t n_cp, 
     if (w <= 0.0 || range <= 0.0)
         return;
     for (size_t i = 0; i < n; i++)
-        best[i] = INFINITY;
+        best[i] = (double)INFINITY;
     for (size_t k = 0; k < n_cp; k++)
-        segment_distance(g, best, xy[2 * k], xy[2 * k + 1], xy[2 * k], xy[2 * k + 1], range);
+        senda__cost_segment_distance(g, best, xy[2 * k], xy[2 * k + 1], xy[2 * k], xy[2 * k + 1], range);
     for (size_t i = 0; i < n; i++)
         if (best[i] < range)
             s[i] += w * (1.0 - best[i] / range);
@@ -237,7 +246,9 @@ senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density
     double *cp = NULL, rho_max = 0.0;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "danger surface"))
         return SENDA_ERR_CANCELLED;
-    if ((st = checkpoints(ctx, layers, opts, &cp, &n_cp)) != SENDA_OK ||
+    if ((st = senda__cost_checkpoints(ctx, layers, opts->without_checkpoints, opts->n_without,
+                                      opts->with_checkpoints_xy, opts->n_with, &cp, &n_cp)) !=
+            SENDA_OK ||
         (st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs,
                                 opts->w_base, &s)) != SENDA_OK ||
         (st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs,
@@ -250,7 +261,7 @@ senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density
         if (rho_max > 0.0)
             s->data[i] += opts->w_density * g->data[i] / rho_max; /* NaN stays NaN */
         else if (isnan(g->data[i]))
-            s->data[i] = NAN;
+            s->data[i] = (double)NAN;
     if (!senda__progress(ctx, progress, progress_arg, 0.3, NULL)) {
         st = SENDA_ERR_CANCELLED;
         goto done;

@@ -252,13 +252,12 @@ static senda_status write_table(senda_ctx *ctx, const char *gpkg_path, const cha
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
         st = row(ctx, lyr, i, paths[i]);
-    if (st == SENDA_OK)
-        GDALDatasetCommitTransaction(ds);
-    else
+    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save %s", gpkg_path, layer);
+    else if (st != SENDA_OK)
         GDALDatasetRollbackTransaction(ds);
 done:
-    GDALClose(ds);
-    return st;
+    return senda__gdal_close(ctx, ds, gpkg_path, st);
 }
 
     static const senda__field line_fields[] = {{"name", OFTString},          {"alternative", OFTInteger},

@@ -1,7 +1,8 @@
 /*
  * place.c - where a route starts or ends: "LON,LAT" (WGS 84 degrees,
- * reprojected with PROJ to the layers' CRS) or a place name looked up in the
- * corridor layers' own name fields.
+ * reprojected with PROJ to the layers' CRS) or a place name, resolved by the
+ * one resolver that import uses too (io/place_find.c); what follows is that
+ * resolver's rule.
  *
  * Name lookup compares accent- and case-folded text (UTF-8 Latin-1
  * letters to ASCII, anything but letters and digits to one space): the
@@ -29,108 +30,12 @@
 #include "io/gazetteer_int.h"
 #include "io/io_int.h"
 
-/* Latin-1 supplement letters (U+00C0..U+00FF) folded to ASCII; '?' for
- * the non-letters of the block. */
-static const char latin1_fold[65] =
-    "aaaaaaaceeeeiiii"
-    "dnooooo?ouuuuyts"
-    "aaaaaaaceeeeiiii"
-    "dnooooo?ouuuuyty";
-
-static void fold(const char *s, char *out, size_t n)
-{
-    size_t k = 0;
-    int space = 1;
-    for (const unsigned char *p = (const unsigned char *)s; *p && k + 1 < n; p++) {
-        char c = '?';
-        if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
-            c = latin1_fold[p[1] - 0x80];
-            p++;
-        } else if (*p < 0x80) {
-            c = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-        }
-        int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (alnum) {
-            out[k++] = c;
-            space = 0;
-        } else if (!space) {
-            out[k++] = ' ';
-            space = 1;
-        }
-    }
-    while (k && out[k - 1] == ' ')
-        k--;
-    out[k] = '\0';
-}
-
-/* Folded text without a leading "ciudad ". */
-static const char *core(const char *folded)
-{
-    return strncmp(folded, "ciudad ", 7) == 0 ? folded + 7 : folded;
-}
-
-/* The layers' own names (rules above): 0 and (x, y) when found, -1 when not. */
-static int layer_find(senda_ctx *ctx, const senda_layers *layers, const char *text, double *x,
-                      double *y)
-{
-    static const char *where[5][2] = {{SENDA_LAYER_CROSSINGS, "mx_town"},
-                                      {SENDA_LAYER_SHELTERS, "town"},
-                                      {SENDA_LAYER_CROSSINGS, "name"},
-                                      {SENDA_LAYER_SHELTERS, "name"},
-                                      {SENDA_LAYER_CHECKPOINTS, "name"}};
-    char q[256], q2[256], f[256];
-    fold(text, q, sizeof q);
-    snprintf(q2, sizeof q2, "%s", text);
-    char *paren = strchr(q2, '(');
-    if (paren)
-        *paren = '\0';
-    fold(q2, q2, sizeof q2);
-    if (!q[0])
-        return -1;
-    for (int w = 0; w < 5; w++) {
-        size_t n = senda_layers_n_features(layers, where[w][0]);
-        for (size_t i = 0; i < n; i++) {
-            fold(senda_layers_attr(layers, where[w][0], i, where[w][1]), f, sizeof f);
-            if (!f[0] || (strcmp(core(f), core(q)) != 0 && strcmp(core(f), core(q2)) != 0))
-                continue;
-            senda_points *pts = NULL;
-            if (senda_layers_points(ctx, layers, where[w][0], &pts) != SENDA_OK)
-                return -1;
-            *x = pts->x[i];
-            *y = pts->y[i];
-            senda_points_destroy(pts);
-            return 0;
-        }
-    }
-    return -1;
-}
-
-/* WGS 84 lon/lat (in place) to the layers' CRS; 0 on success. */
-static int to_layers_crs(senda_ctx *ctx, const senda_layers *layers, double *lon, double *lat)
-{
-    OGRSpatialReferenceH wgs = senda__srs_wgs84();
-    OGRSpatialReferenceH dst = senda__srs_from_user(ctx, senda_layers_crs(layers));
-    OGRCoordinateTransformationH ct = wgs && dst ? OCTNewCoordinateTransformation(wgs, dst) : NULL;
-    int ok = ct && OCTTransform(ct, 1, lon, lat, NULL);
-    if (ct)
-        OCTDestroyCoordinateTransformation(ct);
-    if (wgs)
-        OSRRelease(wgs);
-    if (dst)
-        OSRRelease(dst);
-    return ok ? 0 : -1;
-}
-
 int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *text,
                       senda__gazetteer **gaz, double *x, double *y, char *why, size_t why_size)
 {
     if (why && why_size)
         why[0] = '\0';
-    if (layer_find(ctx, layers, text, x, y) == 0)
-        return 0;
-    if (!gaz)
-        return -1;
-    if (!*gaz) {
+    if (gaz && !*gaz) {
         char keep[sizeof ctx->errmsg];
         senda__strlcpy(keep, ctx->errmsg, sizeof keep); /* a missing gazetteer is no error */
         senda_status st = senda__gazetteer_open(ctx, senda__gazetteer_default_path(), gaz);
@@ -139,19 +44,19 @@ int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *te
         if (st != SENDA_OK)
             *gaz = NULL;
         senda__strlcpy(ctx->errmsg, keep, sizeof ctx->errmsg);
-        if (!*gaz)
-            return -1;
     }
-    const senda__place *hit = NULL;
+    senda__place_hit hit;
     char msg[1024];
-    int r = senda__gazetteer_lookup(*gaz, text, &hit, msg, sizeof msg);
-    if (r != GAZ_FOUND || !hit) {
-        if (why && r == GAZ_AMBIGUOUS)
+    int r = senda__place_lookup(ctx, layers, gaz ? *gaz : NULL, text, &hit, msg, sizeof msg);
+    if (r == GAZ_OUT_OF_MEMORY)
+        return -2;
+    if (r != GAZ_FOUND) {
+        if (why)
             senda__strlcpy(why, msg, why_size);
         return -1;
     }
-    double lon = hit->lon, lat = hit->lat;
-    if (to_layers_crs(ctx, layers, &lon, &lat) != 0)
+    double lon = hit.lon, lat = hit.lat;
+    if (senda__layers_crs_point(ctx, layers, 0, &lon, &lat) != 0)
         return -1;
     *x = lon;
     *y = lat;
@@ -183,7 +88,7 @@ senda_status senda_cost_place_resolve(senda_ctx *ctx, const senda_layers *layers
         if (!(fabs(lon) <= 180.0 && fabs(lat) <= 90.0))
             return senda__fail(ctx, SENDA_ERR_ARG,
                                "'%s': longitude or latitude out of range", text);
-        if (to_layers_crs(ctx, layers, &lon, &lat) != 0)
+        if (senda__layers_crs_point(ctx, layers, 0, &lon, &lat) != 0)
             return senda__fail(ctx, SENDA_ERR_CRS, "PROJ: cannot transform '%s' to %s", text,
                                senda_layers_crs(layers));
         *x = lon;
@@ -196,14 +101,15 @@ senda_status senda_cost_place_resolve(senda_ctx *ctx, const senda_layers *layers
     senda__gazetteer_close(gaz);
     if (found == -2)
         return SENDA_ERR_NOMEM;
-    if (found != 0 && why[0])
+    if (found != 0 && strstr(why, "ambiguous"))
         return senda__fail(ctx, SENDA_ERR_DATA, "%s; qualify it (\"Name, State\") or give "
                            "LON,LAT", why);
     if (found != 0)
         return senda__fail(ctx, SENDA_ERR_DATA,
                            "no place named '%s' in the layers (crossings mx_town and name, "
-                           "shelters town and name, checkpoints name) or the gazetteer; give "
-                           "LON,LAT instead", text);
+                           "shelters town and name, checkpoints name) or the gazetteer%s%s; "
+                           "give LON,LAT instead", text, strstr(why, "did you mean") ? ": " : "",
+                           strstr(why, "did you mean") ? strstr(why, "did you mean") : "");
     return SENDA_OK;
 }
 
@@ -225,7 +131,7 @@ senda_status senda_cost_snap_to_valid(senda_ctx *ctx, const senda_grid *g, senda
         if (row < 0 || col < 0 || row >= n_rows || col >= n_cols ||
             !isnan(v[(size_t)row * (size_t)n_cols + (size_t)col]))
             continue;
-        double best = INFINITY, bx = 0.0, by = 0.0;
+        double best = (double)INFINITY, bx = 0.0, by = 0.0;
         for (long dr = -max_cells; dr <= max_cells; dr++)
             for (long dc = -max_cells; dc <= max_cells; dc++) {
                 long r = row + dr, c = col + dc;
@@ -251,5 +157,42 @@ senda_status senda_cost_snap_to_valid(senda_ctx *ctx, const senda_grid *g, senda
         if (n_moved)
             (*n_moved)++;
     }
+    return SENDA_OK;
+}
+
+senda_status senda__cost_towns(senda_ctx *ctx, const senda_layers *layers, long min_population,
+                               double **xy, size_t *n_out)
+{
+    *xy = NULL;
+    *n_out = 0;
+    senda__gazetteer *gaz = NULL;
+    senda_status st = senda__gazetteer_open(ctx, senda__gazetteer_default_path(), &gaz);
+    if (st != SENDA_OK)
+        return st;
+    size_t n = senda__gazetteer_count(gaz), m = 0;
+    const senda__place *p = n ? senda__gazetteer_place(gaz, 0) : NULL;
+    double *a = senda__calloc(ctx, 2 * n + 2, sizeof(double));
+    if (!a) {
+        senda__gazetteer_close(gaz);
+        return SENDA_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].population < min_population)
+            continue;
+        double x = p[i].lon, y = p[i].lat;
+        if (senda__layers_crs_point(ctx, layers, 0, &x, &y) != 0) {
+            senda__free(a);
+            senda__gazetteer_close(gaz);
+            return senda__fail(ctx, SENDA_ERR_CRS,
+                               "PROJ: cannot transform the gazetteer's "
+                               "places to %s",
+                               senda_layers_crs(layers));
+        }
+        a[2 * m] = x;
+        a[2 * m++ + 1] = y;
+    }
+    senda__gazetteer_close(gaz);
+    *xy = a;
+    *n_out = m;
     return SENDA_OK;
 }

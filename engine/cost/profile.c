@@ -7,6 +7,7 @@
  * "Nice numbers for graph labels", Graphics Gems). O(windows + stations).
  * The PNG is written to a temporary file and renamed into place.
  */
+#include <errno.h>
 #include <cairo.h>
 #include <math.h>
 #include <stdio.h>
@@ -178,10 +179,14 @@ senda_status senda_cost_route_profile_png(senda_ctx *ctx, const senda_cost_route
     stations(cr, l, &f);
     cairo_destroy(cr);
     senda__tmp_path(png_path, tmp, sizeof tmp);
+    errno = 0;
     cairo_status_t cs = cairo_surface_write_to_png(surf, tmp);
+    int err = errno; /* cairo writes through stdio: the write's errno */
     cairo_surface_destroy(surf);
     if (cs != CAIRO_STATUS_SUCCESS) {
         remove(tmp);
+        if (cs == CAIRO_STATUS_WRITE_ERROR && err)
+            return senda__fail_errno(ctx, err, png_path, "cannot write the PNG");
         return senda__fail(ctx, SENDA_ERR_IO, "cannot write '%s': cairo: %s", png_path,
                            cairo_status_to_string(cs));
     }

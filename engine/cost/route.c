@@ -264,7 +264,7 @@ static senda_status project_incidents(senda_ctx *ctx, const senda_cost_route_res
             break;
         }
         for (size_t li = 0; li < r->n_lines; li++)
-            q.best_d[li] = INFINITY, q.best_c[li] = 0.0;
+            q.best_d[li] = (double)INFINITY, q.best_c[li] = 0.0;
         q.x = pts->x[i], q.y = pts->y[i];
         GEOSGeometry *e = GEOSGeom_createRectangle_r(ctx->geos, q.x - buffer_m, q.y - buffer_m,
                                                      q.x + buffer_m, q.y + buffer_m);
@@ -327,7 +327,7 @@ static senda_status sample_line(senda_ctx *ctx, const senda_grid *g, const senda
     if (!s->cnt)
         return SENDA_ERR_NOMEM;
     for (size_t i = 0; i < s->n; i++) {
-        double x, y, v = NAN;
+        double x, y, v = (double)NAN;
         point_at(l, ((double)i + 0.5) * s->d, &x, &y);
         double fc = floor((x - g->x_min) / g->cell_m), fr = floor((g->y_max - y) / g->cell_m);
         if (fc >= 0.0 && fr >= 0.0 && fc < (double)g->n_cols && fr < (double)g->n_rows)
@@ -349,12 +349,12 @@ static void samples_free(samples *s)
 static double sample_mean(const samples *s, double a, double b)
 {
     if (!s->n)
-        return NAN;
+        return (double)NAN;
     /* sample i is inside when a <= (i + 1/2) d <= b */
     double lo = ceil(a / s->d - 0.5), hi = floor(b / s->d - 0.5);
     lo = fmax(lo, 0.0), hi = fmin(hi, (double)s->n - 1.0);
     if (hi < lo)
-        return NAN;
+        return (double)NAN;
     size_t i0 = (size_t)lo, i1 = (size_t)hi + 1;
     double c = s->cnt[i1] - s->cnt[i0];
     return c > 0.0 ? (s->sum[i1] - s->sum[i0]) / c : (double)NAN;
@@ -498,7 +498,7 @@ static senda_status locate_stations(senda_ctx *ctx, const senda_layers *layers,
             len--;
         snprintf(name, sizeof name, "%.*s", (int)len, p);
         p = e ? e + 1 : p + len;
-        double x, y, best = INFINITY, c = 0.0;
+        double x, y, best = (double)INFINITY, c = 0.0;
         char why[1024] = "";
         int found = name[0] ? senda__place_find(ctx, layers, name, gaz, &x, &y, why, sizeof why)
                             : -1;
@@ -523,6 +523,24 @@ static senda_status locate_stations(senda_ctx *ctx, const senda_layers *layers,
         l->station_m[l->n_stations++] = c;
     }
     return SENDA_OK;
+}
+
+/* A buffer narrower than a line's stated accuracy (its accuracy_m field) misses
+ * incidents on the real track: say so, once per run, naming the widest. */
+static void warn_narrow_buffer(senda_ctx *ctx, const senda_layers *layers,
+                               const senda_cost_route_opts *o)
+{
+    double worst = 0.0;
+    const char *name = NULL;
+    for (size_t f = 0; f < senda_layers_n_features(layers, o->layer); f++) {
+        double acc = atof(senda_layers_attr(layers, o->layer, f, "accuracy_m"));
+        if (acc > worst)
+            worst = acc, name = senda_layers_attr(layers, o->layer, f, "name");
+    }
+    if (name && o->buffer_m < worst)
+        senda__log(ctx, 1, "the window buffer (%g m) is narrower than the stated accuracy of "
+                   "line '%s' (%g m, the widest): incidents on the real track may fall outside "
+                   "it; give a buffer of at least %g m", o->buffer_m, name, worst, worst);
 }
 
 static senda_status check_route_args(senda_ctx *ctx, const senda_layers *layers,
@@ -574,6 +592,7 @@ senda_status senda_cost_route_score(senda_ctx *ctx, const senda_layers *layers,
     }
     for (size_t f = 0; f < lay->n && st == SENDA_OK; f++)
         st = add_feature_lines(ctx, layers, opts, lay, f, r, &cap);
+    warn_narrow_buffer(ctx, layers, opts);
     if (st == SENDA_OK && r->n_lines == 0)
         st = senda__fail(ctx, SENDA_ERR_DATA, "layer '%s' has no line of 2 or more vertices",
                          opts->layer);

@@ -146,7 +146,7 @@ senda_status senda_cost_route_write(senda_ctx *ctx, const char *gpkg_path,
     st = write_segments(ctx, ds, result, progress, progress_arg);
     if (st == SENDA_OK)
         st = write_routes(ctx, ds, result);
-    GDALClose(ds);
+    st = senda__gdal_close(ctx, ds, gpkg_path, st);
     if (st == SENDA_OK && !senda__progress(ctx, progress, progress_arg, 1.0, NULL))
         st = SENDA_ERR_CANCELLED;
     return st;

@@ -23,8 +23,8 @@ static void extent(const senda_layers *layers, const senda_points *pts, double e
 {
     static const char *names[4] = {SENDA_LAYER_RAIL, SENDA_LAYER_CHECKPOINTS,
                                    SENDA_LAYER_CROSSINGS, SENDA_LAYER_SHELTERS};
-    e[0] = e[1] = INFINITY;
-    e[2] = e[3] = -INFINITY;
+    e[0] = e[1] = (double)INFINITY;
+    e[2] = e[3] = -(double)INFINITY;
     for (int k = 0; k < 4; k++) {
         long i = senda_layers_find(layers, names[k]);
         const senda_layer_report *rep = i >= 0 ? senda_layers_report(layers, (size_t)i) : NULL;

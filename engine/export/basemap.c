@@ -11,9 +11,9 @@
  * (PROJ through OGR), so they curve as they do in the projection; the spacing
  * is the smallest of 0.5, 1, 2 and 5 degrees that gives at most about eight
  * lines across the map. Town labels: the gazetteer's places inside the map
- * with population >= 5,000, those within 12 km of the rail, crossings or
- * shelters first (the towns a reader of a corridor map looks for), each group
- * largest first; a label (text box plus its dot) is
+ * with population >= 5,000: the rail's stations and the shelters' towns
+ * first, then other towns within 12 km of the rail, crossings or shelters
+ * (the towns a reader of a corridor map looks for), each group largest first; a label (text box plus its dot) is
  * kept only where it overlaps no label already kept, first to the right of
  * the dot, else to the left. Greedy, as QGIS's simple label engine:
  * O(n k + m^2) for n places, k corridor vertices and m <= max_labels
@@ -240,17 +240,48 @@ static int is_near(double x, double y, const double *near_xy, size_t n_near, dou
     return 0;
 }
 
-/* A place's labelling priority: near the corridor first, then population. */
-static double town_rank(const senda__place *p, int near)
+/* 1 when the place's name is one of the corridor's station or shelter towns
+ * (a " (State)" qualifier on the listed name is ignored). */
+static int is_listed(const senda__place *p, const char *listed)
 {
-    return (near ? 1e12 : 0.0) + (double)p->population;
+    size_t n = strlen(p->name);
+    for (const char *s = listed; s && *s;) {
+        size_t len = strcspn(s, ";");
+        while (len && s[0] == ' ')
+            s++, len--;
+        size_t name_len = strcspn(s, "(;");
+        while (name_len && s[name_len - 1] == ' ')
+            name_len--;
+        if (name_len == n && strncmp(s, p->name, n) == 0)
+            return 1;
+        s += len;
+        if (*s == ';')
+            s++;
+    }
+    return 0;
+}
+
+/* A place's labelling priority: near the corridor, the names listed first in
+ * listed (shelter towns, before the '|'), then the others listed (stations),
+ * then any town near it; population within each group. */
+static double town_rank(const senda__place *p, int near, const char *listed)
+{
+    const char *bar = strchr(listed, '|');
+    char first[2048];
+    snprintf(first, sizeof first, "%.*s", bar ? (int)(bar - listed) : (int)strlen(listed),
+             listed);
+    double group = !near                   ? 0.0
+                   : is_listed(p, first)   ? 3e12
+                   : bar && is_listed(p, bar + 1) ? 2e12 : 1e12;
+    return group + (double)p->population;
 }
 
 /* Indices of the places inside the map with enough people, in labelling
  * order: those near the corridor's features first, each group largest first. */
 static size_t town_candidates(const senda__gazetteer *g, OGRCoordinateTransformationH ct,
                               const senda__view *v, const double *near_xy, size_t n_near,
-                              size_t *idx, double *xy, double *rank, size_t max)
+                              const char *listed, size_t *idx, double *xy, double *rank,
+                              size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < senda__gazetteer_count(g); i++) {
@@ -261,7 +292,7 @@ static size_t town_candidates(const senda__gazetteer *g, OGRCoordinateTransforma
         if (!OCTTransform(ct, 1, &x, &y, NULL) || x < v->xmin || x > v->xmax || y < v->ymin ||
             y > v->ymax)
             continue;
-        double r = town_rank(p, is_near(x, y, near_xy, n_near, 12000.0));
+        double r = town_rank(p, is_near(x, y, near_xy, n_near, 12000.0), listed);
         /* insertion by rank into the first max slots */
         size_t at = n < max ? n : max;
         while (at > 0 && rank[at - 1] < r)
@@ -292,7 +323,7 @@ static void town_label(cairo_t *cr, double x, double y, const char *name)
 }
 
 void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, double font_px,
-                          const double *near_xy, size_t n_near)
+                          const double *near_xy, size_t n_near, const char *listed)
 {
     senda_ctx *ctx = NULL;
     senda__gazetteer *g = NULL;
@@ -303,7 +334,7 @@ void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, doub
     enum { N_CAND = 400 };
     size_t idx[N_CAND];
     double xy[2 * N_CAND], rank[N_CAND];
-    size_t n = town_candidates(g, ct, v, near_xy, n_near, idx, xy, rank, N_CAND);
+    size_t n = town_candidates(g, ct, v, near_xy, n_near, listed, idx, xy, rank, N_CAND);
     box kept[MAX_LABELS];
     int n_kept = 0;
     if (max_labels > MAX_LABELS)

@@ -17,8 +17,9 @@
 typedef enum senda__layer_kind {
     SENDA__K_BORDER, SENDA__K_RAIL, SENDA__K_CHECKPOINTS, SENDA__K_CROSSINGS,
     SENDA__K_SHELTERS, SENDA__K_SITES, SENDA__K_PATHS, SENDA__K_ROUTES, SENDA__K_INCIDENTS,
-    SENDA__K_HOTSPOT, SENDA__K_DENSITY, SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_VECTOR,
-    SENDA__K_OTHER_RASTER
+    SENDA__K_HOTSPOT, SENDA__K_DENSITY, SENDA__K_DANGER, SENDA__K_COST, SENDA__K_FLOW,
+    SENDA__K_CHANGE, SENDA__K_OTHER_VECTOR, SENDA__K_OTHER_RASTER,
+    SENDA__K_AREAS /* published aggregates (senda publish) */
 } senda__layer_kind;
 
 /** One table of the product as found in gpkg_contents. */
@@ -135,11 +136,14 @@ void senda__basemap_land(const senda__view *v, int srs_id);
 void senda__basemap_graticule(const senda__view *v, int srs_id);
 /** Town names from the bundled GeoNames gazetteer inside the map: those
  *  within 12 km of one of the n_near points near_xy (x, y pairs in the map's
- *  CRS: the corridor's lines and sites) first, each group largest first, each
+ *  CRS: the corridor's lines and sites) first, and among them the names in
+ *  listed ("SHELTER TOWNS|STATIONS", each "A; B (State); C"), shelter towns
+ *  first, before the others;
+ *  each group largest first, each
  *  kept only where it overlaps no label already placed; at most max_labels.
  *  font_px is the label size in page units. */
 void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, double font_px,
-                          const double *near_xy, size_t n_near);
+                          const double *near_xy, size_t n_near, const char *listed);
 
 /** Layout and drawing of the quick-look map, shared by the PNG and the
  *  report's map page. With cr NULL only the layout is computed: *height_out

@@ -19,6 +19,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -147,8 +148,16 @@ senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
         ix[i].id = pts->id[i], ix[i].i = i;
     qsort(ix, pts->n, sizeof *ix, cmp_id);
     CPLErrorReset();
-    src = GDALOpenEx(store_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    OGRLayerH in = src ? GDALDatasetGetLayerByName(src, "incidents") : NULL;
+    char conn[1100]; /* GDAL's PostgreSQL driver wants its PG: prefix before a URI */
+    snprintf(conn, sizeof conn, "%s%s", senda__store_is_pg(store_path) &&
+             strncasecmp(store_path, "PG:", 3) != 0 ? "PG:" : "", store_path);
+    src = GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    /* PostGIS returns rows in storage order: ask for fid order, as the GeoPackage gives */
+    int pg = senda__store_is_pg(store_path);
+    OGRLayerH in = !src ? NULL
+                   : pg ? GDALDatasetExecuteSQL(src, "SELECT * FROM incidents WHERE status IN "
+                                                "('accepted','repaired') ORDER BY fid", NULL, NULL)
+                        : GDALDatasetGetLayerByName(src, "incidents");
     if (!in) {
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: no incidents layer", store_path);
         goto done;
@@ -164,11 +173,14 @@ senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot start a transaction", gpkg_path);
         goto done;
     }
-    OGR_L_SetAttributeFilter(in, "status IN ('accepted','repaired')");
+    if (!pg)
+        OGR_L_SetAttributeFilter(in, "status IN ('accepted','repaired')");
     OGR_L_ResetReading(in);
     OGRFeatureH f;
+    int fid_field = OGR_FD_GetFieldIndex(sdefn, "fid"); /* when OGR did not take it as FID */
     while (st == SENDA_OK && (f = OGR_L_GetNextFeature(in)) != NULL) {
-        id_index key = {OGR_F_GetFID(f), 0};
+        id_index key = {fid_field >= 0 ? OGR_F_GetFieldAsInteger64(f, fid_field)
+                                       : OGR_F_GetFID(f), 0};
         const id_index *hit = bsearch(&key, ix, pts->n, sizeof *ix, cmp_id);
         if (hit)
             st = copy_one(ctx, f, out, src_idx, pts->x[hit->i], pts->y[hit->i]);
@@ -179,6 +191,8 @@ senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
     else if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot commit the incidents", gpkg_path);
 done:
+    if (src && pg && in)
+        GDALDatasetReleaseResultSet(src, in);
     if (src)
         GDALClose(src);
     if (ds) {

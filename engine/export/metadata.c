@@ -30,6 +30,7 @@
 #include <cpl_error.h>
 
 #include "export/export_int.h"
+#include "io/io_int.h"
 
 /* "key: value" lines into a JSON object (numbers stay numbers). */
 static json_object *lines_object(const char *text)
@@ -64,12 +65,15 @@ static senda_status inputs_array(senda_ctx *ctx, const senda_export_product_info
 {
     for (size_t i = 0; i < info->n_inputs; i++) {
         char hex[65];
-        senda_status st = senda__sha256_file(ctx, info->inputs[i], hex);
+        senda_status st = senda__sha256_source(ctx, info->inputs[i], hex);
         if (st != SENDA_OK)
             return st;
         struct stat sb;
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "path", json_object_new_string(info->inputs[i]));
+        char label[1024];
+        json_object_object_add(o, "path", json_object_new_string(
+                                              senda__source_label(info->inputs[i], label,
+                                                                  sizeof label)));
         json_object_object_add(o, "bytes", json_object_new_int64(
                                                stat(info->inputs[i], &sb) == 0 ? sb.st_size : -1));
         json_object_object_add(o, "sha256", json_object_new_string(hex));
@@ -115,8 +119,13 @@ static senda_status provenance_json(senda_ctx *ctx, const senda_export_product_i
     json_object_object_add(o, "created", json_object_new_string(when));
     if (info->scenario_name)
         json_object_object_add(o, "scenario", json_object_new_string(info->scenario_name));
-    if (info->title)
-        json_object_object_add(o, "title", json_object_new_string(info->title));
+    if (info->title || info->title_note) {
+        char title[512];
+        snprintf(title, sizeof title, "%s%s%s", info->title ? info->title : "",
+                 info->title && info->title_note ? " - " : "",
+                 info->title_note ? info->title_note : "");
+        json_object_object_add(o, "title", json_object_new_string(title));
+    }
     json_object_object_add(o, "crs", json_object_new_string(info->crs ? info->crs
                                                                       : SENDA_DEFAULT_CRS));
     json_object_object_add(o, "parameters", lines_object(info->params));

@@ -172,8 +172,13 @@ senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
         goto done;
     }
     if ((st = senda__product_tables(ctx, gpkg_path, t, SENDA__MAX_TABLES, &n)) != SENDA_OK ||
-        (st = senda__gpkg_open(ctx, gpkg_path, &ds)) != SENDA_OK ||
-        (st = senda__write_styles(ctx, ds, t, n)) != SENDA_OK)
+        (st = senda__gpkg_open(ctx, gpkg_path, &ds)) != SENDA_OK)
+        goto done;
+    for (size_t i = 0; info->title_note && i < n; i++) {
+        size_t len = strlen(t[i].title);
+        snprintf(t[i].title + len, sizeof t[i].title - len, " - %s", info->title_note);
+    }
+    if ((st = senda__write_styles(ctx, ds, t, n)) != SENDA_OK)
         goto done;
     if (!senda__progress(ctx, progress, progress_arg, 0.3, "project")) {
         st = SENDA_ERR_CANCELLED;
@@ -181,7 +186,9 @@ senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
     }
     const char *final = info->final_path ? info->final_path : gpkg_path;
     const char *slash = strrchr(final, '/');
-    const char *title = info->title ? info->title : slash ? slash + 1 : final;
+    char title[512];
+    snprintf(title, sizeof title, "%s%s%s", info->title ? info->title : slash ? slash + 1 : final,
+             info->title_note ? " - " : "", info->title_note ? info->title_note : "");
     st = senda__write_project(ctx, ds, slash ? slash + 1 : final,
                               info->scenario_name ? info->scenario_name : "senda", title,
                               info->crs ? info->crs : SENDA_DEFAULT_CRS, t, n);

@@ -79,7 +79,7 @@ static const char *geometry_word(OGRwkbGeometryType g)
 /* Surfaces other than the density start hidden so the map reads at once. */
 static int visible(const senda__table *t)
 {
-    return !(t->kind == SENDA__K_DANGER || t->kind == SENDA__K_COST ||
+    return !(t->kind == SENDA__K_DANGER || t->kind == SENDA__K_COST || t->kind == SENDA__K_FLOW ||
              t->kind == SENDA__K_OTHER_RASTER || t->kind == SENDA__K_HOTSPOT);
 }
 
@@ -240,8 +240,10 @@ static senda_status store(senda_ctx *ctx, GDALDatasetH ds, const char *name, con
     senda__sb_sql(&sql, name);
     senda__sb_printf(&sql, "', '{\"last_modified_time\": \"%s\", \"last_modified_user\": "
                            "\"senda\" }', '%s')", when, hex);
-    if (sql.failed)
+    if (sql.failed) {
+        senda__sb_free(&sql);
         return SENDA_ERR_NOMEM;
+    }
     CPLErrorReset();
     GDALDatasetExecuteSQL(ds, "CREATE TABLE IF NOT EXISTS qgis_projects(name TEXT PRIMARY KEY, "
                               "metadata BLOB, content BLOB)", NULL, "SQLITE");

@@ -18,6 +18,7 @@
  * O(cells + vertices + places); memory: the picture, one coverage as float32
  * and its image.
  */
+#include <errno.h>
 #include <cairo.h>
 #include <math.h>
 #include <stdio.h>
@@ -452,6 +453,47 @@ static const senda__layer_kind overlay[] = {SENDA__K_PATHS, SENDA__K_RAIL, SENDA
 
 /* Vertices of the rail, crossings and shelters: the towns near them are
  * labelled first. Returns a senda__malloc'd array of x, y pairs (or NULL). */
+static void corridor_names_of(GDALDatasetH ds, const senda__table *t, size_t n,
+                              senda__layer_kind kind, const char *field_name, char *out,
+                              size_t size);
+
+/* The shelters' towns, then '|', then the rail's station names, each list
+ * "; "-separated, into out: the towns labelled first. */
+static void corridor_names(GDALDatasetH ds, const senda__table *t, size_t n, char *out,
+                           size_t size)
+{
+    out[0] = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            snprintf(out + strlen(out), size - strlen(out), "|");
+        corridor_names_of(ds, t, n, pass ? SENDA__K_RAIL : SENDA__K_SHELTERS,
+                          pass ? "stations" : "town", out, size);
+    }
+}
+
+static void corridor_names_of(GDALDatasetH ds, const senda__table *t, size_t n,
+                              senda__layer_kind kind, const char *field_name, char *out,
+                              size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *field = !t[i].raster && t[i].kind == kind ? field_name : NULL;
+        OGRLayerH lyr = field ? GDALDatasetGetLayerByName(ds, t[i].name) : NULL;
+        int fi = lyr ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), field) : -1;
+        if (fi < 0)
+            continue;
+        OGR_L_ResetReading(lyr);
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+            size_t used = strlen(out);
+            if (OGR_F_IsFieldSetAndNotNull(f, fi))
+                snprintf(out + used, size - used, "%s%s",
+                         used && out[used - 1] != '|' ? "; " : "",
+                         OGR_F_GetFieldAsString(f, fi));
+            OGR_F_Destroy(f);
+        }
+    }
+}
+
 static double *corridor_points(senda_ctx *ctx, GDALDatasetH ds, const senda__table *t,
                                size_t n, size_t *n_out)
 {
@@ -522,7 +564,9 @@ static senda_status draw_map(senda_ctx *ctx, const char *path, view *v, const se
         double *near_xy = corridor_points(ctx, ds, t, n, &n_near);
         /* about one label per 110 x 110 units of map, at most 40 */
         int max_labels = (int)fmin(40.0, v->w * v->h / 12000.0);
-        senda__basemap_towns(v, srs_id, max_labels, 12.0, near_xy, n_near);
+        char listed[4096];
+        corridor_names(ds, t, n, listed, sizeof listed);
+        senda__basemap_towns(v, srs_id, max_labels, 12.0, near_xy, n_near, listed);
         senda__free(near_xy);
     }
     cairo_restore(v->cr);
@@ -567,6 +611,11 @@ static senda_status check_render_args(senda_ctx *ctx, const char *gpkg_path,
     if (o->width_px < 400 || o->width_px > 8000)
         return senda__fail(ctx, SENDA_ERR_ARG, "picture width must be 400..8000 px, got %d",
                            o->width_px);
+    if (o->has_extent && !(o->extent[2] > o->extent[0] && o->extent[3] > o->extent[1] &&
+                           isfinite(o->extent[0] + o->extent[1] + o->extent[2] + o->extent[3])))
+        return senda__fail(ctx, SENDA_ERR_ARG, "extent must be xmin,ymin,xmax,ymax with xmin < "
+                           "xmax and ymin < ymax, got %g,%g,%g,%g", o->extent[0], o->extent[1],
+                           o->extent[2], o->extent[3]);
     return SENDA_OK;
 }
 
@@ -586,10 +635,12 @@ static double legend_height(const senda__table *t, size_t n, const senda__table 
 /* Map window and box for a composition `width` wide; the height follows the
  * corridor's shape, and is never less than the legend needs. */
 static int layout(const senda__table *t, size_t n, const senda__table *surface, double width,
-                  view *v, double *height)
+                  const double *extent, view *v, double *height)
 {
-    double e[4];
-    if (!view_extent(t, n, e))
+    double e[4] = {0.0, 0.0, 0.0, 0.0};
+    if (extent) /* the caller's window (render --extent) */
+        memcpy(e, extent, sizeof e);
+    else if (!view_extent(t, n, e))
         return 0;
     double mx = (e[2] - e[0]) * 0.04, my = (e[3] - e[1]) * 0.04;
     *v = (view){.xmin = e[0] - mx, .ymin = e[1] - my, .xmax = e[2] + mx, .ymax = e[3] + my};
@@ -630,7 +681,7 @@ senda_status senda__render_compose(senda_ctx *ctx, cairo_t *cr, const char *gpkg
     }
     view v;
     double height;
-    if (!layout(t, n, surface, width, &v, &height)) {
+    if (!layout(t, n, surface, width, o->has_extent ? o->extent : NULL, &v, &height)) {
         st = senda__fail(ctx, SENDA_ERR_DATA, "%s: nothing to draw (no layer with an extent)",
                          gpkg_path);
         goto done;
@@ -688,9 +739,15 @@ senda_status senda_export_render(senda_ctx *ctx, const char *gpkg_path, const ch
     char tmp[1100];
     senda__tmp_path(png_path, tmp, sizeof tmp);
     cairo_surface_flush(pic);
-    if (cairo_surface_write_to_png(pic, tmp) != CAIRO_STATUS_SUCCESS) {
+    errno = 0;
+    cairo_status_t cs = cairo_surface_write_to_png(pic, tmp);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        int err = errno; /* cairo writes through stdio: the write's errno */
         remove(tmp);
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PNG", png_path);
+        st = cs == CAIRO_STATUS_WRITE_ERROR && err
+                 ? senda__fail_errno(ctx, err, png_path, "cannot write the PNG")
+                 : senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PNG: cairo: %s",
+                               png_path, cairo_status_to_string(cs));
         goto done;
     }
     if ((st = senda__commit_file(ctx, tmp, png_path)) == SENDA_OK &&

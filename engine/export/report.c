@@ -143,9 +143,22 @@ static void place_name(const rep *r, double x, double y, char *out, size_t size)
                                                                          : p->country, d);
 }
 
+/* arr (holding n of *cap elements of size bytes) with room for one more: arr
+ * itself or its reallocation; NULL when that failed (arr is then unchanged). */
+static void *grow_one(senda_ctx *ctx, void *arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    size_t want = *cap * 2 + 64;
+    void *g = senda__realloc(ctx, arr, want * size);
+    if (g)
+        *cap = want;
+    return g;
+}
+
 static void centroid(OGRFeatureH f, double *x, double *y)
 {
-    *x = *y = NAN;
+    *x = *y = (double)NAN;
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     if (!g)
         return;
@@ -159,7 +172,7 @@ static void centroid(OGRFeatureH f, double *x, double *y)
 
 static void incident_summary(const rep *r, long *n, double *victims, char *from, char *to)
 {
-    *n = -1, *victims = NAN, from[0] = to[0] = 0;
+    *n = -1, *victims = (double)NAN, from[0] = to[0] = 0;
     if (!layer(r, "incidents"))
         return;
     CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -311,14 +324,12 @@ static size_t read_hot_cells(rep *r, OGRLayerH l, hot_cell **out)
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         int bin = ib >= 0 ? OGR_F_GetFieldAsInteger(f, ib) : 0;
         if (bin > 0) {
-            if (n == cap) {
-                hot_cell *g = senda__realloc(r->ctx, c, (cap = cap * 2 + 64) * sizeof *c);
-                if (!g) {
-                    OGR_F_Destroy(f);
-                    break;
-                }
-                c = g;
+            hot_cell *g = grow_one(r->ctx, c, n, &cap, sizeof *c);
+            if (!g) {
+                OGR_F_Destroy(f);
+                break;
             }
+            c = g;
             hot_cell *h = &c[n++];
             h->z = dbl(f, iz), h->p = dbl(f, ip), h->n = dbl(f, in), h->bin = bin;
             h->single = is >= 0 && OGR_F_GetFieldAsInteger(f, is) != 0;
@@ -361,7 +372,7 @@ static void hotspot_section(rep *r)
     size_t listed[TOP_ROWS];
     int shown = 0;
     for (size_t i = 0; i < n && shown < TOP_ROWS; i++) {
-        char place[256], rank[8], cnt[32], z[32], conf[16];
+        char place[256], rank[16], cnt[32], z[32], conf[16];
         int dup = 0; /* one row per cluster: not within HOT_APART_M of a listed cell */
         for (int k = 0; k < shown && !dup; k++)
             dup = hypot(c[i].x - c[listed[k]].x, c[i].y - c[listed[k]].y) < HOT_APART_M;
@@ -432,14 +443,12 @@ static void route_windows(rep *r, OGRLayerH l)
     window *w = NULL;
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
-        if (n == cap) {
-            window *g = senda__realloc(r->ctx, w, (cap = cap * 2 + 64) * sizeof *w);
-            if (!g) {
-                OGR_F_Destroy(f);
-                break;
-            }
-            w = g;
+        window *g = grow_one(r->ctx, w, n, &cap, sizeof *w);
+        if (!g) {
+            OGR_F_Destroy(f);
+            break;
         }
+        w = g;
         window *x = &w[n++];
         x->danger = dbl(f, id), x->from_km = dbl(f, ia), x->to_km = dbl(f, ib);
         x->incidents = dbl(f, ii);
@@ -822,11 +831,17 @@ static int product_srs(GDALDatasetH ds)
     return id;
 }
 
+/* errno of the first failed write of this thread's PDF (cairo keeps only WRITE_ERROR) */
+static _Thread_local int pdf_write_errno;
+
 static cairo_status_t write_pdf_chunk(void *closure, const unsigned char *data,
                                       unsigned int length)
 {
-    return fwrite(data, 1, length, (FILE *)closure) == length ? CAIRO_STATUS_SUCCESS
-                                                              : CAIRO_STATUS_WRITE_ERROR;
+    if (fwrite(data, 1, length, (FILE *)closure) == length)
+        return CAIRO_STATUS_SUCCESS;
+    if (!pdf_write_errno)
+        pdf_write_errno = errno ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* The pages, in order, with progress between them. */
@@ -890,6 +905,7 @@ senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const ch
         st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
         goto done;
     }
+    pdf_write_errno = 0;
     r.d.surface = cairo_pdf_surface_create_for_stream(write_pdf_chunk, fp, 595, 842);
     r.d.cr = cairo_create(r.d.surface);
     cairo_pdf_surface_set_metadata(r.d.surface, CAIRO_PDF_METADATA_TITLE, title);
@@ -897,12 +913,18 @@ senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const ch
     if ((st = write_pages(&r, title, progress, progress_arg)) != SENDA_OK)
         goto done;
     int drawn = senda__doc_finish(&r.d);
-    int closed = fclose(fp) == 0;
+    /* a failed write (disk full) is reported with the system's reason */
+    int write_err = pdf_write_errno;
+    pdf_write_errno = 0;
+    senda_status closed = write_err ? (fclose(fp), senda__fail_errno(ctx, write_err, pdf_path,
+                                                                      "cannot write the PDF"))
+                                    : senda__fclose_checked(ctx, fp, pdf_path);
     fp = NULL;
-    if (!drawn || !closed) {
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PDF (%s)", pdf_path,
-                         !drawn ? cairo_status_to_string(cairo_surface_status(r.d.surface))
-                                : strerror(errno));
+    if (closed != SENDA_OK || !drawn) {
+        st = closed != SENDA_OK
+                 ? closed
+                 : senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write the PDF (%s)", pdf_path,
+                               cairo_status_to_string(cairo_surface_status(r.d.surface)));
         goto done;
     }
     if ((st = senda__commit_file(ctx, tmp, pdf_path)) == SENDA_OK &&

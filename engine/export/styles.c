@@ -276,6 +276,10 @@ static void vector_renderer(senda__sbuf *b, const senda__table *t)
         if (t->field[0] && t->n_breaks >= 2)
             { graduated(b, t, ylorrd, grow, " per km"); return; }
         break;
+    case SENDA__K_AREAS:
+        if (t->field[0] && t->n_breaks >= 2)
+            { graduated(b, t, ylorrd, grow, " incidents"); return; }
+        break;
     case SENDA__K_SITES:
     case SENDA__K_SHELTERS:
         if (t->field[0])
@@ -298,8 +302,9 @@ const char *senda__style_renderer(const senda__table *t)
     case SENDA__K_HOTSPOT: return t->field[0] ? "categorizedSymbol" : "singleSymbol";
     case SENDA__K_INCIDENTS: return t->field[0] && t->n_cats ? "categorizedSymbol"
                                                              : "singleSymbol";
-    case SENDA__K_ROUTES: return t->field[0] && t->n_breaks >= 2 ? "graduatedSymbol"
-                                                                 : "singleSymbol";
+    case SENDA__K_ROUTES:
+    case SENDA__K_AREAS: return t->field[0] && t->n_breaks >= 2 ? "graduatedSymbol"
+                                                                : "singleSymbol";
     case SENDA__K_SITES:
     case SENDA__K_SHELTERS:
     case SENDA__K_PATHS: return t->field[0] ? "graduatedSymbol" : "singleSymbol";
@@ -309,14 +314,18 @@ const char *senda__style_renderer(const senda__table *t)
 
 static void temporal(senda__sbuf *b, const senda__table *t)
 {
-    int on = t->kind == SENDA__K_INCIDENTS && t->time_field[0];
-    senda__sb_printf(b, "<temporal enabled=\"%d\" mode=\"%d\" startField=\"", on, on ? 1 : 0);
+    int on = (t->kind == SENDA__K_INCIDENTS || t->kind == SENDA__K_HOTSPOT) && t->time_field[0];
+    /* the hotspot cube's bins last from step_start to step_end (mode 2: start and end
+     * from fields); incidents are instants (mode 1) */
+    int span = on && strcmp(t->time_field, "step_start") == 0;
+    senda__sb_printf(b, "<temporal enabled=\"%d\" mode=\"%d\" startField=\"", on,
+                     span ? 2 : on ? 1 : 0);
     if (on)
         senda__sb_xml(b, t->time_field);
-    senda__sb_printf(b, "\" endField=\"\" durationField=\"\" durationUnit=\"d\" "
+    senda__sb_printf(b, "\" endField=\"%s\" durationField=\"\" durationUnit=\"d\" "
                         "fixedDuration=\"1\" accumulate=\"0\" startExpression=\"\" "
                         "endExpression=\"\" limitMode=\"0\"><fixedRange><start></start><end>"
-                        "</end></fixedRange></temporal>");
+                        "</end></fixedRange></temporal>", span ? "step_end" : "");
 }
 
 /* The ramp stops of a surface kind, low to high. */
@@ -328,12 +337,20 @@ static const rgb *surface_ramp(senda__layer_kind k, int *transparent_low)
                                   {140, 41, 129, 255},  {59, 15, 112, 255}};
     static const rgb cost[5] = {{253, 231, 37, 255}, {94, 201, 98, 255}, {33, 145, 140, 255},
                                 {59, 82, 139, 255},  {68, 1, 84, 255}};
+    static const rgb flow[5] = {{247, 252, 253, 0}, {191, 211, 230, 255}, {140, 150, 198, 255},
+                                {136, 65, 157, 255}, {77, 0, 75, 255}};
+    /* diverging, white at the middle (0 change): blue fewer people, red more */
+    static const rgb change[5] = {{33, 102, 172, 255}, {146, 197, 222, 255}, {255, 255, 255, 0},
+                                  {244, 165, 130, 255}, {178, 24, 43, 255}};
     static const rgb grey[5] = {{250, 250, 250, 255}, {200, 200, 200, 255}, {150, 150, 150, 255},
                                 {100, 100, 100, 255}, {40, 40, 40, 255}};
-    *transparent_low = k == SENDA__K_DENSITY;
-    return k == SENDA__K_DENSITY ? density : k == SENDA__K_DANGER ? danger
-                                         : k == SENDA__K_COST     ? cost
-                                                                  : grey;
+    *transparent_low = k == SENDA__K_DENSITY || k == SENDA__K_FLOW;
+    return k == SENDA__K_DENSITY  ? density
+           : k == SENDA__K_DANGER ? danger
+           : k == SENDA__K_COST   ? cost
+           : k == SENDA__K_FLOW   ? flow
+           : k == SENDA__K_CHANGE ? change
+                                  : grey;
 }
 
 void senda__ramp_rgba(senda__layer_kind kind, double v, double lo, double hi, int rgba[4])

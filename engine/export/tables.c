@@ -43,11 +43,20 @@ static const struct {
     {"route*", SENDA__K_ROUTES, 0, "Rail danger per km (sliding windows)"},
     {"coverage_area*", SENDA__K_OTHER_VECTOR, 0, "Areas the new shelter sites cover"},
     {"demand_allocation*", SENDA__K_OTHER_VECTOR, 0, "Demand allocated to its shelter"},
+    {"incident_areas", SENDA__K_AREAS, 0, "Incidents per area (every figure 0 or at least k)"},
     {"incident*", SENDA__K_INCIDENTS, 0, "Incidents by type"},
+    {"hotspot_cube", SENDA__K_HOTSPOT, 0, "Space-time cube (Gi* bins per time step)"},
+    {"hotspot_change", SENDA__K_OTHER_VECTOR, 0, "Hot spot change between two periods"},
+    {"emerging_hotspots", SENDA__K_OTHER_VECTOR, 0, "Emerging hot spots (ArcGIS categories)"},
     {"hotspot*", SENDA__K_HOTSPOT, 0, "Hotspots (Gi* z-score bins)"},
     {"gistar*", SENDA__K_HOTSPOT, 0, "Hotspots (Gi* z-score bins)"},
     {"density*", SENDA__K_DENSITY, 1, "Incident density"},
     {"danger*", SENDA__K_DANGER, 1, "Danger surface"},
+    {"route_density_change*", SENDA__K_CHANGE, 1, "Change in route density (what-if minus "
+     "before; red: more people pass)"},
+    {"route_density*", SENDA__K_FLOW, 1, "Route density (expected share of migrants)"},
+    {"exposure*", SENDA__K_DANGER, 1, "Exposure per km"},
+    {"choice_cost*", SENDA__K_COST, 1, "Choice cost per km"},
     {"*cost", SENDA__K_COST, 1, "Accumulated cost"},
     {"cost*", SENDA__K_COST, 1, "Accumulated cost"},
 };
@@ -58,6 +67,7 @@ static const char *const style_fields[][4] = {
     [SENDA__K_ROUTES] = {"danger_per_km", "danger_km", "danger", NULL},
     [SENDA__K_PATHS] = {"rank", "path_rank", NULL},
     [SENDA__K_SITES] = {"rank", "site_rank", NULL},
+    [SENDA__K_AREAS] = {"incidents", NULL},
     [SENDA__K_SHELTERS] = {"rank", NULL},
     [SENDA__K_INCIDENTS] = {"type", "type_code", "incident_type", NULL},
 };
@@ -92,8 +102,8 @@ static int draw_rank(senda__layer_kind k)
     static const senda__layer_kind order[] = {
         SENDA__K_BORDER, SENDA__K_RAIL, SENDA__K_CHECKPOINTS, SENDA__K_CROSSINGS,
         SENDA__K_SHELTERS, SENDA__K_SITES, SENDA__K_PATHS, SENDA__K_INCIDENTS,
-        SENDA__K_ROUTES, SENDA__K_OTHER_VECTOR, SENDA__K_HOTSPOT, SENDA__K_DENSITY,
-        SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_RASTER};
+        SENDA__K_ROUTES, SENDA__K_OTHER_VECTOR, SENDA__K_AREAS, SENDA__K_HOTSPOT, SENDA__K_DENSITY,
+        SENDA__K_CHANGE, SENDA__K_FLOW, SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_RASTER};
     for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
         if (order[i] == k)
             return i;
@@ -238,6 +248,11 @@ static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table 
         t->min = mm[0];
         t->max = mm[1];
     }
+    if (strstr(t->name, "_change")) { /* a difference: a ramp symmetric about 0 */
+        double m = fmax(fabs(t->min), fabs(t->max));
+        t->min = -m;
+        t->max = m;
+    }
     CPLErrorReset(); /* an all-nodata surface has no min/max: keep 0..0 */
     if (GDALGetGeoTransform(r, gt) == CE_None) {
         t->extent[0] = gt[0];
@@ -253,6 +268,29 @@ static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table 
     return SENDA_OK;
 }
 
+/* Hot-spot layers say in their title what was counted, from the description
+ * the hotspot module writes ("Getis-Ord Gi* of incidents (events, ...): ..."). */
+static void counted_title(senda__table *t, const char *desc)
+{
+    static const char *const lead[] = {
+        "Getis-Ord Gi* of ",
+        "Emerging hot spots (ArcGIS's categories) of ",
+        "Space-time cube of ",
+    };
+    for (size_t k = 0; desc && k < sizeof lead / sizeof lead[0]; k++) {
+        size_t n = strlen(lead[k]);
+        if (strncmp(desc, lead[k], n) != 0)
+            continue;
+        const char *what = desc + n, *end = strstr(what, ": ");
+        const char *per = strstr(what, " per ");
+        if (per && (!end || per < end))
+            end = per;
+        size_t len = strlen(t->title), w = end ? (size_t)(end - what) : strlen(what);
+        snprintf(t->title + len, sizeof t->title - len, ", counting %.*s", (int)w, what);
+        return;
+    }
+}
+
 senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__table *out,
                                    size_t max, size_t *n_out)
 {
@@ -264,10 +302,10 @@ senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__tabl
     if (!ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", path);
     senda_status st = SENDA_OK;
-    OGRLayerH res = GDALDatasetExecuteSQL(ds, "SELECT table_name, data_type, srs_id FROM "
-                                          "gpkg_contents WHERE data_type IN ('features', "
-                                          "'2d-gridded-coverage') ORDER BY table_name",
-                                          NULL, "SQLITE");
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, "SELECT table_name, data_type, srs_id, "
+                                          "description FROM gpkg_contents WHERE data_type IN "
+                                          "('features', '2d-gridded-coverage') ORDER BY "
+                                          "table_name", NULL, "SQLITE");
     if (!res) {
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: no gpkg_contents table", path);
         goto done;
@@ -281,6 +319,7 @@ senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__tabl
             t->raster = strcmp(OGR_F_GetFieldAsString(f, 1), "features") != 0;
             t->srs_id = OGR_F_GetFieldAsInteger(f, 2);
             classify(t);
+            counted_title(t, OGR_F_GetFieldAsString(f, 3));
             (*n_out)++;
         }
         OGR_F_Destroy(f);

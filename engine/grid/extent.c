@@ -52,7 +52,7 @@ senda_status senda_grid_for_points(senda_ctx *ctx, const senda_points *pts, doub
         return senda__fail(ctx, SENDA_ERR_ARG, "padding must be >= 0, got %g", pad_m);
     if (pts->n == 0)
         return senda__fail(ctx, SENDA_ERR_DATA, "no points to make a grid for");
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    double x0 = (double)INFINITY, y0 = (double)INFINITY, x1 = -(double)INFINITY, y1 = -(double)INFINITY;
     for (size_t i = 0; i < pts->n; i++) {
         x0 = fmin(x0, pts->x[i]);
         x1 = fmax(x1, pts->x[i]);

@@ -120,7 +120,7 @@ senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out)
         for (size_t i = 0; i < n; i++) {
             double v = (*out)->data[i];
             if (v == nodata || (isnan(nodata) && isnan(v))) /* exact: nodata is a sentinel */
-                (*out)->data[i] = NAN;
+                (*out)->data[i] = (double)NAN;
         }
     }
 done:
@@ -159,8 +159,11 @@ senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const
     GDALDatasetH ds = GDALCreate(drv, tmp, (int)grid->n_cols, (int)grid->n_rows, 1,
                                  float64 ? GDT_Float64 : GDT_Float32,
                                  creation_options ? (char **)(uintptr_t)creation_options : opts);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot create '%s'", tmp);
+    if (!ds) {
+        senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create it", path);
+        VSIUnlink(tmp);
+        return SENDA_ERR_IO;
+    }
     double gt[6] = {grid->x_min, grid->cell_m, 0.0, grid->y_max, 0.0, -grid->cell_m};
     GDALSetGeoTransform(ds, gt);
     if (grid->crs[0]) {
@@ -174,7 +177,7 @@ senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const
         OSRDestroySpatialReference(srs);
     }
     GDALRasterBandH band = GDALGetRasterBand(ds, 1);
-    GDALSetRasterNoDataValue(band, NAN);
+    GDALSetRasterNoDataValue(band, (double)NAN);
     if (grid->units[0])
         GDALSetRasterUnitType(band, grid->units);
     if (grid->description[0])
@@ -182,10 +185,12 @@ senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const
     CPLErr err = GDALRasterIO(band, GF_Write, 0, 0, (int)grid->n_cols, (int)grid->n_rows,
                               grid->data, (int)grid->n_cols, (int)grid->n_rows, GDT_Float64, 0,
                               0);
-    GDALClose(ds);
-    if (err != CE_None) {
+    senda_status st = err == CE_None ? SENDA_OK
+                                     : senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot write it",
+                                                        path);
+    if ((st = senda__gdal_close(ctx, ds, path, st)) != SENDA_OK) {
         VSIUnlink(tmp);
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot write '%s'", path);
+        return st;
     }
     if (VSIRename(tmp, path) != 0) {
         VSIUnlink(tmp);

@@ -51,7 +51,7 @@ static double kth_brute(const senda__lattice *l, const unsigned char *data, long
             if (data[(size_t)rr * l->n_cols + (size_t)cc] && (rr != r || cc != c))
                 buf[m++] = centre_dist(l, r, rr - r, cc - c);
     if (m == 0)
-        return NAN;
+        return (double)NAN;
     if (k > m)
         k = m;
     for (size_t i = 0; i < k; i++) /* partial selection: k <= 30 */
@@ -100,7 +100,7 @@ senda_status senda__hotspot_knn_mean(senda_ctx *ctx, const senda__lattice *l,
                 continue;
             const off *po = o + (size_t)(r & 1L) * n_off;
             size_t found = 0;
-            double d = NAN;
+            double d = (double)NAN;
             for (size_t i = 1; i < n_off && po[i].d <= complete; i++) { /* [0] is self */
                 long rr = r + po[i].dr, cc = c + po[i].dc;
                 if (rr < 0 || cc < 0 || rr >= (long)l->n_rows || cc >= (long)l->n_cols ||
@@ -131,7 +131,7 @@ senda_status senda__hotspot_moran_z(senda_ctx *ctx, const senda__lattice *l, dou
             n += 1.0;
             mean += val[i];
         }
-    *z = NAN;
+    *z = (double)NAN;
     if (n < 4.0)
         return SENDA_OK;
     mean /= n;

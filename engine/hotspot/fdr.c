@@ -45,3 +45,12 @@ senda_status senda__hotspot_bh(senda_ctx *ctx, const double *p, size_t n, const 
     senda__free(s);
     return SENDA_OK;
 }
+
+/* The two-sided p-value of a standard normal z (NaN stays NaN); here beside
+ * the FDR correction of those p-values, below both gistar.c and single.c. */
+double senda__hotspot_p_two_sided(double z)
+{
+    if (isnan(z))
+        return (double)NAN;
+    return erfc(fabs(z) / sqrt(2.0));
+}

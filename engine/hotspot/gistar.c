@@ -22,10 +22,18 @@
  * weighted features, here between cell centres (the cells are the features);
  * the band is inclusive (d <= band), as spdep's dnearneigh and PySAL's
  * DistanceBand.
+ * Sample guards (issue "hotspots a planner can defend"): fewer than
+ * min_incidents points (default 30; ArcGIS's documentation calls Hot Spot
+ * Analysis on fewer than 30 features unreliable) inside the cells of the set
+ * are refused; points outside the grid or the study area are counted and
+ * left out; a band (given or automatic) that leaves more than half of the
+ * cells of the set without any neighbour but themselves is refused; hot
+ * cells resting on one incident are marked (single.c).
  * Window sums use per-row prefix sums and the band's column run per row
  * offset (window.c): O(cells * band rows); memory ~60 bytes a cell.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hotspot/hotspot_int.h"
@@ -39,6 +47,9 @@ void senda_hotspot_gistar_opts_init(senda_hotspot_gistar_opts *o)
     o->permutations = 0;
     o->seed = 12345;
     o->n_threads = 2;
+    o->min_incidents = 30;
+    o->max_band_frac = 0.1;
+    o->counted = "incidents (events)";
 }
 
 void senda_hotspot_gistar_result_destroy(senda_hotspot_gistar_result *r)
@@ -55,14 +66,8 @@ void senda_hotspot_gistar_result_destroy(senda_hotspot_gistar_result *r)
     senda__free(r->p_sim);
     senda__free(r->bin);
     senda__free(r->n_neighbors);
+    senda__free(r->single_event);
     senda__free(r);
-}
-
-double senda__hotspot_p_two_sided(double z)
-{
-    if (isnan(z))
-        return (double)NAN;
-    return erfc(fabs(z) / sqrt(2.0));
 }
 
 /* Allocate the result's arrays and centres. */
@@ -86,7 +91,8 @@ static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
     r->p = r->z ? senda__calloc(ctx, n, sizeof *r->p) : NULL;
     r->bin = r->p ? senda__calloc(ctx, n, sizeof *r->bin) : NULL;
     r->n_neighbors = r->bin ? senda__calloc(ctx, n, sizeof *r->n_neighbors) : NULL;
-    if (!r->n_neighbors) {
+    r->single_event = r->n_neighbors ? senda__calloc(ctx, n, 1) : NULL;
+    if (!r->single_event) {
         senda_hotspot_gistar_result_destroy(r);
         return SENDA_ERR_NOMEM;
     }
@@ -98,15 +104,16 @@ static senda_status result_alloc(senda_ctx *ctx, const senda__lattice *l,
     return SENDA_OK;
 }
 
-/* z and analytic p for every cell of the set, from the window sums. */
-static senda_status compute_z(senda_ctx *ctx, senda_hotspot_gistar_result *r, const double *sum)
+senda_status senda__hotspot_z(senda_ctx *ctx, size_t n_cells, const unsigned char *in_set,
+                              const double *x, const double *sum, const int32_t *w_count,
+                              double *z, double *p)
 {
     double n = 0.0, sx = 0.0, sxx = 0.0;
-    for (size_t i = 0; i < r->n_cells; i++)
-        if (r->in_set[i]) {
+    for (size_t i = 0; i < n_cells; i++)
+        if (in_set[i]) {
             n += 1.0;
-            sx += r->weight[i];
-            sxx += r->weight[i] * r->weight[i];
+            sx += x[i];
+            sxx += x[i] * x[i];
         }
     if (n < 3.0)
         return senda__fail(ctx, SENDA_ERR_DATA, "Gi* needs at least 3 cells in the statistic, "
@@ -116,21 +123,22 @@ static senda_status compute_z(senda_ctx *ctx, senda_hotspot_gistar_result *r, co
         return senda__fail(ctx, SENDA_ERR_DATA, "Gi*: every one of the %.0f cells holds the "
                            "same value %g; there is no variation to test", n, xbar);
     double s = sqrt(s2);
-    for (size_t i = 0; i < r->n_cells; i++) {
-        r->z[i] = r->p[i] = (double)NAN;
-        if (!r->in_set[i])
+    for (size_t i = 0; i < n_cells; i++) {
+        z[i] = p[i] = (double)NAN;
+        if (!in_set[i])
             continue;
-        double w = (double)r->n_neighbors[i], den = (n * w - w * w) / (n - 1.0);
+        double w = (double)w_count[i], den = (n * w - w * w) / (n - 1.0);
         if (den > 0.0) {
-            r->z[i] = (sum[i] - xbar * w) / (s * sqrt(den));
-            r->p[i] = senda__hotspot_p_two_sided(r->z[i]);
+            z[i] = (sum[i] - xbar * w) / (s * sqrt(den));
+            p[i] = senda__hotspot_p_two_sided(z[i]);
         }
     }
     return SENDA_OK;
 }
 
 /* Gi_Bin from p (analytic or pseudo), with FDR when asked. */
-static senda_status compute_bins(senda_ctx *ctx, senda_hotspot_gistar_result *r, const double *p, int fdr)
+static senda_status compute_bins(senda_ctx *ctx, senda_hotspot_gistar_result *r, const double *p, int fdr,
+                                 double *thr90)
 {
     static const double alphas[3] = {0.10, 0.05, 0.01};
     double thr[3] = {0.10, 0.05, 0.01};
@@ -151,6 +159,7 @@ static senda_status compute_bins(senda_ctx *ctx, senda_hotspot_gistar_result *r,
         r->n_hot += r->bin[i] > 0;
         r->n_cold += r->bin[i] < 0;
     }
+    *thr90 = thr[0];
     return SENDA_OK;
 }
 
@@ -166,6 +175,9 @@ static senda_status check_opts(senda_ctx *ctx, const senda_points *pts,
     if (o->permutations < 0 || o->permutations > 99999)
         return senda__fail(ctx, SENDA_ERR_ARG, "permutations must be 0..99999, got %d",
                            o->permutations);
+    if (!(o->max_band_frac > 0.0 && o->max_band_frac <= 1.0))
+        return senda__fail(ctx, SENDA_ERR_ARG, "max_band_frac must be in (0, 1], got %g",
+                           o->max_band_frac);
     if (o->n_threads < 1 || o->n_threads > 256)
         return senda__fail(ctx, SENDA_ERR_ARG, "n_threads must be 1..256, got %d", o->n_threads);
     if (isnan(o->band_m) || isinf(o->band_m))
@@ -191,23 +203,71 @@ static senda_status choose_cells(senda_ctx *ctx, const senda__lattice *l,
             return st;
     }
     r->n_in_set = 0;
-    for (size_t i = 0; i < r->n_cells; i++)
+    r->n_points_in = 0;
+    r->n_with_data = 0;
+    for (size_t i = 0; i < r->n_cells; i++) {
         r->n_in_set += r->in_set[i];
-    if (r->n_with_data < 30)
-        senda__log(ctx, 1, "Gi*: only %zu cells hold incidents (fewer than 30): the z-scores "
-                   "are unreliable", r->n_with_data);
+        if (r->in_set[i]) {
+            r->n_points_in += (size_t)r->count[i];
+            r->n_with_data += data[i];
+        } else {
+            data[i] = 0;
+        }
+    }
+    r->n_points_outside += r->n_points_total - r->n_points_in - r->n_points_outside;
+    if (r->n_points_outside)
+        senda__log(ctx, 1, "Gi*: %zu of %zu incidents lie outside the study area and are left "
+                   "out", r->n_points_outside, r->n_points_total);
+    if (r->n_points_in < o->min_incidents)
+        return senda__fail(ctx, SENDA_ERR_DATA, "Gi* refused: %zu incidents in the study area, "
+                           "fewer than the minimum %zu (ArcGIS's documentation calls Hot Spot "
+                           "Analysis of fewer than 30 features unreliable); widen the filter, "
+                           "or lower the minimum (--min-incidents) accepting unreliable z-scores",
+                           r->n_points_in, o->min_incidents);
+    if (r->n_points_in < 30)
+        senda__log(ctx, 1, "Gi*: only %zu incidents (minimum lowered to %zu): with fewer than 30 "
+                   "the z-scores are unreliable and the hot spots may be chance", r->n_points_in,
+                   o->min_incidents);
     return SENDA_OK;
 }
 
-static void count_few_neighbors(senda_ctx *ctx, senda_hotspot_gistar_result *r)
+/* Refuse a band that leaves most cells alone; warn when most have few neighbours. */
+static senda_status check_neighbors(senda_ctx *ctx, senda_hotspot_gistar_result *r)
 {
+    size_t n_alone = 0;
     r->n_few_neighbors = 0;
     for (size_t i = 0; i < r->n_cells; i++)
-        if (r->in_set[i] && r->n_neighbors[i] - 1 < 8)
-            r->n_few_neighbors++;
+        if (r->in_set[i]) {
+            r->n_few_neighbors += r->n_neighbors[i] - 1 < 8;
+            n_alone += r->n_neighbors[i] <= 1;
+        }
+    if (r->n_in_set && n_alone * 2 > r->n_in_set)
+        return senda__fail(ctx, SENDA_ERR_DATA, "Gi* refused: the band of %g m leaves %zu of "
+                           "%zu cells without any neighbour; give a wider band (--band-m) or "
+                           "larger cells", r->band_m, n_alone, r->n_in_set);
     if (r->n_in_set && r->n_few_neighbors * 2 > r->n_in_set)
         senda__log(ctx, 1, "Gi*: %zu of %zu cells have fewer than 8 neighbours within %g m; "
                    "consider a wider band", r->n_few_neighbors, r->n_in_set, r->band_m);
+    return SENDA_OK;
+}
+
+senda_status senda__hotspot_band_capped(senda_ctx *ctx, const senda__lattice *l,
+                                        const senda_hotspot_gistar_opts *o, const double *val,
+                                        const unsigned char *in_set, const unsigned char *data,
+                                        size_t n_area, double *band_m, senda_hotspot_band_rule *rule)
+{
+    senda_status st = senda__hotspot_auto_band(ctx, l, val, in_set, data, band_m, rule);
+    if (st != SENDA_OK)
+        return st;
+    double cell_area = l->shape == SENDA_CELLS_HEX ? l->dx * l->dy : l->cell_m * l->cell_m;
+    double cap = o->max_band_frac * sqrt((double)n_area * cell_area);
+    if (*band_m > cap) {
+        senda__log(ctx, 1, "Gi*: automatic band %g m cut to %g m (%g of the side of the "
+                   "study area)", *band_m, cap, o->max_band_frac);
+        *band_m = cap;
+        *rule = SENDA_BAND_CAPPED;
+    }
+    return SENDA_OK;
 }
 
 senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
@@ -236,17 +296,19 @@ senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
         st = SENDA_ERR_NOMEM;
         goto done;
     }
-    size_t n_out = 0;
-    senda__lattice_aggregate(&l, pts, r->count, r->weight, &n_out);
-    if (n_out)
-        senda__log(ctx, 0, "Gi*: %zu of %zu points lie outside the grid and are left out", n_out,
-                   pts->n);
+    senda__lattice_aggregate(&l, pts, r->count, r->weight, &r->n_points_outside);
+    r->n_points_total = pts->n;
+    snprintf(r->counted, sizeof r->counted, "%s", opts->counted ? opts->counted : "incidents");
     if ((st = choose_cells(ctx, &l, opts, r, data)) != SENDA_OK)
         goto done;
     r->band_m = opts->band_m;
     r->band_rule = SENDA_BAND_GIVEN;
-    if (r->band_m <= 0.0 && (st = senda__hotspot_auto_band(ctx, &l, r->weight, r->in_set, data,
-                                                           &r->band_m, &r->band_rule)) != SENDA_OK)
+    /* the study area: the cells of the set, or the whole grid for nonempty cells */
+    if (r->band_m <= 0.0 &&
+        (st = senda__hotspot_band_capped(
+             ctx, &l, opts, r->weight, r->in_set, data,
+             opts->cells == SENDA_GISTAR_NONEMPTY ? r->n_cells : r->n_in_set, &r->band_m,
+             &r->band_rule)) != SENDA_OK)
         goto done;
     if (!senda__progress(ctx, progress, progress_arg, 0.3, NULL)) {
         st = SENDA_ERR_CANCELLED;
@@ -254,12 +316,14 @@ senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
     }
     if ((st = senda__hotspot_window(ctx, &l, r->band_m, r->weight, r->in_set, sum,
                                     r->n_neighbors)) != SENDA_OK ||
-        (st = compute_z(ctx, r, sum)) != SENDA_OK)
+        (st = senda__hotspot_z(ctx, r->n_cells, r->in_set, r->weight, sum, r->n_neighbors, r->z,
+                               r->p)) != SENDA_OK)
         goto done;
     for (size_t i = 0; i < r->n_cells; i++)
         if (!r->in_set[i])
             r->n_neighbors[i] = 0;
-    count_few_neighbors(ctx, r);
+    if ((st = check_neighbors(ctx, r)) != SENDA_OK)
+        goto done;
     const double *pbin = r->p;
     if (opts->permutations > 0) {
         r->permutations = opts->permutations;
@@ -276,7 +340,9 @@ senda_status senda_hotspot_gistar(senda_ctx *ctx, const senda_points *pts,
             goto done;
         pbin = r->p_sim;
     }
-    if ((st = compute_bins(ctx, r, pbin, opts->fdr)) != SENDA_OK)
+    double thr90;
+    if ((st = compute_bins(ctx, r, pbin, opts->fdr, &thr90)) != SENDA_OK ||
+        (st = senda__hotspot_single_event(ctx, &l, pts, r, sum, thr90)) != SENDA_OK)
         goto done;
     if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
         st = SENDA_ERR_CANCELLED;

@@ -6,7 +6,8 @@
  * set, n_perm times; with `larger` the draws whose local sum is >= the
  * observed one, the folded pseudo p is (min(larger, n_perm - larger) + 1) /
  * (n_perm + 1).
- * Random numbers: splitmix64 seeded from (seed, cell index), so results do
+ * Random numbers: splitmix64, one stream per (seed, cell index) mixed by
+ * core/rng.c (neighbouring seeds and cells are independent), so results do
  * not depend on the number of threads. Draws use a partial Fisher-Yates on
  * a per-thread index array, undone after each draw, O(W_i) per permutation.
  * Complexity O(n * n_perm * W); memory one index array of n per thread.
@@ -53,7 +54,7 @@ static void one_cell(perm_job *j, size_t *idx, size_t ci)
     size_t *swaps = idx + j->n;
     size_t cell = j->cell_of[ci], k = (size_t)j->n_nb[cell] - 1, n = j->n;
     double obs = j->local_sum[cell], own = j->vals[ci];
-    uint64_t s = j->seed ^ (0xD1B54A32D192ED03ull * (uint64_t)(ci + 1));
+    uint64_t s = senda__rng_seed(j->seed, (uint64_t)ci);
     long larger = 0;
     for (int p = 0; p < j->n_perm; p++) {
         double sum = own;
@@ -106,7 +107,7 @@ senda_status senda__hotspot_permute(senda_ctx *ctx, const senda__lattice *l, dou
     (void)band_m;
     size_t n_cells = l->n_rows * l->n_cols, n = 0;
     for (size_t i = 0; i < n_cells; i++) {
-        p_sim[i] = NAN;
+        p_sim[i] = (double)NAN;
         n += in_set[i];
     }
     perm_job j;

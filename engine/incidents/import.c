@@ -3,7 +3,10 @@
  * parse and validate each row (row.c), geocode rows that only name a place
  * (io/gazetteer.c), drop nothing, mark repeated reports (dedupe.c), join the
  * accepted ones to the corridor layers (join.c) and store every row in the
- * GeoPackage incident store (io/store.c) in one SQLite transaction.
+ * incident store (io/store.c: a GeoPackage, or PostGIS) in one transaction.
+ * On PostGIS the transaction first takes the store's advisory lock, so
+ * concurrent imports match and number their reports one after another; the
+ * matching itself (dedupe.c) is the same for both back ends.
  *
  * Rows flow in batches of 4096: read with OGR (the CSV driver for .csv, every
  * value as text; values that are not valid UTF-8 are taken as Latin-1 and
@@ -15,6 +18,9 @@
  * the SQLite connection and the de-duplication index are only touched by the
  * thread that flushes, one at a time). Partial batches are flushed on the
  * calling thread.
+ * When every file is read, reports of one event given at different date
+ * precisions (a year-dated row repeating a day-dated one, across files) are
+ * linked by crosslink.c / crossmatch.c, in the same transaction.
  * A file whose SHA-256 is in imported_files is skipped whole, so importing a
  * file again adds nothing. Every row ends in exactly one of incidents
  * (accepted, repaired, duplicate) or incident_rejects, so
@@ -28,9 +34,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 
 #include "incidents/import_int.h"
@@ -54,7 +62,7 @@ typedef struct import_state {
     senda_ctx *ctx;
     const senda_incidents_import_opts *opts;
     senda__store *store;
-    sqlite3_stmt *ins_inc, *ins_rej, *raise;
+    senda__stmt *ins_inc, *ins_rej, *raise;
     senda__dedupe *dedupe;
     long *pending; /* de-duplication entries raised by the batch being flushed */
     double *tx, *ty; /* a batch's points to reproject for the join */
@@ -76,8 +84,9 @@ typedef struct import_state {
     senda_incidents_import_summary *sum;
     OGRCoordinateTransformationH to_layers;
     senda__joiner *joiner;
-    int64_t next_fid, file_id;
-    const char *source_file;
+    int64_t next_fid, file_id, first_file_id; /* first_file_id: the first of this run */
+    const char *source_file; /* source_label: the path, any password hidden */
+    char source_label[1024];
     long rows_in_file;
 } import_state;
 
@@ -99,23 +108,23 @@ static const char *const rej_sql =
 static const char *const raise_sql =
     "UPDATE incidents SET victims = ?2, women = ?3, men = ?4, minors = ?5, "
     "weight = severity * ?2, message = CASE WHEN coalesce(message, '') = '' THEN '"
-    RAISED_MSG "' WHEN instr(message, '" RAISED_MSG "') THEN message ELSE message || '; "
+    RAISED_MSG "' WHEN message LIKE '%" RAISED_MSG "%' THEN message ELSE message || '; "
     RAISED_MSG "' END WHERE fid = ?1";
 
-static void bind_text(sqlite3_stmt *q, int i, const char *s)
+static void bind_text(senda__stmt *q, int i, const char *s)
 {
     if (s && s[0])
-        sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+        senda__stmt_text(q, i, s);
     else
-        sqlite3_bind_null(q, i);
+        senda__stmt_null(q, i);
 }
 
-static void bind_real(sqlite3_stmt *q, int i, double v)
+static void bind_real(senda__stmt *q, int i, double v)
 {
     if (isnan(v) || v < 0)
-        sqlite3_bind_null(q, i);
+        senda__stmt_null(q, i);
     else
-        sqlite3_bind_double(q, i, v);
+        senda__stmt_double(q, i, v);
 }
 
 static const char *precision_name(int p)
@@ -168,12 +177,10 @@ static void flags_text(const senda__incident *r, char *f, size_t nf, char *rp, s
 static senda_status insert_incident(import_state *s, const senda__incident *r,
                                     const senda_layers *layers)
 {
-    sqlite3_stmt *q = s->ins_inc;
-    unsigned char gpb[29];
+    senda__stmt *q = s->ins_inc;
     char first[16], last[16], date[16], flags[96], repairs[64];
     static const char *const status_names[] = {"accepted", "repaired", "rejected", "duplicate"};
     static const char *const geoprec[] = {"exact", "degree", "locality"};
-    senda__gpb_point(r->lon, r->lat, 4326, gpb);
     date_range(r, first, last, sizeof first);
     snprintf(date, sizeof date, "%s", first);
     if (r->date_prec == DATE_MONTH)
@@ -181,28 +188,28 @@ static senda_status insert_incident(import_state *s, const senda__incident *r,
     else if (r->date_prec == DATE_YEAR)
         date[4] = '\0';
     flags_text(r, flags, sizeof flags, repairs, sizeof repairs);
-    sqlite3_bind_int64(q, 1, r->fid);
-    sqlite3_bind_blob(q, 2, gpb, sizeof gpb, SQLITE_STATIC); /* stepped below */
+    senda__stmt_int64(q, 1, r->fid);
+    senda__stmt_point(q, 2, r->lon, r->lat);
     bind_text(q, 3, status_names[r->status]);
     bind_text(q, 4, senda_incidents_type_code(r->type));
     bind_text(q, 5, r->type_raw);
     bind_text(q, 6, senda_incidents_perpetrator_code(r->perp));
     bind_text(q, 7, r->perp_raw);
-    sqlite3_bind_text(q, 8, date, -1, SQLITE_STATIC);
+    senda__stmt_text(q, 8, date);
     bind_text(q, 9, precision_name(r->date_prec));
     if (first[0]) {
-        sqlite3_bind_text(q, 10, first, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 11, last, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 12, r->day_number);
+        senda__stmt_text(q, 10, first);
+        senda__stmt_text(q, 11, last);
+        senda__stmt_int64(q, 12, r->day_number);
     }
-    sqlite3_bind_double(q, 13, r->victims);
+    senda__stmt_double(q, 13, r->victims);
     bind_real(q, 14, r->women);
     bind_real(q, 15, r->men);
     bind_real(q, 16, r->minors);
-    sqlite3_bind_double(q, 17, s->opts->severity[r->type]);
-    sqlite3_bind_double(q, 18, r->weight);
-    sqlite3_bind_double(q, 19, r->lon);
-    sqlite3_bind_double(q, 20, r->lat);
+    senda__stmt_double(q, 17, s->opts->severity[r->type]);
+    senda__stmt_double(q, 18, r->weight);
+    senda__stmt_double(q, 19, r->lon);
+    senda__stmt_double(q, 20, r->lat);
     bind_text(q, 21, geoprec[r->geoprec]);
     bind_text(q, 22, r->place);
     bind_text(q, 23, r->admin1);
@@ -210,42 +217,42 @@ static senda_status insert_incident(import_state *s, const senda__incident *r,
     bind_text(q, 25, repairs);
     bind_text(q, 26, r->message);
     if (r->dup_of)
-        sqlite3_bind_int64(q, 27, r->dup_of);
+        senda__stmt_int64(q, 27, r->dup_of);
     bind_text(q, 28, s->source_file);
-    sqlite3_bind_int64(q, 29, r->source_row);
+    senda__stmt_int64(q, 29, r->source_row);
     bind_text(q, 30, r->source_id);
-    sqlite3_bind_int64(q, 31, s->file_id);
+    senda__stmt_int64(q, 31, s->file_id);
     if (r->status == REC_DUPLICATE)
         bind_text(q, 32, r->raw);
-    sqlite3_bind_int(q, 33, r->flags & FLAG_SYNTHETIC ? 1 : 0);
+    senda__stmt_int64(q, 33, r->flags & FLAG_SYNTHETIC ? 1 : 0);
     if (r->rail_idx >= 0) {
-        sqlite3_bind_int64(q, 34, r->rail_idx + 1);
-        sqlite3_bind_double(q, 35, r->rail_dist_m);
-        sqlite3_bind_double(q, 36, r->rail_km);
+        senda__stmt_int64(q, 34, r->rail_idx + 1);
+        senda__stmt_double(q, 35, r->rail_dist_m);
+        senda__stmt_double(q, 36, r->rail_km);
     }
     if (r->checkpoint_idx >= 0) {
-        sqlite3_bind_int64(q, 37, r->checkpoint_idx + 1);
+        senda__stmt_int64(q, 37, r->checkpoint_idx + 1);
         bind_text(q, 38, senda_layers_attr(layers, SENDA_LAYER_CHECKPOINTS,
                                            (size_t)r->checkpoint_idx, "name"));
-        sqlite3_bind_double(q, 39, r->checkpoint_dist_m);
+        senda__stmt_double(q, 39, r->checkpoint_dist_m);
     }
     bind_real(q, 40, r->border_dist_m);
     if (r->admin_idx >= 0)
         bind_text(q, 41, senda_layers_attr(layers, "states", (size_t)r->admin_idx,
                                            s->opts->admin_field));
-    return senda__store_step(s->ctx, s->store, q);
+    return senda__stmt_run(s->ctx, q);
 }
 
 static senda_status insert_reject(import_state *s, const senda__incident *r)
 {
-    sqlite3_stmt *q = s->ins_rej;
+    senda__stmt *q = s->ins_rej;
     bind_text(q, 1, s->source_file);
-    sqlite3_bind_int64(q, 2, s->file_id);
-    sqlite3_bind_int64(q, 3, r->source_row);
+    senda__stmt_int64(q, 2, s->file_id);
+    senda__stmt_int64(q, 3, r->source_row);
     bind_text(q, 4, senda_incidents_reject_reason_code(r->reason));
     bind_text(q, 5, r->message);
-    sqlite3_bind_text(q, 6, r->raw ? r->raw : "", -1, SQLITE_STATIC);
-    return senda__store_step(s->ctx, s->store, q);
+    senda__stmt_text(q, 6, r->raw ? r->raw : "");
+    return senda__stmt_run(s->ctx, q);
 }
 
 /* Give every original whose duplicates in the batch reported more the merged
@@ -257,13 +264,13 @@ static senda_status raise_originals(import_state *s)
     for (size_t i = 0; i < s->n_pending && st == SENDA_OK; i++) {
         double v[4];
         int64_t fid = senda__dedupe_take(s->dedupe, s->pending[i], v);
-        sqlite3_stmt *q = s->raise;
-        sqlite3_bind_int64(q, 1, fid);
-        sqlite3_bind_double(q, 2, v[0] < 0 ? 1.0 : v[0]);
+        senda__stmt *q = s->raise;
+        senda__stmt_int64(q, 1, fid);
+        senda__stmt_double(q, 2, v[0] < 0 ? 1.0 : v[0]);
         bind_real(q, 3, v[1]);
         bind_real(q, 4, v[2]);
         bind_real(q, 5, v[3]);
-        st = senda__store_step(s->ctx, s->store, q);
+        st = senda__stmt_run(s->ctx, q);
     }
     return st;
 }
@@ -315,7 +322,7 @@ static senda_status join_batch(import_state *s)
     size_t n = 0;
     for (size_t i = 0; i < s->n_batch; i++) {
         senda__incident *r = &s->batch[i];
-        r->x = r->y = NAN;
+        r->x = r->y = (double)NAN;
         if (r->status == REC_ACCEPTED || r->status == REC_REPAIRED)
             s->tx[n] = r->lon, s->ty[n] = r->lat, n++;
     }
@@ -453,10 +460,16 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
     if (!vals)
         return SENDA_ERR_NOMEM;
     GIntBig total = OGR_L_GetFeatureCount(lyr, FALSE);
+    int skip = s->rc.map->header_rows;
     senda_status st = SENDA_OK;
     OGRFeatureH f;
     OGR_L_ResetReading(lyr);
     while (st == SENDA_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        if (skip > 0) { /* an HXL hashtag row: a second header, not a report */
+            skip--;
+            OGR_F_Destroy(f);
+            continue;
+        }
         senda__incident *r = &s->batch[s->n_batch];
         memset(r, 0, sizeof *r);
         r->source_row = ++s->rows_in_file;
@@ -528,49 +541,91 @@ static void drop_transforms(import_state *s)
 
 static senda_status add_file_row(import_state *s, const char *sha, const char *path)
 {
-    sqlite3_stmt *q = NULL;
-    senda_status st = senda__store_prepare(
+    senda__stmt *q = NULL;
+    char now[40], sec[24];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(now, sizeof now, "%s.%03ldZ", sec, ts.tv_nsec / 1000000); /* as OGR writes it */
+    senda_status st = senda__stmt_prepare(
         s->ctx, s->store,
         "INSERT INTO imported_files(sha256, path, n_rows, imported_at) VALUES "
-        "(?1, ?2, 0, strftime('%Y-%m-%dT%H:%M:%fZ','now'))", &q);
+        "(?1, ?2, 0, ?3) RETURNING fid", &q);
     if (st != SENDA_OK)
         return st;
-    sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
-    st = senda__store_step(s->ctx, s->store, q);
-    sqlite3_finalize(q);
-    s->file_id = sqlite3_last_insert_rowid(s->store->db);
+    senda__stmt_text(q, 1, sha);
+    senda__stmt_text(q, 2, path);
+    senda__stmt_text(q, 3, now);
+    st = senda__stmt_query(s->ctx, q);
+    if (st == SENDA_OK && senda__stmt_next(q))
+        s->file_id = senda__stmt_col_int64(q, 0);
+    senda__stmt_finalize(q);
+    if (!s->first_file_id)
+        s->first_file_id = s->file_id;
     return st;
 }
 
 static senda_status set_file_rows(import_state *s)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "UPDATE imported_files SET n_rows = %ld WHERE fid = %lld",
-             s->rows_in_file, (long long)s->file_id);
-    return senda__store_exec(s->ctx, s->store, sql);
+    senda__stmt *q = NULL;
+    senda_status st = senda__stmt_prepare(s->ctx, s->store, "UPDATE imported_files SET "
+                                          "n_rows = ?1 WHERE fid = ?2", &q);
+    if (st == SENDA_OK) {
+        senda__stmt_int64(q, 1, s->rows_in_file);
+        senda__stmt_int64(q, 2, s->file_id);
+        st = senda__stmt_run(s->ctx, q);
+    }
+    senda__stmt_finalize(q);
+    return st;
+}
+
+/* 1 in *seen when a file with this SHA-256 is in the store. */
+static senda_status file_seen(import_state *s, const char *sha, int64_t *seen)
+{
+    senda__stmt *q = NULL;
+    senda_status st = senda__stmt_prepare(s->ctx, s->store, "SELECT count(*) FROM "
+                                          "imported_files WHERE sha256 = ?1", &q);
+    *seen = 0;
+    if (st == SENDA_OK) {
+        senda__stmt_text(q, 1, sha);
+        st = senda__stmt_query(s->ctx, q);
+    }
+    if (st == SENDA_OK && senda__stmt_next(q))
+        *seen = senda__stmt_col_int64(q, 0);
+    senda__stmt_finalize(q);
+    return st;
 }
 
 static senda_status import_file(import_state *s, const char *path, double p_lo, double p_hi,
                                 senda_progress_fn progress, void *progress_arg)
 {
     char sha[65];
-    senda_status st = senda__sha256_file(s->ctx, path, sha);
+    senda_status st = senda__sha256_source(s->ctx, path, sha);
     if (st != SENDA_OK)
         return st;
     int64_t seen = 0;
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM imported_files WHERE sha256 = '%s'", sha);
-    if ((st = senda__store_int(s->ctx, s->store, sql, 0, &seen)) != SENDA_OK)
+    if ((st = file_seen(s, sha, &seen)) != SENDA_OK)
         return st;
     if (seen) {
         s->sum->files_skipped++;
         senda__log(s->ctx, 0, "%s: already imported (SHA-256 %.12s...), skipped", path, sha);
         return SENDA_OK;
     }
+    char fixed[96];
+    long n_fixed = 0;
+    if ((st = senda__csv_bare_quotes(s->ctx, path, fixed, sizeof fixed, &n_fixed)) != SENDA_OK)
+        return st;
+    if (n_fixed)
+        senda__log(s->ctx, 0, "%s: %ld bare '\"' inside unquoted fields (a seconds mark, as in "
+                   "14°54'30\"N) read as seconds marks, not as quotes", path, n_fixed);
     CPLErrorReset();
     const char *csv_oo[] = {"EMPTY_STRING_AS_NULL=NO", NULL};
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, csv_oo, NULL);
+    GDALDatasetH ds = GDALOpenEx(fixed[0] ? fixed : path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                 NULL, csv_oo, NULL);
+    if (!ds && fixed[0])
+        VSIUnlink(fixed);
     if (!ds)
         return senda__fail_gdal(s->ctx, SENDA_ERR_IO, "%s: cannot read it as a vector source",
                                 path);
@@ -581,13 +636,16 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
         st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: holds no layer", path);
     if (st == SENDA_OK)
         st = senda__columns_detect(s->ctx, lyr, s->opts, path, &map);
+    if (st == SENDA_OK && OGR_L_GetFeatureCount(lyr, TRUE) <= map.header_rows)
+        st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: has a header but no data rows: nothing "
+                         "to import (is it the right file?)", path);
     s->rc.map = &map;
     if (st == SENDA_OK)
         st = source_transforms(s, lyr, path);
-    s->source_file = path;
+    s->source_file = senda__source_label(path, s->source_label, sizeof s->source_label);
     s->rows_in_file = 0;
     if (st == SENDA_OK)
-        st = add_file_row(s, sha, path);
+        st = add_file_row(s, sha, s->source_file);
     if (st == SENDA_OK)
         st = read_layer(s, lyr, p_lo, p_hi, progress, progress_arg);
     if (st == SENDA_OK)
@@ -597,38 +655,42 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     drop_transforms(s);
     s->rc.map = NULL;
     GDALClose(ds);
+    if (fixed[0])
+        VSIUnlink(fixed);
     return st;
 }
 
 /* Load the reports already stored into the de-duplication index. */
 static senda_status preload(import_state *s)
 {
-    sqlite3_stmt *q = NULL;
-    senda_status st = senda__store_prepare(
+    senda__stmt *q = NULL;
+    senda_status st = senda__stmt_prepare(
         s->ctx, s->store,
         "SELECT fid, type, day_first, lon, lat, victims, women, men, minors, "
-        "flags LIKE '%count_assumed%' FROM incidents WHERE status IN "
+        "CASE WHEN flags LIKE '%count_assumed%' THEN 1 ELSE 0 END FROM incidents WHERE status IN "
         "('accepted','repaired') AND date_precision = 'day' ORDER BY fid", &q);
-    while (st == SENDA_OK && sqlite3_step(q) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(q, 1);
+    if (st == SENDA_OK)
+        st = senda__stmt_query(s->ctx, q);
+    while (st == SENDA_OK && senda__stmt_next(q)) {
+        const char *t = senda__stmt_col_text(q, 1);
         int type = SENDA_INC_OTHER;
         for (int k = 0; t && k < SENDA_INC_N_TYPES; k++)
             if (strcmp(t, senda_incidents_type_code(k)) == 0)
                 type = k;
         double v[4];
         for (int k = 0; k < 4; k++)
-            v[k] = sqlite3_column_type(q, 5 + k) == SQLITE_NULL ? -1.0
-                                                                : sqlite3_column_double(q, 5 + k);
-        if (sqlite3_column_int(q, 9))
+            v[k] = senda__stmt_isnull(q, 5 + k) ? -1.0 : senda__stmt_col_double(q, 5 + k);
+        if (senda__stmt_col_int64(q, 9))
             v[0] = -1.0;
-        st = senda__dedupe_add(s->ctx, s->dedupe, type, (long)sqlite3_column_int64(q, 2),
-                               sqlite3_column_double(q, 3), sqlite3_column_double(q, 4),
-                               sqlite3_column_int64(q, 0), v);
+        st = senda__dedupe_add(s->ctx, s->dedupe, type, (long)senda__stmt_col_int64(q, 2),
+                               senda__stmt_col_double(q, 3), senda__stmt_col_double(q, 4),
+                               senda__stmt_col_int64(q, 0), v);
     }
-    sqlite3_finalize(q);
+    senda__stmt_finalize(q);
     int64_t max_fid = 0;
     if (st == SENDA_OK)
-        st = senda__store_int(s->ctx, s->store, "SELECT max(fid) FROM incidents", 0, &max_fid);
+        st = senda__store_int(s->ctx, s->store, senda__store_max_fid_sql(s->store), 0,
+                              &max_fid);
     s->next_fid = max_fid + 1;
     return st;
 }
@@ -667,12 +729,14 @@ static senda_status open_state(import_state *s, const char *store_path)
     senda_status st = senda__store_open(ctx, store_path, 1, &s->store);
     if (st == SENDA_OK)
         st = senda__store_begin(ctx, s->store);
+    if (st == SENDA_OK) /* PostGIS: one import at a time matches and numbers reports */
+        st = senda__store_lock(ctx, s->store);
     if (st == SENDA_OK)
-        st = senda__store_prepare(ctx, s->store, inc_sql, &s->ins_inc);
+        st = senda__stmt_prepare(ctx, s->store, inc_sql, &s->ins_inc);
     if (st == SENDA_OK)
-        st = senda__store_prepare(ctx, s->store, rej_sql, &s->ins_rej);
+        st = senda__stmt_prepare(ctx, s->store, rej_sql, &s->ins_rej);
     if (st == SENDA_OK)
-        st = senda__store_prepare(ctx, s->store, raise_sql, &s->raise);
+        st = senda__stmt_prepare(ctx, s->store, raise_sql, &s->raise);
     if (st == SENDA_OK)
         st = senda__dedupe_create(ctx, s->opts->dedupe_days, s->opts->dedupe_km, &s->dedupe);
     for (int b = 0; b < 2 && st == SENDA_OK; b++)
@@ -711,12 +775,9 @@ static senda_status open_state(import_state *s, const char *store_path)
 
 static void close_state(import_state *s)
 {
-    if (s->ins_inc)
-        sqlite3_finalize(s->ins_inc);
-    if (s->ins_rej)
-        sqlite3_finalize(s->ins_rej);
-    if (s->raise)
-        sqlite3_finalize(s->raise);
+    senda__stmt_finalize(s->ins_inc);
+    senda__stmt_finalize(s->ins_rej);
+    senda__stmt_finalize(s->raise);
     senda__store_close(s->store); /* rolls back an open transaction */
     senda__dedupe_destroy(s->dedupe);
     senda__free(s->pending);
@@ -732,6 +793,29 @@ static void close_state(import_state *s)
     if (s->to_layers)
         OCTDestroyCoordinateTransformation(s->to_layers);
     senda__join_close(s->ctx, s->joiner);
+}
+
+/* Remove a GeoPackage store this import made, when no import is recorded in
+ * it (another process that imported into it meanwhile keeps its store). The
+ * failure's message stays on the context. */
+static void remove_empty_store(senda_ctx *ctx, const char *path)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", senda_ctx_errmsg(ctx));
+    senda__store *s = NULL;
+    int64_t n_files = -1;
+    if (senda__store_open(ctx, path, 0, &s) == SENDA_OK &&
+        senda__store_int(ctx, s, "SELECT count(*) FROM imported_files", 0, &n_files) != SENDA_OK)
+        n_files = -1;
+    senda__store_close(s);
+    if (n_files == 0) {
+        char side[1100];
+        unlink(path);
+        snprintf(side, sizeof side, "%s-journal", path), unlink(side);
+        snprintf(side, sizeof side, "%s-wal", path), unlink(side);
+        snprintf(side, sizeof side, "%s-shm", path), unlink(side);
+    }
+    senda__fail(ctx, SENDA_ERR_IO, "%s", msg); /* the import's own failure, as it was */
 }
 
 senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
@@ -758,6 +842,10 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
     s.rc.opts = opts, s.rc.ctx = ctx;
     s.rc.gaz_path = opts->gazetteer;
     s.rc.today_days = today_days(opts);
+    /* a GeoPackage store this import makes is removed again when the import
+     * fails, so a failed first import leaves nothing behind */
+    int made_here = senda__store_kind_of(store_path) == SENDA__GPKG &&
+                    access(store_path, F_OK) != 0;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "importing")) {
         st = SENDA_ERR_CANCELLED;
         goto done;
@@ -771,12 +859,16 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
         st = senda__store_bulk_end(ctx, s.store, 0);
     if (st == SENDA_OK)
         st = senda__store_bulk_end(ctx, s.store, 1);
+    if (st == SENDA_OK && local.files)
+        st = senda__crosslink_store(ctx, s.store, s.first_file_id, opts->dedupe_km, &local);
     if (st == SENDA_OK)
         st = senda__store_commit(ctx, s.store);
     if (st == SENDA_OK && progress) /* committed: cancelling now changes nothing */
         progress(1.0, NULL, progress_arg);
 done:
     close_state(&s);
+    if (st != SENDA_OK && made_here)
+        remove_empty_store(ctx, store_path);
     if (st == SENDA_OK && summary)
         *summary = local;
     return st;

@@ -13,6 +13,7 @@ typedef struct senda__colmap {
     int lon, lat, coords, date, year, month, type, count[2], place, state, id, perp;
     int women, men, minors, synthetic;
     int use_geometry; /* no coordinate columns: take the feature geometry */
+    int header_rows;  /* leading rows that are not reports (an HXL hashtag row) */
 } senda__colmap;
 
 senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_incidents_import_opts *o,
@@ -51,5 +52,17 @@ typedef struct senda__rowctx {
  *  allocation or gazetteer loading errors. */
 senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRGeometryH geom,
                                 senda__incident *r);
+
+/** A CSV at path with bare '"' inside unquoted fields (14°54'30"N): an in-memory
+ *  copy with them read as U+2033 is named in out (to read instead, then
+ *  VSIUnlink), *n_fixed the number replaced; out = "" when nothing needed it. */
+senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out, size_t out_n,
+                                    long *n_fixed);
+
+/** Link the store's reports of one event given at different date precisions
+ *  (crossmatch.c); rows of files with id >= first_file_id are this run's and
+ *  move from accepted to (possible) duplicate in *sum. */
+senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t first_file_id,
+                                    double km, senda_incidents_import_summary *sum);
 
 #endif

@@ -102,6 +102,30 @@ int senda__dedupe_merge(senda__dedupe *d, long idx, const double v[4]);
  *  given); it is no longer pending. */
 int64_t senda__dedupe_take(senda__dedupe *d, long idx, double v[4]);
 
+/* ---- crossmatch.c ---- */
+enum { SENDA__GEO_EXACT = 0, SENDA__GEO_DEGREE = 1, SENDA__GEO_LOCALITY = 2 };
+/** One stored report as cross-precision matching sees it. */
+typedef struct senda__xreport {
+    int64_t fid;
+    int type, date_prec, geoprec; /* DATE_*, SENDA__GEO_* */
+    long day_first, day_last;     /* its date interval, days since 1970-01-01 */
+    double lon, lat, victims;
+    int count_assumed;
+    int taken;     /* already repeated by a linked coarser report: not free */
+    int no_coarse; /* a reviewer kept it as its own event: never the duplicate */
+} senda__xreport;
+/** A link: r[coarse] repeats r[fine]; possible when another free report fitted too. */
+typedef struct senda__xlink {
+    size_t coarse, fine;
+    int possible;
+    double km;
+} senda__xlink;
+/** Link reports of one event given at different date precisions (one-to-one,
+ *  closest first; semantics in crossmatch.c). km is the base distance tolerance.
+ *  Ownership: *links freed with senda__free(). */
+senda_status senda__crossmatch(senda_ctx *ctx, const senda__xreport *r, size_t n, double km,
+                               senda__xlink **links, size_t *n_links);
+
 /* ---- join.c ---- */
 typedef struct senda__joiner senda__joiner;
 /** Prepare the layers' trees and prepared geometries for joining. */

@@ -125,7 +125,7 @@ static double line_dist(GEOSContextHandle_t h, const line_pieces *lp, const GEOS
     piece_arg a = {lp, px, py};
     const void *hit = GEOSSTRtree_nearest_generic_r(h, lp->tree, QUERY_ITEM, pt, piece_cb, &a);
     if (!hit)
-        return NAN;
+        return (double)NAN;
     const piece *pc = &lp->p[(size_t)(uintptr_t)hit - 1];
     double d = piece_dist(pc, px, py, along);
     *along += pc->offset_m;
@@ -142,7 +142,7 @@ typedef struct {
 static double feature_dist(const near_arg *a, size_t i, double *along)
 {
     const join_layer *jl = a->jl;
-    *along = NAN;
+    *along = (double)NAN;
     if (jl->kind == 0) {
         double dx = jl->pxy[2 * i] - a->px, dy = jl->pxy[2 * i + 1] - a->py;
         return sqrt(dx * dx + dy * dy);

@@ -161,10 +161,35 @@ static void copy_trim(const char *from, const char *to, char *dst, size_t n)
     dst[len] = '\0';
 }
 
+/* An ODK/Kobo geopoint, "lat lon altitude accuracy" (3 or 4 plain numbers):
+ * lat and lon copied into a and b. */
+static int geopoint(const char *s, char *a, char *b, size_t n)
+{
+    double v[4];
+    int used = 0, k = sscanf(s, "%lf %lf %lf %lf %n", &v[0], &v[1], &v[2], &v[3], &used);
+    if (k != 4 || s[used] != '\0') {
+        used = 0;
+        k = sscanf(s, "%lf %lf %lf %n", &v[0], &v[1], &v[2], &used);
+        if (k != 3 || s[used] != '\0')
+            return 0;
+    }
+    const char *p = s;
+    while (isspace((unsigned char)*p))
+        p++;
+    const char *q = p + strcspn(p, " \t");
+    copy_trim(p, q, a, n);
+    while (isspace((unsigned char)*q))
+        q++;
+    copy_trim(q, q + strcspn(q, " \t"), b, n);
+    return a[0] && b[0];
+}
+
 int senda__split_pair(const char *s, char *a, char *b, size_t n)
 {
     const char *end = s + strlen(s), *cut = NULL;
     size_t skip = 1;
+    if (!strpbrk(s, ",;") && geopoint(s, a, b, n))
+        return 1;
     if ((cut = strchr(s, ';')) == NULL && (cut = strstr(s, ", ")) != NULL)
         skip = 2;
     if (!cut) /* a hemisphere letter followed by more text: "14°54'N 92°15'W" */

@@ -73,22 +73,24 @@ static senda_status geocode(senda__rowctx *rc, const char *const *vals, senda__i
     char text[512];
     snprintf(text, sizeof text, "%s%s%s", place, state[0] && !strchr(place, ',') ? ", " : "",
              strchr(place, ',') ? "" : state);
-    const senda__place *hit = NULL;
+    senda__place_hit hit; /* the resolver route uses too: layers' names, then GeoNames */
     char msg[sizeof r->message];
-    int res = senda__gazetteer_lookup(rc->gaz, text, &hit, msg, sizeof msg);
+    int res = senda__place_lookup(rc->ctx, rc->opts->layers, rc->gaz, text, &hit, msg,
+                                  sizeof msg);
+    if (res == GAZ_OUT_OF_MEMORY)
+        return SENDA_ERR_NOMEM;
     if (res != GAZ_FOUND) {
         r->status = REC_REJECTED;
         r->reason = res == GAZ_AMBIGUOUS ? SENDA_REJ_AMBIGUOUS_PLACE : SENDA_REJ_PLACE_NOT_FOUND;
         senda__strlcpy(r->message, msg, sizeof r->message);
         return SENDA_OK;
     }
-    r->lon = hit->lon;
-    r->lat = hit->lat;
+    r->lon = hit.lon;
+    r->lat = hit.lat;
     r->geoprec = 2;
     r->flags |= FLAG_GEOCODED;
-    char admin[160];
-    snprintf(admin, sizeof admin, "%s, %s", hit->admin1, hit->country);
-    if (!(r->admin1 = senda__arena_strndup(rc->ctx, rc->arena, admin, strlen(admin))))
+    if (!hit.from_layer && /* a gazetteer locality: "admin1, country" */
+        !(r->admin1 = senda__arena_strndup(rc->ctx, rc->arena, hit.where, strlen(hit.where))))
         return SENDA_ERR_NOMEM;
     senda__strlcpy(r->message, msg, sizeof r->message);
     return SENDA_OK;
@@ -311,7 +313,7 @@ senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRG
     const senda__colmap *m = rc->map;
     r->status = REC_ACCEPTED;
     r->women = r->men = r->minors = -1.0;
-    r->rail_dist_m = r->rail_km = r->checkpoint_dist_m = r->border_dist_m = NAN;
+    r->rail_dist_m = r->rail_km = r->checkpoint_dist_m = r->border_dist_m = (double)NAN;
     r->rail_idx = r->checkpoint_idx = r->admin_idx = -1;
     int empty = !(geom && !OGR_G_IsEmpty(geom));
     for (int i = 0; i < m->n_fields && empty; i++)

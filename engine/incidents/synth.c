@@ -12,10 +12,13 @@
  * the rail. Types, perpetrators, victim counts and dates (uniform over
  * 2015-01-01..2024-12-31) are drawn from fixed distributions, written in
  * Spanish as NGO spreadsheets do. The generator is SplitMix64 (Steele, Lea &
- * Flood 2014) with Box-Muller normals, so the same seed gives the same bytes.
+ * Flood 2014) with Box-Muller normals, so the same seed gives the same bytes;
+ * the seed is mixed (core/rng.c) and locations and attributes are drawn from
+ * two separate streams, so seeds 1 and 2 give unrelated files.
  * O(n x rail vertices) for GEOSInterpolate; O(1) memory per row. Written to a
  * temporary file renamed into place.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,15 +39,10 @@ typedef struct {
     uint64_t s;
 } rng;
 
-static uint64_t next_u64(rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+/* Independent streams of one seed: where an incident is, and what it is. */
+enum { STREAM_WHERE = 0, STREAM_WHAT = 1 };
 
-static double uniform(rng *r) { return (double)(next_u64(r) >> 11) * 0x1.0p-53; }
+static double uniform(rng *r) { return senda__rng_uniform(&r->s); }
 
 static double normal(rng *r)
 {
@@ -110,7 +108,8 @@ static void draw_xy(senda_ctx *ctx, const synth_src *src, const senda_incidents_
     }
 }
 
-static void write_row(FILE *fp, rng *r, size_t i, double lon, double lat, const char *cluster)
+/* One row; < 0 (errno set) when the write failed. */
+static int write_row(FILE *fp, rng *r, size_t i, double lon, double lat, const char *cluster)
 {
     double u = uniform(r);
     size_t t = 0;
@@ -130,7 +129,7 @@ static void write_row(FILE *fp, rng *r, size_t i, double lon, double lat, const 
         minors = victims;
     int men = victims - women;
     const char *perp = synth_perps[(size_t)(uniform(r) * 7.0) % 7];
-    fprintf(fp, "SYNTHETIC - not real data,1,syn-%07zu,%04ld-%02ld-%02ld,%s,%d,%d,%d,%d,%s,%.6f,"
+    return fprintf(fp, "SYNTHETIC - not real data,1,syn-%07zu,%04ld-%02ld-%02ld,%s,%d,%d,%d,%d,%s,%.6f,"
                 "%.6f,%s\n",
             i + 1, y, m, d, synth_types[t].text, victims, women, men, minors, perp, lat, lon,
             cluster);
@@ -192,29 +191,35 @@ senda_status senda_incidents_synth(senda_ctx *ctx, const senda_layers *layers,
         goto done;
     }
     if (!(fp = fopen(tmp, "w"))) {
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot write it", out_csv);
+        st = senda__fail_errno(ctx, errno, out_csv, "cannot write");
         goto done;
     }
     fprintf(fp, "note,synthetic,id,fecha,tipo,victimas,mujeres,hombres,menores,perpetrador,"
                 "lat,lon,cluster\n");
-    rng r = {opts->seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull};
+    rng where = {senda__rng_seed(opts->seed, STREAM_WHERE)};
+    rng what = {senda__rng_seed(opts->seed, STREAM_WHAT)};
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "synthesising"))
         st = SENDA_ERR_CANCELLED;
     for (size_t i = 0; i < opts->n && st == SENDA_OK; i++) {
         double x = 0, y = 0, z = 0;
         const char *cluster = "";
-        draw_xy(ctx, &src, opts, &r, &x, &y, &cluster);
+        draw_xy(ctx, &src, opts, &where, &x, &y, &cluster);
         OCTTransform(ct, 1, &x, &y, &z);
-        write_row(fp, &r, i, x, y, cluster);
+        if (write_row(fp, &what, i, x, y, cluster) < 0) {
+            st = senda__fail_errno(ctx, errno, out_csv, "cannot write");
+            break;
+        }
         if ((i & 65535) == 65535 && !senda__progress(ctx, progress, progress_arg,
                                                      (double)i / (double)opts->n, NULL))
             st = SENDA_ERR_CANCELLED;
     }
-    if (fclose(fp) != 0 && st == SENDA_OK)
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: write failed", out_csv);
+    if (st == SENDA_OK)
+        st = senda__fclose_checked(ctx, fp, out_csv);
+    else
+        fclose(fp);
     fp = NULL;
     if (st == SENDA_OK && rename(tmp, out_csv) != 0)
-        st = senda__fail(ctx, SENDA_ERR_IO, "%s: cannot rename into place", out_csv);
+        st = senda__fail_errno(ctx, errno, out_csv, "cannot rename the new file into place");
     if (st == SENDA_OK && progress)
         progress(1.0, NULL, progress_arg);
 done:

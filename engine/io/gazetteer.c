@@ -15,6 +15,13 @@
  * (GeoNames often lists a town and its seat); otherwise the name is
  * ambiguous and the candidates are listed. The precision of a hit is the
  * locality point (GeoNames' PPL coordinate), not the street address.
+ * A name's generic leading word ("Ciudad", "Villa", "Heroica", "Puerto") may be
+ * left out ("Tecún Umán" finds "Ciudad Tecún Umán"): the shortened name is an
+ * alternate key. A qualifier may be the start of the state's name ("Oax.").
+ * A name not found lists up to five places with the closest names ("did you
+ * mean"): Levenshtein distance on the folded keys, at most a third of the
+ * name's length, or keys holding the name as whole words; O(keys x length^2)
+ * per miss.
  * Memory: the file text plus about 40 bytes per key (the bundled extract:
  * 9,234 places, under 2 MB in all).
  */
@@ -161,6 +168,28 @@ static void add_key(senda__gazetteer *g, const char *s, unsigned i, unsigned pri
     *used += len + 1;
 }
 
+/* Generic leading words of town names that people leave out ("Tecún Umán" for
+ * "Ciudad Tecún Umán"), longest first; folded. */
+static const char *const name_prefixes[] = {"heroica ciudad de ", "heroica ciudad ", "ciudad de ",
+                                            "heroica ", "ciudad ", "villa de ", "villa ",
+                                            "puerto ", NULL};
+
+/* The name without its generic leading word also finds the place (as an
+ * alternate name: a place named so exactly is preferred). */
+static void add_unprefixed(senda__gazetteer *g, const char *s, unsigned i, size_t *used,
+                           size_t cap)
+{
+    char f[256];
+    senda__fold(s, f, sizeof f);
+    for (size_t k = 0; name_prefixes[k]; k++) {
+        size_t l = strlen(name_prefixes[k]);
+        if (strncmp(f, name_prefixes[k], l) == 0 && f[l]) {
+            add_key(g, f + l, i, 0, used, cap);
+            return;
+        }
+    }
+}
+
 static senda_status index_places(senda_ctx *ctx, senda__gazetteer *g, size_t n_lines)
 {
     size_t cap_keys = 0, cap_text = 0;
@@ -168,7 +197,7 @@ static senda_status index_places(senda_ctx *ctx, senda__gazetteer *g, size_t n_l
     /* upper bounds: every comma of a line can start an alternate name */
     for (const char *q = p; *q; q++)
         cap_keys += *q == ',', cap_text += 1;
-    cap_keys += 3 * n_lines + 1;
+    cap_keys += 4 * n_lines + 1;
     cap_text = 2 * cap_text + 256 * 4;
     g->places = senda__calloc(ctx, n_lines ? n_lines : 1, sizeof *g->places);
     g->keys = senda__calloc(ctx, cap_keys, sizeof *g->keys);
@@ -195,6 +224,7 @@ static senda_status index_places(senda_ctx *ctx, senda__gazetteer *g, size_t n_l
             unsigned i = (unsigned)g->n_places++;
             add_key(g, f[1], i, 1, &used, cap_text);
             add_key(g, f[2], i, 1, &used, cap_text);
+            add_unprefixed(g, f[2], i, &used, cap_text);
             char *save = NULL; /* strtok_r: thread-safe */
             for (char *a = strtok_r(f[3], ",", &save); a; a = strtok_r(NULL, ",", &save))
                 add_key(g, a, i, 0, &used, cap_text);
@@ -239,14 +269,14 @@ static const char *const country_names[][3] = {
     {"SV", "el salvador", "slv"}, {"HN", "honduras", "hnd"}, {"NI", "nicaragua", "nic"},
 };
 
-/* Does folded qualifier q name the place's admin1 or country? */
+/* Does folded qualifier q name the place's admin1 (2) or country (1), or not (0)? */
 static int qualifier_matches(const senda__place *p, const char *q)
 {
     char a[128];
     size_t la = senda__fold(p->admin1, a, sizeof a), lq = strlen(q);
     if (la && ((strncmp(a, q, la) == 0 && (q[la] == '\0' || q[la] == ' ')) ||
-               (strncmp(q, a, lq) == 0 && (a[lq] == '\0' || a[lq] == ' '))))
-        return 1;
+               (strncmp(q, a, lq) == 0 && (a[lq] == '\0' || a[lq] == ' ' || lq >= 3))))
+        return 2; /* the state, or its name's start ("Oax." for Oaxaca) */
     for (size_t i = 0; i < sizeof country_names / sizeof country_names[0]; i++) {
         if (strcmp(p->country, country_names[i][0]) != 0)
             continue;
@@ -283,23 +313,114 @@ static size_t candidates(const senda__gazetteer *g, const char *name, char quals
             hi = mid;
     }
     size_t n = 0;
+    int score[GAZ_MAX_CAND], top = 0;
     for (int pass = 0; pass < 2 && n == 0; pass++) {
         unsigned want_primary = pass == 0;
         for (size_t k = lo; k < g->n_keys && strcmp(g->keys[k].key, name) == 0; k++) {
             if (g->keys[k].primary != want_primary)
                 continue;
             const senda__place *p = &g->places[g->keys[k].place];
-            int ok = 1;
+            int ok = 1, sc = 0;
             for (size_t q = 0; q < n_quals && ok; q++)
-                ok = qualifier_matches(p, quals[q]);
+                sc += ok = qualifier_matches(p, quals[q]);
             int dup = 0;
             for (size_t j = 0; j < n; j++)
                 dup |= cand[j] == p;
-            if (ok && !dup && n < GAZ_MAX_CAND)
-                cand[n++] = p;
+            if (ok && !dup && n < GAZ_MAX_CAND) {
+                score[n] = sc, cand[n++] = p;
+                top = sc > top ? sc : top;
+            }
         }
     }
-    return n;
+    /* a qualifier naming a state beats one naming only the country ("Jaltepec
+     * (México)": the State of México, not the country) */
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++)
+        if (score[j] == top)
+            cand[m++] = cand[j];
+    return m;
+}
+
+/* Edit distance of a and b (Levenshtein), stopping at cap. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
+{
+    size_t la = strlen(a), lb = strlen(b), row[128];
+    if (la >= 127 || lb >= 127)
+        return cap;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], best = row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t v = diag + (a[i - 1] != b[j - 1]);
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            if (up + 1 < v)
+                v = up + 1;
+            row[j] = v;
+            diag = up;
+            if (v < best)
+                best = v;
+        }
+        if (best >= cap)
+            return cap;
+    }
+    return row[lb];
+}
+
+/* Up to 5 places whose names are closest to folded name (edit distance at most
+ * a third of its length, at least 2; a name containing it as whole words counts
+ * as distance 1), closest then most populous first, listed into msg. */
+static void suggest(const senda__gazetteer *g, const char *name, char *msg, size_t msg_size)
+{
+    enum { N_SUG = 5 };
+    const senda__place *best[N_SUG];
+    size_t dist[N_SUG], n = 0, ln = strlen(name);
+    size_t cap = ln / 3 > 2 ? ln / 3 + 1 : 3;
+    for (size_t k = 0; k < g->n_keys; k++) {
+        const char *key = g->keys[k].key, *hit = strstr(key, name);
+        size_t lk = strlen(key), d = cap;
+        if (hit && (hit == key || hit[-1] == ' ') && (hit[ln] == '\0' || hit[ln] == ' '))
+            d = 1;
+        else if (lk + cap > ln && lk < ln + cap)
+            d = edit_distance(name, key, cap);
+        if (d >= cap)
+            continue;
+        const senda__place *p = &g->places[g->keys[k].place];
+        size_t at = n;
+        for (size_t j = 0; j < n; j++)
+            if (best[j] == p)
+                at = d < dist[j] ? j : N_SUG; /* already listed: keep its best distance */
+        if (at == N_SUG)
+            continue;
+        if (at == n && n < N_SUG)
+            n++;
+        else if (at == n) { /* full: replace the worst when better */
+            size_t w = 0;
+            for (size_t j = 1; j < n; j++)
+                if (dist[j] > dist[w] || (dist[j] == dist[w] &&
+                                          best[j]->population < best[w]->population))
+                    w = j;
+            if (d > dist[w] || (d == dist[w] && p->population <= best[w]->population))
+                continue;
+            at = w;
+        }
+        best[at] = p, dist[at] = d;
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort: closest, then most populous */
+        for (size_t j = i; j > 0 && (dist[j] < dist[j - 1] || (dist[j] == dist[j - 1] &&
+                                     best[j]->population > best[j - 1]->population)); j--) {
+            const senda__place *tp = best[j];
+            size_t td = dist[j];
+            best[j] = best[j - 1], dist[j] = dist[j - 1];
+            best[j - 1] = tp, dist[j - 1] = td;
+        }
+    size_t len = strlen(msg);
+    for (size_t i = 0; i < n && len < msg_size; i++)
+        len += (size_t)snprintf(msg + len, msg_size - len, "%s%s, %s, %s", i ? "; " :
+                                "; did you mean: ", best[i]->name, best[i]->admin1,
+                                best[i]->country);
 }
 
 int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
@@ -326,6 +447,7 @@ int senda__gazetteer_lookup(const senda__gazetteer *g, const char *text,
     if (n == 0) {
         snprintf(msg, msg_size, "place '%s' is not in the gazetteer%s", text,
                  n_quals ? " (with that state/country)" : "");
+        suggest(g, name, msg, msg_size);
         return GAZ_NOT_FOUND;
     }
     size_t best = 0;

@@ -40,6 +40,13 @@ senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *ou
     }
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     *out = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    if (*out && CPLGetLastErrorType() >= CE_Failure) { /* e.g. its metadata tables: disk full */
+        senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create GeoPackage", path);
+        GDALClose(*out);
+        *out = NULL;
+        VSIUnlink(path);
+        return SENDA_ERR_IO;
+    }
     if (!*out)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot create GeoPackage", path);
     return SENDA_OK;
@@ -47,6 +54,13 @@ senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *ou
 
 senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
                                OGRwkbGeometryType type, const char *crs, OGRLayerH *out)
+{
+    return senda__gpkg_layer_ex(ctx, ds, name, type, crs, 1, out);
+}
+
+senda_status senda__gpkg_layer_ex(senda_ctx *ctx, GDALDatasetH ds, const char *name,
+                                  OGRwkbGeometryType type, const char *crs, int spatial_index,
+                                  OGRLayerH *out)
 {
     *out = NULL;
     for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++) {
@@ -65,7 +79,7 @@ senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     }
     CPLErrorReset();
-    char **opts = CSLSetNameValue(NULL, "SPATIAL_INDEX", "YES");
+    char **opts = CSLSetNameValue(NULL, "SPATIAL_INDEX", spatial_index ? "YES" : "NO");
     *out = GDALDatasetCreateLayer(ds, name, srs, type, opts);
     CSLDestroy(opts);
     if (srs)
@@ -156,35 +170,95 @@ senda_status senda__gpkg_fields(senda_ctx *ctx, OGRLayerH lyr, const char *layer
     return SENDA_OK;
 }
 
-/* Remove the temporary files a killed senda left beside final_path:
- * ".<name>.tmp-senda-<pid>..." (with SQLite's -journal/-wal companions)
- * whose process no longer exists. A live process's files (another senda
- * writing the same output, or an unrelated process that reuses the PID)
- * are left alone. */
+/* Temporary names. A temporary of final "<dir>/<name>" is
+ * "<dir>/.<name>.tmp-senda-<pid>"; a file written beside a temporary (the
+ * run's private store, a synthetic CSV, SQLite's journals) extends that name.
+ * A writer asked for a temporary of a path that is itself a temporary (the
+ * siting layers written into the run's temporary) gets
+ * "<dir>/.<name>.tmp-senda-<pid>-<n>", never ".<temporary>.tmp-senda-...":
+ * such nesting made hidden "..<name>.tmp-senda-<pid>.tmp-senda-<pid>" copies
+ * that the sweep did not recognise. */
+
+/* The length of the original name in base when base is a senda temporary
+ * (".<name>.tmp-senda-<digits>..."), else 0. */
+static size_t tmp_origin_len(const char *base)
+{
+    if (base[0] != '.')
+        return 0;
+    const char *m = strstr(base + 1, ".tmp-senda-");
+    if (!m || m == base + 1 || m[11] < '0' || m[11] > '9')
+        return 0;
+    return (size_t)(m - (base + 1));
+}
+
+/* 1 when name is one of the files senda makes beside final_base: one or more
+ * leading dots, final_base, then one or more ".tmp-senda-<pid>[-<n>]"
+ * segments (each optionally followed by ".store.gpkg", ".synthetic.csv" or
+ * ".png"), then optionally a SQLite companion (-journal, -wal, -shm), and
+ * every <pid> named is a process that no longer exists. Anything else,
+ * including a live process's temporaries, is not ours to remove. */
+static int stale_tmp_of(const char *name, const char *final_base)
+{
+    const char *p = name;
+    if (*p != '.')
+        return 0;
+    while (*p == '.')
+        p++;
+    size_t blen = strlen(final_base);
+    if (strncmp(p, final_base, blen) != 0)
+        return 0;
+    p += blen;
+    int segments = 0;
+    while (strncmp(p, ".tmp-senda-", 11) == 0) {
+        p += 11;
+        char *end = NULL;
+        long pid = strtol(p, &end, 10);
+        if (end == p || pid <= 0 || *p == '+' || *p == '-')
+            return 0;
+        if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            return 0; /* ours or alive */
+        p = end;
+        if (*p == '-' && p[1] >= '0' && p[1] <= '9') {
+            p++;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+        static const char *const ext[] = {".store.gpkg", ".synthetic.csv", ".png"};
+        for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+            if (strncmp(p, ext[i], strlen(ext[i])) == 0) {
+                p += strlen(ext[i]);
+                break;
+            }
+        segments++;
+    }
+    if (!segments)
+        return 0;
+    return *p == '\0' || strcmp(p, "-journal") == 0 || strcmp(p, "-wal") == 0 ||
+           strcmp(p, "-shm") == 0;
+}
+
+/* Remove the temporary files of final_path that killed senda processes left
+ * behind, whatever their nesting (stale_tmp_of). */
 static void sweep_stale_tmp(const char *final_path)
 {
     const char *slash = strrchr(final_path, '/');
-    char dir[4096], prefix[1024];
+    char dir[4096], base[1024];
     if (slash)
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - final_path), final_path);
     else
         snprintf(dir, sizeof dir, ".");
     if (!dir[0])
         snprintf(dir, sizeof dir, "/");
-    snprintf(prefix, sizeof prefix, ".%s.tmp-senda-", slash ? slash + 1 : final_path);
+    snprintf(base, sizeof base, "%s", slash ? slash + 1 : final_path);
+    size_t olen = tmp_origin_len(base);
+    if (olen)
+        memmove(base, base + 1, olen), base[olen] = '\0';
     DIR *d = opendir(dir);
     if (!d)
         return;
-    size_t plen = strlen(prefix);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, prefix, plen) != 0)
-            continue;
-        char *end = NULL;
-        long pid = strtol(e->d_name + plen, &end, 10);
-        if (end == e->d_name + plen || pid <= 0 || pid == (long)getpid())
-            continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (!stale_tmp_of(e->d_name, base))
             continue;
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -195,13 +269,17 @@ static void sweep_stale_tmp(const char *final_path)
 
 void senda__tmp_path(const char *final_path, char *tmp, size_t tmp_size)
 {
+    static int seq; /* temporaries of temporaries within this process */
     sweep_stale_tmp(final_path);
     const char *slash = strrchr(final_path, '/');
-    if (slash)
-        snprintf(tmp, tmp_size, "%.*s/.%s.tmp-senda-%ld", (int)(slash - final_path), final_path,
-                 slash + 1, (long)getpid());
+    const char *base = slash ? slash + 1 : final_path;
+    int dlen = slash ? (int)(slash - final_path) + 1 : 0;
+    size_t olen = tmp_origin_len(base);
+    if (olen)
+        snprintf(tmp, tmp_size, "%.*s.%.*s.tmp-senda-%ld-%d", dlen, final_path, (int)olen,
+                 base + 1, (long)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
     else
-        snprintf(tmp, tmp_size, ".%s.tmp-senda-%ld", final_path, (long)getpid());
+        snprintf(tmp, tmp_size, "%.*s.%s.tmp-senda-%ld", dlen, final_path, base, (long)getpid());
 }
 
 senda_status senda__commit_file(senda_ctx *ctx, const char *tmp, const char *final_path)

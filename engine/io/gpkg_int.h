@@ -20,6 +20,12 @@ senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *ou
 senda_status senda__gpkg_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
                                OGRwkbGeometryType type, const char *crs, OGRLayerH *out);
 
+/** senda__gpkg_layer with or without the spatial index (a bulk writer
+ *  inserts first, then fills the index in one go). */
+senda_status senda__gpkg_layer_ex(senda_ctx *ctx, GDALDatasetH ds, const char *name,
+                                  OGRwkbGeometryType type, const char *crs, int spatial_index,
+                                  OGRLayerH *out);
+
 /** A field of a table: name and OGR type. */
 typedef struct senda__field {
     const char *name;

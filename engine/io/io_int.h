@@ -52,6 +52,13 @@ senda_status senda__srs_short_name(OGRSpatialReferenceH srs, char *out, size_t o
 /** A lon/lat WGS 84 spatial reference with traditional axis order. */
 OGRSpatialReferenceH senda__srs_wgs84(void);
 
+/** SHA-256 of the data a source gives: its bytes when GDAL can stat it as a file
+ *  (local or /vsi...), else its layers' fields and features as read (PG:, WFS:). */
+senda_status senda__sha256_source(senda_ctx *ctx, const char *path, char hex[65]);
+/** path fit to be stored or published: a password=... in a connection string
+ *  (PG:...) replaced by password=***. Returns buf. */
+const char *senda__source_label(const char *path, char *buf, size_t n);
+
 /** The directory of the bundled data (corridor/, gazetteer/) found at run
  *  time relative to the library, or $SENDA_DATA_DIR (datadir.c). Static. */
 const char *senda__data_dir(void);

@@ -139,7 +139,7 @@ senda_status senda_layers_mask_grid(senda_ctx *ctx, const senda_layers *layers,
         size_t masked = 0;
         for (size_t k = 0; k < n_cells; k++)
             if (!inside[k] && !isnan(grid->data[k])) {
-                grid->data[k] = NAN;
+                grid->data[k] = (double)NAN;
                 masked++;
             }
         if (n_masked)

@@ -34,6 +34,7 @@ void senda_pipeline_danger_result_destroy(senda_pipeline_danger_result *r)
     senda_grid_destroy(r->density);
     senda_grid_destroy(r->danger);
     senda_grid_destroy(r->danger_whatif);
+    senda__free((double *)r->edits.with_checkpoints_xy);
     senda__free(r);
 }
 
@@ -51,7 +52,7 @@ static senda_status whatif(senda_ctx *ctx, const senda_pipeline_input *in,
                            const senda_pipeline_danger_opts *o, senda_pipeline_danger_result *r,
                            senda_progress_fn progress, void *arg)
 {
-    senda_cost_danger_opts d = o->weights;
+    senda_cost_danger_opts *d = &r->edits;
     double *xy = o->n_with ? senda__calloc2(ctx, o->n_with, 2 * sizeof *xy) : NULL;
     if (o->n_with && !xy)
         return SENDA_ERR_NOMEM;
@@ -59,16 +60,15 @@ static senda_status whatif(senda_ctx *ctx, const senda_pipeline_input *in,
     for (size_t i = 0; i < o->n_with && st == SENDA_OK; i++)
         st = senda_cost_place_resolve(ctx, in->layers, o->with_checkpoints[i], &xy[2 * i],
                                  &xy[2 * i + 1]);
-    d.without_checkpoints = o->without_checkpoints;
-    d.n_without = o->n_without;
-    d.with_checkpoints_xy = xy;
-    d.n_with = o->n_with;
+    d->without_checkpoints = o->without_checkpoints;
+    d->n_without = o->n_without;
+    d->with_checkpoints_xy = xy; /* the result owns it */
+    d->n_with = o->n_with;
     if (st == SENDA_OK)
-        st = senda_cost_danger_surface(ctx, r->density, in->layers, &d, &r->danger_whatif, progress,
-                                  arg);
+        st = senda_cost_danger_surface(ctx, r->density, in->layers, d, &r->danger_whatif,
+                                       progress, arg);
     if (st == SENDA_OK)
         st = mask(ctx, in, o, r->danger_whatif);
-    senda__free(xy);
     return st;
 }
 
@@ -92,6 +92,7 @@ static senda_status stage(senda_ctx *ctx, const senda_pipeline_input *in,
                                                progress ? senda__progress_sub_fn : NULL, &sp);
     if (st == SENDA_OK)
         st = mask(ctx, in, o, r->danger);
+    r->land_masked = o->land_mask && senda_layers_find(in->layers, "land") >= 0;
     if (st == SENDA_OK && edits) {
         senda__progress_sub_t wp = senda__progress_sub(progress, arg, mid, 1.0);
         st = whatif(ctx, in, o, r, progress ? senda__progress_sub_fn : NULL, &wp);
@@ -132,6 +133,9 @@ senda_status senda_pipeline_danger(senda_ctx *ctx, const senda_pipeline_input *i
     if (!r)
         return SENDA_ERR_NOMEM;
     r->n_incidents = in->incidents ? in->incidents->n : 0;
+    r->edits = o->weights;
+    r->edits.without_checkpoints = NULL, r->edits.n_without = 0;
+    r->edits.with_checkpoints_xy = NULL, r->edits.n_with = 0;
     senda_status st = stage(ctx, in, o, r, progress, arg);
     if (st == SENDA_OK && out && senda__pipeline_is_tiff(out))
         st = senda_grid_write_tiff(ctx, r->danger_whatif ? r->danger_whatif : r->danger, out, NULL);

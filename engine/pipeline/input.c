@@ -81,12 +81,19 @@ static senda_status load(senda_ctx *ctx, const senda_pipeline_input_opts *o,
     const char *crs = o->crs ? o->crs : SENDA_DEFAULT_CRS;
     senda_status st;
     SUB(lp, 0.0, 0.2);
+    if (o->points && !o->crs) { /* the points' own CRS, the layers in it */
+        st = senda_points_read(ctx, o->points, NULL, o->weight_field, NULL, &in->incidents);
+        if (st == SENDA_OK && o->need_layers)
+            st = senda_layers_open(ctx, o->layers_dir, in->incidents->crs, &in->layers, SUBFN,
+                                   &lp);
+        return st;
+    }
     if (o->need_layers &&
         (st = senda_layers_open(ctx, o->layers_dir, crs, &in->layers, SUBFN, &lp)))
         return st;
     if (o->points)
         return senda_points_read(ctx, o->points, NULL, o->weight_field,
-                                 o->crs ? o->crs : in->layers ? crs : NULL, &in->incidents);
+                                 o->crs, &in->incidents);
     if (o->n_files || o->synthetic) {
         SUB(ip, 0.2, 0.9);
         if ((st = import(ctx, o, in, progress ? senda__progress_sub_fn : NULL, &ip)))
@@ -96,6 +103,9 @@ static senda_status load(senda_ctx *ctx, const senda_pipeline_input_opts *o,
     }
     if (!in->store[0])
         return SENDA_OK;
+    if (o->filter.precision &&
+        (st = senda_incidents_count_coarser(ctx, in->store, &o->filter, &in->n_coarser_left_out)))
+        return st;
     return senda_incidents_points(ctx, in->store, &o->filter, crs, &in->incidents);
 }
 

@@ -32,6 +32,10 @@ void senda_pipeline_route_opts_init(senda_pipeline_route_opts *o)
     senda_cost_route_opts_init(&o->lines);
     o->paths_on = 1;
     o->lines_on = 1;
+    senda_choice_opts_init(&o->choice);
+    senda_exposure_opts_init(&o->exposure);
+    senda_likely_opts_init(&o->likely);
+    o->shelter_radius_m = 5000.0;
 }
 
 void senda_pipeline_route_result_destroy(senda_pipeline_route_result *r)
@@ -50,6 +54,13 @@ void senda_pipeline_route_result_destroy(senda_pipeline_route_result *r)
     for (size_t i = 0; i < r->n_profiles; i++)
         senda__free(r->profiles[i]);
     senda__free(r->profiles);
+    senda_grid_destroy(r->exposure);
+    senda_grid_destroy(r->choice_cost);
+    senda_grid_destroy(r->choice_cost_whatif);
+    senda_likely_result_destroy(r->likely);
+    senda_likely_result_destroy(r->likely_whatif);
+    senda_likely_change_destroy(r->likely_change);
+    senda__free(r->flows);
     senda__free(r);
 }
 
@@ -233,6 +244,8 @@ static senda_status stage(senda_ctx *ctx, const senda_pipeline_input *in,
                         &r->lines_whatif, fn, &wp);
     if (st == SENDA_OK && o->profile_dir)
         st = profiles(ctx, o->profile_dir, r);
+    if (st == SENDA_OK && o->likely_on)
+        st = senda__pipeline_likely(ctx, in, d, o, r, progress, arg);
     return st;
 }
 
@@ -264,20 +277,46 @@ senda_status senda_pipeline_route_write(senda_ctx *ctx, const senda_pipeline_rou
         st = write_paths(ctx, gpkg, crs, r->paths_whatif, r->n_paths_whatif, "_whatif");
     if (st == SENDA_OK && r->lines)
         st = senda_cost_route_write(ctx, gpkg, r->lines, NULL, NULL);
+    if (st == SENDA_OK)
+        st = senda__pipeline_likely_write(ctx, r, gpkg);
     return st;
 }
 
 /* What `out` gets: the danger stage's coverages and the route layers. */
 typedef struct both {
+    const senda_pipeline_input *in;
     const senda_pipeline_danger_result *d;
+    const senda_pipeline_route_opts *o;
     const senda_pipeline_route_result *r;
+    const char *out;
 } both;
+
+/* With likely routes the output is a product: the layers, styles, a QGIS
+ * project and the model's parameters as provenance. */
+static senda_status finish(senda_ctx *ctx, const both *b, const char *gpkg)
+{
+    senda_status st = senda_export_layers(ctx, gpkg, b->in->layers, NULL, NULL);
+    if (st != SENDA_OK)
+        return st;
+    senda_export_product_info pinfo;
+    senda_export_product_info_init(&pinfo);
+    pinfo.title = b->d->danger_whatif ? "Likely routes: change with the checkpoint what-if"
+                                      : "Likely routes";
+    pinfo.final_path = b->out;
+    pinfo.crs = senda_layers_crs(b->in->layers);
+    char params[4096];
+    senda__pipeline_likely_params(b->o, b->d, params, sizeof params);
+    pinfo.params = params;
+    return senda_export_finish(ctx, gpkg, &pinfo, NULL, NULL);
+}
 
 static senda_status write_both(senda_ctx *ctx, const void *arg, const char *gpkg)
 {
     const both *b = arg;
     senda_status st = senda_pipeline_danger_write(ctx, b->d, gpkg, 1, 1);
-    return st ? st : senda_pipeline_route_write(ctx, b->r, gpkg);
+    if (st == SENDA_OK)
+        st = senda_pipeline_route_write(ctx, b->r, gpkg);
+    return st == SENDA_OK && b->o->likely_on ? finish(ctx, b, gpkg) : st;
 }
 
 senda_status senda_pipeline_route(senda_ctx *ctx, const senda_pipeline_input *in,
@@ -294,7 +333,7 @@ senda_status senda_pipeline_route(senda_ctx *ctx, const senda_pipeline_input *in
     if (!r)
         return SENDA_ERR_NOMEM;
     senda_status st = stage(ctx, in, d, o, r, progress, arg);
-    both b = {d, r};
+    both b = {in, d, o, r, out};
     if (st == SENDA_OK && out)
         st = senda__pipeline_save(ctx, out, write_both, &b);
     if (st != SENDA_OK) {

@@ -1,32 +1,104 @@
 /*
- * privacy_int.h - internals of the privacy module (senda publish).
+ * privacy_int.h - internals of the privacy module (senda publish): the units
+ * incidents are counted on, aggregation until every figure is 0 or >= k, the
+ * release ledger and the disclosure auditor.
  */
 #ifndef SENDA_PRIVACY_INT_H
 #define SENDA_PRIVACY_INT_H
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+#include <ogr_api.h>
+
 #include "core/core_int.h"
 
-/** Counts with their suppression flags (value[i] >= 0). */
-typedef struct senda__supp_table {
-    const long *value;
-    unsigned char *supp; /* out: 1 = suppressed */
-    size_t n;
-} senda__supp_table;
+/* ---- aggregation (aggregate.c) ---------------------------------------- */
 
-/** A set of cells whose total (cell `total`) is also in the table. */
-typedef struct senda__supp_line {
-    size_t total;
-    const size_t *cells;
-    size_t n;
-} senda__supp_line;
+/** Measures counted per atom: the first SENDA__AGG_CRIT decide merging. */
+enum { SENDA__M_INCIDENTS, SENDA__M_VICTIMS, SENDA__M_WOMEN, SENDA__M_MINORS, SENDA__N_M };
+#define SENDA__AGG_CRIT 2
 
-/** Primary suppression of counts 1..k-1, then secondary suppression along
- *  the lines until each line with a published total has no suppressed cell
- *  or at least two summing to >= k (suppress.c). Returns the number of
- *  primary suppressions; t->supp holds every suppression. */
-size_t senda__suppress(senda__supp_table *t, const senda__supp_line *lines, size_t n_lines,
-                       long k);
+/** A tree of units: leaves are atoms (a state, a cell, a month, a type),
+ *  inner nodes the larger units they merge into; node 0 is the root. */
+typedef struct senda__agg_node {
+    long parent;         /* -1 for the root */
+    char code[64];       /* atom code (leaves), or node code */
+    char label[96];      /* what a reader sees */
+    char rest[96];       /* label of "the rest of" this node, "" = joined labels */
+    long m[SENDA__N_M];  /* leaves: the atom's counts */
+    /* out, leaves: the published group of the atom (index into groups) */
+    long group;
+} senda__agg_node;
+
+typedef struct senda__agg_group {
+    char label[200];
+    long node;           /* the node it was formed at (the leaf itself when alone) */
+    long m[SENDA__N_M];
+    size_t n_atoms;
+    int merged;          /* 1 when it holds more than one atom */
+} senda__agg_group;
+
+/** Merge the atoms of the tree into groups so that every group's first
+ *  SENDA__AGG_CRIT measures are each 0 or >= k (aggregate.c). Sets
+ *  nodes[leaf].group; *groups (caller frees) in first-leaf order.
+ *  @return SENDA_OK; SENDA_ERR_DATA when the whole tree holds 1..k-1. */
+senda_status senda__aggregate(senda_ctx *ctx, senda__agg_node *nodes, size_t n, long k,
+                              senda__agg_group **groups, size_t *n_groups);
+
+/** Append a node (rest NULL = joined labels); its index, or -1 (no memory). */
+long senda__agg_add(senda_ctx *ctx, senda__agg_node **nodes, size_t *n, size_t *cap,
+                    long parent, const char *code, const char *label, const char *rest);
+
+/* ---- units (units.c) -------------------------------------------------- */
+
+typedef struct senda__units senda__units;
+
+/** Load polygons of units in crs: the bundled admin-1 layer (path NULL) or
+ *  a user's layer (its `name` or first text field names each unit; each is
+ *  placed in the admin-1 unit holding its point on surface). */
+senda_status senda__units_load(senda_ctx *ctx, const char *path, const char *crs,
+                               senda__units **out);
+/** Add the units to the tree under root 0 (countries, states, units);
+ *  leaf_of[u] receives the node of unit u. */
+senda_status senda__units_tree(senda_ctx *ctx, const senda__units *u, senda__agg_node **nodes,
+                               size_t *n, size_t *cap, long **leaf_of);
+/** The unit holding (x, y) in the units' CRS, the nearest within 10 km, or -1. */
+long senda__units_find(const senda__units *u, double x, double y);
+size_t senda__units_count(const senda__units *u);
+const char *senda__units_code(const senda__units *u, size_t i);
+/** The unit's polygon (owned by u). */
+OGRGeometryH senda__units_geom(const senda__units *u, size_t i);
+void senda__units_free(senda__units *u);
+
+/* ---- auditor (audit.c) ------------------------------------------------ */
+
+/** A figure an attacker can infer that lies in 1..k-1. */
+typedef struct senda__disclosure {
+    char what[512];
+    char measure[16];
+    long lo, hi;
+    char release[64];    /* the earlier release involved, "" when none */
+} senda__disclosure;
+
+/** Bound, with linear programs (GLPK), every cell of the finest partition the
+ *  releases' figures define and every difference of nested figures and of a
+ *  figure and the figures of another release inside it; report those whose
+ *  bounds lie in 1..k-1. releases: the JSON documents senda publish writes
+ *  (manifest key "figures"). *found (caller frees) may hold n_found > 0. */
+senda_status senda__audit(senda_ctx *ctx, json_object *const *releases, size_t n, long k,
+                          senda__disclosure **found, size_t *n_found);
+
+/** Read the figures document of a public file. */
+senda_status senda__audit_read(senda_ctx *ctx, const char *path, json_object **doc);
+
+/* ---- ledger (ledger.c) ------------------------------------------------ */
+
+/** The releases recorded in a run file (JSON documents; *docs caller frees
+ *  with json_object_put each, then senda__free). */
+senda_status senda__ledger_read(senda_ctx *ctx, const char *run_path, json_object ***docs,
+                                size_t *n);
+/** Append a release to the run file's ledger table. */
+senda_status senda__ledger_add(senda_ctx *ctx, const char *run_path, json_object *doc);
 
 #endif

@@ -116,7 +116,27 @@ static int need_danger(const run_state *s)
            on(s, "siting");
 }
 
-/* Incidents: the scenario's source and filter. */
+/* The scenario's filter as YAML-like text, e.g. {victims: women, perpetrators: [police]}. */
+static void filter_text(const senda_scenario *sc, char *buf, size_t size)
+{
+    const char *k[5] = {"types", "date_from", "date_to", "victims", "perpetrators"};
+    const char *v[5] = {sc->types, sc->date_from, sc->date_to, sc->victims, sc->perpetrators};
+    size_t len = (size_t)snprintf(buf, size, "{");
+    int first = 1;
+    for (int i = 0; i < 5 && len < size; i++) {
+        if (!v[i][0])
+            continue;
+        int list = i == 0 || i == 3 || i == 4;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s: %s%s%s", first ? "" : ", ", k[i],
+                                list ? "[" : "", v[i], list ? "]" : "");
+        first = 0;
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, "}");
+}
+
+/* Incidents: the scenario's source and filter; a filter leaving none fails
+ * the scenario unless allow_empty. */
 static senda_status stage_incidents(run_state *s, double lo, double hi)
 {
     const senda_scenario *sc = s->sc;
@@ -139,6 +159,7 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
     o.filter.date_to = sc->date_to[0] ? sc->date_to : NULL;
     o.filter.victims = sc->victims[0] ? sc->victims : NULL;
     o.filter.perpetrators = sc->perpetrators[0] ? sc->perpetrators : NULL;
+    o.filter.precision = sc->precision[0] ? sc->precision : NULL;
     o.filter.weighted = sc->weighted;
     SUB(s, ip, lo, hi);
     senda_status st = senda_pipeline_input_open(s->ctx, &o, &s->in, SUBFN(s), &ip);
@@ -152,8 +173,18 @@ static senda_status stage_incidents(run_state *s, double lo, double hi)
         s->res->n_duplicate = s->in->import.duplicate;
     }
     s->res->n_incidents = (long)s->in->incidents->n;
+    s->res->n_coarser_left_out = s->in->n_coarser_left_out;
+    if (s->in->incidents->n == 0 && !sc->allow_empty) {
+        char ftxt[700];
+        filter_text(sc, ftxt, sizeof ftxt);
+        return senda__fail(s->ctx, SENDA_ERR_DATA, "scenario '%s': the filter %s leaves no "
+                           "incident in %s; nothing written (set `allow_empty: true` to write "
+                           "a product titled \"0 incidents\")", sc->name, ftxt,
+                           sc->store[0] ? sc->store : "the imported incidents");
+    }
     if (s->in->incidents->n == 0)
-        senda__log(s->ctx, 1, "no incident passes the filter");
+        senda__log(s->ctx, 1, "scenario '%s': no incident passes the filter (allow_empty: the "
+                   "product says \"0 incidents\")", sc->name);
     return SENDA_OK;
 }
 
@@ -202,9 +233,17 @@ static senda_status stage_danger(run_state *s, name_lists *nl, double lo, double
  * product's `density` is the danger stage's). */
 static senda_status stage_hotspot(run_state *s, double lo, double hi)
 {
-    senda_pipeline_hotspot_opts h = s->sc->hotspot;
+    const senda_scenario *sc = s->sc;
+    senda_pipeline_hotspot_opts h = sc->hotspot;
     h.density_on = 0;
     h.kde.n_threads = h.gistar.n_threads = s->threads;
+    if (h.weighted) /* else the stage counts events */
+        h.gistar.counted = sc->weighted ? "severity x victims (incidents weighted)"
+                                        : "incidents (events, each counts 1)";
+    h.emerging_on = sc->emerging[0] != '\0';
+    if (h.emerging_on && senda_time_step_from_name(sc->emerging, &h.emerging.step) != 0)
+        return senda__fail(s->ctx, SENDA_ERR_ARG, "hotspot.emerging: '%s' is not month, "
+                           "quarter or year", sc->emerging);
     SUB(s, sp, lo, hi);
     return senda_pipeline_hotspot(s->ctx, s->in, &h, NULL, &s->hot, SUBFN(s), &sp);
 }
@@ -312,8 +351,10 @@ static void counts_text(const run_state *s, char *buf, size_t size)
     const senda_scenario_run_result *r = s->res;
     int n = snprintf(buf, size,
                      "incidents_read: %ld\nincidents_accepted: %ld\nincidents_rejected: %ld\n"
-                     "incidents_duplicate: %ld\nincidents_in_filter: %ld\n",
-                     r->n_read, r->n_accepted, r->n_rejected, r->n_duplicate, r->n_incidents);
+                     "incidents_duplicate: %ld\nincidents_in_filter: %ld\n"
+                     "incidents_coarser_left_out: %ld\n",
+                     r->n_read, r->n_accepted, r->n_rejected, r->n_duplicate, r->n_incidents,
+                     r->n_coarser_left_out);
     size_t used = n > 0 && (size_t)n < size ? (size_t)n : size - 1;
     const senda_hotspot_gistar_result *gi = s->hot ? s->hot->gistar : NULL;
     if (gi)
@@ -371,7 +412,7 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     size_t n_in = 0;
     for (size_t i = 0; i < senda_layers_count(layers) && n_in < 16; i++)
         inputs[n_in++] = senda_layers_report(layers, i)->path;
-    if (s->sc->store[0])
+    if (s->sc->store[0] && !senda__store_is_pg(s->sc->store)) /* a database has no file hash */
         inputs[n_in++] = s->sc->store;
     for (size_t i = 0; i < s->sc->n_sources; i++)
         inputs[n_in++] = s->sc->sources[i];
@@ -388,6 +429,7 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     info.n_inputs = n_in;
     info.counts = counts;
     info.crs = crs;
+    info.title_note = s->in->incidents->n == 0 ? "0 incidents" : NULL;
     SUB(s, fp, at, hi);
     st = senda_export_finish(ctx, t, &info, SUBFN(s), &fp);
     senda__free(params);
@@ -529,6 +571,13 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
     s.threads = opts->n_threads > 0 ? opts->n_threads : opts->jobs > 1 ? 1 : 2;
     senda__tmp_path(sc->output, s.tmp, sizeof s.tmp);
     st = run_stages(&s, scenario_text ? scenario_text : "");
+    if (st == SENDA_ERR_IO) { /* the writers name the temporary, if anything: name the output */
+        const char *slash = strrchr(sc->output, '/');
+        char msg[SENDA_ERRMSG_LEN];
+        senda__strlcpy(msg, senda_ctx_errmsg(ctx), sizeof msg);
+        if (!strstr(msg, slash ? slash + 1 : sc->output) || strstr(msg, ".tmp-senda-"))
+            senda__fail(ctx, st, "%s: %s", sc->output, msg);
+    }
     unlink(s.tmp);
     run_free(&s);
 out:

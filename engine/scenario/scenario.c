@@ -80,9 +80,13 @@ static const key_spec keys[] = {
     {"filter.date_to", K_DATE, F(date_to), 0, 0, NULL},
     {"filter.victims", K_CODES, F(victims), 0, 0, NULL},
     {"filter.perpetrators", K_CODES, F(perpetrators), 0, 0, NULL},
+    {"filter.precision", K_ENUM, F(precision), 0, 0, "exact,locality,approximate,whole_degree"},
     {"filter.weighted", K_BOOL, F(weighted), 0, 0, NULL},
+    {"allow_empty", K_BOOL, F(allow_empty), 0, 0, NULL},
     {"hotspot", K_MAP, NOF, 0, 0, NULL},
     {"hotspot.cell_m", K_NUM, F(hotspot.cell_m), 0, 1, NULL},
+    {"hotspot.gi_cell_m", K_NUM, F(hotspot.gi_cell_m), 0, 1, NULL},
+    {"hotspot.min_incidents", K_SIZE, F(hotspot.gistar.min_incidents), 0, 0, NULL},
     {"hotspot.grid", K_CHOICE, F(hotspot.shape), 0, 0, "square,hex"},
     {"hotspot.extent_from", K_CHOICE, F(hotspot.extent_from), 0, 0, "points,layers"},
     {"hotspot.kernel", K_CHOICE, F(hotspot.kde.kernel), 0, 0,
@@ -93,6 +97,8 @@ static const key_spec keys[] = {
     {"hotspot.cells", K_CHOICE, F(hotspot.gistar.cells), 0, 0, "all,nonempty"},
     {"hotspot.fdr", K_BOOL, F(hotspot.gistar.fdr), 0, 0, NULL},
     {"hotspot.permutations", K_I32, F(hotspot.gistar.permutations), 0, 0, NULL},
+    {"hotspot.weighted", K_BOOL, F(hotspot.weighted), 0, 0, NULL},
+    {"hotspot.emerging", K_ENUM, F(emerging), 0, 0, "month,quarter,year"},
     {"siting", K_MAP, NOF, 0, 0, NULL},
     {"siting.model", K_ENUM, F(siting_model), 0, 0, "mclp,set-cover"},
     {"siting.p", K_INT, F(siting_p), 1, 0, NULL},
@@ -256,6 +262,10 @@ static int resolve_path(loader *ld, const yaml_node_t *node, const char *key, co
                         char *out, size_t size)
 {
     int n;
+    if (senda__store_is_pg(in)) { /* a database connection, not a path */
+        n = snprintf(out, size, "%s", in);
+        return n < 0 || (size_t)n >= size ? problem(ld, node, key, "too long") : 0;
+    }
     if (in[0] == '/' || !ld->base_dir || !ld->base_dir[0] || strcmp(ld->base_dir, ".") == 0)
         n = snprintf(out, size, "%s", in);
     else
@@ -840,10 +850,13 @@ senda_status senda_scenario_parse(senda_ctx *ctx, const char *text, size_t len,
         goto done;
     }
     have_doc = 1;
-    if (!(set = senda__calloc(ctx, 1, sizeof *set)) || !(set->text = senda__strdup(ctx, text))) {
+    /* text is len bytes, not necessarily NUL-terminated (found by tests/fuzz/fuzz_scenario) */
+    if (!(set = senda__calloc(ctx, 1, sizeof *set)) || !(set->text = senda__malloc(ctx, len + 1))) {
         st = SENDA_ERR_NOMEM;
         goto done;
     }
+    memcpy(set->text, text, len);
+    set->text[len] = '\0';
     st = build_set(&ld, set);
 done:
     if (have_doc)

@@ -30,7 +30,13 @@ struct senda_scenario {
     char date_to[16];
     char victims[64];        /**< filter: "women", "men", "minors", comma-separated, "" = all */
     char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
+    char precision[16];      /**< filter: coarsest location kept (exact, locality,
+                                  approximate, whole_degree), "" = all */
     int weighted;            /**< 1: weight = severity x victims; 0: count */
+    int allow_empty;         /**< 1: a filter leaving no incident still writes a product,
+                                  titled "0 incidents"; 0 (default): the scenario fails */
+    char emerging[16];       /**< hotspot.emerging: emerging hot spots time step ("month",
+                                  "quarter", "year") or "" (none) */
     senda_pipeline_danger_opts danger;   /**< cell_m, pad_m, danger.*: the danger stage's
                                               record (its name lists are set at run time
                                               from the texts below) */

@@ -21,6 +21,12 @@
  * Clearance: the distance from each candidate to the nearest feature of a
  * layer (GEOSDistance against every feature: O(candidates x features), meant
  * for point layers of checkpoints or hotspot cells).
+ * Demand on flows ("exposed people passing"): the centre of every cell
+ * whose route density (likely.c: the expected share of migrants passing) is
+ * at least min_share becomes a demand point with weight = route density x
+ * exposure per km x cell width in km: the exposure the migrants passing the
+ * cell meet there, per migrant of the whole flow. New shelters then go
+ * where exposed people actually pass, not where incidents were reported.
  * Not done: least-danger paths as extra routes (they come from the cost
  * stage; any line layer named in `layers` could be added the same way).
  */
@@ -246,5 +252,41 @@ senda_status senda_siting_clearance(senda_ctx *ctx, const senda_layers *layers, 
         return st;
     }
     *out = d;
+    return SENDA_OK;
+}
+
+senda_status senda_siting_demand_from_flows(senda_ctx *ctx, const senda_grid *route_density,
+                                            const senda_grid *exposure, double min_share,
+                                            senda_points **out)
+{
+    senda__reset(ctx);
+    if (out)
+        *out = NULL;
+    if (!route_density || !exposure || !out)
+        return senda__fail(ctx, SENDA_ERR_ARG, "route_density, exposure or out is NULL");
+    const senda_grid *g = route_density;
+    if (exposure->n_rows != g->n_rows || exposure->n_cols != g->n_cols)
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "route density (%zu x %zu) and exposure (%zu x "
+                           "%zu) grids differ",
+                           g->n_rows, g->n_cols, exposure->n_rows, exposure->n_cols);
+    if (!(min_share > 0.0 && min_share <= 1.0))
+        return senda__fail(ctx, SENDA_ERR_ARG, "min_share must be in (0, 1], got %g", min_share);
+    size_t n = g->n_rows * g->n_cols, m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += g->data[i] >= min_share && exposure->data[i] > 0.0;
+    senda_status st = senda_points_create(ctx, m, g->crs, out);
+    if (st != SENDA_OK)
+        return st;
+    senda_points *p = *out;
+    double km = g->cell_m / 1000.0;
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (!(g->data[i] >= min_share && exposure->data[i] > 0.0))
+            continue;
+        p->x[k] = senda__grid_cx(g, i % g->n_cols);
+        p->y[k] = senda__grid_cy(g, i / g->n_cols);
+        p->weight[k] = g->data[i] * exposure->data[i] * km;
+        p->id[k++] = (int64_t)i;
+    }
     return SENDA_OK;
 }

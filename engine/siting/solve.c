@@ -55,7 +55,7 @@ void senda_siting_opts_init(senda_siting_opts *o)
     o->p = 5;
     o->target_share = 0.9;
     o->exposure = NULL;
-    o->exposure_max = NAN;
+    o->exposure_max = (double)NAN;
     o->exposure_penalty = 0.0;
     o->local_search = 1;
     o->bound_iterations = 300;

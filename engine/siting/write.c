@@ -210,7 +210,7 @@ static senda_status write_alloc(senda_ctx *ctx, GDALDatasetH ds, const char *crs
         OGR_F_SetFieldInteger64(f, 0, demand->id[i]);
         OGR_F_SetFieldDouble(f, 1, demand->weight[i]);
         long a = r->alloc[i];
-        double sx = NAN, sy = NAN;
+        double sx = (double)NAN, sy = (double)NAN;
         if (a >= 0 && (size_t)a < r->n_sites) {
             OGR_F_SetFieldString(f, 2, "new");
             OGR_F_SetFieldInteger(f, 3, (int)a + 1);
@@ -263,7 +263,7 @@ static senda_status alloc_costs(senda_ctx *ctx, senda__costsearch *cs, const sen
     if (!*out)
         return SENDA_ERR_NOMEM;
     for (size_t i = 0; i < r->n_demand; i++)
-        (*out)[i] = NAN;
+        (*out)[i] = (double)NAN;
     acost_arg a = {r->alloc, 0, *out};
     int rc = 0;
     for (size_t k = 0; rc >= 0 && k < r->n_sites; k++, a.k++)
@@ -353,5 +353,33 @@ senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, cons
         VSIUnlink(tmp);
     if (st == SENDA_OK && progress)
         progress(1.0, "siting layers", progress_arg); /* complete: a late cancel changes nothing */
+    return st;
+}
+
+senda_status senda_siting_demand_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                       const senda_points *demand)
+{
+    senda__reset(ctx);
+    if (!gpkg_path || !layer || !demand)
+        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or demand is NULL");
+    static const senda__field fields[] = {{"cell", OFTInteger64}, {"weight", OFTReal}};
+    GDALDatasetH ds = NULL;
+    OGRLayerH lyr = NULL;
+    senda_status st = senda__gpkg_open(ctx, gpkg_path, &ds);
+    if (st == SENDA_OK)
+        st = make_layer(ctx, ds, layer, wkbPoint, demand->crs, fields, 2, &lyr);
+    if (st == SENDA_OK && OGR_L_StartTransaction(lyr) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot start writing layer '%s'", gpkg_path,
+                              layer);
+    for (size_t i = 0; st == SENDA_OK && i < demand->n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldInteger64(f, 0, demand->id[i]);
+        set_real(f, 1, demand->weight[i]);
+        st = add_feature(ctx, lyr, f, point(demand->x[i], demand->y[i]));
+    }
+    if (st == SENDA_OK && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot write layer '%s'", gpkg_path, layer);
+    if (ds)
+        GDALClose(ds);
     return st;
 }

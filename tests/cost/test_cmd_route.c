@@ -197,6 +197,19 @@ Test(cmd_route, unknown_destination_fails_with_the_name)
     rm_dir(dir);
 }
 
+/* The number of lines of the bundled rail layer (layers/corridor/rail.geojson). */
+static size_t bundled_rail_lines(void)
+{
+    senda_ctx *ctx = NULL;
+    senda_layers *ls = NULL;
+    senda_ctx_create(&ctx);
+    cr_assert_eq(senda_layers_open(ctx, NULL, NULL, &ls, NULL, NULL), SENDA_OK);
+    size_t n = senda_layers_n_features(ls, "rail");
+    senda_layers_destroy(ls);
+    senda_ctx_destroy(ctx);
+    return n;
+}
+
 Test(cmd_route, demo_path_profiles_and_layers)
 {
     char *dir = synth_dir();
@@ -219,8 +232,9 @@ Test(cmd_route, demo_path_profiles_and_layers)
     /* the default gives one alternative, never cheaper than the best */
     cr_assert_eq(json_object_get_int(get(j, "paths.1.alternative")), 1);
     cr_assert_geq(num(j, "paths.1.extra_danger_pct"), 0.0);
-    cr_assert_eq(json_object_array_length(get(j, "lines")), 3, "three rail lines bundled");
-    cr_assert_eq(json_object_array_length(get(j, "profiles")), 3);
+    size_t n_lines = bundled_rail_lines();
+    cr_assert_eq(json_object_array_length(get(j, "lines")), n_lines, "every bundled rail line");
+    cr_assert_eq(json_object_array_length(get(j, "profiles")), n_lines);
     json_object_put(j);
     tu_run_free(&r);
     char path[600];
@@ -235,7 +249,8 @@ Test(cmd_route, demo_path_profiles_and_layers)
     static const char *const layers[] = {"paths", "path_profile", "route_segments", "routes"};
     for (size_t i = 0; i < 4; i++)
         cr_assert_not_null(OGR_DS_GetLayerByName(ds, layers[i]), "%s", layers[i]);
-    cr_assert_eq(OGR_L_GetFeatureCount(OGR_DS_GetLayerByName(ds, "routes"), 1), 3);
+    cr_assert_eq(OGR_L_GetFeatureCount(OGR_DS_GetLayerByName(ds, "routes"), 1),
+                 (GIntBig)bundled_rail_lines());
     OGR_DS_Destroy(ds);
     rm_dir(dir);
 }
@@ -251,12 +266,13 @@ Test(cmd_route, whatif_changes_follow_the_formula)
     json_object *j = json_tokener_parse(r.out);
     cr_assert_not_null(j, "%s", r.out);
     json_object *lines = get(j, "whatif.lines");
-    cr_assert_eq(json_object_array_length(lines), 3);
+    size_t n_lines = bundled_rail_lines();
+    cr_assert_eq(json_object_array_length(lines), n_lines);
     /* removing a checkpoint never raises a cell: no mean rises, no path
      * gets dearer; La Arrocera (near Huixtla, on the coastal line) lowers
-     * the coastal line; the Tenosique line is hundreds of km away (more
-     * than the 10 km range): unchanged */
-    for (size_t i = 0; i < 3; i++) {
+     * the coastal line; line 1 (Salina Cruz-Ixtepec) is hundreds of km away
+     * (more than the 10 km range): unchanged */
+    for (size_t i = 0; i < n_lines; i++) {
         json_object *l = json_object_array_get_idx(lines, i);
         cr_assert_leq(num(l, "mean_danger_after"), num(l, "mean_danger_before") + 1e-12);
     }
@@ -342,5 +358,61 @@ Test(cmd_route, a_saved_surface_gives_the_same_path_danger)
     cr_assert_float_eq(da, db, 1e-6 * db, "%g vs %g", da, db);
     json_object_put(a);
     json_object_put(b);
+    rm_dir(dir);
+}
+
+/* --likely with a checkpoint added on the coastal line at Mapastepec: the
+ * JSON carries exposure per migrant before and after and its change, the
+ * product the three route-density coverages; the rail cell at the new
+ * checkpoint loses route density (its halo makes walking around it cheaper
+ * than passing it: the what-if can only raise the choice cost there). */
+Test(cmd_route, likely_routes_with_a_checkpoint_whatif)
+{
+    char *dir = synth_dir();
+    tu_run r = run("route --points %s/demo.csv --likely --with-checkpoint Mapastepec --to Arriaga "
+                   "--alternatives 0 --out %s/likely.gpkg --json -q",
+                   dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    json_object *root = json_tokener_parse(r.out);
+    cr_assert_not_null(root, "%s", r.out);
+    double b = num(root, "likely.exposure_per_migrant.before");
+    double a = num(root, "likely.exposure_per_migrant.after");
+    cr_assert(b > 0.0 && a > 0.0, "exposure %g -> %g", b, a);
+    cr_assert_float_eq(num(root, "likely.exposure_change_pct"), 100.0 * (a - b) / b, 1e-9);
+    cr_assert_float_eq(num(root, "likely.destinations.0.share_before"), 1.0, 1e-9,
+                       "one destination: everyone reaches it");
+    cr_assert_not_null(get(root, "likely.shelters.0.name"));
+    json_object_put(root);
+    tu_run_free(&r);
+    /* the density on the rail at Mapastepec (15.43358 N, 92.90039 W) falls */
+    char sub[4200];
+    double v[2];
+    const char *tables[2] = {"route_density", "route_density_whatif"};
+    GDALAllRegister();
+    for (int k = 0; k < 2; k++) {
+        snprintf(sub, sizeof sub, "GPKG:%s/likely.gpkg:%s", dir, tables[k]);
+        GDALDatasetH ds = GDALOpen(sub, GA_ReadOnly);
+        cr_assert_not_null(ds, "%s", sub);
+        double gt[6];
+        GDALGetGeoTransform(ds, gt);
+        /* Mapastepec in EPSG:32615 (gdaltransform): 510687, 1706285 */
+        int col = (int)((510687.0 - gt[0]) / gt[1]), row = (int)((1706285.0 - gt[3]) / gt[5]);
+        float f = 0;
+        cr_assert_eq(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, col, row, 1, 1, &f, 1, 1,
+                                  GDT_Float32, 0, 0),
+                     CE_None);
+        v[k] = f;
+        GDALClose(ds);
+    }
+    cr_assert_lt(v[1], v[0], "route density at the checkpoint %g -> %g", v[0], v[1]);
+    r = run("route --points %s/demo.csv --likely --move-checkpoint 'La Arrocera' --out %s/x.gpkg",
+            dir);
+    cr_assert_eq(r.exit_code, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "NAME=PLACE"), "%s", r.err);
+    tu_run_free(&r);
+    r = run("route --points %s/demo.csv --theta 0.5 --out %s/x.gpkg", dir);
+    cr_assert_eq(r.exit_code, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "needs --likely"), "%s", r.err);
+    tu_run_free(&r);
     rm_dir(dir);
 }

@@ -554,3 +554,57 @@ Test(route, writing_fails_on_a_bad_path_and_stops_on_cancel)
     }
     rteardown(&f);
 }
+
+Test(place, generic_prefixes_may_be_left_out_and_misses_suggest_names)
+{
+    senda_ctx *ctx;
+    senda_layers *layers;
+    senda_ctx_create(&ctx);
+    cr_assert_eq(senda_layers_open(ctx, NULL, NULL, &layers, NULL, NULL), SENDA_OK);
+    double x, y, gx, gy;
+    /* GeoNames 3598129 "Ciudad Tecún Umán", San Marcos, GT: 14.67737 N, -92.14039 */
+    cr_assert_eq(senda_cost_place_resolve(ctx, layers, "Tecún Umán", &x, &y), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_cost_place_resolve(ctx, layers, "-92.14039,14.67737", &gx, &gy), SENDA_OK);
+    cr_assert_float_eq(x, gx, 1e-6);
+    cr_assert_float_eq(y, gy, 1e-6);
+    cr_assert_eq(senda_cost_place_resolve(ctx, layers, "tecun uman", &x, &y), SENDA_OK);
+    /* a misspelling lists the closest names, Tapachula first (edit distance 1) */
+    cr_assert_eq(senda_cost_place_resolve(ctx, layers, "Tapachla", &x, &y), SENDA_ERR_DATA);
+    const char *m = senda_ctx_errmsg(ctx);
+    cr_assert(strstr(m, "did you mean: Tapachula, Chiapas, MX"), "%s", m);
+    int n = 0;
+    for (const char *p = strstr(m, "did you mean"); p && *p; p++)
+        n += *p == ';';
+    cr_assert(n <= 4, "at most five suggestions: %s", m); /* n separators = n + 1 names */
+    senda_layers_destroy(layers);
+    senda_ctx_destroy(ctx);
+}
+
+/* Every station named in the bundled rail layer resolves (qualified by its state
+ * where the name is ambiguous, "Tonalá (Chiapas)") and lies near its line. */
+Test(place, every_station_of_the_bundled_rail_resolves)
+{
+    senda_ctx *ctx;
+    senda_layers *layers;
+    senda_ctx_create(&ctx);
+    cr_assert_eq(senda_layers_open(ctx, NULL, NULL, &layers, NULL, NULL), SENDA_OK);
+    size_t n_lines = senda_layers_n_features(layers, "rail"), n_st = 0;
+    cr_assert_gt(n_lines, 0);
+    for (size_t i = 0; i < n_lines; i++) {
+        char list[2048];
+        snprintf(list, sizeof list, "%s", senda_layers_attr(layers, "rail", i, "stations"));
+        char *save = NULL;
+        for (char *s = strtok_r(list, ";", &save); s; s = strtok_r(NULL, ";", &save)) {
+            while (*s == ' ')
+                s++;
+            double x, y;
+            cr_assert_eq(senda_cost_place_resolve(ctx, layers, s, &x, &y), SENDA_OK,
+                         "station '%s': %s", s, senda_ctx_errmsg(ctx));
+            n_st++;
+        }
+    }
+    cr_assert_gt(n_st, 10);
+    senda_layers_destroy(layers);
+    senda_ctx_destroy(ctx);
+}

@@ -56,6 +56,7 @@ Test(project_fix, a_renamed_product_is_flagged_and_repaired)
     if (!have_pyqgis()) {
         cr_log_warn("QGIS Python bindings absent: the QGIS check of the repaired project did "
                     "not run (.ci/run installs python3-qgis)");
+        free(dir);
         return;
     }
     snprintf(args, sizeof args, "'%s/scripts/compare/qgis-open' '%s' 2>/dev/null",
@@ -67,4 +68,5 @@ Test(project_fix, a_renamed_product_is_flagged_and_repaired)
     int rc = p ? pclose(p) : -1;
     cr_expect_eq(rc, 0, "qgis-open failed: %s", last);
     cr_expect(strstr(last, "qgis-open: PASS") != NULL, "QGIS: %s", last);
+    free(dir);
 }

@@ -83,7 +83,8 @@ Test(cmd_hotspot, gpkg_gets_density_and_hotspot_cells)
     snprintf(pts, sizeof pts, "%s/p.geojson", dir);
     snprintf(out, sizeof out, "%s/run.gpkg", dir);
     write_points(pts);
-    snprintf(cmd, sizeof cmd, "hotspot --points %s --cell-m 250 --grid hex --cells nonempty "
+    snprintf(cmd, sizeof cmd, "hotspot --points %s --cell-m 250 --grid hex --cells nonempty --extent-from "
+             "points --study-area none --min-incidents 10 --band-m 4500 "
              "--permutations 99 --out %s -q", pts, out);
     tu_run r = tu_senda(cmd);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);

@@ -47,7 +47,7 @@ static senda_grid *density(const char *filters, char **json)
 {
     char cmd[2048], tif[600];
     snprintf(tif, sizeof tif, "%s/d.tif", dir);
-    snprintf(cmd, sizeof cmd, "hotspot --store %s %s --radius-m 500 --cell-m 250 --extent "
+    snprintf(cmd, sizeof cmd, "hotspot --store %s --weight severity %s --radius-m 500 --cell-m 250 --extent "
              "499000,1599000,502000,1602000 --kde-scale qgis-raw --out %s --json -q", store,
              filters, tif);
     tu_run r = tu_senda(cmd);
@@ -141,7 +141,7 @@ Test(cmd_hotspot_store, extent_from_the_layers_on_whole_cells)
         cr_assert_eq(tu_write(p, txt), 0);
     }
     snprintf(cmd, sizeof cmd, "hotspot --store %s --extent-from layers --layers %s/lay "
-             "--radius-m 2000 --cell-m 7000 --band-m 8000 --out %s/l.gpkg --json -q", store, dir,
+             "--radius-m 2000 --cell-m 7000 --band-m 8000 --min-incidents 1 --out %s/l.gpkg --json -q", store, dir,
              dir);
     tu_run r = tu_senda(cmd);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);

@@ -60,6 +60,7 @@ Test(gistar, pysal_g_local_example_reproduced)
     senda_grid_spec s = spec_of(7.5, 7.5, 42.5, 32.5, 5, SENDA_CELLS_SQUARE);
     senda_hotspot_gistar_opts o;
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     o.band_m = 15;
     o.cells = SENDA_GISTAR_NONEMPTY;
     senda_hotspot_gistar_result *r = NULL;
@@ -94,6 +95,7 @@ static void check_brute(senda_grid_cell_shape shape, double band)
     senda_grid_spec s = spec_of(0, 0, 100, 80, 7, shape);
     senda_hotspot_gistar_opts o;
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     o.band_m = band;
     senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_OK);
@@ -169,6 +171,7 @@ static senda_hotspot_gistar_result *cluster_run(int perms, int threads, int fdr)
     senda_grid_spec s = spec_of(0, 0, 1000, 1000, 25, SENDA_CELLS_SQUARE);
     senda_hotspot_gistar_opts o;
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     o.band_m = 60;
     o.permutations = perms;
     o.n_threads = threads;
@@ -212,6 +215,7 @@ Test(gistar, automatic_band_is_chosen_and_reported)
 {
     senda_hotspot_gistar_opts o;
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     srand(9);
     enum { N = 2000 };
     double xy[2 * N];
@@ -251,6 +255,7 @@ Test(gistar, errors_name_the_problem)
     senda_grid_spec s = spec_of(0, 0, 20, 10, 10, SENDA_CELLS_SQUARE);
     senda_hotspot_gistar_opts o;
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     o.band_m = 10;
     senda_hotspot_gistar_result *r = NULL;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_ERR_DATA);
@@ -263,6 +268,7 @@ Test(gistar, errors_name_the_problem)
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_ERR_IO);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "area.gpkg") != NULL);
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     s.cell_m = -1;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, NULL, NULL), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "cell size") != NULL);
@@ -284,6 +290,7 @@ Test(gistar, study_area_selects_cells_inside_and_cells_layer_is_written)
     senda_grid_spec s = spec_of(0, 0, 100, 40, 10, SENDA_CELLS_SQUARE);
     senda_hotspot_gistar_opts o;
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     o.band_m = 15;
     o.cells = SENDA_GISTAR_STUDY_AREA;
     o.study_area = area;
@@ -323,6 +330,7 @@ Test(gistar, cancellation_and_allocation_failure)
     senda_grid_spec s = spec_of(0, 0, 40, 40, 10, SENDA_CELLS_SQUARE);
     senda_hotspot_gistar_opts o;
     senda_hotspot_gistar_opts_init(&o);
+    o.min_incidents = 0; /* the statistic itself, on small examples */
     o.band_m = 15;
     cr_assert_eq(senda_hotspot_gistar(ctx, p, &o, &s, &r, cancel_soon, NULL),
                  SENDA_ERR_CANCELLED);

@@ -5,7 +5,12 @@
  */
 #include <criterion/criterion.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "inc_testutil.h"
 #include "io/gazetteer_int.h"
+#include "testutil.h"
 
 static senda__gazetteer *open_gaz(senda_ctx *ctx)
 {
@@ -67,5 +72,45 @@ Test(gazetteer, missing_or_foreign_file_fails)
     cr_assert_eq(senda__gazetteer_open(ctx, SENDA_SOURCE_DIR "/CMakeLists.txt", &g),
                  SENDA_ERR_DATA);
     cr_assert_null(g);
+    senda_ctx_destroy(ctx);
+}
+
+/* Import and route use one resolver: a name route resolves is geocoded by import
+ * to the same point (bundled layers and gazetteer); "Ixtepec" is the shelter town
+ * of the corridor layers in both, "Tecún Umán" the GeoNames "Ciudad Tecún Umán". */
+Test(gazetteer, import_and_route_resolve_names_alike)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_layers *layers = NULL;
+    cr_assert_eq(senda_layers_open(ctx, NULL, "EPSG:32615", &layers, NULL, NULL), SENDA_OK);
+    char *dir = tu_tmpdir(), csv[1100], db[1100];
+    snprintf(csv, sizeof csv, "%s/names.csv", dir);
+    snprintf(db, sizeof db, "%s/names.gpkg", dir);
+    free(dir);
+    cr_assert_eq(tu_write(csv, "fecha,tipo,lugar\n2020-01-02,secuestro,Ixtepec\n"
+                               "2020-01-03,secuestro,Tecún Umán\n"), 0);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
+    o.layers = layers;
+    const char *files[] = {csv};
+    senda_incidents_import_summary sum;
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, &sum, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(sum.accepted, 2, "%s", inc_q(db, "SELECT group_concat(message) FROM "
+                                                  "incident_rejects", (char[512]){0}, 512));
+    const char *names[] = {"Ixtepec", "Tecún Umán"};
+    for (int i = 0; i < 2; i++) {
+        double x, y, gx, gy;
+        cr_assert_eq(senda_cost_place_resolve(ctx, layers, names[i], &x, &y), SENDA_OK);
+        char sql[160], pt[64];
+        snprintf(sql, sizeof sql, "SELECT lon || ',' || lat FROM incidents WHERE source_row=%d",
+                 i + 1);
+        cr_assert_eq(senda_cost_place_resolve(ctx, layers, inc_q(db, sql, pt, sizeof pt), &gx, &gy),
+                     SENDA_OK);
+        cr_assert_float_eq(x, gx, 0.01, "%s", names[i]); /* metres, after two PROJ trips */
+        cr_assert_float_eq(y, gy, 0.01, "%s", names[i]);
+    }
+    senda_layers_destroy(layers);
     senda_ctx_destroy(ctx);
 }

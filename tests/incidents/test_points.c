@@ -138,3 +138,49 @@ Test(points, bad_filters_and_crs_are_argument_errors)
     cr_assert_null(p);
     senda_ctx_destroy(ctx);
 }
+
+/* The precision filter: exact coordinates, a place geocoded to its locality, and
+ * a longitude given in whole degrees (IOM has some). */
+Test(points, precision_filter_leaves_out_coarser_reports_and_counts_them)
+{
+    char *dir = tu_tmpdir(), csv[1100], db[1100];
+    snprintf(csv, sizeof csv, "%s/prec.csv", dir);
+    snprintf(db, sizeof db, "%s/prec.gpkg", dir);
+    free(dir);
+    cr_assert_eq(tu_write(csv, "fecha,tipo,lat,lon,lugar\n"
+                               "2020-01-02,secuestro,16.2361,-93.8992,\n"
+                               "2020-03-03,secuestro,,,Arriaga\n"
+                               "2020-05-04,secuestro,16.24,-93,\n"), 0);
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
+    const char *files[] = {csv};
+    senda_incidents_import_summary sum;
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 1, &o, &sum, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(sum.accepted, 3);
+    static const struct { const char *p; size_t kept; long out; } want[] = {
+        {"exact", 1, 2}, {"locality", 2, 1}, {"approximate", 2, 1}, {"whole_degree", 3, 0},
+        {NULL, 3, 0}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        senda_incidents_filter f;
+        senda_incidents_filter_init(&f);
+        f.precision = want[i].p;
+        senda_points *pts = NULL;
+        cr_assert_eq(senda_incidents_points(ctx, db, &f, "EPSG:32615", &pts), SENDA_OK, "%s",
+                     senda_ctx_errmsg(ctx));
+        cr_assert_eq(pts->n, want[i].kept, "%s", want[i].p ? want[i].p : "all");
+        long out = -1;
+        cr_assert_eq(senda_incidents_count_coarser(ctx, db, &f, &out), SENDA_OK);
+        cr_assert_eq(out, want[i].out, "%s", want[i].p ? want[i].p : "all");
+        senda_points_destroy(pts);
+    }
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
+    f.precision = "street";
+    senda_points *pts = NULL;
+    cr_assert_eq(senda_incidents_points(ctx, db, &f, "EPSG:32615", &pts), SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "precision 'street'"));
+    senda_ctx_destroy(ctx);
+}

@@ -11,7 +11,11 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${BIN} --target ${BAD}
 if(rc EQUAL 0)
   message(FATAL_ERROR "${BAD} built: a module included ${HEADER} of a module it may not use")
 endif()
+# gcc: "HEADER: No such file or directory"; clang: "'HEADER' file not found"
 string(FIND "${out}" "${HEADER}: No such file or directory" at)
+if(at LESS 0)
+  string(FIND "${out}" "'${HEADER}' file not found" at)
+endif()
 if(at LESS 0)
   message(FATAL_ERROR "${BAD} failed, but not for the layering:\n${out}")
 endif()

@@ -14,7 +14,7 @@
 
 #include "testutil.h"
 
-Test(qgis, processing_provider_runs_hotspot_like_the_cli, .timeout = 300)
+Test(qgis, processing_provider_runs_hotspot_like_the_cli)
 {
     char cmd[1400], line[512], last[512] = "", all[8192] = "";
     snprintf(cmd, sizeof cmd, "'%s/scripts/check/qgis-provider' \"$(dirname '%s')\" 2>&1",

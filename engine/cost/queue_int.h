@@ -1,0 +1,254 @@
+/*
+ * queue_int.h - the cost module's priority queue, shared by the r.cost
+ * (accumulate.c) and r.walk (walk.c) searches: a two-level calendar queue
+ * ordered exactly by (cost, age). Included by those files only.
+ */
+#ifndef SENDA_QUEUE_INT_H
+#define SENDA_QUEUE_INT_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/core_int.h"
+
+/* ---------------------------------------------------------------------
+ * The queue: a two-level calendar queue ordered exactly by (cost, age).
+ * Costs are cut into B slots of width delta (Dial 1969, "Algorithm 360",
+ * CACM 12(11); Brown 1988, "Calendar queues", CACM 31(10)). Since every key
+ * pushed lies in [c, c + max_move] for c the last popped cost, and
+ * B * delta > max_move + delta, the slot (cost / delta) mod B is never
+ * ambiguous. Entries of later slots are appended unsorted; the current slot
+ * is moved into a small binary min-heap on (cost, age), which also receives
+ * the pushes that fall into the current slot. So the pop order is exactly
+ * that of r.cost's heap (lowest cost, then oldest insertion), while the heap
+ * stays a few entries deep. A huge max_move only makes slots wide and the
+ * heap deep: slower, never wrong (an infinite max_move puts everything in
+ * the heap). Storage: flat arrays grown by doubling.
+ * ------------------------------------------------------------------- */
+#define N_SLOTS 16384u
+
+/* An entry is 16 bytes: the cost and one word holding the age above the
+ * cell index (idx_bits low bits). Ages are unique, so comparing the words
+ * compares the ages. q_init chooses idx_bits so that both fit (see there). */
+typedef struct {
+    double cost;
+    uint64_t key;
+} qentry;
+
+typedef struct {
+    qentry *a;
+    size_t n, cap;
+} qvec;
+
+typedef struct {
+    qvec slot[N_SLOTS];
+    qvec heap;           /* the current slot, a binary min-heap */
+    uint64_t cur;        /* number of the current slot, floor(cost / delta) */
+    double inv_delta;
+    size_t n;            /* entries in all slots and the heap */
+    uint64_t next_key;   /* the next age, shifted: age << idx_bits */
+    uint64_t idx_mask;   /* (1 << idx_bits) - 1 */
+    unsigned idx_bits;
+    const double *pf_cost; /* prefetched around each cell of a slot made current */
+    const double *pf_accum;
+    ptrdiff_t pf_row;      /* one row, in cells */
+    int pf_rows;           /* rows above and below to prefetch: 1, or 2 with knight's moves */
+} queue;
+
+static inline int q_less(const qentry *x, const qentry *y)
+{
+    /* exact comparison on purpose: equal costs are r.cost's ties */
+    return x->cost < y->cost || (!(x->cost > y->cost) && x->key < y->key);
+}
+
+static inline int v_append(senda_ctx *ctx, qvec *v, qentry e)
+{
+    if (__builtin_expect(v->n == v->cap, 0)) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        qentry *a = senda__realloc(ctx, v->a, cap * sizeof *a);
+        if (!a)
+            return -1;
+        v->a = a;
+        v->cap = cap;
+    }
+    v->a[v->n++] = e;
+    return 0;
+}
+
+static inline void heap_up(qvec *h, size_t i)
+{
+    qentry e = h->a[i];
+    while (i > 0 && q_less(&e, &h->a[(i - 1) / 2])) {
+        h->a[i] = h->a[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->a[i] = e;
+}
+
+static inline void heap_down(qvec *h, size_t i)
+{
+    qentry e = h->a[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && q_less(&h->a[c + 1], &h->a[c]))
+            c++;
+        if (!q_less(&h->a[c], &e))
+            break;
+        h->a[i] = h->a[c];
+        i = c;
+    }
+    h->a[i] = e;
+}
+
+static inline uint64_t slot_number(const queue *q, double cost)
+{
+    return (uint64_t)(cost * q->inv_delta);
+}
+
+/* max_move: the largest cost one move can add (finite, >= 0); n_cells the
+ * grid's cells, max_pushes a bound on the pushes of the whole run (each
+ * settled cell pushes at most once per move, plus the sources). Returns -1
+ * when cell index and age do not fit in one 64-bit word together. */
+static inline int q_init(queue *q, double max_move, size_t n_cells, uint64_t max_pushes)
+{
+    memset(q, 0, sizeof *q);
+    unsigned idx_bits = 1;
+    while (idx_bits < 64 && ((uint64_t)1 << idx_bits) < (uint64_t)n_cells)
+        idx_bits++;
+    if (idx_bits >= 64 || (max_pushes >> (64 - idx_bits)) != 0)
+        return -1;
+    q->idx_bits = idx_bits;
+    q->idx_mask = ((uint64_t)1 << idx_bits) - 1;
+    q->next_key = 0;
+    /* N_SLOTS - 4: room for the rounding of the two floors */
+    q->inv_delta = max_move > 0.0 && isfinite(max_move) ? (double)(N_SLOTS - 4) / max_move : 0.0;
+    return 0;
+}
+
+static inline int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
+{
+    qentry e = {cost, q->next_key | (uint64_t)idx};
+    q->next_key += (uint64_t)1 << q->idx_bits;
+    uint64_t s = slot_number(q, cost);
+    q->n++;
+    if (s == q->cur) {
+        if (v_append(ctx, &q->heap, e) != 0)
+            return -1;
+        heap_up(&q->heap, q->heap.n - 1);
+        return 0;
+    }
+    return v_append(ctx, &q->slot[s % N_SLOTS], e);
+}
+
+/* The cells of the slot PF_DIST slots after the one just made current are
+ * settled soon (that slot is nearly complete: a push lands on average
+ * thousands of slots ahead): start loading their neighbourhoods now, so the
+ * memory latency overlaps (the run is bound by cache misses on the
+ * frontier, which wanders over the grid). A few slots of lead measured
+ * 2-10 % faster than prefetching the current slot; 16 is slower again. */
+#define PF_DIST 4
+static inline void prefetch_slot(const queue *q)
+{
+    /* addresses as integers: a neighbourhood may reach past the arrays, which
+     * a prefetch tolerates but pointer arithmetic must not do */
+    uintptr_t c0 = (uintptr_t)q->pf_cost, a0 = (uintptr_t)q->pf_accum;
+    const qvec *v = &q->slot[(q->cur + PF_DIST) % N_SLOTS];
+    for (size_t k = 0; k < v->n; k++) {
+        uintptr_t i = (uintptr_t)(v->a[k].key & q->idx_mask) * sizeof(double);
+        for (int r = -q->pf_rows; r <= q->pf_rows; r++) {
+            uintptr_t d = (uintptr_t)((ptrdiff_t)r * q->pf_row * (ptrdiff_t)sizeof(double));
+            __builtin_prefetch((const void *)(c0 + i + d));
+            __builtin_prefetch((const void *)(a0 + i + d));
+        }
+    }
+    __builtin_prefetch(q->slot[(q->cur + 1) % N_SLOTS].a);
+    __builtin_prefetch(q->slot[(q->cur + PF_DIST + 1) % N_SLOTS].a);
+}
+
+/* Pop the least live entry into *out; 0 when none is left. */
+static inline int q_pop(queue *q, qentry *out)
+{
+    while (q->heap.n == 0) {
+        if (q->n == 0)
+            return 0;
+        /* advance to the next non-empty slot and make it the heap */
+        qvec *v = &q->slot[++q->cur % N_SLOTS];
+        if (v->n == 0)
+            continue;
+        qvec t = q->heap;
+        q->heap = *v;
+        *v = t;
+        prefetch_slot(q);
+        /* drop the entries already stale (a cheaper push of their cell came
+         * later; costs only fall, so they stay stale): the pop order of the
+         * others is unchanged */
+        size_t m = 0;
+        for (size_t i = 0; i < q->heap.n; i++) {
+            qentry e = q->heap.a[i];
+            if (!(e.cost > q->pf_accum[e.key & q->idx_mask]))
+                q->heap.a[m++] = e;
+        }
+        q->n -= q->heap.n - m;
+        q->heap.n = m;
+        for (size_t i = q->heap.n / 2; i-- > 0;)
+            heap_down(&q->heap, i);
+    }
+    *out = q->heap.a[0];
+    q->heap.a[0] = q->heap.a[--q->heap.n];
+    if (q->heap.n > 0)
+        heap_down(&q->heap, 0);
+    q->n--;
+    return 1;
+}
+
+static inline void q_free(queue *q)
+{
+    for (unsigned s = 0; s < N_SLOTS; s++)
+        senda__free(q->slot[s].a);
+    senda__free(q->heap.a);
+}
+
+/* Ask the kernel to back a large array with huge pages: each settled cell
+ * touches 3 (5 with knight's moves) rows of 2 arrays, so with 4 KiB pages
+ * the run is bound by TLB misses. collapse = 1 for memory that is already
+ * filled (MADV_COLLAPSE, Linux 6.1), 0 before first touch (MADV_HUGEPAGE).
+ * Only advice: failures are ignored. */
+static inline void advise_huge(const void *p, size_t bytes, int collapse)
+{
+#if defined(__linux__)
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)page - 1);
+    if (page <= 0 || bytes < ((size_t)4 << 20) || hi <= lo)
+        return;
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+    (void)madvise((void *)lo, hi - lo, collapse ? MADV_COLLAPSE : MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+    (void)collapse;
+#endif
+}
+
+/* Count one settled cell of n and report progress every 1 % (the first
+ * call sets the step); 0 when the callback asks to stop. */
+static inline int q_report_settled(senda_ctx *ctx, senda_progress_fn progress, void *arg,
+                                   size_t *n_settled, size_t *next_report, size_t n)
+{
+    size_t step = n / 100 + 1;
+    if (*next_report == 0)
+        *next_report = step;
+    if (++*n_settled < *next_report)
+        return 1;
+    *next_report += step;
+    return senda__progress(ctx, progress, arg, (double)*n_settled / (double)n, NULL);
+}
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * surfaces.c - the two surfaces of the route model, kept apart: the choice
+ * cost (what people avoid when they choose a way) and the exposure (what
+ * harms them on the way they take). Likely routes come from the first
+ * (likely.c); risk is the second integrated along them. A what-if on
+ * enforcement edits the checkpoints of the choice cost only.
+ *
+ * Choice cost per km, at the centre p of every cell (units: km-equivalents
+ * of plain walking per km):
+ *   choice(p) = w_walk * (train_factor if d(p, rail) <= train_range_m else 1)
+ *             + w_detect * max_k max(0, 1 - |p - c_k| / detect_range_m)
+ * Barriers: the mask's NaN cells (the sea under the land mask). The rail is
+ * the faster corridor (riding costs train_factor of walking per km); c_k are
+ * the checkpoints after the what-if edits, each with a detection halo that
+ * falls linearly to 0 at detect_range_m.
+ *
+ * Exposure per km (units: exposure per km; its integral along a route is
+ * the exposure per migrant):
+ *   exposure(p) = w_base
+ *               + w_incident * rho(p) / rho_max
+ *               + w_remote * min(1, d(p, help) / remote_range_m)
+ *               + w_train * [d(p, rail) <= train_range_m]
+ * rho the incident density (severity-weighted, any units: normalised by its
+ * maximum), help the shelters and crossings of the layers and the towns of
+ * the bundled gazetteer with at least town_min_population inhabitants
+ * (where migrants can get water, care and protection). Checkpoints do not enter
+ * exposure: they change where people go, which changes the exposure they
+ * meet.
+ *
+ * Defaults and their reasons are in senda_choice_opts_init and
+ * senda_exposure_opts_init. Not modelled yet (documented in docs/cost.md):
+ * large rivers as barriers with crossings, patrolled roads, slope (the
+ * r.walk cost of walk.c is not yet an input of the choice cost), terrain and
+ * heat in exposure, incident types weighted apart (the density carries the
+ * severity weights).
+ *
+ * Complexity: O(N) per term plus O(K x cells in range) for checkpoints and
+ * O(segments x cells in range) for the rail and help points. Memory: the
+ * output and one distance grid (8 B a cell each).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cost/cost_int.h"
+#include "grid/grid_int.h"
+#include "io/io_int.h"
+
+void senda_choice_opts_init(senda_choice_opts *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->w_walk = 1.0;           /* the unit: one km of walking */
+    o->train_factor = 0.5;     /* riding the freight train: about twice the km for the
+                                  effort and time of walking (with waits and changes) */
+    o->train_range_m = 1500.0; /* the rail's cells at 1 km: the line and one cell beside */
+    o->w_detect = 5.0;         /* inside the halo, each km costs up to 5 km more: going
+                                  straight through a 10 km halo adds about 50 km-equivalents
+                                  (linear decay, both sides), so people walk detours of tens
+                                  of km around checkpoints, as reported */
+    o->detect_range_m = 10000.0;
+}
+
+void senda_exposure_opts_init(senda_exposure_opts *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->w_base = 0.2;             /* walking itself: heat, exhaustion, injuries */
+    o->w_incident = 4.0;         /* incidents dominate: 4 x the base ... 20 x at the worst cell,
+                                    as the danger surface's w_density */
+    o->w_remote = 1.0;           /* far from help, an injury or a kidnapping goes unanswered */
+    o->remote_range_m = 30000.0; /* a day's walk: beyond it remoteness counts in full */
+    o->town_min_population = 5000; /* a town with a clinic, a parish, a police post */
+    o->w_train = 1.0;            /* falls, mutilation, extortion on the train roof */
+    o->train_range_m = 1500.0;
+}
+
+static senda_status check_weights(senda_ctx *ctx, const double *v, const char *const *names, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (!(v[k] >= 0.0) || !isfinite(v[k]))
+            return senda__fail(ctx, SENDA_ERR_ARG, "%s must be >= 0, got %g", names[k], v[k]);
+    return SENDA_OK;
+}
+
+/* A new grid on g's cells filled with v. */
+static senda_status like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out)
+{
+    return senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs, v,
+                             out);
+}
+
+senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *o,
+                                  senda_grid **out)
+{
+    senda__reset(ctx);
+    if (out)
+        *out = NULL;
+    if (!mask || !o || !out)
+        return senda__fail(ctx, SENDA_ERR_ARG, "mask, opts or out is NULL");
+    const double v[5] = {o->w_walk, o->train_range_m, o->w_detect, o->detect_range_m,
+                         o->train_factor};
+    static const char *const names[5] = {"w_walk", "train_range_m", "w_detect", "detect_range_m",
+                                         "train_factor"};
+    senda_status st = check_weights(ctx, v, names, 5);
+    if (st != SENDA_OK)
+        return st;
+    if (!(o->w_walk > 0.0) || !(o->train_factor > 0.0))
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "w_walk and train_factor must be > 0 (a move "
+                           "must cost something), got %g and %g",
+                           o->w_walk, o->train_factor);
+    if ((o->n_without && !o->without_checkpoints) || (o->n_with && !o->with_checkpoints_xy))
+        return senda__fail(ctx, SENDA_ERR_ARG, "what-if checkpoint lists are NULL");
+    size_t n = mask->n_rows * mask->n_cols, n_cp = 0;
+    senda_grid *c = NULL, *dist = NULL;
+    double *cp = NULL;
+    if ((st = senda__cost_checkpoints(ctx, layers, o->without_checkpoints, o->n_without,
+                                      o->with_checkpoints_xy, o->n_with, &cp, &n_cp)) != SENDA_OK ||
+        (st = like(ctx, mask, o->w_walk, &c)) != SENDA_OK ||
+        (st = like(ctx, mask, (double)INFINITY, &dist)) != SENDA_OK)
+        goto done;
+    if (layers && (st = senda__cost_rail_distance(ctx, layers, mask, o->train_range_m,
+                                                  dist->data)) != SENDA_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (dist->data[i] <= o->train_range_m)
+            c->data[i] = o->w_walk * o->train_factor;
+    for (size_t i = 0; i < n; i++)
+        dist->data[i] = (double)INFINITY;
+    for (size_t k = 0; k < n_cp; k++)
+        senda__cost_segment_distance(mask, dist->data, cp[2 * k], cp[2 * k + 1], cp[2 * k],
+                                     cp[2 * k + 1], o->detect_range_m);
+    for (size_t i = 0; i < n; i++) {
+        if (dist->data[i] < o->detect_range_m)
+            c->data[i] += o->w_detect * (1.0 - dist->data[i] / o->detect_range_m);
+        if (isnan(mask->data[i]))
+            c->data[i] = (double)NAN;
+    }
+    char desc[256];
+    snprintf(desc, sizeof desc,
+             "choice = %g x (%g on rail within %g m) + %g x checkpoint halo (%g m, %zu "
+             "checkpoints)",
+             o->w_walk, o->train_factor, o->train_range_m, o->w_detect, o->detect_range_m, n_cp);
+    senda_grid_set_units(ctx, c, "choice cost per km", desc);
+done:
+    senda__free(cp);
+    senda_grid_destroy(dist);
+    if (st != SENDA_OK)
+        senda_grid_destroy(c);
+    else
+        *out = c;
+    return st;
+}
+
+/* dist = distance to the nearest shelter, crossing or town of at least
+ * min_population (the places of help). */
+static senda_status help_distance(senda_ctx *ctx, const senda_layers *layers, const senda_grid *g,
+                                  double range, long min_population, double *dist)
+{
+    const char *names[2] = {SENDA_LAYER_SHELTERS, SENDA_LAYER_CROSSINGS};
+    for (int l = 0; l < 2; l++) {
+        if (!layers || !senda__layers_get(layers, names[l]))
+            continue;
+        senda_points *p = NULL;
+        senda_status st = senda_layers_points(ctx, layers, names[l], &p);
+        if (st != SENDA_OK)
+            return st;
+        for (size_t k = 0; k < p->n; k++)
+            senda__cost_segment_distance(g, dist, p->x[k], p->y[k], p->x[k], p->y[k], range);
+        senda_points_destroy(p);
+    }
+    if (!layers || min_population <= 0)
+        return SENDA_OK;
+    double *xy = NULL;
+    size_t n = 0;
+    senda_status st = senda__cost_towns(ctx, layers, min_population, &xy, &n);
+    for (size_t k = 0; st == SENDA_OK && k < n; k++)
+        senda__cost_segment_distance(g, dist, xy[2 * k], xy[2 * k + 1], xy[2 * k], xy[2 * k + 1],
+                                     range);
+    senda__free(xy);
+    return st;
+}
+
+senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
+                                    const senda_layers *layers, const senda_exposure_opts *o,
+                                    senda_grid **out)
+{
+    senda__reset(ctx);
+    if (out)
+        *out = NULL;
+    if (!density || !o || !out)
+        return senda__fail(ctx, SENDA_ERR_ARG, "density, opts or out is NULL");
+    const double v[6] = {o->w_base,         o->w_incident, o->w_remote,
+                         o->remote_range_m, o->w_train,    o->train_range_m};
+    static const char *const names[6] = {"w_base",         "w_incident", "w_remote",
+                                         "remote_range_m", "w_train",    "train_range_m"};
+    senda_status st = check_weights(ctx, v, names, 6);
+    if (st != SENDA_OK)
+        return st;
+    const senda_grid *g = density;
+    size_t n = g->n_rows * g->n_cols;
+    senda_grid *e = NULL, *dist = NULL;
+    double rho_max = 0.0;
+    if ((st = like(ctx, g, o->w_base, &e)) != SENDA_OK ||
+        (st = like(ctx, g, (double)INFINITY, &dist)) != SENDA_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (g->data[i] > rho_max)
+            rho_max = g->data[i];
+    for (size_t i = 0; i < n; i++)
+        if (rho_max > 0.0)
+            e->data[i] += o->w_incident * g->data[i] / rho_max;
+    /* remoteness saturates at the range: farther cells than the range need no distance */
+    if ((st = help_distance(ctx, layers, g, o->remote_range_m, o->town_min_population,
+                            dist->data)) != SENDA_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (o->remote_range_m > 0.0)
+            e->data[i] += o->w_remote * fmin(1.0, dist->data[i] / o->remote_range_m);
+    if (layers && o->w_train > 0.0) {
+        if ((st = senda__cost_rail_distance(ctx, layers, g, o->train_range_m, dist->data)) !=
+            SENDA_OK)
+            goto done;
+        for (size_t i = 0; i < n; i++)
+            if (dist->data[i] <= o->train_range_m)
+                e->data[i] += o->w_train;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (isnan(g->data[i]))
+            e->data[i] = (double)NAN;
+    char desc[256];
+    snprintf(desc, sizeof desc,
+             "exposure = %g + %g x rho/rho_max + %g x remoteness (%g m) + %g x train (%g m)",
+             o->w_base, o->w_incident, o->w_remote, o->remote_range_m, o->w_train,
+             o->train_range_m);
+    senda_grid_set_units(ctx, e, "exposure per km", desc);
+done:
+    senda_grid_destroy(dist);
+    if (st != SENDA_OK)
+        senda_grid_destroy(e);
+    else
+        *out = e;
+    return st;
+}

@@ -1,0 +1,293 @@
+/*
+ * walk.c - slope-aware walking cost from a DEM: accumulated walking time
+ * plus friction, with GRASS r.walk's model and parameters, so that results
+ * compare cell by cell with r.walk.
+ *
+ * Reference: GRASS GIS 8 r.walk (manual r.walk.html; raster/r.walk/main.c
+ * read for its exact semantics). The walking time of a move follows Aitken
+ * (1977) and Langmuir (1984):
+ *   T = a * dS + b * dH_up + c * dH_moderate_down + d * dH_steep_down
+ * with dS the horizontal move length in metres and dH the height difference
+ * of the move (the reached cell's elevation minus the settled cell's).
+ * A move is uphill when dH >= 0 (T gets b * dH), steep downhill when
+ * dH / dS < slope_factor (d * dH), moderate downhill otherwise (c * dH).
+ * The friction F enters as in r.cost, averaged over the cells the move
+ * touches and multiplied by the move length:
+ *   cost = T + lambda * mean(F) * dS,
+ * mean(F) over the two end cells for straight and diagonal moves, over the
+ * two end cells and the two cells passed for knight's moves; summed in
+ * r.walk's order A(t) = ((A(s) + dH-term) + a * dS) + lambda * mean(F) * dS.
+ * Moves are computed from the source outwards (a source on a hill top walks
+ * downhill), as r.walk does. Defaults: a, b, c, d = 0.72, 6.0, 1.9998,
+ * -1.9998 (seconds per metre of distance, of climb, of moderate and of steep
+ * descent), lambda = 1, slope_factor = -0.2125 (tan 12 degrees).
+ *
+ * Nodata: a cell whose elevation or friction is NaN is a barrier (never
+ * entered; a knight's move passing a NaN-friction cell is blocked), as
+ * r.walk without null_cost. A source on such a cell gets cost 0 and is not
+ * expanded (r.walk likewise). Without a friction grid, friction is 0
+ * everywhere: r.walk with a friction map of zeros.
+ *
+ * Algorithm: Dijkstra's algorithm over the 8 (16 with knight's moves)
+ * neighbours with lazy deletion, as r.walk's loop, on the calendar queue
+ * of accumulate.c (queue_int.h; slots sized by the largest move cost the
+ * DEM's relief allows). With non-negative move costs it gives r.walk's
+ * least costs (ties may pick another of equal-cost paths: the cost is the same). The options are
+ * refused when a move could cost less than 0 (a < 0, b < 0, c < 0, d > 0, slope_factor > 0, a + c *
+ * slope_factor < 0, lambda < 0, a negative friction cell): r.walk runs such settings, but a least
+ * cost is then not defined.
+ *
+ * Complexity: O(N) queue work plus 8 or 16 relaxations for N reached
+ * cells; memory 8 B a cell (the accumulated-cost grid) plus the queue's
+ * entries (16 B, a few per frontier cell) beside the inputs. Differences from r.walk, deliberate:
+ * cells must be square (r.walk allows ew_res != ns_res); max_cost, null_cost, stop points, start
+ * maps, the direction output and -n are not implemented.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost/cost_int.h"
+#include "cost/queue_int.h"
+#include "grid/grid_int.h"
+
+void senda_walk_opts_init(senda_walk_opts *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->a = 0.72; /* r.walk walk_coeff defaults, s per m */
+    o->b = 6.0;
+    o->c = 1.9998;
+    o->d = -1.9998;
+    o->lambda = 1.0;
+    o->slope_factor = -0.2125;
+    o->knight = 0;
+}
+
+/* One walking run's fixed inputs. */
+typedef struct {
+    const double *dem, *fric; /* fric NULL = 0 everywhere */
+    size_t n_rows, n_cols;
+    double dist[17]; /* move lengths, m (r.walk's EW/DIAG/V_DIAG/H_DIAG_fac) */
+    ptrdiff_t off[17];     /* index offset of move k */
+    senda_walk_opts o;
+} walk_run;
+
+static double fric_at(const walk_run *w, size_t i)
+{
+    return w->fric ? w->fric[i] : 0.0;
+}
+
+/* The cost of move k from settled cell s (elevation hs, friction fs) to
+ * cell t; NaN when t or a passed cell is a barrier. */
+static double move_cost(const walk_run *w, int k, size_t s, size_t t, double hs, double fs)
+{
+    double ht = w->dem[t], ft = fric_at(w, t), ds = w->dist[k];
+    if (isnan(ht) || isnan(ft))
+        return (double)NAN;
+    double dh = ht - hs, climb;
+    if (dh / ds >= 0.0)
+        climb = dh * w->o.b;
+    else if (dh / ds < w->o.slope_factor)
+        climb = dh * w->o.d;
+    else
+        climb = dh * w->o.c;
+    double mean_f;
+    if (k <= 8) {
+        mean_f = (ft + fs) / 2.0;
+    } else {
+        const int *via = senda__cost_knight_via[k];
+        ptrdiff_t oa =
+            (ptrdiff_t)senda__cost_drow[via[0]] * (ptrdiff_t)w->n_cols + senda__cost_dcol[via[0]];
+        ptrdiff_t ob =
+            (ptrdiff_t)senda__cost_drow[via[1]] * (ptrdiff_t)w->n_cols + senda__cost_dcol[via[1]];
+        double fa = fric_at(w, (size_t)((ptrdiff_t)s + oa));
+        double fb = fric_at(w, (size_t)((ptrdiff_t)s + ob));
+        mean_f = (fa + fb + ft + fs) / 4.0; /* r.walk: (straight + diagonal + target + own) / 4 */
+    }
+    return climb + ds * w->o.a + w->o.lambda * mean_f * ds;
+}
+
+static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const senda_grid *fric,
+                               const senda_walk_opts *o)
+{
+    if (o->knight != 0 && o->knight != 1)
+        return senda__fail(ctx, SENDA_ERR_ARG, "knight must be 0 or 1, got %d", o->knight);
+    double v[6] = {o->a, o->b, o->c, o->d, o->lambda, o->slope_factor};
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(v[i]))
+            return senda__fail(ctx, SENDA_ERR_ARG,
+                               "walking coefficients, lambda and "
+                               "slope_factor must be finite numbers");
+    if (o->a < 0.0 || o->b < 0.0 || o->c < 0.0 || o->d > 0.0 || o->slope_factor > 0.0 ||
+        o->a + o->c * o->slope_factor < 0.0 || o->lambda < 0.0)
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "walk coefficients a=%g b=%g c=%g d=%g with slope_factor %g and "
+                           "lambda %g let a move cost less than 0 (need a, b, c >= 0, d <= 0, "
+                           "slope_factor <= 0, a + c * slope_factor >= 0, lambda >= 0)",
+                           o->a, o->b, o->c, o->d, o->slope_factor, o->lambda);
+    if (!(dem->cell_m > 0.0))
+        return senda__fail(ctx, SENDA_ERR_ARG, "DEM cell size must be > 0, got %g", dem->cell_m);
+    if (!fric)
+        return SENDA_OK;
+    if (fric->n_rows != dem->n_rows || fric->n_cols != dem->n_cols ||
+        fabs(fric->x_min - dem->x_min) > 1e-6 * dem->cell_m ||
+        fabs(fric->y_max - dem->y_max) > 1e-6 * dem->cell_m ||
+        fabs(fric->cell_m - dem->cell_m) > 1e-9 * dem->cell_m)
+        return senda__fail(ctx, SENDA_ERR_ARG,
+                           "friction grid (%zu x %zu cells of %g from %g, %g) does not match "
+                           "the DEM (%zu x %zu cells of %g from %g, %g)",
+                           fric->n_rows, fric->n_cols, fric->cell_m, fric->x_min, fric->y_max,
+                           dem->n_rows, dem->n_cols, dem->cell_m, dem->x_min, dem->y_max);
+    size_t n = dem->n_rows * dem->n_cols;
+    for (size_t i = 0; i < n; i++)
+        if (fric->data[i] < 0.0)
+            return senda__fail(ctx, SENDA_ERR_ARG,
+                               "friction cell (row %zu, col %zu) is negative (%g): a move could "
+                               "cost less than 0",
+                               i / dem->n_cols, i % dem->n_cols, fric->data[i]);
+    return SENDA_OK;
+}
+
+/* Relax the neighbours of settled cell s; -1 when out of memory. */
+static int relax(senda_ctx *ctx, const walk_run *w, queue *q, double *acc, size_t s)
+{
+    size_t row = s / w->n_cols, col = s % w->n_cols, m = w->o.knight ? 2 : 1;
+    double hs = w->dem[s], fs = fric_at(w, s), base = acc[s];
+    int n_moves = w->o.knight ? 16 : 8;
+    int interior = row >= m && row + m < w->n_rows && col >= m && col + m < w->n_cols;
+    for (int k = 1; k <= n_moves; k++) {
+        if (!interior) {
+            long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
+            if (r < 0 || c < 0 || (size_t)r >= w->n_rows || (size_t)c >= w->n_cols)
+                continue;
+        }
+        size_t t = (size_t)((ptrdiff_t)s + w->off[k]);
+        if (acc[t] <= base) /* a move costs >= 0: t cannot improve (settled or as cheap) */
+            continue;
+        double mc = move_cost(w, k, s, t, hs, fs);
+        if (isnan(mc))
+            continue;
+        double cost = base + mc;
+        if (isnan(acc[t]) || acc[t] > cost) {
+            acc[t] = cost;
+            if (q_push(ctx, q, cost, t) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The largest cost one move can add: the steepest climb the DEM allows (or
+ * descent: d * dH grows with the drop) plus distance and friction terms at
+ * their largest. Only sizes the queue's slots (queue_int.h). */
+static double max_move(const walk_run *w, size_t n)
+{
+    double lo = (double)INFINITY, hi = -(double)INFINITY, f_hi = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (w->dem[i] < lo)
+            lo = w->dem[i];
+        if (w->dem[i] > hi)
+            hi = w->dem[i];
+        if (w->fric && w->fric[i] > f_hi)
+            f_hi = w->fric[i];
+    }
+    double range = hi >= lo ? hi - lo : 0.0, dmax = w->dist[w->o.knight ? 9 : 5];
+    double per_h = fmax(w->o.b, fmax(-w->o.d, w->o.c));
+    return per_h * range + dmax * (w->o.a + w->o.lambda * f_hi);
+}
+
+senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_grid *friction,
+                             const senda_points *sources, const senda_walk_opts *opts,
+                             senda_grid **accum, senda_progress_fn progress, void *progress_arg)
+{
+    senda__reset(ctx);
+    if (accum)
+        *accum = NULL;
+    if (!dem || !sources || !opts || !accum)
+        return senda__fail(ctx, SENDA_ERR_ARG, "dem, sources, opts or accum is NULL");
+    senda_status st = check_walk(ctx, dem, friction, opts);
+    if (st != SENDA_OK)
+        return st;
+    size_t n = dem->n_rows * dem->n_cols, *src = NULL, n_src = 0;
+    senda_grid *acc = NULL;
+    queue q;
+    int q_ready = 0;
+    if ((st = senda__cost_source_cells(ctx, dem, sources, &src, &n_src)) != SENDA_OK)
+        goto done;
+    if ((st = senda_grid_create(ctx, dem->n_rows, dem->n_cols, dem->x_min, dem->y_max, dem->cell_m,
+                                dem->crs, 0.0, &acc)) != SENDA_OK)
+        goto done;
+    walk_run w = {dem->data, friction ? friction->data : NULL, dem->n_rows, dem->n_cols, {0},
+                  {0}, *opts};
+    for (int k = 1; k <= 16; k++)
+        w.off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)dem->n_cols + senda__cost_dcol[k];
+    double cs = dem->cell_m;
+    for (int k = 1; k <= 16; k++) {
+        int dr = abs(senda__cost_drow[k]), dc = abs(senda__cost_dcol[k]);
+        /* r.walk: sqrt(NS^2 + EW^2), sqrt(4 NS^2 + EW^2), sqrt(NS^2 + 4 EW^2) */
+        w.dist[k] =
+            dr + dc == 1 ? cs : sqrt((double)(dr * dr) * cs * cs + (double)(dc * dc) * cs * cs);
+    }
+    int n_moves = opts->knight ? 16 : 8;
+    if (q_init(&q, max_move(&w, n), n, (uint64_t)n * (uint64_t)n_moves + n_src) != 0) {
+        st = senda__fail(ctx, SENDA_ERR_DATA,
+                         "DEM of %zu x %zu cells too large for the "
+                         "queue's 64-bit cell index and insertion order",
+                         dem->n_rows, dem->n_cols);
+        goto done;
+    }
+    q_ready = 1;
+    q.pf_cost = w.dem;
+    q.pf_accum = acc->data;
+    q.pf_row = (ptrdiff_t)dem->n_cols;
+    q.pf_rows = opts->knight ? 2 : 1;
+    advise_huge(acc->data, n * sizeof(double), 0);
+    advise_huge(w.dem, n * sizeof(double), 1); /* TLB misses bound the run (queue_int.h) */
+    if (w.fric)
+        advise_huge(w.fric, n * sizeof(double), 1);
+    for (size_t i = 0; i < n; i++)
+        acc->data[i] = (double)NAN;
+    if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating walking cost")) {
+        st = SENDA_ERR_CANCELLED;
+        goto done;
+    }
+    for (size_t s = 0; s < n_src; s++) {
+        acc->data[src[s]] = 0.0;
+        if (q_push(ctx, &q, 0.0, src[s]) != 0) {
+            st = SENDA_ERR_NOMEM;
+            goto done;
+        }
+    }
+    size_t n_settled = 0, next_report = 0;
+    qentry e;
+    while (q_pop(&q, &e)) {
+        size_t s = (size_t)(e.key & q.idx_mask);
+        if (e.cost > acc->data[s]) /* stale: a cheaper entry came later */
+            continue;
+        if (!isnan(w.dem[s]) && !isnan(fric_at(&w, s)) && relax(ctx, &w, &q, acc->data, s) != 0) {
+            st = SENDA_ERR_NOMEM;
+            goto done;
+        }
+        if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n)) {
+            st = SENDA_ERR_CANCELLED;
+            goto done;
+        }
+    }
+    senda_grid_set_units(ctx, acc, "seconds (walking time + lambda x friction x m)",
+                         "accumulated walking cost (r.walk)");
+    if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
+        st = SENDA_ERR_CANCELLED;
+done:
+    senda__free(src);
+    if (q_ready)
+        q_free(&q);
+    if (st != SENDA_OK) {
+        senda_grid_destroy(acc);
+        acc = NULL;
+    }
+    *accum = acc;
+    return st;
+}

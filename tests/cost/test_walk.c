@@ -1,0 +1,159 @@
+/*
+ * test_walk.c - senda_cost_walk (r.walk's model) on small DEMs whose costs
+ * are derived by hand below, knight's moves and their blocking, errors.
+ * The cell-for-cell check against GRASS r.walk itself on a 2000 x 2000 DEM
+ * is scripts/compare/walk.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "senda.h"
+
+typedef struct {
+    senda_ctx *ctx;
+    senda_grid *dem, *fric, *acc;
+    senda_points *src;
+} wfx;
+
+/* n x n grids of 10 m cells, x_min 0, y_max 10 n; source at (row, col). */
+static void wsetup(wfx *f, size_t n, const double *dem, const double *fric, size_t row, size_t col)
+{
+    memset(f, 0, sizeof *f);
+    cr_assert_eq(senda_ctx_create(&f->ctx), SENDA_OK);
+    cr_assert_eq(
+        senda_grid_create(f->ctx, n, n, 0.0, 10.0 * (double)n, 10.0, "EPSG:32615", 0.0, &f->dem),
+        SENDA_OK);
+    cr_assert_eq(
+        senda_grid_create(f->ctx, n, n, 0.0, 10.0 * (double)n, 10.0, "EPSG:32615", 0.0, &f->fric),
+        SENDA_OK);
+    memcpy(senda_grid_data(f->dem), dem, n * n * sizeof(double));
+    memcpy(senda_grid_data(f->fric), fric, n * n * sizeof(double));
+    cr_assert_eq(senda_points_create(f->ctx, 1, "EPSG:32615", &f->src), SENDA_OK);
+    f->src->x[0] = 10.0 * (double)col + 5.0;
+    f->src->y[0] = 10.0 * (double)n - 10.0 * (double)row - 5.0;
+}
+
+static void wteardown(wfx *f)
+{
+    senda_grid_destroy(f->dem);
+    senda_grid_destroy(f->fric);
+    senda_grid_destroy(f->acc);
+    senda_points_destroy(f->src);
+    senda_ctx_destroy(f->ctx);
+}
+
+/* Tolerance: the sums below have a handful of terms of size <= 100, so
+ * rounding is below 1e-12; 1e-9 is the bar compare/walk sets against r.walk. */
+#define WALK_TOL 1e-9
+
+Test(walk, three_slope_classes_by_hand)
+{
+    /* Elevations (m), source at the centre (100 m); friction 0.5 s/m, lambda 1,
+     * r.walk's defaults a=0.72 b=6 c=1.9998 d=-1.9998 slope_factor=-0.2125. */
+    const double dem[9] = {100, 110, 100, /**/ 100, 100, 97, /**/ 95, 98, 100};
+    const double fric[9] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+    wfx f;
+    wsetup(&f, 3, dem, fric, 1, 1);
+    senda_walk_opts o;
+    senda_walk_opts_init(&o);
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(f.ctx));
+    const double *a = senda_grid_cdata(f.acc);
+    double diag = sqrt(200.0);
+    /* W, level: 0.72*10 + 0.5*10 = 12.2 */
+    cr_assert_float_eq(a[3], 12.2, WALK_TOL);
+    /* N, climb 10 m: 6*10 + 7.2 + 5 = 72.2 (the detour W then NE costs 12.2 + 77.25) */
+    cr_assert_float_eq(a[1], 72.2, WALK_TOL);
+    /* E, descent 3 m in 10 (slope -0.3 < -0.2125, steep): -1.9998*-3 + 7.2 + 5 = 18.1994 */
+    cr_assert_float_eq(a[5], 18.1994, WALK_TOL);
+    /* S, descent 2 m in 10 (slope -0.2, moderate): 1.9998*-2 + 7.2 + 5 = 8.2004 */
+    cr_assert_float_eq(a[7], 8.2004, WALK_TOL);
+    /* NW, NE, SE: level diagonals, (0.72 + 0.5) * sqrt(200) = 17.2534... */
+    cr_assert_float_eq(a[0], 1.22 * diag, WALK_TOL);
+    cr_assert_float_eq(a[2], 1.22 * diag, WALK_TOL);
+    cr_assert_float_eq(a[8], 1.22 * diag, WALK_TOL);
+    /* SW (95 m): the diagonal (steep, 5 m in 14.14: 9.999 + 1.22*14.142 = 27.25) loses
+     * to S then W (8.2004, then 3 m down in 10, steep: 5.9994 + 12.2) = 26.3998 */
+    cr_assert_float_eq(a[6], 26.3998, WALK_TOL);
+    cr_assert_float_eq(a[4], 0.0, WALK_TOL);
+    wteardown(&f);
+}
+
+Test(walk, knight_moves_and_their_blocking)
+{
+    /* Flat DEM, friction 1: a move costs (0.72 + 1) x its length. From the
+     * centre of 5 x 5 to (0, 1): the knight's move sqrt(500) * 1.72 = 38.4604;
+     * without knight's moves N then NW = 1.72 * (10 + sqrt(200)) = 41.5245. */
+    double dem[25] = {0}, fric[25];
+    for (int i = 0; i < 25; i++)
+        fric[i] = 1.0;
+    wfx f;
+    wsetup(&f, 5, dem, fric, 2, 2);
+    senda_walk_opts o;
+    senda_walk_opts_init(&o);
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL), SENDA_OK);
+    cr_assert_float_eq(senda_grid_cdata(f.acc)[1], 1.72 * (10.0 + sqrt(200.0)), WALK_TOL);
+    senda_grid_destroy(f.acc);
+    o.knight = 1;
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL), SENDA_OK);
+    cr_assert_float_eq(senda_grid_cdata(f.acc)[1], 1.72 * sqrt(500.0), WALK_TOL);
+    senda_grid_destroy(f.acc);
+    /* Nodata friction N of the centre (1, 2) blocks the knight's moves through it
+     * (r.walk's mean over the passed cells is then null): NW then N again, 41.5245. */
+    senda_grid_data(f.fric)[7] = NAN;
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL), SENDA_OK);
+    cr_assert_float_eq(senda_grid_cdata(f.acc)[1], 1.72 * (10.0 + sqrt(200.0)), WALK_TOL);
+    cr_assert(isnan(senda_grid_cdata(f.acc)[7]), "the nodata cell is never entered");
+    /* lambda 0: only walking time counts, 0.72 * sqrt(500) */
+    senda_grid_data(f.fric)[7] = 1.0;
+    o.lambda = 0.0;
+    senda_grid_destroy(f.acc);
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL), SENDA_OK);
+    cr_assert_float_eq(senda_grid_cdata(f.acc)[1], 0.72 * sqrt(500.0), WALK_TOL);
+    wteardown(&f);
+}
+
+Test(walk, without_friction_is_walking_time_only)
+{
+    double dem[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0}, fric[9] = {0};
+    dem[0] = NAN; /* nodata elevation: a barrier */
+    wfx f;
+    wsetup(&f, 3, dem, fric, 1, 1);
+    senda_walk_opts o;
+    senda_walk_opts_init(&o);
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, NULL, f.src, &o, &f.acc, NULL, NULL), SENDA_OK);
+    cr_assert_float_eq(senda_grid_cdata(f.acc)[1], 7.2, WALK_TOL);
+    cr_assert(isnan(senda_grid_cdata(f.acc)[0]));
+    wteardown(&f);
+}
+
+Test(walk, errors_name_the_problem)
+{
+    double dem[9] = {0}, fric[9] = {0};
+    wfx f;
+    wsetup(&f, 3, dem, fric, 1, 1);
+    senda_walk_opts o;
+    senda_walk_opts_init(&o);
+    o.d = 1.0;
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL),
+                 SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "less than 0"), "%s", senda_ctx_errmsg(f.ctx));
+    senda_walk_opts_init(&o);
+    senda_grid_data(f.fric)[4] = -1.0;
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL),
+                 SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "row 1, col 1"), "%s", senda_ctx_errmsg(f.ctx));
+    senda_grid *small = NULL;
+    cr_assert_eq(senda_grid_create(f.ctx, 2, 2, 0.0, 20.0, 10.0, "EPSG:32615", 0.0, &small),
+                 SENDA_OK);
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, small, f.src, &o, &f.acc, NULL, NULL),
+                 SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(f.ctx), "does not match"), "%s", senda_ctx_errmsg(f.ctx));
+    senda_grid_destroy(small);
+    f.src->x[0] = -100.0;
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, NULL, f.src, &o, &f.acc, NULL, NULL),
+                 SENDA_ERR_DATA);
+    cr_assert_null(f.acc);
+    wteardown(&f);
+}
