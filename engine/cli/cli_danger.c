@@ -68,10 +68,6 @@ senda_status cli_input_open(senda_ctx *ctx, const senda_pipeline_input_opts *o, 
                 "%ld rejected, %ld duplicate\n", o->n_files, s->read, s->accepted, s->repaired,
                 s->rejected, s->duplicate);
     }
-    if (st == SENDA_OK && o->filter.precision) {
-        fprintf(stderr, "senda: --precision %s: %ld coarser report(s) left out\n",
-                o->filter.precision, (*in)->n_coarser_left_out);
-    }
     return st;
 }
 
