@@ -159,8 +159,10 @@ senda_status senda_cost_path_trace(senda_ctx *ctx, const senda_grid *accum,
     return st;
 }
 
-static senda_status write_path(senda_ctx *ctx, OGRLayerH lyr, const senda_cost_path *p)
+/* One LineStringM feature for path p (k, its index, is not written). */
+static senda_status write_path(senda_ctx *ctx, OGRLayerH lyr, size_t k, const senda_cost_path *p)
 {
+    (void)k;
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
     OGRGeometryH g = OGR_G_CreateGeometry(wkbLineStringM);
     for (size_t v = 0; v < p->n; v++)
@@ -184,9 +186,16 @@ static senda_status write_path(senda_ctx *ctx, OGRLayerH lyr, const senda_cost_p
     return SENDA_OK;
 }
 
-senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
-                                    const char *crs, senda_cost_path *const *paths,
-                                    size_t n_paths)
+typedef senda_status (*path_rows_fn)(senda_ctx *ctx, OGRLayerH lyr, size_t k,
+                                     const senda_cost_path *p);
+
+/* Writes paths into layer (created with fields if new) of gpkg_path, one
+ * write_rows call per path inside one transaction. */
+static senda_status write_paths_layer(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                      OGRwkbGeometryType gtype, const char *crs,
+                                      const senda__field *fields, size_t n_fields,
+                                      path_rows_fn write_rows, senda_cost_path *const *paths,
+                                      size_t n_paths)
 {
     senda__reset(ctx);
     if (!gpkg_path || !layer || (!paths && n_paths))
@@ -196,24 +205,32 @@ senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const
     senda_status st = senda__gpkg_open(ctx, gpkg_path, &ds);
     if (st != SENDA_OK)
         return st;
-    if ((st = senda__gpkg_layer(ctx, ds, layer, wkbLineStringM, crs, &lyr)) != SENDA_OK)
+    if ((st = senda__gpkg_layer(ctx, ds, layer, gtype, crs, &lyr)) != SENDA_OK)
         goto done;
-    static const senda__field fields[] = {{"name", OFTString},          {"alternative", OFTInteger},
-                  {"cost", OFTReal},            {"length_km", OFTReal},
-                  {"n_cells", OFTInteger64},    {"extra_cost_pct", OFTReal},
-                  {"extra_length_pct", OFTReal}, {"total_danger", OFTReal},
-                  {"rank", OFTInteger}};
-    if ((st = senda__gpkg_fields(ctx, lyr, layer, fields, sizeof fields / sizeof fields[0])))
+    if ((st = senda__gpkg_fields(ctx, lyr, layer, fields, n_fields)))
         goto done;
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
-        st = write_path(ctx, lyr, paths[i]);
+        st = write_rows(ctx, lyr, i, paths[i]);
     if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
         st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save the paths", gpkg_path);
     else if (st != SENDA_OK)
         GDALDatasetRollbackTransaction(ds);
 done:
     return senda__gdal_close(ctx, ds, gpkg_path, st);
+}
+
+senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                    const char *crs, senda_cost_path *const *paths,
+                                    size_t n_paths)
+{
+    static const senda__field fields[] = {{"name", OFTString},          {"alternative", OFTInteger},
+                  {"cost", OFTReal},            {"length_km", OFTReal},
+                  {"n_cells", OFTInteger64},    {"extra_cost_pct", OFTReal},
+                  {"extra_length_pct", OFTReal}, {"total_danger", OFTReal},
+                  {"rank", OFTInteger}};
+    return write_paths_layer(ctx, gpkg_path, layer, wkbLineStringM, crs, fields,
+                             sizeof fields / sizeof fields[0], write_path, paths, n_paths);
 }
 
 /* One profile row per vertex of path k. */
@@ -247,29 +264,11 @@ senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_pat
                                             const char *layer, senda_cost_path *const *paths,
                                             size_t n_paths)
 {
-    senda__reset(ctx);
-    if (!gpkg_path || !layer || (!paths && n_paths))
-        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or paths is NULL");
-    GDALDatasetH ds = NULL;
-    OGRLayerH lyr = NULL;
-    senda_status st = senda__gpkg_open(ctx, gpkg_path, &ds);
-    if (st != SENDA_OK)
-        return st;
-    if ((st = senda__gpkg_layer(ctx, ds, layer, wkbNone, NULL, &lyr)) != SENDA_OK)
-        goto done;
     static const senda__field fields[] = {{"path", OFTInteger64},    {"name", OFTString},     {"alternative", OFTInteger},
                   {"vertex", OFTInteger64},  {"x", OFTReal},          {"y", OFTReal},
                   {"distance_km", OFTReal},  {"danger_per_km", OFTReal},
                   {"accumulated", OFTReal}};
-    if ((st = senda__gpkg_fields(ctx, lyr, layer, fields, sizeof fields / sizeof fields[0])))
-        goto done;
-    GDALDatasetStartTransaction(ds, 0);
-    for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
-        st = write_profile_rows(ctx, lyr, i, paths[i]);
-    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
-        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save the paths", gpkg_path);
-    else if (st != SENDA_OK)
-        GDALDatasetRollbackTransaction(ds);
-done:
-    return senda__gdal_close(ctx, ds, gpkg_path, st);
+    return write_paths_layer(ctx, gpkg_path, layer, wkbNone, NULL, fields,
+                             sizeof fields / sizeof fields[0], write_profile_rows, paths,
+                             n_paths);
 }
