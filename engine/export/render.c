@@ -188,18 +188,14 @@ static senda_status draw_table(senda_ctx *ctx, GDALDatasetH ds, const view *v,
 static senda_status draw_coverage(senda_ctx *ctx, const char *path, const view *v,
                                   const senda__table *t)
 {
-    char sub[1400];
-    snprintf(sub, sizeof sub, "GPKG:%s:%s", path, t->name);
-    CPLErrorReset();
-    GDALDatasetH r = GDALOpenEx(sub, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!r)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read coverage '%s'", path,
-                                t->name);
+    GDALDatasetH r = NULL;
+    senda_status st = senda__product_coverage_open(ctx, path, t, &r);
+    if (st != SENDA_OK)
+        return st;
     int nx = GDALGetRasterXSize(r), ny = GDALGetRasterYSize(r), has_nd = 0;
     GDALRasterBandH band = GDALGetRasterBand(r, 1);
     double gt[6], nd = GDALGetRasterNoDataValue(band, &has_nd);
     GDALGetGeoTransform(r, gt);
-    senda_status st = SENDA_OK;
     float *cells = senda__calloc2(ctx, (size_t)nx * (size_t)ny, sizeof *cells);
     cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, nx, ny);
     if (!cells || cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {

@@ -232,15 +232,25 @@ static senda_status vector_table(senda_ctx *ctx, GDALDatasetH ds, senda__table *
     return SENDA_OK;
 }
 
-static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table *t)
+senda_status senda__product_coverage_open(senda_ctx *ctx, const char *path,
+                                          const senda__table *t, GDALDatasetH *out)
 {
     char sub[1400];
     snprintf(sub, sizeof sub, "GPKG:%s:%s", path, t->name);
     CPLErrorReset();
-    GDALDatasetH r = GDALOpenEx(sub, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!r)
+    *out = GDALOpenEx(sub, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!*out)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read coverage '%s'", path,
                                 t->name);
+    return SENDA_OK;
+}
+
+static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table *t)
+{
+    GDALDatasetH r = NULL;
+    senda_status st = senda__product_coverage_open(ctx, path, t, &r);
+    if (st != SENDA_OK)
+        return st;
     GDALRasterBandH band = GDALGetRasterBand(r, 1);
     snprintf(t->units, sizeof t->units, "%s", GDALGetRasterUnitType(band));
     double mm[2] = {0.0, 0.0}, gt[6];
