@@ -60,25 +60,28 @@ void senda_points_destroy(senda_points *pts)
     senda__free(pts);
 }
 
+/* a grown to n elements of size bytes; a itself (and *ok cleared) when that
+ * fails or an earlier array failed. */
+static void *regrow(senda_ctx *ctx, void *a, size_t n, size_t size, int *ok)
+{
+    void *r = *ok ? senda__realloc(ctx, a, n * size) : NULL;
+    if (!r) {
+        *ok = 0;
+        return a;
+    }
+    return r;
+}
+
 static senda_status grow(senda_ctx *ctx, senda_points *p, size_t *cap)
 {
     size_t nc = *cap * 2;
-    double *x = senda__realloc(ctx, p->x, nc * sizeof *x);
-    if (!x)
+    int ok = 1;
+    p->x = regrow(ctx, p->x, nc, sizeof *p->x, &ok);
+    p->y = regrow(ctx, p->y, nc, sizeof *p->y, &ok);
+    p->weight = regrow(ctx, p->weight, nc, sizeof *p->weight, &ok);
+    p->id = regrow(ctx, p->id, nc, sizeof *p->id, &ok);
+    if (!ok)
         return SENDA_ERR_NOMEM;
-    p->x = x;
-    double *y = senda__realloc(ctx, p->y, nc * sizeof *y);
-    if (!y)
-        return SENDA_ERR_NOMEM;
-    p->y = y;
-    double *w = senda__realloc(ctx, p->weight, nc * sizeof *w);
-    if (!w)
-        return SENDA_ERR_NOMEM;
-    p->weight = w;
-    int64_t *id = senda__realloc(ctx, p->id, nc * sizeof *id);
-    if (!id)
-        return SENDA_ERR_NOMEM;
-    p->id = id;
     *cap = nc;
     return SENDA_OK;
 }
