@@ -121,8 +121,7 @@ static void layer_free(senda_ctx *ctx, senda__layer *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Convert, validate and store one OGR geometry already in the analysis CRS. */
-static senda_status store_geometry(senda_ctx *ctx, senda__layer *l, OGRGeometryH g, size_t idx)
+senda_status senda__geos_from_ogr(senda_ctx *ctx, OGRGeometryH g, GEOSGeometry **out)
 {
     int wkb_size = OGR_G_WkbSize(g);
     unsigned char *wkb = senda__malloc(ctx, (size_t)wkb_size);
@@ -130,12 +129,22 @@ static senda_status store_geometry(senda_ctx *ctx, senda__layer *l, OGRGeometryH
         return SENDA_ERR_NOMEM;
     OGR_G_ExportToWkb(g, wkbNDR, wkb);
     GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
-    GEOSGeometry *geom = GEOSWKBReader_read_r(ctx->geos, rd, wkb, (size_t)wkb_size);
+    *out = GEOSWKBReader_read_r(ctx->geos, rd, wkb, (size_t)wkb_size);
     GEOSWKBReader_destroy_r(ctx->geos, rd);
     senda__free(wkb);
-    if (!geom)
+    return *out ? SENDA_OK : SENDA_ERR_GEOM;
+}
+
+/* Convert, validate and store one OGR geometry already in the analysis CRS. */
+static senda_status store_geometry(senda_ctx *ctx, senda__layer *l, OGRGeometryH g, size_t idx)
+{
+    GEOSGeometry *geom = NULL;
+    senda_status st = senda__geos_from_ogr(ctx, g, &geom);
+    if (st == SENDA_ERR_GEOM)
         return senda__fail(ctx, SENDA_ERR_GEOM, "%s: feature %zu: GEOS cannot read it",
                            l->report.path, idx);
+    if (st != SENDA_OK)
+        return st;
     if (GEOSisValid_r(ctx->geos, geom) != 1) {
         GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, geom);
         GEOSGeom_destroy_r(ctx->geos, geom);
