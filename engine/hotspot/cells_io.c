@@ -60,12 +60,10 @@ senda_status senda__hotspot_study_area(senda_ctx *ctx, const senda__lattice *l, 
                                        const char *path, unsigned char *in_set)
 {
     memset(in_set, 0, l->n_rows * l->n_cols);
-    GDALAllRegister();
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read the study area", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "the study area", &ds);
+    if (st != SENDA_OK)
+        return st;
     OGRSpatialReferenceH dst = NULL;
     OGRCoordinateTransformationH ct = NULL;
     OGRLayerH lyr = GDALDatasetGetLayerCount(ds) ? GDALDatasetGetLayer(ds, 0) : NULL;

@@ -121,6 +121,17 @@ static void layer_free(senda_ctx *ctx, senda__layer *l)
     memset(l, 0, sizeof *l);
 }
 
+senda_status senda__vector_open(senda_ctx *ctx, const char *path, const char *what,
+                                GDALDatasetH *out)
+{
+    GDALAllRegister();
+    CPLErrorReset();
+    *out = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!*out)
+        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read %s", path, what);
+    return SENDA_OK;
+}
+
 senda_status senda__geos_from_ogr(senda_ctx *ctx, OGRGeometryH g, GEOSGeometry **out)
 {
     int wkb_size = OGR_G_WkbSize(g);
@@ -257,11 +268,10 @@ static senda_status load_layer(senda_ctx *ctx, senda__layer *l, const char *path
                                layer_kind kind, OGRSpatialReferenceH dst)
 {
     senda__strlcpy(l->report.path, path, sizeof l->report.path);
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read it as a vector file", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "it as a vector file", &ds);
+    if (st != SENDA_OK)
+        return st;
     OGRCoordinateTransformationH ct = NULL;
     OGRLayerH lyr = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
     if (!lyr) {

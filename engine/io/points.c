@@ -142,12 +142,10 @@ senda_status senda_points_read(senda_ctx *ctx, const char *path, const char *lay
     if (!path || !out)
         return senda__fail(ctx, SENDA_ERR_ARG, "path or out is NULL");
     *out = NULL;
-    GDALAllRegister();
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read it as a vector file", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "it as a vector file", &ds);
+    if (st != SENDA_OK)
+        return st;
     OGRSpatialReferenceH dst = NULL, src = NULL;
     OGRCoordinateTransformationH ct = NULL;
     senda_points *p = NULL;
