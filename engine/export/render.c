@@ -420,22 +420,6 @@ void senda_export_render_opts_init(senda_export_render_opts *o)
     o->width_px = 1600;
 }
 
-/* The corridor's extent (union of the vector layers, or of everything). */
-static int view_extent(const senda__table *t, size_t n, double e[4])
-{
-    int have = 0;
-    for (int pass = 0; pass < 2 && !have; pass++)
-        for (size_t i = 0; i < n; i++) {
-            if ((pass == 0 && t[i].raster) || !(t[i].extent[2] > t[i].extent[0]))
-                continue;
-            for (int k = 0; k < 4; k++)
-                e[k] = !have ? t[i].extent[k]
-                       : k < 2 ? fmin(e[k], t[i].extent[k]) : fmax(e[k], t[i].extent[k]);
-            have = 1;
-        }
-    return have;
-}
-
 static const senda__table *pick_surface(const senda__table *t, size_t n, const char *want)
 {
     for (size_t i = 0; i < n; i++)
@@ -666,7 +650,7 @@ static int layout(const senda__table *t, size_t n, const senda__table *surface, 
     double e[4] = {0.0, 0.0, 0.0, 0.0};
     if (extent) /* the caller's window (render --extent) */
         memcpy(e, extent, sizeof e);
-    else if (!view_extent(t, n, e))
+    else if (!senda__tables_extent(t, n, e))
         return 0;
     double mx = (e[2] - e[0]) * 0.04, my = (e[3] - e[1]) * 0.04;
     *v = (view){.xmin = e[0] - mx, .ymin = e[1] - my, .xmax = e[2] + mx, .ymax = e[3] + my};

@@ -232,6 +232,21 @@ static senda_status vector_table(senda_ctx *ctx, GDALDatasetH ds, senda__table *
     return SENDA_OK;
 }
 
+int senda__tables_extent(const senda__table *t, size_t n, double e[4])
+{
+    int have = 0;
+    for (int pass = 0; pass < 2 && !have; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if ((pass == 0 && t[i].raster) || !(t[i].extent[2] > t[i].extent[0]))
+                continue;
+            for (int k = 0; k < 4; k++)
+                e[k] = !have ? t[i].extent[k]
+                       : k < 2 ? fmin(e[k], t[i].extent[k]) : fmax(e[k], t[i].extent[k]);
+            have = 1;
+        }
+    return have;
+}
+
 senda_status senda__product_coverage_open(senda_ctx *ctx, const char *path,
                                           const senda__table *t, GDALDatasetH *out)
 {
