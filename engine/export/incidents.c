@@ -195,12 +195,7 @@ done:
         GDALDatasetReleaseResultSet(src, in);
     if (src)
         GDALClose(src);
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot close", gpkg_path);
-    }
+    st = senda__gdal_close(ctx, ds, gpkg_path, st);
     senda__free(ix);
     return st;
 }

@@ -145,11 +145,7 @@ senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
         }
     }
 done:
-    CPLErrorReset();
-    GDALClose(ds);
-    if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
-        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot close", gpkg_path);
-    return st;
+    return senda__gdal_close(ctx, ds, gpkg_path, st);
 }
 
 #define SENDA__MAX_TABLES 64
@@ -203,12 +199,7 @@ senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
     if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
         st = SENDA_ERR_CANCELLED;
 done:
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot close", gpkg_path);
-    }
+    st = senda__gdal_close(ctx, ds, gpkg_path, st);
     if (st == SENDA_OK) /* after GDAL has let go of the file */
         st = senda__write_titles(ctx, gpkg_path, t, n);
     senda__free(t);
