@@ -97,14 +97,11 @@ static senda_status write_layer(senda_ctx *ctx, GDALDatasetH ds, const senda__la
     senda_status st = senda__gpkg_layer(ctx, ds, l->report.name, type, crs, &lyr);
     if (st != SENDA_OK)
         return st;
-    for (size_t k = 0; k < l->n_fields; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(l->field_names[k], OFTString);
-        OGRErr err = OGR_L_CreateField(lyr, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (err != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot create field '%s' of '%s'",
-                                    l->field_names[k], l->report.name);
-    }
+    for (size_t k = 0; k < l->n_fields && st == SENDA_OK; k++)
+        st = senda__gpkg_add_field(ctx, lyr, l->report.name,
+                                   OGR_Fld_Create(l->field_names[k], OFTString));
+    if (st != SENDA_OK)
+        return st;
     if (GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot start a transaction");
     st = copy_features(ctx, l, lyr, type);
