@@ -121,31 +121,6 @@ static void layer_free(senda_ctx *ctx, senda__layer *l)
     memset(l, 0, sizeof *l);
 }
 
-senda_status senda__vector_open(senda_ctx *ctx, const char *path, const char *what,
-                                GDALDatasetH *out)
-{
-    GDALAllRegister();
-    CPLErrorReset();
-    *out = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!*out)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read %s", path, what);
-    return SENDA_OK;
-}
-
-senda_status senda__geos_from_ogr(senda_ctx *ctx, OGRGeometryH g, GEOSGeometry **out)
-{
-    int wkb_size = OGR_G_WkbSize(g);
-    unsigned char *wkb = senda__malloc(ctx, (size_t)wkb_size);
-    if (!wkb)
-        return SENDA_ERR_NOMEM;
-    OGR_G_ExportToWkb(g, wkbNDR, wkb);
-    GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
-    *out = GEOSWKBReader_read_r(ctx->geos, rd, wkb, (size_t)wkb_size);
-    GEOSWKBReader_destroy_r(ctx->geos, rd);
-    senda__free(wkb);
-    return *out ? SENDA_OK : SENDA_ERR_GEOM;
-}
-
 /* Convert, validate and store one OGR geometry already in the analysis CRS. */
 static senda_status store_geometry(senda_ctx *ctx, senda__layer *l, OGRGeometryH g, size_t idx)
 {
