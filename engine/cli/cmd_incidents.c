@@ -264,17 +264,12 @@ int cmd_incidents(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[2], "review") == 0)
         return cmd_review(argc, argv);
-    if (argc < 3 || strcmp(argv[2], "import") != 0) {
-        if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            cli_help(stdout, opts, &info);
-            return CLI_OK;
-        }
-        fprintf(stderr, "senda: usage: %s\n", info.usage);
-        return CLI_USAGE;
-    }
+    int rc = cli_subcommand(argc, argv, "import", opts, &info);
+    if (rc >= 0)
+        return rc;
     const char *files[256];
     int n_files = 0;
-    int rc = cli_parse(argc, argv, 3, opts, &info, files, 256, &n_files);
+    rc = cli_parse(argc, argv, 3, opts, &info, files, 256, &n_files);
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     if (n_files == 0 || !cli_str(opts, "store")) {

@@ -34,6 +34,17 @@ const senda__layer *senda__layers_get(const senda_layers *layers, const char *na
  *  built on first use. NULL when the layer is empty or on failure. */
 GEOSSTRtree *senda__layer_tree(senda_ctx *ctx, const senda__layer *layer);
 
+/** The OGR geometry g as a new GEOS geometry of ctx's handle (through WKB).
+ *  @return SENDA_OK; SENDA_ERR_NOMEM; SENDA_ERR_GEOM when GEOS cannot read
+ *  it, with no message set (the caller names the input). */
+senda_status senda__geos_from_ogr(senda_ctx *ctx, OGRGeometryH g, GEOSGeometry **out);
+
+/** Open path as a vector dataset, read-only; on failure the message is
+ *  "<path>: cannot read <what>" with GDAL's reason.
+ *  Ownership: caller closes *out with GDALClose(). */
+senda_status senda__vector_open(senda_ctx *ctx, const char *path, const char *what,
+                                GDALDatasetH *out);
+
 /** senda_points_read's direct reader of a GeoPackage point layer (points_gpkg.c):
  *  appends to p (capacity *cap); 1 read, 0 not handled (use OGR), -1 no memory. */
 int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int wfield,

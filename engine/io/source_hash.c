@@ -71,11 +71,10 @@ static void hash_feature(EVP_MD_CTX *md, OGRFeatureH f, int n_fields, unsigned c
 static senda_status hash_features(senda_ctx *ctx, const char *path, const char *only,
                                   EVP_MD_CTX *md)
 {
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read it as a vector source "
-                                "to hash it", path);
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "it as a vector source to hash it", &ds);
+    if (st != SENDA_OK)
+        return st;
     unsigned char *wkb = NULL;
     size_t cap = 0;
     for (int l = 0; l < GDALDatasetGetLayerCount(ds); l++) {
