@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "core_int.h"
 
@@ -71,4 +75,23 @@ char *senda__strdup(senda_ctx *ctx, const char *s)
 void senda__free(void *p)
 {
     free(p);
+}
+
+void senda__advise_huge(const void *p, size_t bytes, int collapse)
+{
+#if defined(__linux__)
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)page - 1);
+    if (page <= 0 || bytes < ((size_t)4 << 20) || hi <= lo)
+        return;
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+    (void)madvise((void *)lo, hi - lo, collapse ? MADV_COLLAPSE : MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+    (void)collapse;
+#endif
 }

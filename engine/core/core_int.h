@@ -75,6 +75,13 @@ void *senda__calloc(senda_ctx *ctx, size_t n, size_t size);
 /** n_a * n_b bytes, zeroed, with an overflow check (GDAL VSIMalloc2). */
 void *senda__calloc2(senda_ctx *ctx, size_t n_a, size_t n_b);
 void *senda__realloc(senda_ctx *ctx, void *p, size_t n);
+/* Ask the kernel to back a large array (>= 4 MiB) with huge pages: a
+ * search that wanders over a grid is otherwise bound by TLB misses.
+ * collapse = 1 for memory already filled (MADV_COLLAPSE, Linux 6.1: the
+ * pages are copied), 0 before the first touch (MADV_HUGEPAGE: huge pages
+ * from the first fault, nothing copied). Only advice: failures are ignored,
+ * and elsewhere than on Linux it does nothing. */
+void senda__advise_huge(const void *p, size_t bytes, int collapse);
 char *senda__strdup(senda_ctx *ctx, const char *s);
 /** Free what senda__malloc and friends returned (NULL is a no-op). */
 void senda__free(void *p);

@@ -60,10 +60,6 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
 
 #include "cost/cost_int.h"
 #include "cost/queue_int.h"
@@ -224,7 +220,7 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
     q.pf_cost = run->cost;
     q.pf_accum = run->accum;
     q.pf_row = (ptrdiff_t)run->n_cols;
-    q.pf_rows = 1;
+    q.pf_rows = run->knight ? 2 : 1;
     double fac[17];
     ptrdiff_t off[17];
     for (int k = 1; k <= 16; k++) {
@@ -233,9 +229,9 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
         fac[k] = senda__cost_move_factor(k) * run->unit;
         off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)run->n_cols + senda__cost_dcol[k];
     }
-    advise_huge(run->cost, n * sizeof(double), 1);
-    advise_huge(run->accum, n * sizeof(double), 0);
-    advise_huge(run->code, n, 0);
+    senda__advise_huge(run->cost, n * sizeof(double), 1);
+    senda__advise_huge(run->accum, n * sizeof(double), 0);
+    senda__advise_huge(run->code, n, 0);
     for (size_t i = 0; i < n; i++)
         run->accum[i] = (double)NAN;
     memset(run->code, 0, n);

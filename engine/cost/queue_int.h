@@ -9,8 +9,6 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/core_int.h"
 
@@ -54,6 +52,7 @@ typedef struct {
     unsigned idx_bits;
     const double *pf_cost; /* prefetched around each cell of a slot made current */
     const double *pf_accum;
+    const double *pf_aux;  /* a second input prefetched like pf_cost, or NULL */
     ptrdiff_t pf_row;      /* one row, in cells */
     int pf_rows;           /* rows above and below to prefetch: 1, or 2 with knight's moves */
 } queue;
@@ -150,24 +149,47 @@ static inline int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
  * thousands of slots ahead): start loading their neighbourhoods now, so the
  * memory latency overlaps (the run is bound by cache misses on the
  * frontier, which wanders over the grid). A few slots of lead measured
- * 2-10 % faster than prefetching the current slot; 16 is slower again. */
+ * 2-10 % faster than prefetching the current slot; 16 is slower again.
+ * Two stages: PF_FAR slots ahead only the accumulated cost of each entry's
+ * cell is fetched; when that slot comes PF_DIST ahead, its entries already
+ * stale (a cheaper push of their cell came later, and costs only fall, so
+ * they stay stale) are dropped, and only the live ones get their
+ * neighbourhoods fetched: about half the entries are stale, and their
+ * neighbourhoods were the wasted half of the memory traffic. Dropping them
+ * early leaves the pop order of the others unchanged. */
 #define PF_DIST 4
-static inline void prefetch_slot(const queue *q)
+#define PF_FAR 12
+static inline void prefetch_slot(queue *q)
 {
     /* addresses as integers: a neighbourhood may reach past the arrays, which
      * a prefetch tolerates but pointer arithmetic must not do */
     uintptr_t c0 = (uintptr_t)q->pf_cost, a0 = (uintptr_t)q->pf_accum;
-    const qvec *v = &q->slot[(q->cur + PF_DIST) % N_SLOTS];
+    uintptr_t x0 = (uintptr_t)q->pf_aux;
+    const qvec *far = &q->slot[(q->cur + PF_FAR) % N_SLOTS];
+    for (size_t k = 0; k < far->n; k++)
+        __builtin_prefetch(q->pf_accum + (far->a[k].key & q->idx_mask));
+    qvec *v = &q->slot[(q->cur + PF_DIST) % N_SLOTS];
+    size_t m = 0;
     for (size_t k = 0; k < v->n; k++) {
-        uintptr_t i = (uintptr_t)(v->a[k].key & q->idx_mask) * sizeof(double);
+        qentry e = v->a[k];
+        size_t cell = (size_t)(e.key & q->idx_mask);
+        if (e.cost > q->pf_accum[cell])
+            continue;
+        v->a[m++] = e;
+        uintptr_t i = (uintptr_t)cell * sizeof(double);
         for (int r = -q->pf_rows; r <= q->pf_rows; r++) {
             uintptr_t d = (uintptr_t)((ptrdiff_t)r * q->pf_row * (ptrdiff_t)sizeof(double));
             __builtin_prefetch((const void *)(c0 + i + d));
             __builtin_prefetch((const void *)(a0 + i + d));
+            if (x0)
+                __builtin_prefetch((const void *)(x0 + i + d));
         }
     }
+    q->n -= v->n - m;
+    v->n = m;
     __builtin_prefetch(q->slot[(q->cur + 1) % N_SLOTS].a);
     __builtin_prefetch(q->slot[(q->cur + PF_DIST + 1) % N_SLOTS].a);
+    __builtin_prefetch(q->slot[(q->cur + PF_FAR + 1) % N_SLOTS].a);
 }
 
 /* Pop the least live entry into *out; 0 when none is left. */
@@ -211,30 +233,6 @@ static inline void q_free(queue *q)
     for (unsigned s = 0; s < N_SLOTS; s++)
         senda__free(q->slot[s].a);
     senda__free(q->heap.a);
-}
-
-/* Ask the kernel to back a large array with huge pages: each settled cell
- * touches 3 (5 with knight's moves) rows of 2 arrays, so with 4 KiB pages
- * the run is bound by TLB misses. collapse = 1 for memory that is already
- * filled (MADV_COLLAPSE, Linux 6.1), 0 before first touch (MADV_HUGEPAGE).
- * Only advice: failures are ignored. */
-static inline void advise_huge(const void *p, size_t bytes, int collapse)
-{
-#if defined(__linux__)
-    long page = sysconf(_SC_PAGESIZE);
-    uintptr_t lo = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
-    uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)page - 1);
-    if (page <= 0 || bytes < ((size_t)4 << 20) || hi <= lo)
-        return;
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
-    (void)madvise((void *)lo, hi - lo, collapse ? MADV_COLLAPSE : MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-    (void)collapse;
-#endif
 }
 
 /* Count one settled cell of n and report progress every 1 % (the first

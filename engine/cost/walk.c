@@ -31,7 +31,10 @@
  * Algorithm: Dijkstra's algorithm over the 8 (16 with knight's moves)
  * neighbours with lazy deletion, as r.walk's loop, on the calendar queue
  * of accumulate.c (queue_int.h; slots sized by the largest move cost the
- * DEM's relief allows). With non-negative move costs it gives r.walk's
+ * DEM's relief allows). Cells away from the edges take an unrolled copy
+ * of the move loop (no bounds tests, frictions loaded once, the division
+ * dH / dS only for descents); the sums are the same, so are the bits. With
+ * non-negative move costs it gives r.walk's
  * least costs (ties may pick another of equal-cost paths: the cost is the same). The options are
  * refused when a move could cost less than 0 (a < 0, b < 0, c < 0, d > 0, slope_factor > 0, a + c *
  * slope_factor < 0, lambda < 0, a negative friction cell): r.walk runs such settings, but a least
@@ -80,34 +83,14 @@ static double fric_at(const walk_run *w, size_t i)
     return w->fric ? w->fric[i] : 0.0;
 }
 
-/* The cost of move k from settled cell s (elevation hs, friction fs) to
- * cell t; NaN when t or a passed cell is a barrier. */
-static double move_cost(const walk_run *w, int k, size_t s, size_t t, double hs, double fs)
+/* The climb term of a move with height difference dh over length ds: the
+ * division only for descents (dh >= 0 gives dh / ds >= 0 exactly). */
+static inline double climb_term(const walk_run *w, double dh, double ds)
 {
-    double ht = w->dem[t], ft = fric_at(w, t), ds = w->dist[k];
-    if (isnan(ht) || isnan(ft))
-        return (double)NAN;
-    double dh = ht - hs, climb;
-    if (dh / ds >= 0.0)
-        climb = dh * w->o.b;
-    else if (dh / ds < w->o.slope_factor)
-        climb = dh * w->o.d;
-    else
-        climb = dh * w->o.c;
-    double mean_f;
-    if (k <= 8) {
-        mean_f = (ft + fs) / 2.0;
-    } else {
-        const int *via = senda__cost_knight_via[k];
-        ptrdiff_t oa =
-            (ptrdiff_t)senda__cost_drow[via[0]] * (ptrdiff_t)w->n_cols + senda__cost_dcol[via[0]];
-        ptrdiff_t ob =
-            (ptrdiff_t)senda__cost_drow[via[1]] * (ptrdiff_t)w->n_cols + senda__cost_dcol[via[1]];
-        double fa = fric_at(w, (size_t)((ptrdiff_t)s + oa));
-        double fb = fric_at(w, (size_t)((ptrdiff_t)s + ob));
-        mean_f = (fa + fb + ft + fs) / 4.0; /* r.walk: (straight + diagonal + target + own) / 4 */
-    }
-    return climb + ds * w->o.a + w->o.lambda * mean_f * ds;
+    if (dh >= 0.0)
+        return dh * w->o.b;
+    double sl = dh / ds;
+    return sl >= 0.0 ? dh * w->o.b : sl < w->o.slope_factor ? dh * w->o.d : dh * w->o.c;
 }
 
 static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const senda_grid *fric,
@@ -151,31 +134,88 @@ static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const send
     return SENDA_OK;
 }
 
+/* Move k from settled cell s (base cost, elevation hs, friction fs) to t
+ * (friction ft): pushes t when the move lowers its cost; -1 when out of
+ * memory. fa and fb are the frictions of the two cells a knight's move
+ * passes (unused otherwise). NaN elevation or friction on the way: no move. */
+static inline int walk_move(senda_ctx *ctx, const walk_run *w, queue *q, double *acc, int k,
+                            size_t t, double base, double hs, double fs, double ft, double fa,
+                            double fb)
+{
+    if (acc[t] <= base) /* a move costs >= 0: t cannot improve (settled or as cheap) */
+        return 0;
+    double ht = w->dem[t], ds = w->dist[k];
+    if (isnan(ht) || isnan(ft))
+        return 0;
+    double mean_f = k <= 8 ? (ft + fs) / 2.0 : (fa + fb + ft + fs) / 4.0;
+    double cost = base + (climb_term(w, ht - hs, ds) + ds * w->o.a + w->o.lambda * mean_f * ds);
+    if (isnan(cost)) /* a knight's move passing a barrier */
+        return 0;
+    if (isnan(acc[t]) || acc[t] > cost) {
+        acc[t] = cost;
+        return q_push(ctx, q, cost, t);
+    }
+    return 0;
+}
+
+/* relax() for a cell at least 1 (2 with knight's moves) cells from every
+ * edge: the moves of relax() in the same order, without the bounds tests,
+ * with the friction lookups hoisted (has_fric 0: friction 0). */
+static inline int relax_interior(senda_ctx *ctx, const walk_run *w, queue *q, double *acc,
+                                 size_t s, int knight, int has_fric)
+{
+    const ptrdiff_t *o = w->off;
+    const double *f = w->fric;
+    double hs = w->dem[s], base = acc[s];
+#define AT(d) ((size_t)((ptrdiff_t)s + (d)))
+#define WF(i) (has_fric ? f[i] : 0.0)
+    double fs = WF(s);
+    double fW = WF(AT(o[1])), fE = WF(AT(o[2])), fN = WF(AT(o[3])), fS = WF(AT(o[4]));
+    double fNW = WF(AT(o[5])), fNE = WF(AT(o[6])), fSE = WF(AT(o[7])), fSW = WF(AT(o[8]));
+    double fv[9] = {0, fW, fE, fN, fS, fNW, fNE, fSE, fSW};
+    for (int k = 1; k <= 8; k++)
+        if (walk_move(ctx, w, q, acc, k, AT(o[k]), base, hs, fs, fv[k], 0.0, 0.0) != 0)
+            return -1;
+    if (!knight)
+        return 0;
+    for (int k = 9; k <= 16; k++) {
+        const int *via = senda__cost_knight_via[k];
+        size_t t = AT(o[k]);
+        if (walk_move(ctx, w, q, acc, k, t, base, hs, fs, WF(t), fv[via[0]], fv[via[1]]) != 0)
+            return -1;
+    }
+#undef WF
+#undef AT
+    return 0;
+}
+
 /* Relax the neighbours of settled cell s; -1 when out of memory. */
 static int relax(senda_ctx *ctx, const walk_run *w, queue *q, double *acc, size_t s)
 {
     size_t row = s / w->n_cols, col = s % w->n_cols, m = w->o.knight ? 2 : 1;
+    int interior = row >= m && row + m < w->n_rows && col >= m && col + m < w->n_cols;
+    if (interior) {
+        if (w->o.knight)
+            return w->fric ? relax_interior(ctx, w, q, acc, s, 1, 1)
+                           : relax_interior(ctx, w, q, acc, s, 1, 0);
+        return w->fric ? relax_interior(ctx, w, q, acc, s, 0, 1)
+                       : relax_interior(ctx, w, q, acc, s, 0, 0);
+    }
     double hs = w->dem[s], fs = fric_at(w, s), base = acc[s];
     int n_moves = w->o.knight ? 16 : 8;
-    int interior = row >= m && row + m < w->n_rows && col >= m && col + m < w->n_cols;
     for (int k = 1; k <= n_moves; k++) {
-        if (!interior) {
-            long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
-            if (r < 0 || c < 0 || (size_t)r >= w->n_rows || (size_t)c >= w->n_cols)
-                continue;
-        }
+        long r = (long)row + senda__cost_drow[k], c = (long)col + senda__cost_dcol[k];
+        if (r < 0 || c < 0 || (size_t)r >= w->n_rows || (size_t)c >= w->n_cols)
+            continue;
         size_t t = (size_t)((ptrdiff_t)s + w->off[k]);
-        if (acc[t] <= base) /* a move costs >= 0: t cannot improve (settled or as cheap) */
-            continue;
-        double mc = move_cost(w, k, s, t, hs, fs);
-        if (isnan(mc))
-            continue;
-        double cost = base + mc;
-        if (isnan(acc[t]) || acc[t] > cost) {
-            acc[t] = cost;
-            if (q_push(ctx, q, cost, t) != 0)
-                return -1;
+        double fa = 0.0, fb = 0.0; /* the cells a knight's move passes: inside when t is */
+        if (k > 8) {
+            const int *via = senda__cost_knight_via[k];
+            fa = fric_at(w, (size_t)((ptrdiff_t)s + w->off[via[0]]));
+            fb = fric_at(w, (size_t)((ptrdiff_t)s + w->off[via[1]]));
         }
+        if (walk_move(ctx, w, q, acc, k, t, base, hs, fs, fric_at(w, t), fa, fb) != 0)
+            return -1;
     }
     return 0;
 }
@@ -242,12 +282,13 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
     q_ready = 1;
     q.pf_cost = w.dem;
     q.pf_accum = acc->data;
+    q.pf_aux = w.fric;
     q.pf_row = (ptrdiff_t)dem->n_cols;
     q.pf_rows = opts->knight ? 2 : 1;
-    advise_huge(acc->data, n * sizeof(double), 0);
-    advise_huge(w.dem, n * sizeof(double), 1); /* TLB misses bound the run (queue_int.h) */
+    senda__advise_huge(acc->data, n * sizeof(double), 0);
+    senda__advise_huge(w.dem, n * sizeof(double), 1); /* TLB misses bound the run (queue_int.h) */
     if (w.fric)
-        advise_huge(w.fric, n * sizeof(double), 1);
+        senda__advise_huge(w.fric, n * sizeof(double), 1);
     for (size_t i = 0; i < n; i++)
         acc->data[i] = (double)NAN;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating walking cost")) {

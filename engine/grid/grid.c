@@ -37,6 +37,7 @@ senda_status senda_grid_create(senda_ctx *ctx, size_t n_rows, size_t n_cols, dou
         senda__free(g);
         return SENDA_ERR_NOMEM;
     }
+    senda__advise_huge(g->data, n_rows * n_cols * sizeof(double), 0);
     g->n_rows = n_rows;
     g->n_cols = n_cols;
     g->x_min = x_min;
