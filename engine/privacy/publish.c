@@ -78,22 +78,6 @@ static int parse_month(const char *s)
     return y * 12 + m - 1;
 }
 
-/* 1 when the output path is, or resolves to, the input (same device and
- * inode through symlinks and hard links, or the same name). */
-static int same_file(const char *in, const char *out)
-{
-    struct stat a, b;
-    if (strcmp(in, out) == 0)
-        return 1;
-    if (stat(in, &a) != 0)
-        return 0;
-    if (stat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-        return 1;
-    if (lstat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-        return 1;
-    return 0;
-}
-
 typedef struct {
     senda__agg_node *nodes;
     size_t n, cap;
@@ -347,14 +331,51 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
             excluded[t] = 1;
         }
     }
-    if (same_file(run_path, out_path))
+    if (senda__same_file(run_path, out_path))
         return senda__fail(ctx, SENDA_ERR_ARG,
                            "publish: the output %s is (or resolves to) the run file %s: it "
                            "would replace the restricted file; give a new path", out_path,
                            run_path);
+    /* the run's own filter: its data cover only these months and types, so a
+     * release says nothing of the others (the ledger's audit needs it) */
+    senda__release_source source;
+    senda_status st = senda__ledger_source(ctx, run_path, &source);
+    if (st)
+        return st;
+    int has_from = opts->from != NULL, has_to = opts->to != NULL;
+    if (source.date_from[0]) {
+        int y = atoi(source.date_from), m = strlen(source.date_from) >= 7
+                                                ? atoi(source.date_from + 5) : 1;
+        if (!has_from || y * 12 + m - 1 > from)
+            from = y * 12 + m - 1;
+        has_from = 1;
+    }
+    if (source.date_to[0]) {
+        int y = atoi(source.date_to), m = strlen(source.date_to) >= 7
+                                              ? atoi(source.date_to + 5) : 12;
+        if (!has_to || y * 12 + m - 1 < to)
+            to = y * 12 + m - 1;
+        has_to = 1;
+    }
+    if (source.types[0]) /* types the run left out are not in its data */
+        for (int t = 0; t < SENDA_INC_N_TYPES; t++) {
+            const char *code = senda_incidents_type_code(t), *p = source.types;
+            size_t len = strlen(code);
+            int listed = 0;
+            while ((p = strstr(p, code)) != NULL && !listed) {
+                listed = (p == source.types || p[-1] == ',' || p[-1] == ' ') &&
+                         (p[len] == '\0' || p[len] == ',' || p[len] == ' ');
+                p += len;
+            }
+            excluded[t] |= !listed;
+        }
+    char from_s[16] = "", to_s[16] = "";
+    if (has_from)
+        snprintf(from_s, sizeof from_s, "%04d-%02d", from / 12, from % 12 + 1);
+    if (has_to)
+        snprintf(to_s, sizeof to_s, "%04d-%02d", to / 12, to % 12 + 1);
     senda_privacy_publish_result r;
     memset(&r, 0, sizeof r);
-    senda_status st = SENDA_OK;
     GDALDatasetH src = NULL, dst = NULL;
     inc *incs = NULL;
     size_t n = 0, cap = 0;
@@ -407,7 +428,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     int f_wom = OGR_FD_GetFieldIndex(defn, "women");
     int f_min = OGR_FD_GetFieldIndex(defn, "minors");
     int reported[2] = {0, 0};
-    int date_filter = opts->from || opts->to;
+    int date_filter = has_from || has_to;
     int y_min = INT32_MAX, y_max = INT32_MIN;
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
@@ -592,8 +613,8 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         st = SENDA_ERR_NOMEM;
         goto done;
     }
-    int m_lo = opts->from ? from : (y_min <= y_max ? y_min * 12 : 0);
-    int m_hi = opts->to ? to : (y_min <= y_max ? y_max * 12 + 11 : -1);
+    int m_lo = has_from ? from : (y_min <= y_max ? y_min * 12 : 0);
+    int m_hi = has_to ? to : (y_min <= y_max ? y_max * 12 + 11 : -1);
     long *month_leaf = NULL, *yonly_leaf = NULL, unknown_leaf = -1;
     int n_months = m_hi >= m_lo ? m_hi - m_lo + 1 : 0;
     int ylo = m_lo / 12, yhi = n_months ? m_hi / 12 : ylo - 1;
@@ -702,10 +723,12 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     add_figures(figs, "incidents_by_period", "p", &tp, gp, ngp, opts->k, 0, reported);
     add_figures(figs, "incidents_by_type", "t", &ty, gt, ngt, opts->k, 0, reported);
     json_object *filters = json_object_new_object();
-    json_object_object_add(filters, "from", opts->from ? jstr(opts->from) : NULL);
-    json_object_object_add(filters, "to", opts->to ? jstr(opts->to) : NULL);
+    json_object_object_add(filters, "from", has_from ? jstr(from_s) : NULL);
+    json_object_object_add(filters, "to", has_to ? jstr(to_s) : NULL);
     json_object_object_add(filters, "exclude_types",
                            opts->exclude_types ? jstr(opts->exclude_types) : NULL);
+    if (source.types[0])
+        json_object_object_add(filters, "run_types", jstr(source.types));
     uint64_t h = 1469598103934665603ull;
     const char *figtext = json_object_to_json_string_ext(figs, JSON_C_TO_STRING_PLAIN);
     for (const char *q = figtext; *q; q++)
@@ -724,16 +747,32 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     json_object_object_add(doc, "k", json_object_new_int64(opts->k));
     json_object_object_add(doc, "units", jstr(scheme));
     json_object_object_add(doc, "filters", filters);
+    json_object_object_add(doc, "data", jstr(source.data));
     json_object_object_add(doc, "universe", uni);
     json_object_object_add(doc, "figures", figs);
 
     /* --- earlier releases: the same units only --- */
-    if ((st = senda__ledger_read(ctx, run_path, &earlier, &n_earlier)))
+    if ((st = senda__ledger_read_all(ctx, run_path, &earlier, &n_earlier)))
         goto done;
     for (size_t i = 0; i < n_earlier; i++) {
         json_object *u = NULL, *id = NULL;
         json_object_object_get_ex(earlier[i], "units", &u);
         json_object_object_get_ex(earlier[i], "release", &id);
+        json_object *dt = NULL;
+        const char *their = json_object_object_get_ex(earlier[i], "data", &dt)
+                                ? json_object_get_string(dt)
+                                : "";
+        if (strcmp(their, source.data) != 0) {
+            st = senda__fail(ctx, SENDA_ERR_DATA,
+                             "publish refused: release %s was made from data filtered by "
+                             "'%s', this run's by '%s'; the difference of two releases of "
+                             "differently filtered data cannot be audited and can isolate "
+                             "small counts. Publish from a run with the filters of that "
+                             "release (months and types may differ)",
+                             id ? json_object_get_string(id) : "?", their[0] ? their : "none",
+                             source.data[0] ? source.data : "none");
+            goto done;
+        }
         if (!u || strcmp(json_object_get_string(u), scheme) != 0) {
             st = senda__fail(ctx, SENDA_ERR_DATA,
                              "publish refused: release %s of this run used %s, this one %s; "
@@ -939,7 +978,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
                          "before, coarser units, or a larger k (senda publish --list-releases "
                          "shows the earlier releases).",
                          n_found, n_found == 1 ? "" : "s", opts->k - 1,
-                         n_earlier ? " with the earlier ones recorded in the run file" : "",
+                         n_earlier ? " with the earlier ones recorded for this data" : "",
                          b.s ? b.s : "");
         senda__sb_free(&b);
         goto done;
@@ -948,7 +987,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         st = SENDA_ERR_CANCELLED;
         goto done;
     }
-    if ((st = senda__ledger_add(ctx, run_path, doc)))
+    if ((st = senda__ledger_record(ctx, run_path, doc)))
         goto done;
     if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL)) {
         st = SENDA_ERR_CANCELLED;
@@ -1040,7 +1079,7 @@ senda_status senda_privacy_publish_releases(senda_ctx *ctx, const char *run_path
     *text = NULL;
     json_object **docs = NULL;
     size_t n = 0;
-    senda_status st = senda__ledger_read(ctx, run_path, &docs, &n);
+    senda_status st = senda__ledger_read_all(ctx, run_path, &docs, &n);
     if (st)
         return st;
     senda__sbuf b;

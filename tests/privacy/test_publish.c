@@ -613,3 +613,168 @@ Test(publish, the_real_iom_data_publishes_most_victims_by_state)
     cr_assert_eq(system(args), 0);
     free(dir);
 }
+
+/* 30 reports near Tapachula (Chiapas), one every 3 days from 2021-03-01:
+ * March 11 (days 1..31), April 10, May 9. */
+static void write_reports(const char *csv)
+{
+    char text[8000];
+    size_t used = (size_t)snprintf(text, sizeof text,
+                                   "id,fecha,tipo,victimas,latitud,longitud\n");
+    for (int i = 0; i < 30; i++) {
+        int d = 3 * i, mo = d < 31 ? 3 : d < 61 ? 4 : 5;
+        int day = d - (mo == 3 ? 0 : mo == 4 ? 31 : 61) + 1;
+        used += (size_t)snprintf(text + used, sizeof text - used,
+                                 "%d,2021-%02d-%02d,secuestro,2,14.90%02d7,-92.26%02d3\n", i + 1,
+                                 mo, day, i, i);
+    }
+    cr_assert_eq(tu_write(csv, text), 0);
+}
+
+/* senda run then senda publish with the defaults; the exit status of publish,
+ * its stderr into err (when not NULL). */
+static int run_and_publish(const char *yaml, const char *incidents, const char *out,
+                           const char *date_to, const char *pub, const char *pub_args,
+                           char *err, size_t err_size)
+{
+    char text[3000], args[2400];
+    snprintf(text, sizeof text,
+             "layers: %s\ncrs: EPSG:32615\ncell_m: 2000\npad_m: 5000\noutput: %s\n"
+             "incidents: {%s}\nscenarios:\n  - name: r\n    stages: [density]\n"
+             "    filter: {date_to: %s}\n",
+             senda_layers_default_dir(), out, incidents, date_to);
+    cr_assert_eq(tu_write(yaml, text), 0);
+    snprintf(args, sizeof args, "run '%s' -q", yaml);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    snprintf(args, sizeof args, "publish '%s' --out '%s' %s -q", out, pub, pub_args);
+    t = tu_senda(args);
+    int rc = t.exit_code;
+    if (err)
+        snprintf(err, err_size, "%s", t.err);
+    tu_run_free(&t);
+    return rc;
+}
+
+/* The ledger outlives the run file: a re-run of the same output carries it,
+ * and a run from a store reads and writes the store's. Release A covers
+ * March-April 2021 (21 incidents in Chiapas); a re-run to May holds 30, and
+ * its release would give May in Chiapas = 9 (1..10): refused, naming A and
+ * Chiapas. The same months as A publish (identical figures), and
+ * --list-releases shows both. */
+Test(publish, the_ledger_outlives_the_run_file_in_the_store_and_across_re_runs)
+{
+    char *dir = tu_tmpdir();
+    char csv[600], store[600], yaml[600], out[600], out2[600], pub[600], err[8000],
+        args[2000], src[1300];
+    snprintf(csv, sizeof csv, "%s/reports.csv", dir);
+    snprintf(store, sizeof store, "%s/store.gpkg", dir);
+    snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/run.gpkg", dir);
+    snprintf(out2, sizeof out2, "%s/other-run.gpkg", dir);
+    write_reports(csv);
+    snprintf(args, sizeof args, "incidents import '%s' --store '%s' -q", csv, store);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    for (int with_store = 0; with_store < 2; with_store++) {
+        if (with_store)
+            snprintf(src, sizeof src, "store: %s", store);
+        else
+            snprintf(src, sizeof src, "sources: [%s]", csv);
+        snprintf(pub, sizeof pub, "%s/a%d.gpkg", dir, with_store);
+        unlink(out);
+        cr_assert_eq(run_and_publish(yaml, src, out, "2021-04", pub, "", err, sizeof err), 0,
+                     "%s", err);
+        cr_assert_eq(sql_long(pub, "SELECT incidents FROM incident_areas WHERE area = "
+                                   "'Chiapas'"), 21);
+        json_object **docs = NULL;
+        size_t n = 0;
+        cr_assert_eq(senda__ledger_read_all(ctx, out, &docs, &n), SENDA_OK);
+        cr_assert_eq(n, 1);
+        char release_a[64];
+        json_object *id;
+        cr_assert(json_object_object_get_ex(docs[0], "release", &id));
+        snprintf(release_a, sizeof release_a, "%s", json_object_get_string(id));
+        json_object_put(docs[0]);
+        senda__free(docs);
+        /* a month more: the re-run rewrites run.gpkg; refused by the ledger */
+        snprintf(pub, sizeof pub, "%s/b%d.gpkg", dir, with_store);
+        cr_assert_eq(run_and_publish(yaml, src, out, "2021-05", pub, "", err, sizeof err), 1);
+        cr_assert(strstr(err, release_a) && strstr(err, "'Chiapas'") && strstr(err, "= 9"),
+                  "%s", err);
+        cr_assert_neq(access(pub, F_OK), 0);
+        /* the months of A again: the same figures, accepted; both listed */
+        snprintf(args, sizeof args, "publish '%s' --out '%s' --to 2021-04 -q", out, pub);
+        t = tu_senda(args);
+        cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+        tu_run_free(&t);
+        snprintf(args, sizeof args, "publish --list-releases '%s'", out);
+        t = tu_senda(args);
+        cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+        cr_assert(strstr(t.out, release_a) != NULL, "%s", t.out);
+        int lines = 0;
+        for (const char *p = t.out; (p = strchr(p, '\n')) != NULL; p++)
+            lines++;
+        cr_assert_eq(lines, 2, "%s", t.out);
+        tu_run_free(&t);
+    }
+    /* another output from the same store starts with an empty run file, but
+     * the store remembers: refused too */
+    snprintf(src, sizeof src, "store: %s", store);
+    snprintf(pub, sizeof pub, "%s/c.gpkg", dir);
+    cr_assert_eq(run_and_publish(yaml, src, out2, "2021-05", pub, "", err, sizeof err), 1);
+    cr_assert(strstr(err, "'Chiapas'") && strstr(err, "= 9"), "%s", err);
+    cr_assert_eq(sql_long(store, "SELECT COUNT(*) FROM senda_releases"), 2);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    cr_assert_eq(system(args), 0);
+    free(dir);
+}
+
+/* senda run whose output is (or resolves to) its incident store or a
+ * source: refused before anything is written; the store byte-identical. */
+Test(publish, a_run_whose_output_is_its_store_or_a_source_is_refused)
+{
+    char *dir = tu_tmpdir();
+    char csv[600], store[600], yaml[600], out[700], text[3000], args[2400];
+    snprintf(csv, sizeof csv, "%s/reports.csv", dir);
+    snprintf(store, sizeof store, "%s/store.gpkg", dir);
+    snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
+    write_reports(csv);
+    snprintf(args, sizeof args, "incidents import '%s' --store '%s' -q", csv, store);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    size_t size0, size1;
+    char *before = slurp(store, &size0);
+    snprintf(args, sizeof args, "ln -s store.gpkg '%s/link.gpkg' && ln '%s' '%s/hard.gpkg'",
+             dir, store, dir);
+    cr_assert_eq(system(args), 0);
+    const char *outs[] = {"%s/store.gpkg", "%s/./store.gpkg", "%s/link.gpkg", "%s/hard.gpkg"};
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t i = 0; i < 4; i++) {
+            snprintf(out, sizeof out, outs[i], dir);
+            /* kind 1: the store given as a source file to import */
+            snprintf(text, sizeof text,
+                     "layers: %s\ncrs: EPSG:32615\ncell_m: 2000\npad_m: 5000\noutput: %s\n"
+                     "incidents: {%s: %s%s%s}\nscenarios:\n  - name: r\n    stages: [density]\n",
+                     senda_layers_default_dir(), out, kind ? "sources" : "store",
+                     kind ? "[" : "", store, kind ? "]" : "");
+            cr_assert_eq(tu_write(yaml, text), 0);
+            snprintf(args, sizeof args, "run '%s' -q", yaml);
+            t = tu_senda(args);
+            cr_assert_eq(t.exit_code, 1, "%s: %s%s", out, t.out, t.err);
+            cr_assert(strstr(t.err, kind ? "is (or resolves to) the source"
+                                         : "is (or resolves to) the incident store"),
+                      "%s", t.err);
+            tu_run_free(&t);
+            char *after = slurp(store, &size1);
+            cr_assert(size0 == size1 && memcmp(before, after, size0) == 0, "%s changed", out);
+            free(after);
+        }
+    free(before);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    cr_assert_eq(system(args), 0);
+    free(dir);
+}
