@@ -7,7 +7,8 @@
  * counted on atoms in three dimensions - areas (admin-1 units by default, a
  * user's units, or square cells of at least 10 km), months, types - and each
  * dimension's atoms are merged up its tree (unit -> state -> country ->
- * corridor; cell -> 2x cell -> 4x -> 8x -> all; month -> quarter -> year ->
+ * corridor; cell -> 2x cell -> 4x -> 8x -> the admin-1 unit holding the 8x
+ * cell's centre -> country -> corridor; month -> quarter -> year ->
  * all; type -> other types) until every group's incidents and victims are
  * each 0 or >= k (aggregate.c). Three tables, each a partition of the same
  * incidents, so no figure is the difference of others in one file:
@@ -549,9 +550,15 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         }
         gnx = bnx << GRID_LEVELS, gny = bny << GRID_LEVELS;
         snprintf(units_desc, sizeof units_desc,
-                 "square cells of %g km (aligned to multiples of %g km in %.400s) merged into "
-                 "cells of %g, %g and %g km, then the whole area",
+                 "square cells of %g km (aligned to multiples of %g km in %.300s) merged into "
+                 "cells of %g, %g and %g km, then into the admin-1 unit (state, department) "
+                 "holding the largest cell's centre, the country, the whole area",
                  c / 1000.0, big / 1000.0, crs, 2 * c / 1000.0, 4 * c / 1000.0, 8 * c / 1000.0);
+        /* the admin-1 tree the largest cells hang from */
+        if ((st = senda__units_load(ctx, NULL, crs, &units)) ||
+            (st = senda__units_tree(ctx, units, &sp.nodes, &sp.n, &sp.cap, &leaf_of)))
+            goto done;
+        size_t n_units = senda__units_count(units);
         /* nodes level by level: coarse cells, then their 4 children, ... */
         long *prev = NULL, *cur = NULL;
         size_t pnx = bnx, pny = bny;
@@ -576,7 +583,20 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
                          iy = (long)llround(gy0 / side) + (long)j;
                     snprintf(cd, sizeof cd, "cell%gkm:%ld:%ld", side / 1000.0, ix, iy);
                     snprintf(lb, sizeof lb, "%g km cell E%ld N%ld", side / 1000.0, ix, iy);
-                    long parent = lev == GRID_LEVELS ? 0 : prev[(j / 2) * pnx + i / 2];
+                    long parent;
+                    if (lev == GRID_LEVELS) {
+                        /* the state holding the centre (or, at sea, one of
+                         * its quarters' centres): fixed by the grid, not by
+                         * where the incidents are */
+                        double cx = gx0 + (double)i * side, cy = gy0 + (double)j * side;
+                        long u = senda__units_find(units, cx + side / 2, cy + side / 2);
+                        for (int q = 0; q < 4 && u < 0; q++)
+                            u = senda__units_find(units, cx + side * (q % 2 ? 0.75 : 0.25),
+                                                  cy + side * (q / 2 ? 0.75 : 0.25));
+                        parent = leaf_of[u >= 0 ? (size_t)u : n_units];
+                    } else {
+                        parent = prev[(j / 2) * pnx + i / 2];
+                    }
                     char rest[128];
                     snprintf(rest, sizeof rest, "rest of %g km cell E%ld N%ld", side / 1000.0,
                              ix, iy);

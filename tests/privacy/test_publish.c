@@ -81,6 +81,9 @@ static const double shelter_xy[2] = {503456.125, 1712345.875};
  * types[i] (NULL: kidnapping), two victims each, one a woman; day-level
  * dates; free text with a name, a phone, a source path and a reporter; a
  * border line and a shelter with an address. */
+/* where make_run_n puts incidents 1..n-1 (x: + step * i, y: + 613 m * (i % 7)) */
+static double run_x = 510000.0, run_step = 977.0, run_y = 1710000.0;
+
 static void make_run_n(const char *path, int n, const int *months, const char *const *types)
 {
     GDALAllRegister();
@@ -105,7 +108,7 @@ static void make_run_n(const char *path, int n, const int *months, const char *c
         if (i == 0)
             OGR_G_SetPoint_2D(g, 0, shelter_xy[0], shelter_xy[1]);
         else
-            OGR_G_SetPoint_2D(g, 0, 510000.0 + 977.0 * i, 1710000.0 + 613.0 * (i % 7));
+            OGR_G_SetPoint_2D(g, 0, run_x + run_step * i, run_y + 613.0 * (i % 7));
         OGR_F_SetGeometryDirectly(f, g);
         OGR_F_SetFieldString(f, 0, types && types[i] ? types[i] : "kidnapping");
         OGR_F_SetFieldDateTime(f, 1, 2020, months ? months[i] : 1, 1 + i % 28, 0, 0, 0, 0);
@@ -508,6 +511,44 @@ Test(publish, cells_of_10_km_merge_until_every_figure_reaches_k)
     cr_assert_eq(senda_privacy_publish(ctx, run, cmd, &o, NULL, NULL, NULL), SENDA_ERR_DATA);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "cells of 10 km") != NULL, "%s",
               senda_ctx_errmsg(ctx));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+/* Cells that stay below k even as 80 km cells merge into the state around
+ * them. 10 km cells, so the largest are 80 km, aligned to multiples of 80 km
+ * in UTM 15N. The shelter incident lies in the 80 km cell [480, 560) x
+ * [1680, 1760) km; incidents 1..5 at x 554..558 km, y 1800..1803 km in
+ * [480, 560) x [1760, 1840); incidents 6..14 at x 560..568 km in [560, 640)
+ * x [1760, 1840). The centres of the three cells, (520, 1720), (520, 1800)
+ * and (600, 1800) km, lie in Chiapas (near Tonala, Cintalapa... and
+ * Comitan): 1, 5 and 9 incidents, none reaching 11, pooled in Chiapas as
+ * "rest of Chiapas" = 15, its geometry the union of the three cells. */
+Test(publish, cells_below_k_merge_into_the_state_around_them)
+{
+    char *dir = tu_tmpdir();
+    char run[512], out[512], cmd[700];
+    snprintf(run, sizeof run, "%s/run.gpkg", dir);
+    snprintf(out, sizeof out, "%s/public.gpkg", dir);
+    run_x = 553000.0, run_step = 1000.0, run_y = 1800000.0;
+    make_run(run);
+    run_x = 510000.0, run_step = 977.0, run_y = 1710000.0;
+    senda_privacy_publish_opts o;
+    senda_privacy_publish_opts_init(&o);
+    o.cell_m = 10000.0;
+    cr_assert_eq(senda_privacy_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(sql_long(out, "SELECT COUNT(*) FROM incident_areas WHERE incidents > 0"), 1);
+    cr_assert_eq(sql_long(out, "SELECT incidents FROM incident_areas WHERE area = "
+                               "'rest of Chiapas'"), 15);
+    /* each 80 km cell fails k even whole (its zero cells merged in), so it
+     * passes up whole: the group is the three 80 km cells, 3 x 64 cells of
+     * 10 km = 3 x 6400 km2 (not Chiapas' 73,000 km2) */
+    cr_assert_eq(sql_long(out, "SELECT units_merged FROM incident_areas WHERE area = "
+                               "'rest of Chiapas'"), 192);
+    cr_assert_eq(sql_long(out, "SELECT CAST(ROUND(ST_Area(geom) / 1e6) AS INTEGER) FROM "
+                               "incident_areas WHERE area = 'rest of Chiapas'"), 19200);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
     free(dir);
