@@ -774,7 +774,9 @@ Test(publish, the_ledger_outlives_the_run_file_in_the_store_and_across_re_runs)
 }
 
 /* senda run whose output is (or resolves to) its incident store or a
- * source: refused before anything is written; the store byte-identical. */
+ * source, and senda hotspot / danger / route whose --out is their --store
+ * (the name, ./name, a symlink, a hard link): refused before anything is
+ * written; the store byte-identical. */
 Test(publish, a_run_whose_output_is_its_store_or_a_source_is_refused)
 {
     char *dir = tu_tmpdir();
@@ -812,6 +814,21 @@ Test(publish, a_run_whose_output_is_its_store_or_a_source_is_refused)
             tu_run_free(&t);
             char *after = slurp(store, &size1);
             cr_assert(size0 == size1 && memcmp(before, after, size0) == 0, "%s changed", out);
+            free(after);
+        }
+    /* the commands with --store and --out: refused the same way (hotspot
+     * used to write its density over the store) */
+    const char *cmds[] = {"hotspot", "danger", "route"};
+    for (size_t c = 0; c < 3; c++)
+        for (size_t i = 0; i < 4; i++) {
+            snprintf(out, sizeof out, outs[i], dir);
+            snprintf(args, sizeof args, "%s --store '%s' --out '%s' -q", cmds[c], store, out);
+            t = tu_senda(args);
+            cr_assert_eq(t.exit_code, 2, "%s: %s%s", args, t.out, t.err);
+            cr_assert(strstr(t.err, "is (or resolves to) the input --store"), "%s", t.err);
+            tu_run_free(&t);
+            char *after = slurp(store, &size1);
+            cr_assert(size0 == size1 && memcmp(before, after, size0) == 0, "%s changed", args);
             free(after);
         }
     free(before);
