@@ -656,21 +656,9 @@ Test(publish, the_real_iom_data_publishes_most_victims_by_state)
 }
 
 /* 30 reports near Tapachula (Chiapas), one every 3 days from 2021-03-01:
- * March 11 (days 1..31), April 10, May 9. */
-static void write_reports(const char *csv)
-{
-    char text[8000];
-    size_t used = (size_t)snprintf(text, sizeof text,
-                                   "id,fecha,tipo,victimas,latitud,longitud\n");
-    for (int i = 0; i < 30; i++) {
-        int d = 3 * i, mo = d < 31 ? 3 : d < 61 ? 4 : 5;
-        int day = d - (mo == 3 ? 0 : mo == 4 ? 31 : 61) + 1;
-        used += (size_t)snprintf(text + used, sizeof text - used,
-                                 "%d,2021-%02d-%02d,secuestro,2,14.90%02d7,-92.26%02d3\n", i + 1,
-                                 mo, day, i, i);
-    }
-    cr_assert_eq(tu_write(csv, text), 0);
-}
+ * March 11 (days 1..31), April 10, May 9 (the import takes reports within
+ * 2 days and 5 km as one; these are 3 days apart). */
+#define REPORTS_30 SENDA_SOURCE_DIR "/tests/data/publish/reports-30.csv"
 
 /* senda run then senda publish with the defaults; the exit status of publish,
  * its stderr into err (when not NULL). */
@@ -709,12 +697,11 @@ Test(publish, the_ledger_outlives_the_run_file_in_the_store_and_across_re_runs)
     char *dir = tu_tmpdir();
     char csv[600], store[600], yaml[600], out[600], out2[600], pub[600], err[8000],
         args[2000], src[1300];
-    snprintf(csv, sizeof csv, "%s/reports.csv", dir);
+    snprintf(csv, sizeof csv, "%s", REPORTS_30);
     snprintf(store, sizeof store, "%s/store.gpkg", dir);
     snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
     snprintf(out, sizeof out, "%s/run.gpkg", dir);
     snprintf(out2, sizeof out2, "%s/other-run.gpkg", dir);
-    write_reports(csv);
     snprintf(args, sizeof args, "incidents import '%s' --store '%s' -q", csv, store);
     tu_run t = tu_senda(args);
     cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
@@ -781,10 +768,9 @@ Test(publish, a_run_whose_output_is_its_store_or_a_source_is_refused)
 {
     char *dir = tu_tmpdir();
     char csv[600], store[600], yaml[600], out[700], text[3000], args[2400];
-    snprintf(csv, sizeof csv, "%s/reports.csv", dir);
+    snprintf(csv, sizeof csv, "%s", REPORTS_30);
     snprintf(store, sizeof store, "%s/store.gpkg", dir);
     snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
-    write_reports(csv);
     snprintf(args, sizeof args, "incidents import '%s' --store '%s' -q", csv, store);
     tu_run t = tu_senda(args);
     cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
