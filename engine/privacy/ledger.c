@@ -7,10 +7,11 @@
  * store - in the store too (store_ledger.c), which the run file names in
  * `senda_release_source` with the run's own filter (the months and types its
  * data cover, so that a release of a run ending in November says nothing of
- * December, and the other filters, which releases must share). `senda run` rewrites its output, so it carries the
- * previous output's ledger into the new file (senda__ledger_carry, called on
- * the run's temporary before the rename): a re-run of the same output - a
- * month more, a type less - is audited against every release made before;
+ * December, and the other filters, which releases must share). `senda run`
+ * rewrites its output, so it carries the previous output's ledger into the
+ * new file (senda__ledger_carry, called on the run's temporary before the
+ * rename): a re-run of the same output - a month more, a type less - is
+ * audited against every release made before;
  * a run from a store sees every release made from any run of that store.
  * senda publish audits a new release against the union of both (deduplicated
  * by release id) before it writes it, and records it in the store, then in
@@ -173,9 +174,16 @@ static void store_reference(const char *store, char *out, size_t n)
  * express: two releases of runs that differ in them are not comparable. */
 static void data_text(const senda_scenario *sc, char *out, size_t n)
 {
-    snprintf(out, n, "victims=%s;perpetrators=%s;precision=%s;from=%s;to=%s", sc->victims,
-             sc->perpetrators, sc->precision, strlen(sc->date_from) > 7 ? sc->date_from : "",
-             strlen(sc->date_to) > 7 ? sc->date_to : "");
+    const char *key[] = {"victims", "perpetrators", "precision", "from", "to"};
+    const char *val[] = {sc->victims, sc->perpetrators, sc->precision,
+                         strlen(sc->date_from) > 7 ? sc->date_from : "",
+                         strlen(sc->date_to) > 7 ? sc->date_to : ""};
+    size_t used = 0;
+    out[0] = '\0'; /* none: "" as in releases recorded before this table existed */
+    for (int i = 0; i < 5 && used < n; i++)
+        if (val[i][0])
+            used += (size_t)snprintf(out + used, n - used, "%s%s=%s", used ? ";" : "", key[i],
+                                     val[i]);
 }
 
 senda_status senda__ledger_carry(senda_ctx *ctx, const char *tmp, const char *previous,
