@@ -35,19 +35,6 @@
 #define LEDGER "senda_releases"
 #define SOURCE "senda_release_source"
 
-senda_status senda__ledger_push(senda_ctx *ctx, json_object ***docs, size_t *n,
-                               json_object *doc)
-{
-    json_object **nd = senda__realloc(ctx, *docs, (*n + 1) * sizeof *nd);
-    if (!nd) {
-        json_object_put(doc);
-        return SENDA_ERR_NOMEM;
-    }
-    *docs = nd;
-    (*docs)[(*n)++] = doc;
-    return SENDA_OK;
-}
-
 senda_status senda__ledger_read(senda_ctx *ctx, const char *run_path, json_object ***docs,
                                 size_t *n)
 {

@@ -98,9 +98,6 @@ senda_status senda__audit_read(senda_ctx *ctx, const char *path, json_object **d
  *  with json_object_put each, then senda__free). */
 senda_status senda__ledger_read(senda_ctx *ctx, const char *run_path, json_object ***docs,
                                 size_t *n);
-/** Append doc to the array *docs of *n (taking it; put on failure). */
-senda_status senda__ledger_push(senda_ctx *ctx, json_object ***docs, size_t *n,
-                               json_object *doc);
 /** Append a release to the run file's ledger table. */
 senda_status senda__ledger_add(senda_ctx *ctx, const char *run_path, json_object *doc);
 /** What a run file's data are (table `senda_release_source`, written by
@@ -127,6 +124,10 @@ senda_status senda__ledger_carry(senda_ctx *ctx, const char *tmp, const char *pr
                                  const senda_scenario *sc);
 
 /* ---- the store's ledger (store_ledger.c) ------------------------------- */
+
+/** Append doc to the array *docs of *n (taking it; put on failure). */
+senda_status senda__ledger_push(senda_ctx *ctx, json_object ***docs, size_t *n,
+                               json_object *doc);
 
 /** The releases recorded in an incident store (GeoPackage or PostGIS). */
 senda_status senda__store_ledger_read(senda_ctx *ctx, const char *store, json_object ***docs,

@@ -18,6 +18,19 @@
 
 #define LEDGER "senda_releases"
 
+senda_status senda__ledger_push(senda_ctx *ctx, json_object ***docs, size_t *n,
+                               json_object *doc)
+{
+    json_object **nd = senda__realloc(ctx, *docs, (*n + 1) * sizeof *nd);
+    if (!nd) {
+        json_object_put(doc);
+        return SENDA_ERR_NOMEM;
+    }
+    *docs = nd;
+    (*docs)[(*n)++] = doc;
+    return SENDA_OK;
+}
+
 senda_status senda__store_ledger_read(senda_ctx *ctx, const char *store, json_object ***docs,
                                       size_t *n)
 {
