@@ -159,7 +159,7 @@ static void store_reference(const char *store, char *out, size_t n)
 
 /* The run's filters that the units x months x types of a release cannot
  * express: two releases of runs that differ in them are not comparable. */
-static void data_text(const senda_scenario *sc, char *out, size_t n)
+static void data_text(const senda__run_filter *sc, char *out, size_t n)
 {
     const char *key[] = {"victims", "perpetrators", "precision", "from", "to"};
     const char *val[] = {sc->victims, sc->perpetrators, sc->precision,
@@ -174,7 +174,7 @@ static void data_text(const senda_scenario *sc, char *out, size_t n)
 }
 
 senda_status senda__ledger_carry(senda_ctx *ctx, const char *tmp, const char *previous,
-                                 const senda_scenario *sc)
+                                 const senda__run_filter *sc)
 {
     json_object **docs = NULL;
     size_t n = 0;

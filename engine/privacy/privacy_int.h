@@ -120,8 +120,12 @@ senda_status senda__ledger_read_all(senda_ctx *ctx, const char *run_path, json_o
 senda_status senda__ledger_record(senda_ctx *ctx, const char *run_path, json_object *doc);
 /** The run file write path (senda run): carry the ledger of the previous
  *  output (if any) into the temporary tmp, and name the store (if any). */
+typedef struct senda__run_filter {
+    const char *store; /* "" when the run did not read a store */
+    const char *date_from, *date_to, *types, *victims, *perpetrators, *precision;
+} senda__run_filter;
 senda_status senda__ledger_carry(senda_ctx *ctx, const char *tmp, const char *previous,
-                                 const senda_scenario *sc);
+                                 const senda__run_filter *sc);
 
 /* ---- the store's ledger (store_ledger.c) ------------------------------- */
 
