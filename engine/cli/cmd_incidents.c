@@ -23,6 +23,10 @@ static cli_opt opts[] = {
     {"place-field", 0, OPT_STR, "NAME", NULL, "place name column (geocoded when a row has no "
      "coordinates)", NO_DEF},
     {"id-field", 0, OPT_STR, "NAME", NULL, "report id column (kept as source_id)", NO_DEF},
+    {"synonyms", 0, OPT_STR, "FILE", NULL, "more column names and type / perpetrator keywords "
+     "(CSV kind,role,text, as the bundled share/senda/synonyms/synonyms.csv)", NO_DEF},
+    {"layer", 0, OPT_STR, "NAME", NULL, "the layer (table) of each source to import, for a "
+     "source with several (a GeoPackage, a PG: database)", NO_DEF},
     {"perpetrator-field", 0, OPT_STR, "NAME", NULL, "perpetrator column", NO_DEF},
     {"s_srs", 0, OPT_STR, "CRS", NULL, "CRS of the coordinate columns, e.g. EPSG:32615 "
      "(default: WGS 84 lon/lat)", NO_DEF},
@@ -191,6 +195,8 @@ static int fill_opts(senda_incidents_import_opts *o)
     o->place_field = cli_str(opts, "place-field");
     o->id_field = cli_str(opts, "id-field");
     o->perpetrator_field = cli_str(opts, "perpetrator-field");
+    o->layer = cli_str(opts, "layer");
+    o->synonyms = cli_str(opts, "synonyms");
     o->s_srs = cli_str(opts, "s_srs");
     o->gazetteer = cli_str(opts, "gazetteer");
     o->today = cli_str(opts, "today");

@@ -55,6 +55,10 @@ OGRSpatialReferenceH senda__srs_wgs84(void);
 /** SHA-256 of the data a source gives: its bytes when GDAL can stat it as a file
  *  (local or /vsi...), else its layers' fields and features as read (PG:, WFS:). */
 senda_status senda__sha256_source(senda_ctx *ctx, const char *path, char hex[65]);
+/* The same for one layer of a source (layer NULL: as senda__sha256_source): a
+ * file's bytes and the layer name, or that layer's content alone. */
+senda_status senda__sha256_source_layer(senda_ctx *ctx, const char *path, const char *layer,
+                                        char hex[65]);
 /** path fit to be stored or published: a password=... in a connection string
  *  (PG:...) replaced by password=***. Returns buf. */
 const char *senda__source_label(const char *path, char *buf, size_t n);
