@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -83,6 +84,37 @@ static void set_value(cli_opt *o, const char *v)
         o->values[o->n_values++] = v;
 }
 
+
+/* 1 when the path out is, or resolves to, the file in (the same name, or
+ * the same device and inode through symlinks and hard links). */
+static int same_file(const char *in, const char *out)
+{
+    struct stat a, b;
+    if (strcmp(in, out) == 0)
+        return 1;
+    if (stat(in, &a) != 0)
+        return 0;
+    return (stat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) ||
+           (lstat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
+/* An output option (--out, --cells-out) that is an input (--store, --points)
+ * would replace it when renamed into place: refused for every command. */
+static int output_is_input(cli_opt *opts)
+{
+    static const char *const outs[] = {"out", "cells-out"}, *const ins[] = {"store", "points"};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; j < 2; j++) {
+            const char *o = cli_str(opts, outs[i]), *in = cli_str(opts, ins[j]);
+            if (o && in && same_file(in, o)) {
+                fprintf(stderr, "senda: --%s %s is (or resolves to) the input --%s %s: "
+                        "writing it would replace the %s; give another output\n",
+                        outs[i], o, ins[j], in, j ? "points" : "incident store");
+                return CLI_USAGE;
+            }
+        }
+    return 0;
+}
 
 int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
               const char **pos, int max_pos, int *n_pos)
@@ -166,7 +198,7 @@ int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_inf
         }
         set_value(o, inline_val);
     }
-    return 0;
+    return output_is_input(opts);
 }
 
 int cli_subcommand(int argc, char **argv, const char *sub, const cli_opt *opts,

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/gpkg_int.h"
@@ -287,6 +288,22 @@ void senda__tmp_path(const char *final_path, char *tmp, size_t tmp_size)
                  base + 1, (long)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
     else
         snprintf(tmp, tmp_size, "%.*s.%s.tmp-senda-%ld", dlen, final_path, base, (long)getpid());
+}
+
+int senda__same_file(const char *in, const char *out)
+{
+    struct stat a, b;
+    if (!in || !out || !in[0] || !out[0])
+        return 0;
+    if (strcmp(in, out) == 0)
+        return 1;
+    if (stat(in, &a) != 0)
+        return 0;
+    if (stat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        return 1;
+    if (lstat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        return 1;
+    return 0;
 }
 
 senda_status senda__commit_file(senda_ctx *ctx, const char *tmp, const char *final_path)

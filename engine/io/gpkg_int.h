@@ -48,6 +48,11 @@ senda_status senda__gpkg_fields(senda_ctx *ctx, OGRLayerH lyr, const char *layer
  *  (killed with -9 mid-write). */
 void senda__tmp_path(const char *final_path, char *tmp, size_t tmp_size);
 
+/** 1 when out is, or resolves to, the file in (the same name, or the same
+ *  device and inode through symlinks and hard links): an output that must
+ *  not be written because it would replace an input. */
+int senda__same_file(const char *in, const char *out);
+
 /** Rename tmp onto final (atomic on one file system); removes tmp on failure. */
 senda_status senda__commit_file(senda_ctx *ctx, const char *tmp, const char *final_path);
 

@@ -55,6 +55,12 @@ typedef struct senda__table {
 /** The three tables: incidents, incident_rejects, imported_files. */
 extern const senda__table senda__store_tables[3];
 
+/** The release ledger of senda publish in a PostGIS store (engine/privacy/
+ *  store_ledger.c; made by init with the schema, or on the first release). */
+#define SENDA__PG_LEDGER_DDL                                                               \
+    "CREATE TABLE IF NOT EXISTS senda_releases (fid bigserial PRIMARY KEY, release text, " \
+    "created text, k bigint, units text, filters text, figures text)"
+
 /** Which back end a store argument names: PG for "PG:..." (GDAL's spelling)
  *  and "postgresql://" / "postgres://" URIs; UNKNOWN (refused) for another
  *  scheme:// or a DRIVER:key=value connection; GPKG (a path) otherwise. */

@@ -85,6 +85,7 @@ senda_status senda__pg_create_schema(senda_ctx *ctx, senda__store *s)
         "CREATE INDEX incidents_dup ON incidents (duplicate_of)",
         "CREATE TABLE senda_meta (key text PRIMARY KEY, value text NOT NULL)",
         "INSERT INTO senda_meta VALUES ('schema_version', '2')",
+        SENDA__PG_LEDGER_DDL,
         /* fids are numbered by the importer under the lock; a field office
          * sees only its rows, so the largest fid comes from here */
         "CREATE FUNCTION senda_max_fid() RETURNS bigint LANGUAGE sql STABLE "
@@ -104,6 +105,7 @@ senda_status senda__pg_create_schema(senda_ctx *ctx, senda__store *s)
 senda_status senda__pg_create_roles(senda_ctx *ctx, senda__store *s)
 {
     static const char *const steps[] = {
+        SENDA__PG_LEDGER_DDL, /* a store made before the ledger */
         "DO $$BEGIN "
         "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'senda_field') THEN "
         "CREATE ROLE senda_field NOLOGIN; END IF; "
@@ -114,7 +116,7 @@ senda_status senda__pg_create_roles(senda_ctx *ctx, senda__store *s)
         "EXECUTE format('GRANT USAGE ON SCHEMA %I TO senda_field, senda_analyst, "
         "senda_partner', current_schema()); END$$",
         "REVOKE ALL ON incidents, incident_rejects, imported_files, senda_meta, "
-        "incident_aggregates FROM PUBLIC",
+        "incident_aggregates, senda_releases FROM PUBLIC",
         "REVOKE ALL ON FUNCTION senda_max_fid() FROM PUBLIC",
         "GRANT SELECT ON senda_meta TO senda_field, senda_analyst, senda_partner",
         "GRANT SELECT ON incident_aggregates TO senda_analyst, senda_partner",
@@ -128,6 +130,8 @@ senda_status senda__pg_create_roles(senda_ctx *ctx, senda__store *s)
         "senda_field",
         "GRANT EXECUTE ON FUNCTION senda_max_fid() TO senda_field",
         "GRANT SELECT ON incidents, imported_files TO senda_analyst",
+        "GRANT SELECT, INSERT ON senda_releases TO senda_analyst",
+        "GRANT USAGE ON SEQUENCE senda_releases_fid_seq TO senda_analyst",
         "ALTER TABLE incidents ENABLE ROW LEVEL SECURITY",
         "DROP POLICY IF EXISTS field_own_office ON incidents",
         "CREATE POLICY field_own_office ON incidents TO senda_field "

@@ -18,7 +18,11 @@
  * a target whose maximum is 1..k-1 and whose minimum is >= 1 (after rounding
  * the LP bounds inwards to integers) is a disclosure. The LP relaxation
  * bounds contain the integer ones, so a target reported safe here is safe
- * for integer attacks too; differences of three or more releases' figures
+ * for integer attacks too. Releases whose figures cannot all hold for one
+ * set of reports (the data changed between them: reports added to months
+ * both cover) are reported as such - each figure of the same unit whose
+ * value moved by 1..k-1, else the pair - since the bounds assume one set of
+ * reports. Differences of three or more releases' figures
  * beyond these targets are not enumerated (they are linear combinations the
  * class bounds already limit). Complexity: one LP per target, O(c) columns
  * per pivot for c classes.
@@ -199,6 +203,18 @@ static int bound(auditor *A, const unsigned char *sel, int n_cols, long *lo, lon
     keep_solution(A, n_cols);
     *lo = (long)ceil(glp_get_obj_val(A->lp) - 1e-6);
     return *lo >= 1;
+}
+
+/* 1 when the figures' constraints have a solution (one set of reports). */
+static int feasible(glp_prob *lp, int n_cols)
+{
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = GLP_OFF;
+    for (int j = 1; j <= n_cols; j++)
+        glp_set_obj_coef(lp, j, 0.0);
+    return glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT;
 }
 
 static senda_status audit_measure(auditor *A, json_object *const *rel, size_t n_rel,
@@ -412,6 +428,44 @@ static senda_status audit_measure(auditor *A, json_object *const *rel, size_t n_
     glp_load_matrix(lp, (int)nnz, ia, ja, ar);
     long lo, hi;
     char what[512];
+    if (n_rel > 1 && !feasible(lp, (int)ncol)) {
+        /* the releases contradict each other: their data differ in atoms both
+         * cover (reports added or corrected since, a run filtered otherwise).
+         * The bounds below assume one set of reports: name what changed. */
+        size_t before = A->n_found;
+        for (size_t a = 0; a < nf; a++)
+            for (size_t b = a + 1; b < nf; b++) {
+                if (F[a].release == F[b].release || F[a].withheld || F[b].withheld ||
+                    strcmp(json_object_get_string(get(F[a].fig, "tab")),
+                           json_object_get_string(get(F[b].fig, "tab"))) != 0 ||
+                    strcmp(json_object_get_string(get(F[a].fig, "label")),
+                           json_object_get_string(get(F[b].fig, "label"))) != 0)
+                    continue;
+                long d = labs(F[a].value - F[b].value);
+                if (d < 1 || d >= A->k)
+                    continue;
+                size_t other = F[a].release ? F[a].release : F[b].release;
+                snprintf(what, sizeof what, "%s '%s' changed from %ld in release %s to %ld "
+                         "in release %s (the data changed between them)",
+                         json_object_get_string(get(F[a].fig, "tab")),
+                         json_object_get_string(get(F[a].fig, "label")), F[a].value,
+                         json_object_get_string(get(rel[F[a].release], "release")),
+                         F[b].value, json_object_get_string(get(rel[F[b].release], "release")));
+                if ((st = report(A, measure, what, d, d,
+                                 json_object_get_string(get(rel[other], "release")))))
+                    goto lpdone;
+            }
+        if (A->n_found == before) {
+            snprintf(what, sizeof what, "the figures of releases %s and %s cannot hold for "
+                     "one set of reports (the data changed between them in months and types "
+                     "both cover); their differences may show the reports that changed",
+                     json_object_get_string(get(rel[0], "release")),
+                     json_object_get_string(get(rel[1], "release")));
+            st = report(A, measure, what, 1, A->k - 1,
+                        json_object_get_string(get(rel[1], "release")));
+        }
+        goto lpdone;
+    }
     /* every class */
     for (size_t c = 0; c < ncol; c++) {
         memset(sel, 0, ncol + 1);

@@ -100,5 +100,43 @@ senda_status senda__ledger_read(senda_ctx *ctx, const char *run_path, json_objec
                                 size_t *n);
 /** Append a release to the run file's ledger table. */
 senda_status senda__ledger_add(senda_ctx *ctx, const char *run_path, json_object *doc);
+/** What a run file's data are (table `senda_release_source`, written by
+ *  senda run): the store they came from ("" none), the run's own filter on
+ *  months and types, and its other filters as text (which releases must
+ *  share to be audited together). */
+typedef struct senda__release_source {
+    char store[1024];
+    char date_from[16], date_to[16]; /* as the scenario gave them, "" = open */
+    char types[256];                 /* "" = all */
+    char data[700];                  /* victims, perpetrators, precision, day-level dates */
+} senda__release_source;
+senda_status senda__ledger_source(senda_ctx *ctx, const char *run_path,
+                                  senda__release_source *src);
+/** Every release made from the run's data: the run file's ledger and, when
+ *  it came from a store, the store's, deduplicated by release id. */
+senda_status senda__ledger_read_all(senda_ctx *ctx, const char *run_path, json_object ***docs,
+                                    size_t *n);
+/** Record a release in the store the run came from (if any), then in the run file. */
+senda_status senda__ledger_record(senda_ctx *ctx, const char *run_path, json_object *doc);
+/** The run file write path (senda run): carry the ledger of the previous
+ *  output (if any) into the temporary tmp, and name the store (if any). */
+typedef struct senda__run_filter {
+    const char *store; /* "" when the run did not read a store */
+    const char *date_from, *date_to, *types, *victims, *perpetrators, *precision;
+} senda__run_filter;
+senda_status senda__ledger_carry(senda_ctx *ctx, const char *tmp, const char *previous,
+                                 const senda__run_filter *sc);
+
+/* ---- the store's ledger (store_ledger.c) ------------------------------- */
+
+/** Append doc to the array *docs of *n (taking it; put on failure). */
+senda_status senda__ledger_push(senda_ctx *ctx, json_object ***docs, size_t *n,
+                               json_object *doc);
+
+/** The releases recorded in an incident store (GeoPackage or PostGIS). */
+senda_status senda__store_ledger_read(senda_ctx *ctx, const char *store, json_object ***docs,
+                                      size_t *n);
+/** Record a release in the store's ledger, under the store's write lock. */
+senda_status senda__store_ledger_add(senda_ctx *ctx, const char *store, json_object *doc);
 
 #endif

@@ -7,7 +7,8 @@
  * counted on atoms in three dimensions - areas (admin-1 units by default, a
  * user's units, or square cells of at least 10 km), months, types - and each
  * dimension's atoms are merged up its tree (unit -> state -> country ->
- * corridor; cell -> 2x cell -> 4x -> 8x -> all; month -> quarter -> year ->
+ * corridor; cell -> 2x cell -> 4x -> 8x -> the admin-1 unit holding the 8x
+ * cell's centre -> country -> corridor; month -> quarter -> year ->
  * all; type -> other types) until every group's incidents and victims are
  * each 0 or >= k (aggregate.c). Three tables, each a partition of the same
  * incidents, so no figure is the difference of others in one file:
@@ -76,22 +77,6 @@ static int parse_month(const char *s)
         m > 12)
         return -1;
     return y * 12 + m - 1;
-}
-
-/* 1 when the output path is, or resolves to, the input (same device and
- * inode through symlinks and hard links, or the same name). */
-static int same_file(const char *in, const char *out)
-{
-    struct stat a, b;
-    if (strcmp(in, out) == 0)
-        return 1;
-    if (stat(in, &a) != 0)
-        return 0;
-    if (stat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-        return 1;
-    if (lstat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-        return 1;
-    return 0;
 }
 
 typedef struct {
@@ -347,14 +332,51 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
             excluded[t] = 1;
         }
     }
-    if (same_file(run_path, out_path))
+    if (senda__same_file(run_path, out_path))
         return senda__fail(ctx, SENDA_ERR_ARG,
                            "publish: the output %s is (or resolves to) the run file %s: it "
                            "would replace the restricted file; give a new path", out_path,
                            run_path);
+    /* the run's own filter: its data cover only these months and types, so a
+     * release says nothing of the others (the ledger's audit needs it) */
+    senda__release_source source;
+    senda_status st = senda__ledger_source(ctx, run_path, &source);
+    if (st)
+        return st;
+    int has_from = opts->from != NULL, has_to = opts->to != NULL;
+    if (source.date_from[0]) {
+        int y = atoi(source.date_from), m = strlen(source.date_from) >= 7
+                                                ? atoi(source.date_from + 5) : 1;
+        if (!has_from || y * 12 + m - 1 > from)
+            from = y * 12 + m - 1;
+        has_from = 1;
+    }
+    if (source.date_to[0]) {
+        int y = atoi(source.date_to), m = strlen(source.date_to) >= 7
+                                              ? atoi(source.date_to + 5) : 12;
+        if (!has_to || y * 12 + m - 1 < to)
+            to = y * 12 + m - 1;
+        has_to = 1;
+    }
+    if (source.types[0]) /* types the run left out are not in its data */
+        for (int t = 0; t < SENDA_INC_N_TYPES; t++) {
+            const char *code = senda_incidents_type_code(t), *p = source.types;
+            size_t len = strlen(code);
+            int listed = 0;
+            while ((p = strstr(p, code)) != NULL && !listed) {
+                listed = (p == source.types || p[-1] == ',' || p[-1] == ' ') &&
+                         (p[len] == '\0' || p[len] == ',' || p[len] == ' ');
+                p += len;
+            }
+            excluded[t] |= !listed;
+        }
+    char from_s[16] = "", to_s[16] = "";
+    if (has_from)
+        snprintf(from_s, sizeof from_s, "%04d-%02d", from / 12, from % 12 + 1);
+    if (has_to)
+        snprintf(to_s, sizeof to_s, "%04d-%02d", to / 12, to % 12 + 1);
     senda_privacy_publish_result r;
     memset(&r, 0, sizeof r);
-    senda_status st = SENDA_OK;
     GDALDatasetH src = NULL, dst = NULL;
     inc *incs = NULL;
     size_t n = 0, cap = 0;
@@ -407,7 +429,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     int f_wom = OGR_FD_GetFieldIndex(defn, "women");
     int f_min = OGR_FD_GetFieldIndex(defn, "minors");
     int reported[2] = {0, 0};
-    int date_filter = opts->from || opts->to;
+    int date_filter = has_from || has_to;
     int y_min = INT32_MAX, y_max = INT32_MIN;
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
@@ -528,9 +550,15 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         }
         gnx = bnx << GRID_LEVELS, gny = bny << GRID_LEVELS;
         snprintf(units_desc, sizeof units_desc,
-                 "square cells of %g km (aligned to multiples of %g km in %.400s) merged into "
-                 "cells of %g, %g and %g km, then the whole area",
+                 "square cells of %g km (aligned to multiples of %g km in %.300s) merged into "
+                 "cells of %g, %g and %g km, then into the admin-1 unit (state, department) "
+                 "holding the largest cell's centre, the country, the whole area",
                  c / 1000.0, big / 1000.0, crs, 2 * c / 1000.0, 4 * c / 1000.0, 8 * c / 1000.0);
+        /* the admin-1 tree the largest cells hang from */
+        if ((st = senda__units_load(ctx, NULL, crs, &units)) ||
+            (st = senda__units_tree(ctx, units, &sp.nodes, &sp.n, &sp.cap, &leaf_of)))
+            goto done;
+        size_t n_units = senda__units_count(units);
         /* nodes level by level: coarse cells, then their 4 children, ... */
         long *prev = NULL, *cur = NULL;
         size_t pnx = bnx, pny = bny;
@@ -555,7 +583,20 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
                          iy = (long)llround(gy0 / side) + (long)j;
                     snprintf(cd, sizeof cd, "cell%gkm:%ld:%ld", side / 1000.0, ix, iy);
                     snprintf(lb, sizeof lb, "%g km cell E%ld N%ld", side / 1000.0, ix, iy);
-                    long parent = lev == GRID_LEVELS ? 0 : prev[(j / 2) * pnx + i / 2];
+                    long parent;
+                    if (lev == GRID_LEVELS) {
+                        /* the state holding the centre (or, at sea, one of
+                         * its quarters' centres): fixed by the grid, not by
+                         * where the incidents are */
+                        double cx = gx0 + (double)i * side, cy = gy0 + (double)j * side;
+                        long u = senda__units_find(units, cx + side / 2, cy + side / 2);
+                        for (int q = 0; q < 4 && u < 0; q++)
+                            u = senda__units_find(units, cx + side * (q % 2 ? 0.75 : 0.25),
+                                                  cy + side * (q / 2 ? 0.75 : 0.25));
+                        parent = leaf_of[u >= 0 ? (size_t)u : n_units];
+                    } else {
+                        parent = prev[(j / 2) * pnx + i / 2];
+                    }
                     char rest[128];
                     snprintf(rest, sizeof rest, "rest of %g km cell E%ld N%ld", side / 1000.0,
                              ix, iy);
@@ -592,8 +633,8 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         st = SENDA_ERR_NOMEM;
         goto done;
     }
-    int m_lo = opts->from ? from : (y_min <= y_max ? y_min * 12 : 0);
-    int m_hi = opts->to ? to : (y_min <= y_max ? y_max * 12 + 11 : -1);
+    int m_lo = has_from ? from : (y_min <= y_max ? y_min * 12 : 0);
+    int m_hi = has_to ? to : (y_min <= y_max ? y_max * 12 + 11 : -1);
     long *month_leaf = NULL, *yonly_leaf = NULL, unknown_leaf = -1;
     int n_months = m_hi >= m_lo ? m_hi - m_lo + 1 : 0;
     int ylo = m_lo / 12, yhi = n_months ? m_hi / 12 : ylo - 1;
@@ -702,10 +743,12 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     add_figures(figs, "incidents_by_period", "p", &tp, gp, ngp, opts->k, 0, reported);
     add_figures(figs, "incidents_by_type", "t", &ty, gt, ngt, opts->k, 0, reported);
     json_object *filters = json_object_new_object();
-    json_object_object_add(filters, "from", opts->from ? jstr(opts->from) : NULL);
-    json_object_object_add(filters, "to", opts->to ? jstr(opts->to) : NULL);
+    json_object_object_add(filters, "from", has_from ? jstr(from_s) : NULL);
+    json_object_object_add(filters, "to", has_to ? jstr(to_s) : NULL);
     json_object_object_add(filters, "exclude_types",
                            opts->exclude_types ? jstr(opts->exclude_types) : NULL);
+    if (source.types[0])
+        json_object_object_add(filters, "run_types", jstr(source.types));
     uint64_t h = 1469598103934665603ull;
     const char *figtext = json_object_to_json_string_ext(figs, JSON_C_TO_STRING_PLAIN);
     for (const char *q = figtext; *q; q++)
@@ -724,16 +767,32 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     json_object_object_add(doc, "k", json_object_new_int64(opts->k));
     json_object_object_add(doc, "units", jstr(scheme));
     json_object_object_add(doc, "filters", filters);
+    json_object_object_add(doc, "data", jstr(source.data));
     json_object_object_add(doc, "universe", uni);
     json_object_object_add(doc, "figures", figs);
 
     /* --- earlier releases: the same units only --- */
-    if ((st = senda__ledger_read(ctx, run_path, &earlier, &n_earlier)))
+    if ((st = senda__ledger_read_all(ctx, run_path, &earlier, &n_earlier)))
         goto done;
     for (size_t i = 0; i < n_earlier; i++) {
         json_object *u = NULL, *id = NULL;
         json_object_object_get_ex(earlier[i], "units", &u);
         json_object_object_get_ex(earlier[i], "release", &id);
+        json_object *dt = NULL;
+        const char *their = json_object_object_get_ex(earlier[i], "data", &dt)
+                                ? json_object_get_string(dt)
+                                : "";
+        if (strcmp(their, source.data) != 0) {
+            st = senda__fail(ctx, SENDA_ERR_DATA,
+                             "publish refused: release %s was made from data filtered by "
+                             "'%s', this run's by '%s'; the difference of two releases of "
+                             "differently filtered data cannot be audited and can isolate "
+                             "small counts. Publish from a run with the filters of that "
+                             "release (months and types may differ)",
+                             id ? json_object_get_string(id) : "?", their[0] ? their : "none",
+                             source.data[0] ? source.data : "none");
+            goto done;
+        }
         if (!u || strcmp(json_object_get_string(u), scheme) != 0) {
             st = senda__fail(ctx, SENDA_ERR_DATA,
                              "publish refused: release %s of this run used %s, this one %s; "
@@ -939,7 +998,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
                          "before, coarser units, or a larger k (senda publish --list-releases "
                          "shows the earlier releases).",
                          n_found, n_found == 1 ? "" : "s", opts->k - 1,
-                         n_earlier ? " with the earlier ones recorded in the run file" : "",
+                         n_earlier ? " with the earlier ones recorded for this data" : "",
                          b.s ? b.s : "");
         senda__sb_free(&b);
         goto done;
@@ -948,7 +1007,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         st = SENDA_ERR_CANCELLED;
         goto done;
     }
-    if ((st = senda__ledger_add(ctx, run_path, doc)))
+    if ((st = senda__ledger_record(ctx, run_path, doc)))
         goto done;
     if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL)) {
         st = SENDA_ERR_CANCELLED;
@@ -1040,7 +1099,7 @@ senda_status senda_privacy_publish_releases(senda_ctx *ctx, const char *run_path
     *text = NULL;
     json_object **docs = NULL;
     size_t n = 0;
-    senda_status st = senda__ledger_read(ctx, run_path, &docs, &n);
+    senda_status st = senda__ledger_read_all(ctx, run_path, &docs, &n);
     if (st)
         return st;
     senda__sbuf b;

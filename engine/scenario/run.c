@@ -45,7 +45,9 @@
 #include <unistd.h>
 
 #include "export/export_int.h"
+#include "io/gpkg_int.h"
 #include "pipeline/pipeline_int.h"
+#include "privacy/privacy_int.h"
 #include "scenario/scenario_int.h"
 
 void senda_scenario_run_opts_init(senda_scenario_run_opts *o)
@@ -498,6 +500,16 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
     senda_status st;
     if ((st = make_dirs(ctx, sc->output)))
         return st;
+    /* an output that is an input would replace it (the store: every report) */
+    if (!senda__store_is_pg(sc->store) && senda__same_file(sc->store, sc->output))
+        return senda__fail(ctx, SENDA_ERR_ARG, "%s: the output %s is (or resolves to) the "
+                           "incident store %s: writing it would replace the store; give "
+                           "another output", sc->name, sc->output, sc->store);
+    for (size_t i = 0; i < sc->n_sources; i++)
+        if (senda__same_file(sc->sources[i], sc->output))
+            return senda__fail(ctx, SENDA_ERR_ARG, "%s: the output %s is (or resolves to) "
+                               "the source %s: writing it would replace the reports; give "
+                               "another output", sc->name, sc->output, sc->sources[i]);
     if (!senda__progress(ctx, s->progress, s->progress_arg, 0.0, sc->name))
         return SENDA_ERR_CANCELLED;
     name_lists *nl = senda__calloc(ctx, 1, sizeof *nl);
@@ -509,6 +521,12 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         return st;
     unlink(s->tmp);
     if ((st = write_product(s, scenario_text, 0.82, 0.99)))
+        return st;
+    /* the releases made from the previous output (senda publish's ledger)
+     * go on into the new one, with the store that keeps them */
+    senda__run_filter rf = {sc->store,    sc->date_from,    sc->date_to,  sc->types,
+                            sc->victims,  sc->perpetrators, sc->precision};
+    if ((st = senda__ledger_carry(ctx, s->tmp, sc->output, &rf)))
         return st;
     /* the last progress report comes before the profile picture and the
      * rename: a cancel there must leave neither a picture nor a replaced

@@ -267,14 +267,14 @@ Test(report, real_iom_reports_give_a_report_without_the_synthetic_banner)
     dir = tu_tmpdir();
     char args[3000], yaml[2048], path[700], pdf[700];
     snprintf(args, sizeof args, "incidents import '%s/../shared/data/iom-mmp/mmp_full_corridor_2014_2019.csv' "
-             "'%s/../shared/data/iom-mmp/mmp_points_corridor_2014_2026.csv' --store '%s/iom.gpkg' -q",
+             "'%s/../shared/data/iom-mmp/mmp_points_corridor_2014_2026.csv' --store '%s/iom-store.gpkg' -q",
              SENDA_SOURCE_DIR, SENDA_SOURCE_DIR, dir);
     tu_run r = tu_senda(args);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     tu_run_free(&r);
     snprintf(yaml, sizeof yaml,
              "layers: %s/layers/corridor\ncell_m: 4000\noutput: %s/{name}.gpkg\n"
-             "incidents:\n  store: %s/iom.gpkg\n"
+             "incidents:\n  store: %s/iom-store.gpkg\n" /* not the output iom.gpkg */
              "routes:\n  from: [Ciudad Hidalgo]\n  to: [Arriaga]\n"
              "scenarios:\n  - name: iom\n    description: IOM Missing Migrants\n",
              SENDA_SOURCE_DIR, dir, dir);

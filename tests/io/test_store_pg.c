@@ -441,3 +441,63 @@ Test(store_args, gpkg_migration_and_check)
     free(d);
     senda_ctx_destroy(ctx);
 }
+
+/* senda publish keeps its release ledger in a PostGIS store: a release of a
+ * run from the store, then a re-run a month longer (30 reports near
+ * Tapachula, one every 3 days from 2021-03-01: 21 up to April, 9 in May)
+ * is refused by the store's ledger (Chiapas: 30 - 21 = 9), and the store
+ * still checks clean with the ledger in it. */
+Test(store_pg, publish_ledger_in_the_store)
+{
+    new_db("ledger");
+    char *dir = tu_tmpdir();
+    char csv[600], yaml[600], out[600], pub[600], text[4000], args[2000], buf[512];
+    snprintf(csv, sizeof csv, "%s/tests/data/publish/reports-30.csv", SENDA_SOURCE_DIR);
+    snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/run.gpkg", dir);
+    snprintf(args, sizeof args, "store init PG:dbname=ledger --roles -q");
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    snprintf(args, sizeof args, "incidents import '%s' --store PG:dbname=ledger -q", csv);
+    t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    const char *to[] = {"2021-04", "2021-05"};
+    for (int r = 0; r < 2; r++) {
+        snprintf(text, sizeof text,
+                 "layers: %s\ncrs: EPSG:32615\ncell_m: 2000\npad_m: 5000\noutput: %s\n"
+                 "incidents: {store: 'PG:dbname=ledger'}\nscenarios:\n  - name: r\n"
+                 "    stages: [density]\n    filter: {date_to: %s}\n",
+                 senda_layers_default_dir(), out, to[r]);
+        cr_assert_eq(tu_write(yaml, text), 0);
+        unlink(out); /* a new run file each time: only the store knows release A */
+        snprintf(args, sizeof args, "run '%s' -q", yaml);
+        t = tu_senda(args);
+        cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+        tu_run_free(&t);
+        snprintf(pub, sizeof pub, "%s/pub%d.gpkg", dir, r);
+        snprintf(args, sizeof args, "publish '%s' --out '%s' -q", out, pub);
+        t = tu_senda(args);
+        cr_assert_eq(t.exit_code, r, "%s%s", t.out, t.err);
+        if (r)
+            cr_assert(strstr(t.err, "'Chiapas'") && strstr(t.err, "= 9"), "%s", t.err);
+        tu_run_free(&t);
+        cr_assert_eq(pg_q("ledger", "postgres", "SELECT count(*) FROM senda_releases", buf,
+                          sizeof buf), 0, "%s", buf);
+        cr_assert_str_eq(buf, "1");
+    }
+    /* the analyst role may read and add releases; the partner may not read them */
+    cr_assert_eq(pg_q("ledger", "postgres", "SET ROLE senda_analyst; SELECT count(*) FROM "
+                      "senda_releases", buf, sizeof buf), 0, "%s", buf);
+    cr_assert_neq(pg_q("ledger", "postgres", "SET ROLE senda_partner; SELECT count(*) FROM "
+                       "senda_releases", buf, sizeof buf), 0);
+    senda_ctx *ctx;
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    senda_store_report rep;
+    check_clean(ctx, "PG:dbname=ledger", &rep);
+    senda_ctx_destroy(ctx);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    cr_assert_eq(system(args), 0);
+    free(dir);
+}

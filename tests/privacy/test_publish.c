@@ -81,6 +81,9 @@ static const double shelter_xy[2] = {503456.125, 1712345.875};
  * types[i] (NULL: kidnapping), two victims each, one a woman; day-level
  * dates; free text with a name, a phone, a source path and a reporter; a
  * border line and a shelter with an address. */
+/* where make_run_n puts incidents 1..n-1 (x: + step * i, y: + 613 m * (i % 7)) */
+static double run_x = 510000.0, run_step = 977.0, run_y = 1710000.0;
+
 static void make_run_n(const char *path, int n, const int *months, const char *const *types)
 {
     GDALAllRegister();
@@ -105,7 +108,7 @@ static void make_run_n(const char *path, int n, const int *months, const char *c
         if (i == 0)
             OGR_G_SetPoint_2D(g, 0, shelter_xy[0], shelter_xy[1]);
         else
-            OGR_G_SetPoint_2D(g, 0, 510000.0 + 977.0 * i, 1710000.0 + 613.0 * (i % 7));
+            OGR_G_SetPoint_2D(g, 0, run_x + run_step * i, run_y + 613.0 * (i % 7));
         OGR_F_SetGeometryDirectly(f, g);
         OGR_F_SetFieldString(f, 0, types && types[i] ? types[i] : "kidnapping");
         OGR_F_SetFieldDateTime(f, 1, 2020, months ? months[i] : 1, 1 + i % 28, 0, 0, 0, 0);
@@ -513,6 +516,44 @@ Test(publish, cells_of_10_km_merge_until_every_figure_reaches_k)
     free(dir);
 }
 
+/* Cells that stay below k even as 80 km cells merge into the state around
+ * them. 10 km cells, so the largest are 80 km, aligned to multiples of 80 km
+ * in UTM 15N. The shelter incident lies in the 80 km cell [480, 560) x
+ * [1680, 1760) km; incidents 1..5 at x 554..558 km, y 1800..1803 km in
+ * [480, 560) x [1760, 1840); incidents 6..14 at x 560..568 km in [560, 640)
+ * x [1760, 1840). The centres of the three cells, (520, 1720), (520, 1800)
+ * and (600, 1800) km, lie in Chiapas (near Tonala, Cintalapa... and
+ * Comitan): 1, 5 and 9 incidents, none reaching 11, pooled in Chiapas as
+ * "rest of Chiapas" = 15, its geometry the union of the three cells. */
+Test(publish, cells_below_k_merge_into_the_state_around_them)
+{
+    char *dir = tu_tmpdir();
+    char run[512], out[512], cmd[700];
+    snprintf(run, sizeof run, "%s/run.gpkg", dir);
+    snprintf(out, sizeof out, "%s/public.gpkg", dir);
+    run_x = 553000.0, run_step = 1000.0, run_y = 1800000.0;
+    make_run(run);
+    run_x = 510000.0, run_step = 977.0, run_y = 1710000.0;
+    senda_privacy_publish_opts o;
+    senda_privacy_publish_opts_init(&o);
+    o.cell_m = 10000.0;
+    cr_assert_eq(senda_privacy_publish(ctx, run, out, &o, NULL, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(sql_long(out, "SELECT COUNT(*) FROM incident_areas WHERE incidents > 0"), 1);
+    cr_assert_eq(sql_long(out, "SELECT incidents FROM incident_areas WHERE area = "
+                               "'rest of Chiapas'"), 15);
+    /* each 80 km cell fails k even whole (its zero cells merged in), so it
+     * passes up whole: the group is the three 80 km cells, 3 x 64 cells of
+     * 10 km = 3 x 6400 km2 (not Chiapas' 73,000 km2) */
+    cr_assert_eq(sql_long(out, "SELECT units_merged FROM incident_areas WHERE area = "
+                               "'rest of Chiapas'"), 192);
+    cr_assert_eq(sql_long(out, "SELECT CAST(ROUND(ST_Area(geom) / 1e6) AS INTEGER) FROM "
+                               "incident_areas WHERE area = 'rest of Chiapas'"), 19200);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
 /* Reports with canaries go through import, run and publish: none reaches
  * the public file's bytes, nor does any report's coordinate text. */
 Test(publish, canaries_planted_in_the_reports_never_reach_the_public_file)
@@ -609,6 +650,174 @@ Test(publish, the_real_iom_data_publishes_most_victims_by_state)
                  tabs[i]);
         cr_assert_eq(sql_long(pub, text), 0, "%s", tabs[i]);
     }
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    cr_assert_eq(system(args), 0);
+    free(dir);
+}
+
+/* 30 reports near Tapachula (Chiapas), one every 3 days from 2021-03-01:
+ * March 11 (days 1..31), April 10, May 9 (the import takes reports within
+ * 2 days and 5 km as one; these are 3 days apart). */
+#define REPORTS_30 SENDA_SOURCE_DIR "/tests/data/publish/reports-30.csv"
+
+/* senda run then senda publish with the defaults; the exit status of publish,
+ * its stderr into err (when not NULL). */
+static int run_and_publish(const char *yaml, const char *incidents, const char *out,
+                           const char *date_to, const char *pub, const char *pub_args,
+                           char *err, size_t err_size)
+{
+    char text[3000], args[2400];
+    snprintf(text, sizeof text,
+             "layers: %s\ncrs: EPSG:32615\ncell_m: 2000\npad_m: 5000\noutput: %s\n"
+             "incidents: {%s}\nscenarios:\n  - name: r\n    stages: [density]\n"
+             "    filter: {date_to: %s}\n",
+             senda_layers_default_dir(), out, incidents, date_to);
+    cr_assert_eq(tu_write(yaml, text), 0);
+    snprintf(args, sizeof args, "run '%s' -q", yaml);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    snprintf(args, sizeof args, "publish '%s' --out '%s' %s -q", out, pub, pub_args);
+    t = tu_senda(args);
+    int rc = t.exit_code;
+    if (err)
+        snprintf(err, err_size, "%s", t.err);
+    tu_run_free(&t);
+    return rc;
+}
+
+/* The ledger outlives the run file: a re-run of the same output carries it,
+ * and a run from a store reads and writes the store's. Release A covers
+ * March-April 2021 (21 incidents in Chiapas); a re-run to May holds 30, and
+ * its release would give May in Chiapas = 9 (1..10): refused, naming A and
+ * Chiapas. The same months as A publish (identical figures), and
+ * --list-releases shows both. */
+Test(publish, the_ledger_outlives_the_run_file_in_the_store_and_across_re_runs)
+{
+    char *dir = tu_tmpdir();
+    char csv[600], store[600], yaml[600], out[600], out2[600], pub[600], err[8000],
+        args[2000], src[1300];
+    snprintf(csv, sizeof csv, "%s", REPORTS_30);
+    snprintf(store, sizeof store, "%s/store.gpkg", dir);
+    snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/run.gpkg", dir);
+    snprintf(out2, sizeof out2, "%s/other-run.gpkg", dir);
+    snprintf(args, sizeof args, "incidents import '%s' --store '%s' -q", csv, store);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    for (int with_store = 0; with_store < 2; with_store++) {
+        if (with_store)
+            snprintf(src, sizeof src, "store: %s", store);
+        else
+            snprintf(src, sizeof src, "sources: [%s]", csv);
+        snprintf(pub, sizeof pub, "%s/a%d.gpkg", dir, with_store);
+        unlink(out);
+        cr_assert_eq(run_and_publish(yaml, src, out, "2021-04", pub, "", err, sizeof err), 0,
+                     "%s", err);
+        cr_assert_eq(sql_long(pub, "SELECT incidents FROM incident_areas WHERE area = "
+                                   "'Chiapas'"), 21);
+        json_object **docs = NULL;
+        size_t n = 0;
+        cr_assert_eq(senda__ledger_read_all(ctx, out, &docs, &n), SENDA_OK);
+        cr_assert_eq(n, 1);
+        char release_a[64];
+        json_object *id;
+        cr_assert(json_object_object_get_ex(docs[0], "release", &id));
+        snprintf(release_a, sizeof release_a, "%s", json_object_get_string(id));
+        json_object_put(docs[0]);
+        senda__free(docs);
+        /* a month more: the re-run rewrites run.gpkg; refused by the ledger */
+        snprintf(pub, sizeof pub, "%s/b%d.gpkg", dir, with_store);
+        cr_assert_eq(run_and_publish(yaml, src, out, "2021-05", pub, "", err, sizeof err), 1);
+        cr_assert(strstr(err, release_a) && strstr(err, "'Chiapas'") && strstr(err, "= 9"),
+                  "%s", err);
+        cr_assert_neq(access(pub, F_OK), 0);
+        /* the months of A again: the same figures, accepted; both listed */
+        snprintf(args, sizeof args, "publish '%s' --out '%s' --to 2021-04 -q", out, pub);
+        t = tu_senda(args);
+        cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+        tu_run_free(&t);
+        snprintf(args, sizeof args, "publish --list-releases '%s'", out);
+        t = tu_senda(args);
+        cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+        cr_assert(strstr(t.out, release_a) != NULL, "%s", t.out);
+        int lines = 0;
+        for (const char *p = t.out; (p = strchr(p, '\n')) != NULL; p++)
+            lines++;
+        cr_assert_eq(lines, 2, "%s", t.out);
+        tu_run_free(&t);
+    }
+    /* another output from the same store starts with an empty run file, but
+     * the store remembers: refused too */
+    snprintf(src, sizeof src, "store: %s", store);
+    snprintf(pub, sizeof pub, "%s/c.gpkg", dir);
+    cr_assert_eq(run_and_publish(yaml, src, out2, "2021-05", pub, "", err, sizeof err), 1);
+    cr_assert(strstr(err, "'Chiapas'") && strstr(err, "= 9"), "%s", err);
+    cr_assert_eq(sql_long(store, "SELECT COUNT(*) FROM senda_releases"), 2);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    cr_assert_eq(system(args), 0);
+    free(dir);
+}
+
+/* senda run whose output is (or resolves to) its incident store or a
+ * source, and senda hotspot / danger / route whose --out is their --store
+ * (the name, ./name, a symlink, a hard link): refused before anything is
+ * written; the store byte-identical. */
+Test(publish, a_run_whose_output_is_its_store_or_a_source_is_refused)
+{
+    char *dir = tu_tmpdir();
+    char csv[600], store[600], yaml[600], out[700], text[3000], args[2400];
+    snprintf(csv, sizeof csv, "%s", REPORTS_30);
+    snprintf(store, sizeof store, "%s/store.gpkg", dir);
+    snprintf(yaml, sizeof yaml, "%s/s.yaml", dir);
+    snprintf(args, sizeof args, "incidents import '%s' --store '%s' -q", csv, store);
+    tu_run t = tu_senda(args);
+    cr_assert_eq(t.exit_code, 0, "%s%s", t.out, t.err);
+    tu_run_free(&t);
+    size_t size0, size1;
+    char *before = slurp(store, &size0);
+    snprintf(args, sizeof args, "ln -s store.gpkg '%s/link.gpkg' && ln '%s' '%s/hard.gpkg'",
+             dir, store, dir);
+    cr_assert_eq(system(args), 0);
+    const char *outs[] = {"%s/store.gpkg", "%s/./store.gpkg", "%s/link.gpkg", "%s/hard.gpkg"};
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t i = 0; i < 4; i++) {
+            snprintf(out, sizeof out, outs[i], dir);
+            /* kind 1: the store given as a source file to import */
+            snprintf(text, sizeof text,
+                     "layers: %s\ncrs: EPSG:32615\ncell_m: 2000\npad_m: 5000\noutput: %s\n"
+                     "incidents: {%s: %s%s%s}\nscenarios:\n  - name: r\n    stages: [density]\n",
+                     senda_layers_default_dir(), out, kind ? "sources" : "store",
+                     kind ? "[" : "", store, kind ? "]" : "");
+            cr_assert_eq(tu_write(yaml, text), 0);
+            snprintf(args, sizeof args, "run '%s' -q", yaml);
+            t = tu_senda(args);
+            cr_assert_eq(t.exit_code, 1, "%s: %s%s", out, t.out, t.err);
+            cr_assert(strstr(t.err, kind ? "is (or resolves to) the source"
+                                         : "is (or resolves to) the incident store"),
+                      "%s", t.err);
+            tu_run_free(&t);
+            char *after = slurp(store, &size1);
+            cr_assert(size0 == size1 && memcmp(before, after, size0) == 0, "%s changed", out);
+            free(after);
+        }
+    /* the commands with --store and --out: refused the same way (hotspot
+     * used to write its density over the store) */
+    const char *cmds[] = {"hotspot", "danger", "route"};
+    for (size_t c = 0; c < 3; c++)
+        for (size_t i = 0; i < 4; i++) {
+            snprintf(out, sizeof out, outs[i], dir);
+            snprintf(args, sizeof args, "%s --store '%s' --out '%s' -q", cmds[c], store, out);
+            t = tu_senda(args);
+            cr_assert_eq(t.exit_code, 2, "%s: %s%s", args, t.out, t.err);
+            cr_assert(strstr(t.err, "is (or resolves to) the input --store"), "%s", t.err);
+            tu_run_free(&t);
+            char *after = slurp(store, &size1);
+            cr_assert(size0 == size1 && memcmp(before, after, size0) == 0, "%s changed", args);
+            free(after);
+        }
+    free(before);
     snprintf(args, sizeof args, "rm -rf '%s'", dir);
     cr_assert_eq(system(args), 0);
     free(dir);
