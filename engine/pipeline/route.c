@@ -115,7 +115,7 @@ const char *senda_pipeline_route_source(const senda_pipeline_route_result *r,
                                         const senda_cost_path *p)
 {
     size_t best = 0;
-    double bd = INFINITY;
+    double bd = (double)INFINITY;
     for (size_t i = 0; r && p && p->n && i < r->sources->n; i++) {
         double d = hypot(r->sources->x[i] - p->x[0], r->sources->y[i] - p->y[0]);
         if (d < bd)
