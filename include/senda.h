@@ -931,6 +931,27 @@ senda_status senda_likely_incident_rate(senda_ctx *ctx, const senda_likely_resul
                                         const senda_points *incidents, const double *flows,
                                         double *per_1000, double *unattributed);
 
+/** The per-corridor figures of likely routes, for senda_likely_corridors_write. */
+typedef struct senda_likely_corridors {
+    const senda_points *origins;            /**< the crossings, in the results' order */
+    const char *const *names;               /**< their names */
+    const double *migrants;                 /**< migrants per crossing; NULL: equal shares */
+    const senda_likely_result *before;      /**< required */
+    const senda_likely_result *after;       /**< the what-if; NULL: none */
+    const double *incidents_per_1000_before; /**< senda_likely_incident_rate; NULL: none */
+    const double *incidents_per_1000_after;
+} senda_likely_corridors;
+
+/** Write the point layer likely_corridors into a GeoPackage (created when
+ *  absent, the layer replaced; engine/cost/likely_write.c): per crossing
+ *  crossing, share, migrants, exposure_per_migrant_before/_after,
+ *  exposure_change_pct, incidents_per_1000_before/_after (NULL when not
+ *  computed), choice_cost_per_migrant.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, results of another origin count),
+ *          SENDA_ERR_IO, SENDA_ERR_CRS */
+senda_status senda_likely_corridors_write(senda_ctx *ctx, const char *gpkg_path,
+                                          const senda_likely_corridors *corridors);
+
 /** A least-cost path: cell centres from the source to the destination. */
 typedef struct senda_cost_path {
     char name[128];     /**< destination name or "x,y" */
@@ -991,6 +1012,18 @@ typedef struct senda_cost_danger_opts {
 } senda_cost_danger_opts;
 
 void senda_cost_danger_opts_init(senda_cost_danger_opts *opts);
+
+/** Write the checkpoints a what-if changes as point layers of a GeoPackage
+ *  (layers replaced; engine/cost/likely_write.c): checkpoints_added (the
+ *  with_checkpoints_xy of whatif, name = with_names[k], may be NULL) and
+ *  checkpoints_removed (the layer's checkpoints named in without_checkpoints),
+ *  in the layers' CRS; a layer whose list is empty is not written.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, unknown checkpoint name, no layers
+ *          when checkpoints are removed), SENDA_ERR_IO, SENDA_ERR_CRS */
+senda_status senda_cost_checkpoints_write(senda_ctx *ctx, const char *gpkg_path,
+                                          const senda_layers *layers,
+                                          const senda_cost_danger_opts *whatif,
+                                          const char *const *with_names);
 
 /** The danger surface on the density grid's cells (same extent, cell and
  *  CRS; the layers must be in that CRS) from the density and the

@@ -133,12 +133,16 @@ senda_status cli_danger_load(senda_ctx *ctx, cli_opt *opts, const char *out_path
         return st;
     cli_opt *w = cli_get(opts, "with-checkpoint");
     size_t n_with = 0;
-    for (int i = 0; i < w->n_values && st == SENDA_OK; i++, n_with++)
+    for (int i = 0; i < w->n_values && st == SENDA_OK; i++, n_with++) {
+        d->with_name[n_with] = w->values[i];
         st = senda_cost_place_resolve(ctx, d->layers, w->values[i], &d->with_xy[2 * n_with],
                                  &d->with_xy[2 * n_with + 1]);
-    for (size_t i = 0; i < d->n_move && st == SENDA_OK; i++, n_with++)
+    }
+    for (size_t i = 0; i < d->n_move && st == SENDA_OK; i++, n_with++) {
+        d->with_name[n_with] = d->move_place[i];
         st = senda_cost_place_resolve(ctx, d->layers, d->move_place[i], &d->with_xy[2 * n_with],
                                  &d->with_xy[2 * n_with + 1]);
+    }
     d->whatif.with_checkpoints_xy = d->with_xy;
     d->whatif.n_with = n_with;
     return st;

@@ -63,6 +63,7 @@ typedef struct cli_danger {
     int land_mask;            /* 1: sea cells of the danger surface become nodata */
     const char *without[CLI_LIST_MAX];
     double with_xy[2 * CLI_LIST_MAX];
+    const char *with_name[CLI_LIST_MAX];   /* the places of with_xy as the user named them */
     char move_name[CLI_LIST_MAX][128];     /* --move-checkpoint NAME=PLACE, split */
     const char *move_place[CLI_LIST_MAX];
     size_t n_move;

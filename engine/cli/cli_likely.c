@@ -94,9 +94,36 @@ static senda_status write_demand(senda_ctx *ctx, const senda_likely_result *r, c
     return st;
 }
 
-senda_status cli_likely_write(senda_ctx *ctx, cli_likely *L, const char *tmp)
+/* The per-corridor table (likely_corridors) and the what-if's checkpoints. */
+static senda_status write_tables(senda_ctx *ctx, const cli_likely *L, const cli_danger *d,
+                                 const senda_points *src, const char *const *src_names,
+                                 const char *tmp)
 {
-    senda_status st = senda_export_grid(ctx, tmp, "exposure", L->expo, NULL, NULL);
+    double rate_b[CLI_LIST_MAX], rate_a[CLI_LIST_MAX];
+    senda_likely_corridors c = {src, src_names, L->flows_path ? L->flows : NULL, L->before,
+                                L->after, NULL, NULL};
+    senda_status st = SENDA_OK;
+    if (L->flows_path && d->incidents) {
+        st = senda_likely_incident_rate(ctx, L->before, d->incidents, L->flows, rate_b, NULL);
+        if (st == SENDA_OK && L->after)
+            st = senda_likely_incident_rate(ctx, L->after, d->incidents, L->flows, rate_a, NULL);
+        c.incidents_per_1000_before = rate_b;
+        c.incidents_per_1000_after = L->after ? rate_a : NULL;
+    }
+    if (st == SENDA_OK)
+        st = senda_likely_corridors_write(ctx, tmp, &c);
+    if (st == SENDA_OK && L->after)
+        st = senda_cost_checkpoints_write(ctx, tmp, d->layers, &d->whatif, d->with_name);
+    return st;
+}
+
+senda_status cli_likely_write(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
+                              const senda_points *src, const char *const *src_names,
+                              const char *tmp)
+{
+    senda_status st = write_tables(ctx, L, d, src, src_names, tmp);
+    if (st == SENDA_OK)
+        st = senda_export_grid(ctx, tmp, "exposure", L->expo, NULL, NULL);
     if (st == SENDA_OK)
         st = write_demand(ctx, L->before, L->expo, tmp, "flow_demand");
     if (st == SENDA_OK && L->after)

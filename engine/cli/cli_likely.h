@@ -62,8 +62,11 @@ senda_status cli_likely_run(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
                             const char *const *src_names, const senda_points *dst, int whatif,
                             int quiet);
 
-/** Write the coverages into the GeoPackage being built (tmp). */
-senda_status cli_likely_write(senda_ctx *ctx, cli_likely *L, const char *tmp);
+/** Write the coverages, the per-corridor table (likely_corridors) and the
+ *  what-if's checkpoints into the GeoPackage being built (tmp). */
+senda_status cli_likely_write(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
+                              const senda_points *src, const char *const *src_names,
+                              const char *tmp);
 
 /** Print the summary (text, or into root["likely"]); with a what-if the
  *  change, the shelters whose passing flow changes most. */

@@ -211,7 +211,7 @@ static senda_status write_gpkg(senda_ctx *ctx, const route_cfg *c, const run *b,
     if (st == SENDA_OK)
         st = senda_cost_route_write(ctx, tmp, b->route, NULL, NULL);
     if (st == SENDA_OK && c->likely.on)
-        st = cli_likely_write(ctx, (cli_likely *)&c->likely, tmp);
+        st = cli_likely_write(ctx, (cli_likely *)&c->likely, &c->d, c->src, c->src_names, tmp);
     if (st == SENDA_OK && c->likely.on) /* a product: layers, styles, project */
         st = senda_export_layers(ctx, tmp, c->d.layers, NULL, NULL);
     if (st == SENDA_OK && c->likely.on) {

@@ -1,0 +1,218 @@
+/*
+ * test_likely_product.c - what `senda route --likely` leaves in its product
+ * for maps and reports: the per-corridor table (likely_corridors) equal to
+ * the JSON summary, the what-if's checkpoints as point layers where the
+ * places are, the added checkpoint drawn on the map, and the report's
+ * likely-route maps and corridor table.
+ */
+#include <cairo.h>
+#include <criterion/criterion.h>
+#include <gdal.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "senda.h"
+#include "testutil.h"
+
+static tu_run run(const char *fmt, const char *dir)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, fmt, dir, dir, dir, dir);
+    return tu_senda(cmd);
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    cr_assert(json_object_object_get_ex(o, key, &v), "no '%s'", key);
+    return v;
+}
+
+/* The likely route run of these tests: a checkpoint moved from La Arrocera
+ * to Mapastepec on 800 synthetic incidents. */
+static char *likely_run(json_object **root)
+{
+    char *dir = tu_tmpdir();
+    tu_run r = run("synth --n 800 --seed 3 --out %s/demo.csv -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    r = run("route --points %s/demo.csv --likely --move-checkpoint 'La Arrocera=Mapastepec' "
+            "--alternatives 0 --out %s/likely.gpkg --json -q",
+            dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    *root = json_tokener_parse(r.out);
+    cr_assert_not_null(*root, "%s", r.out);
+    tu_run_free(&r);
+    return dir;
+}
+
+static void rm_dir(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* The single feature of a point layer: its name and coordinates. */
+static void one_point(GDALDatasetH ds, const char *layer, char *name, size_t size, double *x,
+                      double *y)
+{
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+    cr_assert_not_null(l, "no layer %s", layer);
+    cr_assert_eq(OGR_L_GetFeatureCount(l, 1), 1, "%s", layer);
+    OGRFeatureH f = OGR_L_GetNextFeature(l);
+    snprintf(name, size, "%s", OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "name")));
+    *x = OGR_G_GetX(OGR_F_GetGeometryRef(f), 0);
+    *y = OGR_G_GetY(OGR_F_GetGeometryRef(f), 0);
+    OGR_F_Destroy(f);
+}
+
+Test(likely_product, corridor_table_equals_the_json_and_checkpoints_are_layers)
+{
+    json_object *root = NULL;
+    char *dir = likely_run(&root);
+    json_object *lk = get(root, "likely"), *cors = get(lk, "corridors");
+    double before = json_object_get_double(get(get(lk, "exposure_per_migrant"), "before"));
+    double after = json_object_get_double(get(get(lk, "exposure_per_migrant"), "after"));
+    char path[700];
+    snprintf(path, sizeof path, "%s/likely.gpkg", dir);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    cr_assert_not_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "likely_corridors");
+    cr_assert_not_null(l);
+    size_t n = json_object_array_length(cors), k = 0;
+    cr_assert_eq((size_t)OGR_L_GetFeatureCount(l, 1), n);
+    double sum_b = 0.0, sum_a = 0.0;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        json_object *c = json_object_array_get_idx(cors, k++);
+        double sh = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "share"));
+        double eb = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "exposure_per_migrant_before"));
+        double ea = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "exposure_per_migrant_after"));
+        cr_expect_str_eq(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "crossing")),
+                         json_object_get_string(get(c, "crossing")));
+        cr_expect_float_eq(sh, json_object_get_double(get(c, "share")), 1e-12);
+        cr_expect_float_eq(eb, json_object_get_double(get(c, "exposure_per_migrant_before")),
+                           1e-9 * eb);
+        cr_expect_float_eq(ea, json_object_get_double(get(c, "exposure_per_migrant_after")),
+                           1e-9 * ea);
+        sum_b += sh * eb;
+        sum_a += sh * ea;
+        OGR_F_Destroy(f);
+    }
+    /* the overall figure is the share-weighted mean of the rows */
+    cr_expect_float_eq(sum_b, before, 1e-9 * before);
+    cr_expect_float_eq(sum_a, after, 1e-9 * after);
+    /* the moved checkpoint: added at Mapastepec (EPSG:32615 510687, 1706285 by
+     * gdaltransform of 15.43358 N, 92.90039 W), removed at La Arrocera as in
+     * the bundled checkpoints layer */
+    char name[128];
+    double x, y;
+    one_point(ds, "checkpoints_added", name, sizeof name, &x, &y);
+    cr_expect_str_eq(name, "Mapastepec");
+    cr_expect(fabs(x - 510687.0) < 100.0 && fabs(y - 1706285.0) < 100.0, "added at %f %f", x, y);
+    one_point(ds, "checkpoints_removed", name, sizeof name, &x, &y);
+    cr_expect_str_eq(name, "La Arrocera");
+    OGRLayerH cp = GDALDatasetGetLayerByName(ds, "checkpoints");
+    OGRFeatureH g;
+    int found = 0;
+    while ((g = OGR_L_GetNextFeature(cp)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(g, OGR_F_GetFieldIndex(g, "name")), "La Arrocera"))
+            found = OGR_G_GetX(OGR_F_GetGeometryRef(g), 0) == x &&
+                    OGR_G_GetY(OGR_F_GetGeometryRef(g), 0) == y;
+        OGR_F_Destroy(g);
+    }
+    cr_expect(found, "removed checkpoint not at La Arrocera of the checkpoints layer");
+    GDALClose(ds);
+    json_object_put(root);
+    rm_dir(dir);
+}
+
+/* Pixels of the added checkpoint's fill (255, 140, 0 in render.c) in a PNG. */
+static long orange_pixels(const char *png)
+{
+    cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+    cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS, "%s", png);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    long n = 0;
+    for (int yy = 0; yy < h; yy++)
+        for (int xx = 0; xx < w; xx++) {
+            uint32_t v;
+            memcpy(&v, px + (size_t)yy * (size_t)stride + (size_t)xx * 4, 4);
+            int r = (int)(v >> 16 & 255), g = (int)(v >> 8 & 255), b = (int)(v & 255);
+            n += abs(r - 255) <= 2 && abs(g - 140) <= 2 && b <= 2;
+        }
+    cairo_surface_destroy(s);
+    return n;
+}
+
+Test(likely_product, the_added_checkpoint_is_on_the_map_and_the_report_has_the_routes)
+{
+    json_object *root = NULL;
+    char *dir = likely_run(&root);
+    /* the map of the change, zoomed on the coast: the added checkpoint is drawn */
+    tu_run r = run("render %s/likely.gpkg --png %s/change.png --surface route_density_change "
+                   "--extent 440000,1620000,600000,1760000 -q",
+                   dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    char png[700];
+    snprintf(png, sizeof png, "%s/change.png", dir);
+    long orange = orange_pixels(png);
+    /* marker of 19 px: a triangle of about 19 x 19 x 0.5 = 180 px, minus its outline */
+    cr_expect(orange > 60, "added checkpoint not drawn (%ld orange pixels)", orange);
+    /* a map of the same area without the what-if layers has none */
+    r = run("route --points %s/demo.csv --likely --alternatives 0 --out %s/plain.gpkg -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    r = run("render %s/plain.gpkg --png %s/plain.png --surface route_density "
+            "--extent 440000,1620000,600000,1760000 -q",
+            dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    snprintf(png, sizeof png, "%s/plain.png", dir);
+    cr_expect_eq(orange_pixels(png), 0);
+    if (system("command -v pdftotext >/dev/null 2>&1") != 0) {
+        json_object_put(root);
+        rm_dir(dir);
+        cr_skip_test("pdftotext absent (poppler-utils; scripts/setup installs it)");
+    }
+    r = run("report %s/likely.gpkg --pdf %s/likely.pdf --lang en -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s/likely.pdf' '%s/likely.txt'", dir, dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/likely.txt", dir);
+    char *t = tu_read(cmd);
+    cr_assert_not_null(t);
+    const char *want[] = {"Likely routes: share of migrants passing each cell",
+                          "Exposure per km (what harms people on the way)",
+                          "Where the what-if moves people",
+                          "Likely routes and exposure",
+                          "All crossings",
+                          "Checkpoints left out in this run: La Arrocera.",
+                          "Checkpoints added in this run: Mapastepec."};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect(strstr(t, want[i]) != NULL, "report lacks '%s'", want[i]);
+    /* the All crossings row: the JSON's overall exposure before and after, 1 decimal */
+    json_object *e = get(get(root, "likely"), "exposure_per_migrant");
+    char row[200];
+    double b = json_object_get_double(get(e, "before")), a = json_object_get_double(get(e, "after"));
+    const char *all = strstr(t, "All crossings");
+    cr_assert_not_null(all);
+    snprintf(row, sizeof row, "%.1f", fmod(b, 1000.0));
+    cr_expect(strstr(all, row) != NULL, "overall before %.1f not in '%.120s'", b, all);
+    snprintf(row, sizeof row, "%.1f", fmod(a, 1000.0));
+    cr_expect(strstr(all, row) != NULL, "overall after %.1f not in '%.120s'", a, all);
+    free(t);
+    json_object_put(root);
+    rm_dir(dir);
+}
