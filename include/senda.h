@@ -1151,6 +1151,10 @@ typedef struct senda_cost_route_window {
     double danger_per_km;  /**< weight / window length in km */
     double mean_danger;    /**< mean danger-surface value over the window; NaN: none */
     long rank;             /**< 1 = highest danger_per_km over all windows of all lines */
+    double likely_share;   /**< share of migrants travelling along the window on their likely
+                                routes (senda_cost_route_likely; 0 before it) */
+    double likely_exposure_per_km; /**< exposure per km met by the migrants passing the window
+                                        (flow-weighted; NaN when none passes) */
 } senda_cost_route_window;
 
 /** One line (a LineString, or one part of a MultiLineString). */
@@ -1178,6 +1182,7 @@ typedef struct senda_cost_route_result {
     senda_cost_route_line *lines;
     size_t n_windows;
     senda_cost_route_window *windows;
+    int has_likely;        /**< 1 when senda_cost_route_likely filled the likely_* fields */
 } senda_cost_route_result;
 
 /** Route scoring (engine/cost/route.c, formula in its header): for every
@@ -1198,6 +1203,16 @@ senda_status senda_cost_route_score(senda_ctx *ctx, const senda_layers *layers,
                                senda_progress_fn progress, void *progress_arg);
 void senda_cost_route_result_destroy(senda_cost_route_result *r);
 
+/** Exposure along the likely routes for every window of r (engine/cost/
+ *  route_likely.c): the cells whose centre is within r's buffer_m of a line
+ *  give, per window, likely_share (route density x cell km / window km) and
+ *  likely_exposure_per_km (route-density-weighted mean exposure per km);
+ *  sets r->has_likely. Both grids on the same cells, in the lines' CRS.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, grids that differ), SENDA_ERR_NOMEM */
+senda_status senda_cost_route_likely(senda_ctx *ctx, senda_cost_route_result *r,
+                                     const senda_grid *route_density,
+                                     const senda_grid *exposure);
+
 /** Write a route result into a GeoPackage (created when absent; layers of
  *  these names replaced): route_segments (a LineString per window: line,
  *  chainage_km_from, chainage_km_to, danger_per_km, incidents, weight,
@@ -1212,7 +1227,8 @@ senda_status senda_cost_route_write(senda_ctx *ctx, const char *gpkg_path,
 
 /** The danger profile of line `line` as a 1200 x 520 PNG: incidents per km
  *  of each window and the mean surface danger against chainage (km), the
- *  stations marked. Written to a temporary file renamed into place.
+ *  stations marked; when r->has_likely, also the exposure per km met on the
+ *  likely routes (right axis) where at least 1 % of the migrants pass. Written to a temporary file renamed into place.
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, line out of range), SENDA_ERR_IO,
  *          SENDA_ERR_NOMEM */
 senda_status senda_cost_route_profile_png(senda_ctx *ctx, const senda_cost_route_result *r, size_t line,

@@ -82,6 +82,15 @@ senda_status cli_likely_run(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
                                NULL);
 }
 
+senda_status cli_likely_route(senda_ctx *ctx, const cli_likely *L, senda_cost_route_result *before,
+                              senda_cost_route_result *after)
+{
+    senda_status st = senda_cost_route_likely(ctx, before, L->before->density, L->expo);
+    if (st == SENDA_OK && after && L->after)
+        st = senda_cost_route_likely(ctx, after, L->after->density, L->expo);
+    return st;
+}
+
 /* Demand on flows (route density x exposure) for `senda site`. */
 static senda_status write_demand(senda_ctx *ctx, const senda_likely_result *r, const senda_grid *e,
                                  const char *tmp, const char *layer)

@@ -62,6 +62,11 @@ senda_status cli_likely_run(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
                             const char *const *src_names, const senda_points *dst, int whatif,
                             int quiet);
 
+/** Exposure along the likely routes per window of the route results (the
+ *  what-if's, after, may be NULL). */
+senda_status cli_likely_route(senda_ctx *ctx, const cli_likely *L, senda_cost_route_result *before,
+                              senda_cost_route_result *after);
+
 /** Write the coverages, the per-corridor table (likely_corridors) and the
  *  what-if's checkpoints into the GeoPackage being built (tmp). */
 senda_status cli_likely_write(senda_ctx *ctx, cli_likely *L, const cli_danger *d,

@@ -455,6 +455,8 @@ static senda_status route_main(senda_ctx *ctx, route_cfg *c, const char *out, js
         st = do_run(ctx, c, &c->d.base, &b);
     if (st == SENDA_OK && c->d.has_whatif)
         st = do_run(ctx, c, &c->d.whatif, &w);
+    if (st == SENDA_OK && c->likely.on) /* exposure along the likely routes, per window */
+        st = cli_likely_route(ctx, &c->likely, b.route, w.route);
     if (st == SENDA_OK)
         st = write_gpkg(ctx, c, &b, &w, out);
     if (st == SENDA_OK && cli_str(opts, "profile-dir"))
