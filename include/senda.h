@@ -138,6 +138,15 @@ const char *senda_grid_description(const senda_grid *grid);
  *  Ownership: caller frees with senda_grid_destroy(). */
 senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out);
 
+/** Read band 1 of a raster onto the cells of `like` (engine/grid/warp.c):
+ *  reprojected into like's CRS and resampled bilinearly (GDAL's warper, as
+ *  gdalwarp -r bilinear -te -ts); cells not covered or on input nodata are
+ *  NaN.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, like without CRS), SENDA_ERR_IO
+ *  Ownership: caller frees with senda_grid_destroy(). */
+senda_status senda_grid_read_onto(senda_ctx *ctx, const char *path, const senda_grid *like,
+                                  senda_grid **out);
+
 /** Write a grid as a single-band GeoTIFF (Float32 or Float64), NaN as
  *  nodata, through a temporary file renamed into place when complete.
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
@@ -820,6 +829,15 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
                                   const senda_layers *layers, const senda_choice_opts *opts,
                                   senda_grid **out);
 
+/** Where the choice cost is walking: w_walk on mask's cells off the rail (beyond
+ *  opts->train_range_m), 0 on the rail (people ride), NaN on NaN mask cells.
+ *  The likely routes' slope term (senda_likely_opts.walking) applies there.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad weights), SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_choice_walking(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *opts,
+                                  senda_grid **out);
+
 /** Options of senda_exposure_surface, filled by senda_exposure_opts_init().
  *  Exposure per km: w_base + w_incident x rho / rho_max
  *    + w_remote x min(1, d_help / remote_range_m) + w_train x [on the rail] */
@@ -849,6 +867,12 @@ senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
 typedef struct senda_likely_opts {
     double theta; /**< inverse temperature per unit of choice cost (per km-equivalent):
                        a route costing 1/theta more is e times less likely (default 0.2) */
+    const senda_grid *dem;     /**< elevation, m, on the choice grid's cells; NULL = flat
+                                    (default). Moves then add walking's slope time */
+    const senda_grid *walking; /**< with dem: the weight of walking per km of each cell
+                                    (senda_choice_walking: w_walk off the rail, 0 on it) */
+    senda_walk_opts walk;      /**< with dem: r.walk's a, b, c, d and slope_factor (lambda,
+                                    knight unused; default r.walk's) */
 } senda_likely_opts;
 void senda_likely_opts_init(senda_likely_opts *opts);
 
