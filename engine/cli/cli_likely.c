@@ -30,8 +30,21 @@ int cli_likely_parse(cli_opt *opts, cli_likely *L)
     L->exposure.town_min_population = cli_int(opts, "town-min-population", &ok);
     L->shelter_radius_m = cli_dbl(opts, "shelter-radius-m", &ok);
     L->flows_path = cli_str(opts, "flows");
+    L->dem_path = cli_str(opts, "dem");
+    L->likely.walk.slope_factor = cli_dbl(opts, "slope-factor", &ok);
+    const char *wc = cli_str(opts, "walk-coeff");
+    char tail;
+    senda_walk_opts *w = &L->likely.walk;
+    if (sscanf(wc, "%lf,%lf,%lf,%lf%c", &w->a, &w->b, &w->c, &w->d, &tail) != 4) {
+        fprintf(stderr, "senda: --walk-coeff: '%s' is not four numbers A,B,C,D\n", wc);
+        return CLI_USAGE;
+    }
     if (!ok)
         return CLI_USAGE;
+    if (!L->dem_path && (cli_get(opts, "walk-coeff")->seen || cli_get(opts, "slope-factor")->seen)) {
+        fprintf(stderr, "senda: --walk-coeff and --slope-factor need --dem\n");
+        return CLI_USAGE;
+    }
     static const char *const needs[] = {"theta",
                                         "flows",
                                         "w-detect",
@@ -44,6 +57,7 @@ int cli_likely_parse(cli_opt *opts, cli_likely *L)
                                         "w-train",
                                         "town-min-population",
                                         "shelter-radius-m",
+                                        "dem",
                                         NULL};
     for (int i = 0; !L->on && needs[i]; i++)
         if (cli_get(opts, needs[i])->seen) {
@@ -66,8 +80,14 @@ senda_status cli_likely_run(senda_ctx *ctx, cli_likely *L, const cli_danger *d,
             st = senda_layers_mask_grid(ctx, d->layers, "land", L->expo, NULL);
         if (st == SENDA_OK && L->flows_path)
             st = senda_flows_read(ctx, L->flows_path, src_names, src->n, L->flows);
+        if (st == SENDA_OK && L->dem_path)
+            st = senda_grid_read_onto(ctx, L->dem_path, danger, &L->dem);
+        if (st == SENDA_OK && L->dem_path)
+            st = senda_choice_walking(ctx, danger, d->layers, &L->choice, &L->walking);
         if (st != SENDA_OK)
             return st;
+        L->likely.dem = L->dem;
+        L->likely.walking = L->walking;
     }
     senda_choice_opts co = L->choice;
     co.without_checkpoints = dopts->without_checkpoints;
@@ -318,10 +338,14 @@ void cli_likely_params(const cli_likely *L, const cli_danger *d, char *buf, size
                      "choice.train_range_m: %g\nchoice.w_detect: %g\nchoice.detect_range_m: %g\n"
                      "exposure.w_base: %g\nexposure.w_incident: %g\nexposure.w_remote: %g\n"
                      "exposure.remote_range_m: %g\nexposure.town_min_population: %ld\n"
-                     "exposure.w_train: %g\nflows: %s\nwhatif.without_checkpoints:",
+                     "exposure.w_train: %g\nflows: %s\nchoice.dem: %s\n"
+                     "choice.walk_coeff: %g,%g,%g,%g\nchoice.slope_factor: %g\n"
+                     "whatif.without_checkpoints:",
                      L->likely.theta, c->w_walk, c->train_factor, c->train_range_m, c->w_detect,
                      c->detect_range_m, e->w_base, e->w_incident, e->w_remote, e->remote_range_m,
-                     e->town_min_population, e->w_train, L->flows_path ? L->flows_path : "equal");
+                     e->town_min_population, e->w_train, L->flows_path ? L->flows_path : "equal",
+                     L->dem_path ? L->dem_path : "none", L->likely.walk.a, L->likely.walk.b,
+                     L->likely.walk.c, L->likely.walk.d, L->likely.walk.slope_factor);
     for (size_t i = 0; i < d->whatif.n_without && n > 0 && (size_t)n < size; i++)
         n += snprintf(buf + n, size - (size_t)n, " %s;", d->whatif.without_checkpoints[i]);
     if (n > 0 && (size_t)n < size)
@@ -336,6 +360,8 @@ void cli_likely_params(const cli_likely *L, const cli_danger *d, char *buf, size
 void cli_likely_free(cli_likely *L)
 {
     senda_grid_destroy(L->expo);
+    senda_grid_destroy(L->dem);
+    senda_grid_destroy(L->walking);
     senda_grid_destroy(L->choice_before);
     senda_grid_destroy(L->choice_after);
     senda_likely_result_destroy(L->before);

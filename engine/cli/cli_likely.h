@@ -34,7 +34,14 @@
     CLI_DANGER_S("town-min-population", "N", "5000", "exposure: towns of at least N people "  \
                  "(bundled gazetteer) count as help; 0 = only shelters and crossings"),          \
     CLI_DANGER_S("shelter-radius-m", "M", "5000", "what-if: a shelter's passing flow is the "  \
-                 "route density within this distance")
+                 "route density within this distance"),                                          \
+    CLI_DANGER_S("dem", "DEM.tif", NULL, "choice: elevation raster (any GDAL raster, resampled " \
+                 "bilinearly onto the grid): walking off the rail also costs r.walk's slope "    \
+                 "time"),                                                                        \
+    CLI_DANGER_S("walk-coeff", "A,B,C,D", "0.72,6.0,1.9998,-1.9998", "with --dem: r.walk's "    \
+                 "walking coefficients, s per m of distance, climb, moderate and steep descent"), \
+    CLI_DANGER_S("slope-factor", "S", "-0.2125", "with --dem: descents steeper than this are "  \
+                 "steep (r.walk)")
 
 typedef struct cli_likely {
     int on;
@@ -44,7 +51,9 @@ typedef struct cli_likely {
     double shelter_radius_m;
     const char *flows_path;
     double flows[CLI_LIST_MAX];
+    const char *dem_path;
     senda_grid *expo;                   /* the exposure surface (the baseline's, kept) */
+    senda_grid *dem, *walking;          /* with --dem: elevation and walking weight */
     senda_grid *choice_before, *choice_after;
     senda_likely_result *before, *after;
 } cli_likely;

@@ -216,3 +216,65 @@ Test(likely_product, the_added_checkpoint_is_on_the_map_and_the_report_has_the_r
     json_object_put(root);
     rm_dir(dir);
 }
+
+/* A DEM in lon/lat over the corridor (96..86 W, 13..20 N, 0.05 degree
+ * cells): flat, or a checkerboard of 0 and 1000 m (slopes everywhere). */
+static void write_dem(const char *path, int rough)
+{
+    senda_ctx *ctx;
+    senda_grid *g;
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    cr_assert_eq(senda_grid_create(ctx, 140, 200, -96.0, 20.0, 0.05, "EPSG:4326", 0.0, &g),
+                 SENDA_OK);
+    double *v = senda_grid_data(g);
+    for (size_t i = 0; rough && i < 140 * 200; i++)
+        v[i] = (double)((i / 200 + i % 200) % 2) * 1000.0;
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, path, 0), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    senda_grid_destroy(g);
+    senda_ctx_destroy(ctx);
+}
+
+static double choice_cost(const char *dir, const char *dem)
+{
+    char cmd[2000];
+    snprintf(cmd, sizeof cmd,
+             "route --points %s/demo.csv --likely --to Arriaga --alternatives 0 --out %s/d.gpkg "
+             "--json -q%s%s",
+             dir, dir, dem ? " --dem " : "", dem ? dem : "");
+    tu_run r = tu_senda(cmd);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    json_object *root = json_tokener_parse(r.out);
+    cr_assert_not_null(root, "%s", r.out);
+    double c = json_object_get_double(get(get(root, "likely"), "choice_cost_per_migrant"));
+    json_object_put(root);
+    tu_run_free(&r);
+    return c;
+}
+
+/* --dem: a flat DEM changes nothing (to rounding: the directed search
+ * replaces r.cost's), slopes everywhere make walking cost more. */
+Test(likely_product, a_dem_makes_walking_cost_its_slope)
+{
+    char *dir = tu_tmpdir();
+    tu_run r = run("synth --n 300 --seed 5 --out %s/demo.csv -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    char flat[700], rough[700];
+    snprintf(flat, sizeof flat, "%s/flat.tif", dir);
+    snprintf(rough, sizeof rough, "%s/rough.tif", dir);
+    write_dem(flat, 0);
+    write_dem(rough, 1);
+    double c0 = choice_cost(dir, NULL), c1 = choice_cost(dir, flat), c2 = choice_cost(dir, rough);
+    cr_expect_float_eq(c1, c0, 1e-9 * c0, "flat DEM: %g vs %g", c1, c0);
+    cr_expect_gt(c2, c0 * 1.01, "rough DEM: %g vs flat %g", c2, c0);
+    r = run("route --points %s/demo.csv --dem %s/flat.tif --out %s/x.gpkg", dir);
+    cr_expect_eq(r.exit_code, 2, "%s", r.err);
+    cr_expect(strstr(r.err, "needs --likely") != NULL, "%s", r.err);
+    tu_run_free(&r);
+    r = run("route --points %s/demo.csv --likely --walk-coeff 1,2,3 --dem %s/flat.tif "
+            "--out %s/x.gpkg",
+            dir);
+    cr_expect_eq(r.exit_code, 2, "%s", r.err);
+    tu_run_free(&r);
+    rm_dir(dir);
+}
