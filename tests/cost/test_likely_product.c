@@ -278,3 +278,74 @@ Test(likely_product, a_dem_makes_walking_cost_its_slope)
     tu_run_free(&r);
     rm_dir(dir);
 }
+
+/* Points of a layer: x, y, weight field (NULL: none). Returns the count. */
+static size_t read_points(const char *gpkg, const char *layer, double **xyw)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    cr_assert_not_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+    cr_assert_not_null(l, "%s", layer);
+    size_t n = (size_t)OGR_L_GetFeatureCount(l, 1), k = 0;
+    *xyw = calloc(3 * n + 3, sizeof(double));
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        (*xyw)[3 * k] = OGR_G_GetX(OGR_F_GetGeometryRef(f), 0);
+        (*xyw)[3 * k + 1] = OGR_G_GetY(OGR_F_GetGeometryRef(f), 0);
+        (*xyw)[3 * k + 2] = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "weight"));
+        k++;
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return n;
+}
+
+/* Siting on flows: `senda site` takes the flow_demand layer of a likely run
+ * (route density x exposure per km x cell km at each cell passed by at least
+ * 0.1 % of migrants) as demand and as candidates; with p = 1 and no
+ * existing shelter the maximal covering site is the candidate whose 20 km
+ * disc holds the most demand weight, found here by brute force. */
+Test(likely_product, site_takes_the_exposed_flow_as_demand)
+{
+    char *dir = tu_tmpdir();
+    tu_run r = run("synth --n 300 --seed 5 --out %s/demo.csv -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    r = run("route --points %s/demo.csv --likely --with-checkpoint Mapastepec --to Arriaga "
+            "--cell-m 3000 --alternatives 0 --out %s/likely.gpkg -q",
+            dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    r = run("site --demand %s/likely.gpkg --demand-layer flow_demand_whatif --weight-field weight "
+            "--candidates %s/likely.gpkg --candidates-layer flow_demand_whatif --radius-m 20000 "
+            "--p 1 --json -q",
+            dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    json_object *root = json_tokener_parse(r.out);
+    cr_assert_not_null(root, "%s", r.out);
+    double covered = json_object_get_double(get(root, "covered_weight"));
+    double total = json_object_get_double(get(root, "total_weight"));
+    json_object_put(root);
+    tu_run_free(&r);
+    char gpkg[700];
+    snprintf(gpkg, sizeof gpkg, "%s/likely.gpkg", dir);
+    double *p = NULL;
+    size_t n = read_points(gpkg, "flow_demand_whatif", &p);
+    cr_assert_gt(n, 10);
+    double best = 0.0, sum = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        double w = 0.0;
+        sum += p[3 * j + 2];
+        for (size_t i = 0; i < n; i++) {
+            double dx = p[3 * i] - p[3 * j], dy = p[3 * i + 1] - p[3 * j + 1];
+            if (dx * dx + dy * dy <= 20000.0 * 20000.0)
+                w += p[3 * i + 2];
+        }
+        best = w > best ? w : best;
+    }
+    free(p);
+    cr_expect_float_eq(total, sum, 1e-9 * sum);
+    cr_expect_float_eq(covered, best, 1e-9 * best, "site covers %g, brute force %g", covered, best);
+    rm_dir(dir);
+}
