@@ -1714,6 +1714,17 @@ void senda_export_product_desc_destroy(senda_export_product_desc *desc);
  *          SENDA_ERR_DATA (no readable project), SENDA_ERR_NOMEM */
 senda_status senda_export_product_fix_project(senda_ctx *ctx, const char *gpkg_path, int *n_fixed);
 
+/** Write each layer's default style as DIR/LAYER.qml, for use outside the
+ *  embedded project: QGIS reads `layer_styles` for vector layers but not for
+ *  coverages, so a coverage opened on its own needs its QML loaded
+ *  (Layer Properties > Symbology > Style > Load Style). Each file is written
+ *  to a temporary and renamed into place.
+ *  @param n_written the number of files written
+ *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO (cannot open, DIR missing, a
+ *          write failed: named), SENDA_ERR_DATA (no layer_styles table) */
+senda_status senda_export_product_styles_write(senda_ctx *ctx, const char *gpkg_path,
+                                               const char *dir, int *n_written);
+
 /* ---- running scenarios ------------------------------------------------ */
 
 /** How `senda run` runs the scenarios of a file. */

@@ -14,20 +14,27 @@ static cli_opt opts[] = {
      {0}, 0},
     {"fix-project", 0, OPT_FLAG, NULL, NULL, "point the embedded QGIS project's layers at this "
      "file again after it was renamed or moved (changes only the project)", NULL, 0, {0}, 0},
+    {"export-styles", 0, OPT_STR, "DIR", NULL, "write each layer's style as DIR/LAYER.qml (QGIS "
+     "reads the stored styles of vector layers only; load these onto a coverage opened on its "
+     "own)", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
 };
 
 static const cli_cmd_info info = {
-    "senda info OUT.gpkg [--json] [--scenario] [--fix-project]",
+    "senda info OUT.gpkg [--json] [--scenario] [--fix-project] [--export-styles DIR]",
     "List the layers, counts and parameters of a senda GeoPackage.",
     "Prints one row per layer (features with their count and geometry; coverages with their\n"
     "units and value range; the renderer of each default style), the name of the embedded\n"
     "QGIS project, then the provenance recorded when the file was made: engine and library\n"
     "versions, time, scenario, every parameter, the inputs with SHA-256, and the counts.\n"
     "The embedded project names the file its layers live in; after a rename or move QGIS\n"
-    "shows them broken. info warns when that happens and --fix-project repairs it.",
+    "shows them broken. info warns when that happens and --fix-project repairs it.\n"
+    "QGIS applies the stored styles of vector layers by itself but not those of coverages\n"
+    "(density, danger, ...) opened on their own: --export-styles writes every layer's style\n"
+    "as a .qml file to load in Layer Properties > Symbology > Style > Load Style.",
     "  senda info corridor.gpkg\n  senda info corridor.gpkg --json | jq .provenance.parameters\n"
-    "  mv corridor.gpkg corridor-2025.gpkg && senda info corridor-2025.gpkg --fix-project",
+    "  mv corridor.gpkg corridor-2025.gpkg && senda info corridor-2025.gpkg --fix-project\n"
+    "  mkdir -p styles && senda info corridor.gpkg --export-styles styles",
 };
 
 static void print_object(json_object *o, const char *heading)
@@ -157,6 +164,18 @@ int cmd_info(int argc, char **argv)
                     n_fixed, pos[0]);
         else
             fprintf(stderr, "senda: the QGIS project already points to %s\n", pos[0]);
+    }
+    const char *style_dir = cli_str(opts, "export-styles");
+    if (style_dir) {
+        int n_written = 0;
+        if ((st = senda_export_product_styles_write(ctx, pos[0], style_dir, &n_written)) !=
+            SENDA_OK) {
+            rc = cli_fail(ctx, st);
+            senda_ctx_destroy(ctx);
+            return rc;
+        }
+        fprintf(stderr, "senda: %d layer styles written to %s/ (LAYER.qml)\n", n_written,
+                style_dir);
     }
     st = senda_export_product_describe(ctx, pos[0], &d);
     if (st != SENDA_OK) {

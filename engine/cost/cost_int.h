@@ -117,4 +117,11 @@ int senda__place_find(senda_ctx *ctx, const senda_layers *layers, const char *te
                       senda__gazetteer **gaz, double *x, double *y, char *why,
                       size_t why_size);
 
+/* Route profiles: horizontal positions of station labels. xs[0..n) are the
+ * stations' pixels (ascending); at[s] gets a position in [lo, hi] with labels
+ * at least LABEL_GAP apart, near their station, or NAN when they cannot all
+ * fit. */
+enum { LABEL_GAP = 14 };
+void senda__profile_place_labels(const double *xs, size_t n, double lo, double hi, double *at);
+
 #endif

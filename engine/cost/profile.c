@@ -19,7 +19,7 @@
 #include "cost/cost_int.h"
 #include "io/gpkg_int.h"
 
-enum { W = 1200, H = 520, ML = 80, MR = 80, MT = 90, MB = 60 };
+enum { W = 1200, H = 520, ML = 80, MR = 80, MT = 50, MB = 60 };
 
 /* A tick step giving about n ticks over [0, hi]. */
 static double nice_step(double hi, int n)
@@ -178,28 +178,61 @@ static void likely_key(cairo_t *cr)
     }
 }
 
-/* Station marks: a dashed grey rule and the name, rotated, above the plot;
- * names closer than 14 px to the previous one are staggered. */
+/* Label positions for stations at xs[0..n) (ascending pixels): each label is
+ * a vertical strip LABEL_GAP px wide; a forward pass pushes a label right of
+ * its predecessor, a backward pass pulls labels left of hi, so no two labels
+ * overlap and none leaves [lo, hi] (the 1-D label placement of dense axis
+ * labels). A label that cannot fit is NAN (its rule is still drawn). */
+void senda__profile_place_labels(const double *xs, size_t n, double lo, double hi, double *at)
+{
+    size_t fit = (size_t)((hi - lo) / LABEL_GAP) + 1;
+    for (size_t s = 0; s < n; s++)
+        at[s] = s < fit ? fmax(xs[s] + 3.0, s ? at[s - 1] + LABEL_GAP : lo) : (double)NAN;
+    for (size_t s = n < fit ? n : fit; s-- > 0;) {
+        double cap = s + 1 < n && !isnan(at[s + 1]) ? at[s + 1] - LABEL_GAP : hi;
+        at[s] = fmax(fmin(at[s], cap), lo);
+    }
+}
+
+/* Station marks: a dashed grey rule across the plot and the name written
+ * upwards from the foot of the plot, on a white halo so the curves behind it
+ * do not hide it. Labels are kept inside the plot and apart
+ * (senda__profile_place_labels);
+ * a label moved off its rule gets a short leader at the foot. */
 static void stations(cairo_t *cr, const senda_cost_route_line *l, const frame *f)
 {
-    double dash[] = {3.0, 3.0}, last = -1e9;
-    int lift = 0;
-    for (size_t s = 0; s < l->n_stations; s++) {
-        double x = px(f, l->station_m[s] / 1000.0);
+    enum { MAX_LABELS = 256 };
+    double dash[] = {3.0, 3.0}, xs[MAX_LABELS] = {0.0}, at[MAX_LABELS] = {0.0};
+    size_t n = l->n_stations < MAX_LABELS ? l->n_stations : MAX_LABELS;
+    for (size_t s = 0; s < n; s++)
+        xs[s] = px(f, l->station_m[s] / 1000.0);
+    senda__profile_place_labels(xs, n, ML + 2.0, W - MR - LABEL_GAP + 2.0, at);
+    cairo_set_font_size(cr, 11);
+    for (size_t s = 0; s < n; s++) {
         cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
         cairo_set_dash(cr, dash, 2, 0);
         cairo_set_line_width(cr, 1);
-        cairo_move_to(cr, x, MT);
-        cairo_line_to(cr, x, H - MB);
+        cairo_move_to(cr, xs[s], MT);
+        cairo_line_to(cr, xs[s], H - MB);
         cairo_stroke(cr);
         cairo_set_dash(cr, dash, 0, 0);
-        lift = x - last < 14.0 ? !lift : 0;
-        last = x;
+        if (isnan(at[s]))
+            continue;
+        double foot = H - MB - 6.0, base = at[s] + 10.0; /* baseline of the upright text */
+        if (fabs(at[s] - (xs[s] + 3.0)) > 0.5) {
+            cairo_move_to(cr, xs[s], H - MB);
+            cairo_line_to(cr, at[s] + 5.0, foot + 2.0);
+            cairo_stroke(cr);
+        }
         cairo_save(cr);
-        cairo_move_to(cr, x + 4 + (lift ? 10 : 0), MT - 4);
-        cairo_rotate(cr, -M_PI / 4);
+        cairo_move_to(cr, base, foot);
+        cairo_rotate(cr, -M_PI / 2);
+        cairo_text_path(cr, l->station[s]);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 3);
+        cairo_stroke_preserve(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        cairo_show_text(cr, l->station[s]);
+        cairo_fill(cr);
         cairo_restore(cr);
     }
 }

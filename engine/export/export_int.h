@@ -115,6 +115,7 @@ typedef struct senda__view {
     double xmin, ymin, xmax, ymax;
     double scale;               /* page units per metre */
     double legend_y;            /* next free legend row */
+    double legend_right;        /* legend text ends here (the picture edge less a margin) */
     senda__tr_fn tr;            /* words of the legend and notes; NULL: English */
     const void *tr_arg;
 } senda__view;

@@ -258,6 +258,37 @@ static void text(cairo_t *cr, double x, double y, double size, int bold, const c
     cairo_show_text(cr, s);
 }
 
+/* The font size (at most size, at least 8) at which s is no wider than max_w. */
+static double fit_size(cairo_t *cr, double size, int bold, const char *s, double max_w)
+{
+    cairo_text_extents_t e;
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents(cr, s, &e);
+    double fit = e.x_advance > max_w && e.x_advance > 0.0 ? size * max_w / e.x_advance : size;
+    return fit < 8.0 ? 8.0 : fit;
+}
+
+/* A legend line inside max_w: the text as is when it fits; else a title
+ * "Base (units)" on two lines (base, then the units in brackets); each line
+ * shrunk to fit what is left. Returns the height used below y. */
+static double text_fit(cairo_t *cr, double x, double y, double size, int bold, const char *s,
+                       double max_w)
+{
+    double f = fit_size(cr, size, bold, s, max_w);
+    const char *open = strstr(s, " (");
+    if (f >= size || !open || f >= 0.85 * size) {
+        text(cr, x, y, f, bold, s);
+        return 0.0;
+    }
+    char base[400];
+    snprintf(base, sizeof base, "%.*s", (int)(open - s), s);
+    text(cr, x, y, fit_size(cr, size, bold, base, max_w), bold, base);
+    text(cr, x, y + size + 3, fit_size(cr, size - 1, 0, open + 1, max_w), 0, open + 1);
+    return size + 3;
+}
+
 static const char *tr(const view *v, const char *en)
 {
     return v->tr ? v->tr(v->tr_arg, en) : en;
@@ -302,8 +333,7 @@ static void legend_entry(view *v, const senda__table *t)
     set_rgba(cr, 20, 20, 20, 255);
     char title[400];
     tr_title(v, t->title, title, sizeof title);
-    text(cr, x + 40, y, 14, 0, title);
-    v->legend_y += 24;
+    v->legend_y += 24 + text_fit(cr, x + 40, y, 14, 0, title, v->legend_right - x - 40);
 }
 
 static void legend_surface(view *v, const senda__table *t)
@@ -313,8 +343,7 @@ static void legend_surface(view *v, const senda__table *t)
     set_rgba(cr, 20, 20, 20, 255);
     char title[400];
     tr_title(v, t->title, title, sizeof title);
-    text(cr, x, y, 13, 1, title);
-    y += 14;
+    y += 14 + text_fit(cr, x, y, 13, 1, title, v->legend_right - x);
     if (t->raster) {
         double bar_h = 150;
         for (int i = 0; i < 150; i++) {
@@ -329,7 +358,8 @@ static void legend_surface(view *v, const senda__table *t)
         for (int i = 0; i <= 2; i++) {
             double val = t->max - (t->max - t->min) * i / 2.0;
             snprintf(label, sizeof label, "%.3g %s", val, tr(v, t->units));
-            text(cr, x + 32, y + 6 + i * bar_h / 2.0, 13, 0, label);
+            text(cr, x + 32, y + 6 + i * bar_h / 2.0,
+                 fit_size(cr, 13, 0, label, v->legend_right - x - 32), 0, label);
         }
         v->legend_y = y + bar_h + 34;
         return;
@@ -655,6 +685,7 @@ static int layout(const senda__table *t, size_t n, const senda__table *surface, 
     *v = (view){.xmin = e[0] - mx, .ymin = e[1] - my, .xmax = e[2] + mx, .ymax = e[3] + my};
     v->x0 = PAD, v->y0 = TITLE_H;
     v->w = width - LEGEND_W - 2 * PAD;
+    v->legend_right = width - PAD / 2;
     v->scale = v->w / (v->xmax - v->xmin);
     v->h = (v->ymax - v->ymin) * v->scale;
     if (v->h > 3.0 * v->w) { /* a very tall extent: fit the height instead */

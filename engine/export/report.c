@@ -53,6 +53,7 @@ typedef struct rep {
     senda__gazetteer *gaz;              /* NULL: places are not named */
     OGRCoordinateTransformationH to_ll; /* product CRS -> lon/lat, or NULL */
     int srs_id;
+    senda_status st; /* first failure inside a section (NOMEM), else SENDA_OK */
 } rep;
 
 void senda_report_opts_init(senda_report_opts *o)
@@ -144,15 +145,18 @@ static void place_name(const rep *r, double x, double y, char *out, size_t size)
 }
 
 /* arr (holding n of *cap elements of size bytes) with room for one more: arr
- * itself or its reallocation; NULL when that failed (arr is then unchanged). */
-static void *grow_one(senda_ctx *ctx, void *arr, size_t n, size_t *cap, size_t size)
+ * itself or its reallocation; NULL when that failed (arr is then unchanged and
+ * r->st says NOMEM, so the report fails instead of printing a partial table). */
+static void *grow_one(rep *r, void *arr, size_t n, size_t *cap, size_t size)
 {
     if (n < *cap)
         return arr;
     size_t want = *cap * 2 + 64;
-    void *g = senda__realloc(ctx, arr, want * size);
+    void *g = senda__realloc(r->ctx, arr, want * size);
     if (g)
         *cap = want;
+    else if (r->st == SENDA_OK)
+        r->st = SENDA_ERR_NOMEM;
     return g;
 }
 
@@ -349,7 +353,7 @@ static size_t read_hot_cells(rep *r, OGRLayerH l, hot_cell **out)
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         int bin = ib >= 0 ? OGR_F_GetFieldAsInteger(f, ib) : 0;
         if (bin > 0) {
-            hot_cell *g = grow_one(r->ctx, c, n, &cap, sizeof *c);
+            hot_cell *g = grow_one(r, c, n, &cap, sizeof *c);
             if (!g) {
                 OGR_F_Destroy(f);
                 break;
@@ -468,7 +472,7 @@ static void route_windows(rep *r, OGRLayerH l)
     window *w = NULL;
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
-        window *g = grow_one(r->ctx, w, n, &cap, sizeof *w);
+        window *g = grow_one(r, w, n, &cap, sizeof *w);
         if (!g) {
             OGR_F_Destroy(f);
             break;
@@ -665,6 +669,8 @@ static void profile_section(rep *r)
     enum { MAX_PTS = 20000 };
     double *xs = senda__calloc(r->ctx, MAX_PTS, sizeof *xs);
     double *ys = senda__calloc(r->ctx, MAX_PTS, sizeof *ys);
+    if ((!xs || !ys) && r->st == SENDA_OK)
+        r->st = SENDA_ERR_NOMEM;
     for (long path = 1; xs && ys && path <= 6; path++) {
         char name[128] = "", title[200];
         size_t n = read_profile(l, path, xs, ys, MAX_PTS, name, sizeof name);
@@ -1003,6 +1009,8 @@ static senda_status write_pages(rep *r, const char *title, senda_progress_fn pro
     const size_t n = sizeof sections / sizeof sections[0];
     for (size_t i = 0; i < n; i++) {
         sections[i](r);
+        if (r->st != SENDA_OK)
+            return r->st;
         if (!senda__progress(r->ctx, progress, progress_arg, 0.2 + 0.75 * (double)(i + 1) / (double)n,
                              NULL))
             return SENDA_ERR_CANCELLED;

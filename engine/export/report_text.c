@@ -53,6 +53,8 @@ static const struct {
      "Costo acumulado"},
     {"incidents per km2",
      "incidentes por km2"},
+    {"weighted incidents per km2",
+     "incidentes ponderados por km2"},
     {"danger per km",
      "peligro por km"},
     {"danger units",

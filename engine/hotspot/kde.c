@@ -403,11 +403,20 @@ static senda_status check_args(senda_ctx *ctx, const senda_points *pts, const se
     return SENDA_OK;
 }
 
-static void set_units(senda_grid *g, const senda_hotspot_kde_opts *o, double r)
+/* The density's unit says whether it counts incidents or sums their weights
+ * (severity x victims by default): a map titled "incidents per km2" over a
+ * weighted sum would overstate the number of events. */
+static void set_units(senda_grid *g, const senda_points *pts, const senda_hotspot_kde_opts *o,
+                      double r)
 {
     static const char *units[] = {"incidents per km2", "kernel sum (QGIS raw)",
                                   "per map unit2 (QGIS scaled)", "per m2 (GRASS v.kernel)"};
-    senda__strlcpy(g->units, units[o->scale], sizeof g->units);
+    int weighted = 0;
+    for (size_t i = 0; pts->weight && i < pts->n && !weighted; i++)
+        weighted = pts->weight[i] != 1.0;
+    senda__strlcpy(g->units, o->scale == SENDA_KDE_DENSITY && weighted
+                                 ? "weighted incidents per km2" : units[o->scale],
+                   sizeof g->units);
     snprintf(g->description, sizeof g->description,
              "kernel density, %s kernel, radius %.6g m, scale %s", senda_hotspot_kernel_name(o->kernel),
              r, senda_hotspot_kde_scale_name(o->scale));
@@ -491,7 +500,7 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
     if (st == SENDA_OK && !report_done(ctx, &j, &reported, progress, progress_arg))
         st = SENDA_ERR_CANCELLED;
     if (st == SENDA_OK) {
-        set_units(grid, opts, r);
+        set_units(grid, pts, opts, r);
         if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
             st = SENDA_ERR_CANCELLED;
     }

@@ -154,9 +154,22 @@ Test(kde, density_integrates_to_total_weight)
         s *= 0.1 * 0.1; /* 100 m cells = 0.01 km2 */
         cr_assert(fabs(s - 7.5) <= 0.005 * 7.5, "%s integrates to %g, want 7.5",
                   senda_hotspot_kernel_name(o.kernel), s);
-        cr_assert_str_eq(g->units, "incidents per km2");
+        /* weights 1, 2.5, 4: the density sums weights, not events */
+        cr_assert_str_eq(g->units, "weighted incidents per km2");
         senda_grid_destroy(g);
     }
+    senda_points_destroy(p);
+    /* the same three points counted (every weight 1) are "incidents per km2" */
+    double ones[] = {1, 1, 1};
+    p = make_points(3, xy, ones);
+    senda_grid *g = NULL;
+    senda_hotspot_kde_opts o;
+    senda_hotspot_kde_opts_init(&o);
+    o.radius_m = 1000;
+    cr_assert_eq(senda_grid_for_points(ctx, p, 100, 1200, &g), SENDA_OK);
+    cr_assert_eq(senda_hotspot_kde(ctx, p, &o, g, NULL, NULL), SENDA_OK);
+    cr_assert_str_eq(g->units, "incidents per km2");
+    senda_grid_destroy(g);
     senda_points_destroy(p);
 }
 
