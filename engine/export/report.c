@@ -719,6 +719,52 @@ static void likely_row(rep *r, OGRFeatureH f, const int *fi, int has_after, int 
     tot[2] += sh * (has_after ? a : b);
 }
 
+/* Exposure per km on the likely routes along each rail line
+ * (route_segments' likely_* fields): one chart per line that at least 1 %
+ * of the migrants travel, at most six. */
+static void likely_profiles(rep *r)
+{
+    OGRLayerH l = layer(r, "route_segments");
+    int il = field(l, "line"), ia = field(l, "chainage_km_from"), ib = field(l, "chainage_km_to"),
+        is = field(l, "likely_share"), ie = field(l, "likely_exposure_per_km");
+    if (!l || il < 0 || ia < 0 || ib < 0 || is < 0 || ie < 0)
+        return;
+    enum { MAX_PTS = 4000 };
+    double *xs = senda__calloc(r->ctx, MAX_PTS, sizeof *xs);
+    double *ys = senda__calloc(r->ctx, MAX_PTS, sizeof *ys);
+    char line[128] = "", title[256];
+    size_t n = 0, shown = 0;
+    int any = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    for (int more = 1; xs && ys && more && shown < 6;) {
+        f = OGR_L_GetNextFeature(l);
+        more = f != NULL;
+        if (!more || strcmp(OGR_F_GetFieldAsString(f, il), line) != 0) {
+            if (any) {
+                snprintf(title, sizeof title, "%s: %s", line,
+                         senda__tr(&r->d, "exposure per km on the likely routes"));
+                chart(&r->d, xs, ys, n, title);
+                shown++;
+            }
+            n = 0, any = 0;
+            if (f)
+                snprintf(line, sizeof line, "%s", OGR_F_GetFieldAsString(f, il));
+        }
+        if (f && n < MAX_PTS) {
+            double share = dbl(f, is);
+            xs[n] = (dbl(f, ia) + dbl(f, ib)) / 2.0;
+            ys[n] = share >= 0.01 ? dbl(f, ie) : (double)NAN;
+            any |= share >= 0.01 && isfinite(ys[n]);
+            n++;
+        }
+        if (f)
+            OGR_F_Destroy(f);
+    }
+    senda__free(xs);
+    senda__free(ys);
+}
+
 static void likely_section(rep *r)
 {
     senda__doc *d = &r->d;
@@ -774,6 +820,11 @@ static void likely_section(rep *r)
     }
     const char *cells[7] = {senda__tr(d, "All crossings"), share, eb, ea, ch, "", ""};
     senda__doc_row(d, nc, w, cells, 1);
+    senda__doc_para(d, 9.5, 0,
+                    senda__tr(d, "Exposure per km met by the migrants who travel along each rail "
+                                 "line (vertical) against the distance along the line (km), "
+                                 "where at least 1 % of them pass; before the what-if."));
+    likely_profiles(r);
 }
 
 /* ----------------------------------------------------------------- what-if */

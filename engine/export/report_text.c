@@ -238,6 +238,13 @@ static const struct {
      "Incidentes por 1,000 después"},
     {"All crossings",
      "Todos los cruces"},
+    {"exposure per km on the likely routes",
+     "exposición por km en las rutas probables"},
+    {"Exposure per km met by the migrants who travel along each rail line (vertical) against the "
+     "distance along the line (km), where at least 1 % of them pass; before the what-if.",
+     "Exposición por km que encuentran los migrantes que viajan a lo largo de cada línea de tren "
+     "(vertical) según la distancia a lo largo de la línea (km), donde pasa al menos el 1 % de "
+     "ellos; antes del escenario."},
     {"What-if comparison",
      "Comparación de escenarios"},
     {"This run compares no enforcement change. Run a scenario with a "

@@ -198,6 +198,7 @@ Test(likely_product, the_added_checkpoint_is_on_the_map_and_the_report_has_the_r
                           "Where the what-if moves people",
                           "Likely routes and exposure",
                           "All crossings",
+                          "coastal line: exposure per km on the likely routes",
                           "Checkpoints left out in this run: La Arrocera.",
                           "Checkpoints added in this run: Mapastepec."};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
