@@ -76,6 +76,11 @@ const char *senda_ctx_errmsg(const senda_ctx *ctx);
 /** Route warnings and notes to fn (NULL silences them). */
 void senda_ctx_set_log(senda_ctx *ctx, senda_log_fn fn, void *arg);
 
+/** Set a GDAL configuration option for the process (CPLSetConfigOption:
+ *  GDAL_CACHEMAX, OGR_SQLITE_SYNCHRONOUS, CPL_DEBUG, ...); value NULL
+ *  clears it. What `--config KEY VALUE` and `--debug on|off` do. */
+void senda_config_set(const char *key, const char *value);
+
 /** Make the n-th allocation through ctx from now on fail (n >= 1); 0 turns
  *  it off. For tests of out-of-memory paths. */
 void senda_ctx_fail_alloc_after(senda_ctx *ctx, long n);
@@ -150,13 +155,17 @@ senda_status senda_grid_read_onto(senda_ctx *ctx, const char *path, const senda_
 /** Write a grid as a single-band GeoTIFF (Float32 or Float64), NaN as
  *  nodata, through a temporary file renamed into place when complete.
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
+typedef struct senda_grid_tiff_opts {
+    int float64;                          /**< 1: Float64; 0 (default): Float32 */
+    const char *const *creation_options;  /**< GDAL GTiff creation options ("NAME=VALUE",
+                                               NULL-terminated) replacing the defaults
+                                               COMPRESS=DEFLATE, TILED=YES, BIGTIFF=IF_SAFER;
+                                               NULL (default) keeps them */
+} senda_grid_tiff_opts;
+void senda_grid_tiff_opts_init(senda_grid_tiff_opts *o);
+/** @param opts NULL for the defaults */
 senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const char *path,
-                                   int float64);
-/** As senda_grid_write_tiff, with GDAL GTiff creation options ("NAME=VALUE",
- *  NULL-terminated) replacing the defaults COMPRESS=DEFLATE, TILED=YES,
- *  BIGTIFF=IF_SAFER; NULL keeps the defaults. */
-senda_status senda_grid_write_tiff_co(senda_ctx *ctx, const senda_grid *grid, const char *path,
-                                      int float64, const char *const *creation_options);
+                                   const senda_grid_tiff_opts *opts);
 
 /* ======================================================================
  * points: weighted points in a projected CRS
@@ -365,7 +374,8 @@ typedef struct senda_incidents_filter {
     const char *types;        /* comma-separated type codes, NULL = all */
     const char *date_from;    /* "yyyy", "yyyy-mm" or "yyyy-mm-dd", inclusive; NULL = open */
     const char *date_to;      /* inclusive; NULL = open */
-    const char *victims;      /* "women", "men" or "minors": only incidents with >0 of them; NULL = all */
+    const char *victims;      /* comma-separated "women", "men", "minors": only incidents with
+                                 >0 of any of them; NULL = all */
     const char *perpetrators; /* comma-separated perpetrator codes; NULL = all */
     int weighted;             /* 1 (default): weight = severity x victims; 0: every incident
                                  weighs 1 (events); 2: weight = victims */
@@ -1005,14 +1015,26 @@ senda_status senda_cost_path_trace(senda_ctx *ctx, const senda_grid *accum,
                                    const char *name, senda_cost_path **out);
 void senda_cost_path_destroy(senda_cost_path *path);
 
+/** What senda_cost_paths_write writes, filled by senda_cost_paths_write_opts_init(). */
+typedef struct senda_cost_paths_write_opts {
+    const char *layer;         /**< the LineStringM layer (default "paths") */
+    const char *profile_layer; /**< the vertex table; NULL (default) = none */
+} senda_cost_paths_write_opts;
+void senda_cost_paths_write_opts_init(senda_cost_paths_write_opts *o);
+
 /** Write paths as a LineStringM layer (M = accumulated cost) with fields
  *  name, alternative, cost, length_km, n_cells, extra_cost_pct,
  *  extra_length_pct into a GeoPackage (created when absent; a layer of the
- *  same name is replaced). crs is the grid's CRS.
+ *  same name is replaced). crs is the grid's CRS. With opts->profile_layer,
+ *  also the vertices of the paths as a table without geometry (replaced):
+ *  path (1-based, the order of paths), name, alternative, vertex, x, y,
+ *  distance_km, danger_per_km (the friction under the vertex), accumulated
+ *  (M), for plots of danger along a path.
+ *  @param opts NULL for the defaults
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_CRS, SENDA_ERR_IO */
-senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
-                                    const char *crs, senda_cost_path *const *paths,
-                                    size_t n_paths);
+senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                    senda_cost_path *const *paths, size_t n_paths,
+                                    const senda_cost_paths_write_opts *opts);
 
 /** Options of senda_cost_danger_surface, filled by senda_cost_danger_opts_init().
  *  The surface is danger per km travelled (module header of danger.c):
@@ -1141,14 +1163,6 @@ senda_status senda_cost_paths(senda_ctx *ctx, const senda_grid *friction,
 /** Destroy n paths and the array. NULL is a no-op. */
 void senda_cost_paths_destroy(senda_cost_path **paths, size_t n);
 
-/** Write the vertices of paths as a table without geometry (layer name
- *  `layer`, replaced): path (1-based, the order of paths), name,
- *  alternative, vertex, x, y, distance_km, danger_per_km (the friction under
- *  the vertex), accumulated (M). For plots of danger along a path.
- *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
-senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_path,
-                                            const char *layer, senda_cost_path *const *paths,
-                                            size_t n_paths);
 
 /* ---- route scoring ---- */
 
@@ -1475,6 +1489,254 @@ senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char
                                const senda_grid *grid, senda_progress_fn progress,
                                void *progress_arg);
 
+/* ======================================================================
+ * pipeline: one options record and one call per stage, shared by every
+ * CLI command and the scenario runner (engine/pipeline/)
+ * ==================================================================== */
+
+/** Where a stage's layers and incidents come from. Fill with
+ *  senda_pipeline_input_opts_init(); give at most one of store, files,
+ *  synthetic and points. */
+typedef struct senda_pipeline_input_opts {
+    const char *layers_dir;    /**< corridor layers; NULL = the bundled ones */
+    int need_layers;           /**< 1 (default): load the layers */
+    const char *crs;           /**< projected working CRS; NULL = SENDA_DEFAULT_CRS (a
+                                    `points` layer: its own CRS, the layers opened in it) */
+    const char *store;         /**< an incident store (senda incidents import) */
+    const char *const *files;  /**< report files imported, with the spatial join, into a
+                                    temporary store removed by senda_pipeline_input_destroy */
+    size_t n_files;
+    size_t synthetic;          /**< > 0: this many synthetic incidents (demos, tests) */
+    uint64_t synthetic_seed;   /**< default 1 */
+    const char *points;        /**< any OGR point layer (not reports) */
+    const char *weight_field;  /**< with points: numeric weight field; NULL = 1 each */
+    senda_incidents_filter filter; /**< store and files: which incidents, how weighted */
+    const char *scratch;       /**< temporary files are "<scratch>.store.gpkg" and
+                                    "<scratch>.synthetic.csv"; NULL = beside the first file */
+    int n_threads;             /**< import threads (default 2) */
+} senda_pipeline_input_opts;
+void senda_pipeline_input_opts_init(senda_pipeline_input_opts *o);
+
+/** The loaded inputs of a run. */
+typedef struct senda_pipeline_input {
+    senda_layers *layers;      /**< NULL when not loaded */
+    senda_points *incidents;   /**< NULL without a source */
+    char store[4096];          /**< the store read ("" with points or no source) */
+    int imported;              /**< 1: files or synthetic rows were imported; import holds
+                                    the counts */
+    senda_incidents_import_summary import;
+    long n_coarser_left_out;   /**< reports the filter's precision left out (0 without) */
+    int own_store;             /**< 1: store is temporary (removed on destroy) */
+    char synthetic_csv[4096];  /**< temporary, removed on destroy ("" none) */
+} senda_pipeline_input;
+
+/** Load the layers and the incidents: a store read through the filter,
+ *  report files or synthetic rows imported into a temporary store first,
+ *  or a point layer.
+ *  @return SENDA_OK; SENDA_ERR_ARG (two sources, bad filter); the loaders'
+ *          statuses (SENDA_ERR_IO naming the file, ...); SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_input_destroy(), which also
+ *  removes the temporary store. Progress: layers, import, read. */
+senda_status senda_pipeline_input_open(senda_ctx *ctx, const senda_pipeline_input_opts *opts,
+                                       senda_pipeline_input **out, senda_progress_fn progress,
+                                       void *progress_arg);
+void senda_pipeline_input_destroy(senda_pipeline_input *in);
+
+/** The danger stage's options, filled by senda_pipeline_danger_opts_init(). */
+typedef struct senda_pipeline_danger_opts {
+    double cell_m;               /**< cell size of the surfaces, metres (default 1000) */
+    double pad_m;                /**< the grid covers the layers and incidents grown by
+                                      this, metres (default 20000) */
+    senda_hotspot_kde_opts kde;          /**< the density under the danger (default quartic,
+                                      radius 10000 m) */
+    senda_cost_danger_opts weights;   /**< weights and ranges (senda_cost_danger_opts_init); its
+                                      checkpoint edits are ignored, see below */
+    const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
+    size_t n_without;
+    const char *const *with_checkpoints;    /**< what-if: checkpoints added, place names
+                                                 or "LON,LAT" (senda_cost_place_resolve) */
+    size_t n_with;
+    int land_mask;               /**< 1 (default): cells at sea (outside the layers'
+                                      `land` polygons, when present) are nodata */
+    const char *raster;          /**< use this single-band raster (in the working CRS) as
+                                      the surface instead of computing one; no what-if */
+} senda_pipeline_danger_opts;
+void senda_pipeline_danger_opts_init(senda_pipeline_danger_opts *o);
+
+/** What the danger stage made. */
+typedef struct senda_pipeline_danger_result {
+    senda_grid *density;        /**< kernel density, weighted incidents per km2 */
+    senda_grid *danger;         /**< the surface, danger per km */
+    senda_grid *danger_whatif;  /**< with the checkpoint edits; NULL without edits */
+    size_t n_incidents;
+    senda_cost_danger_opts edits; /**< the weights with the what-if edits: names point into
+                                       the options, coordinates owned by the result */
+    int land_masked;            /**< 1: the surfaces were masked to the `land` layer */
+    const char *const *with_names; /**< the places of edits.with_checkpoints_xy as named
+                                        (points into the options) */
+} senda_pipeline_danger_result;
+
+/** The danger stage: density of in->incidents and the danger surface on
+ *  one grid over the layers and incidents, masked to land, and again with
+ *  the what-if checkpoint edits when there are any. When out is not NULL
+ *  the result is also written there (senda_pipeline_danger_write, into a
+ *  temporary file renamed into place; a .tif gets the what-if surface when
+ *  there is one, else the surface).
+ *  @return SENDA_OK; SENDA_ERR_ARG (bad options, unknown checkpoint or
+ *          place); SENDA_ERR_DATA; SENDA_ERR_IO; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_danger_result_destroy().
+ *  Progress: 0..1 over the surfaces. */
+senda_status senda_pipeline_danger(senda_ctx *ctx, const senda_pipeline_input *in,
+                                   const senda_pipeline_danger_opts *opts, const char *out,
+                                   senda_pipeline_danger_result **res,
+                                   senda_progress_fn progress, void *progress_arg);
+/** Write, as asked, the coverages `danger` and `danger_whatif` (with edits)
+ *  and `density` into a GeoPackage (created when absent). */
+senda_status senda_pipeline_danger_write(senda_ctx *ctx, const senda_pipeline_danger_result *r,
+                                         const char *gpkg_path, int with_danger,
+                                         int with_density);
+void senda_pipeline_danger_result_destroy(senda_pipeline_danger_result *r);
+
+/** Where the hotspot grid lies. */
+typedef enum senda_extent_from {
+    SENDA_EXTENT_POINTS, /**< the points padded by the kernel radius (default) */
+    SENDA_EXTENT_LAYERS, /**< the union of the corridor layers' extents */
+    SENDA_EXTENT_GIVEN   /**< extent[] */
+} senda_extent_from;
+
+/** The hotspot stage's options, filled by senda_pipeline_hotspot_opts_init(). */
+typedef struct senda_pipeline_hotspot_opts {
+    senda_hotspot_kde_opts kde;         /**< senda_hotspot_kde_opts_init: quartic, automatic radius */
+    senda_hotspot_gistar_opts gistar;   /**< senda_hotspot_gistar_opts_init */
+    double cell_m;              /**< density cells, metres; 0 (default): automatic, the
+                                     smallest whole 50 m giving at most 2,000,000 cells */
+    double gi_cell_m;           /**< Gi* cells, metres; 0 (default): cell_m when given, else
+                                     automatic (at most 100,000 cells over the extent) */
+    senda_grid_cell_shape shape;     /**< Gi* cells (default square) */
+    senda_extent_from extent_from; /**< default SENDA_EXTENT_LAYERS */
+    double extent[4];           /**< x_min, y_min, x_max, y_max with SENDA_EXTENT_GIVEN */
+    const char *study_area;     /**< NULL (default): the layers' `land` layer unless the
+                                     extent is given; "land", "none" or a polygon file */
+    int weighted;               /**< 0 (default): every incident counts 1 (events, as
+                                     ArcGIS's Optimized Hot Spot Analysis); 1: the input's
+                                     weights */
+    int emerging_on;            /**< 1: emerging hot spots (needs a store's dates) */
+    senda_emerging_opts emerging; /**< senda_emerging_opts_init */
+    int density_on;             /**< 1 (default): the density raster (0: Gi* only) */
+    int gistar_on;              /**< 1 (default): Gi* cells too */
+    int product;                /**< 1 (default): a .gpkg out is finished as a product
+                                     (styles, QGIS project, provenance) */
+    const char *cells_out;      /**< with a .tif out: GeoPackage for the cells */
+} senda_pipeline_hotspot_opts;
+void senda_pipeline_hotspot_opts_init(senda_pipeline_hotspot_opts *o);
+
+typedef struct senda_pipeline_hotspot_result {
+    senda_grid *density;
+    senda_hotspot_gistar_result *gistar; /**< NULL when not asked for */
+    senda_emerging_result *emerging;     /**< NULL unless emerging_on */
+    double cell_m, gi_cell_m;   /**< the cell sizes used */
+    int cells_automatic;        /**< bit 1: cell_m automatic, bit 2: gi_cell_m automatic */
+    const char *study_area;     /**< the study area applied ("land", a file; NULL none) */
+    size_t n_masked;            /**< density cells outside the study area (nodata) */
+    int no_land_layer;          /**< 1: the default land study area was missing */
+    size_t n_points;
+    double total_weight;
+    double kde_s, gistar_s, write_s; /**< wall-clock seconds */
+} senda_pipeline_hotspot_result;
+
+/** The hotspot stage: the grid (extent snapped to whole cells), the kernel
+ *  density and the Gi* cells of in->incidents; written to out when not
+ *  NULL (a .gpkg gets `density` and `hotspot_cells`; a .tif the density,
+ *  the cells going to opts->cells_out).
+ *  @return SENDA_OK; SENDA_ERR_ARG; SENDA_ERR_DATA (no point, no extent,
+ *          Gi* impossible); SENDA_ERR_IO; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_hotspot_result_destroy(). */
+senda_status senda_pipeline_hotspot(senda_ctx *ctx, const senda_pipeline_input *in,
+                                    const senda_pipeline_hotspot_opts *opts, const char *out,
+                                    senda_pipeline_hotspot_result **res,
+                                    senda_progress_fn progress, void *progress_arg);
+/** Write `density` (when with_density) and `hotspot_cells` into a GeoPackage. */
+senda_status senda_pipeline_hotspot_write(senda_ctx *ctx, const senda_pipeline_hotspot_result *r,
+                                          const char *gpkg_path, int with_density);
+void senda_pipeline_hotspot_result_destroy(senda_pipeline_hotspot_result *r);
+
+/** Route destinations when none are given: the rail towns where the
+ *  coastal and Gulf routes head north. */
+#define SENDA_PIPELINE_ROUTE_TO "Arriaga; Ixtepec; Coatzacoalcos; Tierra Blanca"
+
+/** The route stage's options, filled by senda_pipeline_route_opts_init(). */
+typedef struct senda_pipeline_route_opts {
+    const char *const *from;    /**< path sources (places or "LON,LAT"); NULL = every
+                                     feature of the crossings layer */
+    size_t n_from;
+    const char *const *to;      /**< destinations; NULL = SENDA_PIPELINE_ROUTE_TO */
+    size_t n_to;
+    senda_cost_paths_opts paths;     /**< senda_cost_paths_opts_init, with one alternative */
+    senda_cost_route_opts lines;     /**< senda_cost_route_opts_init */
+    int paths_on;               /**< 1 (default): least-danger paths */
+    int lines_on;               /**< 1 (default): danger along the line layer */
+    int accumulated_on;         /**< 0 (default): accumulated cost from every crossing */
+    const char *profile_dir;    /**< a danger-profile PNG per line here; NULL = none */
+    int likely_on;              /**< 0 (default): likely routes too: exposure, choice cost,
+                                     route density before and after the what-if */
+    senda_choice_opts choice;   /**< senda_choice_opts_init (edits from the danger stage) */
+    senda_exposure_opts exposure; /**< senda_exposure_opts_init */
+    senda_likely_opts likely;   /**< senda_likely_opts_init */
+    const char *flows;          /**< migrants per crossing (CSV); NULL = equal shares */
+    const char *dem;            /**< elevation raster (any GDAL raster, resampled onto the
+                                     grid): walking off the rail costs r.walk's slope time
+                                     (likely.walk); NULL = flat (default) */
+    double shelter_radius_m;    /**< a shelter's passing flow within this (default 5000) */
+} senda_pipeline_route_opts;
+void senda_pipeline_route_opts_init(senda_pipeline_route_opts *o);
+
+typedef struct senda_pipeline_route_result {
+    senda_points *sources, *destinations;
+    char (*source_names)[128], (*destination_names)[128];
+    senda_grid *accumulated;    /**< NULL unless accumulated_on */
+    senda_cost_path **paths;    /**< on the surface */
+    size_t n_paths;
+    senda_cost_route_result *lines;
+    senda_cost_path **paths_whatif; /**< on the what-if surface; NULL without one */
+    size_t n_paths_whatif;
+    senda_cost_route_result *lines_whatif;
+    char **profiles;            /**< the profile PNGs written (profile_dir) */
+    size_t n_profiles;
+    senda_grid *exposure;       /**< likely_on: exposure per km (masked like the danger) */
+    senda_grid *choice_cost, *choice_cost_whatif;
+    senda_likely_result *likely, *likely_whatif; /**< before / after the what-if */
+    senda_likely_change *likely_change; /**< with a what-if */
+    double *flows;              /**< migrants per source when opts->flows; else NULL */
+    double *incidents_per_1000, *incidents_per_1000_whatif; /**< per source with flows and
+                                     incidents (senda_likely_incident_rate); else NULL */
+    const senda_layers *layers; /**< borrowed from the input: the what-if's checkpoints
+                                     are written from it (write before destroying it) */
+    const senda_cost_danger_opts *edits; /**< borrowed from the danger result */
+    const char *const *with_names;       /**< likewise */
+} senda_pipeline_route_result;
+
+/** The route stage over a danger stage's result: least-danger paths (and
+ *  alternatives) from the sources to the destinations, the danger along
+ *  every line, and the same on the what-if surface when there is one;
+ *  sources and destinations at sea move to the nearest land cell. With out
+ *  the danger coverages and the route layers are written there.
+ *  @return SENDA_OK; SENDA_ERR_ARG; SENDA_ERR_DATA (unknown place,
+ *          unreachable destination); SENDA_ERR_IO; SENDA_ERR_NOMEM; SENDA_ERR_CANCELLED
+ *  Ownership: caller frees with senda_pipeline_route_result_destroy(). */
+senda_status senda_pipeline_route(senda_ctx *ctx, const senda_pipeline_input *in,
+                                  const senda_pipeline_danger_result *danger,
+                                  const senda_pipeline_route_opts *opts, const char *out,
+                                  senda_pipeline_route_result **res,
+                                  senda_progress_fn progress, void *progress_arg);
+/** Write `accumulated_cost`, `paths`, `path_profile`, `route_segments`,
+ *  `routes` (and `paths_whatif`, `path_profile_whatif`) into a GeoPackage. */
+senda_status senda_pipeline_route_write(senda_ctx *ctx, const senda_pipeline_route_result *r,
+                                        const char *gpkg_path);
+/** The name of the source path i of paths (or paths_whatif) left from. */
+const char *senda_pipeline_route_source(const senda_pipeline_route_result *r,
+                                        const senda_cost_path *path);
+void senda_pipeline_route_result_destroy(senda_pipeline_route_result *r);
+
 /* ---- scenario files ------------------------------------------------- */
 
 /** Most incident source files one scenario may import. */
@@ -1482,60 +1744,20 @@ senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char
 
 /** One scenario of a scenario file: the base settings with the scenario's
  *  overrides applied (maps merge key by key, lists and values replace).
- *  Paths are resolved against the scenario file's directory. Lists of codes
- *  (types, perpetrators) are stored comma-separated. */
-typedef struct senda_scenario {
-    char name[64];           /**< [A-Za-z0-9_.-]+, unique in the file */
-    char description[256];   /**< free text, the map title; "" when absent */
-    int line;                /**< line of the scenario's entry (1 for a file without a list) */
-    int valid;               /**< 0: the entry is unusable and error says why */
-    char error[512];         /**< "file:line: key: problem" when !valid */
-    char layers[1024];       /**< corridor layers directory */
-    char crs[128];           /**< projected analysis CRS */
-    double cell_m;           /**< analysis cell size, metres */
-    double pad_m;            /**< grid padding around the incidents, metres */
-    char output[1024];       /**< the GeoPackage to write ("{name}" expanded) */
-    char store[1024];        /**< an existing incident store to read, or "" */
-    size_t n_sources;        /**< incident files to import into a scratch store */
-    char sources[SENDA_SCENARIO_MAX_SOURCES][1024];
-    long synth_n;            /**< > 0: generate this many synthetic incidents (demo, tests)
-                                  around the layers instead of store / sources */
-    long synth_seed;         /**< seed of the synthetic incidents (default 1) */
-    char types[256];         /**< filter: incident type codes, "" = all */
-    char date_from[16];      /**< filter: yyyy, yyyy-mm or yyyy-mm-dd, "" = open */
-    char date_to[16];
-    char victims[16];        /**< filter: "women", "men", "minors" or "" */
-    char perpetrators[256];  /**< filter: perpetrator codes, "" = all */
-    char precision[16];      /**< filter: coarsest location kept (exact, locality,
-                                  approximate, whole_degree), "" = all */
-    int weighted;            /**< 1: weight = severity x victims; 0: count */
-    int allow_empty;         /**< 1: a filter leaving no incident still writes a product,
-                                  titled "0 incidents"; 0 (default): the scenario fails */
-    char kernel[16];         /**< hotspot kernel name ("quartic", ...) */
-    double radius_m;         /**< kernel radius, metres; <= 0 automatic */
-    char kde_scale[16];      /**< "density", "qgis-raw", "qgis-scaled", "grass" */
-    int hotspot_weighted;    /**< Gi* on the filter's weights (1) or on events (0, default) */
-    char emerging[16];       /**< emerging hot spots time step: "month", "quarter", "year"
-                                  or "" (none) */
-    char siting_model[16];   /**< "mclp" or "set-cover" */
-    long siting_p;           /**< mclp: new sites to choose */
-    double siting_radius_m;  /**< service distance, metres */
-    double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
-    double siting_target_share; /**< set-cover: share of the demand to cover */
-    char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
-                                  cells within 10 km of the rail, senda_siting_demand_from_grid) */
-    char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
-    double danger_w_base, danger_w_density, danger_w_checkpoint, danger_w_rail;
-                             /**< danger surface weights (senda_cost_danger_opts) */
-    double danger_checkpoint_range_m, danger_rail_range_m;
-    char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
-    char route_from[512];    /**< least-danger paths start: place names, "; "-separated */
-    char route_to[1024];     /**< ... and end at these places */
-    long route_alternatives; /**< alternative paths per destination (default 0) */
-    int report;              /**< 1: also write the printable report "<output minus .gpkg>.pdf"
-                                  (senda_export_report) */
-    char report_lang[8];     /**< its language: "es" (default), "es-ES" or "en" */
-} senda_scenario;
+ *  Opaque: its keys fill the pipeline stages' records; read its parameters
+ *  with senda_scenario_params. */
+typedef struct senda_scenario senda_scenario;
+
+/** The scenario's name ([A-Za-z0-9_.-]+, unique in its file). Ownership: owned by sc. */
+const char *senda_scenario_name(const senda_scenario *sc);
+/** The GeoPackage it writes ("{name}" expanded, resolved against the file's
+ *  directory). Ownership: owned by sc. */
+const char *senda_scenario_output(const senda_scenario *sc);
+/** The line of its entry in the file (1 for a file without a list). */
+int senda_scenario_line(const senda_scenario *sc);
+/** SENDA_OK when the entry is usable; else SENDA_ERR_DATA with
+ *  "file:line: key: problem" as the context's message. */
+senda_status senda_scenario_check(senda_ctx *ctx, const senda_scenario *sc);
 
 /** Every stage `senda run` knows, in run order (the default of `stages:`).
  *  density: kernel density surface; hotspot: Gi* cells; danger: danger
@@ -1552,7 +1774,7 @@ typedef struct senda_scenario_set senda_scenario_set;
  *  settings; an optional `scenarios:` list holds named entries that inherit
  *  the base and override what differs. Without the list the file is one
  *  scenario named after the file. A problem in one entry marks that entry
- *  invalid (senda_scenario.valid = 0, .error says where and why) and the
+ *  invalid (senda_scenario_check puts where and why on the context) and the
  *  others stay usable; a YAML syntax error, a bad base setting or a bad list
  *  (entry not a mapping, missing or repeated name) fails the whole file.
  *  Messages read "FILE:LINE: KEY: problem".
@@ -1576,6 +1798,10 @@ const char *senda_scenario_text(const senda_scenario_set *set);
  *  (for provenance and `senda info`).
  *  Ownership: caller frees with senda_free(). */
 senda_status senda_scenario_params(senda_ctx *ctx, const senda_scenario *sc, char **out);
+/** Every scenario key with its default (the stages' own, from their
+ *  *_opts_init), "key: value" lines in schema order, for `senda run --help`.
+ *  Ownership: caller frees with senda_free(). */
+senda_status senda_scenario_defaults(senda_ctx *ctx, char **out);
 
 /* ---- the GeoPackage product ------------------------------------------ */
 

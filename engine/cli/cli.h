@@ -33,6 +33,8 @@ typedef struct cli_cmd_info {
     const char *summary;     /* one line */
     const char *description; /* paragraphs shown by --help */
     const char *examples;    /* shown by --help, may be NULL */
+    const char *const *renamed; /* NULL-terminated "old=new" option names still accepted
+                                   with a deprecation warning ("k=knight" for -k) */
 } cli_cmd_info;
 
 #define CLI_OK 0
@@ -40,8 +42,15 @@ typedef struct cli_cmd_info {
 #define CLI_USAGE 2
 #define CLI_HELP_SHOWN (-1)
 
+/** Set the default of option name shown by --help and used when the option
+ *  is not given, from a value the library filled (an *_opts_init field). */
+void cli_default_dbl(cli_opt *opts, const char *name, double v);
+void cli_default_int(cli_opt *opts, const char *name, long v);
+void cli_default_str(cli_opt *opts, const char *name, const char *v);
+
 /** Parse argv[first..] against opts (terminated by an entry with name NULL).
- *  Positional arguments go to pos (up to max_pos). Handles -h/--help.
+ *  Positional arguments go to pos (up to max_pos). Handles -h/--help and,
+ *  on every command, GDAL's --config KEY VALUE and --debug on|off.
  *  Returns 0, CLI_USAGE (message printed) or CLI_HELP_SHOWN. */
 int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
               const char **pos, int max_pos, int *n_pos);

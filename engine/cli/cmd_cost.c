@@ -35,7 +35,7 @@ static cli_opt opts[] = {
      {0}, 0},
     {"dir-out", 0, OPT_STR, "DIR.tif", NULL, "movement directions, Float32 GeoTIFF, degrees "
      "ccw from east towards the source (r.cost outdir)", NULL, 0, {0}, 0},
-    {"knight", 'k', OPT_FLAG, NULL, NULL, "16 neighbours with knight's moves (r.cost -k)",
+    {"knight", 0, OPT_FLAG, NULL, NULL, "16 neighbours with knight's moves (r.cost -k)",
      NULL, 0, {0}, 0},
     {"unit-m", 0, OPT_DBL, "M", "0", "move lengths in units of M metres (1 = metres, 1000 = "
      "km); 0 = cell widths as r.cost", NULL, 0, {0}, 0},
@@ -59,6 +59,8 @@ static cli_opt opts[] = {
     {"quiet", 'q', OPT_FLAG, NULL, NULL, "no progress on stderr", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
 };
+
+static const char *const renamed[] = {"k=knight", NULL};
 
 static const cli_cmd_info info = {
     "senda cost --cost RASTER --from X,Y[;X,Y...] --out ACCUM.tif [--knight] [--dir-out DIR.tif]"
@@ -84,6 +86,7 @@ static const cli_cmd_info info = {
     "  senda cost --cost friction.tif --from '500000,1600000;520000,1610000' --knight \\\n"
     "      --out acc.tif --to 560000,1700000 --path-out paths.gpkg --json\n"
     "  senda cost --dem dem.tif --walk --knight --from 512000,1650000 --out walk.tif",
+    renamed,
 };
 
 /* Parse "X,Y;X,Y..." into a new points set in crs; 0 on success. */
@@ -167,7 +170,7 @@ static senda_status do_paths(senda_ctx *ctx, const senda_grid *acc, const senda_
     for (; n < to->n && st == SENDA_OK; n++)
         st = senda_cost_path_trace(ctx, acc, dir, to->x[n], to->y[n], NULL, &paths[n]);
     if (st == SENDA_OK && path_out)
-        st = senda_cost_paths_write(ctx, path_out, "paths", senda_grid_crs(acc), paths, n);
+        st = senda_cost_paths_write(ctx, path_out, senda_grid_crs(acc), paths, n, NULL);
     if (st == SENDA_OK)
         print_paths(paths, n, root);
     for (size_t i = 0; paths && i < n; i++)
@@ -192,8 +195,11 @@ static senda_status write_acc(senda_ctx *ctx, const senda_grid *acc, const char 
     static const char *const fast_co[] = {"COMPRESS=ZSTD", "ZSTD_LEVEL=1", "PREDICTOR=2",
                                           "TILED=YES", "BIGTIFF=IF_SAFER",
                                           "NUM_THREADS=ALL_CPUS", NULL};
-    return senda_grid_write_tiff_co(ctx, acc, path, is_float64,
-                                    co_opt->n_values ? co_list : fast_co);
+    senda_grid_tiff_opts to;
+    senda_grid_tiff_opts_init(&to);
+    to.float64 = is_float64;
+    to.creation_options = co_opt->n_values ? co_list : fast_co;
+    return senda_grid_write_tiff(ctx, acc, path, &to);
 }
 
 static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points **from_to,

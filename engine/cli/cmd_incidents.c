@@ -100,6 +100,7 @@ static const cli_cmd_info info = {
     "  senda incidents import casos.xlsx --store incidents.gpkg --lon-field X --lat-field Y \\\n"
     "      --s_srs EPSG:32615 --type-field Delito --dedupe-km 2\n"
     "  sqlite3 incidents.gpkg \"SELECT source_row, reason, message, raw FROM incident_rejects\"",
+    NULL,
 };
 
 static int parse_severity(const char *s, senda_incidents_import_opts *o)

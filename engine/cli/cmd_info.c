@@ -35,6 +35,7 @@ static const cli_cmd_info info = {
     "  senda info corridor.gpkg\n  senda info corridor.gpkg --json | jq .provenance.parameters\n"
     "  mv corridor.gpkg corridor-2025.gpkg && senda info corridor-2025.gpkg --fix-project\n"
     "  mkdir -p styles && senda info corridor.gpkg --export-styles styles",
+    NULL,
 };
 
 static void print_object(json_object *o, const char *heading)

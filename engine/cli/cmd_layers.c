@@ -28,6 +28,7 @@ static const cli_cmd_info info = {
     "Exit 1 names the file when a layer is missing, unreadable, has no CRS or holds the\n"
     "wrong geometry type.",
     "  senda layers check\n  senda layers check --layers my_layers --crs EPSG:6362 --json",
+    NULL,
 };
 
 static void print_table(const senda_layers *ls)

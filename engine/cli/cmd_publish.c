@@ -56,6 +56,7 @@ static const cli_cmd_info info = {
     "  senda publish run.gpkg --out public.gpkg --to 2023-11\n"
     "  senda publish --audit public-2023-12.gpkg public-2023-11.gpkg\n"
     "  senda publish --list-releases run.gpkg",
+    NULL,
 };
 
 static int audit(senda_ctx *ctx, const char *const *pos, int n_pos, long k, int json)

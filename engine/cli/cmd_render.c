@@ -35,6 +35,7 @@ static const cli_cmd_info info = {
     ".gpkg in QGIS (Project > Open From > GeoPackage).",
     "  senda render corridor.gpkg --png corridor.png\n"
     "  senda render corridor.gpkg --png hot.png --surface hotspot_cells --width 2400",
+    NULL,
 };
 
 int cmd_render(int argc, char **argv)

@@ -31,6 +31,7 @@ static const cli_cmd_info info = {
     "The PDF is written beside REPORT.pdf and renamed into place when complete.",
     "  senda report demo-out/corridor.gpkg --pdf corridor.pdf\n"
     "  senda report run.gpkg --pdf run-en.pdf --lang en",
+    NULL,
 };
 
 int cmd_report(int argc, char **argv)

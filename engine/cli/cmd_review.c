@@ -31,6 +31,7 @@ static const cli_cmd_info info = {
     "the list is printed.",
     "  senda incidents review incidents.gpkg\n"
     "  senda incidents review incidents.gpkg --keep 512 --link 530 --link 533:41",
+    NULL,
 };
 
 static void print_list(const senda_review_item *it, size_t n, int json)

@@ -15,12 +15,14 @@ static cli_opt opts[] = {
      NULL, 0, {0}, 0},
     {"jobs", 'j', OPT_INT, "N", "1", "scenarios run at once, 1..16 (each on its own thread; "
      "with N > 1 every scenario uses one thread inside)", NULL, 0, {0}, 0},
-    {"keep-going", 'k', OPT_FLAG, NULL, NULL, "run every scenario even after one fails "
+    {"keep-going", 0, OPT_FLAG, NULL, NULL, "run every scenario even after one fails "
      "(default: stop at the first failure, cancelling the others)", NULL, 0, {0}, 0},
     {"json", 0, OPT_FLAG, NULL, NULL, "print the summary as JSON on stdout", NULL, 0, {0}, 0},
     {"quiet", 'q', OPT_FLAG, NULL, NULL, "no progress on stderr", NULL, 0, {0}, 0},
     {NULL, 0, OPT_FLAG, NULL, NULL, NULL, NULL, 0, {0}, 0},
 };
+
+static const char *const renamed[] = {"k=keep-going", NULL};
 
 static const cli_cmd_info info = {
     "senda run SCENARIO.yaml [--only NAME[,NAME...]] [--jobs N] [--keep-going] [--json] [-q]",
@@ -40,21 +42,8 @@ static const cli_cmd_info info = {
     "named variants that override what differs (see scenarios/corridor.yaml). The summary\n"
     "lists scenario, status, seconds, incidents passing the filter, new sites and output.\n"
     "Exit status: 0 when every selected scenario succeeded, 1 otherwise, 2 for usage.\n\n"
-    "Scenario keys (default):\n"
-    "  layers (the bundled layers/corridor), crs (EPSG:32615), cell_m (1000), pad_m (5000),\n"
-    "  output ({name}.gpkg beside the file), description (the map title)\n"
-    "  incidents: one of store (an incident store), sources (files to import) or\n"
-    "    synthetic (N generated rows, marked synthetic) with seed (1)\n"
-    "  filter: types, date_from, date_to, victims, perpetrators, precision (exact,\n"
-    "          locality, approximate, whole_degree: coarser reports left out and counted\n"
-    "          in the summary's 'coarser' column), weighted (true)\n"
-    "  hotspot: kernel (quartic), radius_m (automatic), scale (density); Gi* cells 5 x cell_m\n"
-    "  danger: w_base (1), w_density (4), w_checkpoint (2), w_rail (1),\n"
-    "    checkpoint_range_m (10000), rail_range_m (5000), without_checkpoints (what-if)\n"
-    "  routes: from (Ciudad Hidalgo; Tenosique), to (Arriaga; Palenque), alternatives (0)\n"
-    "  siting: model (mclp), p (5), radius_m (25000), spacing_m (10000), target_share (0.9),\n"
-    "    demand (incidents: their weights; or danger: danger cells within 10 km of the rail)\n"
-    "  stages (density,hotspot,danger,cost,route,siting): what is written",
+    "Scenario keys and their defaults (the stages' own, also those of the CLI commands)\n"
+    "are listed below.",
     "  senda run scenarios/corridor.yaml\n"
     "  senda run scenarios/corridor.yaml --only kidnapping --json\n"
     "  senda run yearly.yaml --jobs 2 --keep-going -q\n\n"
@@ -66,6 +55,7 @@ static const cli_cmd_info info = {
     "    - name: all\n"
     "    - name: y2019\n"
     "      filter: {date_from: 2019, date_to: 2019}",
+    renamed,
 };
 
 /* Ctrl-C (SIGINT) or SIGTERM: cancel through the progress callback, so every
@@ -155,13 +145,39 @@ static void print_json(const senda_scenario_run_result *r, size_t n, int ok)
     json_object_put(o);
 }
 
+/* After --help: every scenario key with its default, from the library. */
+static int print_keys(void)
+{
+    senda_ctx *ctx = cli_ctx_new();
+    char *text = NULL;
+    if (!ctx || senda_scenario_defaults(ctx, &text) != SENDA_OK) {
+        senda_ctx_destroy(ctx);
+        return CLI_FAIL;
+    }
+    printf("\nScenario keys and their defaults:\n");
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (strncmp(p, "name:", 5) != 0)
+            printf("  %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    senda_free(text);
+    senda_ctx_destroy(ctx);
+    return CLI_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *pos[1];
     int n_pos = 0;
     int rc = cli_parse(argc, argv, 2, opts, &info, pos, 1, &n_pos);
+    int json_help = 0;
+    for (int k = 2; k < argc; k++)
+        json_help |= strcmp(argv[k], "--json") == 0;
+    if (rc == CLI_HELP_SHOWN)
+        return json_help ? CLI_OK : print_keys(); /* --help --json: the table alone */
     if (rc)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+        return rc;
     if (n_pos != 1) {
         fprintf(stderr, "senda: run needs one scenario file\nusage: %s\n", info.usage);
         return CLI_USAGE;

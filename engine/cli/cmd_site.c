@@ -101,6 +101,7 @@ static const cli_cmd_info info = {
     "  senda site --demand d.gpkg --candidates c.gpkg --model set-cover --target-share 0.8\n"
     "  senda site --demand d.gpkg --weight-field w --candidates c.gpkg --existing s.gpkg \\\n"
     "             --cost danger.tif --unit-m 1000 --max-cost 40 --p 5 --json",
+    NULL,
 };
 
 /* A number in width w, or "-" when it is NaN (no exposure, no shelter). */

@@ -38,6 +38,7 @@ static const cli_cmd_info info = {
     "  senda store init PG:dbname=senda --roles\n"
     "  senda store copy incidents.gpkg postgresql://analyst@db.example.org/senda\n"
     "  senda store check PG:dbname=senda",
+    NULL,
 };
 
 static int do_check(senda_ctx *ctx, const char *store)

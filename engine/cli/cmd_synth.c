@@ -33,6 +33,7 @@ static const cli_cmd_info info = {
     "For demos, tests and benchmarks only: never mix it with real reports.",
     "  senda synth --n 5000 --seed 7 --out synthetic.csv\n"
     "  senda incidents import synthetic.csv --store demo.gpkg",
+    NULL,
 };
 
 int cmd_synth(int argc, char **argv)

@@ -25,6 +25,56 @@ static cli_opt *find_short(cli_opt *opts, char c)
     return NULL;
 }
 
+static int usage_error(const cli_cmd_info *info, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "senda: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nusage: %s\nTry '%s --help'.\n", info->usage, info->usage);
+    return CLI_USAGE;
+}
+
+/* The new name of a renamed option (name of len chars, or one letter when
+ * len is 1 and is_short), with a deprecation warning; NULL when not renamed. */
+static cli_opt *renamed(cli_opt *opts, const cli_cmd_info *info, const char *name, size_t len,
+                        int is_short)
+{
+    for (const char *const *r = info->renamed; r && *r; r++) {
+        const char *eq = strchr(*r, '=');
+        size_t n = (size_t)(eq - *r);
+        if (n != len || strncmp(*r, name, len) != 0 || (n == 1) != is_short)
+            continue;
+        cli_opt *o = find_long(opts, eq + 1, strlen(eq + 1));
+        if (o)
+            fprintf(stderr, "senda: warning: %s%.*s is deprecated, use --%s\n",
+                    is_short ? "-" : "--", (int)len, name, eq + 1);
+        return o;
+    }
+    return NULL;
+}
+
+/* --config KEY VALUE and --debug on|off (GDAL's common options): 0 when a
+ * is neither, 1 when consumed (i advanced), CLI_USAGE on a bad use. */
+static int gdal_option(int argc, char **argv, int *i, const cli_cmd_info *info)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--config") == 0) {
+        if (*i + 2 >= argc)
+            return usage_error(info, "option '%s' needs KEY VALUE", a);
+        senda_config_set(argv[*i + 1], argv[*i + 2]);
+        *i += 2;
+        return 1;
+    }
+    if (strcmp(a, "--debug") == 0) {
+        const char *v = *i + 1 < argc ? argv[*i + 1] : "";
+        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+            return usage_error(info, "--debug takes on or off, got '%s'", v);
+        senda_config_set("CPL_DEBUG", strcmp(v, "on") == 0 ? "ON" : "OFF");
+        *i += 1;
+        return 1;
+    }
+    return 0;
+}
+
 static void set_value(cli_opt *o, const char *v)
 {
     o->seen = 1;
@@ -33,13 +83,6 @@ static void set_value(cli_opt *o, const char *v)
         o->values[o->n_values++] = v;
 }
 
-static int usage_error(const cli_cmd_info *info, const char *fmt, const char *arg)
-{
-    fprintf(stderr, "senda: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nusage: %s\nTry '%s --help'.\n", info->usage, info->usage);
-    return CLI_USAGE;
-}
 
 int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
               const char **pos, int max_pos, int *n_pos)
@@ -82,16 +125,25 @@ int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_inf
         }
         cli_opt *o = NULL;
         const char *inline_val = NULL;
+        int g = only_pos ? 0 : gdal_option(argc, argv, &i, info);
+        if (g == CLI_USAGE)
+            return CLI_USAGE;
+        if (g)
+            continue;
         if (!only_pos && a[0] == '-' && a[1] == '-') {
             const char *eq = strchr(a + 2, '=');
             size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
             o = find_long(opts, a + 2, len);
+            if (!o)
+                o = renamed(opts, info, a + 2, len, 0);
             inline_val = eq ? eq + 1 : NULL;
             if (!o)
                 return usage_error(info, "unknown option '%s'", a);
         } else if (!only_pos && a[0] == '-' && a[1] && a[2] == '\0' &&
                    !(a[1] >= '0' && a[1] <= '9')) {
             o = find_short(opts, a[1]);
+            if (!o)
+                o = renamed(opts, info, a + 1, 1, 1);
             if (!o)
                 return usage_error(info, "unknown option '%s'", a);
         }
@@ -138,9 +190,51 @@ void cli_help(FILE *fp, const cli_opt *opts, const cli_cmd_info *info)
             fprintf(fp, " [repeatable]");
         fprintf(fp, "\n");
     }
+    fprintf(fp, "  %-28s %s\n", "    --config KEY VALUE", "set a GDAL configuration option "
+            "(GDAL_CACHEMAX, ...)");
+    fprintf(fp, "  %-28s %s\n", "    --debug on|off", "GDAL debug messages on stderr (CPL_DEBUG)");
     fprintf(fp, "  %-28s %s\n", "-h, --help", "show this help and exit");
+    for (const char *const *r = info->renamed; r && *r; r++) {
+        const char *eq = strchr(*r, '=');
+        fprintf(fp, "%s  %s%.*s is deprecated: use --%s\n", r == info->renamed ? "\n" : "",
+                eq - *r == 1 ? "-" : "--", (int)(eq - *r), *r, eq + 1);
+    }
     if (info->examples)
         fprintf(fp, "\nExamples:\n%s\n", info->examples);
+}
+
+/* Defaults formatted from library values live here for the process. */
+static char default_pool[4096];
+static size_t default_used;
+
+static void set_default(cli_opt *opts, const char *name, const char *text)
+{
+    cli_opt *o = cli_get(opts, name);
+    size_t n = strlen(text) + 1;
+    if (!o || default_used + n > sizeof default_pool)
+        return;
+    memcpy(default_pool + default_used, text, n);
+    o->def = default_pool + default_used;
+    default_used += n;
+}
+
+void cli_default_dbl(cli_opt *opts, const char *name, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    set_default(opts, name, buf);
+}
+
+void cli_default_int(cli_opt *opts, const char *name, long v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%ld", v);
+    set_default(opts, name, buf);
+}
+
+void cli_default_str(cli_opt *opts, const char *name, const char *v)
+{
+    set_default(opts, name, v);
 }
 
 cli_opt *cli_get(cli_opt *opts, const char *name)

@@ -8,6 +8,7 @@
  * used by one thread at a time. GDAL's error state is per thread; callers
  * reset it with CPLErrorReset() before a GDAL call whose message they want.
  */
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
 #include <errno.h>
@@ -260,6 +261,12 @@ size_t senda__strlcpy(char *dst, const char *src, size_t dst_size)
         dst[k] = '\0';
     }
     return n;
+}
+
+void senda_config_set(const char *key, const char *value)
+{
+    if (key && key[0])
+        CPLSetConfigOption(key, value);
 }
 
 int senda__store_is_pg(const char *store)

@@ -184,37 +184,92 @@ static senda_status write_path(senda_ctx *ctx, OGRLayerH lyr, const senda_cost_p
     return SENDA_OK;
 }
 
-senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *layer,
-                                    const char *crs, senda_cost_path *const *paths,
-                                    size_t n_paths)
+
+static const senda__field line_fields[9], profile_fields[9];
+static senda_status line_row(senda_ctx *ctx, OGRLayerH lyr, size_t k, const senda_cost_path *p);
+static senda_status write_profile_rows(senda_ctx *ctx, OGRLayerH lyr, size_t k,
+                                       const senda_cost_path *p);
+static senda_status write_table(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                OGRwkbGeometryType type, const char *crs,
+                                const senda__field *fields, size_t n_fields,
+                                senda_cost_path *const *paths, size_t n_paths,
+                                senda_status (*row)(senda_ctx *, OGRLayerH, size_t,
+                                                    const senda_cost_path *));
+
+void senda_cost_paths_write_opts_init(senda_cost_paths_write_opts *o)
+{
+    if (!o)
+        return;
+    o->layer = "paths";
+    o->profile_layer = NULL;
+}
+
+
+senda_status senda_cost_paths_write(senda_ctx *ctx, const char *gpkg_path, const char *crs,
+                                    senda_cost_path *const *paths, size_t n_paths,
+                                    const senda_cost_paths_write_opts *o)
 {
     senda__reset(ctx);
-    if (!gpkg_path || !layer || (!paths && n_paths))
+    senda_cost_paths_write_opts dflt;
+    senda_cost_paths_write_opts_init(&dflt);
+    if (!o)
+        o = &dflt;
+    if (!gpkg_path || !o->layer || (!paths && n_paths))
         return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or paths is NULL");
+    senda_status st = write_table(ctx, gpkg_path, o->layer, wkbLineStringM, crs, line_fields,
+                                  sizeof line_fields / sizeof *line_fields, paths, n_paths,
+                                  line_row);
+    if (st == SENDA_OK && o->profile_layer)
+        st = write_table(ctx, gpkg_path, o->profile_layer, wkbNone, NULL, profile_fields,
+                         sizeof profile_fields / sizeof *profile_fields, paths, n_paths,
+                         write_profile_rows);
+    return st;
+}
+
+/* Writes the rows of path k into lyr. */
+typedef senda_status (*row_fn)(senda_ctx *ctx, OGRLayerH lyr, size_t k, const senda_cost_path *p);
+
+static senda_status line_row(senda_ctx *ctx, OGRLayerH lyr, size_t k, const senda_cost_path *p)
+{
+    (void)k;
+    return write_path(ctx, lyr, p);
+}
+
+/* One table (replaced) of the fields, a row_fn call per path, in one transaction. */
+static senda_status write_table(senda_ctx *ctx, const char *gpkg_path, const char *layer,
+                                OGRwkbGeometryType type, const char *crs,
+                                const senda__field *fields, size_t n_fields,
+                                senda_cost_path *const *paths, size_t n_paths, row_fn row)
+{
     GDALDatasetH ds = NULL;
     OGRLayerH lyr = NULL;
     senda_status st = senda__gpkg_open(ctx, gpkg_path, &ds);
     if (st != SENDA_OK)
         return st;
-    if ((st = senda__gpkg_layer(ctx, ds, layer, wkbLineStringM, crs, &lyr)) != SENDA_OK)
-        goto done;
-    static const senda__field fields[] = {{"name", OFTString},          {"alternative", OFTInteger},
-                  {"cost", OFTReal},            {"length_km", OFTReal},
-                  {"n_cells", OFTInteger64},    {"extra_cost_pct", OFTReal},
-                  {"extra_length_pct", OFTReal}, {"total_danger", OFTReal},
-                  {"rank", OFTInteger}};
-    if ((st = senda__gpkg_fields(ctx, lyr, layer, fields, sizeof fields / sizeof fields[0])))
+    if ((st = senda__gpkg_layer(ctx, ds, layer, type, crs, &lyr)) != SENDA_OK ||
+        (st = senda__gpkg_fields(ctx, lyr, layer, fields, n_fields)) != SENDA_OK)
         goto done;
     GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
-        st = write_path(ctx, lyr, paths[i]);
+        st = row(ctx, lyr, i, paths[i]);
     if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
-        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save the paths", gpkg_path);
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save %s", gpkg_path, layer);
     else if (st != SENDA_OK)
         GDALDatasetRollbackTransaction(ds);
 done:
     return senda__gdal_close(ctx, ds, gpkg_path, st);
 }
+
+    static const senda__field line_fields[] = {{"name", OFTString},          {"alternative", OFTInteger},
+                  {"cost", OFTReal},            {"length_km", OFTReal},
+                  {"n_cells", OFTInteger64},    {"extra_cost_pct", OFTReal},
+                  {"extra_length_pct", OFTReal}, {"total_danger", OFTReal},
+                  {"rank", OFTInteger}};
+
+    static const senda__field profile_fields[] = {{"path", OFTInteger64},    {"name", OFTString},     {"alternative", OFTInteger},
+                  {"vertex", OFTInteger64},  {"x", OFTReal},          {"y", OFTReal},
+                  {"distance_km", OFTReal},  {"danger_per_km", OFTReal},
+                  {"accumulated", OFTReal}};
 
 /* One profile row per vertex of path k. */
 static senda_status write_profile_rows(senda_ctx *ctx, OGRLayerH lyr, size_t k,
@@ -243,33 +298,3 @@ static senda_status write_profile_rows(senda_ctx *ctx, OGRLayerH lyr, size_t k,
     return SENDA_OK;
 }
 
-senda_status senda_cost_paths_write_profile(senda_ctx *ctx, const char *gpkg_path,
-                                            const char *layer, senda_cost_path *const *paths,
-                                            size_t n_paths)
-{
-    senda__reset(ctx);
-    if (!gpkg_path || !layer || (!paths && n_paths))
-        return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, layer or paths is NULL");
-    GDALDatasetH ds = NULL;
-    OGRLayerH lyr = NULL;
-    senda_status st = senda__gpkg_open(ctx, gpkg_path, &ds);
-    if (st != SENDA_OK)
-        return st;
-    if ((st = senda__gpkg_layer(ctx, ds, layer, wkbNone, NULL, &lyr)) != SENDA_OK)
-        goto done;
-    static const senda__field fields[] = {{"path", OFTInteger64},    {"name", OFTString},     {"alternative", OFTInteger},
-                  {"vertex", OFTInteger64},  {"x", OFTReal},          {"y", OFTReal},
-                  {"distance_km", OFTReal},  {"danger_per_km", OFTReal},
-                  {"accumulated", OFTReal}};
-    if ((st = senda__gpkg_fields(ctx, lyr, layer, fields, sizeof fields / sizeof fields[0])))
-        goto done;
-    GDALDatasetStartTransaction(ds, 0);
-    for (size_t i = 0; i < n_paths && st == SENDA_OK; i++)
-        st = write_profile_rows(ctx, lyr, i, paths[i]);
-    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
-        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot save the paths", gpkg_path);
-    else if (st != SENDA_OK)
-        GDALDatasetRollbackTransaction(ds);
-done:
-    return senda__gdal_close(ctx, ds, gpkg_path, st);
-}

@@ -132,15 +132,21 @@ done:
     return st;
 }
 
-senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const char *path,
-                                   int float64)
+void senda_grid_tiff_opts_init(senda_grid_tiff_opts *o)
 {
-    return senda_grid_write_tiff_co(ctx, grid, path, float64, NULL);
+    if (o)
+        memset(o, 0, sizeof *o);
 }
 
-senda_status senda_grid_write_tiff_co(senda_ctx *ctx, const senda_grid *grid, const char *path,
-                                      int float64, const char *const *creation_options)
+senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const char *path,
+                                   const senda_grid_tiff_opts *o)
 {
+    senda_grid_tiff_opts dflt;
+    senda_grid_tiff_opts_init(&dflt);
+    if (!o)
+        o = &dflt;
+    int float64 = o->float64;
+    const char *const *creation_options = o->creation_options;
     senda__reset(ctx);
     if (!grid || !path)
         return senda__fail(ctx, SENDA_ERR_ARG, "grid or path is NULL");

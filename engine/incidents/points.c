@@ -68,6 +68,30 @@ static senda_status date_bound(senda_ctx *ctx, const char *s, int end, char out[
     return SENDA_OK;
 }
 
+/* " AND (women > 0 OR minors > 0)" for "women,minors": incidents with any of
+ * the groups among the victims. The column names come from the fixed list. */
+static senda_status victims_clause(senda_ctx *ctx, const char *list, char *sql, size_t n)
+{
+    static const char *const groups[] = {"women", "men", "minors"};
+    size_t len = (size_t)snprintf(sql, n, " AND (");
+    int k = 0;
+    for (const char *p = list; *p && len < n;) {
+        size_t w = strcspn(p, ","), g = 0;
+        while (g < 3 && !(strlen(groups[g]) == w && strncmp(p, groups[g], w) == 0))
+            g++;
+        if (g == 3)
+            return senda__fail(ctx, SENDA_ERR_ARG, "victims '%.*s' is not women, men or minors "
+                               "(in '%s')", (int)w, p, list);
+        len += (size_t)snprintf(sql + len, n - len, "%s%s > 0", k++ ? " OR " : "", groups[g]);
+        p += w + (p[w] == ',');
+    }
+    if (!k)
+        return senda__fail(ctx, SENDA_ERR_ARG, "victims: empty list");
+    if (len < n)
+        snprintf(sql + len, n - len, ")");
+    return SENDA_OK;
+}
+
 /* The query of the filter's incidents in store s's SQL; coarser = 1: of those
  * its precision leaves out. */
 static senda_status build_query(senda_ctx *ctx, const senda__store *s,
@@ -113,16 +137,8 @@ static senda_status build_query(senda_ctx *ctx, const senda__store *s,
             len += (size_t)snprintf(sql + len, n - len, "%s%s", i ? "," : "", stored[i]);
         len += (size_t)snprintf(sql + len, n - len, ")");
     }
-    if (st == SENDA_OK && f->victims) {
-        const char *c = strcmp(f->victims, "women") == 0   ? "women"
-                        : strcmp(f->victims, "men") == 0    ? "men"
-                        : strcmp(f->victims, "minors") == 0 ? "minors"
-                                                            : NULL;
-        if (!c)
-            return senda__fail(ctx, SENDA_ERR_ARG, "victims '%s' is not women, men or minors",
-                               f->victims);
-        snprintf(sql + len, n - len, " AND %s > 0", c);
-    }
+    if (st == SENDA_OK && f->victims)
+        st = victims_clause(ctx, f->victims, sql + len, n - len);
     if (st == SENDA_OK) /* the GeoPackage's rowid order; PostGIS would give storage order */
         snprintf(sql + strlen(sql), n - strlen(sql), " ORDER BY fid");
     return st;

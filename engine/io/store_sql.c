@@ -321,9 +321,19 @@ void senda__stmt_finalize(senda__stmt *q)
     senda__free(q);
 }
 
+/* A query left on a row (its caller read only the first) is reset before
+ * new values are bound: SQLite refuses to bind a statement in progress
+ * (SQLITE_MISUSE) and the next query would run with the old values. */
+static sqlite3_stmt *sq_bindable(senda__stmt *q)
+{
+    if (q->st && sqlite3_stmt_busy(q->st))
+        sqlite3_reset(q->st);
+    return q->st;
+}
+
 void senda__stmt_null(senda__stmt *q, int i)
 {
-    if (q->st)
+    if (sq_bindable(q))
         sqlite3_bind_null(q->st, i);
     else if (i >= 1 && i <= q->n_params)
         q->val[i - 1] = NULL;
@@ -331,7 +341,7 @@ void senda__stmt_null(senda__stmt *q, int i)
 
 void senda__stmt_int64(senda__stmt *q, int i, int64_t v)
 {
-    if (q->st) {
+    if (sq_bindable(q)) {
         sqlite3_bind_int64(q->st, i, v);
     } else if (i >= 1 && i <= q->n_params) {
         snprintf(q->buf[i - 1], sizeof q->buf[0], "%lld", (long long)v);
@@ -341,7 +351,7 @@ void senda__stmt_int64(senda__stmt *q, int i, int64_t v)
 
 void senda__stmt_double(senda__stmt *q, int i, double v)
 {
-    if (q->st) {
+    if (sq_bindable(q)) {
         sqlite3_bind_double(q->st, i, v);
     } else if (i >= 1 && i <= q->n_params) {
         if (isnan(v)) {
@@ -355,7 +365,7 @@ void senda__stmt_double(senda__stmt *q, int i, double v)
 
 void senda__stmt_text(senda__stmt *q, int i, const char *v)
 {
-    if (q->st)
+    if (sq_bindable(q))
         sqlite3_bind_text(q->st, i, v, -1, SQLITE_STATIC);
     else if (i >= 1 && i <= q->n_params)
         q->val[i - 1] = v;
@@ -363,7 +373,7 @@ void senda__stmt_text(senda__stmt *q, int i, const char *v)
 
 void senda__stmt_point(senda__stmt *q, int i, double lon, double lat)
 {
-    if (q->st) {
+    if (sq_bindable(q)) {
         unsigned char gpb[29];
         senda__gpb_point(lon, lat, 4326, gpb);
         sqlite3_bind_blob(q->st, i, gpb, sizeof gpb, SQLITE_TRANSIENT);

@@ -3,33 +3,26 @@
  * (senda_scenario_run), the batch driver over a scenario file is in
  * runall.c.
  *
- * Order, in the scenario's CRS: corridor layers (senda_layers_open) ->
- * incidents (an existing store read through the scenario's filter; or
- * files, or `synthetic: N` generated rows, imported with the spatial join
- * into a scratch store beside the output) -> density and danger surface on
- * one grid covering the layers and the incidents (senda_cost_danger_from_points:
- * kernel density, then the danger formula of engine/cost/danger.c) -> Gi*
- * on square cells of 5 x cell_m over the incidents' extent padded by one
- * cell (senda_hotspot_gistar, every cell in the statistic, distance band
- * chosen automatically as ArcGIS's Optimized Hot Spot Analysis; coarser than
- * the density so that a cell holds several incidents and the layer stays a
- * few thousand polygons; counting events unless hotspot.weighted; cells on
- * the `land` layer only; when the statistic is refused or impossible - fewer
- * than 30 incidents, no variance - the run warns and goes on without the
- * layer; with hotspot.emerging the emerging hot spots' layers on the same
- * cells, engine/hotspot/emerging.c)
- * -> accumulated cost from every border
- * crossing over the danger surface (senda_cost_accumulate, GRASS r.cost
- * moves, move unit 1 km so the value is danger per km x km) and the
- * least-danger paths from routes.from to routes.to (senda_cost_paths) ->
- * danger per km along the rail lines (senda_cost_route_score, a profile PNG of
- * the longest line beside the output) -> shelter siting (maximal covering
- * or set covering of the filtered incidents' weight, or with siting.demand
- * danger of the danger-surface cells within 10 km of the rail as
- * docs/siting.md describes, candidates on a
- * lattice along the rail, the open shelters counting first, exposure = the
- * danger at the site) -> the product: corridor layers, incidents, surfaces
- * as Float32 gridded coverages, the stage layers, styles, QGIS project and
+ * The stages are the pipeline's (engine/pipeline), called with the records
+ * the scenario file filled (senda_scenario.danger, .hotspot, .route), so a
+ * scenario and the CLI command with the same parameters write the same
+ * layers. Order, in the scenario's CRS: inputs (senda_pipeline_input_open:
+ * the corridor layers; an existing store read through the scenario's
+ * filter, or files, or `synthetic: N` rows, imported with the spatial join
+ * into a scratch store beside the output) -> danger (senda_pipeline_danger:
+ * density and danger surface on one grid over the layers and incidents,
+ * land mask, what-if with checkpoint edits) -> hotspot
+ * (senda_pipeline_hotspot, Gi* cells only; when the statistic is impossible
+ * - fewer than 3 cells, no variance - the run warns and goes on without
+ * the layer) -> cost and route (senda_pipeline_route: accumulated cost from
+ * the crossings, least-danger paths, danger per km along the rail lines,
+ * a profile PNG of the longest line beside the output) -> shelter siting
+ * (maximal covering or set covering of the filtered incidents' weight, or
+ * with siting.demand danger of the danger-surface cells within 10 km of
+ * the rail as docs/siting.md describes, candidates on a lattice along the
+ * rail, the open shelters counting first, exposure = the danger at the
+ * site) -> the product: corridor layers, incidents, the stages' layers
+ * (written by the stages' own writers), styles, QGIS project and
  * provenance (scenario text, every parameter, inputs with SHA-256, counts).
  *
  * Atomicity: everything is written into "<dir>/.<name>.tmp-senda-<pid>"
@@ -52,6 +45,7 @@
 #include <unistd.h>
 
 #include "export/export_int.h"
+#include "pipeline/pipeline_int.h"
 #include "scenario/scenario_int.h"
 
 void senda_scenario_run_opts_init(senda_scenario_run_opts *o)
@@ -85,16 +79,11 @@ typedef struct run_state {
     senda_progress_fn progress;
     void *progress_arg;
     int threads;
-    char tmp[1100], store[1200], csv[1200], png[1100];
-    int own_store;
-    senda_layers *layers;
-    senda_points *pts;
-    senda_grid *density, *danger, *accum;
-    senda_hotspot_gistar_result *gi;
-    senda_emerging_result *em; /* hotspot.emerging */
-    senda_cost_path **paths;
-    size_t n_paths;
-    senda_cost_route_result *route;
+    char tmp[1100], png[1100];
+    senda_pipeline_input *in;
+    senda_pipeline_danger_result *danger;
+    senda_pipeline_hotspot_result *hot;
+    senda_pipeline_route_result *route;
     senda_points *cand, *existing, *demand; /* demand: danger cells (siting.demand) */
     double *exposure;
     senda_siting_result *site;
@@ -103,15 +92,10 @@ typedef struct run_state {
 
 static void run_free(run_state *s)
 {
-    senda_layers_destroy(s->layers);
-    senda_points_destroy(s->pts);
-    senda_grid_destroy(s->density);
-    senda_grid_destroy(s->danger);
-    senda_grid_destroy(s->accum);
-    senda_hotspot_gistar_result_destroy(s->gi);
-    senda_emerging_result_destroy(s->em);
-    senda_cost_paths_destroy(s->paths, s->n_paths);
-    senda_cost_route_result_destroy(s->route);
+    senda_pipeline_input_destroy(s->in);
+    senda_pipeline_danger_result_destroy(s->danger);
+    senda_pipeline_hotspot_result_destroy(s->hot);
+    senda_pipeline_route_result_destroy(s->route);
     senda_points_destroy(s->cand);
     senda_points_destroy(s->existing);
     senda_points_destroy(s->demand);
@@ -128,7 +112,8 @@ static int on(const run_state *s, const char *stage) { return senda__stage_on(s-
 
 static int need_danger(const run_state *s)
 {
-    return on(s, "danger") || on(s, "cost") || on(s, "route") || on(s, "siting");
+    return on(s, "density") || on(s, "danger") || on(s, "cost") || on(s, "route") ||
+           on(s, "siting");
 }
 
 /* The scenario's filter as YAML-like text, e.g. {victims: women, perpetrators: [police]}. */
@@ -141,7 +126,7 @@ static void filter_text(const senda_scenario *sc, char *buf, size_t size)
     for (int i = 0; i < 5 && len < size; i++) {
         if (!v[i][0])
             continue;
-        int list = i == 0 || i == 4;
+        int list = i == 0 || i == 3 || i == 4;
         len += (size_t)snprintf(buf + len, size - len, "%s%s: %s%s%s", first ? "" : ", ", k[i],
                                 list ? "[" : "", v[i], list ? "]" : "");
         first = 0;
@@ -150,79 +135,57 @@ static void filter_text(const senda_scenario *sc, char *buf, size_t size)
         snprintf(buf + len, size - len, "}");
 }
 
-/* Incidents: store read directly, or a scratch store filled by import. */
+/* Incidents: the scenario's source and filter; a filter leaving none fails
+ * the scenario unless allow_empty. */
 static senda_status stage_incidents(run_state *s, double lo, double hi)
 {
-    senda_ctx *ctx = s->ctx;
     const senda_scenario *sc = s->sc;
-    senda_status st = SENDA_OK;
-    if (sc->store[0]) {
-        snprintf(s->store, sizeof s->store, "%s", sc->store);
-        s->res->n_read = s->res->n_accepted = s->res->n_rejected = s->res->n_duplicate = -1;
-    } else {
-        snprintf(s->store, sizeof s->store, "%s.store.gpkg", s->tmp);
-        unlink(s->store);
-        s->own_store = 1;
-        const char *files[SENDA_SCENARIO_MAX_SOURCES];
-        size_t n_files = 0;
-        double mid = lo;
-        if (sc->synth_n > 0) {
-            senda_incidents_synth_opts so;
-            senda_incidents_synth_opts_init(&so);
-            so.n = (size_t)sc->synth_n;
-            so.seed = (uint64_t)sc->synth_seed;
-            snprintf(s->csv, sizeof s->csv, "%s.synthetic.csv", s->tmp);
-            mid = lo + 0.3 * (hi - lo);
-            SUB(s, sp, lo, mid);
-            if ((st = senda_incidents_synth(ctx, s->layers, &so, s->csv, SUBFN(s), &sp)))
-                return st;
-            files[n_files++] = s->csv;
-        } else {
-            for (size_t i = 0; i < sc->n_sources; i++)
-                files[n_files++] = sc->sources[i];
-        }
-        senda_incidents_import_opts io;
-        senda_incidents_import_opts_init(&io);
-        io.layers = s->layers;
-        io.n_threads = s->threads;
-        senda_incidents_import_summary sum;
-        SUB(s, ip, mid, hi - 0.1 * (hi - lo));
-        if ((st = senda_incidents_import(ctx, s->store, files, n_files, &io, &sum, SUBFN(s),
-                                         &ip)))
-            return st;
-        s->res->n_read = sum.read;
-        s->res->n_accepted = sum.accepted;
-        s->res->n_rejected = sum.rejected;
-        s->res->n_duplicate = sum.duplicate;
+    senda_pipeline_input_opts o;
+    senda_pipeline_input_opts_init(&o);
+    const char *files[SENDA_SCENARIO_MAX_SOURCES];
+    for (size_t i = 0; i < sc->n_sources; i++)
+        files[i] = sc->sources[i];
+    o.layers_dir = sc->layers;
+    o.crs = sc->crs;
+    o.store = sc->store[0] ? sc->store : NULL;
+    o.files = files;
+    o.n_files = sc->n_sources;
+    o.synthetic = sc->synth_n > 0 ? (size_t)sc->synth_n : 0;
+    o.synthetic_seed = (uint64_t)sc->synth_seed;
+    o.scratch = s->tmp;
+    o.n_threads = s->threads;
+    o.filter.types = sc->types[0] ? sc->types : NULL;
+    o.filter.date_from = sc->date_from[0] ? sc->date_from : NULL;
+    o.filter.date_to = sc->date_to[0] ? sc->date_to : NULL;
+    o.filter.victims = sc->victims[0] ? sc->victims : NULL;
+    o.filter.perpetrators = sc->perpetrators[0] ? sc->perpetrators : NULL;
+    o.filter.precision = sc->precision[0] ? sc->precision : NULL;
+    o.filter.weighted = sc->weighted;
+    SUB(s, ip, lo, hi);
+    senda_status st = senda_pipeline_input_open(s->ctx, &o, &s->in, SUBFN(s), &ip);
+    if (st)
+        return st;
+    s->res->n_read = s->res->n_accepted = s->res->n_rejected = s->res->n_duplicate = -1;
+    if (s->in->imported) {
+        s->res->n_read = s->in->import.read;
+        s->res->n_accepted = s->in->import.accepted;
+        s->res->n_rejected = s->in->import.rejected;
+        s->res->n_duplicate = s->in->import.duplicate;
     }
-    senda_incidents_filter f;
-    senda_incidents_filter_init(&f);
-    f.types = sc->types[0] ? sc->types : NULL;
-    f.date_from = sc->date_from[0] ? sc->date_from : NULL;
-    f.date_to = sc->date_to[0] ? sc->date_to : NULL;
-    f.victims = sc->victims[0] ? sc->victims : NULL;
-    f.perpetrators = sc->perpetrators[0] ? sc->perpetrators : NULL;
-    f.precision = sc->precision[0] ? sc->precision : NULL;
-    f.weighted = sc->weighted;
-    if ((st = senda_incidents_points(ctx, s->store, &f, senda_layers_crs(s->layers), &s->pts)))
-        return st;
-    if ((st = senda_incidents_count_coarser(ctx, s->store, &f, &s->res->n_coarser_left_out)))
-        return st;
-    s->res->n_incidents = (long)s->pts->n;
-    if (s->pts->n == 0 && !sc->allow_empty) {
+    s->res->n_incidents = (long)s->in->incidents->n;
+    s->res->n_coarser_left_out = s->in->n_coarser_left_out;
+    if (s->in->incidents->n == 0 && !sc->allow_empty) {
         char ftxt[700];
         filter_text(sc, ftxt, sizeof ftxt);
-        return senda__fail(ctx, SENDA_ERR_DATA, "scenario '%s': the filter %s leaves no "
+        return senda__fail(s->ctx, SENDA_ERR_DATA, "scenario '%s': the filter %s leaves no "
                            "incident in %s; nothing written (set `allow_empty: true` to write "
                            "a product titled \"0 incidents\")", sc->name, ftxt,
                            sc->store[0] ? sc->store : "the imported incidents");
     }
-    if (s->pts->n == 0)
-        senda__log(ctx, 1, "scenario '%s': no incident passes the filter (allow_empty: the "
+    if (s->in->incidents->n == 0)
+        senda__log(s->ctx, 1, "scenario '%s': no incident passes the filter (allow_empty: the "
                    "product says \"0 incidents\")", sc->name);
-    return senda__progress(ctx, s->progress, s->progress_arg, hi, "incidents")
-               ? SENDA_OK
-               : SENDA_ERR_CANCELLED;
+    return SENDA_OK;
 }
 
 /* Split "A; B; C" into at most max names (pointers into buf). */
@@ -239,163 +202,50 @@ static size_t split_names(char *buf, const char **names, size_t max)
     return n;
 }
 
-static senda_status stage_danger(run_state *s, double lo, double hi)
+/* A "; "-separated text split into list (pointers into buf); NULL when empty. */
+static const char *const *names(const char *text, char *buf, size_t size, const char **list,
+                                size_t *n)
 {
-    const senda_scenario *sc = s->sc;
-    senda_hotspot_kde_opts kde;
-    senda_hotspot_kde_opts_init(&kde);
-    kde.radius_m = sc->radius_m;
-    kde.n_threads = s->threads;
-    if (senda_hotspot_kernel_from_name(sc->kernel, &kde.kernel) ||
-        senda_hotspot_kde_scale_from_name(sc->kde_scale, &kde.scale))
-        return senda__fail(s->ctx, SENDA_ERR_ARG, "unknown kernel '%s' or scale '%s'",
-                           sc->kernel, sc->kde_scale);
-    senda_cost_danger_opts d;
-    senda_cost_danger_opts_init(&d);
-    d.w_base = sc->danger_w_base;
-    d.w_density = sc->danger_w_density;
-    d.w_checkpoint = sc->danger_w_checkpoint;
-    d.w_rail = sc->danger_w_rail;
-    d.checkpoint_range_m = sc->danger_checkpoint_range_m;
-    d.rail_range_m = sc->danger_rail_range_m;
-    char buf[sizeof sc->without_checkpoints];
-    const char *without[64];
-    snprintf(buf, sizeof buf, "%s", sc->without_checkpoints);
-    d.n_without = split_names(buf, without, 64);
-    d.without_checkpoints = d.n_without ? without : NULL;
+    snprintf(buf, size, "%s", text);
+    *n = split_names(buf, list, 64);
+    return *n ? list : NULL;
+}
+
+/* Name lists of a scenario, split for the stages' records. */
+typedef struct name_lists {
+    char without_buf[1024], with_buf[1024], from_buf[512], to_buf[1024];
+    const char *without[64], *with[64], *from[64], *to[64];
+} name_lists;
+
+static senda_status stage_danger(run_state *s, name_lists *nl, double lo, double hi)
+{
+    senda_pipeline_danger_opts d = s->sc->danger;
+    d.kde.n_threads = s->threads;
+    d.without_checkpoints = names(s->sc->without_checkpoints, nl->without_buf,
+                                  sizeof nl->without_buf, nl->without, &d.n_without);
+    d.with_checkpoints = names(s->sc->with_checkpoints, nl->with_buf, sizeof nl->with_buf,
+                               nl->with, &d.n_with);
     SUB(s, sp, lo, hi);
-    senda_status st = senda_cost_danger_from_points(s->ctx, s->pts, s->layers, sc->cell_m, sc->pad_m,
-                                               &kde, &d, &s->density, &s->danger, SUBFN(s), &sp);
-    /* With a `land` layer (the bundled layers have one) the sea is nodata:
-     * impassable, so least-danger paths stay on land. */
-    if (st == SENDA_OK && senda_layers_find(s->layers, "land") >= 0)
-        st = senda_layers_mask_grid(s->ctx, s->layers, "land", s->danger, NULL);
-    return st;
+    return senda_pipeline_danger(s->ctx, s->in, &d, NULL, &s->danger, SUBFN(s), &sp);
 }
 
-/* hotspot.emerging: the space-time cube on the Gi* cells, with the same options. */
-static senda_status stage_emerging(run_state *s, const senda_points *pts,
-                                   const senda_hotspot_gistar_opts *go, const senda_grid_spec *spec)
-{
-    senda_emerging_opts eo;
-    senda_emerging_opts_init(&eo);
-    if (senda_time_step_from_name(s->sc->emerging, &eo.step) != 0)
-        return senda__fail(s->ctx, SENDA_ERR_ARG, "hotspot.emerging: '%s' is not month, "
-                           "quarter or year", s->sc->emerging);
-    int32_t *d0 = NULL, *d1 = NULL;
-    senda_status st = senda_incidents_dates(s->ctx, s->store, pts, &d0, &d1);
-    if (st == SENDA_OK)
-        st = senda_hotspot_emerging(s->ctx, pts, d0, d1, go, &eo, spec, &s->em, NULL, NULL);
-    senda_free(d0);
-    senda_free(d1);
-    return st;
-}
-
-/* Gi* over the incidents' extent on cells of hotspot cell size. */
+/* Gi* cells of the hotspot record (its density is not written: the
+ * product's `density` is the danger stage's). */
 static senda_status stage_hotspot(run_state *s, double lo, double hi)
 {
-    senda_ctx *ctx = s->ctx;
-    senda_hotspot_gistar_opts go;
-    senda_hotspot_gistar_opts_init(&go);
-    go.n_threads = s->threads;
-    /* events by default (ArcGIS's Optimized Hot Spot Analysis counts points);
-     * hotspot.weighted: true keeps the filter's weights */
-    go.counted = s->sc->hotspot_weighted ? (s->sc->weighted ? "severity x victims (incidents "
-                                                              "weighted)"
-                                                            : "incidents (events, each counts 1)")
-                                         : "incidents (events, each counts 1)";
-    long land = senda_layers_find(s->layers, "land");
-    if (land >= 0) { /* cells over the sea never enter the statistic */
-        go.cells = SENDA_GISTAR_STUDY_AREA;
-        go.study_area = senda_layers_report(s->layers, (size_t)land)->path;
-    }
-    senda_points *ev = NULL;
-    if (!s->sc->hotspot_weighted) {
-        senda_status st0 = senda_points_create(ctx, s->pts->n, s->pts->crs, &ev);
-        if (st0)
-            return st0;
-        memcpy(ev->x, s->pts->x, s->pts->n * sizeof *ev->x);
-        memcpy(ev->y, s->pts->y, s->pts->n * sizeof *ev->y);
-        memcpy(ev->id, s->pts->id, s->pts->n * sizeof *ev->id);
-    }
-    double cell = s->sc->cell_m * 5.0;
-    senda_grid *g = NULL;
-    senda_status st = senda_grid_for_points(ctx, s->pts, cell, cell, &g);
-    if (st) {
-        senda_points_destroy(ev);
-        return st;
-    }
-    senda_grid_spec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.cell_m = cell;
-    spec.shape = SENDA_CELLS_SQUARE;
-    spec.x_min = senda_grid_x_min(g);
-    spec.y_max = senda_grid_y_max(g);
-    spec.x_max = spec.x_min + (double)senda_grid_n_cols(g) * cell;
-    spec.y_min = spec.y_max - (double)senda_grid_n_rows(g) * cell;
-    snprintf(spec.crs, sizeof spec.crs, "%s", s->pts->crs);
-    senda_grid_destroy(g);
+    const senda_scenario *sc = s->sc;
+    senda_pipeline_hotspot_opts h = sc->hotspot;
+    h.density_on = 0;
+    h.kde.n_threads = h.gistar.n_threads = s->threads;
+    if (h.weighted) /* else the stage counts events */
+        h.gistar.counted = sc->weighted ? "severity x victims (incidents weighted)"
+                                        : "incidents (events, each counts 1)";
+    h.emerging_on = sc->emerging[0] != '\0';
+    if (h.emerging_on && senda_time_step_from_name(sc->emerging, &h.emerging.step) != 0)
+        return senda__fail(s->ctx, SENDA_ERR_ARG, "hotspot.emerging: '%s' is not month, "
+                           "quarter or year", sc->emerging);
     SUB(s, sp, lo, hi);
-    st = senda_hotspot_gistar(ctx, ev ? ev : s->pts, &go, &spec, &s->gi, SUBFN(s), &sp);
-    if (st == SENDA_OK && s->sc->emerging[0])
-        st = stage_emerging(s, ev ? ev : s->pts, &go, &spec);
-    senda_points_destroy(ev);
-    return st;
-}
-
-/* Places "A; B" resolved into points. */
-static senda_status places(run_state *s, const char *text, senda_points **out,
-                           const char **names, char *buf, size_t buf_size, size_t *n_out)
-{
-    snprintf(buf, buf_size, "%s", text);
-    size_t n = split_names(buf, names, 32);
-    *n_out = n;
-    senda_status st = senda_points_create(s->ctx, n, senda_layers_crs(s->layers), out);
-    for (size_t i = 0; st == SENDA_OK && i < n; i++)
-        st = senda_cost_place_resolve(s->ctx, s->layers, names[i], &(*out)->x[i], &(*out)->y[i]);
-    return st;
-}
-
-static senda_status stage_cost(run_state *s, double lo, double hi)
-{
-    senda_ctx *ctx = s->ctx;
-    senda_points *cross = NULL, *from = NULL, *to = NULL;
-    senda_status st = senda_layers_points(ctx, s->layers, SENDA_LAYER_CROSSINGS, &cross);
-    const char *from_names[32], *to_names[32];
-    char from_buf[sizeof s->sc->route_from], to_buf[sizeof s->sc->route_to];
-    size_t n_from = 0, n_to = 0;
-    if (st)
-        goto done;
-    senda_cost_opts co;
-    senda_cost_opts_init(&co);
-    co.unit_m = 1000.0;
-    if ((st = senda_cost_snap_to_valid(ctx, s->danger, cross, NULL, 10, NULL)))
-        goto done;
-    double mid = lo + 0.4 * (hi - lo);
-    SUB(s, ap, lo, mid);
-    if ((st = senda_cost_accumulate(ctx, s->danger, cross, &co, &s->accum, NULL, SUBFN(s), &ap)))
-        goto done;
-    senda_grid_set_units(ctx, s->accum, "danger units",
-                         "accumulated danger (danger per km x km) from the nearest border "
-                         "crossing, GRASS r.cost moves");
-    if ((st = places(s, s->sc->route_from, &from, from_names, from_buf, sizeof from_buf,
-                     &n_from)) ||
-        (st = places(s, s->sc->route_to, &to, to_names, to_buf, sizeof to_buf, &n_to)))
-        goto done;
-    if ((st = senda_cost_snap_to_valid(ctx, s->danger, from, from_names, 10, NULL)) ||
-        (st = senda_cost_snap_to_valid(ctx, s->danger, to, to_names, 10, NULL)))
-        goto done;
-    senda_cost_paths_opts po;
-    senda_cost_paths_opts_init(&po);
-    po.alternatives = (size_t)s->sc->route_alternatives;
-    SUB(s, pp, mid, hi);
-    st = senda_cost_paths(ctx, s->danger, from, to, to_names, &po, &s->paths, &s->n_paths,
-                          SUBFN(s), &pp);
-done:
-    senda_points_destroy(cross);
-    senda_points_destroy(from);
-    senda_points_destroy(to);
-    return st;
+    return senda_pipeline_hotspot(s->ctx, s->in, &h, NULL, &s->hot, SUBFN(s), &sp);
 }
 
 /* The route scorer notes once per station it cannot place; a run gathers
@@ -425,25 +275,25 @@ static void station_filter(int level, const char *message, void *arg)
         sl->fn(level, message, sl->arg);
 }
 
-static senda_status stage_route(run_state *s, double lo, double hi)
+/* cost: accumulated cost and least-danger paths; route: the rail lines. */
+static senda_status stage_route(run_state *s, name_lists *nl, double lo, double hi)
 {
-    senda_cost_route_opts ro;
-    senda_cost_route_opts_init(&ro);
+    senda_pipeline_route_opts r = s->sc->route;
+    r.from = names(s->sc->route_from, nl->from_buf, sizeof nl->from_buf, nl->from, &r.n_from);
+    r.to = names(s->sc->route_to, nl->to_buf, sizeof nl->to_buf, nl->to, &r.n_to);
+    r.accumulated_on = r.paths_on = on(s, "cost");
+    r.lines_on = on(s, "route");
     SUB(s, sp, lo, hi);
     station_log sl = {s->ctx->log, s->ctx->log_arg, 0, ""};
     senda_ctx_set_log(s->ctx, station_filter, &sl);
-    senda_status st = senda_cost_route_score(s->ctx, s->layers, s->pts, s->danger, &ro, &s->route,
-                                        SUBFN(s), &sp);
+    senda_status st = senda_pipeline_route(s->ctx, s->in, s->danger, &r, NULL, &s->route,
+                                           SUBFN(s), &sp);
     senda_ctx_set_log(s->ctx, sl.fn, sl.arg);
     if (sl.n)
         senda__log(s->ctx, 0, "route profiles: %d station marks not placed (no such place "
                    "name in the layers): %s", sl.n, sl.names);
-    if (st || !s->route->n_lines)
+    if (st || !s->route->lines || !s->route->lines->n_lines)
         return st;
-    size_t longest = 0;
-    for (size_t i = 1; i < s->route->n_lines; i++)
-        if (s->route->lines[i].length_m > s->route->lines[longest].length_m)
-            longest = i;
     /* the profile picture beside the output: "<output minus .gpkg>-profile.png" */
     const char *out = s->sc->output;
     size_t len = strlen(out);
@@ -458,9 +308,9 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
     senda_ctx *ctx = s->ctx;
     const senda_scenario *sc = s->sc;
     senda_status st;
-    const senda_points *demand = s->pts;
+    const senda_points *demand = s->in->incidents;
     if (strcmp(sc->siting_demand, "danger") == 0) {
-        if ((st = senda_siting_demand_from_grid(ctx, s->danger, s->layers, 10000.0,
+        if ((st = senda_siting_demand_from_grid(ctx, s->danger->danger, s->in->layers, 10000.0,
                                                 &s->demand)))
             return st;
         demand = s->demand;
@@ -469,12 +319,12 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
         senda__log(ctx, 1, "no demand (no incidents), no shelter sites");
         return SENDA_OK;
     }
-    if ((st = senda_siting_candidates_along(ctx, s->layers, sc->siting_spacing_m,
+    if ((st = senda_siting_candidates_along(ctx, s->in->layers, sc->siting_spacing_m,
                                             sc->siting_spacing_m / 2.0, &s->cand)) ||
-        (st = senda_siting_exposure_from_grid(ctx, s->danger, s->cand, &s->exposure)))
+        (st = senda_siting_exposure_from_grid(ctx, s->danger->danger, s->cand, &s->exposure)))
         return st;
-    if (senda_layers_n_features(s->layers, SENDA_LAYER_SHELTERS) &&
-        (st = senda_layers_points(ctx, s->layers, SENDA_LAYER_SHELTERS, &s->existing)))
+    if (senda_layers_n_features(s->in->layers, SENDA_LAYER_SHELTERS) &&
+        (st = senda_layers_points(ctx, s->in->layers, SENDA_LAYER_SHELTERS, &s->existing)))
         return st;
     senda_siting_opts so;
     senda_siting_opts_init(&so);
@@ -506,24 +356,26 @@ static void counts_text(const run_state *s, char *buf, size_t size)
                      r->n_read, r->n_accepted, r->n_rejected, r->n_duplicate, r->n_incidents,
                      r->n_coarser_left_out);
     size_t used = n > 0 && (size_t)n < size ? (size_t)n : size - 1;
-    if (s->gi)
+    const senda_hotspot_gistar_result *gi = s->hot ? s->hot->gistar : NULL;
+    if (gi)
         used += (size_t)snprintf(buf + used, size - used,
                                  "gistar_cells: %zu\ngistar_hot: %zu\ngistar_cold: %zu\n"
                                  "gistar_band_m: %.17g\n",
-                                 s->gi->n_in_set, s->gi->n_hot, s->gi->n_cold, s->gi->band_m);
+                                 gi->n_in_set, gi->n_hot, gi->n_cold, gi->band_m);
     if (used < size && s->site)
         used += (size_t)snprintf(buf + used, size - used,
                                  "shelter_sites: %zu\ncovered_pct: %.17g\n",
                                  s->site->n_sites, r->covered_pct);
     if (used < size)
-        snprintf(buf + used, size - used, "paths: %zu\n", s->n_paths);
+        snprintf(buf + used, size - used, "paths: %zu\n", s->route ? s->route->n_paths : 0);
 }
 
 static senda_status write_product(run_state *s, const char *scenario_text, double lo,
                                   double hi)
 {
     senda_ctx *ctx = s->ctx;
-    const char *t = s->tmp, *crs = senda_layers_crs(s->layers);
+    const senda_layers *layers = s->in->layers;
+    const char *t = s->tmp, *crs = senda_layers_crs(layers);
     senda_status st;
     double step = (hi - lo) / 8.0, at = lo;
 #define NEXT(msg)                                                                              \
@@ -533,31 +385,22 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
             return SENDA_ERR_CANCELLED;                                                        \
     } while (0)
     SUB(s, lp, lo, lo + step);
-    if ((st = senda_export_layers(ctx, t, s->layers, SUBFN(s), &lp)))
+    if ((st = senda_export_layers(ctx, t, layers, SUBFN(s), &lp)))
         return st;
     NEXT("corridor layers");
-    if ((st = senda__export_incidents(ctx, t, s->store, s->pts, crs)))
+    if ((st = senda__export_incidents(ctx, t, s->in->store, s->in->incidents, crs)))
         return st;
     NEXT("incidents");
-    if (on(s, "density") && (st = senda_export_grid(ctx, t, "density", s->density, NULL, NULL)))
-        return st;
-    if (on(s, "danger") && (st = senda_export_grid(ctx, t, "danger", s->danger, NULL, NULL)))
-        return st;
-    if (s->accum && (st = senda_export_grid(ctx, t, "accumulated_cost", s->accum, NULL, NULL)))
+    if (s->danger && (st = senda_pipeline_danger_write(ctx, s->danger, t, on(s, "danger"),
+                                                       on(s, "density"))))
         return st;
     NEXT("surfaces");
-    if (s->gi && (st = senda_hotspot_write_cells(ctx, s->gi, t, NULL, NULL)))
+    if (s->hot && (st = senda_pipeline_hotspot_write(ctx, s->hot, t, 0)))
         return st;
-    if (s->em && (st = senda_hotspot_write_emerging(ctx, s->em, t, NULL, NULL)))
+    NEXT("hotspots");
+    if (s->route && (st = senda_pipeline_route_write(ctx, s->route, t)))
         return st;
-    if (s->n_paths &&
-        ((st = senda_cost_paths_write(ctx, t, "paths", crs, s->paths, s->n_paths)) ||
-         (st = senda_cost_paths_write_profile(ctx, t, "path_profiles", s->paths, s->n_paths))))
-        return st;
-    NEXT("hotspots and paths");
-    if (s->route && (st = senda_cost_route_write(ctx, t, s->route, NULL, NULL)))
-        return st;
-    if (s->site && (st = senda_siting_write(ctx, t, crs, s->demand ? s->demand : s->pts,
+    if (s->site && (st = senda_siting_write(ctx, t, crs, s->demand ? s->demand : s->in->incidents,
                                             s->cand, s->existing, s->site, s->siting_radius,
                                             NULL, NULL)))
         return st;
@@ -567,8 +410,8 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
         return st;
     const char *inputs[SENDA_SCENARIO_MAX_SOURCES + 16];
     size_t n_in = 0;
-    for (size_t i = 0; i < senda_layers_count(s->layers) && n_in < 16; i++)
-        inputs[n_in++] = senda_layers_report(s->layers, i)->path;
+    for (size_t i = 0; i < senda_layers_count(layers) && n_in < 16; i++)
+        inputs[n_in++] = senda_layers_report(layers, i)->path;
     if (s->sc->store[0] && !senda__store_is_pg(s->sc->store)) /* a database has no file hash */
         inputs[n_in++] = s->sc->store;
     for (size_t i = 0; i < s->sc->n_sources; i++)
@@ -586,7 +429,7 @@ static senda_status write_product(run_state *s, const char *scenario_text, doubl
     info.n_inputs = n_in;
     info.counts = counts;
     info.crs = crs;
-    info.title_note = s->pts->n == 0 ? "0 incidents" : NULL;
+    info.title_note = s->in->incidents->n == 0 ? "0 incidents" : NULL;
     SUB(s, fp, at, hi);
     st = senda_export_finish(ctx, t, &info, SUBFN(s), &fp);
     senda__free(params);
@@ -625,6 +468,29 @@ static senda_status make_dirs(senda_ctx *ctx, const char *file)
     return SENDA_OK;
 }
 
+static senda_status run_analyses(run_state *s, name_lists *nl)
+{
+    senda_ctx *ctx = s->ctx;
+    senda_status st;
+    if ((st = stage_incidents(s, 0.0, 0.2)))
+        return st;
+    if (need_danger(s) && (st = stage_danger(s, nl, 0.2, 0.4)))
+        return st;
+    size_t n = s->in->incidents->n;
+    if (on(s, "hotspot") && n && (st = stage_hotspot(s, 0.4, 0.5))) {
+        if (st != SENDA_ERR_DATA)
+            return st;
+        /* too few incidents or no variance: the run goes on without Gi* cells */
+        senda__log(ctx, 1, "no Gi* cells: %s", senda_ctx_errmsg(ctx));
+    }
+    if (on(s, "hotspot") && !n)
+        senda__log(ctx, 1, "no incidents, no Gi* cells");
+    if (((on(s, "cost") || on(s, "route")) && (st = stage_route(s, nl, 0.5, 0.72))) ||
+        (on(s, "siting") && (st = stage_siting(s, 0.72, 0.82))))
+        return st;
+    return SENDA_OK;
+}
+
 static senda_status run_stages(run_state *s, const char *scenario_text)
 {
     senda_ctx *ctx = s->ctx;
@@ -634,27 +500,12 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
         return st;
     if (!senda__progress(ctx, s->progress, s->progress_arg, 0.0, sc->name))
         return SENDA_ERR_CANCELLED;
-    SUB(s, lp, 0.0, 0.05);
-    if ((st = senda_layers_open(ctx, sc->layers, sc->crs, &s->layers, SUBFN(s), &lp)) ||
-        (st = stage_incidents(s, 0.05, 0.2)))
-        return st;
-    if ((on(s, "density") || need_danger(s)) && (st = stage_danger(s, 0.2, 0.4)))
-        return st;
-    if (on(s, "hotspot") && s->pts->n && (st = stage_hotspot(s, 0.4, 0.5))) {
-        if (st != SENDA_ERR_DATA)
-            return st;
-        /* too few incidents or no variance: the run goes on without Gi* cells */
-        senda__log(ctx, 1, "no Gi* cells: %s", senda_ctx_errmsg(ctx));
-        senda_hotspot_gistar_result_destroy(s->gi);
-        s->gi = NULL;
-        senda_emerging_result_destroy(s->em);
-        s->em = NULL;
-    }
-    if (on(s, "hotspot") && !s->pts->n)
-        senda__log(ctx, 1, "no incidents, no Gi* cells");
-    if ((on(s, "cost") && (st = stage_cost(s, 0.5, 0.65))) ||
-        (on(s, "route") && (st = stage_route(s, 0.65, 0.72))) ||
-        (on(s, "siting") && (st = stage_siting(s, 0.72, 0.82))))
+    name_lists *nl = senda__calloc(ctx, 1, sizeof *nl);
+    if (!nl)
+        return SENDA_ERR_NOMEM;
+    st = run_analyses(s, nl);
+    senda__free(nl);
+    if (st)
         return st;
     unlink(s->tmp);
     if ((st = write_product(s, scenario_text, 0.82, 0.99)))
@@ -665,11 +516,12 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
     if (!senda__progress(ctx, s->progress, s->progress_arg, 1.0, NULL))
         return SENDA_ERR_CANCELLED;
     if (s->png[0]) {
+        const senda_cost_route_result *lines = s->route->lines;
         size_t longest = 0;
-        for (size_t i = 1; i < s->route->n_lines; i++)
-            if (s->route->lines[i].length_m > s->route->lines[longest].length_m)
+        for (size_t i = 1; i < lines->n_lines; i++)
+            if (lines->lines[i].length_m > lines->lines[longest].length_m)
                 longest = i;
-        if ((st = senda_cost_route_profile_png(ctx, s->route, longest, s->png)))
+        if ((st = senda_cost_route_profile_png(ctx, lines, longest, s->png)))
             return st;
     }
     if ((st = senda__commit_file(ctx, s->tmp, sc->output)) != SENDA_OK || !sc->report)
@@ -727,10 +579,6 @@ senda_status senda_scenario_run(senda_ctx *ctx, const senda_scenario *sc,
             senda__fail(ctx, st, "%s: %s", sc->output, msg);
     }
     unlink(s.tmp);
-    if (s.own_store)
-        unlink(s.store);
-    if (s.csv[0])
-        unlink(s.csv);
     run_free(&s);
 out:
     res->status = st;

@@ -43,7 +43,10 @@ typedef enum {
     K_ENUM,  /* one of the comma-separated words in choices */
     K_CODES, /* a list of codes, or one comma-separated string */
     K_PATHS, /* a list of paths (incident sources) */
-    K_NAMES  /* a list of names, or one "; "-separated string (places) */
+    K_NAMES, /* a list of names, or one "; "-separated string (places) */
+    K_CHOICE,/* one of the words in choices, stored as its index (an enum field) */
+    K_I32,   /* a whole number >= min, into an int */
+    K_SIZE   /* a whole number >= min, into a size_t */
 } key_kind;
 
 typedef struct key_spec {
@@ -63,8 +66,8 @@ static const key_spec keys[] = {
     {"description", K_STR, F(description), 0, 0, NULL},
     {"layers", K_PATH, F(layers), 0, 0, NULL},
     {"crs", K_STR, F(crs), 0, 0, NULL},
-    {"cell_m", K_NUM, F(cell_m), 0, 1, NULL},
-    {"pad_m", K_NUM, F(pad_m), 0, 0, NULL},
+    {"cell_m", K_NUM, F(danger.cell_m), 0, 1, NULL},
+    {"pad_m", K_NUM, F(danger.pad_m), 0, 0, NULL},
     {"output", K_PATH, F(output), 0, 0, NULL},
     {"incidents", K_MAP, NOF, 0, 0, NULL},
     {"incidents.store", K_PATH, F(store), 0, 0, NULL},
@@ -75,18 +78,27 @@ static const key_spec keys[] = {
     {"filter.types", K_CODES, F(types), 0, 0, NULL},
     {"filter.date_from", K_DATE, F(date_from), 0, 0, NULL},
     {"filter.date_to", K_DATE, F(date_to), 0, 0, NULL},
-    {"filter.victims", K_ENUM, F(victims), 0, 0, "women,men,minors"},
+    {"filter.victims", K_CODES, F(victims), 0, 0, NULL},
     {"filter.perpetrators", K_CODES, F(perpetrators), 0, 0, NULL},
     {"filter.precision", K_ENUM, F(precision), 0, 0, "exact,locality,approximate,whole_degree"},
     {"filter.weighted", K_BOOL, F(weighted), 0, 0, NULL},
     {"allow_empty", K_BOOL, F(allow_empty), 0, 0, NULL},
     {"hotspot", K_MAP, NOF, 0, 0, NULL},
-    {"hotspot.kernel", K_ENUM, F(kernel), 0, 0,
+    {"hotspot.cell_m", K_NUM, F(hotspot.cell_m), 0, 1, NULL},
+    {"hotspot.gi_cell_m", K_NUM, F(hotspot.gi_cell_m), 0, 1, NULL},
+    {"hotspot.min_incidents", K_SIZE, F(hotspot.gistar.min_incidents), 0, 0, NULL},
+    {"hotspot.grid", K_CHOICE, F(hotspot.shape), 0, 0, "square,hex"},
+    {"hotspot.extent_from", K_CHOICE, F(hotspot.extent_from), 0, 0, "points,layers"},
+    {"hotspot.kernel", K_CHOICE, F(hotspot.kde.kernel), 0, 0,
      "quartic,triweight,epanechnikov,triangular,uniform,gaussian"},
-    {"hotspot.radius_m", K_NUM, F(radius_m), 0, 0, NULL},
-    {"hotspot.weighted", K_BOOL, F(hotspot_weighted), 0, 0, NULL},
+    {"hotspot.radius_m", K_NUM, F(hotspot.kde.radius_m), 0, 0, NULL},
+    {"hotspot.scale", K_CHOICE, F(hotspot.kde.scale), 0, 0, "density,qgis-raw,qgis-scaled,grass"},
+    {"hotspot.band_m", K_NUM, F(hotspot.gistar.band_m), 0, 0, NULL},
+    {"hotspot.cells", K_CHOICE, F(hotspot.gistar.cells), 0, 0, "all,nonempty"},
+    {"hotspot.fdr", K_BOOL, F(hotspot.gistar.fdr), 0, 0, NULL},
+    {"hotspot.permutations", K_I32, F(hotspot.gistar.permutations), 0, 0, NULL},
+    {"hotspot.weighted", K_BOOL, F(hotspot.weighted), 0, 0, NULL},
     {"hotspot.emerging", K_ENUM, F(emerging), 0, 0, "month,quarter,year"},
-    {"hotspot.scale", K_ENUM, F(kde_scale), 0, 0, "density,qgis-raw,qgis-scaled,grass"},
     {"siting", K_MAP, NOF, 0, 0, NULL},
     {"siting.model", K_ENUM, F(siting_model), 0, 0, "mclp,set-cover"},
     {"siting.p", K_INT, F(siting_p), 1, 0, NULL},
@@ -95,17 +107,26 @@ static const key_spec keys[] = {
     {"siting.target_share", K_NUM, F(siting_target_share), 0, 1, NULL},
     {"siting.demand", K_ENUM, F(siting_demand), 0, 0, "incidents,danger"},
     {"danger", K_MAP, NOF, 0, 0, NULL},
-    {"danger.w_base", K_NUM, F(danger_w_base), 0, 0, NULL},
-    {"danger.w_density", K_NUM, F(danger_w_density), 0, 0, NULL},
-    {"danger.w_checkpoint", K_NUM, F(danger_w_checkpoint), 0, 0, NULL},
-    {"danger.w_rail", K_NUM, F(danger_w_rail), 0, 0, NULL},
-    {"danger.checkpoint_range_m", K_NUM, F(danger_checkpoint_range_m), 0, 1, NULL},
-    {"danger.rail_range_m", K_NUM, F(danger_rail_range_m), 0, 1, NULL},
+    {"danger.radius_m", K_NUM, F(danger.kde.radius_m), 0, 0, NULL},
+    {"danger.w_base", K_NUM, F(danger.weights.w_base), 0, 0, NULL},
+    {"danger.w_density", K_NUM, F(danger.weights.w_density), 0, 0, NULL},
+    {"danger.w_checkpoint", K_NUM, F(danger.weights.w_checkpoint), 0, 0, NULL},
+    {"danger.w_rail", K_NUM, F(danger.weights.w_rail), 0, 0, NULL},
+    {"danger.checkpoint_range_m", K_NUM, F(danger.weights.checkpoint_range_m), 0, 1, NULL},
+    {"danger.rail_range_m", K_NUM, F(danger.weights.rail_range_m), 0, 1, NULL},
+    {"danger.land_mask", K_BOOL, F(danger.land_mask), 0, 0, NULL},
     {"danger.without_checkpoints", K_NAMES, F(without_checkpoints), 0, 0, NULL},
+    {"danger.with_checkpoints", K_NAMES, F(with_checkpoints), 0, 0, NULL},
     {"routes", K_MAP, NOF, 0, 0, NULL},
     {"routes.from", K_NAMES, F(route_from), 0, 0, NULL},
     {"routes.to", K_NAMES, F(route_to), 0, 0, NULL},
-    {"routes.alternatives", K_INT, F(route_alternatives), 0, 0, NULL},
+    {"routes.alternatives", K_SIZE, F(route.paths.alternatives), 0, 0, NULL},
+    {"routes.penalty", K_NUM, F(route.paths.penalty), 0, 1, NULL},
+    {"routes.corridor_m", K_NUM, F(route.paths.corridor_m), 0, 1, NULL},
+    {"routes.knight", K_BOOL, F(route.paths.cost.knight), 0, 0, NULL},
+    {"routes.window_m", K_NUM, F(route.lines.window_m), 0, 1, NULL},
+    {"routes.step_m", K_NUM, F(route.lines.step_m), 0, 1, NULL},
+    {"routes.buffer_m", K_NUM, F(route.lines.buffer_m), 0, 0, NULL},
     {"stages", K_CODES, F(stages), 0, 0, NULL},
     {"report", K_BOOL, F(report), 0, 0, NULL},
     {"report_lang", K_ENUM, F(report_lang), 0, 0, "es,es-MX,es-GT,es-ES,en"},
@@ -458,6 +479,41 @@ static int set_int(loader *ld, const yaml_node_t *node, const key_spec *ks, long
     return 0;
 }
 
+/* A whole number into an int (K_I32) or a size_t (K_SIZE) field. */
+static int set_whole(loader *ld, const yaml_node_t *node, const key_spec *ks, char *dst)
+{
+    long v = 0;
+    if (set_int(ld, node, ks, &v))
+        return -1;
+    if (v > 1000000000L)
+        return problem(ld, node, ks->key, "too large: %ld", v);
+    if (ks->kind == K_I32) {
+        int i = (int)v;
+        memcpy(dst, &i, sizeof i);
+    } else {
+        size_t z = (size_t)v;
+        memcpy(dst, &z, sizeof z);
+    }
+    return 0;
+}
+
+/* The index of one word of ks->choices, into an enum field. */
+static int set_choice(loader *ld, const yaml_node_t *node, const key_spec *ks, char *dst)
+{
+    const char *s = scalar(node);
+    if (!word_in(s, ks->choices))
+        return problem(ld, node, ks->key, "'%s' is not one of %s", s, ks->choices);
+    int index = 0;
+    size_t n = strlen(s);
+    for (const char *p = ks->choices; strncmp(p, s, n) != 0 || (p[n] && p[n] != ',');
+         p = strchr(p, ',') + 1)
+        index++;
+    _Static_assert(sizeof(senda_hotspot_kernel) == sizeof(int) && sizeof(senda_grid_cell_shape) == sizeof(int),
+                   "enum fields are int-sized");
+    memcpy(dst, &index, sizeof index);
+    return 0;
+}
+
 static int set_bool(loader *ld, const yaml_node_t *node, const key_spec *ks, int *out)
 {
     const char *s = scalar(node);
@@ -496,6 +552,9 @@ static int set_leaf(loader *ld, const yaml_node_t *node, const key_spec *ks, sen
     case K_NUM: return set_number(ld, node, ks, (double *)(void *)dst);
     case K_INT: return set_int(ld, node, ks, (long *)(void *)dst);
     case K_BOOL: return set_bool(ld, node, ks, (int *)(void *)dst);
+    case K_I32:
+    case K_SIZE: return set_whole(ld, node, ks, dst);
+    case K_CHOICE: return set_choice(ld, node, ks, dst);
     case K_PATH: return resolve_path(ld, node, ks->key, s, dst, ks->size);
     case K_DATE:
         if (!check_date(s))
@@ -560,6 +619,7 @@ static int apply_map(loader *ld, const yaml_node_t *map, const char *prefix, int
     return 0;
 }
 
+/* The defaults: the stages' own (their *_opts_init) and the scenario's. */
 static void defaults(senda_scenario *sc)
 {
     memset(sc, 0, sizeof *sc);
@@ -567,12 +627,13 @@ static void defaults(senda_scenario *sc)
     sc->line = 1;
     snprintf(sc->layers, sizeof sc->layers, "%s", senda_layers_default_dir());
     snprintf(sc->crs, sizeof sc->crs, "%s", SENDA_DEFAULT_CRS);
-    sc->cell_m = 1000.0;
-    sc->pad_m = 5000.0;
-    sc->weighted = 1;
-    snprintf(sc->kernel, sizeof sc->kernel, "quartic");
-    sc->radius_m = 0.0;
-    snprintf(sc->kde_scale, sizeof sc->kde_scale, "density");
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
+    sc->weighted = f.weighted;
+    senda_pipeline_danger_opts_init(&sc->danger);
+    senda_pipeline_hotspot_opts_init(&sc->hotspot);
+    senda_pipeline_route_opts_init(&sc->route);
+    snprintf(sc->route_to, sizeof sc->route_to, "%s", SENDA_PIPELINE_ROUTE_TO);
     snprintf(sc->siting_model, sizeof sc->siting_model, "mclp");
     sc->siting_p = 5;
     sc->siting_radius_m = 25000.0;
@@ -582,14 +643,6 @@ static void defaults(senda_scenario *sc)
     snprintf(sc->stages, sizeof sc->stages, "%s", SENDA_SCENARIO_STAGES);
     sc->synth_seed = 1;
     snprintf(sc->report_lang, sizeof sc->report_lang, "es");
-    sc->danger_w_base = 1.0;
-    sc->danger_w_density = 4.0;
-    sc->danger_w_checkpoint = 2.0;
-    sc->danger_w_rail = 1.0;
-    sc->danger_checkpoint_range_m = 10000.0;
-    sc->danger_rail_range_m = 5000.0;
-    snprintf(sc->route_from, sizeof sc->route_from, "Ciudad Hidalgo; Tenosique");
-    snprintf(sc->route_to, sizeof sc->route_to, "Arriaga; Palenque");
 }
 
 static int valid_name(const char *s)
@@ -905,6 +958,16 @@ static void param_value(const senda_scenario *sc, const key_spec *ks, char *buf,
     case K_INT: snprintf(buf, size, "%ld", *(const long *)(const void *)p); break;
     case K_BOOL: snprintf(buf, size, "%s", *(const int *)(const void *)p ? "true" : "false");
         break;
+    case K_I32: snprintf(buf, size, "%d", *(const int *)(const void *)p); break;
+    case K_SIZE: snprintf(buf, size, "%zu", *(const size_t *)(const void *)p); break;
+    case K_CHOICE: {
+        int index = *(const int *)(const void *)p;
+        const char *w = ks->choices;
+        for (int i = 0; i < index && strchr(w, ','); i++)
+            w = strchr(w, ',') + 1;
+        snprintf(buf, size, "%.*s", (int)strcspn(w, ","), w);
+        break;
+    }
     case K_PATHS: {
         buf[0] = '\0';
         for (size_t i = 0; i < sc->n_sources; i++) {
@@ -938,4 +1001,42 @@ senda_status senda_scenario_params(senda_ctx *ctx, const senda_scenario *sc, cha
     }
     *out = buf;
     return SENDA_OK;
+}
+
+senda_status senda_scenario_defaults(senda_ctx *ctx, char **out)
+{
+    senda__reset(ctx);
+    if (!out)
+        return senda__fail(ctx, SENDA_ERR_ARG, "out is NULL");
+    *out = NULL;
+    senda_scenario *sc = senda__malloc(ctx, sizeof *sc);
+    if (!sc)
+        return SENDA_ERR_NOMEM;
+    defaults(sc);
+    senda_status st = senda_scenario_params(ctx, sc, out);
+    senda__free(sc);
+    return st;
+}
+
+const char *senda_scenario_name(const senda_scenario *sc)
+{
+    return sc ? sc->name : "";
+}
+
+const char *senda_scenario_output(const senda_scenario *sc)
+{
+    return sc ? sc->output : "";
+}
+
+int senda_scenario_line(const senda_scenario *sc)
+{
+    return sc ? sc->line : 0;
+}
+
+senda_status senda_scenario_check(senda_ctx *ctx, const senda_scenario *sc)
+{
+    senda__reset(ctx);
+    if (!sc)
+        return senda__fail(ctx, SENDA_ERR_ARG, "scenario is NULL");
+    return sc->valid ? SENDA_OK : senda__fail(ctx, SENDA_ERR_DATA, "%s", sc->error);
 }

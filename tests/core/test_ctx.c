@@ -153,7 +153,7 @@ Test(grid, tiff_round_trip_keeps_values_georeference_and_nodata)
     char path[] = "/tmp/senda-grid-XXXXXX.tif";
     int fd = mkstemps(path, 4);
     close(fd);
-    cr_assert_eq(senda_grid_write_tiff(ctx, g, path, 1), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, path, &(senda_grid_tiff_opts){1, NULL}), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(senda_grid_read(ctx, path, &back), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     cr_assert_eq(senda_grid_n_rows(back), 2);
     cr_assert_eq(senda_grid_n_cols(back), 3);

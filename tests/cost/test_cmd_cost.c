@@ -60,7 +60,7 @@ Test(cmd_cost, runs_on_a_raster_and_writes_a_path)
     senda_grid_create(ctx, 1, 5, 1000.0, 2000.0, 10.0, "EPSG:32615", 2.0, &g);
     char *dir = tu_tmpdir(), in[512], cmd[2048];
     snprintf(in, sizeof in, "%s/f.tif", dir);
-    cr_assert_eq(senda_grid_write_tiff(ctx, g, in, 1), SENDA_OK);
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, in, &(senda_grid_tiff_opts){1, NULL}), SENDA_OK);
     snprintf(cmd, sizeof cmd,
              "cost --cost %s --from 1005,1995 --out %s/a.tif --dir-out %s/d.tif "
              "--to 1045,1995 --path-out %s/p.gpkg --json -q",

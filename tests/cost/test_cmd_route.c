@@ -67,7 +67,7 @@ Test(cmd_danger, help_teaches_the_formula_with_an_example)
     tu_run r = tu_senda("danger --help");
     cr_assert_eq(r.exit_code, 0);
     cr_assert(strstr(r.out, "w_checkpoint * max over checkpoints"));
-    cr_assert(strstr(r.out, "senda danger --points demo.csv"));
+    cr_assert(strstr(r.out, "senda danger --reports demo.csv"));
     tu_run_free(&r);
     r = tu_senda("danger");
     cr_assert_eq(r.exit_code, 2);
@@ -140,7 +140,7 @@ Test(cmd_danger, sea_cells_are_nodata_under_the_land_mask)
 Test(cmd_danger, points_file_gives_danger_and_density_coverages)
 {
     char *dir = synth_dir();
-    tu_run r = run("danger --points %s/demo.csv --cell-m 4000 --out %s/d.gpkg --json -q", dir);
+    tu_run r = run("danger --reports %s/demo.csv --cell-m 4000 --out %s/d.gpkg --json -q", dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     json_object *j = json_tokener_parse(r.out);
     cr_assert_gt(num(j, "incidents"), 700.0, "most of 800 synthetic rows are accepted");
@@ -156,7 +156,7 @@ Test(cmd_danger, points_file_gives_danger_and_density_coverages)
     ds = GDALOpenEx(path, GDAL_OF_RASTER, NULL, (const char *const[]){"TABLE=danger", NULL}, NULL);
     cr_assert_not_null(ds);
     GDALClose(ds);
-    snprintf(path, sizeof path, "%s/d.gpkg.tmp-senda-points.gpkg", dir);
+    snprintf(path, sizeof path, "%s/d.gpkg.store.gpkg", dir);
     cr_assert_null(fopen(path, "r"), "the temporary store is removed");
     rm_dir(dir);
 }
@@ -181,7 +181,7 @@ Test(cmd_route, help_shows_the_demo_and_bad_combinations_are_usage_errors)
     cr_assert_eq(r.exit_code, 2);
     cr_assert(strstr(r.err, "drop --danger"));
     tu_run_free(&r);
-    r = tu_senda("route --store a.gpkg --points b.csv --out o.gpkg");
+    r = tu_senda("route --store a.gpkg --reports b.csv --out o.gpkg");
     cr_assert_eq(r.exit_code, 2);
     cr_assert(strstr(r.err, "not both"));
     tu_run_free(&r);
@@ -213,7 +213,7 @@ static size_t bundled_rail_lines(void)
 Test(cmd_route, demo_path_profiles_and_layers)
 {
     char *dir = synth_dir();
-    tu_run r = run("route --points %s/demo.csv --from 'Ciudad Hidalgo' --to Arriaga "
+    tu_run r = run("route --reports %s/demo.csv --from 'Ciudad Hidalgo' --to Arriaga "
                    "--cell-m 2000 --out %s/r.gpkg --profile-dir %s/prof --json -q",
                    dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
@@ -258,7 +258,7 @@ Test(cmd_route, demo_path_profiles_and_layers)
 Test(cmd_route, whatif_changes_follow_the_formula)
 {
     char *dir = synth_dir();
-    tu_run r = run("route --points %s/demo.csv --from 'Ciudad Hidalgo' --to Arriaga --to "
+    tu_run r = run("route --reports %s/demo.csv --from 'Ciudad Hidalgo' --to Arriaga --to "
                    "Tapachula --alternatives 0 --cell-m 2000 --without-checkpoint 'La Arrocera' "
                    "--out %s/r.gpkg --json -q",
                    dir);
@@ -288,7 +288,7 @@ Test(cmd_route, whatif_changes_follow_the_formula)
     tu_run_free(&r);
     /* a new checkpoint at Arriaga raises the friction of the destination
      * cell, which every path to it ends in: the Arriaga path gets dearer */
-    r = run("route --points %s/demo.csv --from 'Ciudad Hidalgo' --to Arriaga --alternatives 0 "
+    r = run("route --reports %s/demo.csv --from 'Ciudad Hidalgo' --to Arriaga --alternatives 0 "
             "--cell-m 2000 --with-checkpoint Arriaga --out %s/r.gpkg --json -q",
             dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
@@ -313,7 +313,7 @@ Test(cmd_cost, default_geotiff_is_zstd_compressed_and_tiled)
     senda_grid_create(ctx, 4, 4, 1000.0, 2000.0, 10.0, "EPSG:32615", 1.0, &g);
     char *dir = tu_tmpdir(), in[512], cmd[2048];
     snprintf(in, sizeof in, "%s/f.tif", dir);
-    cr_assert_eq(senda_grid_write_tiff(ctx, g, in, 1), SENDA_OK);
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, in, &(senda_grid_tiff_opts){1, NULL}), SENDA_OK);
     snprintf(cmd, sizeof cmd, "cost --cost %s --from 1005,1995 --out %s/a.tif -q", in, dir);
     tu_run r = tu_senda(cmd);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
@@ -339,7 +339,7 @@ Test(cmd_route, a_saved_surface_gives_the_same_path_danger)
     /* the surface written by `senda danger` (Float32) and used with --danger
      * must give the path the danger computed in one go, up to Float32
      * rounding of the cells (relative 6e-8 each, so 1e-6 on the sum) */
-    tu_run r = run("danger --points %s/demo.csv --cell-m 4000 --out %s/d.tif -q", dir);
+    tu_run r = run("danger --reports %s/demo.csv --cell-m 4000 --out %s/d.tif -q", dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     tu_run_free(&r);
     r = run("route --danger %s/d.tif --from 'Ciudad Hidalgo' --to Arriaga --alternatives 0 "
@@ -348,7 +348,7 @@ Test(cmd_route, a_saved_surface_gives_the_same_path_danger)
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     json_object *a = json_tokener_parse(r.out);
     tu_run_free(&r);
-    r = run("route --points %s/demo.csv --cell-m 4000 --from 'Ciudad Hidalgo' --to Arriaga "
+    r = run("route --reports %s/demo.csv --cell-m 4000 --from 'Ciudad Hidalgo' --to Arriaga "
             "--alternatives 0 --out %s/b.gpkg --json -q",
             dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);

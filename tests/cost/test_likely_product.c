@@ -40,7 +40,7 @@ static char *likely_run(json_object **root)
     tu_run r = run("synth --n 800 --seed 3 --out %s/demo.csv -q", dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     tu_run_free(&r);
-    r = run("route --points %s/demo.csv --likely --move-checkpoint 'La Arrocera=Mapastepec' "
+    r = run("route --reports %s/demo.csv --likely --move-checkpoint 'La Arrocera=Mapastepec' "
             "--alternatives 0 --out %s/likely.gpkg --json -q",
             dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
@@ -169,7 +169,7 @@ Test(likely_product, the_added_checkpoint_is_on_the_map_and_the_report_has_the_r
     /* marker of 19 px: a triangle of about 19 x 19 x 0.5 = 180 px, minus its outline */
     cr_expect(orange > 60, "added checkpoint not drawn (%ld orange pixels)", orange);
     /* a map of the same area without the what-if layers has none */
-    r = run("route --points %s/demo.csv --likely --alternatives 0 --out %s/plain.gpkg -q", dir);
+    r = run("route --reports %s/demo.csv --likely --alternatives 0 --out %s/plain.gpkg -q", dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     tu_run_free(&r);
     r = run("render %s/plain.gpkg --png %s/plain.png --surface route_density "
@@ -239,7 +239,7 @@ static double choice_cost(const char *dir, const char *dem)
 {
     char cmd[2000];
     snprintf(cmd, sizeof cmd,
-             "route --points %s/demo.csv --likely --to Arriaga --alternatives 0 --out %s/d.gpkg "
+             "route --reports %s/demo.csv --likely --to Arriaga --alternatives 0 --out %s/d.gpkg "
              "--json -q%s%s",
              dir, dir, dem ? " --dem " : "", dem ? dem : "");
     tu_run r = tu_senda(cmd);
@@ -268,11 +268,11 @@ Test(likely_product, a_dem_makes_walking_cost_its_slope)
     double c0 = choice_cost(dir, NULL), c1 = choice_cost(dir, flat), c2 = choice_cost(dir, rough);
     cr_expect_float_eq(c1, c0, 1e-9 * c0, "flat DEM: %g vs %g", c1, c0);
     cr_expect_gt(c2, c0 * 1.01, "rough DEM: %g vs flat %g", c2, c0);
-    r = run("route --points %s/demo.csv --dem %s/flat.tif --out %s/x.gpkg", dir);
+    r = run("route --reports %s/demo.csv --dem %s/flat.tif --out %s/x.gpkg", dir);
     cr_expect_eq(r.exit_code, 2, "%s", r.err);
     cr_expect(strstr(r.err, "needs --likely") != NULL, "%s", r.err);
     tu_run_free(&r);
-    r = run("route --points %s/demo.csv --likely --walk-coeff 1,2,3 --dem %s/flat.tif "
+    r = run("route --reports %s/demo.csv --likely --walk-coeff 1,2,3 --dem %s/flat.tif "
             "--out %s/x.gpkg",
             dir);
     cr_expect_eq(r.exit_code, 2, "%s", r.err);
@@ -313,7 +313,7 @@ Test(likely_product, site_takes_the_exposed_flow_as_demand)
     tu_run r = run("synth --n 300 --seed 5 --out %s/demo.csv -q", dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
     tu_run_free(&r);
-    r = run("route --points %s/demo.csv --likely --with-checkpoint Mapastepec --to Arriaga "
+    r = run("route --reports %s/demo.csv --likely --with-checkpoint Mapastepec --to Arriaga "
             "--cell-m 3000 --alternatives 0 --out %s/likely.gpkg -q",
             dir);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);

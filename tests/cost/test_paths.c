@@ -232,7 +232,10 @@ Test(paths, profile_table_lists_every_vertex)
     cr_assert_eq(run(&f, 1, NULL, NULL), SENDA_OK);
     char *dir = tu_tmpdir(), path[512];
     snprintf(path, sizeof path, "%s/p.gpkg", dir);
-    cr_assert_eq(senda_cost_paths_write_profile(f.ctx, path, "path_profile", f.paths, f.n),
+    senda_cost_paths_write_opts wo;
+    senda_cost_paths_write_opts_init(&wo);
+    wo.profile_layer = "path_profile";
+    cr_assert_eq(senda_cost_paths_write(f.ctx, path, senda_grid_crs(f.g), f.paths, f.n, &wo),
                  SENDA_OK, "%s", senda_ctx_errmsg(f.ctx));
     OGRRegisterAll();
     OGRDataSourceH ds = OGROpen(path, 0, NULL);

@@ -88,7 +88,7 @@ Test(cmd_hotspot_store, weights_are_severity_times_victims)
 Test(cmd_hotspot_store, filters_by_type_date_count_victims_and_perpetrator)
 {
     char *js;
-    senda_grid *g = density("--types kidnapping --count", &js);
+    senda_grid *g = density("--types kidnapping --unweighted", &js);
     /* two kidnappings weighing 1 each; nothing at the robbery and the homicide */
     cr_assert(strstr(js, "\"points\":2") && strstr(js, "\"total_weight\":2"), "%s", js);
     cr_assert_float_eq(cell(g, 7, 4), 2.0, 1e-6);
@@ -96,7 +96,7 @@ Test(cmd_hotspot_store, filters_by_type_date_count_victims_and_perpetrator)
     cr_assert_eq(cell(g, 7, 9), 0.0);
     senda_grid_destroy(g);
     free(js);
-    g = density("--from 2019 --to 2020-04", &js);
+    g = density("--date-from 2019 --date-to 2020-04", &js);
     /* 2018 homicide out; the May kidnapping out: kidnapping 12, robbery 3 */
     cr_assert(strstr(js, "\"points\":2") && strstr(js, "\"total_weight\":15"), "%s", js);
     cr_assert_float_eq(cell(g, 7, 4), 12.0, 1e-6);
@@ -197,4 +197,31 @@ Test(cmd_hotspot_store, help_lists_every_type_and_perpetrator_code)
                   senda_incidents_perpetrator_code(i));
     cr_assert(strstr(r.out, "--store STORE.gpkg") && strstr(r.out, "--extent-from"));
     tu_run_free(&r);
+}
+
+/* Each incident gets its own dates (the emerging hot spots' cube reads them
+ * one by one through one prepared statement): the store's fids in order are
+ * the rows of make_store, dated 2020-03-01, 2020-05-01, 2020-04-01 and
+ * 2018-07-01, so day 2020-05-01 minus 2020-03-01 = 61 (31 + 30) and the
+ * homicide's year differs. */
+Test(cmd_hotspot_store, each_incident_gets_its_own_dates)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_incidents_filter f;
+    senda_incidents_filter_init(&f);
+    senda_points *p = NULL;
+    cr_assert_eq(senda_incidents_points(ctx, store, &f, "EPSG:32615", &p), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(p->n, 4);
+    int32_t *d0 = NULL, *d1 = NULL;
+    cr_assert_eq(senda_incidents_dates(ctx, store, p, &d0, &d1), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    cr_assert_eq(d0[1] - d0[0], 61);
+    cr_assert_eq(d1[1], d0[1]);
+    cr_assert_lt(d0[3], d0[0] - 365);
+    senda_free(d0);
+    senda_free(d1);
+    senda_points_destroy(p);
+    senda_ctx_destroy(ctx);
 }

@@ -51,7 +51,7 @@ static void write_yaml(const char *entries)
              "pad_m: 5000\n"
              "output: out/{name}.gpkg\n"
              "incidents: {synthetic: 300, seed: 3}\n"
-             "hotspot: {radius_m: 20000}\n"
+             "hotspot: {radius_m: 20000, cell_m: 25000}\n"
              "siting: {p: 2, spacing_m: 20000}\n"
              "scenarios:\n%s",
              senda_layers_default_dir(), entries);
@@ -170,7 +170,8 @@ Test(run, three_scenarios_with_two_jobs_give_three_valid_files, .init = setup,
 Test(run, the_path_to_arriaga_starts_at_a_source_and_cost_is_zero_at_a_crossing,
      .init = setup, .fini = teardown)
 {
-    write_yaml("  - name: all\n    stages: [danger, cost]\n");
+    write_yaml("  - name: all\n    stages: [danger, cost]\n"
+               "    routes: {from: [Ciudad Hidalgo, Tenosique]}\n");
     senda_scenario_set *set = NULL;
     cr_assert_eq(senda_scenario_load(ctx, yaml, &set), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     senda_scenario_run_result res;
@@ -565,7 +566,7 @@ Test(run, sigterm_cancels_cleanly_and_keeps_the_previous_output, .init = setup,
     char text[1024], cmd[3000], p[600], outdir[600];
     snprintf(text, sizeof text,
              "layers: %s\ncell_m: 1000\noutput: out/{name}.gpkg\n"
-             "incidents: {synthetic: 20000}\nhotspot: {radius_m: 15000}\n",
+             "incidents: {synthetic: 20000}\nhotspot: {radius_m: 15000, cell_m: 5000}\n",
              senda_layers_default_dir());
     cr_assert_eq(tu_write(yaml, text), 0);
     snprintf(outdir, sizeof outdir, "%s/out", dir);

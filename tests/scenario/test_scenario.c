@@ -53,7 +53,7 @@ Test(scenario, entries_inherit_the_base_and_override_what_differs, .init = setup
     cr_assert(all->valid && y->valid && fine->valid);
     cr_assert_str_eq(all->name, "all");
     cr_assert_eq(all->line, 12);
-    cr_assert_float_eq(all->cell_m, 500.0, 0.0);
+    cr_assert_float_eq(all->danger.cell_m, 500.0, 0.0);
     cr_assert_str_eq(all->types, "kidnapping,extortion");
     cr_assert_str_eq(all->date_from, "2019");
     cr_assert_str_eq(all->date_to, "2021-12");
@@ -67,11 +67,11 @@ Test(scenario, entries_inherit_the_base_and_override_what_differs, .init = setup
     cr_assert_str_eq(y->date_to, "2020");
     cr_assert_str_eq(y->types, "kidnapping,extortion");
     cr_assert_str_eq(y->output, "/base/out/y2020.gpkg");
-    cr_assert_float_eq(fine->cell_m, 250.0, 0.0);
-    cr_assert_str_eq(fine->kernel, "gaussian");
-    cr_assert_float_eq(fine->radius_m, 3000.0, 0.0);
+    cr_assert_float_eq(fine->danger.cell_m, 250.0, 0.0);
+    cr_assert_eq(fine->hotspot.kde.kernel, SENDA_KERNEL_GAUSSIAN);
+    cr_assert_float_eq(fine->hotspot.kde.radius_m, 3000.0, 0.0);
     /* untouched defaults */
-    cr_assert_str_eq(all->kernel, "quartic");
+    cr_assert_eq(all->hotspot.kde.kernel, SENDA_KERNEL_QUARTIC);
     cr_assert_eq(all->weighted, 1);
     cr_assert_str_eq(senda_scenario_text(set), three);
     cr_assert_null(senda_scenario_at(set, 3));
@@ -172,6 +172,11 @@ Test(scenario, a_bad_entry_is_marked_and_the_others_stay_usable, .init = setup,
     const senda_scenario *b = senda_scenario_at(set, 1);
     cr_assert_not(b->valid);
     cr_assert_str_eq(b->error, "s.yaml:6: hotspot.radius_m: expected a number, got 'far'");
+    /* through the public API the problem reaches the context */
+    cr_assert_eq(senda_scenario_check(ctx, b), SENDA_ERR_DATA);
+    cr_assert_str_eq(senda_ctx_errmsg(ctx), b->error);
+    cr_assert_eq(senda_scenario_check(ctx, senda_scenario_at(set, 0)), SENDA_OK);
+    cr_assert_str_eq(senda_scenario_name(b), b->name);
     const senda_scenario *t = senda_scenario_at(set, 2);
     cr_assert_not(t->valid);
     cr_assert(strstr(t->error, "s.yaml:8: filtr: unknown key (known here: name, description")

@@ -481,7 +481,7 @@ static void write_fixture(void)
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
     senda_grid *g = wall_grid(ctx, 500000.0, 1700300.0, "EPSG:32615");
-    cr_assert_eq(senda_grid_write_tiff(ctx, g, tif_path, 0), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, tif_path, NULL), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     senda_grid_destroy(g);
     senda_ctx_destroy(ctx);
 }
