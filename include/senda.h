@@ -1766,6 +1766,11 @@ senda_status senda_scenario_check(senda_ctx *ctx, const senda_scenario *sc);
  *  A stage that needs another's result (cost, route and siting need the
  *  danger surface, danger needs the density) computes it without writing it. */
 #define SENDA_SCENARIO_STAGES "density,hotspot,danger,cost,route,siting"
+/** Every stage a scenario may list in `stages:`: the default ones and
+ *  likely (likely routes: route density, exposure, per-crossing exposure,
+ *  and their change with the what-if; the route model runs once or twice,
+ *  so it is asked for, not run by default). */
+#define SENDA_SCENARIO_STAGES_KNOWN "density,hotspot,danger,cost,route,likely,siting"
 
 /** A loaded scenario file. */
 typedef struct senda_scenario_set senda_scenario_set;

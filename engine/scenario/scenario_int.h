@@ -44,6 +44,9 @@ struct senda_scenario {
     senda_pipeline_route_opts route;     /**< routes.*: the route stage's record */
     char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
     char with_checkpoints[1024];    /**< what-if: checkpoints added (places), "; "-separated */
+    char move_checkpoints[1024];    /**< what-if: "NAME=PLACE; ..." (left out there, added here) */
+    char likely_flows[1024];        /**< likely.flows: migrants per crossing (CSV), "" = equal */
+    char likely_dem[1024];          /**< likely.dem: elevation raster, "" = flat */
     char route_from[512];    /**< least-danger paths start: places, "; "-separated; "" = every
                                   border crossing */
     char route_to[1024];     /**< ... and end at these places (SENDA_PIPELINE_ROUTE_TO) */
