@@ -337,6 +337,18 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
                                                 &s->demand)))
             return st;
         demand = s->demand;
+    } else if (strcmp(sc->siting_demand, "flows") == 0) {
+        /* where the exposed people pass: after the what-if when there is one */
+        const senda_pipeline_route_result *r = s->route;
+        const senda_likely_result *lr = r && r->likely_whatif ? r->likely_whatif
+                                        : r ? r->likely : NULL;
+        if (!lr)
+            return senda__fail(ctx, SENDA_ERR_ARG, "siting.demand: flows needs the likely "
+                               "stage");
+        if ((st = senda_siting_demand_from_flows(ctx, lr->density, r->exposure, 0.001,
+                                                 &s->demand)))
+            return st;
+        demand = s->demand;
     }
     if (!demand->n) {
         senda__log(ctx, 1, "no demand (no incidents), no shelter sites");

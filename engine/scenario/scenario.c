@@ -105,7 +105,7 @@ static const key_spec keys[] = {
     {"siting.radius_m", K_NUM, F(siting_radius_m), 0, 1, NULL},
     {"siting.spacing_m", K_NUM, F(siting_spacing_m), 0, 1, NULL},
     {"siting.target_share", K_NUM, F(siting_target_share), 0, 1, NULL},
-    {"siting.demand", K_ENUM, F(siting_demand), 0, 0, "incidents,danger"},
+    {"siting.demand", K_ENUM, F(siting_demand), 0, 0, "incidents,danger,flows"},
     {"danger", K_MAP, NOF, 0, 0, NULL},
     {"danger.radius_m", K_NUM, F(danger.kde.radius_m), 0, 0, NULL},
     {"danger.w_base", K_NUM, F(danger.weights.w_base), 0, 0, NULL},
@@ -727,6 +727,9 @@ static int cross_checks(loader *ld, const yaml_node_t *at, senda_scenario *sc)
                            SENDA_SCENARIO_STAGES_KNOWN);
         p += len + (p[len] == ',');
     }
+    if (strcmp(sc->siting_demand, "flows") == 0 && senda__stage_on(sc->stages, "siting") &&
+        !senda__stage_on(sc->stages, "likely"))
+        return problem(ld, at, "siting.demand", "flows needs the likely stage in stages:");
     for (const char *p = sc->move_checkpoints; *p;) {
         size_t len = strcspn(p, ";");
         const char *eq = memchr(p, '=', len);

@@ -55,8 +55,11 @@ struct senda_scenario {
     double siting_radius_m;  /**< service distance, metres */
     double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
     double siting_target_share; /**< set-cover: share of the demand to cover */
-    char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
-                                  cells within 10 km of the rail, senda_siting_demand_from_grid) */
+    char siting_demand[16];  /**< "incidents" (their weights), "danger" (danger-surface
+                                  cells within 10 km of the rail, senda_siting_demand_from_grid)
+                                  or "flows" (route density x exposure of the likely routes,
+                                  after the what-if when there is one,
+                                  senda_siting_demand_from_flows) */
     char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
     int report;              /**< 1: also write the printable report "<output minus .gpkg>.pdf"
                                   (senda_export_report) */

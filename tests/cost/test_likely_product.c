@@ -294,7 +294,8 @@ static size_t read_points(const char *gpkg, const char *layer, double **xyw)
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         (*xyw)[3 * k] = OGR_G_GetX(OGR_F_GetGeometryRef(f), 0);
         (*xyw)[3 * k + 1] = OGR_G_GetY(OGR_F_GetGeometryRef(f), 0);
-        (*xyw)[3 * k + 2] = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "weight"));
+        int wi = OGR_F_GetFieldIndex(f, "weight");
+        (*xyw)[3 * k + 2] = wi >= 0 ? OGR_F_GetFieldAsDouble(f, wi) : 0.0;
         k++;
         OGR_F_Destroy(f);
     }
@@ -348,5 +349,58 @@ Test(likely_product, site_takes_the_exposed_flow_as_demand)
     free(p);
     cr_expect_float_eq(total, sum, 1e-9 * sum);
     cr_expect_float_eq(covered, best, 1e-9 * best, "site covers %g, brute force %g", covered, best);
+    rm_dir(dir);
+}
+
+/* Sum of a layer's weight field and its feature count. */
+static double weight_sum(const char *gpkg, const char *layer, size_t *n)
+{
+    double *p = NULL, sum = 0.0;
+    *n = read_points(gpkg, layer, &p);
+    for (size_t i = 0; i < *n; i++)
+        sum += p[3 * i + 2];
+    free(p);
+    return sum;
+}
+
+/* siting.demand: flows in a scenario: the siting stage's demand is the
+ * likely routes' flow demand after the what-if (the product's
+ * flow_demand_whatif, point for point); without the likely stage the
+ * scenario is refused at load. */
+Test(likely_product, a_scenario_sites_shelters_on_the_flows)
+{
+    char *dir = tu_tmpdir();
+    tu_run r = run("synth --n 300 --seed 5 --out %s/r.csv -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    char path[700];
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    cr_assert_eq(tu_write(path, "output: s.gpkg\nincidents: {sources: [r.csv]}\ncell_m: 5000\n"
+                                "routes: {to: [Arriaga]}\ndanger: {with_checkpoints: [Mapastepec]}\n"
+                                "siting: {demand: flows, p: 1, radius_m: 20000}\n"
+                                "stages: [danger, likely, siting]\n"),
+                 0);
+    r = run("run %s/s.yaml -q", dir);
+    cr_assert_eq(r.exit_code, 0, "%s\n%s", r.out, r.err);
+    tu_run_free(&r);
+    snprintf(path, sizeof path, "%s/s.gpkg", dir);
+    size_t n_flow = 0, n_alloc = 0, n_sites = 0;
+    double w_flow = weight_sum(path, "flow_demand_whatif", &n_flow);
+    double w_alloc = weight_sum(path, "demand_allocation", &n_alloc);
+    cr_expect_gt(n_flow, 10);
+    cr_expect_eq(n_alloc, n_flow);
+    cr_expect_float_eq(w_alloc, w_flow, 1e-9 * w_flow);
+    double *p = NULL;
+    n_sites = read_points(path, "shelter_sites", &p);
+    free(p);
+    cr_expect_eq(n_sites, 1);
+    snprintf(path, sizeof path, "%s/t.yaml", dir);
+    cr_assert_eq(tu_write(path, "incidents: {sources: [r.csv]}\nsiting: {demand: flows}\n"
+                                "stages: [danger, siting]\n"),
+                 0);
+    r = run("run %s/t.yaml -q", dir);
+    cr_expect_neq(r.exit_code, 0);
+    cr_expect(strstr(r.err, "flows needs the likely stage") != NULL, "%s", r.err);
+    tu_run_free(&r);
     rm_dir(dir);
 }
