@@ -727,8 +727,8 @@ static int cross_checks(loader *ld, const yaml_node_t *at, senda_scenario *sc)
                            SENDA_SCENARIO_STAGES_KNOWN);
         p += len + (p[len] == ',');
     }
-    if (strcmp(sc->siting_demand, "flows") == 0 && senda__stage_on(sc->stages, "siting") &&
-        !senda__stage_on(sc->stages, "likely"))
+    if (strcmp(sc->siting_demand, "flows") == 0 && word_in("siting", sc->stages) &&
+        !word_in("likely", sc->stages))
         return problem(ld, at, "siting.demand", "flows needs the likely stage in stages:");
     for (const char *p = sc->move_checkpoints; *p;) {
         size_t len = strcspn(p, ";");
