@@ -9,6 +9,7 @@ install(TARGETS senda EXPORT sendaTargets
         PUBLIC_HEADER DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev)
 install(TARGETS senda_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/layers/corridor ${CMAKE_SOURCE_DIR}/layers/gazetteer
+                  ${CMAKE_SOURCE_DIR}/layers/synonyms
         DESTINATION ${SENDA_DATA_INSTALL_DIR} COMPONENT runtime)
 install(FILES ${CMAKE_SOURCE_DIR}/layers/README.md DESTINATION ${SENDA_DATA_INSTALL_DIR}
         COMPONENT runtime)

@@ -320,6 +320,8 @@ typedef struct senda_incidents_import_opts {
     double severity[SENDA_INC_N_TYPES]; /**< severity weight per type */
     const char *today;          /**< "yyyy-mm-dd" for the future-date check; NULL = today (UTC) */
     int n_threads;              /**< threads for the spatial join (default 2) */
+    const char *layer;          /**< layer (table) of each source to read; NULL = the only one */
+    const char *synonyms;       /**< CSV kind,role,text extending the bundled synonyms (NULL = none) */
 } senda_incidents_import_opts;
 void senda_incidents_import_opts_init(senda_incidents_import_opts *o);
 

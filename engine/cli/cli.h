@@ -55,6 +55,10 @@ void cli_default_str(cli_opt *opts, const char *name, const char *v);
 int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_info *info,
               const char **pos, int max_pos, int *n_pos);
 void cli_help(FILE *fp, const cli_opt *opts, const cli_cmd_info *info);
+/** For `senda COMMAND SUB ...`: -1 when argv[2] is sub (parse on from argv[3]);
+ *  else CLI_OK after printing the help (-h/--help) or CLI_USAGE after the usage. */
+int cli_subcommand(int argc, char **argv, const char *sub, const cli_opt *opts,
+                   const cli_cmd_info *info);
 /** The option table as JSON (`--help --json`): command, usage, summary,
  *  description, positionals and each option's name, type, default and help. */
 void cli_help_json(FILE *fp, const char *command, const cli_opt *opts,

@@ -23,6 +23,10 @@ static cli_opt opts[] = {
     {"place-field", 0, OPT_STR, "NAME", NULL, "place name column (geocoded when a row has no "
      "coordinates)", NO_DEF},
     {"id-field", 0, OPT_STR, "NAME", NULL, "report id column (kept as source_id)", NO_DEF},
+    {"synonyms", 0, OPT_STR, "FILE", NULL, "more column names and type / perpetrator keywords "
+     "(CSV kind,role,text, as the bundled share/senda/synonyms/synonyms.csv)", NO_DEF},
+    {"layer", 0, OPT_STR, "NAME", NULL, "the layer (table) of each source to import, for a "
+     "source with several (a GeoPackage, a PG: database)", NO_DEF},
     {"perpetrator-field", 0, OPT_STR, "NAME", NULL, "perpetrator column", NO_DEF},
     {"s_srs", 0, OPT_STR, "CRS", NULL, "CRS of the coordinate columns, e.g. EPSG:32615 "
      "(default: WGS 84 lon/lat)", NO_DEF},
@@ -191,6 +195,8 @@ static int fill_opts(senda_incidents_import_opts *o)
     o->place_field = cli_str(opts, "place-field");
     o->id_field = cli_str(opts, "id-field");
     o->perpetrator_field = cli_str(opts, "perpetrator-field");
+    o->layer = cli_str(opts, "layer");
+    o->synonyms = cli_str(opts, "synonyms");
     o->s_srs = cli_str(opts, "s_srs");
     o->gazetteer = cli_str(opts, "gazetteer");
     o->today = cli_str(opts, "today");
@@ -258,17 +264,12 @@ int cmd_incidents(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[2], "review") == 0)
         return cmd_review(argc, argv);
-    if (argc < 3 || strcmp(argv[2], "import") != 0) {
-        if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            cli_help(stdout, opts, &info);
-            return CLI_OK;
-        }
-        fprintf(stderr, "senda: usage: %s\n", info.usage);
-        return CLI_USAGE;
-    }
+    int rc = cli_subcommand(argc, argv, "import", opts, &info);
+    if (rc >= 0)
+        return rc;
     const char *files[256];
     int n_files = 0;
-    int rc = cli_parse(argc, argv, 3, opts, &info, files, 256, &n_files);
+    rc = cli_parse(argc, argv, 3, opts, &info, files, 256, &n_files);
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     if (n_files == 0 || !cli_str(opts, "store")) {

@@ -104,17 +104,12 @@ static void print_json(const senda_layers *ls)
 
 int cmd_layers(int argc, char **argv)
 {
-    if (argc < 3 || strcmp(argv[2], "check") != 0) {
-        if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            cli_help(stdout, opts, &info);
-            return CLI_OK;
-        }
-        fprintf(stderr, "senda: usage: %s\n", info.usage);
-        return CLI_USAGE;
-    }
+    int rc = cli_subcommand(argc, argv, "check", opts, &info);
+    if (rc >= 0)
+        return rc;
     const char *pos[1];
     int n_pos = 0;
-    int rc = cli_parse(argc, argv, 3, opts, &info, pos, 0, &n_pos);
+    rc = cli_parse(argc, argv, 3, opts, &info, pos, 0, &n_pos);
     if (rc)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     senda_ctx *ctx = cli_ctx_new();

@@ -169,6 +169,19 @@ int cli_parse(int argc, char **argv, int first, cli_opt *opts, const cli_cmd_inf
     return 0;
 }
 
+int cli_subcommand(int argc, char **argv, const char *sub, const cli_opt *opts,
+                   const cli_cmd_info *info)
+{
+    if (argc >= 3 && strcmp(argv[2], sub) == 0)
+        return -1;
+    if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        cli_help(stdout, opts, info);
+        return CLI_OK;
+    }
+    fprintf(stderr, "senda: usage: %s\n", info->usage);
+    return CLI_USAGE;
+}
+
 void cli_help(FILE *fp, const cli_opt *opts, const cli_cmd_info *info)
 {
     fprintf(fp, "usage: %s\n\n%s\n", info->usage, info->summary);

@@ -49,6 +49,30 @@ static void set_real(OGRFeatureH f, int i, double v)
         OGR_F_SetFieldDouble(f, i, v);
 }
 
+/* Creates layer `name` (line geometries in r's CRS) with fields and starts
+ * the transaction its rows are written in. */
+static senda_status begin_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
+                                const senda_cost_route_result *r, const senda__field *fields,
+                                size_t n_fields, OGRLayerH *lyr)
+{
+    senda_status st = senda__gpkg_layer(ctx, ds, name, wkbLineString, r->crs, lyr);
+    if (st == SENDA_OK)
+        st = senda__gpkg_fields(ctx, *lyr, name, fields, n_fields);
+    if (st == SENDA_OK)
+        GDALDatasetStartTransaction(ds, 0);
+    return st;
+}
+
+/* Commits the rows of layer `name` when st is SENDA_OK, else rolls them back. */
+static senda_status end_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name, senda_status st)
+{
+    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot commit '%s'", name);
+    else if (st != SENDA_OK)
+        GDALDatasetRollbackTransaction(ds);
+    return st;
+}
+
 static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_cost_route_result *r,
                                    senda_progress_fn pf, void *pa)
 {
@@ -58,13 +82,12 @@ static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_
                                    {"mean_danger", OFTReal},    {"rank", OFTInteger},
                                    {"likely_share", OFTReal},   {"likely_exposure_per_km", OFTReal}};
     OGRLayerH lyr = NULL;
-    senda_status st = senda__gpkg_layer(ctx, ds, "route_segments", wkbLineString, r->crs, &lyr);
-    if (st == SENDA_OK) /* the likely-route fields only when computed */
-        st = senda__gpkg_fields(ctx, lyr, "route_segments", fields,
-                                sizeof fields / sizeof fields[0] - (r->has_likely ? 0 : 2));
+    /* the likely-route fields only when computed */
+    senda_status st = begin_layer(ctx, ds, "route_segments", r, fields,
+                                  sizeof fields / sizeof fields[0] - (r->has_likely ? 0 : 2),
+                                  &lyr);
     if (st != SENDA_OK)
         return st;
-    GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < r->n_windows && st == SENDA_OK; i++) {
         if ((i & 1023) == 0 &&
             !senda__progress(ctx, pf, pa, 0.9 * (double)i / (double)r->n_windows, NULL)) {
@@ -91,11 +114,7 @@ static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_
                                   r->lines[w->line].name);
         OGR_F_Destroy(f);
     }
-    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
-        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot commit 'route_segments'");
-    else if (st != SENDA_OK)
-        GDALDatasetRollbackTransaction(ds);
-    return st;
+    return end_layer(ctx, ds, "route_segments", st);
 }
 
 static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_cost_route_result *r)
@@ -105,12 +124,10 @@ static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_co
                                    {"danger_per_km", OFTReal}, {"mean_danger", OFTReal},
                                    {"total_danger", OFTReal},  {"max_window_danger_per_km", OFTReal}};
     OGRLayerH lyr = NULL;
-    senda_status st = senda__gpkg_layer(ctx, ds, "routes", wkbLineString, r->crs, &lyr);
-    if (st == SENDA_OK)
-        st = senda__gpkg_fields(ctx, lyr, "routes", fields, sizeof fields / sizeof fields[0]);
+    senda_status st =
+        begin_layer(ctx, ds, "routes", r, fields, sizeof fields / sizeof fields[0], &lyr);
     if (st != SENDA_OK)
         return st;
-    GDALDatasetStartTransaction(ds, 0);
     for (size_t i = 0; i < r->n_lines && st == SENDA_OK; i++) {
         const senda_cost_route_line *l = &r->lines[i];
         double km = l->length_m / 1000.0, peak = 0.0;
@@ -130,11 +147,7 @@ static senda_status write_routes(senda_ctx *ctx, GDALDatasetH ds, const senda_co
             st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot write route '%s'", l->name);
         OGR_F_Destroy(f);
     }
-    if (st == SENDA_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
-        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot commit 'routes'");
-    else if (st != SENDA_OK)
-        GDALDatasetRollbackTransaction(ds);
-    return st;
+    return end_layer(ctx, ds, "routes", st);
 }
 
 senda_status senda_cost_route_write(senda_ctx *ctx, const char *gpkg_path,

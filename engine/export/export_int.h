@@ -51,6 +51,16 @@ typedef struct senda__table {
 senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__table *out,
                                    size_t max, size_t *n_out);
 
+/** Open the coverage table t of the product at path read-only.
+ *  Ownership: caller closes *out with GDALClose(). */
+/** The corridor's extent e (xmin, ymin, xmax, ymax): the union of the vector
+ *  tables' extents, or of all tables' when no vector table has one.
+ *  @return 0 when no table has an extent (e unset), else 1 */
+int senda__tables_extent(const senda__table *t, size_t n, double e[4]);
+
+senda_status senda__product_coverage_open(senda_ctx *ctx, const char *path,
+                                          const senda__table *t, GDALDatasetH *out);
+
 /** The QGIS style of one table: the inner elements of a QML document
  *  (renderer, temporal settings, ...), shared by layer_styles and the project. */
 void senda__style_body(senda__sbuf *b, const senda__table *t);

@@ -89,11 +89,8 @@ static senda_status make_layer(senda_ctx *ctx, GDALDatasetH ds, const char *crs,
         OGRFieldDefnH fd = OGR_Fld_Create(keep[k].name, keep[k].type);
         if (strcmp(keep[k].name, "type") == 0)
             OGR_Fld_SetDomainName(fd, "incident_type");
-        OGRErr err = OGR_L_CreateField(*lyr, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (err != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot create field incidents.%s",
-                                    keep[k].name);
+        if ((st = senda__gpkg_add_field(ctx, *lyr, "incidents", fd)) != SENDA_OK)
+            return st;
     }
     return SENDA_OK;
 }
@@ -195,12 +192,7 @@ done:
         GDALDatasetReleaseResultSet(src, in);
     if (src)
         GDALClose(src);
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot close", gpkg_path);
-    }
+    st = senda__gdal_close(ctx, ds, gpkg_path, st);
     senda__free(ix);
     return st;
 }

@@ -97,14 +97,11 @@ static senda_status write_layer(senda_ctx *ctx, GDALDatasetH ds, const senda__la
     senda_status st = senda__gpkg_layer(ctx, ds, l->report.name, type, crs, &lyr);
     if (st != SENDA_OK)
         return st;
-    for (size_t k = 0; k < l->n_fields; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(l->field_names[k], OFTString);
-        OGRErr err = OGR_L_CreateField(lyr, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (err != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot create field '%s' of '%s'",
-                                    l->field_names[k], l->report.name);
-    }
+    for (size_t k = 0; k < l->n_fields && st == SENDA_OK; k++)
+        st = senda__gpkg_add_field(ctx, lyr, l->report.name,
+                                   OGR_Fld_Create(l->field_names[k], OFTString));
+    if (st != SENDA_OK)
+        return st;
     if (GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot start a transaction");
     st = copy_features(ctx, l, lyr, type);
@@ -145,11 +142,7 @@ senda_status senda_export_layers(senda_ctx *ctx, const char *gpkg_path,
         }
     }
 done:
-    CPLErrorReset();
-    GDALClose(ds);
-    if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
-        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot close", gpkg_path);
-    return st;
+    return senda__gdal_close(ctx, ds, gpkg_path, st);
 }
 
 #define SENDA__MAX_TABLES 64
@@ -203,12 +196,7 @@ senda_status senda_export_finish(senda_ctx *ctx, const char *gpkg_path,
     if (!senda__progress(ctx, progress, progress_arg, 1.0, NULL))
         st = SENDA_ERR_CANCELLED;
 done:
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot close", gpkg_path);
-    }
+    st = senda__gdal_close(ctx, ds, gpkg_path, st);
     if (st == SENDA_OK) /* after GDAL has let go of the file */
         st = senda__write_titles(ctx, gpkg_path, t, n);
     senda__free(t);

@@ -129,22 +129,7 @@ static void map_layer(senda__sbuf *b, const char *gpkg_name, const senda__table 
  * of everything when there are none, with a 5 % margin. */
 static void canvas_extent(const senda__table *t, size_t n, double e[4])
 {
-    int have = 0;
-    for (int pass = 0; pass < 2 && !have; pass++)
-        for (size_t i = 0; i < n; i++) {
-            if ((pass == 0 && t[i].raster) || !(t[i].extent[2] > t[i].extent[0]))
-                continue;
-            if (!have) {
-                memcpy(e, t[i].extent, 4 * sizeof e[0]);
-                have = 1;
-                continue;
-            }
-            e[0] = t[i].extent[0] < e[0] ? t[i].extent[0] : e[0];
-            e[1] = t[i].extent[1] < e[1] ? t[i].extent[1] : e[1];
-            e[2] = t[i].extent[2] > e[2] ? t[i].extent[2] : e[2];
-            e[3] = t[i].extent[3] > e[3] ? t[i].extent[3] : e[3];
-        }
-    if (!have)
+    if (!senda__tables_extent(t, n, e))
         e[0] = e[1] = 0.0, e[2] = e[3] = 1.0;
     double mx = (e[2] - e[0]) * 0.05, my = (e[3] - e[1]) * 0.05;
     e[0] -= mx, e[2] += mx, e[1] -= my, e[3] += my;

@@ -195,18 +195,14 @@ static senda_status draw_table(senda_ctx *ctx, GDALDatasetH ds, const view *v,
 static senda_status draw_coverage(senda_ctx *ctx, const char *path, const view *v,
                                   const senda__table *t)
 {
-    char sub[1400];
-    snprintf(sub, sizeof sub, "GPKG:%s:%s", path, t->name);
-    CPLErrorReset();
-    GDALDatasetH r = GDALOpenEx(sub, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!r)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read coverage '%s'", path,
-                                t->name);
+    GDALDatasetH r = NULL;
+    senda_status st = senda__product_coverage_open(ctx, path, t, &r);
+    if (st != SENDA_OK)
+        return st;
     int nx = GDALGetRasterXSize(r), ny = GDALGetRasterYSize(r), has_nd = 0;
     GDALRasterBandH band = GDALGetRasterBand(r, 1);
     double gt[6], nd = GDALGetRasterNoDataValue(band, &has_nd);
     GDALGetGeoTransform(r, gt);
-    senda_status st = SENDA_OK;
     float *cells = senda__calloc2(ctx, (size_t)nx * (size_t)ny, sizeof *cells);
     cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, nx, ny);
     if (!cells || cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
@@ -429,22 +425,6 @@ void senda_export_render_opts_init(senda_export_render_opts *o)
         return;
     memset(o, 0, sizeof *o);
     o->width_px = 1600;
-}
-
-/* The corridor's extent (union of the vector layers, or of everything). */
-static int view_extent(const senda__table *t, size_t n, double e[4])
-{
-    int have = 0;
-    for (int pass = 0; pass < 2 && !have; pass++)
-        for (size_t i = 0; i < n; i++) {
-            if ((pass == 0 && t[i].raster) || !(t[i].extent[2] > t[i].extent[0]))
-                continue;
-            for (int k = 0; k < 4; k++)
-                e[k] = !have ? t[i].extent[k]
-                       : k < 2 ? fmin(e[k], t[i].extent[k]) : fmax(e[k], t[i].extent[k]);
-            have = 1;
-        }
-    return have;
 }
 
 static const senda__table *pick_surface(const senda__table *t, size_t n, const char *want)
@@ -679,7 +659,7 @@ static int layout(const senda__table *t, size_t n, const senda__table *surface, 
     double e[4] = {0.0, 0.0, 0.0, 0.0};
     if (extent) /* the caller's window (render --extent) */
         memcpy(e, extent, sizeof e);
-    else if (!view_extent(t, n, e))
+    else if (!senda__tables_extent(t, n, e))
         return 0;
     double mx = (e[2] - e[0]) * 0.04, my = (e[3] - e[1]) * 0.04;
     *v = (view){.xmin = e[0] - mx, .ymin = e[1] - my, .xmax = e[2] + mx, .ymax = e[3] + my};

@@ -463,11 +463,9 @@ static senda_status styles_layer(senda_ctx *ctx, GDALDatasetH ds, OGRLayerH *out
         OGRFieldDefnH fd = OGR_Fld_Create(cols[i].name, cols[i].type);
         OGR_Fld_SetSubType(fd, cols[i].sub);
         OGR_Fld_SetWidth(fd, cols[i].width);
-        OGRErr err = OGR_L_CreateField(*out, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (err != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot create layer_styles.%s",
-                                    cols[i].name);
+        senda_status st = senda__gpkg_add_field(ctx, *out, "layer_styles", fd);
+        if (st != SENDA_OK)
+            return st;
     }
     return SENDA_OK;
 }

@@ -238,15 +238,40 @@ static senda_status vector_table(senda_ctx *ctx, GDALDatasetH ds, senda__table *
     return SENDA_OK;
 }
 
-static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table *t)
+int senda__tables_extent(const senda__table *t, size_t n, double e[4])
+{
+    int have = 0;
+    for (int pass = 0; pass < 2 && !have; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if ((pass == 0 && t[i].raster) || !(t[i].extent[2] > t[i].extent[0]))
+                continue;
+            for (int k = 0; k < 4; k++)
+                e[k] = !have ? t[i].extent[k]
+                       : k < 2 ? fmin(e[k], t[i].extent[k]) : fmax(e[k], t[i].extent[k]);
+            have = 1;
+        }
+    return have;
+}
+
+senda_status senda__product_coverage_open(senda_ctx *ctx, const char *path,
+                                          const senda__table *t, GDALDatasetH *out)
 {
     char sub[1400];
     snprintf(sub, sizeof sub, "GPKG:%s:%s", path, t->name);
     CPLErrorReset();
-    GDALDatasetH r = GDALOpenEx(sub, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!r)
+    *out = GDALOpenEx(sub, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!*out)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read coverage '%s'", path,
                                 t->name);
+    return SENDA_OK;
+}
+
+static senda_status raster_table(senda_ctx *ctx, const char *path, senda__table *t)
+{
+    GDALDatasetH r = NULL;
+    senda_status st = senda__product_coverage_open(ctx, path, t, &r);
+    if (st != SENDA_OK)
+        return st;
     GDALRasterBandH band = GDALGetRasterBand(r, 1);
     snprintf(t->units, sizeof t->units, "%s", GDALGetRasterUnitType(band));
     double mm[2] = {0.0, 0.0}, gt[6];

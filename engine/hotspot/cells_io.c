@@ -24,23 +24,19 @@
 #include <string.h>
 
 #include "io/gpkg_int.h"
+#include "io/io_int.h"
 #include "hotspot/hotspot_int.h"
 
 /* Mark the cells whose centre is inside geometry g (OGR, already in the lattice's CRS). */
 static senda_status mark_inside(senda_ctx *ctx, const senda__lattice *l, OGRGeometryH g,
                                 unsigned char *in_set)
 {
-    int n = OGR_G_WkbSize(g);
-    unsigned char *wkb = senda__malloc(ctx, (size_t)n);
-    if (!wkb)
-        return SENDA_ERR_NOMEM;
-    OGR_G_ExportToWkb(g, wkbNDR, wkb);
-    GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
-    GEOSGeometry *gg = GEOSWKBReader_read_r(ctx->geos, rd, wkb, (size_t)n);
-    GEOSWKBReader_destroy_r(ctx->geos, rd);
-    senda__free(wkb);
-    if (!gg)
+    GEOSGeometry *gg = NULL;
+    senda_status st = senda__geos_from_ogr(ctx, g, &gg);
+    if (st == SENDA_ERR_GEOM)
         return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot read a study-area polygon");
+    if (st != SENDA_OK)
+        return st;
     const GEOSPreparedGeometry *pg = GEOSPrepare_r(ctx->geos, gg);
     OGREnvelope env;
     OGR_G_GetEnvelope(g, &env);
@@ -64,12 +60,10 @@ senda_status senda__hotspot_study_area(senda_ctx *ctx, const senda__lattice *l, 
                                        const char *path, unsigned char *in_set)
 {
     memset(in_set, 0, l->n_rows * l->n_cols);
-    GDALAllRegister();
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read the study area", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "the study area", &ds);
+    if (st != SENDA_OK)
+        return st;
     OGRSpatialReferenceH dst = NULL;
     OGRCoordinateTransformationH ct = NULL;
     OGRLayerH lyr = GDALDatasetGetLayerCount(ds) ? GDALDatasetGetLayer(ds, 0) : NULL;

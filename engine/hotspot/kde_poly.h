@@ -2,7 +2,8 @@
  * kde_poly.h - the polynomial path of kde.c, instantiated twice by kde.c:
  * with double (quartic, epanechnikov, uniform) and with long double
  * (triweight, whose deeper tails need the extra 11 bits; see kde.c's header).
- * Expects ACC (the accumulator type), ADD_POINT and EVAL_CHUNK (function names).
+ * Expects ACC (the accumulator type), ADD_POINT and EVAL_CHUNK (function names);
+ * both take the kernel's power as a constant argument (always inlined).
  * Blocks (kde.c's header): block k covers columns [kS, kS + NFAM S) and
  * belongs to family k mod NFAM. Layout of one thread's accumulators: for
  * local row lr, family f, column c, a record of rec = n_coef + 1 values at
@@ -18,11 +19,15 @@
  * 1.5 S, middle + 1.5 S) with a cell to spare. k, dlt and the coefficients
  * that do not involve a are the same on every row of the point. k may be
  * negative near the west edge (blocks start before column 0). */
-static void ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size_t rb,
-                      const kpt *pt)
+static inline __attribute__((always_inline)) void
+ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size_t rb, const kpt *pt,
+          const int power)
 {
     ACC *coef = coef_v;
-    size_t stride = j->grid->n_cols + 1, nc = (size_t)j->n_coef, rec = j->rec;
+    /* power is a constant at every call (kde.c's add_point): the compiler
+     * unrolls the record updates below and drops the switch */
+    const size_t nc = 2 * (size_t)power + 1, rec = nc + 1;
+    size_t stride = j->grid->n_cols + 1;
     long S = (long)j->stride_s, last_col = (long)j->grid->n_cols - 1;
     double fx = pt->fx;
     /* round(fx / S - NFAM / 2); fx > -2^20 S here, so truncating the shifted
@@ -39,10 +44,10 @@ static void ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size
     ACC w2q1 = (ACC)2 * w * q1, w2q2 = (ACC)2 * w * q2, wq1q1 = w * q1 * q1;
     ACC p[MAX_COEF];
     p[0] = w; /* uniform */
-    if (j->power == 1) {
+    if (power == 1) {
         p[1] = w * q1;
         p[2] = w * q2;
-    } else if (j->power == 2) {
+    } else if (power == 2) {
         p[3] = w2q1 * q2;
         p[4] = w * q2 * q2;
     }
@@ -52,7 +57,7 @@ static void ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size
         if (!row_run(j, fx, (double)row - pt->fy, &c0, &c1, &rem))
             continue;
         ACC q0 = (ACC)(rem * j->inv_rr2) - dd;
-        switch (j->power) {
+        switch (power) {
         case 0: break;
         case 1: p[0] = w * q0; break;
         case 2:
@@ -90,11 +95,13 @@ static void ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size
  * NFAM block families are summed side by side, each restarting where one of
  * its blocks starts (family f at columns kS, k = f mod NFAM); before column 0
  * family f > 0 is in its block k = f - NFAM, which may hold runs. */
-static void EVAL_CHUNK(const kde_job *j, const void *coef_v, size_t r0, size_t nr)
+static inline __attribute__((always_inline)) void
+EVAL_CHUNK(const kde_job *j, const void *coef_v, size_t r0, size_t nr, const int power)
 {
     const ACC *coef = coef_v;
     const senda_grid *g = j->grid;
-    size_t stride = g->n_cols + 1, S = j->stride_s, nc = (size_t)j->n_coef, rec = j->rec;
+    const size_t nc = 2 * (size_t)power + 1, rec = nc + 1;
+    size_t stride = g->n_cols + 1, S = j->stride_s;
     for (size_t lr = 0; lr < nr; lr++) {
         double *out = g->data + (r0 + lr) * g->n_cols;
         ACC s[NFAM][MAX_COEF + 1] = {{0}}, mid[NFAM]; /* sums; s[f][nc]: active runs */

@@ -4,8 +4,10 @@
  *
  * Names are compared folded (lower case, accents and punctuation stripped:
  * "Número de víctimas" = "numero de victimas"). Each role has an ordered list
- * of names; the first name that some column has wins, so IOM's
- * "cause_of_death" is taken before neocarto's "cause_class". An explicit
+ * of names, the "column" entries of layers/synonyms/synonyms.csv (synonyms.c;
+ * a user's synonyms file adds names after them); the first name that some
+ * column has wins, so IOM's "cause_of_death" is taken before neocarto's
+ * "cause_class". An explicit
  * option (--lon-field ...) overrides detection and must exist.
  *
  * Field-collection exports: KoboToolbox names columns by group path with '/'
@@ -31,52 +33,9 @@
 
 #include "incidents/import_int.h"
 
-static const char *const lon_names[] = {"lon", "lng", "long", "longitude", "longitud", "x",
-                                        "lon dd", "longitude dd", "coord x", NULL};
-static const char *const lat_names[] = {"lat", "latitude", "latitud", "y", "lat dd",
-                                        "latitude dd", "coord y", NULL};
-static const char *const coords_names[] = {
-    "location coordinates", "coordinates", "coordenadas", "coords", "lat lon", "latlon",
-    "lat long", "latitud longitud", "lat lng", "gps", "ubicacion gps", "coordenadas gps",
-    "geopoint", "punto gps", "georreferencia", NULL};
-static const char *const date_names[] = {
-    "date", "fecha", "incident date", "reported date", "fecha del incidente", "fecha incidente",
-    "fecha de los hechos", "fecha hechos", "event date", "fecha evento", "fecha del evento",
-    "dia", NULL};
-static const char *const year_names[] = {"year", "ano", "anio", "reported year", "incident year",
-                                         NULL};
-static const char *const month_names[] = {"month", "mes", "reported month", NULL};
-static const char *const type_names[] = {
-    "type", "tipo", "incident type", "tipo de incidente", "tipo incidente", "tipo de evento",
-    "cause of death", "cause", "causa", "causa de muerte", "delito", "tipo de delito", "hecho",
-    "category", "categoria", "event type", "violation", "violacion de derechos", NULL};
-static const char *const count_names[] = {
-    "total dead and missing", "dead and missing", "victims", "victimas", "numero de victimas",
-    "num victimas", "n victimas", "no victimas", "number of victims", "personas",
-    "personas afectadas", "afectados", "count", "casualties", "total", NULL};
-static const char *const place_names[] = {
-    "place", "lugar", "localidad", "location", "municipio", "ciudad", "town", "city",
-    "place name", "location description", "location of death", "sitio", "comunidad",
-    "lugar de los hechos", "lugar del incidente", NULL};
-static const char *const state_names[] = {"state", "estado", "departamento", "department",
-                                          "admin1", "provincia", NULL};
-static const char *const id_names[] = {"id", "web id", "main id", "incident id", "folio",
-                                       "id incidente", "report id", "id reporte", "key", "uuid",
-                                       "meta instanceid", "instanceid", NULL};
-static const char *const perp_names[] = {
-    "perpetrator", "perpetrador", "perpetradores", "agresor", "agresores", "responsable",
-    "presunto responsable", "presuntos responsables", "perpetrator type", "autor", NULL};
-static const char *const women_names[] = {"number of females", "females", "women", "mujeres",
-                                          "num mujeres", "victimas mujeres", NULL};
-static const char *const men_names[] = {"number of males", "males", "men", "hombres",
-                                        "num hombres", "victimas hombres", NULL};
-static const char *const minors_names[] = {"number of children", "children", "minors",
-                                           "menores", "ninos", "nna", "menores de edad", NULL};
-static const char *const synthetic_names[] = {"synthetic", "sintetico", NULL};
-
-static int find_in(char folded[][96], int n, const char *const *names)
+static int find_in(char folded[][96], int n, char *const *names)
 {
-    for (size_t k = 0; names[k]; k++)
+    for (size_t k = 0; names && names[k]; k++)
         for (int i = 0; i < n; i++)
             if (strcmp(folded[i], names[k]) == 0)
                 return i;
@@ -84,7 +43,7 @@ static int find_in(char folded[][96], int n, const char *const *names)
 }
 
 /* The whole folded names first, then the last path segments (tails). */
-static int find_named(char folded[][96], char tails[][96], int n, const char *const *names)
+static int find_named(char folded[][96], char tails[][96], int n, char *const *names)
 {
     int c = find_in(folded, n, names);
     return c >= 0 ? c : find_in(tails, n, names);
@@ -294,31 +253,31 @@ senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_in
     }
     m->n_fields = n;
     path_tails(defn, folded, n, tl);
-    m->lon = find_named(folded, tl, n, lon_names);
-    m->lat = find_named(folded, tl, n, lat_names);
-    m->coords = find_named(folded, tl, n, coords_names);
-    m->date = find_named(folded, tl, n, date_names);
-    m->year = find_named(folded, tl, n, year_names);
-    m->month = find_named(folded, tl, n, month_names);
-    m->type = find_named(folded, tl, n, type_names);
-    m->count[0] = find_named(folded, tl, n, count_names);
+    const senda__synonyms *syn = m->syn ? m->syn : senda__synonyms_bundled();
+    if (!syn) {
+        senda__free(folded);
+        return SENDA_ERR_NOMEM;
+    }
+    m->syn = syn; /* row.c reads the type and perpetrator keywords from it */
+    int *const role_col[SENDA_SYN_COL_N] = {
+        [SENDA_SYN_LON] = &m->lon,         [SENDA_SYN_LAT] = &m->lat,
+        [SENDA_SYN_COORDS] = &m->coords,   [SENDA_SYN_DATE] = &m->date,
+        [SENDA_SYN_YEAR] = &m->year,       [SENDA_SYN_MONTH] = &m->month,
+        [SENDA_SYN_TYPE] = &m->type,       [SENDA_SYN_COUNT] = &m->count[0],
+        [SENDA_SYN_DEAD] = NULL,           [SENDA_SYN_MISSING] = NULL,
+        [SENDA_SYN_PLACE] = &m->place,     [SENDA_SYN_STATE] = &m->state,
+        [SENDA_SYN_ID] = &m->id,           [SENDA_SYN_PERP] = &m->perp,
+        [SENDA_SYN_WOMEN] = &m->women,     [SENDA_SYN_MEN] = &m->men,
+        [SENDA_SYN_MINORS] = &m->minors,   [SENDA_SYN_SYNTHETIC] = &m->synthetic,
+    };
+    for (int r = 0; r < SENDA_SYN_COL_N; r++)
+        if (role_col[r])
+            *role_col[r] = find_named(folded, tl, n, syn->cols[r]);
     m->count[1] = -1;
     if (m->count[0] < 0) { /* IOM current schema: dead + missing */
-        static const char *const dead[] = {"number dead", "dead", "muertos", NULL};
-        static const char *const missing[] = {"minimum estimated number of missing",
-                                              "number missing", "missing", "desaparecidos",
-                                              NULL};
-        m->count[0] = find_named(folded, tl, n, dead);
-        m->count[1] = find_named(folded, tl, n, missing);
+        m->count[0] = find_named(folded, tl, n, syn->cols[SENDA_SYN_DEAD]);
+        m->count[1] = find_named(folded, tl, n, syn->cols[SENDA_SYN_MISSING]);
     }
-    m->place = find_named(folded, tl, n, place_names);
-    m->state = find_named(folded, tl, n, state_names);
-    m->id = find_named(folded, tl, n, id_names);
-    m->perp = find_named(folded, tl, n, perp_names);
-    m->women = find_named(folded, tl, n, women_names);
-    m->men = find_named(folded, tl, n, men_names);
-    m->minors = find_named(folded, tl, n, minors_names);
-    m->synthetic = find_named(folded, tl, n, synthetic_names);
     kobo_geopoint(defn, n, m);
     m->header_rows = 0;
     int hxl = hxl_detect(lyr, n, m);

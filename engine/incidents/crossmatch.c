@@ -32,9 +32,10 @@
  * Reports already linked (taken) or kept by a reviewer (no_coarse) take part
  * only as what they may still be.
  *
- * Complexity: reports sorted by latitude, each coarse one scans the window of
- * the widest tolerance: O(n log n + n w) for w reports per window, then
- * O(p log p) for p candidate pairs. Memory: O(n + p).
+ * Complexity: reports sorted by date precision, then latitude; each coarse
+ * one scans the finer reports in the window of the widest tolerance: O(n log n
+ * + c w) for c coarse reports and w finer reports per window, then O(p log p)
+ * for p candidate pairs. Memory: O(n + p).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -46,11 +47,14 @@
 #define DEG_HALF 0.5
 #define KM_PER_DEG 111.19492664455873 /* 6371.0088 km * pi / 180 */
 
-static int cmp_lat(const void *a, const void *b, void *arg)
+/* By date precision, then latitude: each precision's reports form one run
+ * sorted by latitude. */
+static int cmp_prec_lat(const void *a, const void *b, void *arg)
 {
-    const senda__xreport *r = arg;
-    double la = r[*(const size_t *)a].lat, lb = r[*(const size_t *)b].lat;
-    return la < lb ? -1 : la > lb;
+    const senda__xreport *r = arg, *p = &r[*(const size_t *)a], *q = &r[*(const size_t *)b];
+    if (p->date_prec != q->date_prec)
+        return p->date_prec < q->date_prec ? -1 : 1;
+    return p->lat < q->lat ? -1 : p->lat > q->lat;
 }
 
 static int is_whole(double v) { return v == floor(v); }
@@ -87,14 +91,6 @@ static int counts_fit(const senda__xreport *a, const senda__xreport *b)
     return fabs(a->victims - b->victims) <= 0.1 * hi + 1e-9;
 }
 
-/* The coarse one of a candidate pair (longer date interval), or -1. */
-static int coarser(const senda__xreport *a, const senda__xreport *b)
-{
-    if (a->date_prec == b->date_prec || a->date_prec == 0 || b->date_prec == 0)
-        return -1;
-    return a->date_prec < b->date_prec ? 0 : 1;
-}
-
 typedef struct {
     size_t coarse, fine;
     double score;
@@ -122,37 +118,67 @@ static senda_status add_pair(senda_ctx *ctx, xpair **v, size_t *n, size_t *cap, 
     return SENDA_OK;
 }
 
-/* Every candidate pair, with its closeness score. */
+/* A candidate pair of coarse report co and finer report fi, when it is one. */
+static senda_status try_pair(senda_ctx *ctx, const senda__xreport *r, size_t ico, size_t ifi,
+                             double km, xpair **pairs, size_t *n_pairs, size_t *cap)
+{
+    const senda__xreport *co = &r[ico], *fi = &r[ifi];
+    if (co->no_coarse || co->day_last < fi->day_first || fi->day_last < co->day_first)
+        return SENDA_OK;
+    if (!(co->type == fi->type || co->type == SENDA_INC_OTHER || fi->type == SENDA_INC_OTHER) ||
+        !counts_fit(co, fi))
+        return SENDA_OK;
+    double tol = tolerance_km(co, fi, km), d = slack_km(co, fi);
+    if (d > tol)
+        return SENDA_OK;
+    long gap = labs((co->day_first + co->day_last) / 2 - (fi->day_first + fi->day_last) / 2);
+    double hi = fmax(fmax(co->victims, fi->victims), 1.0);
+    xpair p = {ico, ifi,
+               d / fmax(tol, 1e-9) + (double)gap / 366.0 + fabs(co->victims - fi->victims) / hi,
+               co->fid * 4096 + fi->fid % 4096};
+    return add_pair(ctx, pairs, n_pairs, cap, p);
+}
+
+/* Every candidate pair, with its closeness score. by_pl holds the reports
+ * sorted by date precision, then latitude: each coarse report (a precision
+ * other than 0) scans, in every finer precision's run, only the reports
+ * within the widest latitude reach (found by bisection). Same-precision
+ * reports are never candidates, so they are never compared: an import of
+ * day-dated rows only does no scanning at all (a single latitude sweep over
+ * every report compared each with all others within 0.6 degrees of
+ * latitude, 70 % of a 100,000-row import). */
 static senda_status candidates(senda_ctx *ctx, const senda__xreport *r, size_t n, double km,
-                               const size_t *by_lat, xpair **pairs, size_t *n_pairs)
+                               const size_t *by_pl, xpair **pairs, size_t *n_pairs)
 {
     size_t cap = 0;
     double win = (km + LOCALITY_KM) / KM_PER_DEG + DEG_HALF; /* widest latitude reach */
-    for (size_t i = 0; i < n; i++) {
-        const senda__xreport *a = &r[by_lat[i]];
-        for (size_t j = i + 1; j < n && r[by_lat[j]].lat - a->lat <= win; j++) {
-            const senda__xreport *b = &r[by_lat[j]];
-            int c = coarser(a, b);
-            if (c < 0)
+    for (size_t g0 = 0, g1; g0 < n; g0 = g1) { /* the coarse run [g0, g1) */
+        int prec = r[by_pl[g0]].date_prec;
+        for (g1 = g0; g1 < n && r[by_pl[g1]].date_prec == prec; g1++)
+            ;
+        if (prec == 0)
+            continue; /* an unknown precision is never coarser nor finer */
+        for (size_t h0 = g1, h1; h0 < n; h0 = h1) { /* each finer run [h0, h1) */
+            for (h1 = h0; h1 < n && r[by_pl[h1]].date_prec == r[by_pl[h0]].date_prec; h1++)
+                ;
+            if (r[by_pl[h0]].date_prec == 0)
                 continue;
-            const senda__xreport *co = c == 0 ? a : b, *fi = c == 0 ? b : a;
-            if (co->no_coarse || co->day_last < fi->day_first || fi->day_last < co->day_first)
-                continue;
-            if (!(co->type == fi->type || co->type == SENDA_INC_OTHER ||
-                  fi->type == SENDA_INC_OTHER) || !counts_fit(co, fi))
-                continue;
-            double tol = tolerance_km(co, fi, km), d = slack_km(co, fi);
-            if (d > tol)
-                continue;
-            long gap = labs((co->day_first + co->day_last) / 2 - (fi->day_first + fi->day_last) / 2);
-            double hi = fmax(fmax(co->victims, fi->victims), 1.0);
-            xpair p = {c == 0 ? by_lat[i] : by_lat[j], c == 0 ? by_lat[j] : by_lat[i],
-                       d / fmax(tol, 1e-9) + (double)gap / 366.0 +
-                           fabs(co->victims - fi->victims) / hi,
-                       co->fid * 4096 + fi->fid % 4096};
-            senda_status st = add_pair(ctx, pairs, n_pairs, &cap, p);
-            if (st != SENDA_OK)
-                return st;
+            for (size_t i = g0; i < g1; i++) {
+                double lat = r[by_pl[i]].lat;
+                size_t lo = h0, hi = h1; /* first with lat >= lat - win */
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (r[by_pl[mid]].lat < lat - win)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                for (size_t k = lo; k < h1 && r[by_pl[k]].lat - lat <= win; k++) {
+                    senda_status st = try_pair(ctx, r, by_pl[i], by_pl[k], km, pairs, n_pairs, &cap);
+                    if (st != SENDA_OK)
+                        return st;
+                }
+            }
         }
     }
     return SENDA_OK;
@@ -176,7 +202,7 @@ senda_status senda__crossmatch(senda_ctx *ctx, const senda__xreport *r, size_t n
     }
     for (size_t i = 0; i < n; i++)
         by_lat[i] = i, used[i] = (char)r[i].taken, chosen[i] = -1;
-    qsort_r(by_lat, n, sizeof *by_lat, cmp_lat, (void *)r);
+    qsort_r(by_lat, n, sizeof *by_lat, cmp_prec_lat, (void *)r);
     if ((st = candidates(ctx, r, n, km, by_lat, &pairs, &n_pairs)) != SENDA_OK)
         goto done;
     if (n_pairs) /* qsort wants a non-NULL array even for no elements */

@@ -88,6 +88,7 @@ typedef struct import_state {
     const char *source_file; /* source_label: the path, any password hidden */
     char source_label[1024];
     long rows_in_file;
+    senda__synonyms *syn; /* the bundled synonyms and the user's file (--synonyms); NULL: bundled */
 } import_state;
 
 static const char *const inc_sql =
@@ -598,11 +599,36 @@ static senda_status file_seen(import_state *s, const char *sha, int64_t *seen)
     return st;
 }
 
+/* The layer to read: the one named (--layer), else the only one; a source with
+ * several layers and none named is refused with their names. */
+static senda_status pick_layer(senda_ctx *ctx, GDALDatasetH ds, const char *name,
+                               const char *path, OGRLayerH *out)
+{
+    int n = GDALDatasetGetLayerCount(ds);
+    if (name)
+        *out = GDALDatasetGetLayerByName(ds, name);
+    else if (n == 1)
+        *out = GDALDatasetGetLayer(ds, 0);
+    if (*out)
+        return SENDA_OK;
+    if (n == 0)
+        return senda__fail(ctx, SENDA_ERR_DATA, "%s: holds no layer", path);
+    char names[512] = "";
+    for (int i = 0; i < n && strlen(names) < sizeof names - 80; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", i ? ", " : "",
+                 OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+    if (name)
+        return senda__fail(ctx, SENDA_ERR_DATA, "%s: has no layer '%s' (layers: %s)", path,
+                           name, names);
+    return senda__fail(ctx, SENDA_ERR_DATA, "%s: has %d layers (%s); name the one to import "
+                       "with --layer", path, n, names);
+}
+
 static senda_status import_file(import_state *s, const char *path, double p_lo, double p_hi,
                                 senda_progress_fn progress, void *progress_arg)
 {
     char sha[65];
-    senda_status st = senda__sha256_source(s->ctx, path, sha);
+    senda_status st = senda__sha256_source_layer(s->ctx, path, s->opts->layer, sha);
     if (st != SENDA_OK)
         return st;
     int64_t seen = 0;
@@ -629,11 +655,11 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     if (!ds)
         return senda__fail_gdal(s->ctx, SENDA_ERR_IO, "%s: cannot read it as a vector source",
                                 path);
-    OGRLayerH lyr = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
+    OGRLayerH lyr = NULL;
     senda__colmap map;
     memset(&map, 0, sizeof map);
-    if (!lyr)
-        st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: holds no layer", path);
+    map.syn = s->syn;
+    st = pick_layer(s->ctx, ds, s->opts->layer, path, &lyr);
     if (st == SENDA_OK)
         st = senda__columns_detect(s->ctx, lyr, s->opts, path, &map);
     if (st == SENDA_OK && OGR_L_GetFeatureCount(lyr, TRUE) <= map.header_rows)
@@ -793,6 +819,7 @@ static void close_state(import_state *s)
     if (s->to_layers)
         OCTDestroyCoordinateTransformation(s->to_layers);
     senda__join_close(s->ctx, s->joiner);
+    senda__synonyms_destroy(s->syn);
 }
 
 /* Remove a GeoPackage store this import made, when no import is recorded in
@@ -850,6 +877,8 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
         st = SENDA_ERR_CANCELLED;
         goto done;
     }
+    if (opts->synonyms && (st = senda__synonyms_load(ctx, opts->synonyms, &s.syn)) != SENDA_OK)
+        goto done;
     if ((st = open_state(&s, store_path)) != SENDA_OK)
         goto done;
     for (size_t i = 0; i < n_files && st == SENDA_OK; i++)

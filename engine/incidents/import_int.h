@@ -14,6 +14,7 @@ typedef struct senda__colmap {
     int women, men, minors, synthetic;
     int use_geometry; /* no coordinate columns: take the feature geometry */
     int header_rows;  /* leading rows that are not reports (an HXL hashtag row) */
+    const senda__synonyms *syn; /* the caller's table, or NULL: columns_detect sets the bundled one */
 } senda__colmap;
 
 senda_status senda__columns_detect(senda_ctx *ctx, OGRLayerH lyr, const senda_incidents_import_opts *o,

@@ -76,12 +76,41 @@ int senda__parse_date(const char *s, int order, int *y, int *m, int *d);
 /** Days since 1970-01-01 of a valid civil date (Howard Hinnant's algorithm). */
 long senda__days_from_civil(int y, int m, int d);
 
+/* ---- synonyms.c ---- */
+/* Column roles of the synonym table, in the order of synonyms.c's role names. */
+enum {
+    SENDA_SYN_LON, SENDA_SYN_LAT, SENDA_SYN_COORDS, SENDA_SYN_DATE, SENDA_SYN_YEAR,
+    SENDA_SYN_MONTH, SENDA_SYN_TYPE, SENDA_SYN_COUNT, SENDA_SYN_DEAD, SENDA_SYN_MISSING,
+    SENDA_SYN_PLACE, SENDA_SYN_STATE, SENDA_SYN_ID, SENDA_SYN_PERP, SENDA_SYN_WOMEN,
+    SENDA_SYN_MEN, SENDA_SYN_MINORS, SENDA_SYN_SYNTHETIC, SENDA_SYN_COL_N
+};
+typedef struct senda__keyword {
+    const char *kw; /* folded, matched at the start of a word */
+    int code;
+} senda__keyword;
+typedef struct senda__synonyms {
+    char **cols[SENDA_SYN_COL_N]; /* folded names per role, NULL-terminated, in preference order */
+    size_t n_cols[SENDA_SYN_COL_N];
+    senda__keyword *types, *perps; /* type and perpetrator keywords */
+    size_t n_types, n_perps;
+    size_t n_entries, n_bundled; /* entries read in all; of them from the bundled file */
+} senda__synonyms;
+/** The bundled table plus, when user_path is given, that file's entries. */
+senda_status senda__synonyms_load(senda_ctx *ctx, const char *user_path, senda__synonyms **out);
+void senda__synonyms_destroy(senda__synonyms *t);
+/** The bundled table, loaded once per process; NULL only if that failed (memory). */
+const senda__synonyms *senda__synonyms_bundled(void);
+/** "lon", "lat", ... for a SENDA_SYN_* role. */
+const char *senda__syn_col_role_name(int role);
+
 /* ---- types.c ---- */
-/** Normalise a type text ("secuestro", "Fall from train, Shot"). Returns the
- *  type; *known = 0 when nothing matched (then SENDA_INC_OTHER). */
-int senda__type_from_text(const char *s, int *known);
-/** Normalise a perpetrator text (empty -> unknown). */
-int senda__perp_from_text(const char *s);
+/** Normalise a type text ("secuestro", "Fall from train, Shot") with the
+ *  keywords of table syn (senda__synonyms_bundled() or a loaded one; NULL: no
+ *  keywords). Returns the type; *known = 0 when nothing matched (then
+ *  SENDA_INC_OTHER). */
+int senda__type_from_text(const senda__synonyms *syn, const char *s, int *known);
+/** Normalise a perpetrator text (empty -> unknown) with the keywords of table syn. */
+int senda__perp_from_text(const senda__synonyms *syn, const char *s);
 
 /* ---- dedupe.c ---- */
 typedef struct senda__dedupe senda__dedupe;

@@ -335,11 +335,11 @@ senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRG
         return SENDA_OK;
     int known = 1;
     r->type_raw = col(vals, m->type);
-    r->type = senda__type_from_text(r->type_raw, &known);
+    r->type = senda__type_from_text(m->syn, r->type_raw, &known);
     if (!known)
         r->flags |= FLAG_TYPE_UNKNOWN;
     r->perp_raw = col(vals, m->perp);
-    r->perp = senda__perp_from_text(r->perp_raw);
+    r->perp = senda__perp_from_text(m->syn, r->perp_raw);
     r->place = col(vals, m->place);
     r->source_id = col(vals, m->id);
     r->weight = rc->opts->severity[r->type] * r->victims;

@@ -1,6 +1,8 @@
 /*
  * types.c - one code list for incident types and perpetrators, with English
  * and Spanish synonyms and the IOM Missing Migrants "Cause of Death" values.
+ * The keywords are data: the "type" and "perpetrator" entries of
+ * layers/synonyms/synonyms.csv (synonyms.c), plus a user's synonyms file.
  *
  * Matching: the text is folded (lower case, accents stripped, punctuation to
  * blanks, see senda__fold) and every keyword is looked for at the start of a
@@ -58,73 +60,8 @@ double senda_incidents_default_severity(int type)
     return type >= 0 && type < SENDA_INC_N_TYPES ? default_severity[type] : 0.0;
 }
 
-typedef struct {
-    const char *kw; /* folded keyword, matched at the start of a word */
-    int code;
-} keyword;
-
-#define K(s, c) {s, SENDA_INC_##c}
-static const keyword type_kw[] = {
-    K("kidnap", KIDNAPPING), K("secuestr", KIDNAPPING), K("abduct", KIDNAPPING),
-    K("plagi", KIDNAPPING), K("privacion de la libertad", KIDNAPPING), K("levanton", KIDNAPPING),
-    K("extors", EXTORTION), K("extort", EXTORTION), K("cobro de piso", EXTORTION),
-    K("cuota", EXTORTION),
-    K("robo", ROBBERY_ASSAULT), K("robbe", ROBBERY_ASSAULT), K("robbed", ROBBERY_ASSAULT),
-    K("asalt", ROBBERY_ASSAULT), K("assault", ROBBERY_ASSAULT), K("atraco", ROBBERY_ASSAULT),
-    K("hurto", ROBBERY_ASSAULT), K("theft", ROBBERY_ASSAULT), K("mugg", ROBBERY_ASSAULT),
-    K("lesion", ROBBERY_ASSAULT), K("golpe", ROBBERY_ASSAULT), K("beat", ROBBERY_ASSAULT),
-    K("agresion", ROBBERY_ASSAULT), K("violencia fisica", ROBBERY_ASSAULT),
-    K("violacion", SEXUAL_VIOLENCE), K("violad", SEXUAL_VIOLENCE), K("rape", SEXUAL_VIOLENCE),
-    K("sexual", SEXUAL_VIOLENCE), K("abuso sexual", SEXUAL_VIOLENCE),
-    K("violencia sexual", SEXUAL_VIOLENCE), K("sexual violence", SEXUAL_VIOLENCE),
-    K("estupro", SEXUAL_VIOLENCE),
-    K("homicid", HOMICIDE), K("asesin", HOMICIDE), K("murder", HOMICIDE), K("shot", HOMICIDE),
-    K("disparo", HOMICIDE), K("balead", HOMICIDE), K("stabb", HOMICIDE), K("apunal", HOMICIDE),
-    K("tortur", HOMICIDE), K("violence", HOMICIDE), K("ejecut", HOMICIDE),
-    K("feminicid", HOMICIDE), K("muerte violenta", HOMICIDE), K("killed", HOMICIDE),
-    K("drown", DEATH_ACCIDENT), K("ahog", DEATH_ACCIDENT), K("train", DEATH_ACCIDENT),
-    K("tren", DEATH_ACCIDENT), K("fall from", DEATH_ACCIDENT), K("fell from", DEATH_ACCIDENT),
-    K("caida", DEATH_ACCIDENT), K("cayo", DEATH_ACCIDENT), K("hit by", DEATH_ACCIDENT),
-    K("atropell", DEATH_ACCIDENT), K("accident", DEATH_ACCIDENT), K("vehic", DEATH_ACCIDENT),
-    K("exposure", DEATH_ACCIDENT), K("hypotherm", DEATH_ACCIDENT),
-    K("hypertherm", DEATH_ACCIDENT), K("dehydrat", DEATH_ACCIDENT),
-    K("deshidrat", DEATH_ACCIDENT), K("asphyx", DEATH_ACCIDENT), K("asfix", DEATH_ACCIDENT),
-    K("suffocat", DEATH_ACCIDENT), K("hazardous transport", DEATH_ACCIDENT),
-    K("harsh environmental", DEATH_ACCIDENT), K("insolacion", DEATH_ACCIDENT),
-    K("muerte", DEATH_ACCIDENT), K("muerto", DEATH_ACCIDENT), K("fallec", DEATH_ACCIDENT),
-    K("electrocut", DEATH_ACCIDENT), K("crushed", DEATH_ACCIDENT),
-    K("desapar", DISAPPEARANCE), K("disappear", DISAPPEARANCE), K("missing", DISAPPEARANCE),
-    K("no localizad", DISAPPEARANCE), K("paradero desconocido", DISAPPEARANCE),
-    K("trata", TRAFFICKING), K("traffick", TRAFFICKING), K("explotacion", TRAFFICKING),
-    K("forced labour", TRAFFICKING), K("trabajo forzado", TRAFFICKING),
-    K("abuso de autoridad", ABUSE_BY_AUTHORITY), K("abuse of authority", ABUSE_BY_AUTHORITY),
-    K("abuse by authorit", ABUSE_BY_AUTHORITY), K("abuso policial", ABUSE_BY_AUTHORITY),
-    K("police brutality", ABUSE_BY_AUTHORITY), K("brutalidad policial", ABUSE_BY_AUTHORITY),
-    K("detencion arbitraria", ABUSE_BY_AUTHORITY), K("arbitrary detention", ABUSE_BY_AUTHORITY),
-    K("cohecho", ABUSE_BY_AUTHORITY),
-    K("unknown", OTHER), K("desconocid", OTHER), K("mixed", OTHER), K("sickness", OTHER),
-    K("enfermedad", OTHER), K("cardiac", OTHER), K("heart", OTHER), K("hanging", OTHER),
-    K("suicid", OTHER), K("otro", OTHER), K("other", OTHER), K("natural", OTHER),
-};
-#undef K
-
-static const keyword perp_kw[] = {
-    {"crimen organizado", 0}, {"delincuen", 0}, {"criminal", 0}, {"cartel", 0}, {"zetas", 0},
-    {"banda", 0}, {"pandill", 0}, {"mara", 0}, {"narco", 0}, {"pollero", 0}, {"coyote", 0},
-    {"secuestrador", 0}, {"asaltante", 0}, {"gang", 0}, {"smuggler", 0},
-    {"polic", 1}, {"police", 1}, {"sheriff", 1},
-    {"inm", 2}, {"migracion", 2}, {"instituto nacional de migracion", 2}, {"immigration", 2},
-    {"agentes migratorios", 2}, {"agente migratorio", 2}, {"border patrol", 2},
-    {"ejercito", 3}, {"militar", 3}, {"army", 3}, {"military", 3}, {"marina", 3},
-    {"navy", 3}, {"sedena", 3}, {"guardia nacional", 3}, {"national guard", 3}, {"soldad", 3},
-    {"garrotero", 4}, {"maquinista", 4}, {"train personnel", 4}, {"train guard", 4},
-    {"guardia del tren", 4}, {"seguridad del tren", 4}, {"personal del tren", 4},
-    {"ferromex", 4}, {"ferrosur", 4}, {"railway", 4}, {"train staff", 4},
-    {"desconocid", 6}, {"unknown", 6}, {"no identificad", 6}, {"sin dato", 6}, {"n a", 6},
-};
-
 /* The best keyword of table in folded text f: longest, then highest severity. */
-static int best_match(const char *f, const keyword *kw, size_t n_kw, int severity_ties)
+static int best_match(const char *f, const senda__keyword *kw, size_t n_kw, int severity_ties)
 {
     int best = -1;
     size_t best_len = 0;
@@ -150,21 +87,23 @@ static int best_match(const char *f, const keyword *kw, size_t n_kw, int severit
 #define MEMO_SLOTS 64
 typedef struct {
     char text[48];
+    const senda__synonyms *syn; /* the table the code came from */
     int code;
     int used;
 } memo_slot;
 static _Thread_local memo_slot type_memo[MEMO_SLOTS], perp_memo[MEMO_SLOTS];
 
-static memo_slot *memo_get(memo_slot *memo, const char *s, int *hit)
+static memo_slot *memo_get(memo_slot *memo, const senda__synonyms *syn, const char *s, int *hit)
 {
     uint32_t h = 2166136261u;
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
         h = (h ^ *p) * 16777619u;
     memo_slot *m = &memo[h % MEMO_SLOTS];
-    *hit = m->used && n < sizeof m->text && strcmp(m->text, s) == 0;
+    *hit = m->used && m->syn == syn && n < sizeof m->text && strcmp(m->text, s) == 0;
     if (!*hit && n < sizeof m->text) {
         memcpy(m->text, s, n + 1);
+        m->syn = syn;
         m->used = 0; /* filled by the caller */
     } else if (!*hit) {
         return NULL; /* too long to memoise */
@@ -172,17 +111,17 @@ static memo_slot *memo_get(memo_slot *memo, const char *s, int *hit)
     return m;
 }
 
-static int type_uncached(const char *s, int *known);
+static int type_uncached(const senda__synonyms *syn, const char *s, int *known);
 
-int senda__type_from_text(const char *s, int *known)
+int senda__type_from_text(const senda__synonyms *syn, const char *s, int *known)
 {
     int hit;
-    memo_slot *m = memo_get(type_memo, s ? s : "", &hit);
+    memo_slot *m = memo_get(type_memo, syn, s ? s : "", &hit);
     if (m && hit) {
         *known = m->code >= 0;
         return m->code >= 0 ? m->code : SENDA_INC_OTHER;
     }
-    int code = type_uncached(s, known);
+    int code = type_uncached(syn, s, known);
     if (m) {
         m->code = *known ? code : -1;
         m->used = 1;
@@ -190,24 +129,24 @@ int senda__type_from_text(const char *s, int *known)
     return code;
 }
 
-static int type_uncached(const char *s, int *known)
+static int type_uncached(const senda__synonyms *syn, const char *s, int *known)
 {
     char f[512];
     senda__fold(s ? s : "", f, sizeof f);
-    int code = best_match(f, type_kw, sizeof type_kw / sizeof type_kw[0], 1);
+    int code = syn ? best_match(f, syn->types, syn->n_types, 1) : -1;
     *known = code >= 0;
     return code >= 0 ? code : SENDA_INC_OTHER;
 }
 
-static int perp_uncached(const char *s);
+static int perp_uncached(const senda__synonyms *syn, const char *s);
 
-int senda__perp_from_text(const char *s)
+int senda__perp_from_text(const senda__synonyms *syn, const char *s)
 {
     int hit;
-    memo_slot *m = memo_get(perp_memo, s ? s : "", &hit);
+    memo_slot *m = memo_get(perp_memo, syn, s ? s : "", &hit);
     if (m && hit)
         return m->code;
-    int code = perp_uncached(s);
+    int code = perp_uncached(syn, s);
     if (m) {
         m->code = code;
         m->used = 1;
@@ -215,12 +154,12 @@ int senda__perp_from_text(const char *s)
     return code;
 }
 
-static int perp_uncached(const char *s)
+static int perp_uncached(const senda__synonyms *syn, const char *s)
 {
     char f[512];
     senda__fold(s ? s : "", f, sizeof f);
     if (!f[0])
         return 6;
-    int code = best_match(f, perp_kw, sizeof perp_kw / sizeof perp_kw[0], 0);
+    int code = syn ? best_match(f, syn->perps, syn->n_perps, 0) : -1;
     return code >= 0 ? code : 5;
 }

@@ -156,18 +156,25 @@ done:
     return st;
 }
 
+senda_status senda__gpkg_add_field(senda_ctx *ctx, OGRLayerH lyr, const char *layer,
+                                   OGRFieldDefnH fd)
+{
+    OGRErr e = OGR_L_CreateField(lyr, fd, TRUE);
+    senda_status st = SENDA_OK;
+    if (e != OGRERR_NONE)
+        st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to '%s'",
+                              OGR_Fld_GetNameRef(fd), layer);
+    OGR_Fld_Destroy(fd);
+    return st;
+}
+
 senda_status senda__gpkg_fields(senda_ctx *ctx, OGRLayerH lyr, const char *layer,
                                 const senda__field *fields, size_t n)
 {
-    for (size_t k = 0; k < n; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
-        OGRErr e = OGR_L_CreateField(lyr, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (e != OGRERR_NONE)
-            return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot add field '%s' to '%s'",
-                                    fields[k].name, layer);
-    }
-    return SENDA_OK;
+    senda_status st = SENDA_OK;
+    for (size_t k = 0; k < n && st == SENDA_OK; k++)
+        st = senda__gpkg_add_field(ctx, lyr, layer, OGR_Fld_Create(fields[k].name, fields[k].type));
+    return st;
 }
 
 /* Temporary names. A temporary of final "<dir>/<name>" is

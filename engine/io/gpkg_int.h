@@ -32,6 +32,11 @@ typedef struct senda__field {
     OGRFieldType type;
 } senda__field;
 
+/** Add the field fd (then destroyed) to lyr (named `layer` in messages).
+ *  @return SENDA_OK, or SENDA_ERR_IO naming the field and the layer */
+senda_status senda__gpkg_add_field(senda_ctx *ctx, OGRLayerH lyr, const char *layer,
+                                   OGRFieldDefnH fd);
+
 /** Add the n fields to lyr (named `layer` in messages).
  *  @return SENDA_OK, or SENDA_ERR_IO naming the field and the layer */
 senda_status senda__gpkg_fields(senda_ctx *ctx, OGRLayerH lyr, const char *layer,

@@ -34,6 +34,17 @@ const senda__layer *senda__layers_get(const senda_layers *layers, const char *na
  *  built on first use. NULL when the layer is empty or on failure. */
 GEOSSTRtree *senda__layer_tree(senda_ctx *ctx, const senda__layer *layer);
 
+/** The OGR geometry g as a new GEOS geometry of ctx's handle (through WKB).
+ *  @return SENDA_OK; SENDA_ERR_NOMEM; SENDA_ERR_GEOM when GEOS cannot read
+ *  it, with no message set (the caller names the input). */
+senda_status senda__geos_from_ogr(senda_ctx *ctx, OGRGeometryH g, GEOSGeometry **out);
+
+/** Open path as a vector dataset, read-only; on failure the message is
+ *  "<path>: cannot read <what>" with GDAL's reason.
+ *  Ownership: caller closes *out with GDALClose(). */
+senda_status senda__vector_open(senda_ctx *ctx, const char *path, const char *what,
+                                GDALDatasetH *out);
+
 /** senda_points_read's direct reader of a GeoPackage point layer (points_gpkg.c):
  *  appends to p (capacity *cap); 1 read, 0 not handled (use OGR), -1 no memory. */
 int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int wfield,
@@ -55,6 +66,10 @@ OGRSpatialReferenceH senda__srs_wgs84(void);
 /** SHA-256 of the data a source gives: its bytes when GDAL can stat it as a file
  *  (local or /vsi...), else its layers' fields and features as read (PG:, WFS:). */
 senda_status senda__sha256_source(senda_ctx *ctx, const char *path, char hex[65]);
+/* The same for one layer of a source (layer NULL: as senda__sha256_source): a
+ * file's bytes and the layer name, or that layer's content alone. */
+senda_status senda__sha256_source_layer(senda_ctx *ctx, const char *path, const char *layer,
+                                        char hex[65]);
 /** path fit to be stored or published: a password=... in a connection string
  *  (PG:...) replaced by password=***. Returns buf. */
 const char *senda__source_label(const char *path, char *buf, size_t n);

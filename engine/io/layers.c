@@ -124,18 +124,13 @@ static void layer_free(senda_ctx *ctx, senda__layer *l)
 /* Convert, validate and store one OGR geometry already in the analysis CRS. */
 static senda_status store_geometry(senda_ctx *ctx, senda__layer *l, OGRGeometryH g, size_t idx)
 {
-    int wkb_size = OGR_G_WkbSize(g);
-    unsigned char *wkb = senda__malloc(ctx, (size_t)wkb_size);
-    if (!wkb)
-        return SENDA_ERR_NOMEM;
-    OGR_G_ExportToWkb(g, wkbNDR, wkb);
-    GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
-    GEOSGeometry *geom = GEOSWKBReader_read_r(ctx->geos, rd, wkb, (size_t)wkb_size);
-    GEOSWKBReader_destroy_r(ctx->geos, rd);
-    senda__free(wkb);
-    if (!geom)
+    GEOSGeometry *geom = NULL;
+    senda_status st = senda__geos_from_ogr(ctx, g, &geom);
+    if (st == SENDA_ERR_GEOM)
         return senda__fail(ctx, SENDA_ERR_GEOM, "%s: feature %zu: GEOS cannot read it",
                            l->report.path, idx);
+    if (st != SENDA_OK)
+        return st;
     if (GEOSisValid_r(ctx->geos, geom) != 1) {
         GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, geom);
         GEOSGeom_destroy_r(ctx->geos, geom);
@@ -248,11 +243,10 @@ static senda_status load_layer(senda_ctx *ctx, senda__layer *l, const char *path
                                layer_kind kind, OGRSpatialReferenceH dst)
 {
     senda__strlcpy(l->report.path, path, sizeof l->report.path);
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read it as a vector file", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "it as a vector file", &ds);
+    if (st != SENDA_OK)
+        return st;
     OGRCoordinateTransformationH ct = NULL;
     OGRLayerH lyr = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
     if (!lyr) {

@@ -60,25 +60,28 @@ void senda_points_destroy(senda_points *pts)
     senda__free(pts);
 }
 
+/* a grown to n elements of size bytes; a itself (and *ok cleared) when that
+ * fails or an earlier array failed. */
+static void *regrow(senda_ctx *ctx, void *a, size_t n, size_t size, int *ok)
+{
+    void *r = *ok ? senda__realloc(ctx, a, n * size) : NULL;
+    if (!r) {
+        *ok = 0;
+        return a;
+    }
+    return r;
+}
+
 static senda_status grow(senda_ctx *ctx, senda_points *p, size_t *cap)
 {
     size_t nc = *cap * 2;
-    double *x = senda__realloc(ctx, p->x, nc * sizeof *x);
-    if (!x)
+    int ok = 1;
+    p->x = regrow(ctx, p->x, nc, sizeof *p->x, &ok);
+    p->y = regrow(ctx, p->y, nc, sizeof *p->y, &ok);
+    p->weight = regrow(ctx, p->weight, nc, sizeof *p->weight, &ok);
+    p->id = regrow(ctx, p->id, nc, sizeof *p->id, &ok);
+    if (!ok)
         return SENDA_ERR_NOMEM;
-    p->x = x;
-    double *y = senda__realloc(ctx, p->y, nc * sizeof *y);
-    if (!y)
-        return SENDA_ERR_NOMEM;
-    p->y = y;
-    double *w = senda__realloc(ctx, p->weight, nc * sizeof *w);
-    if (!w)
-        return SENDA_ERR_NOMEM;
-    p->weight = w;
-    int64_t *id = senda__realloc(ctx, p->id, nc * sizeof *id);
-    if (!id)
-        return SENDA_ERR_NOMEM;
-    p->id = id;
     *cap = nc;
     return SENDA_OK;
 }
@@ -139,12 +142,10 @@ senda_status senda_points_read(senda_ctx *ctx, const char *path, const char *lay
     if (!path || !out)
         return senda__fail(ctx, SENDA_ERR_ARG, "path or out is NULL");
     *out = NULL;
-    GDALAllRegister();
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read it as a vector file", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "it as a vector file", &ds);
+    if (st != SENDA_OK)
+        return st;
     OGRSpatialReferenceH dst = NULL, src = NULL;
     OGRCoordinateTransformationH ct = NULL;
     senda_points *p = NULL;

@@ -10,7 +10,8 @@
  * field names, then per feature every field as text and the geometry as ISO
  * WKB, with separators that cannot occur in the text (0x1e between features,
  * 0x1f between values). The same rows served again hash the same; the text of
- * the connection string never enters the hash.
+ * the connection string never enters the hash. When one layer is named, only
+ * that layer is hashed (a file: its bytes, then the layer name).
  *
  * Time O(bytes) or O(features); memory one 1 MiB block or one feature.
  */
@@ -67,17 +68,19 @@ static void hash_feature(EVP_MD_CTX *md, OGRFeatureH f, int n_fields, unsigned c
     EVP_DigestUpdate(md, "\x1e", 1);
 }
 
-static senda_status hash_features(senda_ctx *ctx, const char *path, EVP_MD_CTX *md)
+static senda_status hash_features(senda_ctx *ctx, const char *path, const char *only,
+                                  EVP_MD_CTX *md)
 {
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot read it as a vector source "
-                                "to hash it", path);
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__vector_open(ctx, path, "it as a vector source to hash it", &ds);
+    if (st != SENDA_OK)
+        return st;
     unsigned char *wkb = NULL;
     size_t cap = 0;
     for (int l = 0; l < GDALDatasetGetLayerCount(ds); l++) {
         OGRLayerH lyr = GDALDatasetGetLayer(ds, l);
+        if (only && strcmp(OGR_L_GetName(lyr), only) != 0)
+            continue;
         OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
         int n_fields = OGR_FD_GetFieldCount(defn);
         const char *name = OGR_L_GetName(lyr);
@@ -100,16 +103,25 @@ static senda_status hash_features(senda_ctx *ctx, const char *path, EVP_MD_CTX *
 
 senda_status senda__sha256_source(senda_ctx *ctx, const char *path, char hex[65])
 {
+    return senda__sha256_source_layer(ctx, path, NULL, hex);
+}
+
+senda_status senda__sha256_source_layer(senda_ctx *ctx, const char *path, const char *layer,
+                                        char hex[65])
+{
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md)
         return SENDA_ERR_NOMEM;
     EVP_DigestInit_ex(md, EVP_sha256(), NULL);
     VSIStatBufL sb;
     senda_status st;
-    if (VSIStatL(path, &sb) == 0 && VSI_ISREG(sb.st_mode))
+    if (VSIStatL(path, &sb) == 0 && VSI_ISREG(sb.st_mode)) {
         st = hash_bytes(ctx, path, md);
-    else
-        st = hash_features(ctx, path, md);
+        if (layer) /* two layers of one file are two sources */
+            EVP_DigestUpdate(md, layer, strlen(layer) + 1);
+    } else {
+        st = hash_features(ctx, path, layer, md);
+    }
     if (st == SENDA_OK)
         hex_of(md, hex);
     EVP_MD_CTX_free(md);

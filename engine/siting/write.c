@@ -338,12 +338,7 @@ senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, cons
     if (st == SENDA_OK)
         st = write_alloc(ctx, ds, crs, demand, candidates, existing, result, alloc_cost,
                          progress ? senda__progress_sub_fn : NULL, &sub);
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (CPLGetLastErrorType() >= CE_Failure && st == SENDA_OK)
-            st = senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot finish writing", tmp);
-    }
+    st = senda__gdal_close(ctx, ds, tmp, st);
     senda__free(alloc_w);
     senda__free(alloc_cost);
     senda__costsearch_free(&cs);

@@ -99,3 +99,53 @@ int tu_small_run(const char *dir, const char *extra, char *gpkg, size_t size)
     snprintf(gpkg, size, "%s/small.gpkg", dir);
     return rc;
 }
+
+static char pg_dir[256];
+
+int tu_pg_start(char *msg, size_t msg_size)
+{
+    char tmpl[] = "/tmp/senda-pgtest.XXXXXX";
+    msg[0] = '\0';
+    if (!mkdtemp(tmpl)) {
+        snprintf(msg, msg_size, "mkdtemp failed");
+        return 1;
+    }
+    chmod(tmpl, 0755); /* the server runs as nobody when the tests run as root */
+    snprintf(pg_dir, sizeof pg_dir, "%s/pg", tmpl);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s/scripts/pg-test-cluster' start '%s' %ld 2>&1",
+             SENDA_SOURCE_DIR, pg_dir, (long)getpid());
+    FILE *p = popen(cmd, "r");
+    char line[512];
+    while (p && fgets(line, sizeof line, p)) {
+        char *eq = strchr(line, '=');
+        line[strcspn(line, "\n")] = '\0';
+        if (eq && strncmp(line, "PG", 2) == 0) {
+            *eq = '\0';
+            setenv(line, eq + 1, 1);
+        } else {
+            strncat(msg, line, msg_size - strlen(msg) - 1);
+        }
+    }
+    int st = p ? pclose(p) : -1;
+    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+    if (code != 0) {
+        rmdir(tmpl);
+        pg_dir[0] = '\0';
+    }
+    return code;
+}
+
+void tu_pg_stop(void)
+{
+    if (!pg_dir[0])
+        return;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s/scripts/pg-test-cluster' stop '%s' >/dev/null 2>&1",
+             SENDA_SOURCE_DIR, pg_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "test cluster %s: stop failed\n", pg_dir);
+    *strrchr(pg_dir, '/') = '\0';
+    rmdir(pg_dir);
+    pg_dir[0] = '\0';
+}

@@ -37,4 +37,23 @@ char *tu_read(const char *path);
  *  Writes dir/small.gpkg, whose path goes to gpkg. Returns senda's exit code. */
 int tu_small_run(const char *dir, const char *extra, char *gpkg, size_t size);
 
+/** Start a throw-away PostgreSQL/PostGIS cluster (scripts/pg-test-cluster:
+ *  unix socket in a fresh temporary directory, no TCP, stopped by a watchdog if
+ *  this process dies) and set PGHOST/PGPORT/PGUSER/PGDATABASE for libpq and
+ *  GDAL. Returns 0 when it runs, 77 when the PostgreSQL binaries are absent
+ *  (msg says why: skip the test), another value when it failed (msg). */
+int tu_pg_start(char *msg, size_t msg_size);
+/** Stop the cluster tu_pg_start started and remove its directory. */
+void tu_pg_stop(void);
+/** For a Criterion suite's .init (the file includes criterion.h): start the
+ *  cluster, skip the test with the reason when PostgreSQL is not installed. */
+#define TU_PG_START_OR_SKIP()                                                          \
+    do {                                                                               \
+        char tu_msg_[2048];                                                            \
+        int tu_code_ = tu_pg_start(tu_msg_, sizeof tu_msg_);                           \
+        if (tu_code_ == 77)                                                            \
+            cr_skip_test("PostgreSQL not installed: %s", tu_msg_);                     \
+        cr_assert_eq(tu_code_, 0, "the test cluster did not start: %s", tu_msg_);      \
+    } while (0)
+
 #endif

@@ -11,6 +11,8 @@
 
 /* Coordinates are exact sums of d + m/60 + s/3600; 1e-9 covers binary rounding. */
 #define COORD_TOL 1e-9
+/* the bundled synonym table (layers/synonyms/synonyms.csv) */
+#define B senda__synonyms_bundled()
 
 Test(parse, numbers_accept_decimal_commas_and_thousands)
 {
@@ -123,41 +125,43 @@ Test(parse, fold_strips_accents_case_and_punctuation)
 Test(types, spanish_english_and_iom_causes_map_to_one_list)
 {
     int known;
-    cr_assert_eq(senda__type_from_text("Secuestro", &known), SENDA_INC_KIDNAPPING);
-    cr_assert_eq(senda__type_from_text("extorsión", &known), SENDA_INC_EXTORTION);
-    cr_assert_eq(senda__type_from_text("Abuso sexual", &known), SENDA_INC_SEXUAL_VIOLENCE);
-    cr_assert_eq(senda__type_from_text("violencia sexual", &known), SENDA_INC_SEXUAL_VIOLENCE);
-    cr_assert_eq(senda__type_from_text("caída del tren", &known), SENDA_INC_DEATH_ACCIDENT);
-    cr_assert_eq(senda__type_from_text("ahogamiento", &known), SENDA_INC_DEATH_ACCIDENT);
-    cr_assert_eq(senda__type_from_text("desaparición", &known), SENDA_INC_DISAPPEARANCE);
-    cr_assert_eq(senda__type_from_text("Trata de personas", &known), SENDA_INC_TRAFFICKING);
-    cr_assert_eq(senda__type_from_text("Violence", &known), SENDA_INC_HOMICIDE);
-    cr_assert_eq(senda__type_from_text(
-                     "Vehicle accident / death linked to hazardous transport", &known),
+    cr_assert_eq(senda__type_from_text(B, "Secuestro", &known), SENDA_INC_KIDNAPPING);
+    cr_assert_eq(senda__type_from_text(B, "extorsión", &known), SENDA_INC_EXTORTION);
+    cr_assert_eq(senda__type_from_text(B, "Abuso sexual", &known), SENDA_INC_SEXUAL_VIOLENCE);
+    cr_assert_eq(senda__type_from_text(B, "violencia sexual", &known), SENDA_INC_SEXUAL_VIOLENCE);
+    cr_assert_eq(senda__type_from_text(B, "caída del tren", &known), SENDA_INC_DEATH_ACCIDENT);
+    cr_assert_eq(senda__type_from_text(B, "ahogamiento", &known), SENDA_INC_DEATH_ACCIDENT);
+    cr_assert_eq(senda__type_from_text(B, "desaparición", &known), SENDA_INC_DISAPPEARANCE);
+    cr_assert_eq(senda__type_from_text(B, "Trata de personas", &known), SENDA_INC_TRAFFICKING);
+    cr_assert_eq(senda__type_from_text(B, "Violence", &known), SENDA_INC_HOMICIDE);
+    cr_assert_eq(
+        senda__type_from_text(B, "Vehicle accident / death linked to hazardous transport", &known),
+        SENDA_INC_DEATH_ACCIDENT);
+    cr_assert_eq(senda__type_from_text(B,
+                                       "Harsh environmental conditions / lack of adequate "
+                                       "shelter, food, water",
+                                       &known),
                  SENDA_INC_DEATH_ACCIDENT);
-    cr_assert_eq(senda__type_from_text("Harsh environmental conditions / lack of adequate "
-                                       "shelter, food, water", &known),
-                 SENDA_INC_DEATH_ACCIDENT);
-    cr_assert_eq(senda__type_from_text("Mixed or unknown", &known), SENDA_INC_OTHER);
+    cr_assert_eq(senda__type_from_text(B, "Mixed or unknown", &known), SENDA_INC_OTHER);
     cr_assert_eq(known, 1); /* a known IOM value, not an unrecognised one */
-    cr_assert_eq(senda__type_from_text("pelea de gallos", &known), SENDA_INC_OTHER);
+    cr_assert_eq(senda__type_from_text(B, "pelea de gallos", &known), SENDA_INC_OTHER);
     cr_assert_eq(known, 0);
     /* "Rape, Murdered": the longer keyword "murder" (6) beats "rape" (4) */
-    cr_assert_eq(senda__type_from_text("Rape, Murdered", &known), SENDA_INC_HOMICIDE);
+    cr_assert_eq(senda__type_from_text(B, "Rape, Murdered", &known), SENDA_INC_HOMICIDE);
 }
 
 Test(types, perpetrators_normalise)
 {
-    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("Policía Municipal")),
-                     "police");
-    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("INM")),
+    cr_assert_str_eq(
+        senda_incidents_perpetrator_code(senda__perp_from_text(B, "Policía Municipal")), "police");
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text(B, "INM")),
                      "immigration_authority");
-    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("Guardia Nacional")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text(B, "Guardia Nacional")),
                      "military");
-    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("garrotero")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text(B, "garrotero")),
                      "train_personnel");
-    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("Los Zetas")),
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text(B, "Los Zetas")),
                      "criminal_group");
-    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("")), "unknown");
-    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text("vecino")), "other");
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text(B, "")), "unknown");
+    cr_assert_str_eq(senda_incidents_perpetrator_code(senda__perp_from_text(B, "vecino")), "other");
 }

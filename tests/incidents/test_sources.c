@@ -2,8 +2,7 @@
  * test_sources.c - import from sources that are not plain files: a CSV inside a
  * zip archive read through /vsizip/ (the archive is written here with GDAL's
  * zip writer), hashed by the data read, so the same rows given as a plain file
- * are recognised as already imported. (PG: sources are tested with the
- * PostgreSQL harness of the store tests.)
+ * are recognised as already imported. (PG: sources: test_source_pg.c.)
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>

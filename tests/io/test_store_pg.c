@@ -22,51 +22,14 @@
 #include "io/store_int.h"
 #include "testutil.h"
 
-static char pg_dir[256];
-static int pg_up;
-
 static void pg_start(void)
 {
-    char tmpl[] = "/tmp/senda-pgtest.XXXXXX";
-    cr_assert_not_null(mkdtemp(tmpl));
-    chmod(tmpl, 0755); /* the server runs as nobody when the tests run as root */
-    snprintf(pg_dir, sizeof pg_dir, "%s/pg", tmpl);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s/scripts/pg-test-cluster' start '%s' %ld 2>&1",
-             SENDA_SOURCE_DIR, pg_dir, (long)getpid());
-    FILE *p = popen(cmd, "r");
-    char line[512], msg[2048] = "";
-    while (p && fgets(line, sizeof line, p)) {
-        char *eq = strchr(line, '=');
-        line[strcspn(line, "\n")] = '\0';
-        if (eq && strncmp(line, "PG", 2) == 0) {
-            *eq = '\0';
-            setenv(line, eq + 1, 1);
-        } else {
-            strncat(msg, line, sizeof msg - strlen(msg) - 1);
-        }
-    }
-    int st = p ? pclose(p) : -1;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
-        rmdir(tmpl);
-        cr_skip_test("PostgreSQL not installed: %s", msg);
-    }
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the test cluster did not start: %s", msg);
-    pg_up = 1;
+    TU_PG_START_OR_SKIP();
 }
 
 static void pg_stop(void)
 {
-    if (!pg_up)
-        return;
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s/scripts/pg-test-cluster' stop '%s' >/dev/null 2>&1",
-             SENDA_SOURCE_DIR, pg_dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "test cluster %s: stop failed\n", pg_dir);
-    *strrchr(pg_dir, '/') = '\0';
-    rmdir(pg_dir);
-    pg_up = 0;
+    tu_pg_stop();
 }
 
 TestSuite(store_pg, .init = pg_start, .fini = pg_stop);
