@@ -143,6 +143,15 @@ const char *senda_grid_description(const senda_grid *grid);
  *  Ownership: caller frees with senda_grid_destroy(). */
 senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out);
 
+/** Read band 1 of a raster onto the cells of `like` (engine/grid/warp.c):
+ *  reprojected into like's CRS and resampled bilinearly (GDAL's warper, as
+ *  gdalwarp -r bilinear -te -ts); cells not covered or on input nodata are
+ *  NaN.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, like without CRS), SENDA_ERR_IO
+ *  Ownership: caller frees with senda_grid_destroy(). */
+senda_status senda_grid_read_onto(senda_ctx *ctx, const char *path, const senda_grid *like,
+                                  senda_grid **out);
+
 /** Write a grid as a single-band GeoTIFF (Float32 or Float64), NaN as
  *  nodata, through a temporary file renamed into place when complete.
  *  @return SENDA_OK, SENDA_ERR_ARG, SENDA_ERR_IO */
@@ -832,6 +841,15 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
                                   const senda_layers *layers, const senda_choice_opts *opts,
                                   senda_grid **out);
 
+/** Where the choice cost is walking: w_walk on mask's cells off the rail (beyond
+ *  opts->train_range_m), 0 on the rail (people ride), NaN on NaN mask cells.
+ *  The likely routes' slope term (senda_likely_opts.walking) applies there.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, bad weights), SENDA_ERR_NOMEM
+ *  Ownership: caller frees *out with senda_grid_destroy(). */
+senda_status senda_choice_walking(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *opts,
+                                  senda_grid **out);
+
 /** Options of senda_exposure_surface, filled by senda_exposure_opts_init().
  *  Exposure per km: w_base + w_incident x rho / rho_max
  *    + w_remote x min(1, d_help / remote_range_m) + w_train x [on the rail] */
@@ -861,6 +879,12 @@ senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
 typedef struct senda_likely_opts {
     double theta; /**< inverse temperature per unit of choice cost (per km-equivalent):
                        a route costing 1/theta more is e times less likely (default 0.2) */
+    const senda_grid *dem;     /**< elevation, m, on the choice grid's cells; NULL = flat
+                                    (default). Moves then add walking's slope time */
+    const senda_grid *walking; /**< with dem: the weight of walking per km of each cell
+                                    (senda_choice_walking: w_walk off the rail, 0 on it) */
+    senda_walk_opts walk;      /**< with dem: r.walk's a, b, c, d and slope_factor (lambda,
+                                    knight unused; default r.walk's) */
 } senda_likely_opts;
 void senda_likely_opts_init(senda_likely_opts *opts);
 
@@ -943,6 +967,27 @@ senda_status senda_likely_incident_rate(senda_ctx *ctx, const senda_likely_resul
                                         const senda_points *incidents, const double *flows,
                                         double *per_1000, double *unattributed);
 
+/** The per-corridor figures of likely routes, for senda_likely_corridors_write. */
+typedef struct senda_likely_corridors {
+    const senda_points *origins;            /**< the crossings, in the results' order */
+    const char *const *names;               /**< their names */
+    const double *migrants;                 /**< migrants per crossing; NULL: equal shares */
+    const senda_likely_result *before;      /**< required */
+    const senda_likely_result *after;       /**< the what-if; NULL: none */
+    const double *incidents_per_1000_before; /**< senda_likely_incident_rate; NULL: none */
+    const double *incidents_per_1000_after;
+} senda_likely_corridors;
+
+/** Write the point layer likely_corridors into a GeoPackage (created when
+ *  absent, the layer replaced; engine/cost/likely_write.c): per crossing
+ *  crossing, share, migrants, exposure_per_migrant_before/_after,
+ *  exposure_change_pct, incidents_per_1000_before/_after (NULL when not
+ *  computed), choice_cost_per_migrant.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, results of another origin count),
+ *          SENDA_ERR_IO, SENDA_ERR_CRS */
+senda_status senda_likely_corridors_write(senda_ctx *ctx, const char *gpkg_path,
+                                          const senda_likely_corridors *corridors);
+
 /** A least-cost path: cell centres from the source to the destination. */
 typedef struct senda_cost_path {
     char name[128];     /**< destination name or "x,y" */
@@ -1015,6 +1060,18 @@ typedef struct senda_cost_danger_opts {
 } senda_cost_danger_opts;
 
 void senda_cost_danger_opts_init(senda_cost_danger_opts *opts);
+
+/** Write the checkpoints a what-if changes as point layers of a GeoPackage
+ *  (layers replaced; engine/cost/likely_write.c): checkpoints_added (the
+ *  with_checkpoints_xy of whatif, name = with_names[k], may be NULL) and
+ *  checkpoints_removed (the layer's checkpoints named in without_checkpoints),
+ *  in the layers' CRS; a layer whose list is empty is not written.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, unknown checkpoint name, no layers
+ *          when checkpoints are removed), SENDA_ERR_IO, SENDA_ERR_CRS */
+senda_status senda_cost_checkpoints_write(senda_ctx *ctx, const char *gpkg_path,
+                                          const senda_layers *layers,
+                                          const senda_cost_danger_opts *whatif,
+                                          const char *const *with_names);
 
 /** The danger surface on the density grid's cells (same extent, cell and
  *  CRS; the layers must be in that CRS) from the density and the
@@ -1134,6 +1191,10 @@ typedef struct senda_cost_route_window {
     double danger_per_km;  /**< weight / window length in km */
     double mean_danger;    /**< mean danger-surface value over the window; NaN: none */
     long rank;             /**< 1 = highest danger_per_km over all windows of all lines */
+    double likely_share;   /**< share of migrants travelling along the window on their likely
+                                routes (senda_cost_route_likely; 0 before it) */
+    double likely_exposure_per_km; /**< exposure per km met by the migrants passing the window
+                                        (flow-weighted; NaN when none passes) */
 } senda_cost_route_window;
 
 /** One line (a LineString, or one part of a MultiLineString). */
@@ -1161,6 +1222,7 @@ typedef struct senda_cost_route_result {
     senda_cost_route_line *lines;
     size_t n_windows;
     senda_cost_route_window *windows;
+    int has_likely;        /**< 1 when senda_cost_route_likely filled the likely_* fields */
 } senda_cost_route_result;
 
 /** Route scoring (engine/cost/route.c, formula in its header): for every
@@ -1181,6 +1243,16 @@ senda_status senda_cost_route_score(senda_ctx *ctx, const senda_layers *layers,
                                senda_progress_fn progress, void *progress_arg);
 void senda_cost_route_result_destroy(senda_cost_route_result *r);
 
+/** Exposure along the likely routes for every window of r (engine/cost/
+ *  route_likely.c): the cells whose centre is within r's buffer_m of a line
+ *  give, per window, likely_share (route density x cell km / window km) and
+ *  likely_exposure_per_km (route-density-weighted mean exposure per km);
+ *  sets r->has_likely. Both grids on the same cells, in the lines' CRS.
+ *  @return SENDA_OK, SENDA_ERR_ARG (NULL, grids that differ), SENDA_ERR_NOMEM */
+senda_status senda_cost_route_likely(senda_ctx *ctx, senda_cost_route_result *r,
+                                     const senda_grid *route_density,
+                                     const senda_grid *exposure);
+
 /** Write a route result into a GeoPackage (created when absent; layers of
  *  these names replaced): route_segments (a LineString per window: line,
  *  chainage_km_from, chainage_km_to, danger_per_km, incidents, weight,
@@ -1195,7 +1267,8 @@ senda_status senda_cost_route_write(senda_ctx *ctx, const char *gpkg_path,
 
 /** The danger profile of line `line` as a 1200 x 520 PNG: incidents per km
  *  of each window and the mean surface danger against chainage (km), the
- *  stations marked. Written to a temporary file renamed into place.
+ *  stations marked; when r->has_likely, also the exposure per km met on the
+ *  likely routes (right axis) where at least 1 % of the migrants pass. Written to a temporary file renamed into place.
  *  @return SENDA_OK, SENDA_ERR_ARG (NULL, line out of range), SENDA_ERR_IO,
  *          SENDA_ERR_NOMEM */
 senda_status senda_cost_route_profile_png(senda_ctx *ctx, const senda_cost_route_result *r, size_t line,
@@ -1501,6 +1574,8 @@ typedef struct senda_pipeline_danger_result {
     senda_cost_danger_opts edits; /**< the weights with the what-if edits: names point into
                                        the options, coordinates owned by the result */
     int land_masked;            /**< 1: the surfaces were masked to the `land` layer */
+    const char *const *with_names; /**< the places of edits.with_checkpoints_xy as named
+                                        (points into the options) */
 } senda_pipeline_danger_result;
 
 /** The danger stage: density of in->incidents and the danger surface on
@@ -1610,6 +1685,9 @@ typedef struct senda_pipeline_route_opts {
     senda_exposure_opts exposure; /**< senda_exposure_opts_init */
     senda_likely_opts likely;   /**< senda_likely_opts_init */
     const char *flows;          /**< migrants per crossing (CSV); NULL = equal shares */
+    const char *dem;            /**< elevation raster (any GDAL raster, resampled onto the
+                                     grid): walking off the rail costs r.walk's slope time
+                                     (likely.walk); NULL = flat (default) */
     double shelter_radius_m;    /**< a shelter's passing flow within this (default 5000) */
 } senda_pipeline_route_opts;
 void senda_pipeline_route_opts_init(senda_pipeline_route_opts *o);
@@ -1631,6 +1709,12 @@ typedef struct senda_pipeline_route_result {
     senda_likely_result *likely, *likely_whatif; /**< before / after the what-if */
     senda_likely_change *likely_change; /**< with a what-if */
     double *flows;              /**< migrants per source when opts->flows; else NULL */
+    double *incidents_per_1000, *incidents_per_1000_whatif; /**< per source with flows and
+                                     incidents (senda_likely_incident_rate); else NULL */
+    const senda_layers *layers; /**< borrowed from the input: the what-if's checkpoints
+                                     are written from it (write before destroying it) */
+    const senda_cost_danger_opts *edits; /**< borrowed from the danger result */
+    const char *const *with_names;       /**< likewise */
 } senda_pipeline_route_result;
 
 /** The route stage over a danger stage's result: least-danger paths (and
@@ -1684,6 +1768,11 @@ senda_status senda_scenario_check(senda_ctx *ctx, const senda_scenario *sc);
  *  A stage that needs another's result (cost, route and siting need the
  *  danger surface, danger needs the density) computes it without writing it. */
 #define SENDA_SCENARIO_STAGES "density,hotspot,danger,cost,route,siting"
+/** Every stage a scenario may list in `stages:`: the default ones and
+ *  likely (likely routes: route density, exposure, per-crossing exposure,
+ *  and their change with the what-if; the route model runs once or twice,
+ *  so it is asked for, not run by default). */
+#define SENDA_SCENARIO_STAGES_KNOWN "density,hotspot,danger,cost,route,likely,siting"
 
 /** A loaded scenario file. */
 typedef struct senda_scenario_set senda_scenario_set;

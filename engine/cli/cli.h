@@ -46,6 +46,7 @@ typedef struct cli_cmd_info {
  *  is not given, from a value the library filled (an *_opts_init field). */
 void cli_default_dbl(cli_opt *opts, const char *name, double v);
 void cli_default_int(cli_opt *opts, const char *name, long v);
+void cli_default_str(cli_opt *opts, const char *name, const char *v);
 
 /** Parse argv[first..] against opts (terminated by an entry with name NULL).
  *  Positional arguments go to pos (up to max_pos). Handles -h/--help and,

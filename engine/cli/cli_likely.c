@@ -24,6 +24,32 @@ void cli_likely_defaults(cli_opt *opts)
     cli_default_dbl(opts, "w-train", r.exposure.w_train);
     cli_default_int(opts, "town-min-population", r.exposure.town_min_population);
     cli_default_dbl(opts, "shelter-radius-m", r.shelter_radius_m);
+    cli_default_dbl(opts, "slope-factor", r.likely.walk.slope_factor);
+    char wc[128];
+    snprintf(wc, sizeof wc, "%g,%g,%g,%g", r.likely.walk.a, r.likely.walk.b, r.likely.walk.c,
+             r.likely.walk.d);
+    cli_default_str(opts, "walk-coeff", wc);
+}
+
+/* --dem and its walking coefficients; 0 or CLI_USAGE. */
+static int fill_dem(cli_opt *opts, senda_pipeline_route_opts *r)
+{
+    int ok = 1;
+    senda_walk_opts *w = &r->likely.walk;
+    r->dem = cli_str(opts, "dem");
+    w->slope_factor = cli_dbl(opts, "slope-factor", &ok);
+    const char *wc = cli_str(opts, "walk-coeff");
+    char tail;
+    if (!ok || sscanf(wc, "%lf,%lf,%lf,%lf%c", &w->a, &w->b, &w->c, &w->d, &tail) != 4) {
+        if (ok)
+            fprintf(stderr, "senda: --walk-coeff: '%s' is not four numbers A,B,C,D\n", wc);
+        return CLI_USAGE;
+    }
+    if (!r->dem && (cli_get(opts, "walk-coeff")->seen || cli_get(opts, "slope-factor")->seen)) {
+        fprintf(stderr, "senda: --walk-coeff and --slope-factor need --dem\n");
+        return CLI_USAGE;
+    }
+    return 0;
 }
 
 int cli_likely_fill(cli_opt *opts, senda_pipeline_route_opts *r)
@@ -42,12 +68,13 @@ int cli_likely_fill(cli_opt *opts, senda_pipeline_route_opts *r)
     r->exposure.town_min_population = cli_int(opts, "town-min-population", &ok);
     r->shelter_radius_m = cli_dbl(opts, "shelter-radius-m", &ok);
     r->flows = cli_str(opts, "flows");
-    if (!ok)
+    if (!ok || fill_dem(opts, r) != 0)
         return CLI_USAGE;
     static const char *const needs[] = {"theta", "flows", "w-detect", "detect-range-m",
                                         "train-factor", "w-exposure-base", "w-incident",
                                         "w-remote", "remote-range-m", "w-train",
-                                        "town-min-population", "shelter-radius-m", NULL};
+                                        "town-min-population", "shelter-radius-m", "dem",
+                                        NULL};
     for (int i = 0; !r->likely_on && needs[i]; i++)
         if (cli_get(opts, needs[i])->seen) {
             fprintf(stderr, "senda: --%s needs --likely\n", needs[i]);

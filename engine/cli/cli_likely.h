@@ -30,7 +30,13 @@
     CLI_S("town-min-population", "N", NULL, "exposure: towns of at least N people (bundled "   \
           "gazetteer) count as help; 0 = only shelters and crossings"),                          \
     CLI_S("shelter-radius-m", "M", NULL, "what-if: a shelter's passing flow is the route "     \
-          "density within this distance")
+          "density within this distance"),                                                       \
+    CLI_S("dem", "DEM.tif", NULL, "choice: elevation raster (any GDAL raster, resampled "       \
+          "bilinearly onto the grid): walking off the rail also costs r.walk's slope time"),     \
+    CLI_S("walk-coeff", "A,B,C,D", NULL, "with --dem: r.walk's walking coefficients, s per m "  \
+          "of distance, climb, moderate and steep descent"),                                     \
+    CLI_S("slope-factor", "S", NULL, "with --dem: descents steeper than this are steep "       \
+          "(r.walk)")
 
 /** Set the rows' defaults from senda_pipeline_route_opts_init. */
 void cli_likely_defaults(cli_opt *opts);

@@ -277,6 +277,11 @@ void cli_default_int(cli_opt *opts, const char *name, long v)
     set_default(opts, name, buf);
 }
 
+void cli_default_str(cli_opt *opts, const char *name, const char *v)
+{
+    set_default(opts, name, v);
+}
+
 cli_opt *cli_get(cli_opt *opts, const char *name)
 {
     return find_long(opts, name, strlen(name));

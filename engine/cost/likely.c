@@ -26,6 +26,8 @@
  * underflow): moves are GRASS r.cost's 8 neighbours with cost
  * (c(i) + c(j)) / 2 x length in km (accumulate.c); s comes from one
  * accumulated-cost run from all destinations (the moves are symmetric).
+ * With a DEM, walking moves add r.walk's slope time (likely_slope.c), the
+ * moves become directed and s comes from a search over reversed moves.
  * With reduced costs r(i,j) = c(i,j) + s(j) - s(i) >= 0, the backward pass
  * in increasing s sets log z(i) = log sum_j exp(-theta r(i,j) + log z(j)),
  * z = 1 at destinations (z(i) sums exp(-theta (C - s(i))) over the
@@ -50,6 +52,7 @@
 #include <string.h>
 
 #include "cost/cost_int.h"
+#include "cost/likely_int.h"
 #include "grid/grid_int.h"
 
 void senda_likely_opts_init(senda_likely_opts *o)
@@ -62,6 +65,7 @@ void senda_likely_opts_init(senda_likely_opts *o)
      * the least-cost path), and a detour of 25 km-equivalents (one checkpoint
      * halo crossed: w_detect x range / 2) takes 1 in 150. */
     o->theta = 0.2;
+    senda_walk_opts_init(&o->walk); /* used only with a DEM */
 }
 
 void senda_likely_result_destroy(senda_likely_result *r)
@@ -88,11 +92,12 @@ typedef struct {
     double fac[9]; /* r.cost's move factor x cell km */
     ptrdiff_t off[9];
     double theta;
+    const senda__likely_moves *mv; /* with a DEM: the slope term; NULL = flat */
 } lk;
 
-/* The efficient moves of cell i: targets j[] with reduced cost r[] and
- * move factor f[]; returns their number. */
-static int efficient(const lk *L, size_t i, size_t j[8], double r[8], double f[8])
+/* The efficient moves of cell i: targets j[] with reduced cost r[], move
+ * factor f[] and choice cost cm[]; returns their number. */
+static int efficient(const lk *L, size_t i, size_t j[8], double r[8], double f[8], double cm[8])
 {
     const senda_grid *g = L->g;
     size_t row = i / g->n_cols, col = i % g->n_cols;
@@ -105,10 +110,13 @@ static int efficient(const lk *L, size_t i, size_t j[8], double r[8], double f[8
         if (!(L->s[t] < L->s[i])) /* NaN (unreached) or not closer */
             continue;
         double c = (g->data[t] + g->data[i]) * L->fac[k];
+        if (L->mv)
+            c += senda__likely_slope(L->mv, i, t, k);
         double red = c + L->s[t] - L->s[i];
         j[m] = t;
         r[m] = red > 0.0 ? red : 0.0; /* rounding of s */
         f[m] = L->fac[k];
+        cm[m] = c;
         m++;
     }
     return m;
@@ -125,14 +133,14 @@ static int by_s(const void *a, const void *b, void *arg)
 static void backward(lk *L)
 {
     size_t j[8];
-    double r[8], f[8];
+    double r[8], f[8], cm[8];
     for (size_t q = 0; q < L->n_order; q++) {
         size_t i = L->order[q];
         if (L->dest_of[i] >= 0) {
             L->logz[i] = 0.0;
             continue;
         }
-        int m = efficient(L, i, j, r, f);
+        int m = efficient(L, i, j, r, f, cm);
         double t[8], hi = -(double)INFINITY;
         for (int k = 0; k < m; k++) {
             t[k] = -L->theta * r[k] + L->logz[j[k]];
@@ -152,7 +160,7 @@ static void forward(const lk *L, size_t origin, double *flow, double *arrive, do
                     double *cost)
 {
     size_t j[8];
-    double r[8], f[8];
+    double r[8], f[8], cm[8];
     double ex = 0.0, co = 0.0;
     flow[origin] = 1.0;
     for (size_t q = L->n_order; q-- > 0;) {
@@ -164,7 +172,7 @@ static void forward(const lk *L, size_t origin, double *flow, double *arrive, do
             arrive[L->dest_of[i]] += fi;
             continue;
         }
-        int m = efficient(L, i, j, r, f);
+        int m = efficient(L, i, j, r, f, cm);
         double ei = L->e && !isnan(L->e[i]) ? L->e[i] : 0.0;
         for (int k = 0; k < m; k++) {
             double p = exp(-L->theta * r[k] + L->logz[j[k]] - L->logz[i]);
@@ -173,7 +181,7 @@ static void forward(const lk *L, size_t origin, double *flow, double *arrive, do
             double ej = L->e && !isnan(L->e[j[k]]) ? L->e[j[k]] : 0.0;
             flow[j[k]] += fi * p;
             ex += fi * p * (ei + ej) * f[k];
-            co += fi * p * (L->g->data[i] + L->g->data[j[k]]) * f[k];
+            co += fi * p * cm[k];
         }
     }
     *expo = ex;
@@ -235,6 +243,32 @@ static senda_status origin_cell(senda_ctx *ctx, const lk *L, const senda_points 
     return SENDA_OK;
 }
 
+/* s = least choice cost to a destination: r.cost's accumulated cost from
+ * the destinations when flat (the moves are symmetric), the reversed search
+ * of likely_slope.c with a DEM. */
+static senda_status least_to_destinations(senda_ctx *ctx, lk *L, const senda_points *dests,
+                                          senda_grid **acc, size_t **dcell, size_t *n_dcell)
+{
+    const senda_grid *g = L->g;
+    senda_status st;
+    if (!L->mv) {
+        senda_cost_opts co;
+        senda_cost_opts_init(&co);
+        co.unit_m = 1000.0;
+        st = senda_cost_accumulate(ctx, g, dests, &co, acc, NULL, NULL, NULL);
+    } else {
+        st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs,
+                               (double)NAN, acc);
+    }
+    if (st == SENDA_OK)
+        st = senda__cost_source_cells(ctx, g, dests, dcell, n_dcell);
+    if (st == SENDA_OK && L->mv)
+        st = senda__likely_slope_search(ctx, L->mv, *dcell, *n_dcell, (*acc)->data);
+    if (st == SENDA_OK)
+        L->s = (*acc)->data;
+    return st;
+}
+
 /* Allocate the result arrays. */
 static senda_status result_new(senda_ctx *ctx, const senda_grid *g, size_t n_o, size_t n_d,
                                senda_likely_result **out)
@@ -276,33 +310,38 @@ senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
                            "choice, origins, destinations, opts or out is "
                            "NULL");
     senda_status st = check_likely(ctx, choice, exposure, origins, flows, destinations, opts);
+    if (st == SENDA_OK && opts->dem)
+        st = senda__likely_slope_check(ctx, choice, opts);
     if (st != SENDA_OK)
         return st;
     const senda_grid *g = choice;
     size_t n = g->n_rows * g->n_cols, *dcell = NULL, n_dcell = 0;
     senda_grid *acc = NULL;
     senda_likely_result *res = NULL;
-    lk L = {g, exposure ? exposure->data : NULL, NULL, NULL, NULL, 0, NULL, {0}, {0}, opts->theta};
-    senda_cost_opts co;
-    senda_cost_opts_init(&co);
-    co.unit_m = 1000.0;
+    lk L = {g, exposure ? exposure->data : NULL, NULL, NULL, NULL, 0, NULL, {0}, {0}, opts->theta,
+            NULL};
+    senda__likely_moves mv = {g, NULL, NULL, opts->walk, {0}, {0}, {0}};
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "likely routes"))
         return SENDA_ERR_CANCELLED;
-    if ((st = senda_cost_accumulate(ctx, g, destinations, &co, &acc, NULL, NULL, NULL)) != SENDA_OK)
-        return st;
-    if ((st = senda__cost_source_cells(ctx, g, destinations, &dcell, &n_dcell)) != SENDA_OK)
+    for (int k = 1; k <= 8; k++) {
+        L.fac[k] = mv.fac[k] = senda__cost_move_factor(k) * g->cell_m / 1000.0;
+        L.off[k] = mv.off[k] =
+            (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)g->n_cols + senda__cost_dcol[k];
+        mv.dist_m[k] = 2.0 * senda__cost_move_factor(k) * g->cell_m;
+    }
+    if (opts->dem) {
+        mv.dem = opts->dem->data;
+        mv.walking = opts->walking->data;
+        L.mv = &mv;
+    }
+    if ((st = least_to_destinations(ctx, &L, destinations, &acc, &dcell, &n_dcell)) != SENDA_OK)
         goto done;
-    L.s = acc->data;
     L.logz = senda__calloc2(ctx, n, sizeof(double));
     L.order = senda__calloc2(ctx, n, sizeof(size_t));
     L.dest_of = senda__calloc2(ctx, n, sizeof(int));
     if (!L.logz || !L.order || !L.dest_of) {
         st = SENDA_ERR_NOMEM;
         goto done;
-    }
-    for (int k = 1; k <= 8; k++) {
-        L.fac[k] = senda__cost_move_factor(k) * g->cell_m / 1000.0;
-        L.off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)g->n_cols + senda__cost_dcol[k];
     }
     for (size_t i = 0; i < n; i++) {
         L.dest_of[i] = -1;

@@ -3,7 +3,10 @@
  * severity-weighted incidents per km of each window (solid, left axis) and
  * the mean danger-surface value of each window (dashed, right axis) against
  * chainage in km, plotted at window centres; the line's stations marked at
- * their chainage; axes with "nice" ticks (1, 2 or 5 x 10^k, Heckbert 1990,
+ * their chainage; when the result carries likely routes (route_likely.c),
+ * the exposure per km met by the migrants passing each window (solid
+ * purple, right axis; drawn where at least 1 % of the migrants pass) and a
+ * key of the curves inside the plot; axes with "nice" ticks (1, 2 or 5 x 10^k, Heckbert 1990,
  * "Nice numbers for graph labels", Graphics Gems). O(windows + stations).
  * The PNG is written to a temporary file and renamed into place.
  */
@@ -118,6 +121,63 @@ static void curve(cairo_t *cr, const senda_cost_route_result *r, const senda_cos
     cairo_set_dash(cr, dash, 0, 0);
 }
 
+#define LIKELY_MIN_SHARE 0.01 /* exposure on stretches fewer migrants pass is noise */
+
+static int likely_shown(const senda_cost_route_window *w)
+{
+    return w->likely_share >= LIKELY_MIN_SHARE && !isnan(w->likely_exposure_per_km);
+}
+
+/* The exposure per km on the likely routes, right axis. */
+static void likely_curve(cairo_t *cr, const senda_cost_route_result *r,
+                         const senda_cost_route_line *l, const frame *f)
+{
+    int started = 0;
+    for (size_t k = 0; k < l->n_windows; k++) {
+        const senda_cost_route_window *w = &r->windows[l->first_window + k];
+        if (!likely_shown(w)) {
+            started = 0;
+            continue;
+        }
+        double x = px(f, (w->from_m + w->to_m) / 2000.0), y = py(w->likely_exposure_per_km, f->y2);
+        if (started)
+            cairo_line_to(cr, x, y);
+        else
+            cairo_move_to(cr, x, y);
+        started = 1;
+    }
+    cairo_set_line_width(cr, 2.4);
+    cairo_set_source_rgba(cr, 0.45, 0.15, 0.6, 0.9);
+    cairo_stroke(cr);
+}
+
+/* A key of the three curves in the plot's top-left corner, on white. */
+static void likely_key(cairo_t *cr)
+{
+    static const char *const label[3] = {
+        "incidents per km (left axis)", "mean danger surface per km (right axis)",
+        "exposure per km on the likely routes, >= 1 % of migrants passing (right axis)"};
+    static const double rgb[3][3] = {{0.75, 0.1, 0.1}, {0.1, 0.3, 0.7}, {0.45, 0.15, 0.6}};
+    double x = ML + 10, y = MT + 10, dash[] = {6.0, 4.0};
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_rectangle(cr, x, y, 520, 62);
+    cairo_fill(cr);
+    cairo_set_font_size(cr, 12);
+    for (int k = 0; k < 3; k++) {
+        double yk = y + 14 + 18 * k;
+        cairo_set_source_rgb(cr, rgb[k][0], rgb[k][1], rgb[k][2]);
+        cairo_set_dash(cr, dash, k == 1 ? 2 : 0, 0);
+        cairo_set_line_width(cr, k == 2 ? 2.4 : 2.0);
+        cairo_move_to(cr, x + 6, yk);
+        cairo_line_to(cr, x + 40, yk);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, dash, 0, 0);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_move_to(cr, x + 48, yk + 4);
+        cairo_show_text(cr, label[k]);
+    }
+}
+
 /* Label positions for stations at xs[0..n) (ascending pixels): each label is
  * a vertical strip LABEL_GAP px wide; a forward pass pushes a label right of
  * its predecessor, a backward pass pulls labels left of hi, so no two labels
@@ -193,6 +253,8 @@ senda_status senda_cost_route_profile_png(senda_ctx *ctx, const senda_cost_route
         f.y1 = fmax(f.y1, w->danger_per_km);
         if (!isnan(w->mean_danger))
             f.y2 = fmax(f.y2, w->mean_danger);
+        if (r->has_likely && likely_shown(w))
+            f.y2 = fmax(f.y2, w->likely_exposure_per_km);
     }
     f.y1 = f.y1 > 0.0 ? 1.1 * f.y1 : 1.0;
     f.y2 = f.y2 > 0.0 ? 1.1 * f.y2 : 1.0;
@@ -209,6 +271,10 @@ senda_status senda_cost_route_profile_png(senda_ctx *ctx, const senda_cost_route
     axes(cr, &f, title);
     curve(cr, r, l, &f, 1);
     curve(cr, r, l, &f, 0);
+    if (r->has_likely) {
+        likely_curve(cr, r, l, &f);
+        likely_key(cr);
+    }
     stations(cr, l, &f);
     cairo_destroy(cr);
     senda__tmp_path(png_path, tmp, sizeof tmp);

@@ -1,7 +1,8 @@
 /*
  * route_write.c - the route-scoring result as GeoPackage layers:
  * route_segments (one LineString per window: the part of the line between
- * its two chainages, cut by linear interpolation along the line) and routes
+ * its two chainages, cut by linear interpolation along the line; with
+ * likely_share and likely_exposure_per_km when route_likely.c filled them) and routes
  * (one LineString per line with its totals). Written in one transaction per
  * layer into the file given (created when absent; layers of these names are
  * replaced). O(windows x vertices per window).
@@ -78,10 +79,13 @@ static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_
     static const senda__field fields[] = {{"line", OFTString},         {"chainage_km_from", OFTReal},
                                    {"chainage_km_to", OFTReal}, {"danger_per_km", OFTReal},
                                    {"incidents", OFTInteger},   {"weight", OFTReal},
-                                   {"mean_danger", OFTReal},    {"rank", OFTInteger}};
+                                   {"mean_danger", OFTReal},    {"rank", OFTInteger},
+                                   {"likely_share", OFTReal},   {"likely_exposure_per_km", OFTReal}};
     OGRLayerH lyr = NULL;
-    senda_status st =
-        begin_layer(ctx, ds, "route_segments", r, fields, sizeof fields / sizeof fields[0], &lyr);
+    /* the likely-route fields only when computed */
+    senda_status st = begin_layer(ctx, ds, "route_segments", r, fields,
+                                  sizeof fields / sizeof fields[0] - (r->has_likely ? 0 : 2),
+                                  &lyr);
     if (st != SENDA_OK)
         return st;
     for (size_t i = 0; i < r->n_windows && st == SENDA_OK; i++) {
@@ -101,6 +105,10 @@ static senda_status write_segments(senda_ctx *ctx, GDALDatasetH ds, const senda_
         OGR_F_SetFieldDouble(f, 5, w->weight);
         set_real(f, 6, w->mean_danger);
         OGR_F_SetFieldInteger(f, 7, (int)w->rank);
+        if (r->has_likely) {
+            set_real(f, 8, w->likely_share);
+            set_real(f, 9, w->likely_exposure_per_km);
+        }
         if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
             st = senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot write window %zu of '%s'", i,
                                   r->lines[w->line].name);

@@ -27,10 +27,13 @@
  * exposure: they change where people go, which changes the exposure they
  * meet.
  *
+ * Slope: with a DEM, walking moves also cost r.walk's slope time
+ * (likely.c); senda_choice_walking gives where people walk (w_walk off the
+ * rail, 0 on it), the weight of that term per cell.
+ *
  * Defaults and their reasons are in senda_choice_opts_init and
  * senda_exposure_opts_init. Not modelled yet (documented in docs/cost.md):
- * large rivers as barriers with crossings, patrolled roads, slope (the
- * r.walk cost of walk.c is not yet an input of the choice cost), terrain and
+ * large rivers as barriers with crossings, patrolled roads, terrain and
  * heat in exposure, incident types weighted apart (the density carries the
  * severity weights).
  *
@@ -92,9 +95,9 @@ static senda_status like(senda_ctx *ctx, const senda_grid *g, double v, senda_gr
                              out);
 }
 
-senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
-                                  const senda_layers *layers, const senda_choice_opts *o,
-                                  senda_grid **out)
+/* The choice options' checks, shared by the choice surface and walking. */
+static senda_status check_choice(senda_ctx *ctx, const senda_grid *mask,
+                                 const senda_choice_opts *o, senda_grid **out)
 {
     senda__reset(ctx);
     if (out)
@@ -115,6 +118,16 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
                            o->w_walk, o->train_factor);
     if ((o->n_without && !o->without_checkpoints) || (o->n_with && !o->with_checkpoints_xy))
         return senda__fail(ctx, SENDA_ERR_ARG, "what-if checkpoint lists are NULL");
+    return SENDA_OK;
+}
+
+senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *o,
+                                  senda_grid **out)
+{
+    senda_status st = check_choice(ctx, mask, o, out);
+    if (st != SENDA_OK)
+        return st;
     size_t n = mask->n_rows * mask->n_cols, n_cp = 0;
     senda_grid *c = NULL, *dist = NULL;
     double *cp = NULL;
@@ -153,6 +166,33 @@ done:
         senda_grid_destroy(c);
     else
         *out = c;
+    return st;
+}
+
+senda_status senda_choice_walking(senda_ctx *ctx, const senda_grid *mask,
+                                  const senda_layers *layers, const senda_choice_opts *o,
+                                  senda_grid **out)
+{
+    senda_status st = check_choice(ctx, mask, o, out);
+    if (st != SENDA_OK)
+        return st;
+    senda_grid *w = NULL, *dist = NULL;
+    st = like(ctx, mask, o->w_walk, &w);
+    if (st == SENDA_OK)
+        st = like(ctx, mask, (double)INFINITY, &dist);
+    if (st == SENDA_OK && layers)
+        st = senda__cost_rail_distance(ctx, layers, mask, o->train_range_m, dist->data);
+    for (size_t i = 0; st == SENDA_OK && i < mask->n_rows * mask->n_cols; i++)
+        w->data[i] = isnan(mask->data[i]) ? (double)NAN
+                     : dist->data[i] <= o->train_range_m ? 0.0 : o->w_walk;
+    if (st == SENDA_OK)
+        st = senda_grid_set_units(ctx, w, "walking weight per km",
+                                  "w_walk off the rail, 0 on it (people ride)");
+    senda_grid_destroy(dist);
+    if (st != SENDA_OK)
+        senda_grid_destroy(w);
+    else
+        *out = w;
     return st;
 }
 

@@ -19,7 +19,8 @@ typedef enum senda__layer_kind {
     SENDA__K_SHELTERS, SENDA__K_SITES, SENDA__K_PATHS, SENDA__K_ROUTES, SENDA__K_INCIDENTS,
     SENDA__K_HOTSPOT, SENDA__K_DENSITY, SENDA__K_DANGER, SENDA__K_COST, SENDA__K_FLOW,
     SENDA__K_CHANGE, SENDA__K_OTHER_VECTOR, SENDA__K_OTHER_RASTER,
-    SENDA__K_AREAS /* published aggregates (senda publish) */
+    SENDA__K_AREAS, /* published aggregates (senda publish) */
+    SENDA__K_CHECKPOINT_ADDED, SENDA__K_CHECKPOINT_REMOVED /* a what-if's edits */
 } senda__layer_kind;
 
 /** One table of the product as found in gpkg_contents. */

@@ -2,7 +2,8 @@
  * render.c - the quick-look map of a product as a PNG, drawn with cairo's
  * vector API: a surface underneath (a coverage on the same colour ramp as
  * its QGIS style, or the hotspot cells in their Gi_Bin colours), then
- * paths, candidate sites, rail, border, checkpoints, crossings and shelters,
+ * paths, candidate sites, rail, border, checkpoints (a what-if's added ones
+ * larger in orange, its removed ones pale over their old marker), crossings and shelters,
  * with a title, a legend that names units and a scale bar, over the land,
  * coast, graticule and town names of basemap.c so the picture stands alone.
  * The same composition (senda__render_compose) is the report's map page.
@@ -131,6 +132,12 @@ static look feature_look(senda__layer_kind kind, double fv, int has_fv)
     case SENDA__K_RAIL: k = (look){{30, 30, 30, 255}, {0, 0, 0, 0}, 2.2, 0, 0}; break;
     case SENDA__K_CHECKPOINTS:
         k = (look){{255, 255, 255, 255}, {200, 30, 30, 255}, 13, 0, 't'};
+        break;
+    case SENDA__K_CHECKPOINT_ADDED: /* larger, orange on a black outline: new */
+        k = (look){{0, 0, 0, 255}, {255, 140, 0, 255}, 19, 0, 't'};
+        break;
+    case SENDA__K_CHECKPOINT_REMOVED: /* pale, over the layer's own marker: no longer there */
+        k = (look){{120, 120, 120, 255}, {235, 235, 235, 255}, 15, 0, 't'};
         break;
     case SENDA__K_CROSSINGS:
         k = (look){{255, 255, 255, 255}, {90, 40, 110, 255}, 11, 0, 'd'};
@@ -458,7 +465,9 @@ static void product_title(const char *path, char *title, size_t size)
 /* Frame kinds drawn over the surface, bottom first. */
 static const senda__layer_kind overlay[] = {SENDA__K_PATHS, SENDA__K_RAIL, SENDA__K_BORDER,
                                             SENDA__K_SITES, SENDA__K_SHELTERS,
-                                            SENDA__K_CROSSINGS, SENDA__K_CHECKPOINTS};
+                                            SENDA__K_CROSSINGS, SENDA__K_CHECKPOINTS,
+                                            SENDA__K_CHECKPOINT_REMOVED,
+                                            SENDA__K_CHECKPOINT_ADDED};
 #define N_OVERLAY (sizeof overlay / sizeof overlay[0])
 
 /* Vertices of the rail, crossings and shelters: the towns near them are

@@ -280,12 +280,16 @@ static const char *tr_map(const void *arg, const char *en)
     return senda__tr((const senda__doc *)arg, en);
 }
 
-static senda_status map_page(rep *r)
+/* A landscape map page: the quick-look composition with `surface`
+ * underneath (NULL: the default surface) and `title` (NULL: the product's). */
+static senda_status map_page_of(rep *r, const char *surface, const char *title)
 {
     senda__doc *d = &r->d;
     senda__doc_page(d, 1);
     senda_export_render_opts ro;
     senda_export_render_opts_init(&ro);
+    ro.surface = surface;
+    ro.title = title;
     const double width = 1600;
     double height = 0;
     senda_status st = senda__render_compose(r->ctx, NULL, r->gpkg, &ro, width, &height, tr_map,
@@ -300,8 +304,29 @@ static senda_status map_page(rep *r)
     st = senda__render_compose(r->ctx, d->cr, r->gpkg, &ro, width, NULL, tr_map, d, NULL,
                                NULL);
     cairo_restore(d->cr);
-    d->y = d->page_h;
-    senda__doc_page(d, 0);
+    d->y = d->page_h; /* full: the caller opens the next page */
+    return st;
+}
+
+/* The likely-route coverages present in the product: route density,
+ * exposure and the what-if's change, one map page each. */
+static senda_status likely_maps(rep *r)
+{
+    static const char *const names[3] = {"route_density", "exposure", "route_density_change"};
+    static const char *const titles[3] = {
+        "Likely routes: share of migrants passing each cell",
+        "Exposure per km (what harms people on the way)",
+        "Where the what-if moves people (red: more pass, blue: fewer)"};
+    senda__table *t = senda__calloc(r->ctx, 64, sizeof *t);
+    size_t n = 0;
+    senda_status st = t ? senda__product_tables(r->ctx, r->gpkg, t, 64, &n) : SENDA_ERR_NOMEM;
+    for (int k = 0; k < 3 && st == SENDA_OK; k++)
+        for (size_t i = 0; i < n; i++)
+            if (t[i].raster && strcmp(t[i].name, names[k]) == 0) {
+                st = map_page_of(r, names[k], senda__tr(&r->d, titles[k]));
+                break;
+            }
+    senda__free(t);
     return st;
 }
 
@@ -658,14 +683,183 @@ static void profile_section(rep *r)
     senda__free(ys);
 }
 
+/* ---------------------------------------------------------- likely routes */
+
+/* Column widths of the corridor table, with and without the incident rates. */
+static const double *likely_widths(int rates)
+{
+    static const double w7[7] = {0.20, 0.11, 0.13, 0.13, 0.11, 0.16, 0.16};
+    static const double w5[5] = {0.34, 0.14, 0.18, 0.18, 0.16};
+    return rates ? w7 : w5;
+}
+
+/* One row of the corridor table; totals accumulate the share-weighted
+ * exposure (the flow-weighted mean of senda_likely_routes). */
+static void likely_row(rep *r, OGRFeatureH f, const int *fi, int has_after, int rates,
+                       double tot[3])
+{
+    senda__doc *d = &r->d;
+    char share[32], eb[32], ea[32] = "-", ch[32] = "-", ib[32] = "-", ia[32] = "-";
+    double sh = dbl(f, fi[1]), b = dbl(f, fi[2]), a = dbl(f, fi[3]);
+    senda__doc_num(d, 100.0 * sh, 1, share, sizeof share);
+    senda__doc_num(d, b, 1, eb, sizeof eb);
+    if (has_after && isfinite(a)) {
+        senda__doc_num(d, a, 1, ea, sizeof ea);
+        if (isfinite(dbl(f, fi[4])))
+            senda__doc_num(d, dbl(f, fi[4]), 1, ch, sizeof ch);
+    }
+    if (fi[5] >= 0 && isfinite(dbl(f, fi[5])))
+        senda__doc_num(d, dbl(f, fi[5]), 2, ib, sizeof ib);
+    if (fi[6] >= 0 && isfinite(dbl(f, fi[6])))
+        senda__doc_num(d, dbl(f, fi[6]), 2, ia, sizeof ia);
+    const char *cells[7] = {OGR_F_GetFieldAsString(f, fi[0]), share, eb, ea, ch, ib, ia};
+    senda__doc_row(d, rates ? 7 : 5, likely_widths(rates), cells, 0);
+    tot[0] += sh;
+    tot[1] += sh * b;
+    tot[2] += sh * (has_after ? a : b);
+}
+
+/* Exposure per km on the likely routes along each rail line
+ * (route_segments' likely_* fields): one chart per line that at least 1 %
+ * of the migrants travel, at most six. */
+static void likely_profiles(rep *r)
+{
+    OGRLayerH l = layer(r, "route_segments");
+    int il = field(l, "line"), ia = field(l, "chainage_km_from"), ib = field(l, "chainage_km_to"),
+        is = field(l, "likely_share"), ie = field(l, "likely_exposure_per_km");
+    if (!l || il < 0 || ia < 0 || ib < 0 || is < 0 || ie < 0)
+        return;
+    enum { MAX_PTS = 4000 };
+    double *xs = senda__calloc(r->ctx, MAX_PTS, sizeof *xs);
+    double *ys = senda__calloc(r->ctx, MAX_PTS, sizeof *ys);
+    char line[128] = "", title[256];
+    size_t n = 0, shown = 0;
+    int any = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    for (int more = 1; xs && ys && more && shown < 6;) {
+        f = OGR_L_GetNextFeature(l);
+        more = f != NULL;
+        if (!more || strcmp(OGR_F_GetFieldAsString(f, il), line) != 0) {
+            if (any) {
+                snprintf(title, sizeof title, "%s: %s", line,
+                         senda__tr(&r->d, "exposure per km on the likely routes"));
+                chart(&r->d, xs, ys, n, title);
+                shown++;
+            }
+            n = 0, any = 0;
+            if (f)
+                snprintf(line, sizeof line, "%s", OGR_F_GetFieldAsString(f, il));
+        }
+        if (f && n < MAX_PTS) {
+            double share = dbl(f, is);
+            xs[n] = (dbl(f, ia) + dbl(f, ib)) / 2.0;
+            ys[n] = share >= 0.01 ? dbl(f, ie) : (double)NAN;
+            any |= share >= 0.01 && isfinite(ys[n]);
+            n++;
+        }
+        if (f)
+            OGR_F_Destroy(f);
+    }
+    senda__free(xs);
+    senda__free(ys);
+}
+
+static void likely_section(rep *r)
+{
+    senda__doc *d = &r->d;
+    OGRLayerH l = layer(r, "likely_corridors");
+    if (!l)
+        return; /* a run without likely routes: no section */
+    senda__doc_heading(d, senda__tr(d, "Likely routes and exposure"));
+    senda__doc_para(d, 9.5, 0,
+                    senda__tr(d, "Expected exposure per migrant: the exposure per km (incidents, "
+                                 "distance from help, the train) added up along the routes people "
+                                 "are likely to take from each crossing, before and after the "
+                                 "what-if. The what-if changes where people go, not the exposure "
+                                 "of a place. Route choice: a logit over efficient paths (Dial "
+                                 "1971; randomized shortest paths, Saerens et al. 2009)."));
+    const char *names[7] = {"crossing", "share", "exposure_per_migrant_before",
+                            "exposure_per_migrant_after", "exposure_change_pct",
+                            "incidents_per_1000_before", "incidents_per_1000_after"};
+    int fi[7];
+    for (int k = 0; k < 7; k++)
+        fi[k] = field(l, names[k]);
+    if (fi[0] < 0 || fi[1] < 0 || fi[2] < 0)
+        return;
+    int has_after = 0, rates = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        has_after |= fi[3] >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi[3]);
+        rates |= fi[5] >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi[5]);
+        OGR_F_Destroy(f);
+    }
+    const int nc = rates ? 7 : 5;
+    const double *w = likely_widths(rates);
+    const char *head[7] = {senda__tr(d, "Crossing"), senda__tr(d, "Share (%)"),
+                           senda__tr(d, "Exposure before"), senda__tr(d, "Exposure after"),
+                           senda__tr(d, "Change (%)"), senda__tr(d, "Incidents per 1,000 before"),
+                           senda__tr(d, "Incidents per 1,000 after")};
+    senda__doc_row(d, nc, w, head, 1);
+    double tot[3] = {0, 0, 0};
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        likely_row(r, f, fi, has_after, rates, tot);
+        OGR_F_Destroy(f);
+    }
+    if (!(tot[0] > 0.0))
+        return;
+    char eb[32], ea[32] = "-", ch[32] = "-", share[32];
+    senda__doc_num(d, 100.0 * tot[0], 1, share, sizeof share);
+    senda__doc_num(d, tot[1] / tot[0], 1, eb, sizeof eb);
+    if (has_after) {
+        senda__doc_num(d, tot[2] / tot[0], 1, ea, sizeof ea);
+        if (tot[1] > 0.0)
+            senda__doc_num(d, 100.0 * (tot[2] - tot[1]) / tot[1], 1, ch, sizeof ch);
+    }
+    const char *cells[7] = {senda__tr(d, "All crossings"), share, eb, ea, ch, "", ""};
+    senda__doc_row(d, nc, w, cells, 1);
+    senda__doc_para(d, 9.5, 0,
+                    senda__tr(d, "Exposure per km met by the migrants who travel along each rail "
+                                 "line (vertical) against the distance along the line (km), "
+                                 "where at least 1 % of them pass; before the what-if."));
+    likely_profiles(r);
+}
+
 /* ----------------------------------------------------------------- what-if */
+
+/* The names of a layer's features, "; "-separated, or NULL when none. */
+static const char *layer_names(const rep *r, const char *name, char *out, size_t size)
+{
+    OGRLayerH l = layer(r, name);
+    int fi = field(l, "name");
+    size_t n = 0;
+    out[0] = 0;
+    if (!l || fi < 0)
+        return NULL;
+    OGR_L_ResetReading(l);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (n < size)
+            n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "; " : "",
+                                  OGR_F_GetFieldAsString(f, fi));
+        OGR_F_Destroy(f);
+    }
+    return out[0] ? out : NULL;
+}
 
 static void whatif_section(rep *r)
 {
     senda__doc *d = &r->d;
     senda__doc_heading(d, senda__tr(d, "What-if comparison"));
+    char removed[600], added[600];
     const char *without = param(r, "danger.without_checkpoints");
     const char *with = param(r, "danger.with_checkpoints");
+    if (!without) /* likely routes: the what-if's checkpoints are layers */
+        without = layer_names(r, "checkpoints_removed", removed, sizeof removed);
+    if (!with)
+        with = layer_names(r, "checkpoints_added", added, sizeof added);
     if (!without && !with) {
         senda__doc_para(d, 9.5, 0, senda__tr(d, "This run compares no enforcement change. Run "
                                                 "a scenario with a checkpoint added or removed "
@@ -857,11 +1051,12 @@ static senda_status write_pages(rep *r, const char *title, senda_progress_fn pro
     senda_status st = SENDA_OK;
     senda__doc_page(&r->d, 0);
     cover(r, title);
-    if ((st = map_page(r)) != SENDA_OK)
+    if ((st = map_page_of(r, NULL, NULL)) != SENDA_OK || (st = likely_maps(r)) != SENDA_OK)
         return st;
+    senda__doc_page(&r->d, 0);
     void (*const sections[])(rep *) = {hotspot_section, route_section, site_section,
-                                       profile_section, whatif_section, methods_section,
-                                       provenance_section};
+                                       profile_section, likely_section, whatif_section,
+                                       methods_section, provenance_section};
     const size_t n = sizeof sections / sizeof sections[0];
     for (size_t i = 0; i < n; i++) {
         sections[i](r);

@@ -190,6 +190,61 @@ static const struct {
      "destino."},
     {"To",
      "Hacia"},
+    {"Checkpoint added (what-if)",
+     "Punto de revisión añadido (escenario)"},
+    {"Checkpoint removed (what-if)",
+     "Punto de revisión retirado (escenario)"},
+    {"Route density (expected share of migrants)",
+     "Densidad de rutas (proporción esperada de migrantes)"},
+    {"Change in route density (what-if minus before; red: more people pass)",
+     "Cambio en la densidad de rutas (escenario menos antes; rojo: pasan más personas)"},
+    {"Exposure per km",
+     "Exposición por km"},
+    {"share of migrants",
+     "proporción de migrantes"},
+    {"exposure per km",
+     "exposición por km"},
+    {"Likely routes: share of migrants passing each cell",
+     "Rutas probables: proporción de migrantes que pasa por cada celda"},
+    {"Exposure per km (what harms people on the way)",
+     "Exposición por km (lo que daña a las personas en el camino)"},
+    {"Where the what-if moves people (red: more pass, blue: fewer)",
+     "A dónde lleva el escenario a las personas (rojo: pasan más, azul: menos)"},
+    {"Likely routes and exposure",
+     "Rutas probables y exposición"},
+    {"Expected exposure per migrant: the exposure per km (incidents, distance from help, the "
+     "train) added up along the routes people are likely to take from each crossing, before and "
+     "after the what-if. The what-if changes where people go, not the exposure of a place. Route "
+     "choice: a logit over efficient paths (Dial 1971; randomized shortest paths, Saerens et al. "
+     "2009).",
+     "Exposición esperada por migrante: la exposición por km (incidentes, distancia a la ayuda, "
+     "el tren) sumada a lo largo de las rutas que las personas probablemente toman desde cada "
+     "cruce, antes y después del escenario. El escenario cambia por dónde van las personas, no "
+     "la exposición de un lugar. Elección de ruta: un logit sobre caminos eficientes (Dial 1971; "
+     "caminos más cortos aleatorizados, Saerens et al. 2009)."},
+    {"Crossing",
+     "Cruce"},
+    {"Share (%)",
+     "Proporción (%)"},
+    {"Exposure before",
+     "Exposición antes"},
+    {"Exposure after",
+     "Exposición después"},
+    {"Change (%)",
+     "Cambio (%)"},
+    {"Incidents per 1,000 before",
+     "Incidentes por 1,000 antes"},
+    {"Incidents per 1,000 after",
+     "Incidentes por 1,000 después"},
+    {"All crossings",
+     "Todos los cruces"},
+    {"exposure per km on the likely routes",
+     "exposición por km en las rutas probables"},
+    {"Exposure per km met by the migrants who travel along each rail line (vertical) against the "
+     "distance along the line (km), where at least 1 % of them pass; before the what-if.",
+     "Exposición por km que encuentran los migrantes que viajan a lo largo de cada línea de tren "
+     "(vertical) según la distancia a lo largo de la línea (km), donde pasa al menos el 1 % de "
+     "ellos; antes del escenario."},
     {"What-if comparison",
      "Comparación de escenarios"},
     {"This run compares no enforcement change. Run a scenario with a "

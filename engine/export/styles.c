@@ -155,6 +155,12 @@ static void frame_style(senda__sbuf *b, const senda__table *t)
     case SENDA__K_CHECKPOINTS:
         marker_symbol(b, 0, "triangle", (rgb){200, 30, 30, 255}, (rgb){255, 255, 255, 255}, 3.6);
         break;
+    case SENDA__K_CHECKPOINT_ADDED:
+        marker_symbol(b, 0, "triangle", (rgb){255, 140, 0, 255}, (rgb){0, 0, 0, 255}, 5.2);
+        break;
+    case SENDA__K_CHECKPOINT_REMOVED:
+        marker_symbol(b, 0, "triangle", (rgb){235, 235, 235, 255}, (rgb){120, 120, 120, 255}, 3.6);
+        break;
     case SENDA__K_CROSSINGS:
         marker_symbol(b, 0, "diamond", (rgb){90, 40, 110, 255}, (rgb){255, 255, 255, 255}, 3.2);
         break;

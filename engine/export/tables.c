@@ -32,6 +32,11 @@ static const struct {
     {"border", SENDA__K_BORDER, 0, "International border"},
     {"rail", SENDA__K_RAIL, 0, "Freight railway"},
     {"checkpoints", SENDA__K_CHECKPOINTS, 0, "Immigration checkpoints"},
+    {"checkpoints_added", SENDA__K_CHECKPOINT_ADDED, 0, "Checkpoint added (what-if)"},
+    {"checkpoints_removed", SENDA__K_CHECKPOINT_REMOVED, 0, "Checkpoint removed (what-if)"},
+    {"likely_corridors", SENDA__K_OTHER_VECTOR, 0, "Exposure per migrant by crossing (likely "
+     "routes)"},
+    {"flow_demand*", SENDA__K_OTHER_VECTOR, 0, "Demand on flows (route density x exposure)"},
     {"crossings", SENDA__K_CROSSINGS, 0, "Border crossings"},
     {"shelters", SENDA__K_SHELTERS, 0, "Migrant shelters"},
     {"shelter_site*", SENDA__K_SITES, 0, "New shelter sites (by rank)"},
@@ -100,7 +105,8 @@ static void classify(senda__table *t)
 static int draw_rank(senda__layer_kind k)
 {
     static const senda__layer_kind order[] = {
-        SENDA__K_BORDER, SENDA__K_RAIL, SENDA__K_CHECKPOINTS, SENDA__K_CROSSINGS,
+        SENDA__K_BORDER, SENDA__K_RAIL, SENDA__K_CHECKPOINT_ADDED, SENDA__K_CHECKPOINT_REMOVED,
+        SENDA__K_CHECKPOINTS, SENDA__K_CROSSINGS,
         SENDA__K_SHELTERS, SENDA__K_SITES, SENDA__K_PATHS, SENDA__K_INCIDENTS,
         SENDA__K_ROUTES, SENDA__K_OTHER_VECTOR, SENDA__K_AREAS, SENDA__K_HOTSPOT, SENDA__K_DENSITY,
         SENDA__K_CHANGE, SENDA__K_FLOW, SENDA__K_DANGER, SENDA__K_COST, SENDA__K_OTHER_RASTER};

@@ -64,6 +64,7 @@ static senda_status whatif(senda_ctx *ctx, const senda_pipeline_input *in,
     d->n_without = o->n_without;
     d->with_checkpoints_xy = xy; /* the result owns it */
     d->n_with = o->n_with;
+    r->with_names = o->with_checkpoints;
     if (st == SENDA_OK)
         st = senda_cost_danger_surface(ctx, r->density, in->layers, d, &r->danger_whatif,
                                        progress, arg);

@@ -7,8 +7,13 @@
  * destinations on each (senda_likely_routes: Dial 1971 / randomized shortest
  * paths, engine/cost/likely*.c) and their change (senda_likely_compare). A
  * what-if changes the choice, not the exposure, so the exposure is computed
- * once. Written as coverages exposure, choice_cost, route_density (and
- * _whatif, route_density_change) and the demand on flows for `senda site`.
+ * once. With a DEM (opts->dem) walking moves also cost r.walk's slope time
+ * (engine/cost/likely_slope.c). The lines' windows get the exposure along
+ * the likely routes (senda_cost_route_likely) before the profiles are drawn.
+ * Written as coverages exposure, choice_cost, route_density (and _whatif,
+ * route_density_change), the per-crossing table likely_corridors, the
+ * what-if's checkpoints (checkpoints_added/_removed) and the demand on flows
+ * for `senda site`.
  * Cost: the likely routes' (see their file) once or twice; memory: the
  * grids.
  */
@@ -20,10 +25,10 @@
 #define MAX_NAMES 64
 
 static senda_status one(senda_ctx *ctx, const senda_pipeline_input *in,
-                        const senda_pipeline_route_opts *o, const senda_grid *danger,
-                        const senda_cost_danger_opts *edits, senda_grid **choice,
-                        senda_likely_result **res, senda_pipeline_route_result *r,
-                        senda_progress_fn progress, void *arg)
+                        const senda_pipeline_route_opts *o, const senda_likely_opts *lo,
+                        const senda_grid *danger, const senda_cost_danger_opts *edits,
+                        senda_grid **choice, senda_likely_result **res,
+                        senda_pipeline_route_result *r, senda_progress_fn progress, void *arg)
 {
     senda_choice_opts co = o->choice;
     co.without_checkpoints = edits ? edits->without_checkpoints : NULL;
@@ -33,7 +38,50 @@ static senda_status one(senda_ctx *ctx, const senda_pipeline_input *in,
     senda_status st = senda_choice_surface(ctx, danger, in->layers, &co, choice);
     if (st == SENDA_OK)
         st = senda_likely_routes(ctx, *choice, r->exposure, r->sources, r->flows,
-                                 r->destinations, &o->likely, res, progress, arg);
+                                 r->destinations, lo, res, progress, arg);
+    return st;
+}
+
+/* What the likely routes give the rest of the stage: exposure along the
+ * lines per window (for the profiles and route_segments), incidents per
+ * 1,000 migrants per corridor with flows, and what the product's what-if
+ * checkpoint layers are written from. */
+static senda_status after(senda_ctx *ctx, const senda_pipeline_input *in,
+                          const senda_pipeline_danger_result *d, senda_pipeline_route_result *r)
+{
+    senda_status st = SENDA_OK;
+    if (r->lines)
+        st = senda_cost_route_likely(ctx, r->lines, r->likely->density, r->exposure);
+    if (st == SENDA_OK && r->lines_whatif && r->likely_whatif)
+        st = senda_cost_route_likely(ctx, r->lines_whatif, r->likely_whatif->density,
+                                     r->exposure);
+    r->layers = in->layers;
+    r->edits = d->danger_whatif ? &d->edits : NULL;
+    r->with_names = d->with_names;
+    if (st != SENDA_OK || !r->flows || !in->incidents)
+        return st;
+    size_t n = r->sources->n ? r->sources->n : 1;
+    if (!(r->incidents_per_1000 = senda__calloc2(ctx, n, sizeof(double))))
+        return SENDA_ERR_NOMEM;
+    st = senda_likely_incident_rate(ctx, r->likely, in->incidents, r->flows,
+                                    r->incidents_per_1000, NULL);
+    if (st != SENDA_OK || !r->likely_whatif)
+        return st;
+    if (!(r->incidents_per_1000_whatif = senda__calloc2(ctx, n, sizeof(double))))
+        return SENDA_ERR_NOMEM;
+    return senda_likely_incident_rate(ctx, r->likely_whatif, in->incidents, r->flows,
+                                      r->incidents_per_1000_whatif, NULL);
+}
+
+/* With a DEM: the elevation on the danger grid and where people walk. */
+static senda_status slope_grids(senda_ctx *ctx, const senda_pipeline_input *in,
+                                const senda_pipeline_danger_result *d,
+                                const senda_pipeline_route_opts *o, senda_grid **dem,
+                                senda_grid **walking)
+{
+    senda_status st = senda_grid_read_onto(ctx, o->dem, d->danger, dem);
+    if (st == SENDA_OK)
+        st = senda_choice_walking(ctx, d->danger, in->layers, &o->choice, walking);
     return st;
 }
 
@@ -59,19 +107,45 @@ senda_status senda__pipeline_likely(senda_ctx *ctx, const senda_pipeline_input *
             return SENDA_ERR_NOMEM;
         st = senda_flows_read(ctx, o->flows, names, n, r->flows);
     }
+    senda_grid *dem = NULL, *walking = NULL;
+    senda_likely_opts lo = o->likely;
+    if (st == SENDA_OK && o->dem && (st = slope_grids(ctx, in, d, o, &dem, &walking)) == SENDA_OK)
+        lo.dem = dem, lo.walking = walking;
     senda_progress_fn fn = progress ? senda__progress_sub_fn : NULL;
     double mid = d->danger_whatif ? 0.5 : 1.0;
     senda__progress_sub_t bp = senda__progress_sub(progress, arg, 0.0, mid);
     if (st == SENDA_OK)
-        st = one(ctx, in, o, d->danger, NULL, &r->choice_cost, &r->likely, r, fn, &bp);
-    if (st != SENDA_OK || !d->danger_whatif)
-        return st;
+        st = one(ctx, in, o, &lo, d->danger, NULL, &r->choice_cost, &r->likely, r, fn, &bp);
     senda__progress_sub_t ap = senda__progress_sub(progress, arg, mid, 1.0);
-    st = one(ctx, in, o, d->danger_whatif, &d->edits, &r->choice_cost_whatif, &r->likely_whatif,
-             r, fn, &ap);
-    if (st == SENDA_OK)
+    if (st == SENDA_OK && d->danger_whatif)
+        st = one(ctx, in, o, &lo, d->danger_whatif, &d->edits, &r->choice_cost_whatif,
+                 &r->likely_whatif, r, fn, &ap);
+    if (st == SENDA_OK && d->danger_whatif)
         st = senda_likely_compare(ctx, r->likely, r->likely_whatif, in->layers,
                                   o->shelter_radius_m, &r->likely_change);
+    if (st == SENDA_OK)
+        st = after(ctx, in, d, r);
+    senda_grid_destroy(dem);
+    senda_grid_destroy(walking);
+    return st;
+}
+
+/* The per-crossing table and the what-if's checkpoints (likely_write.c). */
+static senda_status write_tables(senda_ctx *ctx, const senda_pipeline_route_result *r,
+                                 const char *gpkg)
+{
+    const char *names[MAX_NAMES];
+    size_t n = r->sources->n < MAX_NAMES ? r->sources->n : MAX_NAMES;
+    for (size_t i = 0; i < n; i++)
+        names[i] = r->source_names[i];
+    if (r->sources->n > MAX_NAMES)
+        return senda__fail(ctx, SENDA_ERR_ARG, "likely routes: at most %d crossings, got %zu",
+                           MAX_NAMES, r->sources->n);
+    senda_likely_corridors c = {r->sources, names, r->flows, r->likely, r->likely_whatif,
+                                r->incidents_per_1000, r->incidents_per_1000_whatif};
+    senda_status st = senda_likely_corridors_write(ctx, gpkg, &c);
+    if (st == SENDA_OK && r->edits && r->likely_whatif)
+        st = senda_cost_checkpoints_write(ctx, gpkg, r->layers, r->edits, r->with_names);
     return st;
 }
 
@@ -92,7 +166,9 @@ senda_status senda__pipeline_likely_write(senda_ctx *ctx, const senda_pipeline_r
 {
     if (!r->likely)
         return SENDA_OK;
-    senda_status st = senda_export_grid(ctx, gpkg, "exposure", r->exposure, NULL, NULL);
+    senda_status st = write_tables(ctx, r, gpkg);
+    if (st == SENDA_OK)
+        st = senda_export_grid(ctx, gpkg, "exposure", r->exposure, NULL, NULL);
     if (st == SENDA_OK)
         st = write_demand(ctx, r->likely, r->exposure, gpkg, "flow_demand");
     if (st == SENDA_OK && r->likely_whatif)
@@ -124,10 +200,14 @@ void senda__pipeline_likely_params(const senda_pipeline_route_opts *o,
                      "choice.train_range_m: %g\nchoice.w_detect: %g\nchoice.detect_range_m: %g\n"
                      "exposure.w_base: %g\nexposure.w_incident: %g\nexposure.w_remote: %g\n"
                      "exposure.remote_range_m: %g\nexposure.town_min_population: %ld\n"
-                     "exposure.w_train: %g\nflows: %s\nwhatif.without_checkpoints:",
+                     "exposure.w_train: %g\nflows: %s\nchoice.dem: %s\n"
+                     "choice.walk_coeff: %g,%g,%g,%g\nchoice.slope_factor: %g\n"
+                     "whatif.without_checkpoints:",
                      o->likely.theta, c->w_walk, c->train_factor, c->train_range_m, c->w_detect,
                      c->detect_range_m, e->w_base, e->w_incident, e->w_remote, e->remote_range_m,
-                     e->town_min_population, e->w_train, o->flows ? o->flows : "equal");
+                     e->town_min_population, e->w_train, o->flows ? o->flows : "equal",
+                     o->dem ? o->dem : "none", o->likely.walk.a, o->likely.walk.b,
+                     o->likely.walk.c, o->likely.walk.d, o->likely.walk.slope_factor);
     for (size_t i = 0; i < w->n_without && n > 0 && (size_t)n < size; i++)
         n += snprintf(buf + n, size - (size_t)n, " %s;", w->without_checkpoints[i]);
     if (n > 0 && (size_t)n < size)

@@ -61,6 +61,8 @@ void senda_pipeline_route_result_destroy(senda_pipeline_route_result *r)
     senda_likely_result_destroy(r->likely_whatif);
     senda_likely_change_destroy(r->likely_change);
     senda__free(r->flows);
+    senda__free(r->incidents_per_1000);
+    senda__free(r->incidents_per_1000_whatif);
     senda__free(r);
 }
 
@@ -242,10 +244,10 @@ static senda_status stage(senda_ctx *ctx, const senda_pipeline_input *in,
     if (st == SENDA_OK && d->danger_whatif)
         st = on_surface(ctx, in, d->danger_whatif, o, r, &r->paths_whatif, &r->n_paths_whatif,
                         &r->lines_whatif, fn, &wp);
+    if (st == SENDA_OK && o->likely_on) /* before the profiles: they show its exposure */
+        st = senda__pipeline_likely(ctx, in, d, o, r, progress, arg);
     if (st == SENDA_OK && o->profile_dir)
         st = profiles(ctx, o->profile_dir, r);
-    if (st == SENDA_OK && o->likely_on)
-        st = senda__pipeline_likely(ctx, in, d, o, r, progress, arg);
     return st;
 }
 

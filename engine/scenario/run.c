@@ -115,7 +115,7 @@ static int on(const run_state *s, const char *stage) { return senda__stage_on(s-
 static int need_danger(const run_state *s)
 {
     return on(s, "density") || on(s, "danger") || on(s, "cost") || on(s, "route") ||
-           on(s, "siting");
+           on(s, "likely") || on(s, "siting");
 }
 
 /* The scenario's filter as YAML-like text, e.g. {victims: women, perpetrators: [police]}. */
@@ -215,9 +215,26 @@ static const char *const *names(const char *text, char *buf, size_t size, const 
 
 /* Name lists of a scenario, split for the stages' records. */
 typedef struct name_lists {
-    char without_buf[1024], with_buf[1024], from_buf[512], to_buf[1024];
-    const char *without[64], *with[64], *from[64], *to[64];
+    char without_buf[1024], with_buf[1024], move_buf[1024], from_buf[512], to_buf[1024];
+    const char *without[128], *with[128], *from[64], *to[64];
 } name_lists;
+
+/* danger.move_checkpoints "NAME=PLACE; ...": NAME left out, PLACE added
+ * (the loader checked the form). */
+static void moves(const char *text, name_lists *nl, size_t *n_without, size_t *n_with)
+{
+    const char *move[64];
+    snprintf(nl->move_buf, sizeof nl->move_buf, "%s", text);
+    size_t n = split_names(nl->move_buf, move, 64);
+    for (size_t i = 0; i < n; i++) {
+        char *eq = strchr(move[i], '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        nl->without[(*n_without)++] = move[i];
+        nl->with[(*n_with)++] = eq + 1;
+    }
+}
 
 static senda_status stage_danger(run_state *s, name_lists *nl, double lo, double hi)
 {
@@ -227,6 +244,9 @@ static senda_status stage_danger(run_state *s, name_lists *nl, double lo, double
                                   sizeof nl->without_buf, nl->without, &d.n_without);
     d.with_checkpoints = names(s->sc->with_checkpoints, nl->with_buf, sizeof nl->with_buf,
                                nl->with, &d.n_with);
+    moves(s->sc->move_checkpoints, nl, &d.n_without, &d.n_with);
+    d.without_checkpoints = d.n_without ? nl->without : NULL;
+    d.with_checkpoints = d.n_with ? nl->with : NULL;
     SUB(s, sp, lo, hi);
     return senda_pipeline_danger(s->ctx, s->in, &d, NULL, &s->danger, SUBFN(s), &sp);
 }
@@ -285,6 +305,9 @@ static senda_status stage_route(run_state *s, name_lists *nl, double lo, double 
     r.to = names(s->sc->route_to, nl->to_buf, sizeof nl->to_buf, nl->to, &r.n_to);
     r.accumulated_on = r.paths_on = on(s, "cost");
     r.lines_on = on(s, "route");
+    r.likely_on = on(s, "likely");
+    r.flows = s->sc->likely_flows[0] ? s->sc->likely_flows : NULL;
+    r.dem = s->sc->likely_dem[0] ? s->sc->likely_dem : NULL;
     SUB(s, sp, lo, hi);
     station_log sl = {s->ctx->log, s->ctx->log_arg, 0, ""};
     senda_ctx_set_log(s->ctx, station_filter, &sl);
@@ -314,6 +337,18 @@ static senda_status stage_siting(run_state *s, double lo, double hi)
     if (strcmp(sc->siting_demand, "danger") == 0) {
         if ((st = senda_siting_demand_from_grid(ctx, s->danger->danger, s->in->layers, 10000.0,
                                                 &s->demand)))
+            return st;
+        demand = s->demand;
+    } else if (strcmp(sc->siting_demand, "flows") == 0) {
+        /* where the exposed people pass: after the what-if when there is one */
+        const senda_pipeline_route_result *r = s->route;
+        const senda_likely_result *lr = r && r->likely_whatif ? r->likely_whatif
+                                        : r ? r->likely : NULL;
+        if (!lr)
+            return senda__fail(ctx, SENDA_ERR_ARG, "siting.demand: flows needs the likely "
+                               "stage");
+        if ((st = senda_siting_demand_from_flows(ctx, lr->density, r->exposure, 0.001,
+                                                 &s->demand)))
             return st;
         demand = s->demand;
     }
@@ -487,7 +522,8 @@ static senda_status run_analyses(run_state *s, name_lists *nl)
     }
     if (on(s, "hotspot") && !n)
         senda__log(ctx, 1, "no incidents, no Gi* cells");
-    if (((on(s, "cost") || on(s, "route")) && (st = stage_route(s, nl, 0.5, 0.72))) ||
+    if (((on(s, "cost") || on(s, "route") || on(s, "likely")) &&
+         (st = stage_route(s, nl, 0.5, 0.72))) ||
         (on(s, "siting") && (st = stage_siting(s, 0.72, 0.82))))
         return st;
     return SENDA_OK;
@@ -516,11 +552,14 @@ static senda_status run_stages(run_state *s, const char *scenario_text)
     if (!nl)
         return SENDA_ERR_NOMEM;
     st = run_analyses(s, nl);
+    if (!st)
+        unlink(s->tmp);
+    /* the name lists live until the product is written: the danger result's
+     * what-if names point into them (the likely routes' checkpoint layers) */
+    if (!st)
+        st = write_product(s, scenario_text, 0.82, 0.99);
     senda__free(nl);
     if (st)
-        return st;
-    unlink(s->tmp);
-    if ((st = write_product(s, scenario_text, 0.82, 0.99)))
         return st;
     /* the releases made from the previous output (senda publish's ledger)
      * go on into the new one, with the store that keeps them */

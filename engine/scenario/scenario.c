@@ -105,7 +105,7 @@ static const key_spec keys[] = {
     {"siting.radius_m", K_NUM, F(siting_radius_m), 0, 1, NULL},
     {"siting.spacing_m", K_NUM, F(siting_spacing_m), 0, 1, NULL},
     {"siting.target_share", K_NUM, F(siting_target_share), 0, 1, NULL},
-    {"siting.demand", K_ENUM, F(siting_demand), 0, 0, "incidents,danger"},
+    {"siting.demand", K_ENUM, F(siting_demand), 0, 0, "incidents,danger,flows"},
     {"danger", K_MAP, NOF, 0, 0, NULL},
     {"danger.radius_m", K_NUM, F(danger.kde.radius_m), 0, 0, NULL},
     {"danger.w_base", K_NUM, F(danger.weights.w_base), 0, 0, NULL},
@@ -117,6 +117,7 @@ static const key_spec keys[] = {
     {"danger.land_mask", K_BOOL, F(danger.land_mask), 0, 0, NULL},
     {"danger.without_checkpoints", K_NAMES, F(without_checkpoints), 0, 0, NULL},
     {"danger.with_checkpoints", K_NAMES, F(with_checkpoints), 0, 0, NULL},
+    {"danger.move_checkpoints", K_NAMES, F(move_checkpoints), 0, 0, NULL},
     {"routes", K_MAP, NOF, 0, 0, NULL},
     {"routes.from", K_NAMES, F(route_from), 0, 0, NULL},
     {"routes.to", K_NAMES, F(route_to), 0, 0, NULL},
@@ -127,6 +128,30 @@ static const key_spec keys[] = {
     {"routes.window_m", K_NUM, F(route.lines.window_m), 0, 1, NULL},
     {"routes.step_m", K_NUM, F(route.lines.step_m), 0, 1, NULL},
     {"routes.buffer_m", K_NUM, F(route.lines.buffer_m), 0, 0, NULL},
+    {"likely", K_MAP, NOF, 0, 0, NULL},
+    {"likely.theta", K_NUM, F(route.likely.theta), 0, 1, NULL},
+    {"likely.flows", K_PATH, F(likely_flows), 0, 0, NULL},
+    {"likely.shelter_radius_m", K_NUM, F(route.shelter_radius_m), 0, 1, NULL},
+    {"likely.dem", K_PATH, F(likely_dem), 0, 0, NULL},
+    {"likely.walk_a", K_NUM, F(route.likely.walk.a), 0, 1, NULL},
+    {"likely.walk_b", K_NUM, F(route.likely.walk.b), 0, 0, NULL},
+    {"likely.walk_c", K_NUM, F(route.likely.walk.c), 0, 0, NULL},
+    {"likely.walk_d", K_NUM, F(route.likely.walk.d), -HUGE_VAL, 0, NULL},
+    {"likely.slope_factor", K_NUM, F(route.likely.walk.slope_factor), -HUGE_VAL, 0, NULL},
+    {"choice", K_MAP, NOF, 0, 0, NULL},
+    {"choice.w_walk", K_NUM, F(route.choice.w_walk), 0, 1, NULL},
+    {"choice.train_factor", K_NUM, F(route.choice.train_factor), 0, 1, NULL},
+    {"choice.train_range_m", K_NUM, F(route.choice.train_range_m), 0, 0, NULL},
+    {"choice.w_detect", K_NUM, F(route.choice.w_detect), 0, 0, NULL},
+    {"choice.detect_range_m", K_NUM, F(route.choice.detect_range_m), 0, 0, NULL},
+    {"exposure", K_MAP, NOF, 0, 0, NULL},
+    {"exposure.w_base", K_NUM, F(route.exposure.w_base), 0, 0, NULL},
+    {"exposure.w_incident", K_NUM, F(route.exposure.w_incident), 0, 0, NULL},
+    {"exposure.w_remote", K_NUM, F(route.exposure.w_remote), 0, 0, NULL},
+    {"exposure.remote_range_m", K_NUM, F(route.exposure.remote_range_m), 0, 0, NULL},
+    {"exposure.town_min_population", K_INT, F(route.exposure.town_min_population), 0, 0, NULL},
+    {"exposure.w_train", K_NUM, F(route.exposure.w_train), 0, 0, NULL},
+    {"exposure.train_range_m", K_NUM, F(route.exposure.train_range_m), 0, 0, NULL},
     {"stages", K_CODES, F(stages), 0, 0, NULL},
     {"report", K_BOOL, F(report), 0, 0, NULL},
     {"report_lang", K_ENUM, F(report_lang), 0, 0, "es,es-MX,es-GT,es-ES,en"},
@@ -697,10 +722,23 @@ static int cross_checks(loader *ld, const yaml_node_t *at, senda_scenario *sc)
         size_t len = strcspn(p, ",");
         char stage[64];
         snprintf(stage, sizeof stage, "%.*s", (int)(len < 63 ? len : 63), p);
-        if (!word_in(stage, SENDA_SCENARIO_STAGES))
+        if (!word_in(stage, SENDA_SCENARIO_STAGES_KNOWN))
             return problem(ld, at, "stages", "'%s' is not a stage (stages: %s)", stage,
-                           SENDA_SCENARIO_STAGES);
+                           SENDA_SCENARIO_STAGES_KNOWN);
         p += len + (p[len] == ',');
+    }
+    if (strcmp(sc->siting_demand, "flows") == 0 && word_in("siting", sc->stages) &&
+        !word_in("likely", sc->stages))
+        return problem(ld, at, "siting.demand", "flows needs the likely stage in stages:");
+    for (const char *p = sc->move_checkpoints; *p;) {
+        size_t len = strcspn(p, ";");
+        const char *eq = memchr(p, '=', len);
+        while (len && p[0] == ' ')
+            p++, len--;
+        if (len && (!eq || eq == p || eq == p + len - 1))
+            return problem(ld, at, "danger.move_checkpoints", "'%.*s' is not NAME=PLACE",
+                           (int)len, p);
+        p += len + (p[len] == ';');
     }
     if (sc->siting_target_share > 1.0)
         return problem(ld, at, "siting.target_share", "must be <= 1, got %g",

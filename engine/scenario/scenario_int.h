@@ -44,6 +44,9 @@ struct senda_scenario {
     senda_pipeline_route_opts route;     /**< routes.*: the route stage's record */
     char without_checkpoints[1024]; /**< what-if: checkpoint names left out, "; "-separated */
     char with_checkpoints[1024];    /**< what-if: checkpoints added (places), "; "-separated */
+    char move_checkpoints[1024];    /**< what-if: "NAME=PLACE; ..." (left out there, added here) */
+    char likely_flows[1024];        /**< likely.flows: migrants per crossing (CSV), "" = equal */
+    char likely_dem[1024];          /**< likely.dem: elevation raster, "" = flat */
     char route_from[512];    /**< least-danger paths start: places, "; "-separated; "" = every
                                   border crossing */
     char route_to[1024];     /**< ... and end at these places (SENDA_PIPELINE_ROUTE_TO) */
@@ -52,8 +55,11 @@ struct senda_scenario {
     double siting_radius_m;  /**< service distance, metres */
     double siting_spacing_m; /**< spacing of the candidate-site lattice, metres */
     double siting_target_share; /**< set-cover: share of the demand to cover */
-    char siting_demand[16];  /**< "incidents" (their weights) or "danger" (danger-surface
-                                  cells within 10 km of the rail, senda_siting_demand_from_grid) */
+    char siting_demand[16];  /**< "incidents" (their weights), "danger" (danger-surface
+                                  cells within 10 km of the rail, senda_siting_demand_from_grid)
+                                  or "flows" (route density x exposure of the likely routes,
+                                  after the what-if when there is one,
+                                  senda_siting_demand_from_flows) */
     char stages[128];        /**< the stages to run, comma-separated (SENDA_SCENARIO_STAGES) */
     int report;              /**< 1: also write the printable report "<output minus .gpkg>.pdf"
                                   (senda_export_report) */

@@ -272,3 +272,100 @@ Test(likely, demand_on_flows_weighs_density_by_exposure)
     senda_grid_destroy(e);
     senda_ctx_destroy(ctx);
 }
+
+/* Slope in the route choice (likely_slope.c), on a world of 3 x 5 cells of
+ * 1 km whose middle row is a barrier between the origin O (row 1, col 0)
+ * and the destination D (row 1, col 4): two ways, A over row 0 and B over
+ * row 2, each a diagonal, two straight moves and a diagonal, choice cost 1
+ * per km everywhere (w_walk 1, no rail, no checkpoint): flat, both cost
+ * 2 + 2 sqrt 2. The DEM is 0 but for A's middle cell (row 0, col 2), H m
+ * high. With r.walk's defaults (a 0.72 s/m, b 6, c 1.9998, d -1.9998, slope
+ * factor -0.2125) A's climb A1 -> A2 adds b H seconds and its descent
+ * A2 -> A3 (slope -H / 1000 m) c (-H) when moderate (H = 100: -0.1 >=
+ * -0.2125) or d (-H) when steep (H = 300: -0.3): in km-equivalents of flat
+ * walking (/ (a x 1000 m)), A costs
+ *   H = 100: (600 - 199.98) / 720 = 0.5555833 more,
+ *   H = 300 with b = 0 (no climbing cost, so that A stays an efficient way:
+ *   its extra must stay under the sqrt 2 of O's first move, Dial's rule):
+ *   (0 + 599.94) / 720 = 0.83325 more,
+ * so at theta 1 a migrant takes A with probability 1 / (1 + e^extra).
+ * Exposure 1 per km on O, D and A's cells, 0 on B's: A gives 2 + 2 sqrt 2
+ * (every move at 1 per km), B sqrt 2 (the two diagonals at (1 + 0) / 2). */
+static void hill(senda_ctx *ctx, double h, senda_grid **choice, senda_grid **walk,
+                 senda_grid **dem, senda_grid **expo)
+{
+    senda_grid *mask;
+    cr_assert_eq(senda_grid_create(ctx, 3, 5, 0, 3000, 1000, "EPSG:32615", NAN, &mask), SENDA_OK);
+    cr_assert_eq(senda_grid_create(ctx, 3, 5, 0, 3000, 1000, "EPSG:32615", 0.0, dem), SENDA_OK);
+    cr_assert_eq(senda_grid_create(ctx, 3, 5, 0, 3000, 1000, "EPSG:32615", 0.0, expo), SENDA_OK);
+    double *m = senda_grid_data(mask), *e = senda_grid_data(*expo);
+    static const int open[8] = {1, 2, 3, 5, 9, 11, 12, 13}; /* A1..A3, O, D, B1..B3 */
+    for (int k = 0; k < 8; k++)
+        m[open[k]] = 0.0;
+    for (int k = 0; k < 5; k++)
+        e[open[k]] = 1.0;
+    senda_grid_data(*dem)[2] = h;
+    senda_choice_opts co;
+    senda_choice_opts_init(&co);
+    cr_assert_eq(senda_choice_surface(ctx, mask, NULL, &co, choice), SENDA_OK);
+    cr_assert_eq(senda_choice_walking(ctx, mask, NULL, &co, walk), SENDA_OK);
+    senda_grid_destroy(mask);
+}
+
+Test(likely, slope_makes_the_way_over_a_hill_cost_its_walking_time)
+{
+    senda_ctx *ctx;
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    senda_points *o, *d;
+    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &o), SENDA_OK);
+    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &d), SENDA_OK);
+    o->x[0] = 500, o->y[0] = 1500;
+    d->x[0] = 4500, d->y[0] = 1500;
+    const double h[2] = {100.0, 300.0}, extra[2] = {400.02 / 720.0, 599.94 / 720.0};
+    for (int t = 0; t < 2; t++) {
+        senda_grid *choice, *walk, *dem, *expo;
+        hill(ctx, h[t], &choice, &walk, &dem, &expo);
+        senda_likely_opts lo;
+        senda_likely_opts_init(&lo);
+        lo.theta = 1.0;
+        lo.walk.b = t ? 0.0 : lo.walk.b;
+        lo.dem = dem;
+        lo.walking = walk;
+        senda_likely_result *r;
+        cr_assert_eq(senda_likely_routes(ctx, choice, expo, o, NULL, d, &lo, &r, NULL, NULL),
+                     SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+        double pa = 1.0 / (1.0 + exp(extra[t])), base = 2.0 + 2.0 * sqrt(2.0);
+        const double *dens = senda_grid_cdata(r->density);
+        cr_expect_float_eq(dens[2], pa, 1e-12, "H %g: share over the hill", h[t]);
+        cr_expect_float_eq(dens[12], 1.0 - pa, 1e-12, "H %g: share around it", h[t]);
+        cr_expect_float_eq(r->exposure_per_migrant, pa * base + (1.0 - pa) * sqrt(2.0), 1e-12);
+        cr_expect_float_eq(r->choice_cost_per_migrant, base + pa * extra[t], 1e-12);
+        senda_likely_result_destroy(r);
+        /* walking weight 0 on A (as on the rail: people ride): no slope term */
+        senda_grid_data(walk)[1] = senda_grid_data(walk)[2] = senda_grid_data(walk)[3] = 0.0;
+        cr_assert_eq(senda_likely_routes(ctx, choice, expo, o, NULL, d, &lo, &r, NULL, NULL),
+                     SENDA_OK);
+        cr_expect_float_eq(senda_grid_cdata(r->density)[2], 0.5, 1e-12);
+        senda_likely_result_destroy(r);
+        /* a flat choice without the DEM: the same half */
+        lo.dem = NULL;
+        cr_assert_eq(senda_likely_routes(ctx, choice, expo, o, NULL, d, &lo, &r, NULL, NULL),
+                     SENDA_OK);
+        cr_expect_float_eq(senda_grid_cdata(r->density)[2], 0.5, 1e-12);
+        senda_likely_result_destroy(r);
+        /* coefficients that would make a move cost < 0 are refused */
+        lo.dem = dem;
+        lo.walk.c = 5.0; /* 0.72 - 5 x 0.2125 < 0 */
+        cr_expect_eq(senda_likely_routes(ctx, choice, expo, o, NULL, d, &lo, &r, NULL, NULL),
+                     SENDA_ERR_ARG);
+        cr_expect(strstr(senda_ctx_errmsg(ctx), "less than 0") != NULL, "%s",
+                  senda_ctx_errmsg(ctx));
+        senda_grid_destroy(choice);
+        senda_grid_destroy(walk);
+        senda_grid_destroy(dem);
+        senda_grid_destroy(expo);
+    }
+    senda_points_destroy(o);
+    senda_points_destroy(d);
+    senda_ctx_destroy(ctx);
+}

@@ -9,6 +9,7 @@
  */
 #include <cairo.h>
 #include <criterion/criterion.h>
+#include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <stdio.h>
@@ -607,4 +608,98 @@ Test(place, every_station_of_the_bundled_rail_resolves)
     cr_assert_gt(n_st, 10);
     senda_layers_destroy(layers);
     senda_ctx_destroy(ctx);
+}
+
+/* Route density and exposure for senda_cost_route_likely on 6 rows x 30
+ * columns of 1 km from (500000, 1703000): cell centres at chainage
+ * col + 0.5 km and at y 1702.5, 1701.5, 1700.5, 1699.5, 1698.5, 1697.5 km,
+ * i.e. 2.5, 1.5, 0.5, 0.5, 1.5, 2.5 km from the line (buffer 2 km):
+ *   row 0 (2.5 km, outside): density 1, exposure 1000 (must not count)
+ *   row 2 (0.5 km): density 0.5, exposure col + 1
+ *   row 3 (0.5 km): density 0.25 on cols 0..9, exposure 10
+ * Window [0, 10] km (cols 0..9): sum d = 5 + 2.5 = 7.5, sum d e = 0.5 x 55
+ * + 2.5 x 10 = 52.5: exposure 7, share 7.5 x 1 km / 10 km = 0.75.
+ * Window [5, 15] (cols 5..14): sum d = 5 + 1.25, sum d e = 0.5 x 105 +
+ * 12.5 = 65: exposure 10.4, share 0.625.
+ * Window [20, 30] (cols 20..29): sum d = 5, sum d e = 0.5 x 255 = 127.5:
+ * exposure 25.5, share 0.5. */
+static void likely_grids(rfx *f, senda_grid **d, senda_grid **e)
+{
+    cr_assert_eq(senda_grid_create(f->ctx, 6, 30, 500000.0, 1703000.0, 1000.0, SENDA_DEFAULT_CRS,
+                                   0.0, d),
+                 SENDA_OK);
+    cr_assert_eq(senda_grid_create(f->ctx, 6, 30, 500000.0, 1703000.0, 1000.0, SENDA_DEFAULT_CRS,
+                                   0.0, e),
+                 SENDA_OK);
+    double *dv = senda_grid_data(*d), *ev = senda_grid_data(*e);
+    for (int c = 0; c < 30; c++) {
+        dv[c] = 1.0, ev[c] = 1000.0;
+        dv[2 * 30 + c] = 0.5, ev[2 * 30 + c] = c + 1;
+        if (c < 10)
+            dv[3 * 30 + c] = 0.25, ev[3 * 30 + c] = 10.0;
+    }
+}
+
+/* Pixels of the likely-exposure curve (purple at alpha 0.9 over white). */
+static long purple_pixels(const char *png)
+{
+    cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+    cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    long n = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t v;
+            memcpy(&v, px + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
+            int r = (int)(v >> 16 & 255), g = (int)(v >> 8 & 255), b = (int)(v & 255);
+            n += abs(r - 129) <= 6 && abs(g - 60) <= 6 && abs(b - 163) <= 6;
+        }
+    cairo_surface_destroy(s);
+    return n;
+}
+
+Test(route, exposure_along_the_likely_routes_per_window)
+{
+    rfx f;
+    rsetup(&f);
+    score(&f);
+    char path[600];
+    snprintf(path, sizeof path, "%s/plain.png", f.dir);
+    cr_assert_eq(senda_cost_route_profile_png(f.ctx, f.r, 0, path), SENDA_OK);
+    cr_expect_eq(purple_pixels(path), 0, "no likely routes: no exposure curve");
+    senda_grid *d = NULL, *e = NULL;
+    likely_grids(&f, &d, &e);
+    cr_assert_eq(senda_cost_route_likely(f.ctx, f.r, d, e), SENDA_OK, "%s",
+                 senda_ctx_errmsg(f.ctx));
+    cr_assert(f.r->has_likely);
+    static const double want[3][3] = {{0, 7.0, 0.75}, {1, 10.4, 0.625}, {4, 25.5, 0.5}};
+    for (int k = 0; k < 3; k++) {
+        const senda_cost_route_window *w = &f.r->windows[(int)want[k][0]];
+        cr_expect_float_eq(w->likely_exposure_per_km, want[k][1], 1e-12, "window %d", k);
+        cr_expect_float_eq(w->likely_share, want[k][2], 1e-12, "window %d", k);
+    }
+    snprintf(path, sizeof path, "%s/likely.png", f.dir);
+    cr_assert_eq(senda_cost_route_profile_png(f.ctx, f.r, 0, path), SENDA_OK);
+    cr_expect_gt(purple_pixels(path), 500, "the exposure curve is drawn");
+    /* the fields reach route_segments */
+    snprintf(path, sizeof path, "%s/r.gpkg", f.dir);
+    cr_assert_eq(senda_cost_route_write(f.ctx, path, f.r, NULL, NULL), SENDA_OK);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "route_segments");
+    OGRFeatureH g = OGR_L_GetNextFeature(l);
+    cr_expect_float_eq(OGR_F_GetFieldAsDouble(g, OGR_F_GetFieldIndex(g, "likely_exposure_per_km")),
+                       7.0, 1e-12);
+    OGR_F_Destroy(g);
+    GDALClose(ds);
+    senda_grid *small = NULL;
+    cr_assert_eq(senda_grid_create(f.ctx, 2, 30, 500000.0, 1703000.0, 1000.0, SENDA_DEFAULT_CRS,
+                                   0.0, &small),
+                 SENDA_OK);
+    cr_expect_eq(senda_cost_route_likely(f.ctx, f.r, small, e), SENDA_ERR_ARG);
+    senda_grid_destroy(small);
+    senda_grid_destroy(d);
+    senda_grid_destroy(e);
+    rteardown(&f);
 }

@@ -183,3 +183,33 @@ Test(cli_vs_run, route_paths_lines_and_what_if)
     same_layer("cli.gpkg", "run.gpkg", "route_segments", 10);
     same_layer("cli.gpkg", "run.gpkg", "routes", 3);
 }
+
+/* Likely routes with a moved checkpoint and non-default weights of every
+ * kind (choice, exposure, route choice): the CLI's options and the
+ * scenario's keys fill the same route-stage record, so the coverages, the
+ * per-crossing table and the what-if's checkpoints are identical. */
+Test(cli_vs_run, likely_routes_and_what_if)
+{
+    cli("route --reports %s/r.csv --cell-m 5000 --to Arriaga --alternatives 0 --likely "
+        "--theta 0.3 --w-detect 4 --detect-range-m 12000 --train-factor 0.6 "
+        "--w-exposure-base 0.3 --w-incident 5 --w-remote 2 --remote-range-m 25000 --w-train 1.5 "
+        "--town-min-population 10000 --move-checkpoint 'La Arrocera=Mapastepec' "
+        "--out %s/cli.gpkg");
+    run("cell_m: 5000\n"
+        "routes: {to: [Arriaga], alternatives: 0}\n"
+        "danger: {move_checkpoints: ['La Arrocera=Mapastepec']}\n"
+        "likely: {theta: 0.3}\n"
+        "choice: {w_detect: 4, detect_range_m: 12000, train_factor: 0.6}\n"
+        "exposure: {w_base: 0.3, w_incident: 5, w_remote: 2, remote_range_m: 25000, "
+        "w_train: 1.5, town_min_population: 10000}\n"
+        "stages: [danger, cost, route, likely]\n");
+    const char *cov[] = {"exposure", "choice_cost", "route_density", "choice_cost_whatif",
+                         "route_density_whatif", "route_density_change"};
+    for (size_t i = 0; i < sizeof cov / sizeof cov[0]; i++)
+        same_raster("cli.gpkg", "run.gpkg", cov[i]);
+    same_layer("cli.gpkg", "run.gpkg", "likely_corridors", 7);
+    same_layer("cli.gpkg", "run.gpkg", "checkpoints_added", 1);
+    same_layer("cli.gpkg", "run.gpkg", "checkpoints_removed", 1);
+    same_layer("cli.gpkg", "run.gpkg", "flow_demand_whatif", 10);
+    same_layer("cli.gpkg", "run.gpkg", "route_segments", 10);
+}

@@ -125,7 +125,9 @@ static const struct {
      "give one of 'store', 'sources' or 'synthetic'"},
     {"incidents: {synthetic: 10}\nstages: [density, sail]\n",
      "s.yaml:1: stages: 'sail' is not a stage (stages: density,hotspot,danger,cost,route,"
-     "siting)"},
+     "likely,siting)"},
+    {"incidents: {synthetic: 10}\ndanger: {move_checkpoints: [La Arrocera]}\n",
+     "s.yaml:1: danger.move_checkpoints: 'La Arrocera' is not NAME=PLACE"},
     {"incidents: {synthetic: 10}\nroutes: {to: [Arriaga, '']}\n",
      "s.yaml:2: routes.to: empty name"},
     {"incidents: {store: s.gpkg}\nfilter: {date_from: 2021, date_to: 2020-06}\n",
