@@ -987,12 +987,23 @@ const senda_scenario *senda_scenario_at(const senda_scenario_set *set, size_t i)
 
 const char *senda_scenario_text(const senda_scenario_set *set) { return set ? set->text : ""; }
 
+/* The shortest of %.15g, %.16g, %.17g that reads back as v: "0.2", not
+ * "0.20000000000000001", and still exact for the provenance. */
+static void num_text(double v, char *buf, size_t size)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 /* One parameter as text. */
 static void param_value(const senda_scenario *sc, const key_spec *ks, char *buf, size_t size)
 {
     const char *p = (const char *)sc + ks->offset;
     switch (ks->kind) {
-    case K_NUM: snprintf(buf, size, "%.17g", *(const double *)(const void *)p); break;
+    case K_NUM: num_text(*(const double *)(const void *)p, buf, size); break;
     case K_INT: snprintf(buf, size, "%ld", *(const long *)(const void *)p); break;
     case K_BOOL: snprintf(buf, size, "%s", *(const int *)(const void *)p ? "true" : "false");
         break;
