@@ -43,7 +43,8 @@ static const cli_cmd_info info = {
     "lists scenario, status, seconds, incidents passing the filter, new sites and output.\n"
     "Exit status: 0 when every selected scenario succeeded, 1 otherwise, 2 for usage.\n\n"
     "Scenario keys and their defaults (the stages' own, also those of the CLI commands)\n"
-    "are listed below.",
+    "are listed below. A 0 for hotspot.cell_m, hotspot.gi_cell_m, hotspot.radius_m or\n"
+    "hotspot.band_m means automatic: chosen from the data as `senda hotspot` does.",
     "  senda run scenarios/corridor.yaml\n"
     "  senda run scenarios/corridor.yaml --only kidnapping --json\n"
     "  senda run yearly.yaml --jobs 2 --keep-going -q\n\n"
