@@ -11,7 +11,7 @@
  * The run makes about 21,000 allocations through the context (5,800 before the
  * likely-route, synonym and ledger work) and each failing run takes 0.1 s
  * (0.4 s under AddressSanitizer), so the normal suite fails about 250 of them
- * and the sanitizer build about 1,200, evenly spaced (every 84th and 17th at
+ * and the sanitizer build about 800, evenly spaced (every 84th and 26th at
  * 21,000); SENDA_ALLOC_SWEEP=all fails every one (scripts/check/alloc-sweep
  * runs that in the sanitizer build).
  */
@@ -102,9 +102,9 @@ Test(alloc_sweep, every_allocation_failure_of_a_pipeline_run_fails_cleanly)
     cr_assert_eq(system(cmd), 0);
     const char *all = getenv("SENDA_ALLOC_SWEEP");
     /* a fixed number of points spread evenly over the run, so the time stays
-     * bounded as the pipeline grows: about 250 in the normal suite, 1,200 in
+     * bounded as the pipeline grows: about 250 in the normal suite, 800 in
      * the sanitizer build; every one with SENDA_ALLOC_SWEEP=all */
-    long target = getenv("SENDA_SANITIZE_RUN") ? 1200 : 250;
+    long target = getenv("SENDA_SANITIZE_RUN") ? 800 : 250;
     long step = all && strcmp(all, "all") == 0 ? 1 : total / target > 1 ? total / target : 1;
     long from = 1;
     long exercised = 0;
