@@ -50,11 +50,13 @@ static char *likely_run(json_object **root)
     return dir;
 }
 
+/* Remove a tu_tmpdir() directory and free its name. */
 static void rm_dir(char *dir)
 {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
+    free(dir);
 }
 
 /* The single feature of a point layer: its name and coordinates. */
