@@ -38,6 +38,15 @@ char *tu_tmpdir(void)
     return d ? strdup(d) : NULL;
 }
 
+int tu_rmdir(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    int rc = system(cmd);
+    free(dir);
+    return rc;
+}
+
 tu_run tu_senda(const char *args)
 {
     tu_run r = {-1, NULL, NULL};

@@ -21,6 +21,9 @@ void tu_run_free(tu_run *r);
 
 /** A fresh temporary directory (mkdtemp); the string is static per call site. */
 char *tu_tmpdir(void);
+/* Remove a tu_tmpdir() directory with everything in it and free its name;
+ * returns the removal's exit status (0: removed). */
+int tu_rmdir(char *dir);
 
 /** Path of a file under ../shared/data, or NULL when absent (then skip). */
 const char *tu_shared(const char *rel, char *buf, size_t size);

@@ -34,14 +34,6 @@ static char *synth_dir(void)
     return dir;
 }
 
-static void rm_dir(char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
-}
-
 static json_object *get(json_object *o, const char *path)
 {
     char buf[256];
@@ -104,7 +96,7 @@ Test(cmd_danger, without_incidents_far_cells_cost_the_base_weight)
     cr_assert_float_eq(senda_grid_cdata(g)[0], 1.0, 1e-6, "the NW corner is far from all");
     senda_grid_destroy(g);
     senda_ctx_destroy(ctx);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(cmd_danger, sea_cells_are_nodata_under_the_land_mask)
@@ -134,7 +126,7 @@ Test(cmd_danger, sea_cells_are_nodata_under_the_land_mask)
     senda_grid_destroy(m);
     senda_grid_destroy(n);
     senda_ctx_destroy(ctx);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(cmd_danger, points_file_gives_danger_and_density_coverages)
@@ -158,7 +150,7 @@ Test(cmd_danger, points_file_gives_danger_and_density_coverages)
     GDALClose(ds);
     snprintf(path, sizeof path, "%s/d.gpkg.store.gpkg", dir);
     cr_assert_null(fopen(path, "r"), "the temporary store is removed");
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(cmd_danger, unknown_checkpoint_name_is_a_usage_error)
@@ -168,7 +160,7 @@ Test(cmd_danger, unknown_checkpoint_name_is_a_usage_error)
     cr_assert_eq(r.exit_code, 2, "%s", r.err);
     cr_assert(strstr(r.err, "No Such Post"), "%s", r.err);
     tu_run_free(&r);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(cmd_route, help_shows_the_demo_and_bad_combinations_are_usage_errors)
@@ -194,7 +186,7 @@ Test(cmd_route, unknown_destination_fails_with_the_name)
     cr_assert_eq(r.exit_code, 1, "%s", r.err);
     cr_assert(strstr(r.err, "no place named 'Atlantis'"), "%s", r.err);
     tu_run_free(&r);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* The number of lines of the bundled rail layer (layers/corridor/rail.geojson). */
@@ -252,7 +244,7 @@ Test(cmd_route, demo_path_profiles_and_layers)
     cr_assert_eq(OGR_L_GetFeatureCount(OGR_DS_GetLayerByName(ds, "routes"), 1),
                  (GIntBig)bundled_rail_lines());
     OGR_DS_Destroy(ds);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(cmd_route, whatif_changes_follow_the_formula)
@@ -302,7 +294,7 @@ Test(cmd_route, whatif_changes_follow_the_formula)
     OGRDataSourceH ds = OGROpen(path, 0, NULL);
     cr_assert_not_null(OGR_DS_GetLayerByName(ds, "paths_whatif"));
     OGR_DS_Destroy(ds);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(cmd_cost, default_geotiff_is_zstd_compressed_and_tiled)
@@ -330,7 +322,7 @@ Test(cmd_cost, default_geotiff_is_zstd_compressed_and_tiled)
     GDALClose(ds);
     senda_grid_destroy(g);
     senda_ctx_destroy(ctx);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(cmd_route, a_saved_surface_gives_the_same_path_danger)
@@ -358,7 +350,7 @@ Test(cmd_route, a_saved_surface_gives_the_same_path_danger)
     cr_assert_float_eq(da, db, 1e-6 * db, "%g vs %g", da, db);
     json_object_put(a);
     json_object_put(b);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* --likely with a checkpoint added on the coastal line at Mapastepec: the
@@ -414,5 +406,5 @@ Test(cmd_route, likely_routes_with_a_checkpoint_whatif)
     cr_assert_eq(r.exit_code, 2, "%s", r.err);
     cr_assert(strstr(r.err, "needs --likely"), "%s", r.err);
     tu_run_free(&r);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }

@@ -50,15 +50,6 @@ static char *likely_run(json_object **root)
     return dir;
 }
 
-/* Remove a tu_tmpdir() directory and free its name. */
-static void rm_dir(char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
-}
-
 /* The single feature of a point layer: its name and coordinates. */
 static void one_point(GDALDatasetH ds, const char *layer, char *name, size_t size, double *x,
                       double *y)
@@ -132,7 +123,7 @@ Test(likely_product, corridor_table_equals_the_json_and_checkpoints_are_layers)
     cr_expect(found, "removed checkpoint not at La Arrocera of the checkpoints layer");
     GDALClose(ds);
     json_object_put(root);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* Pixels of the added checkpoint's fill (255, 140, 0 in render.c) in a PNG. */
@@ -183,7 +174,7 @@ Test(likely_product, the_added_checkpoint_is_on_the_map_and_the_report_has_the_r
     cr_expect_eq(orange_pixels(png), 0);
     if (system("command -v pdftotext >/dev/null 2>&1") != 0) {
         json_object_put(root);
-        rm_dir(dir);
+        cr_assert_eq(tu_rmdir(dir), 0);
         cr_skip_test("pdftotext absent (poppler-utils; scripts/setup installs it)");
     }
     r = run("report %s/likely.gpkg --pdf %s/likely.pdf --lang en -q", dir);
@@ -217,7 +208,7 @@ Test(likely_product, the_added_checkpoint_is_on_the_map_and_the_report_has_the_r
     cr_expect(strstr(all, row) != NULL, "overall after %.1f not in '%.120s'", a, all);
     free(t);
     json_object_put(root);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* A DEM in lon/lat over the corridor (96..86 W, 13..20 N, 0.05 degree
@@ -279,7 +270,7 @@ Test(likely_product, a_dem_makes_walking_cost_its_slope)
             dir);
     cr_expect_eq(r.exit_code, 2, "%s", r.err);
     tu_run_free(&r);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* Points of a layer: x, y, weight field (NULL: none). Returns the count. */
@@ -351,7 +342,7 @@ Test(likely_product, site_takes_the_exposed_flow_as_demand)
     free(p);
     cr_expect_float_eq(total, sum, 1e-9 * sum);
     cr_expect_float_eq(covered, best, 1e-9 * best, "site covers %g, brute force %g", covered, best);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* Sum of a layer's weight field and its feature count. */
@@ -404,5 +395,5 @@ Test(likely_product, a_scenario_sites_shelters_on_the_flows)
     cr_expect_neq(r.exit_code, 0);
     cr_expect(strstr(r.err, "flows needs the likely stage") != NULL, "%s", r.err);
     tu_run_free(&r);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }

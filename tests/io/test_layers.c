@@ -49,14 +49,6 @@ static char *make_layer_dir(const char *skip)
     return dir;
 }
 
-static void rm_dir(char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
-}
-
 static senda_ctx *ctx;
 static void setup(void) { cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK); }
 static void teardown(void) { senda_ctx_destroy(ctx); }
@@ -88,7 +80,7 @@ Test(layers, tiny_set_loads_every_layer_with_types_and_lengths)
     cr_assert_str_eq(senda_layers_attr(ls, "rail", 0, "accuracy_m"), "1000");
     cr_assert_str_eq(senda_layers_attr(ls, "rail", 0, "nope"), "");
     senda_layers_destroy(ls);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(layers, missing_layer_file_is_io_error_naming_the_file)
@@ -99,7 +91,7 @@ Test(layers, missing_layer_file_is_io_error_naming_the_file)
     cr_assert_null(ls);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "checkpoints.geojson: missing layer file") != NULL,
               "got '%s'", senda_ctx_errmsg(ctx));
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(layers, wrong_geometry_type_is_data_error_naming_the_file)
@@ -113,7 +105,7 @@ Test(layers, wrong_geometry_type_is_data_error_naming_the_file)
     cr_assert(strstr(senda_ctx_errmsg(ctx), "rail.geojson: feature 1 is a Point, the rail layer "
                                             "takes lines") != NULL,
               "got '%s'", senda_ctx_errmsg(ctx));
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(layers, unreadable_file_is_io_error)
@@ -126,7 +118,7 @@ Test(layers, unreadable_file_is_io_error)
     cr_assert_eq(senda_layers_open(ctx, dir, NULL, &ls, NULL, NULL), SENDA_ERR_IO);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "shelters.geojson: cannot read it") != NULL,
               "got '%s'", senda_ctx_errmsg(ctx));
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* Write a shapefile without .prj: a layer that has no CRS. */
@@ -155,7 +147,7 @@ Test(layers, layer_without_crs_is_crs_error)
     cr_assert_eq(senda_layers_open(ctx, dir, NULL, &ls, NULL, NULL), SENDA_ERR_CRS);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "crossings.shp: the layer has no CRS") != NULL,
               "got '%s'", senda_ctx_errmsg(ctx));
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(layers, geographic_analysis_crs_is_refused)
@@ -164,7 +156,7 @@ Test(layers, geographic_analysis_crs_is_refused)
     senda_layers *ls = NULL;
     cr_assert_eq(senda_layers_open(ctx, dir, "EPSG:4326", &ls, NULL, NULL), SENDA_ERR_CRS);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "is not projected") != NULL);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(layers, invalid_polygon_is_repaired_and_reported)
@@ -185,7 +177,7 @@ Test(layers, invalid_polygon_is_repaired_and_reported)
     const senda__layer *l = senda__layers_get(ls, "states");
     cr_assert_eq(GEOSisValid_r(ctx->geos, l->geoms[0]), 1);
     senda_layers_destroy(ls);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 static int cancel_at_second(double c, const char *m, void *arg)
@@ -205,7 +197,7 @@ Test(layers, cancelled_through_progress)
                  SENDA_ERR_CANCELLED);
     cr_assert_null(ls);
     cr_assert_eq(n, 2);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(layers, every_allocation_failure_returns_nomem_and_frees)
@@ -226,7 +218,7 @@ Test(layers, every_allocation_failure_returns_nomem_and_frees)
         n_fail++;
     }
     cr_assert_gt(n_fail, 10); /* the loop really walked the allocations */
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 /* ---- the bundled corridor layers ---- */
@@ -339,7 +331,7 @@ Test(layers, points_read_keeps_a_short_crs_name)
     cr_assert_float_eq(p->weight[2], 5.0, 1e-12);
     cr_assert_float_eq(p->x[1], 500001.0, 1e-9);
     senda_points_destroy(p);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
 
 Test(layers, land_mask_keeps_centres_inside_and_respects_holes)
@@ -387,5 +379,5 @@ Test(layers, land_mask_keeps_centres_inside_and_respects_holes)
     cr_assert_eq(senda_layers_mask_grid(ctx, ls, "land", NULL, NULL), SENDA_ERR_ARG);
     senda_grid_destroy(g);
     senda_layers_destroy(ls);
-    rm_dir(dir);
+    cr_assert_eq(tu_rmdir(dir), 0);
 }
