@@ -21,7 +21,7 @@
  * negative near the west edge (blocks start before column 0). */
 static inline __attribute__((always_inline)) void
 ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size_t rb, const kpt *pt,
-          const int power)
+          const row_runs *runs, const int power)
 {
     ACC *coef = coef_v;
     /* power is a constant at every call (kde.c's add_point): the compiler
@@ -52,11 +52,10 @@ ADD_POINT(const kde_job *j, void *coef_v, size_t r0, size_t ra, size_t rb, const
         p[4] = w * q2 * q2;
     }
     for (size_t row = ra; row <= rb; row++) {
-        long c0, c1;
-        double rem;
-        if (!row_run(j, fx, (double)row - pt->fy, &c0, &c1, &rem))
+        long c0 = runs->c0[row - ra], c1 = runs->c1[row - ra];
+        if (c0 > c1)
             continue;
-        ACC q0 = (ACC)(rem * j->inv_rr2) - dd;
+        ACC q0 = (ACC)runs->t[row - ra] - dd;
         switch (power) {
         case 0: break;
         case 1: p[0] = w * q0; break;
