@@ -12,6 +12,7 @@
  * The points file: the one scripts/bench/hotspot makes (SENDA_BENCH_KEEP=FILE
  * keeps a copy).
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
