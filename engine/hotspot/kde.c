@@ -264,6 +264,7 @@ static inline int row_run(const kde_job *j, double fx, double dy, long *c0, long
  * change the clamped run. Elsewhere, one row at a time through row_run.
  * Rows up to the next multiple of the lanes are filled too (CHUNK is a
  * multiple of 4). */
+_Static_assert(CHUNK % 4 == 0, "row_runs_avx fills rows 4 at a time up to CHUNK");
 struct row_runs {
     int32_t c0[CHUNK], c1[CHUNK];
     double t[CHUNK];
@@ -336,7 +337,6 @@ __attribute__((target("avx"))) static void row_runs_avx(const kde_job *j, double
         _mm256_storeu_pd(&o->t[i], _mm256_mul_pd(rem, inv));
     }
 }
-
 #endif
 
 int senda__kde_simd = 2;
