@@ -53,6 +53,12 @@ senda_status senda_grid_create(senda_ctx *ctx, size_t n_rows, size_t n_cols, dou
     return SENDA_OK;
 }
 
+senda_status senda__grid_like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out)
+{
+    return senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs, v,
+                             out);
+}
+
 void senda_grid_destroy(senda_grid *grid)
 {
     if (!grid)

@@ -15,6 +15,9 @@ struct senda_grid {
     double *data; /* n_rows * n_cols, row 0 north; NaN = nodata */
 };
 
+/** A new grid on the cells of g (size, origin, cell size, CRS) filled with v. */
+senda_status senda__grid_like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out);
+
 /** Centre of a cell in CRS coordinates. */
 static inline double senda__grid_cx(const senda_grid *g, size_t col)
 {
