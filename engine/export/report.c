@@ -118,6 +118,21 @@ static OGRLayerH layer(const rep *r, const char *name)
     return l;
 }
 
+/* A section's heading and its layer (table, else the older name alt when not
+ * NULL); NULL after saying, under the heading, that the run has no such part. */
+static OGRLayerH section(rep *r, const char *title, const char *table, const char *alt,
+                         const char *absent)
+{
+    senda__doc *d = &r->d;
+    senda__doc_heading(d, senda__tr(d, title));
+    OGRLayerH l = layer(r, table);
+    if (!l && alt)
+        l = layer(r, alt);
+    if (!l)
+        senda__doc_para(d, 9.5, 0, senda__tr(d, absent));
+    return l;
+}
+
 static int field(OGRLayerH l, const char *name)
 {
     return l ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), name) : -1;
@@ -374,12 +389,10 @@ static void hotspot_section(rep *r)
 {
     senda__doc *d = &r->d;
     char buf[600], num[64];
-    senda__doc_heading(d, senda__tr(d, "Hotspots"));
-    OGRLayerH l = layer(r, "hotspot_cells");
-    if (!l) {
-        senda__doc_para(d, 9.5, 0, senda__tr(d, "This run has no hotspot analysis."));
+    OGRLayerH l = section(r, "Hotspots", "hotspot_cells", NULL,
+                          "This run has no hotspot analysis.");
+    if (!l)
         return;
-    }
     hot_cell *c = NULL;
     size_t n = read_hot_cells(r, l, &c);
     senda__doc_num(d, (double)n, 0, num, sizeof num);
@@ -542,12 +555,10 @@ static void site_section(rep *r)
 {
     senda__doc *d = &r->d;
     char buf[400], num[64];
-    senda__doc_heading(d, senda__tr(d, "New shelter sites"));
-    OGRLayerH l = layer(r, "shelter_sites");
-    if (!l) {
-        senda__doc_para(d, 9.5, 0, senda__tr(d, "This run has no shelter siting."));
+    OGRLayerH l = section(r, "New shelter sites", "shelter_sites", NULL,
+                          "This run has no shelter siting.");
+    if (!l)
         return;
-    }
     const char *radius = param(r, "siting.radius_m");
     double radius_km = radius ? atof(radius) / 1000.0 : (double)NAN;
     senda__doc_num(d, radius_km, 0, num, sizeof num);
@@ -655,14 +666,10 @@ static void chart(senda__doc *d, const double *xs, const double *ys, size_t n, c
 static void profile_section(rep *r)
 {
     senda__doc *d = &r->d;
-    senda__doc_heading(d, senda__tr(d, "Danger profile along the paths"));
-    OGRLayerH l = layer(r, "path_profiles");
+    OGRLayerH l = section(r, "Danger profile along the paths", "path_profiles", "path_profile",
+                          "This run has no least-danger paths.");
     if (!l)
-        l = layer(r, "path_profile");
-    if (!l) {
-        senda__doc_para(d, 9.5, 0, senda__tr(d, "This run has no least-danger paths."));
         return;
-    }
     senda__doc_para(d, 9.5, 0, senda__tr(d, "Danger per km (vertical) against the distance "
                                             "travelled from the border crossing (km), along "
                                             "the least-danger path to each destination."));
