@@ -38,6 +38,7 @@
 
 #include "export/report_int.h"
 #include "io/gazetteer_int.h"
+#include "io/io_int.h"
 
 #define TOWN_MIN_POPULATION 5000
 #define HOTSPOT_MIN_INCIDENTS 30
@@ -1009,22 +1010,6 @@ static senda_status check_report_args(senda_ctx *ctx, const char *gpkg_path,
     return SENDA_OK;
 }
 
-static OGRCoordinateTransformationH to_lonlat(int srs_id)
-{
-    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL), d = OSRNewSpatialReference(NULL);
-    OGRCoordinateTransformationH ct = NULL;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    if (OSRImportFromEPSG(s, srs_id) == OGRERR_NONE && OSRImportFromEPSG(d, 4326) == OGRERR_NONE) {
-        OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(d, OAMS_TRADITIONAL_GIS_ORDER);
-        ct = OCTNewCoordinateTransformation(s, d);
-    }
-    CPLPopErrorHandler();
-    OSRDestroySpatialReference(s);
-    OSRDestroySpatialReference(d);
-    return ct;
-}
-
 static int product_srs(GDALDatasetH ds)
 {
     OGRLayerH res = GDALDatasetExecuteSQL(ds, "SELECT srs_id FROM gpkg_contents WHERE "
@@ -1099,7 +1084,7 @@ senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const ch
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", gpkg_path);
     r.prov = read_provenance(r.ds);
     r.srs_id = product_srs(r.ds);
-    r.to_ll = to_lonlat(r.srs_id);
+    r.to_ll = senda__ct_lonlat(r.srs_id, 1);
     if (senda__gazetteer_open(ctx, senda__gazetteer_default_path(), &r.gaz) != SENDA_OK)
         r.gaz = NULL; /* places are then not named; the report says "-" */
     senda__reset(ctx);

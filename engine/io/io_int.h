@@ -63,6 +63,11 @@ senda_status senda__srs_short_name(OGRSpatialReferenceH srs, char *out, size_t o
 /** A lon/lat WGS 84 spatial reference with traditional axis order. */
 OGRSpatialReferenceH senda__srs_wgs84(void);
 
+/** The transformation between lon/lat (EPSG:4326) and EPSG:srs_id, both in
+ *  traditional axis order: to lon/lat when to_lonlat, else from it. NULL
+ *  (GDAL's message silenced) when a code is unknown. Caller destroys it. */
+OGRCoordinateTransformationH senda__ct_lonlat(int srs_id, int to_lonlat);
+
 /** SHA-256 of the data a source gives: its bytes when GDAL can stat it as a file
  *  (local or /vsi...), else its layers' fields and features as read (PG:, WFS:). */
 senda_status senda__sha256_source(senda_ctx *ctx, const char *path, char hex[65]);
