@@ -89,18 +89,26 @@ senda_status senda_grid_set_units(senda_ctx *ctx, senda_grid *grid, const char *
     return SENDA_OK;
 }
 
+senda_status senda__raster_open(senda_ctx *ctx, const char *path, GDALDatasetH *ds)
+{
+    GDALAllRegister();
+    CPLErrorReset();
+    *ds = GDALOpen(path, GA_ReadOnly);
+    if (!*ds)
+        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot open raster '%s'", path);
+    return SENDA_OK;
+}
+
 senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out)
 {
     senda__reset(ctx);
     if (!path || !out)
         return senda__fail(ctx, SENDA_ERR_ARG, "path or out is NULL");
     *out = NULL;
-    GDALAllRegister();
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot open raster '%s'", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__raster_open(ctx, path, &ds);
+    if (st != SENDA_OK)
+        return st;
     double gt[6];
     if (GDALGetGeoTransform(ds, gt) != CE_None || fabs(gt[2]) > 0.0 || fabs(gt[4]) > 0.0 ||
         gt[5] >= 0.0 || fabs(gt[1] + gt[5]) > 1e-9 * gt[1]) {
