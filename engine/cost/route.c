@@ -277,15 +277,12 @@ static senda_status project_incidents(senda_ctx *ctx, const senda_cost_route_res
         for (size_t li = 0; li < r->n_lines && st == SENDA_OK; li++) {
             if (!(q.best_d[li] <= buffer_m))
                 continue;
-            if (n == cap) {
-                size_t nc = cap ? 2 * cap : 1024;
-                hit *nh = senda__realloc(ctx, hits, nc * sizeof *nh);
-                if (!nh) {
-                    st = SENDA_ERR_NOMEM;
-                    break;
-                }
-                hits = nh, cap = nc;
+            hit *nh = senda__grow(ctx, hits, n, &cap, sizeof *nh, 1024);
+            if (!nh) {
+                st = SENDA_ERR_NOMEM;
+                break;
             }
+            hits = nh;
             hits[n++] = (hit){li, q.best_c[li], pts->weight ? pts->weight[i] : 1.0};
         }
     }

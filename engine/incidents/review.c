@@ -45,15 +45,12 @@ senda_status senda_incidents_review_list(senda_ctx *ctx, const char *store_path,
     if (st == SENDA_OK)
         st = senda__stmt_query(ctx, q);
     while (st == SENDA_OK && senda__stmt_next(q)) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            senda_review_item *v = senda__realloc(ctx, *out, cap * sizeof *v);
-            if (!v) {
-                st = SENDA_ERR_NOMEM;
-                break;
-            }
-            *out = v;
+        senda_review_item *v = senda__grow(ctx, *out, *n, &cap, sizeof *v, 16);
+        if (!v) {
+            st = SENDA_ERR_NOMEM;
+            break;
         }
+        *out = v;
         senda_review_item *it = &(*out)[(*n)++];
         memset(it, 0, sizeof *it);
         it->fid = senda__stmt_col_int64(q, 0);
