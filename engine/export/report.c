@@ -160,18 +160,12 @@ static void place_name(const rep *r, double x, double y, char *out, size_t size)
                                                                          : p->country, d);
 }
 
-/* arr (holding n of *cap elements of size bytes) with room for one more: arr
- * itself or its reallocation; NULL when that failed (arr is then unchanged and
- * r->st says NOMEM, so the report fails instead of printing a partial table). */
+/* senda__grow (room for one more, 64 elements first); when that fails r->st
+ * says NOMEM, so the report fails instead of printing a partial table. */
 static void *grow_one(rep *r, void *arr, size_t n, size_t *cap, size_t size)
 {
-    if (n < *cap)
-        return arr;
-    size_t want = *cap * 2 + 64;
-    void *g = senda__realloc(r->ctx, arr, want * size);
-    if (g)
-        *cap = want;
-    else if (r->st == SENDA_OK)
+    void *g = senda__grow(r->ctx, arr, n, cap, size, 64);
+    if (!g && r->st == SENDA_OK)
         r->st = SENDA_ERR_NOMEM;
     return g;
 }
