@@ -12,6 +12,16 @@
  * whole raster would first fill GDAL's block cache with a second copy of
  * it (for a 4000 x 4000 Float64 raster, 128 MB more memory to fault in and
  * copy). Other formats go through GDALRasterIO.
+ *
+ * Grids are not advised as transparent huge pages (MADV_HUGEPAGE): a huge
+ * page needs a free 2 MB block, and on a virtual machine whose balloon
+ * reports free memory to the host (virtio-balloon free page reporting, as
+ * on the project's benchmark machine) those blocks are the ones handed back
+ * to the host, so zeroing each costs 512 host page faults: measured on
+ * bench/walk (2000 x 2000, three Float64 grids) 1.0-1.3 s of system time
+ * with huge pages against 0.08-0.12 s without, for 0.04 s (8 neighbours) to
+ * 0.17 s (16) more user time from TLB misses. A search that wants huge
+ * pages asks for them on its own arrays (accumulate.c does).
  */
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -44,7 +54,7 @@ senda_status senda_grid_create(senda_ctx *ctx, size_t n_rows, size_t n_cols, dou
         senda__free(g);
         return SENDA_ERR_NOMEM;
     }
-    senda__advise_huge(g->data, n_rows * n_cols * sizeof(double), 0);
+    /* no MADV_HUGEPAGE here: see the file header */
     g->n_rows = n_rows;
     g->n_cols = n_cols;
     g->x_min = x_min;
