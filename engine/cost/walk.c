@@ -302,7 +302,9 @@ static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue
     size_t n_settled = 0, next_report = 0;
     int m = w->o.knight ? 2 : 1;
     for (; b->n > 0; b->cur++) {
-        bq_vec *v = &b->b[b->cur % b->n_b];
+        bq_vec *v = &b->b[b->cur & (b->n_b - 1)];
+        if (bq_sort_bands(ctx, b, v, w->n_rows, w->n_cols) != 0)
+            return SENDA_ERR_NOMEM;
         for (size_t i = 0; i < v->n && i < BQ_AHEAD; i++)
             prefetch_cell(w, acc, v->a[i], m);
         for (size_t i = 0; i < v->n; i++) { /* v->n may grow: pushes into the current bucket */
