@@ -6,6 +6,7 @@
 #ifndef SENDA_CLI_H
 #define SENDA_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "senda.h"
@@ -47,6 +48,19 @@ typedef struct cli_cmd_info {
 void cli_default_dbl(cli_opt *opts, const char *name, double v);
 void cli_default_int(cli_opt *opts, const char *name, long v);
 void cli_default_str(cli_opt *opts, const char *name, const char *v);
+
+/** A numeric option that is one double field of a library options record:
+ *  the record's *_opts_init value is the option's default, and the parsed
+ *  value goes back into the field. Tables end with {NULL, 0}. */
+typedef struct cli_dbl_field {
+    const char *name;
+    size_t offset;
+} cli_dbl_field;
+#define CLI_DBL_FIELD(name, type, member) {name, offsetof(type, member)}
+/** cli_default_dbl for each field of the table, from rec. */
+void cli_default_dbls(cli_opt *opts, const cli_dbl_field *fields, const void *rec);
+/** cli_dbl for each field of the table, into rec; 1, or 0 when one is not a number. */
+int cli_fill_dbls(cli_opt *opts, const cli_dbl_field *fields, void *rec);
 
 /** Parse argv[first..] against opts (terminated by an entry with name NULL).
  *  Positional arguments go to pos (up to max_pos). Handles -h/--help and,

@@ -104,35 +104,56 @@ static int edits_fill(cli_opt *opts, senda_pipeline_danger_opts *d)
     return 0;
 }
 
+/* The danger stage's numeric options, in the order they are read. */
+#define F(name, member) CLI_DBL_FIELD(name, senda_pipeline_danger_opts, member)
+static const cli_dbl_field danger_fields[] = {
+    F("cell-m", cell_m),
+    F("pad-m", pad_m),
+    F("radius-m", kde.radius_m),
+    F("w-base", weights.w_base),
+    F("w-density", weights.w_density),
+    F("w-checkpoint", weights.w_checkpoint),
+    F("checkpoint-range-m", weights.checkpoint_range_m),
+    F("w-rail", weights.w_rail),
+    F("rail-range-m", weights.rail_range_m),
+    {NULL, 0},
+};
+#undef F
+
 void cli_danger_defaults(cli_opt *opts)
 {
     senda_pipeline_danger_opts d;
     senda_pipeline_danger_opts_init(&d);
-    cli_default_dbl(opts, "cell-m", d.cell_m);
-    cli_default_dbl(opts, "pad-m", d.pad_m);
-    cli_default_dbl(opts, "radius-m", d.kde.radius_m);
-    cli_default_dbl(opts, "w-base", d.weights.w_base);
-    cli_default_dbl(opts, "w-density", d.weights.w_density);
-    cli_default_dbl(opts, "w-checkpoint", d.weights.w_checkpoint);
-    cli_default_dbl(opts, "checkpoint-range-m", d.weights.checkpoint_range_m);
-    cli_default_dbl(opts, "w-rail", d.weights.w_rail);
-    cli_default_dbl(opts, "rail-range-m", d.weights.rail_range_m);
+    cli_default_dbls(opts, danger_fields, &d);
 }
 
 int cli_danger_fill(cli_opt *opts, senda_pipeline_danger_opts *d)
 {
-    int ok = 1;
     senda_pipeline_danger_opts_init(d);
-    d->cell_m = cli_dbl(opts, "cell-m", &ok);
-    d->pad_m = cli_dbl(opts, "pad-m", &ok);
-    d->kde.radius_m = cli_dbl(opts, "radius-m", &ok);
-    senda_cost_danger_opts *w = &d->weights;
-    w->w_base = cli_dbl(opts, "w-base", &ok);
-    w->w_density = cli_dbl(opts, "w-density", &ok);
-    w->w_checkpoint = cli_dbl(opts, "w-checkpoint", &ok);
-    w->checkpoint_range_m = cli_dbl(opts, "checkpoint-range-m", &ok);
-    w->w_rail = cli_dbl(opts, "w-rail", &ok);
-    w->rail_range_m = cli_dbl(opts, "rail-range-m", &ok);
+    int ok = cli_fill_dbls(opts, danger_fields, d);
     d->land_mask = !cli_flag(opts, "no-land-mask");
     return ok ? edits_fill(opts, d) : CLI_USAGE;
+}
+
+int cli_danger_parse(int argc, char **argv, cli_opt *opts, const cli_cmd_info *info,
+                     const char **out, senda_pipeline_input_opts *io,
+                     senda_pipeline_danger_opts *d)
+{
+    int rc = cli_stage_parse(argc, argv, opts, info, out);
+    if (rc || !*out)
+        return rc;
+    if ((rc = cli_input_fill(opts, *out, io)) != 0 || (rc = cli_danger_fill(opts, d)) != 0)
+        *out = NULL;
+    return rc;
+}
+
+senda_status cli_danger_run(senda_ctx *ctx, cli_opt *opts, const senda_pipeline_input_opts *io,
+                            const senda_pipeline_danger_opts *d, const char *out,
+                            senda_pipeline_input **in, senda_pipeline_danger_result **r)
+{
+    int quiet = cli_flag(opts, "quiet");
+    senda_status st = cli_input_open(ctx, io, quiet, in);
+    if (st == SENDA_OK)
+        st = senda_pipeline_danger(ctx, *in, d, out, r, cli_progress(quiet), NULL);
+    return st;
 }

@@ -79,6 +79,19 @@ senda_status cli_input_open(senda_ctx *ctx, const senda_pipeline_input_opts *o, 
 void cli_danger_defaults(cli_opt *opts);
 int cli_danger_fill(cli_opt *opts, senda_pipeline_danger_opts *d);
 
+/** What `senda danger` and `senda route` start with: cli_stage_parse, then the
+ *  input and danger records filled. 0 with *out set, CLI_OK after --help
+ *  (*out NULL), or CLI_USAGE (message printed). */
+int cli_danger_parse(int argc, char **argv, cli_opt *opts, const cli_cmd_info *info,
+                     const char **out, senda_pipeline_input_opts *io,
+                     senda_pipeline_danger_opts *d);
+
+/** Load the inputs (cli_input_open) and run the danger stage, writing to out
+ *  when not NULL. The caller destroys *in and *r whatever the status. */
+senda_status cli_danger_run(senda_ctx *ctx, cli_opt *opts, const senda_pipeline_input_opts *io,
+                            const senda_pipeline_danger_opts *d, const char *out,
+                            senda_pipeline_input **in, senda_pipeline_danger_result **r);
+
 /** 1 when s ends with suffix (case-insensitive). */
 int cli_ends_with(const char *s, const char *suffix);
 

@@ -9,21 +9,29 @@
 
 #include "cli_likely.h"
 
+/* The route model's numeric options (--slope-factor goes with --dem). */
+#define F(name, member) CLI_DBL_FIELD(name, senda_pipeline_route_opts, member)
+static const cli_dbl_field likely_fields[] = {
+    F("theta", likely.theta),
+    F("w-detect", choice.w_detect),
+    F("detect-range-m", choice.detect_range_m),
+    F("train-factor", choice.train_factor),
+    F("w-exposure-base", exposure.w_base),
+    F("w-incident", exposure.w_incident),
+    F("w-remote", exposure.w_remote),
+    F("remote-range-m", exposure.remote_range_m),
+    F("w-train", exposure.w_train),
+    F("shelter-radius-m", shelter_radius_m),
+    {NULL, 0},
+};
+#undef F
+
 void cli_likely_defaults(cli_opt *opts)
 {
     senda_pipeline_route_opts r;
     senda_pipeline_route_opts_init(&r);
-    cli_default_dbl(opts, "theta", r.likely.theta);
-    cli_default_dbl(opts, "w-detect", r.choice.w_detect);
-    cli_default_dbl(opts, "detect-range-m", r.choice.detect_range_m);
-    cli_default_dbl(opts, "train-factor", r.choice.train_factor);
-    cli_default_dbl(opts, "w-exposure-base", r.exposure.w_base);
-    cli_default_dbl(opts, "w-incident", r.exposure.w_incident);
-    cli_default_dbl(opts, "w-remote", r.exposure.w_remote);
-    cli_default_dbl(opts, "remote-range-m", r.exposure.remote_range_m);
-    cli_default_dbl(opts, "w-train", r.exposure.w_train);
+    cli_default_dbls(opts, likely_fields, &r);
     cli_default_int(opts, "town-min-population", r.exposure.town_min_population);
-    cli_default_dbl(opts, "shelter-radius-m", r.shelter_radius_m);
     cli_default_dbl(opts, "slope-factor", r.likely.walk.slope_factor);
     char wc[128];
     snprintf(wc, sizeof wc, "%g,%g,%g,%g", r.likely.walk.a, r.likely.walk.b, r.likely.walk.c,
@@ -54,19 +62,9 @@ static int fill_dem(cli_opt *opts, senda_pipeline_route_opts *r)
 
 int cli_likely_fill(cli_opt *opts, senda_pipeline_route_opts *r)
 {
-    int ok = 1;
     r->likely_on = cli_flag(opts, "likely");
-    r->likely.theta = cli_dbl(opts, "theta", &ok);
-    r->choice.w_detect = cli_dbl(opts, "w-detect", &ok);
-    r->choice.detect_range_m = cli_dbl(opts, "detect-range-m", &ok);
-    r->choice.train_factor = cli_dbl(opts, "train-factor", &ok);
-    r->exposure.w_base = cli_dbl(opts, "w-exposure-base", &ok);
-    r->exposure.w_incident = cli_dbl(opts, "w-incident", &ok);
-    r->exposure.w_remote = cli_dbl(opts, "w-remote", &ok);
-    r->exposure.remote_range_m = cli_dbl(opts, "remote-range-m", &ok);
-    r->exposure.w_train = cli_dbl(opts, "w-train", &ok);
+    int ok = cli_fill_dbls(opts, likely_fields, r);
     r->exposure.town_min_population = cli_int(opts, "town-min-population", &ok);
-    r->shelter_radius_m = cli_dbl(opts, "shelter-radius-m", &ok);
     r->flows = cli_str(opts, "flows");
     if (!ok || fill_dem(opts, r) != 0)
         return CLI_USAGE;

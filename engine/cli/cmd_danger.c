@@ -89,22 +89,17 @@ int cmd_danger(int argc, char **argv)
 {
     cli_danger_defaults(opts);
     const char *out = NULL;
-    int rc = cli_stage_parse(argc, argv, opts, &info, &out);
-    if (rc || !out)
-        return rc;
     senda_pipeline_input_opts io;
     senda_pipeline_danger_opts dopts;
-    if ((rc = cli_input_fill(opts, out, &io)) != 0 || (rc = cli_danger_fill(opts, &dopts)) != 0)
+    int rc = cli_danger_parse(argc, argv, opts, &info, &out, &io, &dopts);
+    if (rc || !out)
         return rc;
     senda_ctx *ctx = cli_ctx_new();
     if (!ctx)
         return CLI_FAIL;
-    int quiet = cli_flag(opts, "quiet");
     senda_pipeline_input *in = NULL;
     senda_pipeline_danger_result *r = NULL;
-    senda_status st = cli_input_open(ctx, &io, quiet, &in);
-    if (st == SENDA_OK)
-        st = senda_pipeline_danger(ctx, in, &dopts, out, &r, cli_progress(quiet), NULL);
+    senda_status st = cli_danger_run(ctx, opts, &io, &dopts, out, &in, &r);
     if (st == SENDA_OK) {
         json_object *root = cli_flag(opts, "json") ? json_object_new_object() : NULL;
         summary(r, root);

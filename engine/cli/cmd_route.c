@@ -225,25 +225,33 @@ static void print_whatif_lines(const senda_cost_route_result *b, const senda_cos
         json_object_object_add(wi, "lines", arr);
 }
 
+/* The paths' and the line profile's numeric options. */
+#define F(name, member) CLI_DBL_FIELD(name, senda_pipeline_route_opts, member)
+static const cli_dbl_field route_fields[] = {
+    F("penalty", paths.penalty),
+    F("corridor-m", paths.corridor_m),
+    F("window-m", lines.window_m),
+    F("step-m", lines.step_m),
+    F("buffer-m", lines.buffer_m),
+    {NULL, 0},
+};
+#undef F
+
 static void route_defaults(void)
 {
     senda_pipeline_route_opts r;
     senda_pipeline_route_opts_init(&r);
     cli_danger_defaults(opts);
     cli_default_int(opts, "alternatives", (long)r.paths.alternatives);
-    cli_default_dbl(opts, "penalty", r.paths.penalty);
-    cli_default_dbl(opts, "corridor-m", r.paths.corridor_m);
     cli_get(opts, "line-layer")->def = r.lines.layer;
-    cli_default_dbl(opts, "window-m", r.lines.window_m);
-    cli_default_dbl(opts, "step-m", r.lines.step_m);
-    cli_default_dbl(opts, "buffer-m", r.lines.buffer_m);
+    cli_default_dbls(opts, route_fields, &r);
     cli_likely_defaults(opts);
 }
 
 static int route_fill(senda_pipeline_danger_opts *d, senda_pipeline_route_opts *r)
 {
-    int ok = 1;
     senda_pipeline_route_opts_init(r);
+    int ok = cli_fill_dbls(opts, route_fields, r);
     cli_opt *from = cli_get(opts, "from"), *to = cli_get(opts, "to");
     r->from = from->n_values ? from->values : NULL;
     r->n_from = (size_t)from->n_values;
@@ -251,13 +259,8 @@ static int route_fill(senda_pipeline_danger_opts *d, senda_pipeline_route_opts *
     r->n_to = (size_t)to->n_values;
     long k = cli_int(opts, "alternatives", &ok);
     r->paths.alternatives = k < 0 ? 33 : (size_t)k; /* negative: rejected by the library */
-    r->paths.penalty = cli_dbl(opts, "penalty", &ok);
-    r->paths.corridor_m = cli_dbl(opts, "corridor-m", &ok);
     r->paths.cost.knight = cli_flag(opts, "knight");
     r->lines.layer = cli_str(opts, "line-layer");
-    r->lines.window_m = cli_dbl(opts, "window-m", &ok);
-    r->lines.step_m = cli_dbl(opts, "step-m", &ok);
-    r->lines.buffer_m = cli_dbl(opts, "buffer-m", &ok);
     r->profile_dir = cli_str(opts, "profile-dir");
     d->raster = cli_str(opts, "danger");
     if (d->raster && (d->n_with || d->n_without)) {
@@ -300,27 +303,22 @@ int cmd_route(int argc, char **argv)
 {
     route_defaults();
     const char *out = NULL;
-    int rc = cli_stage_parse(argc, argv, opts, &info, &out);
-    if (rc || !out)
-        return rc;
     senda_pipeline_input_opts io;
     senda_pipeline_danger_opts dopts;
     senda_pipeline_route_opts ropts;
-    if ((rc = cli_input_fill(opts, out, &io)) || (rc = cli_danger_fill(opts, &dopts)) ||
-        (rc = route_fill(&dopts, &ropts)))
+    int rc = cli_danger_parse(argc, argv, opts, &info, &out, &io, &dopts);
+    if (rc || !out || (rc = route_fill(&dopts, &ropts)) != 0)
         return rc;
     senda_ctx *ctx = cli_ctx_new();
     if (!ctx)
         return CLI_FAIL;
-    int quiet = cli_flag(opts, "quiet");
     senda_pipeline_input *in = NULL;
     senda_pipeline_danger_result *d = NULL;
     senda_pipeline_route_result *r = NULL;
-    senda_status st = cli_input_open(ctx, &io, quiet, &in);
+    senda_status st = cli_danger_run(ctx, opts, &io, &dopts, NULL, &in, &d);
     if (st == SENDA_OK)
-        st = senda_pipeline_danger(ctx, in, &dopts, NULL, &d, cli_progress(quiet), NULL);
-    if (st == SENDA_OK)
-        st = senda_pipeline_route(ctx, in, d, &ropts, out, &r, cli_progress(quiet), NULL);
+        st = senda_pipeline_route(ctx, in, d, &ropts, out, &r,
+                                  cli_progress(cli_flag(opts, "quiet")), NULL);
     if (st == SENDA_OK) {
         json_object *root = cli_flag(opts, "json") ? json_object_new_object() : NULL;
         st = print(ctx, in, r, root);

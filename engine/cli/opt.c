@@ -282,6 +282,20 @@ void cli_default_str(cli_opt *opts, const char *name, const char *v)
     set_default(opts, name, v);
 }
 
+void cli_default_dbls(cli_opt *opts, const cli_dbl_field *fields, const void *rec)
+{
+    for (const cli_dbl_field *f = fields; f->name; f++)
+        cli_default_dbl(opts, f->name, *(const double *)((const char *)rec + f->offset));
+}
+
+int cli_fill_dbls(cli_opt *opts, const cli_dbl_field *fields, void *rec)
+{
+    int ok = 1;
+    for (const cli_dbl_field *f = fields; f->name; f++)
+        *(double *)((char *)rec + f->offset) = cli_dbl(opts, f->name, &ok);
+    return ok;
+}
+
 cli_opt *cli_get(cli_opt *opts, const char *name)
 {
     return find_long(opts, name, strlen(name));

@@ -63,6 +63,19 @@ void *senda__realloc(senda_ctx *ctx, void *p, size_t n)
     return q ? q : nomem(ctx, n);
 }
 
+void *senda__grow(senda_ctx *ctx, void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return arr;
+    size_t want = *cap ? 2 * *cap : first;
+    if (want < *cap || (size && want > SIZE_MAX / size))
+        return nomem(ctx, SIZE_MAX);
+    void *g = senda__realloc(ctx, arr, want * size);
+    if (g)
+        *cap = want;
+    return g;
+}
+
 char *senda__strdup(senda_ctx *ctx, const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -75,6 +75,11 @@ void *senda__calloc(senda_ctx *ctx, size_t n, size_t size);
 /** n_a * n_b bytes, zeroed, with an overflow check (GDAL VSIMalloc2). */
 void *senda__calloc2(senda_ctx *ctx, size_t n_a, size_t n_b);
 void *senda__realloc(senda_ctx *ctx, void *p, size_t n);
+/** An array arr holding n of *cap elements of size bytes, with room for one
+ *  more: arr itself while n < *cap, else its reallocation to twice the
+ *  capacity (first elements when *cap is 0), *cap updated. NULL when that
+ *  failed (arr is then unchanged and still the caller's, message set). */
+void *senda__grow(senda_ctx *ctx, void *arr, size_t n, size_t *cap, size_t size, size_t first);
 /* Ask the kernel to back a large array (>= 4 MiB) with huge pages: a
  * search that wanders over a grid is otherwise bound by TLB misses.
  * collapse = 1 for memory already filled (MADV_COLLAPSE, Linux 6.1: the

@@ -69,6 +69,19 @@ senda_status senda__cost_checkpoints(senda_ctx *ctx, const senda_layers *layers,
                                      const double *with_xy, size_t n_with, double **xy,
                                      size_t *n_out);
 
+/** s += w * density / max(density), cell by cell (the density term of the
+ *  danger and exposure surfaces); with no positive density, the density's
+ *  NaN cells become NaN in s and the others are left alone. */
+void senda__cost_add_density(const senda_grid *density, double w, double *s);
+
+/** The checks of a surface's options: each of the n weights and ranges v[k]
+ *  finite and >= 0 (else "<names[k]> must be >= 0, got V"), and the what-if
+ *  lists given when their counts say so. SENDA_ERR_ARG with the message set. */
+senda_status senda__cost_check_weights(senda_ctx *ctx, const double *v,
+                                       const char *const *names, int n,
+                                       const char *const *without, size_t n_without,
+                                       const double *with_xy, size_t n_with);
+
 /** The towns of the bundled gazetteer with at least min_population
  *  inhabitants, as x y pairs in the layers' CRS (*xy freed with senda__free).
  *  SENDA_OK, SENDA_ERR_IO (no gazetteer), SENDA_ERR_CRS, SENDA_ERR_NOMEM. */

@@ -213,18 +213,41 @@ static void add_checkpoints(const senda_grid *g, const double *xy, size_t n_cp, 
             s[i] += w * (1.0 - best[i] / range);
 }
 
+senda_status senda__cost_check_weights(senda_ctx *ctx, const double *v,
+                                       const char *const *names, int n,
+                                       const char *const *without, size_t n_without,
+                                       const double *with_xy, size_t n_with)
+{
+    for (int k = 0; k < n; k++)
+        if (!(v[k] >= 0.0) || !isfinite(v[k]))
+            return senda__fail(ctx, SENDA_ERR_ARG, "%s must be >= 0, got %g", names[k], v[k]);
+    if ((n_without && !without) || (n_with && !with_xy))
+        return senda__fail(ctx, SENDA_ERR_ARG, "what-if checkpoint lists are NULL");
+    return SENDA_OK;
+}
+
+void senda__cost_add_density(const senda_grid *density, double w, double *s)
+{
+    size_t n = density->n_rows * density->n_cols;
+    double rho_max = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (density->data[i] > rho_max)
+            rho_max = density->data[i];
+    for (size_t i = 0; i < n; i++)
+        if (rho_max > 0.0)
+            s[i] += w * density->data[i] / rho_max; /* NaN stays NaN */
+        else if (isnan(density->data[i]))
+            s[i] = (double)NAN;
+}
+
 static senda_status check_danger_opts(senda_ctx *ctx, const senda_cost_danger_opts *o)
 {
     const double v[6] = {o->w_base, o->w_density, o->w_checkpoint, o->checkpoint_range_m,
                          o->w_rail, o->rail_range_m};
-    static const char *names[6] = {"w_base", "w_density", "w_checkpoint", "checkpoint_range_m",
-                                   "w_rail", "rail_range_m"};
-    for (int k = 0; k < 6; k++)
-        if (!(v[k] >= 0.0) || !isfinite(v[k]))
-            return senda__fail(ctx, SENDA_ERR_ARG, "%s must be >= 0, got %g", names[k], v[k]);
-    if ((o->n_without && !o->without_checkpoints) || (o->n_with && !o->with_checkpoints_xy))
-        return senda__fail(ctx, SENDA_ERR_ARG, "what-if checkpoint lists are NULL");
-    return SENDA_OK;
+    static const char *const names[6] = {"w_base", "w_density", "w_checkpoint",
+                                         "checkpoint_range_m", "w_rail", "rail_range_m"};
+    return senda__cost_check_weights(ctx, v, names, 6, o->without_checkpoints, o->n_without,
+                                     o->with_checkpoints_xy, o->n_with);
 }
 
 senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density,
@@ -241,27 +264,18 @@ senda_status senda_cost_danger_surface(senda_ctx *ctx, const senda_grid *density
     if (st != SENDA_OK)
         return st;
     const senda_grid *g = density;
-    size_t n = g->n_rows * g->n_cols, n_cp = 0;
+    size_t n_cp = 0;
     senda_grid *s = NULL, *work = NULL;
-    double *cp = NULL, rho_max = 0.0;
+    double *cp = NULL;
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "danger surface"))
         return SENDA_ERR_CANCELLED;
     if ((st = senda__cost_checkpoints(ctx, layers, opts->without_checkpoints, opts->n_without,
                                       opts->with_checkpoints_xy, opts->n_with, &cp, &n_cp)) !=
             SENDA_OK ||
-        (st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs,
-                                opts->w_base, &s)) != SENDA_OK ||
-        (st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs,
-                                0.0, &work)) != SENDA_OK)
+        (st = senda__grid_like(ctx, g, opts->w_base, &s)) != SENDA_OK ||
+        (st = senda__grid_like(ctx, g, 0.0, &work)) != SENDA_OK)
         goto done;
-    for (size_t i = 0; i < n; i++)
-        if (g->data[i] > rho_max)
-            rho_max = g->data[i];
-    for (size_t i = 0; i < n; i++)
-        if (rho_max > 0.0)
-            s->data[i] += opts->w_density * g->data[i] / rho_max; /* NaN stays NaN */
-        else if (isnan(g->data[i]))
-            s->data[i] = (double)NAN;
+    senda__cost_add_density(g, opts->w_density, s->data);
     if (!senda__progress(ctx, progress, progress_arg, 0.3, NULL)) {
         st = SENDA_ERR_CANCELLED;
         goto done;

@@ -257,8 +257,7 @@ static senda_status least_to_destinations(senda_ctx *ctx, lk *L, const senda_poi
         co.unit_m = 1000.0;
         st = senda_cost_accumulate(ctx, g, dests, &co, acc, NULL, NULL, NULL);
     } else {
-        st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs,
-                               (double)NAN, acc);
+        st = senda__grid_like(ctx, g, (double)NAN, acc);
     }
     if (st == SENDA_OK)
         st = senda__cost_source_cells(ctx, g, dests, dcell, n_dcell);
@@ -286,8 +285,7 @@ static senda_status result_new(senda_ctx *ctx, const senda_grid *g, size_t n_o, 
     senda_status st = SENDA_ERR_NOMEM;
     if (r->origin_share && r->origin_exposure && r->origin_cost && r->dest_share &&
         r->origin_density)
-        st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs,
-                               0.0, &r->density);
+        st = senda__grid_like(ctx, g, 0.0, &r->density);
     if (st != SENDA_OK) {
         senda_likely_result_destroy(r);
         return st;

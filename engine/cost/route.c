@@ -131,17 +131,14 @@ static senda_status add_feature_lines(senda_ctx *ctx, const senda_layers *layers
             senda__polyline_free(&pl);
             continue;
         }
-        if (r->n_lines == *cap) {
-            size_t nc = *cap ? 2 * *cap : 8;
-            senda_cost_route_line *nl = senda__realloc(ctx, r->lines, nc * sizeof *nl);
-            if (!nl) {
-                senda__polyline_free(&pl);
-                return SENDA_ERR_NOMEM;
-            }
-            memset(nl + *cap, 0, (nc - *cap) * sizeof *nl);
-            r->lines = nl;
-            *cap = nc;
+        size_t old_cap = *cap;
+        senda_cost_route_line *nl = senda__grow(ctx, r->lines, r->n_lines, cap, sizeof *nl, 8);
+        if (!nl) {
+            senda__polyline_free(&pl);
+            return SENDA_ERR_NOMEM;
         }
+        memset(nl + old_cap, 0, (*cap - old_cap) * sizeof *nl); /* the new lines, if any */
+        r->lines = nl;
         senda_cost_route_line *l = &r->lines[r->n_lines++];
         l->feature = f;
         l->x = pl.x;
@@ -277,15 +274,12 @@ static senda_status project_incidents(senda_ctx *ctx, const senda_cost_route_res
         for (size_t li = 0; li < r->n_lines && st == SENDA_OK; li++) {
             if (!(q.best_d[li] <= buffer_m))
                 continue;
-            if (n == cap) {
-                size_t nc = cap ? 2 * cap : 1024;
-                hit *nh = senda__realloc(ctx, hits, nc * sizeof *nh);
-                if (!nh) {
-                    st = SENDA_ERR_NOMEM;
-                    break;
-                }
-                hits = nh, cap = nc;
+            hit *nh = senda__grow(ctx, hits, n, &cap, sizeof *nh, 1024);
+            if (!nh) {
+                st = SENDA_ERR_NOMEM;
+                break;
             }
+            hits = nh;
             hits[n++] = (hit){li, q.best_c[li], pts->weight ? pts->weight[i] : 1.0};
         }
     }

@@ -80,21 +80,6 @@ void senda_exposure_opts_init(senda_exposure_opts *o)
     o->train_range_m = 1500.0;
 }
 
-static senda_status check_weights(senda_ctx *ctx, const double *v, const char *const *names, int n)
-{
-    for (int k = 0; k < n; k++)
-        if (!(v[k] >= 0.0) || !isfinite(v[k]))
-            return senda__fail(ctx, SENDA_ERR_ARG, "%s must be >= 0, got %g", names[k], v[k]);
-    return SENDA_OK;
-}
-
-/* A new grid on g's cells filled with v. */
-static senda_status like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out)
-{
-    return senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs, v,
-                             out);
-}
-
 /* The choice options' checks, shared by the choice surface and walking. */
 static senda_status check_choice(senda_ctx *ctx, const senda_grid *mask,
                                  const senda_choice_opts *o, senda_grid **out)
@@ -108,17 +93,14 @@ static senda_status check_choice(senda_ctx *ctx, const senda_grid *mask,
                          o->train_factor};
     static const char *const names[5] = {"w_walk", "train_range_m", "w_detect", "detect_range_m",
                                          "train_factor"};
-    senda_status st = check_weights(ctx, v, names, 5);
-    if (st != SENDA_OK)
-        return st;
-    if (!(o->w_walk > 0.0) || !(o->train_factor > 0.0))
+    senda_status st = senda__cost_check_weights(ctx, v, names, 5, o->without_checkpoints,
+                                                o->n_without, o->with_checkpoints_xy, o->n_with);
+    if (st == SENDA_OK && (!(o->w_walk > 0.0) || !(o->train_factor > 0.0)))
         return senda__fail(ctx, SENDA_ERR_ARG,
                            "w_walk and train_factor must be > 0 (a move "
                            "must cost something), got %g and %g",
                            o->w_walk, o->train_factor);
-    if ((o->n_without && !o->without_checkpoints) || (o->n_with && !o->with_checkpoints_xy))
-        return senda__fail(ctx, SENDA_ERR_ARG, "what-if checkpoint lists are NULL");
-    return SENDA_OK;
+    return st;
 }
 
 senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
@@ -133,8 +115,8 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
     double *cp = NULL;
     if ((st = senda__cost_checkpoints(ctx, layers, o->without_checkpoints, o->n_without,
                                       o->with_checkpoints_xy, o->n_with, &cp, &n_cp)) != SENDA_OK ||
-        (st = like(ctx, mask, o->w_walk, &c)) != SENDA_OK ||
-        (st = like(ctx, mask, (double)INFINITY, &dist)) != SENDA_OK)
+        (st = senda__grid_like(ctx, mask, o->w_walk, &c)) != SENDA_OK ||
+        (st = senda__grid_like(ctx, mask, (double)INFINITY, &dist)) != SENDA_OK)
         goto done;
     if (layers && (st = senda__cost_rail_distance(ctx, layers, mask, o->train_range_m,
                                                   dist->data)) != SENDA_OK)
@@ -177,9 +159,9 @@ senda_status senda_choice_walking(senda_ctx *ctx, const senda_grid *mask,
     if (st != SENDA_OK)
         return st;
     senda_grid *w = NULL, *dist = NULL;
-    st = like(ctx, mask, o->w_walk, &w);
+    st = senda__grid_like(ctx, mask, o->w_walk, &w);
     if (st == SENDA_OK)
-        st = like(ctx, mask, (double)INFINITY, &dist);
+        st = senda__grid_like(ctx, mask, (double)INFINITY, &dist);
     if (st == SENDA_OK && layers)
         st = senda__cost_rail_distance(ctx, layers, mask, o->train_range_m, dist->data);
     for (size_t i = 0; st == SENDA_OK && i < mask->n_rows * mask->n_cols; i++)
@@ -238,22 +220,16 @@ senda_status senda_exposure_surface(senda_ctx *ctx, const senda_grid *density,
                          o->remote_range_m, o->w_train,    o->train_range_m};
     static const char *const names[6] = {"w_base",         "w_incident", "w_remote",
                                          "remote_range_m", "w_train",    "train_range_m"};
-    senda_status st = check_weights(ctx, v, names, 6);
+    senda_status st = senda__cost_check_weights(ctx, v, names, 6, NULL, 0, NULL, 0);
     if (st != SENDA_OK)
         return st;
     const senda_grid *g = density;
     size_t n = g->n_rows * g->n_cols;
     senda_grid *e = NULL, *dist = NULL;
-    double rho_max = 0.0;
-    if ((st = like(ctx, g, o->w_base, &e)) != SENDA_OK ||
-        (st = like(ctx, g, (double)INFINITY, &dist)) != SENDA_OK)
+    if ((st = senda__grid_like(ctx, g, o->w_base, &e)) != SENDA_OK ||
+        (st = senda__grid_like(ctx, g, (double)INFINITY, &dist)) != SENDA_OK)
         goto done;
-    for (size_t i = 0; i < n; i++)
-        if (g->data[i] > rho_max)
-            rho_max = g->data[i];
-    for (size_t i = 0; i < n; i++)
-        if (rho_max > 0.0)
-            e->data[i] += o->w_incident * g->data[i] / rho_max;
+    senda__cost_add_density(g, o->w_incident, e->data);
     /* remoteness saturates at the range: farther cells than the range need no distance */
     if ((st = help_distance(ctx, layers, g, o->remote_range_m, o->town_min_population,
                             dist->data)) != SENDA_OK)

@@ -132,8 +132,7 @@ senda_status senda_likely_compare(senda_ctx *ctx, const senda_likely_result *bef
     senda_likely_change *c = senda__calloc(ctx, 1, sizeof *c);
     if (!c)
         return SENDA_ERR_NOMEM;
-    senda_status st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m,
-                                        g->crs, 0.0, &c->difference);
+    senda_status st = senda__grid_like(ctx, g, 0.0, &c->difference);
     if (st == SENDA_OK) {
         size_t n = g->n_rows * g->n_cols;
         for (size_t i = 0; i < n; i++)

@@ -30,26 +30,10 @@
 
 #include "export/export_int.h"
 #include "io/gazetteer_int.h"
+#include "io/io_int.h"
 
 #define TOWN_MIN_POPULATION 5000
 #define MAX_LABELS 80
-
-/* lon/lat (traditional order) to the product's CRS, or NULL. */
-static OGRCoordinateTransformationH lonlat_to(int srs_id)
-{
-    OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL), dst = OSRNewSpatialReference(NULL);
-    OGRCoordinateTransformationH ct = NULL;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    if (OSRImportFromEPSG(wgs, 4326) == OGRERR_NONE && OSRImportFromEPSG(dst, srs_id) == OGRERR_NONE) {
-        OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
-        ct = OCTNewCoordinateTransformation(wgs, dst);
-    }
-    CPLPopErrorHandler();
-    OSRDestroySpatialReference(wgs);
-    OSRDestroySpatialReference(dst);
-    return ct;
-}
 
 static void ring_path(const senda__view *v, OGRGeometryH ring)
 {
@@ -79,7 +63,7 @@ void senda__basemap_land(const senda__view *v, int srs_id)
     CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CPLPopErrorHandler();
-    OGRCoordinateTransformationH ct = ds ? lonlat_to(srs_id) : NULL;
+    OGRCoordinateTransformationH ct = ds ? senda__ct_lonlat(srs_id, 0) : NULL;
     if (!ct) {
         GDALClose(ds);
         return;
@@ -111,7 +95,7 @@ void senda__basemap_land(const senda__view *v, int srs_id)
 /* The map's lon/lat window, from its corners and edge midpoints. */
 static int lonlat_window(const senda__view *v, int srs_id, double w[4])
 {
-    OGRCoordinateTransformationH ct = lonlat_to(srs_id);
+    OGRCoordinateTransformationH ct = senda__ct_lonlat(srs_id, 0);
     if (!ct)
         return 0;
     OGRCoordinateTransformationH inv = NULL;
@@ -189,7 +173,7 @@ void senda__basemap_graticule(const senda__view *v, int srs_id)
     double w[4];
     if (!lonlat_window(v, srs_id, w))
         return;
-    OGRCoordinateTransformationH ct = lonlat_to(srs_id);
+    OGRCoordinateTransformationH ct = senda__ct_lonlat(srs_id, 0);
     if (!ct)
         return;
     cairo_t *cr = v->cr;
@@ -327,7 +311,7 @@ void senda__basemap_towns(const senda__view *v, int srs_id, int max_labels, doub
 {
     senda_ctx *ctx = NULL;
     senda__gazetteer *g = NULL;
-    OGRCoordinateTransformationH ct = lonlat_to(srs_id);
+    OGRCoordinateTransformationH ct = senda__ct_lonlat(srs_id, 0);
     if (!ct || senda_ctx_create(&ctx) != SENDA_OK ||
         senda__gazetteer_open(ctx, senda__gazetteer_default_path(), &g) != SENDA_OK)
         goto done;

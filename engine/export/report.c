@@ -38,6 +38,7 @@
 
 #include "export/report_int.h"
 #include "io/gazetteer_int.h"
+#include "io/io_int.h"
 
 #define TOWN_MIN_POPULATION 5000
 #define HOTSPOT_MIN_INCIDENTS 30
@@ -118,6 +119,21 @@ static OGRLayerH layer(const rep *r, const char *name)
     return l;
 }
 
+/* A section's heading and its layer (table, else the older name alt when not
+ * NULL); NULL after saying, under the heading, that the run has no such part. */
+static OGRLayerH section(rep *r, const char *title, const char *table, const char *alt,
+                         const char *absent)
+{
+    senda__doc *d = &r->d;
+    senda__doc_heading(d, senda__tr(d, title));
+    OGRLayerH l = layer(r, table);
+    if (!l && alt)
+        l = layer(r, alt);
+    if (!l)
+        senda__doc_para(d, 9.5, 0, senda__tr(d, absent));
+    return l;
+}
+
 static int field(OGRLayerH l, const char *name)
 {
     return l ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), name) : -1;
@@ -144,18 +160,12 @@ static void place_name(const rep *r, double x, double y, char *out, size_t size)
                                                                          : p->country, d);
 }
 
-/* arr (holding n of *cap elements of size bytes) with room for one more: arr
- * itself or its reallocation; NULL when that failed (arr is then unchanged and
- * r->st says NOMEM, so the report fails instead of printing a partial table). */
+/* senda__grow (room for one more, 64 elements first); when that fails r->st
+ * says NOMEM, so the report fails instead of printing a partial table. */
 static void *grow_one(rep *r, void *arr, size_t n, size_t *cap, size_t size)
 {
-    if (n < *cap)
-        return arr;
-    size_t want = *cap * 2 + 64;
-    void *g = senda__realloc(r->ctx, arr, want * size);
-    if (g)
-        *cap = want;
-    else if (r->st == SENDA_OK)
+    void *g = senda__grow(r->ctx, arr, n, cap, size, 64);
+    if (!g && r->st == SENDA_OK)
         r->st = SENDA_ERR_NOMEM;
     return g;
 }
@@ -374,12 +384,10 @@ static void hotspot_section(rep *r)
 {
     senda__doc *d = &r->d;
     char buf[600], num[64];
-    senda__doc_heading(d, senda__tr(d, "Hotspots"));
-    OGRLayerH l = layer(r, "hotspot_cells");
-    if (!l) {
-        senda__doc_para(d, 9.5, 0, senda__tr(d, "This run has no hotspot analysis."));
+    OGRLayerH l = section(r, "Hotspots", "hotspot_cells", NULL,
+                          "This run has no hotspot analysis.");
+    if (!l)
         return;
-    }
     hot_cell *c = NULL;
     size_t n = read_hot_cells(r, l, &c);
     senda__doc_num(d, (double)n, 0, num, sizeof num);
@@ -542,12 +550,10 @@ static void site_section(rep *r)
 {
     senda__doc *d = &r->d;
     char buf[400], num[64];
-    senda__doc_heading(d, senda__tr(d, "New shelter sites"));
-    OGRLayerH l = layer(r, "shelter_sites");
-    if (!l) {
-        senda__doc_para(d, 9.5, 0, senda__tr(d, "This run has no shelter siting."));
+    OGRLayerH l = section(r, "New shelter sites", "shelter_sites", NULL,
+                          "This run has no shelter siting.");
+    if (!l)
         return;
-    }
     const char *radius = param(r, "siting.radius_m");
     double radius_km = radius ? atof(radius) / 1000.0 : (double)NAN;
     senda__doc_num(d, radius_km, 0, num, sizeof num);
@@ -655,14 +661,10 @@ static void chart(senda__doc *d, const double *xs, const double *ys, size_t n, c
 static void profile_section(rep *r)
 {
     senda__doc *d = &r->d;
-    senda__doc_heading(d, senda__tr(d, "Danger profile along the paths"));
-    OGRLayerH l = layer(r, "path_profiles");
+    OGRLayerH l = section(r, "Danger profile along the paths", "path_profiles", "path_profile",
+                          "This run has no least-danger paths.");
     if (!l)
-        l = layer(r, "path_profile");
-    if (!l) {
-        senda__doc_para(d, 9.5, 0, senda__tr(d, "This run has no least-danger paths."));
         return;
-    }
     senda__doc_para(d, 9.5, 0, senda__tr(d, "Danger per km (vertical) against the distance "
                                             "travelled from the border crossing (km), along "
                                             "the least-danger path to each destination."));
@@ -1002,22 +1004,6 @@ static senda_status check_report_args(senda_ctx *ctx, const char *gpkg_path,
     return SENDA_OK;
 }
 
-static OGRCoordinateTransformationH to_lonlat(int srs_id)
-{
-    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL), d = OSRNewSpatialReference(NULL);
-    OGRCoordinateTransformationH ct = NULL;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    if (OSRImportFromEPSG(s, srs_id) == OGRERR_NONE && OSRImportFromEPSG(d, 4326) == OGRERR_NONE) {
-        OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(d, OAMS_TRADITIONAL_GIS_ORDER);
-        ct = OCTNewCoordinateTransformation(s, d);
-    }
-    CPLPopErrorHandler();
-    OSRDestroySpatialReference(s);
-    OSRDestroySpatialReference(d);
-    return ct;
-}
-
 static int product_srs(GDALDatasetH ds)
 {
     OGRLayerH res = GDALDatasetExecuteSQL(ds, "SELECT srs_id FROM gpkg_contents WHERE "
@@ -1092,7 +1078,7 @@ senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const ch
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", gpkg_path);
     r.prov = read_provenance(r.ds);
     r.srs_id = product_srs(r.ds);
-    r.to_ll = to_lonlat(r.srs_id);
+    r.to_ll = senda__ct_lonlat(r.srs_id, 1);
     if (senda__gazetteer_open(ctx, senda__gazetteer_default_path(), &r.gaz) != SENDA_OK)
         r.gaz = NULL; /* places are then not named; the report says "-" */
     senda__reset(ctx);

@@ -70,6 +70,12 @@ senda_status senda_grid_create(senda_ctx *ctx, size_t n_rows, size_t n_cols, dou
     return SENDA_OK;
 }
 
+senda_status senda__grid_like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out)
+{
+    return senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m, g->crs, v,
+                             out);
+}
+
 void senda_grid_destroy(senda_grid *grid)
 {
     if (!grid)
@@ -188,18 +194,26 @@ static senda_status write_block(senda_ctx *ctx, GDALRasterBandH band, int xb, in
     return GDALWriteBlock(band, xb, yb, buf) == CE_None ? SENDA_OK : SENDA_ERR_IO;
 }
 
+senda_status senda__raster_open(senda_ctx *ctx, const char *path, GDALDatasetH *ds)
+{
+    GDALAllRegister();
+    CPLErrorReset();
+    *ds = GDALOpen(path, GA_ReadOnly);
+    if (!*ds)
+        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot open raster '%s'", path);
+    return SENDA_OK;
+}
+
 senda_status senda_grid_read(senda_ctx *ctx, const char *path, senda_grid **out)
 {
     senda__reset(ctx);
     if (!path || !out)
         return senda__fail(ctx, SENDA_ERR_ARG, "path or out is NULL");
     *out = NULL;
-    GDALAllRegister();
-    CPLErrorReset();
-    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
-    if (!ds)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot open raster '%s'", path);
-    senda_status st = SENDA_OK;
+    GDALDatasetH ds = NULL;
+    senda_status st = senda__raster_open(ctx, path, &ds);
+    if (st != SENDA_OK)
+        return st;
     double gt[6];
     if (GDALGetGeoTransform(ds, gt) != CE_None || fabs(gt[2]) > 0.0 || fabs(gt[4]) > 0.0 ||
         gt[5] >= 0.0 || fabs(gt[1] + gt[5]) > 1e-9 * gt[1]) {

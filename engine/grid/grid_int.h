@@ -15,6 +15,13 @@ struct senda_grid {
     double *data; /* n_rows * n_cols, row 0 north; NaN = nodata */
 };
 
+/** Open the raster at path read-only into *ds; SENDA_ERR_IO "cannot open
+ *  raster 'path'" with GDAL's message otherwise. Caller closes *ds. */
+senda_status senda__raster_open(senda_ctx *ctx, const char *path, GDALDatasetH *ds);
+
+/** A new grid on the cells of g (size, origin, cell size, CRS) filled with v. */
+senda_status senda__grid_like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out);
+
 /** Centre of a cell in CRS coordinates. */
 static inline double senda__grid_cx(const senda_grid *g, size_t col)
 {

@@ -56,16 +56,14 @@ senda_status senda_grid_read_onto(senda_ctx *ctx, const char *path, const senda_
         return senda__fail(ctx, SENDA_ERR_ARG, "path, like or out is NULL");
     if (!like->crs[0])
         return senda__fail(ctx, SENDA_ERR_ARG, "the target grid has no CRS");
-    GDALAllRegister();
-    CPLErrorReset();
-    GDALDatasetH src = GDALOpen(path, GA_ReadOnly);
-    if (!src)
-        return senda__fail_gdal(ctx, SENDA_ERR_IO, "cannot open raster '%s'", path);
+    GDALDatasetH src = NULL;
+    senda_status st = senda__raster_open(ctx, path, &src);
+    if (st != SENDA_OK)
+        return st;
     char **args = warp_args(like);
     GDALWarpAppOptions *wo = GDALWarpAppOptionsNew(args, NULL);
     CSLDestroy(args);
     GDALDatasetH dst = NULL;
-    senda_status st = SENDA_OK;
     int usage_error = 0;
     if (!wo)
         st = senda__fail_gdal(ctx, SENDA_ERR_INTERNAL, "bad warp options for '%s'", path);

@@ -63,18 +63,16 @@ static senda_status load(senda_ctx *ctx, senda__store *store, senda__xreport **o
     if (st == SENDA_OK)
         st = senda__stmt_query(ctx, q);
     while (st == SENDA_OK && senda__stmt_next(q)) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 1024;
-            senda__xreport *r = senda__realloc(ctx, *out, cap * sizeof *r);
-            int64_t *f = r ? senda__realloc(ctx, *file, cap * sizeof *f) : NULL;
-            if (r)
-                *out = r;
-            if (f)
-                *file = f;
-            if (!r || !f) {
-                st = SENDA_ERR_NOMEM;
-                break;
-            }
+        size_t cap_file = cap; /* the two arrays grow together */
+        senda__xreport *grown = senda__grow(ctx, *out, *n, &cap, sizeof *grown, 1024);
+        int64_t *f = grown ? senda__grow(ctx, *file, *n, &cap_file, sizeof *f, 1024) : NULL;
+        if (grown)
+            *out = grown;
+        if (f)
+            *file = f;
+        if (!grown || !f) {
+            st = SENDA_ERR_NOMEM;
+            break;
         }
         senda__xreport *r = &(*out)[*n];
         const char *g = senda__stmt_col_text(q, 5);

@@ -107,13 +107,10 @@ static int cmp_pair(const void *a, const void *b)
 
 static senda_status add_pair(senda_ctx *ctx, xpair **v, size_t *n, size_t *cap, xpair p)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 256;
-        xpair *w = senda__realloc(ctx, *v, c * sizeof *w);
-        if (!w)
-            return SENDA_ERR_NOMEM;
-        *v = w, *cap = c;
-    }
+    xpair *w = senda__grow(ctx, *v, *n, cap, sizeof *w, 256);
+    if (!w)
+        return SENDA_ERR_NOMEM;
+    *v = w;
     (*v)[(*n)++] = p;
     return SENDA_OK;
 }

@@ -45,15 +45,12 @@ senda_status senda_incidents_review_list(senda_ctx *ctx, const char *store_path,
     if (st == SENDA_OK)
         st = senda__stmt_query(ctx, q);
     while (st == SENDA_OK && senda__stmt_next(q)) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            senda_review_item *v = senda__realloc(ctx, *out, cap * sizeof *v);
-            if (!v) {
-                st = SENDA_ERR_NOMEM;
-                break;
-            }
-            *out = v;
+        senda_review_item *v = senda__grow(ctx, *out, *n, &cap, sizeof *v, 16);
+        if (!v) {
+            st = SENDA_ERR_NOMEM;
+            break;
         }
+        *out = v;
         senda_review_item *it = &(*out)[(*n)++];
         memset(it, 0, sizeof *it);
         it->fid = senda__stmt_col_int64(q, 0);
@@ -90,9 +87,27 @@ void senda_review_items_free(senda_review_item *items, size_t n)
     senda__free(items);
 }
 
-static senda_status settle(senda_ctx *ctx, senda__store *s, int64_t fid, int64_t link_to)
+/* Run one UPDATE with fid as ?1 and, when link is given, ?2 = *link (NULL
+ * when *link < 0: keep the duplicate_of the import found). */
+static senda_status update_fid(senda_ctx *ctx, senda__store *s, const char *sql, int64_t fid,
+                               const int64_t *link)
 {
     senda__stmt *q = NULL;
+    senda_status st = senda__stmt_prepare(ctx, s, sql, &q);
+    if (st == SENDA_OK) {
+        senda__stmt_int64(q, 1, fid);
+        if (link && *link > 0)
+            senda__stmt_int64(q, 2, *link);
+        else if (link)
+            senda__stmt_null(q, 2);
+        st = senda__stmt_run(ctx, q);
+    }
+    senda__stmt_finalize(q);
+    return st;
+}
+
+static senda_status settle(senda_ctx *ctx, senda__store *s, int64_t fid, int64_t link_to)
+{
     int64_t cur = 0, target = 0;
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM incidents WHERE fid = %lld AND status = "
@@ -112,40 +127,19 @@ static senda_status settle(senda_ctx *ctx, senda__store *s, int64_t fid, int64_t
     }
     if (st != SENDA_OK)
         return st;
-    if (link_to == 0) {
-        st = senda__stmt_prepare(ctx, s, "UPDATE incidents SET status = 'accepted', "
+    if (link_to == 0)
+        return update_fid(ctx, s, "UPDATE incidents SET status = 'accepted', "
             "duplicate_of = NULL, flags = CASE WHEN coalesce(flags,'') = '' THEN "
             "'kept_by_review' ELSE flags || ',kept_by_review' END, message = "
-            "'kept as its own event by review' WHERE fid = ?1", &q);
-        if (st == SENDA_OK) {
-            senda__stmt_int64(q, 1, fid);
-            st = senda__stmt_run(ctx, q);
-        }
-    } else {
-        st = senda__stmt_prepare(ctx, s, "UPDATE incidents SET status = 'duplicate', "
-            "duplicate_of = coalesce(?2, duplicate_of), message = 'linked by review as a "
-            "duplicate of incident ' || coalesce(?2, duplicate_of) WHERE fid = ?1", &q);
-        if (st == SENDA_OK) {
-            senda__stmt_int64(q, 1, fid);
-            if (link_to > 0)
-                senda__stmt_int64(q, 2, link_to);
-            else
-                senda__stmt_null(q, 2);
-            st = senda__stmt_run(ctx, q);
-        }
-        senda__stmt_finalize(q);
-        q = NULL;
-        if (st == SENDA_OK)
-            st = senda__stmt_prepare(ctx, s, "UPDATE incidents SET victims = d.victims, "
-                "weight = severity * d.victims FROM (SELECT duplicate_of, victims FROM "
-                "incidents WHERE fid = ?1 AND flags NOT LIKE '%count_assumed%') d WHERE "
-                "incidents.fid = d.duplicate_of AND d.victims > incidents.victims", &q);
-        if (st == SENDA_OK) {
-            senda__stmt_int64(q, 1, fid);
-            st = senda__stmt_run(ctx, q);
-        }
-    }
-    senda__stmt_finalize(q);
+            "'kept as its own event by review' WHERE fid = ?1", fid, NULL);
+    st = update_fid(ctx, s, "UPDATE incidents SET status = 'duplicate', "
+        "duplicate_of = coalesce(?2, duplicate_of), message = 'linked by review as a "
+        "duplicate of incident ' || coalesce(?2, duplicate_of) WHERE fid = ?1", fid, &link_to);
+    if (st == SENDA_OK)
+        st = update_fid(ctx, s, "UPDATE incidents SET victims = d.victims, "
+            "weight = severity * d.victims FROM (SELECT duplicate_of, victims FROM "
+            "incidents WHERE fid = ?1 AND flags NOT LIKE '%count_assumed%') d WHERE "
+            "incidents.fid = d.duplicate_of AND d.victims > incidents.victims", fid, NULL);
     return st;
 }
 

@@ -50,10 +50,22 @@ static int code_of(const char *role, const char *(*name)(int), int n)
     return -1;
 }
 
-static int col_role_of(const char *role)
-{
-    return code_of(role, senda__syn_col_role_name, SENDA_SYN_COL_N);
-}
+/* The kinds of a synonyms line, the codes each may name, and what a role
+ * of the kind is, for the message when it is none of them. */
+static const struct {
+    const char *kind;
+    const char *(*name)(int);
+    int n;
+    const char *what;
+} kinds[] = {
+    {"column", senda__syn_col_role_name, SENDA_SYN_COL_N,
+     "a column role (lon, lat, coords, date, year, month, type, count, dead, missing, place, "
+     "state, id, perpetrator, women, men, minors, synthetic)"},
+    {"type", senda_incidents_type_code, SENDA_INC_N_TYPES,
+     "an incident type code (kidnapping, extortion, ... other)"},
+    {"perpetrator", senda_incidents_perpetrator_code, SENDA_N_PERPETRATORS,
+     "a perpetrator code (criminal_group, police, ... unknown)"},
+};
 
 /* Append s (owned by the table afterwards) to a NULL-terminated list. */
 static senda_status push_name(senda_ctx *ctx, senda__synonyms *t, int role, char *s)
@@ -125,33 +137,18 @@ static senda_status add_line(senda_ctx *ctx, senda__synonyms *t, char *line, con
                            "%s line %ld: field text is empty (or only "
                            "punctuation)",
                            src, no);
-    int code;
-    if (strcmp(kind, "column") == 0) {
-        if ((code = col_role_of(role)) < 0)
-            return senda__fail(ctx, SENDA_ERR_DATA,
-                               "%s line %ld: field role: '%s' is not a "
-                               "column role (lon, lat, coords, date, year, month, type, count, "
-                               "dead, missing, place, state, id, perpetrator, women, men, "
-                               "minors, synthetic)",
-                               src, no, role);
-    } else if (strcmp(kind, "type") == 0) {
-        if ((code = code_of(role, senda_incidents_type_code, SENDA_INC_N_TYPES)) < 0)
-            return senda__fail(ctx, SENDA_ERR_DATA,
-                               "%s line %ld: field role: '%s' is not an "
-                               "incident type code (kidnapping, extortion, ... other)",
-                               src, no, role);
-    } else if (strcmp(kind, "perpetrator") == 0) {
-        if ((code = code_of(role, senda_incidents_perpetrator_code, SENDA_N_PERPETRATORS)) < 0)
-            return senda__fail(ctx, SENDA_ERR_DATA,
-                               "%s line %ld: field role: '%s' is not a "
-                               "perpetrator code (criminal_group, police, ... unknown)",
-                               src, no, role);
-    } else {
+    size_t k = 0;
+    while (k < sizeof kinds / sizeof kinds[0] && strcmp(kind, kinds[k].kind))
+        k++;
+    if (k == sizeof kinds / sizeof kinds[0])
         return senda__fail(ctx, SENDA_ERR_DATA,
                            "%s line %ld: field kind: '%s' is not column, "
                            "type or perpetrator",
                            src, no, kind);
-    }
+    int code = code_of(role, kinds[k].name, kinds[k].n);
+    if (code < 0)
+        return senda__fail(ctx, SENDA_ERR_DATA, "%s line %ld: field role: '%s' is not %s", src,
+                           no, role, kinds[k].what);
     char *s = senda__strdup(ctx, folded);
     if (!s)
         return SENDA_ERR_NOMEM;

@@ -38,6 +38,24 @@ OGRSpatialReferenceH senda__srs_wgs84(void)
     return srs;
 }
 
+OGRCoordinateTransformationH senda__ct_lonlat(int srs_id, int to_lonlat)
+{
+    OGRSpatialReferenceH ll = OSRNewSpatialReference(NULL), other = OSRNewSpatialReference(NULL);
+    OGRCoordinateTransformationH ct = NULL;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    if (OSRImportFromEPSG(ll, 4326) == OGRERR_NONE &&
+        OSRImportFromEPSG(other, srs_id) == OGRERR_NONE) {
+        OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(other, OAMS_TRADITIONAL_GIS_ORDER);
+        ct = to_lonlat ? OCTNewCoordinateTransformation(other, ll)
+                       : OCTNewCoordinateTransformation(ll, other);
+    }
+    CPLPopErrorHandler();
+    OSRDestroySpatialReference(ll);
+    OSRDestroySpatialReference(other);
+    return ct;
+}
+
 senda_status senda__srs_short_name(OGRSpatialReferenceH srs, char *out, size_t out_size)
 {
     OGRSpatialReferenceH c = OSRClone(srs);

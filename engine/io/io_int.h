@@ -49,6 +49,10 @@ senda_status senda__vector_open(senda_ctx *ctx, const char *path, const char *wh
  *  appends to p (capacity *cap); 1 read, 0 not handled (use OGR), -1 no memory. */
 int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int wfield,
                             senda_points *p, size_t *cap);
+/** p's four arrays (x, y, weight, id) grown together from *cap to twice as
+ *  many points (points_gpkg.c, used by both readers); SENDA_ERR_NOMEM leaves
+ *  every array valid and *cap unchanged. */
+senda_status senda__points_grow(senda_ctx *ctx, senda_points *p, size_t *cap);
 
 /** Build a spatial reference from user input ("EPSG:32615", WKT, PROJ
  *  string), with traditional GIS (x = lon/easting) axis order.
@@ -62,6 +66,11 @@ senda_status senda__srs_short_name(OGRSpatialReferenceH srs, char *out, size_t o
 
 /** A lon/lat WGS 84 spatial reference with traditional axis order. */
 OGRSpatialReferenceH senda__srs_wgs84(void);
+
+/** The transformation between lon/lat (EPSG:4326) and EPSG:srs_id, both in
+ *  traditional axis order: to lon/lat when to_lonlat, else from it. NULL
+ *  (GDAL's message silenced) when a code is unknown. Caller destroys it. */
+OGRCoordinateTransformationH senda__ct_lonlat(int srs_id, int to_lonlat);
 
 /** SHA-256 of the data a source gives: its bytes when GDAL can stat it as a file
  *  (local or /vsi...), else its layers' fields and features as read (PG:, WFS:). */

@@ -28,14 +28,10 @@ typedef struct {
 
 static int add_crossing(senda_ctx *ctx, crossings *c, double x)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 64;
-        double *nx = senda__realloc(ctx, c->x, cap * sizeof *nx);
-        if (!nx)
-            return -1;
-        c->x = nx;
-        c->cap = cap;
-    }
+    double *nx = senda__grow(ctx, c->x, c->n, &c->cap, sizeof *nx, 64);
+    if (!nx)
+        return -1;
+    c->x = nx;
     c->x[c->n++] = x;
     return 0;
 }

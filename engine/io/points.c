@@ -60,32 +60,6 @@ void senda_points_destroy(senda_points *pts)
     senda__free(pts);
 }
 
-/* a grown to n elements of size bytes; a itself (and *ok cleared) when that
- * fails or an earlier array failed. */
-static void *regrow(senda_ctx *ctx, void *a, size_t n, size_t size, int *ok)
-{
-    void *r = *ok ? senda__realloc(ctx, a, n * size) : NULL;
-    if (!r) {
-        *ok = 0;
-        return a;
-    }
-    return r;
-}
-
-static senda_status grow(senda_ctx *ctx, senda_points *p, size_t *cap)
-{
-    size_t nc = *cap * 2;
-    int ok = 1;
-    p->x = regrow(ctx, p->x, nc, sizeof *p->x, &ok);
-    p->y = regrow(ctx, p->y, nc, sizeof *p->y, &ok);
-    p->weight = regrow(ctx, p->weight, nc, sizeof *p->weight, &ok);
-    p->id = regrow(ctx, p->id, nc, sizeof *p->id, &ok);
-    if (!ok)
-        return SENDA_ERR_NOMEM;
-    *cap = nc;
-    return SENDA_OK;
-}
-
 static senda_status feature_weight(senda_ctx *ctx, OGRFeatureH f, int field, const char *path,
                                    double *w)
 {
@@ -124,7 +98,7 @@ static senda_status append_geometry(senda_ctx *ctx, senda_points *p, size_t *cap
             y = OGR_G_GetY(c, 0);
             OGR_G_DestroyGeometry(c);
         }
-        if (p->n >= *cap && grow(ctx, p, cap) != SENDA_OK)
+        if (p->n >= *cap && senda__points_grow(ctx, p, cap) != SENDA_OK)
             return SENDA_ERR_NOMEM;
         p->x[p->n] = x;
         p->y[p->n] = y;

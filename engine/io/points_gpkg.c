@@ -17,7 +17,9 @@
  * returns them. One deliberate difference: a REAL weight is taken exactly,
  * where OGR's path goes through a 15-digit string (a change below 1e-15
  * relative).
- * O(n) time; memory: the caller's point arrays, grown by doubling.
+ * O(n) time; memory: the caller's point arrays, grown by doubling
+ * (senda__points_grow, which the OGR reader in points.c uses too: it lives
+ * here because points.c calls this file, never the other way).
  */
 #include <math.h>
 #include <sqlite3.h>
@@ -25,6 +27,32 @@
 #include <string.h>
 
 #include "io/io_int.h"
+
+/* a grown to n elements of size bytes; a itself (and *ok cleared) when that
+ * fails or an earlier array failed. */
+static void *regrow(senda_ctx *ctx, void *a, size_t n, size_t size, int *ok)
+{
+    void *r = *ok ? senda__realloc(ctx, a, n * size) : NULL;
+    if (!r) {
+        *ok = 0;
+        return a;
+    }
+    return r;
+}
+
+senda_status senda__points_grow(senda_ctx *ctx, senda_points *p, size_t *cap)
+{
+    size_t nc = *cap * 2;
+    int ok = 1;
+    p->x = regrow(ctx, p->x, nc, sizeof *p->x, &ok);
+    p->y = regrow(ctx, p->y, nc, sizeof *p->y, &ok);
+    p->weight = regrow(ctx, p->weight, nc, sizeof *p->weight, &ok);
+    p->id = regrow(ctx, p->id, nc, sizeof *p->id, &ok);
+    if (!ok)
+        return SENDA_ERR_NOMEM;
+    *cap = nc;
+    return SENDA_OK;
+}
 
 /* Reads a little- or big-endian uint32 / double. */
 static uint32_t rd_u32(const unsigned char *b, int le)
@@ -108,21 +136,9 @@ int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int
             if (!isfinite(w))
                 goto done;
         }
-        if (p->n >= *cap) {
-            size_t nc = *cap * 2;
-            double *nx = senda__realloc(ctx, p->x, nc * sizeof *nx);
-            p->x = nx ? nx : p->x;
-            double *ny = nx ? senda__realloc(ctx, p->y, nc * sizeof *ny) : NULL;
-            p->y = ny ? ny : p->y;
-            double *nw = ny ? senda__realloc(ctx, p->weight, nc * sizeof *nw) : NULL;
-            p->weight = nw ? nw : p->weight;
-            int64_t *ni = nw ? senda__realloc(ctx, p->id, nc * sizeof *ni) : NULL;
-            p->id = ni ? ni : p->id;
-            if (!ni) {
-                ok = -1;
-                goto done;
-            }
-            *cap = nc;
+        if (p->n >= *cap && senda__points_grow(ctx, p, cap) != SENDA_OK) {
+            ok = -1;
+            goto done;
         }
         p->x[p->n] = x;
         p->y[p->n] = y;

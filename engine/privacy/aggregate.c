@@ -328,14 +328,10 @@ done:
 long senda__agg_add(senda_ctx *ctx, senda__agg_node **nodes, size_t *n, size_t *cap,
                     long parent, const char *code, const char *label, const char *rest)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 128;
-        senda__agg_node *nn = senda__realloc(ctx, *nodes, c * sizeof *nn);
-        if (!nn)
-            return -1;
-        *nodes = nn;
-        *cap = c;
-    }
+    senda__agg_node *nn = senda__grow(ctx, *nodes, *n, cap, sizeof *nn, 128);
+    if (!nn)
+        return -1;
+    *nodes = nn;
     senda__agg_node *x = &(*nodes)[*n];
     memset(x, 0, sizeof *x);
     x->parent = parent;

@@ -251,15 +251,12 @@ static senda_status audit_measure(auditor *A, json_object *const *rel, size_t n_
             json_object *m = get(f, "m"), *v = get(f, "v"), *dd = get(f, "d");
             if (!m || strcmp(json_object_get_string(m), measure) != 0 || !dd)
                 continue;
-            if (nf == cap) {
-                cap = cap ? 2 * cap : 64;
-                fig *nF = senda__realloc(ctx, F, cap * sizeof *nF);
-                if (!nF) {
-                    st = SENDA_ERR_NOMEM;
-                    goto done;
-                }
-                F = nF;
+            fig *nF = senda__grow(ctx, F, nf, &cap, sizeof *nF, 64);
+            if (!nF) {
+                st = SENDA_ERR_NOMEM;
+                goto done;
             }
+            F = nF;
             fig *x = &F[nf++];
             x->fig = f;
             x->release = r;

@@ -484,16 +484,12 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
             y_min = c.year < y_min ? c.year : y_min;
             y_max = c.year > y_max ? c.year : y_max;
         }
-        if (n == cap) {
-            size_t nc = cap ? 2 * cap : 1024;
-            inc *ni = senda__realloc(ctx, incs, nc * sizeof *ni);
-            if (!ni) {
-                st = SENDA_ERR_NOMEM;
-                goto done;
-            }
-            incs = ni;
-            cap = nc;
+        inc *ni = senda__grow(ctx, incs, n, &cap, sizeof *ni, 1024);
+        if (!ni) {
+            st = SENDA_ERR_NOMEM;
+            goto done;
         }
+        incs = ni;
         incs[n++] = c;
         r.victims += c.victims;
     }

@@ -95,16 +95,13 @@ static senda_status load_layer(senda_ctx *ctx, senda__units *U, const char *path
             OGR_F_Destroy(f);
             goto done;
         }
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            unit *nu = senda__realloc(ctx, u, cap * sizeof *nu);
-            if (!nu) {
-                OGR_F_Destroy(f);
-                st = SENDA_ERR_NOMEM;
-                goto done;
-            }
-            u = nu;
+        unit *nu = senda__grow(ctx, u, n, &cap, sizeof *nu, 64);
+        if (!nu) {
+            OGR_F_Destroy(f);
+            st = SENDA_ERR_NOMEM;
+            goto done;
         }
+        u = nu;
         unit *x = &u[n];
         memset(x, 0, sizeof *x);
         x->state = -1;

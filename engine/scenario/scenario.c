@@ -348,14 +348,55 @@ static int is_code(const char *s)
     return 1;
 }
 
-static int append_code(loader *ld, const yaml_node_t *node, const char *key, const char *code,
-                       char *buf, size_t size)
+/* Trim white space off both ends of the *len bytes at *s. */
+static void trim(const char **s, size_t *len)
 {
-    while (isspace((unsigned char)*code))
-        code++;
+    while (*len && isspace((unsigned char)**s))
+        (*s)++, (*len)--;
+    while (*len && isspace((unsigned char)(*s)[*len - 1]))
+        (*len)--;
+}
+
+/* Append len bytes of text to buf, after sep unless buf is empty; what names
+ * the items in the message when buf is full ("codes", "names"). */
+static int append_item(loader *ld, const yaml_node_t *node, const char *key, const char *text,
+                       size_t len, const char *sep, const char *what, char *buf, size_t size)
+{
+    size_t used = strlen(buf);
+    int n = snprintf(buf + used, size - used, "%s%.*s", used ? sep : "", (int)len, text);
+    if (n < 0 || (size_t)n >= size - used)
+        return problem(ld, node, key, "too many %s (%zu characters at most)", what, size - 1);
+    return 0;
+}
+
+/* Each item of a sequence: a scalar that is not null ("expected a <what>,
+ * got ..." otherwise), handed to add with its node. */
+typedef int (*item_fn)(loader *ld, const yaml_node_t *item, const char *key, void *arg);
+static int each_item(loader *ld, const yaml_node_t *node, const char *key, const char *what,
+                     item_fn add, void *arg)
+{
+    for (yaml_node_item_t *it = node->data.sequence.items.start;
+         it < node->data.sequence.items.top; it++) {
+        yaml_node_t *item = yaml_document_get_node(&ld->doc, *it);
+        if (item->type != YAML_SCALAR_NODE || is_null(item))
+            return problem(ld, item, key, "expected a %s, got %s", what, kind_word(item));
+        if (add(ld, item, key, arg))
+            return -1;
+    }
+    return 0;
+}
+
+/* Codes (types, victim groups, stages): a list, or one text split at ','. */
+typedef struct list_buf {
+    char *buf;
+    size_t size;
+} list_buf;
+
+static int append_code(loader *ld, const yaml_node_t *node, const char *key, const char *code,
+                       list_buf *b)
+{
     size_t len = strlen(code);
-    while (len && isspace((unsigned char)code[len - 1]))
-        len--;
+    trim(&code, &len);
     char one[128];
     if (len >= sizeof one)
         return problem(ld, node, key, "code '%.40s...' is too long", code);
@@ -363,40 +404,45 @@ static int append_code(loader *ld, const yaml_node_t *node, const char *key, con
     one[len] = '\0';
     if (!is_code(one))
         return problem(ld, node, key, "'%s' is not a code (letters, digits, _ and - only)", one);
-    size_t used = strlen(buf);
-    int n = snprintf(buf + used, size - used, "%s%s", used ? "," : "", one);
-    if (n < 0 || (size_t)n >= size - used)
-        return problem(ld, node, key, "too many codes (%zu characters at most)", size - 1);
-    return 0;
+    return append_item(ld, node, key, one, len, ",", "codes", b->buf, b->size);
+}
+
+static int add_code(loader *ld, const yaml_node_t *item, const char *key, void *arg)
+{
+    return append_code(ld, item, key, scalar(item), arg);
 }
 
 static int set_codes(loader *ld, const yaml_node_t *node, const char *key, char *buf,
                      size_t size)
 {
+    list_buf b = {buf, size};
     buf[0] = '\0';
     if (node->type == YAML_SCALAR_NODE) {
         char tmp[1024];
         snprintf(tmp, sizeof tmp, "%s", scalar(node));
         for (char *save = NULL, *tok = strtok_r(tmp, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save))
-            if (append_code(ld, node, key, tok, buf, size))
+            if (append_code(ld, node, key, tok, &b))
                 return -1;
-        if (!buf[0])
-            return problem(ld, node, key, "expected at least one code");
-        return 0;
-    }
-    if (node->type != YAML_SEQUENCE_NODE)
+    } else if (node->type != YAML_SEQUENCE_NODE) {
         return problem(ld, node, key, "expected a list of codes, got %s", kind_word(node));
-    for (yaml_node_item_t *it = node->data.sequence.items.start;
-         it < node->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_document_get_node(&ld->doc, *it);
-        if (item->type != YAML_SCALAR_NODE || is_null(item))
-            return problem(ld, item, key, "expected a code, got %s", kind_word(item));
-        if (append_code(ld, item, key, scalar(item), buf, size))
-            return -1;
+    } else if (each_item(ld, node, key, "code", add_code, &b)) {
+        return -1;
     }
     if (!buf[0])
         return problem(ld, node, key, "expected at least one code");
+    return 0;
+}
+
+static int add_path(loader *ld, const yaml_node_t *item, const char *key, void *arg)
+{
+    senda_scenario *sc = arg;
+    if (sc->n_sources >= SENDA_SCENARIO_MAX_SOURCES)
+        return problem(ld, item, key, "more than %d files", SENDA_SCENARIO_MAX_SOURCES);
+    if (resolve_path(ld, item, key, scalar(item), sc->sources[sc->n_sources],
+                     sizeof sc->sources[0]))
+        return -1;
+    sc->n_sources++;
     return 0;
 }
 
@@ -411,18 +457,8 @@ static int set_paths(loader *ld, const yaml_node_t *node, const char *key, senda
         sc->n_sources = 1;
         return resolve_path(ld, node, key, scalar(node), sc->sources[0], sizeof sc->sources[0]);
     }
-    for (yaml_node_item_t *it = node->data.sequence.items.start;
-         it < node->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_document_get_node(&ld->doc, *it);
-        if (item->type != YAML_SCALAR_NODE || is_null(item))
-            return problem(ld, item, key, "expected a file name, got %s", kind_word(item));
-        if (sc->n_sources >= SENDA_SCENARIO_MAX_SOURCES)
-            return problem(ld, item, key, "more than %d files", SENDA_SCENARIO_MAX_SOURCES);
-        if (resolve_path(ld, item, key, scalar(item), sc->sources[sc->n_sources],
-                         sizeof sc->sources[0]))
-            return -1;
-        sc->n_sources++;
-    }
+    if (each_item(ld, node, key, "file name", add_path, sc))
+        return -1;
     if (!sc->n_sources)
         return problem(ld, node, key, "expected at least one file");
     return 0;
@@ -431,29 +467,30 @@ static int set_paths(loader *ld, const yaml_node_t *node, const char *key, senda
 /* Names (places, checkpoints): a list, or one text split at ';'; stored
  * "; "-joined. Names may hold spaces and commas ("-92.1,14.7"), not ';'. */
 static int append_name(loader *ld, const yaml_node_t *node, const char *key, const char *name,
-                       size_t len, char *buf, size_t size)
+                       size_t len, list_buf *b)
 {
-    while (len && isspace((unsigned char)*name))
-        name++, len--;
-    while (len && isspace((unsigned char)name[len - 1]))
-        len--;
+    trim(&name, &len);
     if (!len)
         return problem(ld, node, key, "empty name");
-    size_t used = strlen(buf);
-    int n = snprintf(buf + used, size - used, "%s%.*s", used ? "; " : "", (int)len, name);
-    if (n < 0 || (size_t)n >= size - used)
-        return problem(ld, node, key, "too many names (%zu characters at most)", size - 1);
-    return 0;
+    return append_item(ld, node, key, name, len, "; ", "names", b->buf, b->size);
+}
+
+static int add_name(loader *ld, const yaml_node_t *item, const char *key, void *arg)
+{
+    if (strchr(scalar(item), ';'))
+        return problem(ld, item, key, "a name cannot hold ';'");
+    return append_name(ld, item, key, scalar(item), strlen(scalar(item)), arg);
 }
 
 static int set_names(loader *ld, const yaml_node_t *node, const char *key, char *buf,
                      size_t size)
 {
+    list_buf b = {buf, size};
     buf[0] = '\0';
     if (node->type == YAML_SCALAR_NODE && !is_null(node)) {
         for (const char *p = scalar(node);;) {
             size_t len = strcspn(p, ";");
-            if (append_name(ld, node, key, p, len, buf, size))
+            if (append_name(ld, node, key, p, len, &b))
                 return -1;
             if (!p[len])
                 return 0;
@@ -462,17 +499,7 @@ static int set_names(loader *ld, const yaml_node_t *node, const char *key, char 
     }
     if (node->type != YAML_SEQUENCE_NODE)
         return problem(ld, node, key, "expected a list of names, got %s", kind_word(node));
-    for (yaml_node_item_t *it = node->data.sequence.items.start;
-         it < node->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_document_get_node(&ld->doc, *it);
-        if (item->type != YAML_SCALAR_NODE || is_null(item))
-            return problem(ld, item, key, "expected a name, got %s", kind_word(item));
-        if (strchr(scalar(item), ';'))
-            return problem(ld, item, key, "a name cannot hold ';'");
-        if (append_name(ld, item, key, scalar(item), strlen(scalar(item)), buf, size))
-            return -1;
-    }
-    return 0;
+    return each_item(ld, node, key, "name", add_name, &b);
 }
 
 static int set_number(loader *ld, const yaml_node_t *node, const key_spec *ks, double *out)

@@ -140,16 +140,12 @@ void senda__pair_sink_add(uint32_t i, double d2, void *arg)
     senda__pair_sink *s = arg;
     if (s->nomem)
         return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4096;
-        uint32_t *nb = senda__realloc(s->ctx, s->buf, cap * sizeof *nb);
-        if (!nb) {
-            s->nomem = 1;
-            return;
-        }
-        s->buf = nb;
-        s->cap = cap;
+    uint32_t *nb = senda__grow(s->ctx, s->buf, s->n, &s->cap, sizeof *nb, 4096);
+    if (!nb) {
+        s->nomem = 1;
+        return;
     }
+    s->buf = nb;
     s->buf[s->n++] = i;
 }
 

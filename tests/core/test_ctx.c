@@ -85,6 +85,36 @@ Test(ctx, calloc2_detects_overflow)
     senda_ctx_destroy(ctx);
 }
 
+/* Doubling from first (4, 8, 16 ...), the same array while there is room, and
+ * on a failed allocation NULL with the array and its capacity left as they were. */
+Test(ctx, grow_doubles_and_keeps_the_array_on_failure)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    int *a = NULL;
+    size_t cap = 0;
+    for (size_t n = 0; n < 9; n++) {
+        int *g = senda__grow(ctx, a, n, &cap, sizeof *a, 4);
+        cr_assert_not_null(g);
+        if (n > 0 && n != 4 && n != 8)
+            cr_assert_eq(g, a, "moved with room at n = %zu", n);
+        a = g;
+        a[n] = (int)n;
+        cr_assert_eq(cap, n < 4 ? 4u : n < 8 ? 8u : 16u, "n = %zu: cap %zu", n, cap);
+    }
+    size_t big = SIZE_MAX / 2;
+    cr_assert_null(senda__grow(ctx, a, big, &big, sizeof *a, 4));
+    cr_assert_eq(big, SIZE_MAX / 2);
+    ctx->alloc_fail_after = 1;
+    size_t full = 16;
+    cr_assert_null(senda__grow(ctx, a, 16, &full, sizeof *a, 4));
+    cr_assert_eq(full, 16u);
+    for (int i = 0; i < 9; i++)
+        cr_assert_eq(a[i], i);
+    senda__free(a);
+    senda_ctx_destroy(ctx);
+}
+
 typedef struct {
     double seen[16];
     int n;

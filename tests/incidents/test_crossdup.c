@@ -307,3 +307,46 @@ Test(crossdup, ambiguous_report_is_possible_duplicate_and_review_settles_it)
     free(dir);
     senda_ctx_destroy(ctx);
 }
+
+/* The other two answers of the review: link the report to another accepted
+ * report than the import's candidate (link_to > 0), or confirm the candidate
+ * (link_to < 0). The report becomes a duplicate of the one chosen (same rows as
+ * above: both day reports fit the year report, the other one is fid 3 - cand). */
+Test(crossdup, review_links_a_possible_duplicate_to_its_candidate)
+{
+    for (int confirm = 0; confirm < 2; confirm++) {
+        char *dir = tu_tmpdir(), a[1100], b[1100], db[1100], sql[200];
+        snprintf(a, sizeof a, "%s/day.csv", dir);
+        snprintf(b, sizeof b, "%s/year.csv", dir);
+        snprintf(db, sizeof db, "%s/amb.gpkg", dir);
+        cr_assert_eq(tu_write(a, "date,lat,lon,type,victims\n"
+                                 "2019-03-04,16.000,-93.000,homicide,2\n"
+                                 "2019-07-10,16.009,-93.000,homicide,2\n"), 0);
+        cr_assert_eq(tu_write(b, "date,lat,lon,type,victims\n2019,16.004,-93.000,homicide,2\n"),
+                     0);
+        senda_ctx *ctx = NULL;
+        senda_ctx_create(&ctx);
+        senda_incidents_import_opts o;
+        senda_incidents_import_opts_init(&o);
+        const char *files[] = {a, b};
+        senda_incidents_import_summary sum;
+        cr_assert_eq(senda_incidents_import(ctx, db, files, 2, &o, &sum, NULL, NULL), SENDA_OK);
+        senda_review_item *it = NULL;
+        size_t n = 0;
+        cr_assert_eq(senda_incidents_review_list(ctx, db, &it, &n), SENDA_OK);
+        cr_assert_eq(n, 1);
+        int64_t fid = it[0].fid, cand = it[0].candidate;
+        senda_review_items_free(it, n);
+        cr_assert(cand == 1 || cand == 2, "candidate %lld", (long long)cand);
+        int64_t other = 3 - cand, want = confirm ? cand : other;
+        cr_assert_eq(senda_incidents_review_settle(ctx, db, fid, confirm ? -1 : other), SENDA_OK,
+                     "%s", senda_ctx_errmsg(ctx));
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM incidents WHERE fid = %lld AND status = 'duplicate' AND "
+                 "duplicate_of = %lld", (long long)fid, (long long)want);
+        cr_assert_eq(inc_qn(db, sql), 1, "confirm=%d", confirm);
+        cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE status = 'accepted'"), 2);
+        free(dir);
+        senda_ctx_destroy(ctx);
+    }
+}
