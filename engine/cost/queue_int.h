@@ -249,4 +249,141 @@ static inline int q_report_settled(senda_ctx *ctx, senda_progress_fn progress, v
     return senda__progress(ctx, progress, arg, (double)*n_settled / (double)n, NULL);
 }
 
+/* ---------------------------------------------------------------------
+ * Dial's bucket queue (Dial 1969, "Algorithm 360", CACM 12(11)) for a
+ * search in which every move costs at least w > 0: bucket j holds the
+ * cells whose cost lies in [j w, (j + 1) w), so a cell's cost, once its
+ * bucket is current, cannot fall any more (any path into it through a cell
+ * of the same bucket costs one more move, >= w), and the cells of a bucket
+ * are expanded in any order: no heap, no ages (the order among equal costs
+ * is free; the least costs are the same). An entry is a 4-byte cell index;
+ * its cost is read from the caller's cost array when the bucket comes, and
+ * a cell gets at most one entry per bucket (a push into the bucket already
+ * holding it only lowers the cost there). A push below the current bucket,
+ * which a move of cost < w (a wrong w, or rounding at huge costs) would
+ * make, is appended to the current bucket and its cell expanded again:
+ * label-correcting, so still exact, only slower. The buckets are circular:
+ * B > max_move / w + 2 of them (every push lands within max_move of the
+ * current cost).
+ * ------------------------------------------------------------------- */
+typedef struct {
+    uint32_t *a;
+    size_t n, cap;
+} bq_vec;
+
+typedef struct {
+    bq_vec *b;
+    bq_vec tmp;       /* bq_sort_bands' scratch */
+    uint32_t *count;  /* bq_sort_bands' counts, n_keys + 1 */
+    size_t n_keys;
+    unsigned band_shift;
+    uint64_t n_b;     /* buckets in the ring, a power of two */
+    uint64_t cur;     /* number of the current bucket, floor(cost / w) */
+    double inv_width; /* 1 / w */
+    size_t n;         /* entries in all buckets */
+} bqueue;
+
+#define BQ_MAX_BUCKETS ((uint64_t)1 << 16)
+
+static inline uint64_t bq_bucket(const bqueue *q, double cost)
+{
+    return (uint64_t)(cost * q->inv_width);
+}
+
+/* width: the least cost of one move (> 0), max_move: the largest; n_cells
+ * the grid's cells. 1 when the ring would be too large or a cell index does
+ * not fit 32 bits (use the calendar queue then), -1 out of memory. */
+static inline int bq_init(senda_ctx *ctx, bqueue *q, double width, double max_move,
+                          size_t n_cells)
+{
+    memset(q, 0, sizeof *q);
+    if (!(width > 0.0) || !isfinite(max_move) || (uint64_t)n_cells > UINT32_MAX ||
+        !(max_move / width < (double)(BQ_MAX_BUCKETS - 3)))
+        return 1;
+    q->inv_width = 1.0 / width;
+    q->n_b = 4; /* a power of two: the ring index is a mask, not a 64-bit division */
+    while (q->n_b < (uint64_t)(max_move * q->inv_width) + 3)
+        q->n_b *= 2;
+    q->b = senda__calloc(ctx, (size_t)q->n_b, sizeof *q->b);
+    return q->b ? 0 : -1;
+}
+
+static inline int bq_append(senda_ctx *ctx, bq_vec *v, uint32_t cell)
+{
+    if (__builtin_expect(v->n == v->cap, 0)) {
+        size_t cap = v->cap ? v->cap * 2 : 64;
+        uint32_t *a = senda__realloc(ctx, v->a, cap * sizeof *a);
+        if (!a)
+            return -1;
+        v->a = a;
+        v->cap = cap;
+    }
+    v->a[v->n++] = cell;
+    return 0;
+}
+
+/* The cost of cell lowered from old (NaN: unreached) to cost: queue it in
+ * cost's bucket unless it is there already. -1 out of memory. */
+static inline int bq_push(senda_ctx *ctx, bqueue *q, size_t cell, double old, double cost)
+{
+    uint64_t j = bq_bucket(q, cost);
+    if (__builtin_expect(j <= q->cur, 0))
+        j = q->cur; /* expanded again in the current bucket: see above */
+    else if (!isnan(old) && bq_bucket(q, old) == j)
+        return 0;
+    q->n++;
+    return bq_append(ctx, &q->b[j & (q->n_b - 1)], (uint32_t)cell);
+}
+
+/* Order the entries of v by band of rows (cell >> band_shift: 4 to 8 rows
+ * a band), a stable counting sort; no-op for short buckets. The cells of a
+ * bucket lie all around the search's frontier in the order they were
+ * pushed; expanded band by band, consecutive cells share cache lines and
+ * pages (4 KB pages: TLB misses, each a two-level page walk on a virtual
+ * machine, were a fifth of a run with knight's moves). The order of a
+ * bucket's cells does not change the result. -1 out of memory. */
+static inline int bq_sort_bands(senda_ctx *ctx, bqueue *q, bq_vec *v, size_t n_rows, size_t n_cols)
+{
+    if (v->n < 64)
+        return 0;
+    if (!q->count) {
+        q->band_shift = 2;
+        while (((size_t)1 << q->band_shift) < 4 * n_cols)
+            q->band_shift++;
+        q->n_keys = ((n_rows * n_cols) >> q->band_shift) + 1;
+        if (!(q->count = senda__calloc(ctx, q->n_keys + 1, sizeof *q->count)))
+            return -1;
+    }
+    if (q->tmp.cap < v->n) {
+        uint32_t *a = senda__realloc(ctx, q->tmp.a, v->cap * sizeof *a);
+        if (!a)
+            return -1;
+        q->tmp.a = a;
+        q->tmp.cap = v->cap;
+    }
+    uint32_t *count = q->count;
+    memset(count, 0, (q->n_keys + 1) * sizeof *count);
+    for (size_t i = 0; i < v->n; i++)
+        count[(v->a[i] >> q->band_shift) + 1]++;
+    for (size_t k = 1; k <= q->n_keys; k++)
+        count[k] += count[k - 1];
+    for (size_t i = 0; i < v->n; i++)
+        q->tmp.a[count[v->a[i] >> q->band_shift]++] = v->a[i];
+    bq_vec t = *v;
+    v->a = q->tmp.a;
+    v->cap = q->tmp.cap;
+    q->tmp.a = t.a;
+    q->tmp.cap = t.cap;
+    return 0;
+}
+
+static inline void bq_free(bqueue *q)
+{
+    senda__free(q->tmp.a);
+    senda__free(q->count);
+    for (uint64_t j = 0; q->b && j < q->n_b; j++)
+        senda__free(q->b[j].a);
+    senda__free(q->b);
+}
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "senda.h"
@@ -156,4 +157,120 @@ Test(walk, errors_name_the_problem)
                  SENDA_ERR_DATA);
     cr_assert_null(f.acc);
     wteardown(&f);
+}
+
+/* An independent oracle: Bellman-Ford over every move, relaxed until
+ * nothing changes, with r.walk's move cost written out again here (the
+ * header of walk.c): a * dS + the climb term + lambda * mean friction * dS,
+ * the mean over the end cells (and the two passed cells for a knight's
+ * move); NaN elevation or friction is a barrier. */
+static void bellman_ford(const double *dem, const double *fric, size_t n, double cs,
+                         const senda_walk_opts *o, size_t src, double *acc)
+{
+    static const int dr[16] = {0, 0, -1, 1, -1, -1, 1, 1, -2, -2, 2, 2, -1, -1, 1, 1};
+    static const int dc[16] = {-1, 1, 0, 0, -1, 1, 1, -1, -1, 1, 1, -1, -2, 2, 2, -2};
+    for (size_t i = 0; i < n * n; i++)
+        acc[i] = INFINITY;
+    acc[src] = 0.0;
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (size_t s = 0; s < n * n; s++) {
+            if (isinf(acc[s]) || isnan(dem[s]) || isnan(fric[s]))
+                continue;
+            long r = (long)(s / n), c = (long)(s % n);
+            for (int k = 0; k < (o->knight ? 16 : 8); k++) {
+                long tr = r + dr[k], tc = c + dc[k];
+                if (tr < 0 || tc < 0 || tr >= (long)n || tc >= (long)n)
+                    continue;
+                size_t t = (size_t)tr * n + (size_t)tc;
+                double ds = cs * sqrt((double)(dr[k] * dr[k] + dc[k] * dc[k]));
+                double f = fric[t] + fric[s];
+                if (k >= 8) { /* the two cells a knight's move passes */
+                    long ar = abs(dr[k]) == 2 ? r + dr[k] / 2 : r;
+                    long ac = abs(dc[k]) == 2 ? c + dc[k] / 2 : c;
+                    f += fric[(size_t)ar * n + (size_t)ac] +
+                         fric[(size_t)(r + (abs(dr[k]) == 2 ? dr[k] / 2 : dr[k])) * n +
+                              (size_t)(c + (abs(dc[k]) == 2 ? dc[k] / 2 : dc[k]))];
+                }
+                double dh = dem[t] - dem[s], climb;
+                if (dh >= 0.0)
+                    climb = o->b * dh;
+                else if (dh / ds < o->slope_factor)
+                    climb = o->d * dh;
+                else
+                    climb = o->c * dh;
+                double cost = acc[s] + o->a * ds + climb + o->lambda * f / (k >= 8 ? 4 : 2) * ds;
+                if (isnan(dem[t]) || isnan(cost))
+                    continue;
+                if (cost < acc[t] * (1.0 - 1e-13)) { /* rounding is no change */
+                    acc[t] = cost;
+                    changed = 1;
+                }
+            }
+        }
+    }
+}
+
+/* An n x n rolling DEM (deterministic pseudo-random, 0-80 m over 10 m
+ * cells: all three slope classes) with a few barriers, source at the
+ * centre, against the oracle: with r.walk's defaults (the bucket queue:
+ * every move costs >= 10 m x (0.72 - 1.9998 x 0.2125)) or, zero_move, with
+ * a + c * slope_factor = 0 and no friction (a move can cost 0: the
+ * calendar queue). */
+static void check_oracle(size_t n, int knight, int zero_move)
+{
+    double *dem = malloc(n * n * sizeof *dem), *fric = malloc(n * n * sizeof *fric);
+    double *want = malloc(n * n * sizeof *want);
+    unsigned long x = 12345;
+    for (size_t i = 0; i < n * n; i++) {
+        x = x * 6364136223846793005ul + 1442695040888963407ul;
+        double u = (double)(x >> 11) / 9007199254740992.0;
+        size_t r = i / n, c = i % n;
+        dem[i] = 40.0 + 30.0 * sin(0.4 * (double)r) * cos(0.3 * (double)c) + 10.0 * u;
+        fric[i] = zero_move ? 0.0 : 2.0 * u;
+        if (i % 53 == 7)
+            dem[i] = NAN;
+        if (i % 71 == 11)
+            fric[i] = NAN;
+    }
+    wfx f;
+    wsetup(&f, n, dem, fric, n / 2, n / 2);
+    senda_walk_opts o;
+    senda_walk_opts_init(&o);
+    o.knight = knight;
+    if (zero_move) { /* a + c * slope_factor = 0.2125 - 0.2125 */
+        o.a = 0.2125;
+        o.c = 1.0;
+    }
+    cr_assert_eq(senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, NULL, NULL), SENDA_OK,
+                 "%s", senda_ctx_errmsg(f.ctx));
+    bellman_ford(dem, fric, n, 10.0, &o, (n / 2) * n + n / 2, want);
+    const double *got = senda_grid_cdata(f.acc);
+    for (size_t i = 0; i < n * n; i++) {
+        if (isinf(want[i])) {
+            cr_assert(isnan(got[i]), "n %zu cell %zu: unreachable, got %g", n, i, got[i]);
+            continue;
+        }
+        /* sums of up to ~500 terms of <= 1e3 in another order: 1e-12 relative */
+        cr_assert(fabs(got[i] - want[i]) <= 1e-12 * fmax(1.0, want[i]),
+                  "n %zu knight %d zero_move %d cell %zu: %.17g, oracle %.17g", n, knight,
+                  zero_move, i, got[i], want[i]);
+    }
+    wteardown(&f);
+    free(dem);
+    free(fric);
+    free(want);
+}
+
+/* 24 x 24 with both queues, with and without knight's moves; 160 x 160 with
+ * the buckets, whose hundreds of cells each are sorted by band of rows
+ * before they are expanded (queue_int.h). */
+Test(walk, both_queues_match_an_independent_bellman_ford)
+{
+    for (int knight = 0; knight <= 1; knight++) {
+        check_oracle(24, knight, 0);
+        check_oracle(24, knight, 1);
+        check_oracle(160, knight, 0);
+    }
 }
