@@ -8,11 +8,11 @@
  * sanitizer build of .ci/run) leak nothing under LeakSanitizer. The run is
  * single-threaded so the Nth allocation is the same one every time.
  *
- * The run makes about 1,800 allocations through the context (21,000 before
+ * The run makes about 2,200 allocations through the context (21,000 before
  * the cost searches' priority queue took its slots' first vectors from shared
  * blocks) and each failing run takes 0.1 s (0.4 s under AddressSanitizer), so
  * the normal suite fails about 250 of them and the sanitizer build about 800,
- * evenly spaced (every 7th and 2nd at 1,800); SENDA_ALLOC_SWEEP=all fails
+ * evenly spaced (every 8th and 2nd at 2,200); SENDA_ALLOC_SWEEP=all fails
  * every one (scripts/check/alloc-sweep runs that in the sanitizer build), and
  * SENDA_ALLOC_SWEEP_FROM=N starts at the Nth (to re-run from a failure).
  */
