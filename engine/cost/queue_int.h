@@ -41,12 +41,27 @@ typedef struct {
     size_t n, cap;
 } qvec;
 
+/* A slot's first Q_FIRST entries come from blocks of Q_BLOCK entries shared
+ * by all slots (a vector of capacity Q_FIRST lives in a block; a larger one
+ * was allocated on its own): pushes scatter over thousands of slots, and one
+ * allocation per slot per search made a search of a few hundred cells cost
+ * hundreds of allocations (a pipeline run of many small searches, tens of
+ * thousands). */
+#define Q_FIRST 16u
+#define Q_BLOCK 4096u
+typedef struct qblock {
+    struct qblock *next;
+    qentry e[Q_BLOCK];
+} qblock;
+
 typedef struct {
     qvec slot[N_SLOTS];
     qvec heap;           /* the current slot, a binary min-heap */
     uint64_t cur;        /* number of the current slot, floor(cost / delta) */
     double inv_delta;
     size_t n;            /* entries in all slots and the heap */
+    qblock *blocks;      /* the blocks of first vectors, newest first */
+    unsigned block_used; /* entries of blocks->e handed out */
     uint64_t next_key;   /* the next age, shifted: age << idx_bits */
     uint64_t idx_mask;   /* (1 << idx_bits) - 1 */
     unsigned idx_bits;
@@ -63,16 +78,40 @@ static inline int q_less(const qentry *x, const qentry *y)
     return x->cost < y->cost || (!(x->cost > y->cost) && x->key < y->key);
 }
 
-static inline int v_append(senda_ctx *ctx, qvec *v, qentry e)
+/* Give v room for one more entry: its first vector from the queue's
+ * blocks, a larger one on its own (copied out of the block). */
+static int v_grow(senda_ctx *ctx, qblock **blocks, unsigned *used, qvec *v)
 {
-    if (__builtin_expect(v->n == v->cap, 0)) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        qentry *a = senda__realloc(ctx, v->a, cap * sizeof *a);
-        if (!a)
-            return -1;
-        v->a = a;
-        v->cap = cap;
+    if (v->cap == 0) {
+        if (!*blocks || *used == Q_BLOCK) {
+            qblock *b = senda__malloc(ctx, sizeof *b);
+            if (!b)
+                return -1;
+            b->next = *blocks;
+            *blocks = b;
+            *used = 0;
+        }
+        v->a = (*blocks)->e + *used;
+        *used += Q_FIRST;
+        v->cap = Q_FIRST;
+        return 0;
     }
+    size_t cap = v->cap * 2;
+    qentry *a = v->cap == Q_FIRST ? senda__malloc(ctx, cap * sizeof *a)
+                                  : senda__realloc(ctx, v->a, cap * sizeof *a);
+    if (!a)
+        return -1;
+    if (v->cap == Q_FIRST)
+        memcpy(a, v->a, v->n * sizeof *a);
+    v->a = a;
+    v->cap = cap;
+    return 0;
+}
+
+static inline int v_append(senda_ctx *ctx, qblock **blocks, unsigned *used, qvec *v, qentry e)
+{
+    if (__builtin_expect(v->n == v->cap, 0) && v_grow(ctx, blocks, used, v) != 0)
+        return -1;
     v->a[v->n++] = e;
     return 0;
 }
@@ -136,12 +175,12 @@ static inline int q_push(senda_ctx *ctx, queue *q, double cost, size_t idx)
     uint64_t s = slot_number(q, cost);
     q->n++;
     if (s == q->cur) {
-        if (v_append(ctx, &q->heap, e) != 0)
+        if (v_append(ctx, &q->blocks, &q->block_used, &q->heap, e) != 0)
             return -1;
         heap_up(&q->heap, q->heap.n - 1);
         return 0;
     }
-    return v_append(ctx, &q->slot[s % N_SLOTS], e);
+    return v_append(ctx, &q->blocks, &q->block_used, &q->slot[s % N_SLOTS], e);
 }
 
 /* The cells of the slot PF_DIST slots after the one just made current are
@@ -231,8 +270,15 @@ static inline int q_pop(queue *q, qentry *out)
 static inline void q_free(queue *q)
 {
     for (unsigned s = 0; s < N_SLOTS; s++)
-        senda__free(q->slot[s].a);
-    senda__free(q->heap.a);
+        if (q->slot[s].cap > Q_FIRST)
+            senda__free(q->slot[s].a);
+    if (q->heap.cap > Q_FIRST)
+        senda__free(q->heap.a);
+    while (q->blocks) {
+        qblock *b = q->blocks;
+        q->blocks = b->next;
+        senda__free(b);
+    }
 }
 
 /* Count one settled cell of n and report progress every 1 % (the first

@@ -82,12 +82,15 @@ static int parse_month(const char *s)
 typedef struct {
     senda__agg_node *nodes;
     size_t n, cap;
+    int failed; /* a node could not be added (out of memory): the tree is unusable */
 } tree;
 
 static long tree_add(senda_ctx *ctx, tree *t, long parent, const char *code, const char *label,
                      const char *rest)
 {
-    return senda__agg_add(ctx, &t->nodes, &t->n, &t->cap, parent, code, label, rest);
+    long v = senda__agg_add(ctx, &t->nodes, &t->n, &t->cap, parent, code, label, rest);
+    t->failed |= v < 0;
+    return v;
 }
 
 static void add_counts(senda__agg_node *leaf, const inc *c)
@@ -670,6 +673,12 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     }
     if (!date_filter)
         unknown_leaf = tree_add(ctx, &tp, 0, "unknown", "date not reported", NULL);
+    if (tp.failed) {
+        senda__free(month_leaf);
+        senda__free(yonly_leaf);
+        st = SENDA_ERR_NOMEM;
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         long leaf = incs[i].month >= 0   ? month_leaf[incs[i].month - m_lo]
                     : incs[i].month == -1 ? yonly_leaf[incs[i].year - ylo]
@@ -689,6 +698,10 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
         type_leaf[t] = excluded[t] ? -1
                                    : tree_add(ctx, &ty, 0, senda_incidents_type_code(t),
                                               senda_incidents_type_code(t), NULL);
+    if (ty.failed) {
+        st = SENDA_ERR_NOMEM;
+        goto done;
+    }
     for (size_t i = 0; i < n; i++)
         add_counts(&ty.nodes[type_leaf[incs[i].type]], &incs[i]);
     if (sp.n == 0 || tp.n == 0 || ty.n == 0) {
@@ -886,6 +899,10 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
     merged_lines(&merged, "area", &sp, gs, ngs, opts->k);
     merged_lines(&merged, "period", &tp, gp, ngp, opts->k);
     merged_lines(&merged, "type", &ty, gt, ngt, opts->k);
+    if (merged.failed) { /* the context holds the out-of-memory message */
+        st = SENDA_ERR_NOMEM;
+        goto done;
+    }
     {
         char **lco = CSLSetNameValue(NULL, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
         OGRLayerH man = GDALDatasetCreateLayer(dst, "publish_manifest", NULL, wkbNone, lco);
@@ -910,7 +927,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
                      "k or not reported"},
             {"units", units_desc},
             {"filters", json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN)},
-            {"merged", merged.failed ? "" : merged.s ? merged.s : "nothing merged"},
+            {"merged", merged.s ? merged.s : "nothing merged"},
             {"method", "docs/publish.md: OCHA Centre for Humanitarian Data statistical "
                        "disclosure control; Counter-Trafficking Data Collaborative k = 11"},
             {"figures", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN)},

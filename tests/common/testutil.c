@@ -31,11 +31,47 @@ int tu_write(const char *path, const char *text)
     return fclose(fp);
 }
 
+/* The directories tu_tmpdir() made in this process, removed when it exits
+ * (each Criterion test runs in its own worker process): a test need not
+ * remove its own, and a suite run leaves nothing in /tmp. A crashed test
+ * keeps its directory for a look. Only the process that made a directory
+ * removes it (a forked child that exits must not). */
+#define TU_MAX_TMPDIRS 256
+static char tmpdirs[TU_MAX_TMPDIRS][512];
+static int n_tmpdirs;
+static pid_t tmpdirs_pid;
+
+static void remove_tmpdirs(void)
+{
+    if (getpid() != tmpdirs_pid)
+        return;
+    for (int i = 0; i < n_tmpdirs; i++) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdirs[i]);
+        if (access(tmpdirs[i], F_OK) == 0 && system(cmd) != 0)
+            fprintf(stderr, "testutil: could not remove %s\n", tmpdirs[i]);
+    }
+    n_tmpdirs = 0;
+}
+
 char *tu_tmpdir(void)
 {
-    char tmpl[] = "/tmp/senda-test-XXXXXX";
+    /* under $TMPDIR when set (a tmpfs makes the disk-heavy tests, such as
+     * the allocation sweep, several times faster on a busy disk) */
+    const char *base = getenv("TMPDIR");
+    char tmpl[480];
+    snprintf(tmpl, sizeof tmpl, "%s/senda-test-XXXXXX", base && *base && strlen(base) < 400 ? base : "/tmp");
     char *d = mkdtemp(tmpl);
-    return d ? strdup(d) : NULL;
+    if (!d)
+        return NULL;
+    if (tmpdirs_pid != getpid()) { /* the first in this process */
+        tmpdirs_pid = getpid();
+        n_tmpdirs = 0;
+        atexit(remove_tmpdirs);
+    }
+    if (n_tmpdirs < TU_MAX_TMPDIRS)
+        snprintf(tmpdirs[n_tmpdirs++], sizeof tmpdirs[0], "%s", d);
+    return strdup(d);
 }
 
 int tu_rmdir(char *dir)

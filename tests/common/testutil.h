@@ -19,7 +19,8 @@ typedef struct tu_run {
 tu_run tu_senda(const char *args);
 void tu_run_free(tu_run *r);
 
-/** A fresh temporary directory (mkdtemp); the string is static per call site. */
+/** A fresh temporary directory (mkdtemp), removed with its contents when the
+ * test's process exits; the caller frees the returned name. */
 char *tu_tmpdir(void);
 /* Remove a tu_tmpdir() directory with everything in it and free its name;
  * returns the removal's exit status (0: removed). */
