@@ -263,29 +263,38 @@ Test(crossdup, iom_three_files_store_the_distinct_events_of_an_independent_match
     senda_ctx_destroy(ctx);
 }
 
+/* Import two day reports 1 km apart (16.000 and 16.009 N) and the year
+ * reports YEAR_ROWS (CSV rows) into DIR/amb.gpkg, named in DB. */
+static void import_day_and_year(senda_ctx *ctx, const char *dir, const char *year_rows,
+                                char *db, size_t db_size, senda_incidents_import_summary *sum)
+{
+    char a[1100], b[1100], text[512];
+    snprintf(a, sizeof a, "%s/day.csv", dir);
+    snprintf(b, sizeof b, "%s/year.csv", dir);
+    snprintf(db, db_size, "%s/amb.gpkg", dir);
+    cr_assert_eq(tu_write(a, "date,lat,lon,type,victims\n"
+                             "2019-03-04,16.000,-93.000,homicide,2\n"
+                             "2019-07-10,16.009,-93.000,homicide,2\n"), 0);
+    snprintf(text, sizeof text, "date,lat,lon,type,victims\n%s", year_rows);
+    cr_assert_eq(tu_write(b, text), 0);
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
+    const char *files[] = {a, b};
+    cr_assert_eq(senda_incidents_import(ctx, db, files, 2, &o, sum, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+}
+
 /* A year-dated report that fits two day-dated reports is kept for review; the
  * reviewer settles it. Hand-made rows: two day reports 1 km apart, one year report
  * between them (both within 5 km), then a day report far away. */
 Test(crossdup, ambiguous_report_is_possible_duplicate_and_review_settles_it)
 {
-    char *dir = tu_tmpdir(), a[1100], b[1100], db[1100];
-    snprintf(a, sizeof a, "%s/day.csv", dir);
-    snprintf(b, sizeof b, "%s/year.csv", dir);
-    snprintf(db, sizeof db, "%s/amb.gpkg", dir);
-    cr_assert_eq(tu_write(a, "date,lat,lon,type,victims\n"
-                             "2019-03-04,16.000,-93.000,homicide,2\n"
-                             "2019-07-10,16.009,-93.000,homicide,2\n"), 0);
-    cr_assert_eq(tu_write(b, "date,lat,lon,type,victims\n"
-                             "2019,16.004,-93.000,homicide,2\n"
-                             "2018,16.004,-93.000,homicide,2\n"), 0);
+    char *dir = tu_tmpdir(), db[1100];
     senda_ctx *ctx = NULL;
     senda_ctx_create(&ctx);
-    senda_incidents_import_opts o;
-    senda_incidents_import_opts_init(&o);
-    const char *files[] = {a, b};
     senda_incidents_import_summary sum;
-    cr_assert_eq(senda_incidents_import(ctx, db, files, 2, &o, &sum, NULL, NULL), SENDA_OK, "%s",
-                 senda_ctx_errmsg(ctx));
+    import_day_and_year(ctx, dir, "2019,16.004,-93.000,homicide,2\n2018,16.004,-93.000,homicide,2\n",
+                        db, sizeof db, &sum);
     cr_assert_eq(sum.possible_duplicate, 1); /* the 2019 row: either 2019 report fits */
     cr_assert_eq(sum.accepted, 3);           /* the 2018 row has no candidate */
     senda_review_item *it = NULL;
@@ -299,9 +308,12 @@ Test(crossdup, ambiguous_report_is_possible_duplicate_and_review_settles_it)
     cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE status = 'accepted'"), 4);
     cr_assert_neq(senda_incidents_review_settle(ctx, db, fid, -1), SENDA_OK); /* settled */
     /* a new import does not link the kept report again */
+    char b[1100];
     snprintf(b, sizeof b, "%s/more.csv", dir);
     cr_assert_eq(tu_write(b, "date,lat,lon,type,victims\n2020-01-01,15.0,-92.5,kidnapping,1\n"), 0);
     const char *more[] = {b};
+    senda_incidents_import_opts o;
+    senda_incidents_import_opts_init(&o);
     cr_assert_eq(senda_incidents_import(ctx, db, more, 1, &o, &sum, NULL, NULL), SENDA_OK);
     cr_assert_eq(inc_qn(db, "SELECT count(*) FROM incidents WHERE status = 'accepted'"), 5);
     free(dir);
@@ -315,22 +327,11 @@ Test(crossdup, ambiguous_report_is_possible_duplicate_and_review_settles_it)
 Test(crossdup, review_links_a_possible_duplicate_to_its_candidate)
 {
     for (int confirm = 0; confirm < 2; confirm++) {
-        char *dir = tu_tmpdir(), a[1100], b[1100], db[1100], sql[200];
-        snprintf(a, sizeof a, "%s/day.csv", dir);
-        snprintf(b, sizeof b, "%s/year.csv", dir);
-        snprintf(db, sizeof db, "%s/amb.gpkg", dir);
-        cr_assert_eq(tu_write(a, "date,lat,lon,type,victims\n"
-                                 "2019-03-04,16.000,-93.000,homicide,2\n"
-                                 "2019-07-10,16.009,-93.000,homicide,2\n"), 0);
-        cr_assert_eq(tu_write(b, "date,lat,lon,type,victims\n2019,16.004,-93.000,homicide,2\n"),
-                     0);
+        char *dir = tu_tmpdir(), db[1100], sql[200];
         senda_ctx *ctx = NULL;
         senda_ctx_create(&ctx);
-        senda_incidents_import_opts o;
-        senda_incidents_import_opts_init(&o);
-        const char *files[] = {a, b};
         senda_incidents_import_summary sum;
-        cr_assert_eq(senda_incidents_import(ctx, db, files, 2, &o, &sum, NULL, NULL), SENDA_OK);
+        import_day_and_year(ctx, dir, "2019,16.004,-93.000,homicide,2\n", db, sizeof db, &sum);
         senda_review_item *it = NULL;
         size_t n = 0;
         cr_assert_eq(senda_incidents_review_list(ctx, db, &it, &n), SENDA_OK);
