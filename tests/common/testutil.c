@@ -41,16 +41,21 @@ static char tmpdirs[TU_MAX_TMPDIRS][512];
 static int n_tmpdirs;
 static pid_t tmpdirs_pid;
 
+/* rm -rf DIR; the removal's exit status. */
+static int rm_tree(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
 static void remove_tmpdirs(void)
 {
     if (getpid() != tmpdirs_pid)
         return;
-    for (int i = 0; i < n_tmpdirs; i++) {
-        char cmd[600];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdirs[i]);
-        if (access(tmpdirs[i], F_OK) == 0 && system(cmd) != 0)
+    for (int i = 0; i < n_tmpdirs; i++)
+        if (access(tmpdirs[i], F_OK) == 0 && rm_tree(tmpdirs[i]) != 0)
             fprintf(stderr, "testutil: could not remove %s\n", tmpdirs[i]);
-    }
     n_tmpdirs = 0;
 }
 
@@ -76,9 +81,7 @@ char *tu_tmpdir(void)
 
 int tu_rmdir(char *dir)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    int rc = system(cmd);
+    int rc = rm_tree(dir);
     free(dir);
     return rc;
 }
