@@ -357,12 +357,10 @@ static inline int bq_init(senda_ctx *ctx, bqueue *q, double width, double max_mo
 static inline int bq_append(senda_ctx *ctx, bq_vec *v, uint32_t cell)
 {
     if (__builtin_expect(v->n == v->cap, 0)) {
-        size_t cap = v->cap ? v->cap * 2 : 64;
-        uint32_t *a = senda__realloc(ctx, v->a, cap * sizeof *a);
+        uint32_t *a = senda__grow(ctx, v->a, v->n, &v->cap, sizeof *a, 64);
         if (!a)
             return -1;
         v->a = a;
-        v->cap = cap;
     }
     v->a[v->n++] = cell;
     return 0;
