@@ -17,12 +17,34 @@
  * multiplied by cell_m / unit_m (cost per unit length times length).
  * Neighbours are visited in r.cost's order (W, E, N, S, NW, NE, SE, SW, then
  * NNW, NNE, SSE, SSW, WNW, ENE, ESE, WSW); a neighbour is updated only on a
- * strictly lower cost; the queue pops the lowest cost first and, among equal
- * costs, the entry inserted first (r.cost heap.c's "age"), so ties resolve
- * exactly as in r.cost and the direction rasters agree even on integer
- * frictions. Stale queue entries are skipped (lazy deletion, as r.cost
- * does: on pop, and in bulk when their calendar slot is made current), and
- * every insertion, stale or not, takes an age.
+ * strictly lower cost. r.cost pops the lowest cost first and, among equal
+ * costs, the entry inserted first (heap.c's "age"); the direction of a cell
+ * is therefore the move from the first of its equal-cost best parents to
+ * leave r.cost's heap, and that is what senda stores, so the direction
+ * rasters agree even on integer frictions.
+ *
+ * Queue. When every friction a move can sum is > 0, every move adds at
+ * least w = (2 f_min) x 1/2 (a straight move between two cells of the least
+ * friction; diagonal and knight's moves cost more), and the queue is Dial's
+ * buckets of width w (queue_int.h): once a bucket is current no cell in it
+ * can get cheaper (a path through another cell of it costs one more move),
+ * so its cells are expanded once each, in any order; here sorted by band of
+ * rows, so that consecutive cells share cache lines and pages, with their
+ * neighbourhoods prefetched a dozen cells ahead. The costs are the same
+ * minima over the same candidate sums as in r.cost's order. Directions need
+ * r.cost's order only on ties: a move reaching a cell at exactly its present
+ * cost takes over when its cell leaves r.cost's heap before the present
+ * parent (pops_before(): by cost, then by age; an age is the pair (the
+ * parent's pop rank, the move number), so equal costs are decided by the
+ * parents, recursively up to the sources, which are oldest in their given
+ * order). A move that lands below the next bucket (rounding, at costs
+ * beyond about 10^10 bucket widths) is detected, and the search starts
+ * again on the calendar queue.
+ * When the least friction is 0 (or null_cost is 0), or the spread of move
+ * costs would need more than 65533 buckets, the calendar queue runs: a
+ * two-level calendar over a small binary heap ordered exactly by (cost,
+ * age), so the same pop sequence as r.cost's 3-ary heap. Stale queue
+ * entries are skipped (lazy deletion, as r.cost does).
  *
  * Directions are stored as r.cost's outdir: in the reached cell, degrees
  * counter-clockwise from east pointing back to the cell it was reached from
@@ -35,19 +57,19 @@
  * blocked too (the sum is NaN); with null_cost >= 0 they cost that much, and
  * keep_nulls puts NaN back into their output cells (r.cost -n).
  *
- * Complexity: O(N log F) for N reached cells and F the frontier size (the
- * heap holds the frontier plus stale entries); 8 or 16 relaxations per cell.
- * Memory: the caller's accum (8 B a cell) and code (1 B a cell) arrays plus
- * the queue (16 B an entry, a few per frontier cell) and 16384 slot headers;
- * no per-cell allocation. An entry packs its cell index and its age in one
- * 64-bit word beside the cost, so a grid needs ceil(log2(cells)) bits plus
- * the bits of 16 x cells + sources (8 x without knight's moves) <= 64:
- * grids up to 2^29 cells (23170 x 23170) run; larger ones fail with
- * SENDA_ERR_DATA. Interior cells are relaxed by an unrolled copy of the move
- * loop. The queue is a calendar queue over a small binary
- * heap instead of r.cost's 3-ary heap: the same total order on (cost, age),
- * so the same pop sequence, with O(1) work per entry plus a heap a few
- * entries deep.
+ * Complexity: O(N + C / w) with the buckets, for N reached cells and C the
+ * largest cost; O(N log F) with the calendar queue (F the frontier); 8 or
+ * 16 relaxations per cell; a tie walks up the parents while their costs
+ * are equal (a few steps; up to the path length on a uniform friction, for
+ * the cells on its axes of symmetry). Memory: the caller's accum (8 B a
+ * cell) and code (1 B a cell) arrays plus the queue: the buckets hold 4 B
+ * an entry, a few per frontier cell, in a ring of max move / w buckets; the
+ * calendar 16 B an entry and 16384 slot headers, its entry packing the cell
+ * index and the age in one 64-bit word beside the cost, so that grids up
+ * to 2^29 cells (23170 x 23170) run on it and larger ones fail with
+ * SENDA_ERR_DATA (the buckets take grids up to 2^32 cells). No per-cell
+ * allocation. Interior cells are relaxed by an unrolled copy of the move
+ * loop.
  *
  * Differences from r.cost, deliberate: max_cost is a double, and cells whose
  * cost exceeds it are NaN (r.cost stops there but keeps the tentative costs
@@ -108,9 +130,81 @@ static inline double friction(const senda__cost_run *run, size_t i)
     return c >= 0.0 ? c : run->null_cost;
 }
 
-/* Move k to cell j at cost mc: taken when strictly cheaper than j's cost. */
-static inline int try_move(senda_ctx *ctx, senda__cost_run *run, queue *q, size_t j, int k,
-                           double mc)
+/* The queue of one search: Dial's buckets (use_b) or the calendar queue. */
+typedef struct {
+    queue *q;             /* the calendar queue, when !use_b */
+    bqueue b;             /* Dial's buckets, when use_b */
+    int use_b;
+    int below;            /* a bucket push fell at or below the current bucket */
+    const ptrdiff_t *off; /* index offset of move k */
+} cost_queue;
+
+/* Does settled cell a leave r.cost's heap before settled cell b (a != b)?
+ * r.cost pops by (cost, age); a cell's age is that of the push that gave
+ * it its final cost, made while its parent (the cell its direction points
+ * to) was expanded: ages order as (pop order of the parent, move number),
+ * and a source's age is its place among the sources, below every other
+ * age. So equal costs are decided by the parents, recursively. */
+static int pops_before(const senda__cost_run *run, const ptrdiff_t *off, size_t a, size_t b)
+{
+    size_t n = run->n_rows * run->n_cols;
+    for (size_t step = 0; step < n; step++) { /* costs fall along the parents: ends */
+        double ca = run->accum[a], cb = run->accum[b];
+        if (ca != cb)
+            return ca < cb;
+        int ka = run->code[a], kb = run->code[b];
+        if (ka == 0 || kb == 0) { /* a source */
+            if (ka != kb)
+                return ka == 0;
+            for (size_t s = 0; s < run->n_src; s++) /* the first push of either */
+                if (run->src[s] == a || run->src[s] == b)
+                    return run->src[s] == a;
+            return 0;
+        }
+        size_t pa = (size_t)((ptrdiff_t)a - off[ka]), pb = (size_t)((ptrdiff_t)b - off[kb]);
+        if (pa == pb)
+            return ka < kb;
+        a = pa;
+        b = pb;
+    }
+    return 0;
+}
+
+/* Cell j, reached by move k from s at its present cost again: with the
+ * buckets, cells are expanded out of r.cost's order, so take the move when
+ * s leaves r.cost's heap before j's present parent (the first of the
+ * equal-cost parents to be expanded is the one r.cost keeps). */
+static void tie(const senda__cost_run *run, const cost_queue *cq, size_t j, int k, size_t s)
+{
+    size_t p = (size_t)((ptrdiff_t)j - cq->off[run->code[j]]);
+    if (p != s && pops_before(run, cq->off, s, p))
+        run->code[j] = (uint8_t)k;
+}
+
+/* Queue cell j in the bucket of its new cost mc (its old one: old, NaN if
+ * unreached) unless it is there already. A push at or below the current
+ * bucket (a move cheaper than the bucket width: rounding at huge costs)
+ * sets cq->below; the search then starts again on the calendar queue. */
+static inline int b_push(senda_ctx *ctx, cost_queue *cq, size_t j, double old, double mc)
+{
+    bqueue *b = &cq->b;
+    uint64_t jb = bq_bucket(b, mc);
+    if (__builtin_expect(jb <= b->cur, 0)) {
+        cq->below = 1;
+        return 0;
+    }
+    if (!isnan(old) && bq_bucket(b, old) == jb)
+        return 0;
+    b->n++;
+    return bq_append(ctx, &b->b[jb & (b->n_b - 1)], (uint32_t)j);
+}
+
+/* Move k from settled cell s to cell j at cost mc: taken when strictly
+ * cheaper than j's cost (r.cost); an equal cost decides the direction
+ * only (tie()), with the buckets. use_b is a constant at each call. */
+static inline __attribute__((always_inline)) int try_move(senda_ctx *ctx, senda__cost_run *run,
+                                                          cost_queue *cq, size_t j, int k,
+                                                          double mc, size_t s, int use_b)
 {
     if (!(mc <= DBL_MAX)) /* NaN: a null cell on the way; inf: overflow */
         return 0;
@@ -118,15 +212,18 @@ static inline int try_move(senda_ctx *ctx, senda__cost_run *run, queue *q, size_
     if (!(old <= mc)) { /* unreached (NaN) or strictly higher */
         run->accum[j] = mc;
         run->code[j] = (uint8_t)k;
-        return q_push(ctx, q, mc, j);
+        return use_b ? b_push(ctx, cq, j, old, mc) : q_push(ctx, cq->q, mc, j);
     }
+    if (use_b && __builtin_expect(old == mc, 0))
+        tie(run, cq, j, k, s);
     return 0;
 }
 
 /* relax() for a cell at least m cells from every edge, unrolled: the same
  * moves in the same order with the same sums as the loop below. */
-static inline int relax_interior(senda_ctx *ctx, senda__cost_run *run, queue *q,
-                                 const double fac[17], size_t i, double base, int knight)
+static inline __attribute__((always_inline)) int
+relax_interior(senda_ctx *ctx, senda__cost_run *run, cost_queue *q, const double fac[17],
+               size_t i, double base, int knight, int use_b)
 {
     size_t w = run->n_cols;
     double my = friction(run, i);
@@ -135,14 +232,13 @@ static inline int relax_interior(senda_ctx *ctx, senda__cost_run *run, queue *q,
     double vNW = friction(run, i - w - 1), vNE = friction(run, i - w + 1);
     double vSE = friction(run, i + w + 1), vSW = friction(run, i + w - 1);
     double fs = fac[1], fd = fac[5];
-    if (try_move(ctx, run, q, i - 1, 1, base + (vW + my) * fs) != 0 ||
-        try_move(ctx, run, q, i + 1, 2, base + (vE + my) * fs) != 0 ||
-        try_move(ctx, run, q, i - w, 3, base + (vN + my) * fs) != 0 ||
-        try_move(ctx, run, q, i + w, 4, base + (vS + my) * fs) != 0 ||
-        try_move(ctx, run, q, i - w - 1, 5, base + (vNW + my) * fd) != 0 ||
-        try_move(ctx, run, q, i - w + 1, 6, base + (vNE + my) * fd) != 0 ||
-        try_move(ctx, run, q, i + w + 1, 7, base + (vSE + my) * fd) != 0 ||
-        try_move(ctx, run, q, i + w - 1, 8, base + (vSW + my) * fd) != 0)
+#define MOVE(j, k, mc) try_move(ctx, run, q, j, k, mc, i, use_b)
+    if (MOVE(i - 1, 1, base + (vW + my) * fs) != 0 || MOVE(i + 1, 2, base + (vE + my) * fs) != 0 ||
+        MOVE(i - w, 3, base + (vN + my) * fs) != 0 || MOVE(i + w, 4, base + (vS + my) * fs) != 0 ||
+        MOVE(i - w - 1, 5, base + (vNW + my) * fd) != 0 ||
+        MOVE(i - w + 1, 6, base + (vNE + my) * fd) != 0 ||
+        MOVE(i + w + 1, 7, base + (vSE + my) * fd) != 0 ||
+        MOVE(i + w - 1, 8, base + (vSW + my) * fd) != 0)
         return -1;
     if (!knight)
         return 0;
@@ -150,22 +246,24 @@ static inline int relax_interior(senda_ctx *ctx, senda__cost_run *run, queue *q,
     size_t nnw = i - 2 * w - 1, nne = i - 2 * w + 1, sse = i + 2 * w + 1, ssw = i + 2 * w - 1;
     size_t wnw = i - w - 2, ene = i - w + 2, ese = i + w + 2, wsw = i + w - 2;
     /* via cells as senda__cost_knight_via: NNW passes N and NW, ... */
-    if (try_move(ctx, run, q, nnw, 9, base + (((vN + vNW) + friction(run, nnw)) + my) * fk) != 0 ||
-        try_move(ctx, run, q, nne, 10, base + (((vN + vNE) + friction(run, nne)) + my) * fk) != 0 ||
-        try_move(ctx, run, q, sse, 11, base + (((vS + vSE) + friction(run, sse)) + my) * fk) != 0 ||
-        try_move(ctx, run, q, ssw, 12, base + (((vS + vSW) + friction(run, ssw)) + my) * fk) != 0 ||
-        try_move(ctx, run, q, wnw, 13, base + (((vW + vNW) + friction(run, wnw)) + my) * fk) != 0 ||
-        try_move(ctx, run, q, ene, 14, base + (((vE + vNE) + friction(run, ene)) + my) * fk) != 0 ||
-        try_move(ctx, run, q, ese, 15, base + (((vE + vSE) + friction(run, ese)) + my) * fk) != 0 ||
-        try_move(ctx, run, q, wsw, 16, base + (((vW + vSW) + friction(run, wsw)) + my) * fk) != 0)
+    if (MOVE(nnw, 9, base + (((vN + vNW) + friction(run, nnw)) + my) * fk) != 0 ||
+        MOVE(nne, 10, base + (((vN + vNE) + friction(run, nne)) + my) * fk) != 0 ||
+        MOVE(sse, 11, base + (((vS + vSE) + friction(run, sse)) + my) * fk) != 0 ||
+        MOVE(ssw, 12, base + (((vS + vSW) + friction(run, ssw)) + my) * fk) != 0 ||
+        MOVE(wnw, 13, base + (((vW + vNW) + friction(run, wnw)) + my) * fk) != 0 ||
+        MOVE(ene, 14, base + (((vE + vNE) + friction(run, ene)) + my) * fk) != 0 ||
+        MOVE(ese, 15, base + (((vE + vSE) + friction(run, ese)) + my) * fk) != 0 ||
+        MOVE(wsw, 16, base + (((vW + vSW) + friction(run, wsw)) + my) * fk) != 0)
         return -1;
+#undef MOVE
     return 0;
 }
 
 /* Relax the neighbours of settled cell i (row, col) with cost base. The
  * interior test sends most cells to the unrolled relax_interior(). */
-static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fac[17],
-                 const ptrdiff_t off[17], size_t i, double base)
+static inline __attribute__((always_inline)) int relax(senda_ctx *ctx, senda__cost_run *run,
+                                                       cost_queue *q, const double fac[17],
+                                                       size_t i, double base, int use_b)
 {
     size_t n_rows = run->n_rows, n_cols = run->n_cols;
     size_t row = i / n_cols, col = i % n_cols;
@@ -173,8 +271,8 @@ static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fa
     size_t m = run->knight ? 2 : 1;
     int interior = row >= m && row + m < n_rows && col >= m && col + m < n_cols;
     if (interior)
-        return run->knight ? relax_interior(ctx, run, q, fac, i, base, 1)
-                           : relax_interior(ctx, run, q, fac, i, base, 0);
+        return run->knight ? relax_interior(ctx, run, q, fac, i, base, 1, use_b)
+                           : relax_interior(ctx, run, q, fac, i, base, 0, use_b);
     double my = friction(run, i);
     double v[17]; /* friction of the cell each move reaches */
     for (int k = 1; k <= n_moves; k++) {
@@ -183,44 +281,176 @@ static int relax(senda_ctx *ctx, senda__cost_run *run, queue *q, const double fa
             v[k] = (double)NAN;
             continue;
         }
-        size_t j = (size_t)((ptrdiff_t)i + off[k]);
+        size_t j = (size_t)((ptrdiff_t)i + q->off[k]);
         v[k] = friction(run, j);
         const int *via = senda__cost_knight_via[k];
         double fc = k <= 8 ? v[k] + my : v[via[0]] + v[via[1]] + v[k] + my;
-        if (try_move(ctx, run, q, j, k, base + fc * fac[k]) != 0)
+        if (try_move(ctx, run, q, j, k, base + fc * fac[k], i, use_b) != 0)
             return -1;
     }
     return 0;
 }
 
-/* The largest cost a single move can add: the costliest move factor times
- * the cells it sums at the highest friction. */
-static double max_move(const senda__cost_run *run)
+/* The least and the largest friction a move can sum (*lo, *hi; NaN cells
+ * are barriers unless null_cost says what they cost). */
+static void friction_range(const senda__cost_run *run, double *lo, double *hi)
 {
     size_t n = run->n_rows * run->n_cols;
-    double hi = isnan(run->null_cost) ? 0.0 : run->null_cost;
+    double l = isnan(run->null_cost) ? (double)INFINITY : run->null_cost;
+    double h = isnan(run->null_cost) ? 0.0 : run->null_cost;
+    for (size_t i = 0; i < n; i++) { /* comparisons skip NaN; negatives are null */
+        double c = run->cost[i];
+        l = c >= 0.0 && c < l ? c : l;
+        h = c > h ? c : h;
+    }
+    *lo = l;
+    *hi = h;
+}
+
+/* Start loading the neighbourhood (rows c +- m) of cell c in the arrays
+ * the expansion reads. Addresses as integers: a neighbourhood may reach
+ * past the arrays, which a prefetch tolerates but pointer arithmetic must
+ * not do. always_inline: else GCC finds it free of side effects and drops
+ * its calls. */
+static inline __attribute__((always_inline)) void prefetch_cell(const senda__cost_run *run,
+                                                                size_t c, int m)
+{
+    uintptr_t i = (uintptr_t)c * sizeof(double);
+    for (int r = -m; r <= m; r++) {
+        ptrdiff_t d = (ptrdiff_t)r * (ptrdiff_t)run->n_cols;
+        uintptr_t db = (uintptr_t)(d * (ptrdiff_t)sizeof(double));
+        __builtin_prefetch((const void *)((uintptr_t)run->cost + i + db));
+        __builtin_prefetch((const void *)((uintptr_t)run->accum + i + db), 1);
+    }
+}
+
+/* Entries of the current bucket looked ahead for prefetching. */
+#define BQ_AHEAD 12
+
+/* The search over Dial's buckets: each bucket's cells, sorted by band of
+ * rows, expanded once with their final cost. SENDA_OK with cq->below set
+ * when a push fell below the current bucket (the caller starts again on
+ * the calendar queue). */
+static senda_status search_buckets(senda_ctx *ctx, senda__cost_run *run, cost_queue *cq,
+                                   const double fac[17], senda_progress_fn progress,
+                                   void *progress_arg)
+{
+    bqueue *b = &cq->b;
+    size_t n = run->n_rows * run->n_cols, n_settled = 0, next_report = 0;
+    int m = run->knight ? 2 : 1;
+    for (; b->n > 0; b->cur++) {
+        bq_vec *v = &b->b[b->cur & (b->n_b - 1)];
+        if (bq_sort_bands(ctx, b, v, run->n_rows, run->n_cols) != 0)
+            return SENDA_ERR_NOMEM;
+        for (size_t i = 0; i < v->n && i < BQ_AHEAD; i++)
+            prefetch_cell(run, v->a[i], m);
+        for (size_t i = 0; i < v->n; i++) {
+            if (i + BQ_AHEAD < v->n)
+                prefetch_cell(run, v->a[i + BQ_AHEAD], m);
+            size_t s = v->a[i];
+            double cost = run->accum[s];
+            if (bq_bucket(b, cost) != b->cur) /* it moved to an earlier bucket */
+                continue;
+            if (run->max_cost > 0.0 && cost > run->max_cost)
+                continue; /* r.cost stops before it: never expanded */
+            if (relax(ctx, run, cq, fac, s, cost, 1) != 0)
+                return SENDA_ERR_NOMEM;
+            if (cq->below)
+                return SENDA_OK;
+            if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n))
+                return SENDA_ERR_CANCELLED;
+        }
+        b->n -= v->n;
+        v->n = 0;
+    }
+    return SENDA_OK;
+}
+
+/* The search over the calendar queue, in r.cost's exact (cost, age) order. */
+static senda_status search_calendar(senda_ctx *ctx, senda__cost_run *run, cost_queue *cq,
+                                    const double fac[17], senda_progress_fn progress,
+                                    void *progress_arg)
+{
+    queue *q = cq->q;
+    size_t n = run->n_rows * run->n_cols, n_settled = 0, next_report = 0;
+    q->pf_cost = run->cost;
+    q->pf_accum = run->accum;
+    q->pf_row = (ptrdiff_t)run->n_cols;
+    q->pf_rows = run->knight ? 2 : 1;
+    for (size_t s = 0; s < run->n_src; s++)
+        if (q_push(ctx, q, 0.0, run->src[s]) != 0)
+            return SENDA_ERR_NOMEM;
+    qentry e;
+    while (q_pop(q, &e)) {
+        double cost = e.cost;
+        if (run->max_cost > 0.0 && cost > run->max_cost)
+            break;
+        size_t idx = (size_t)(e.key & q->idx_mask);
+        if (cost > run->accum[idx]) /* stale: a cheaper entry was settled */
+            continue;
+        if (relax(ctx, run, cq, fac, idx, cost, 0) != 0)
+            return SENDA_ERR_NOMEM;
+        if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n))
+            return SENDA_ERR_CANCELLED;
+    }
+    return SENDA_OK;
+}
+
+/* Every cell unreached, the sources at 0. */
+static void start(senda__cost_run *run)
+{
+    size_t n = run->n_rows * run->n_cols;
     for (size_t i = 0; i < n; i++)
-        if (run->cost[i] > hi)
-            hi = run->cost[i];
-    return hi * (run->knight ? 4.0 * sqrt(5.0) / 4.0 : 2.0 * sqrt(2.0) / 2.0) * run->unit;
+        run->accum[i] = (double)NAN;
+    memset(run->code, 0, n);
+    for (size_t s = 0; s < run->n_src; s++)
+        run->accum[run->src[s]] = 0.0;
+}
+
+/* The search on Dial's buckets of width w; *solved set when it gave the
+ * result, left 0 when the buckets do not apply (w = 0, or too many for
+ * the spread of move costs) or a push fell below the current bucket. */
+static senda_status run_buckets(senda_ctx *ctx, senda__cost_run *run, cost_queue *cq,
+                                const double fac[17], double w, double max_move, int *solved,
+                                senda_progress_fn progress, void *progress_arg)
+{
+    size_t n = run->n_rows * run->n_cols;
+    int r = bq_init(ctx, &cq->b, w, max_move, n);
+    if (r != 0)
+        return r < 0 ? SENDA_ERR_NOMEM : SENDA_OK;
+    cq->use_b = 1;
+    senda_status st = SENDA_OK;
+    for (size_t s = 0; s < run->n_src; s++) { /* bucket 0, once a cell (code marks it) */
+        size_t c = run->src[s];
+        if (run->code[c])
+            continue;
+        run->code[c] = 1;
+        cq->b.n++;
+        if (bq_append(ctx, &cq->b.b[0], (uint32_t)c) != 0) {
+            st = SENDA_ERR_NOMEM;
+            goto done;
+        }
+    }
+    for (size_t s = 0; s < run->n_src; s++)
+        run->code[run->src[s]] = 0;
+    st = search_buckets(ctx, run, cq, fac, progress, progress_arg);
+    if (st == SENDA_OK && cq->below)
+        senda__log(ctx, 2,
+                   "accumulated cost: a move cheaper than the bucket width at costs near %g "
+                   "(rounding); searching again on the calendar queue",
+                   (double)cq->b.cur / cq->b.inv_width);
+    *solved = st == SENDA_OK && !cq->below;
+done:
+    bq_free(&cq->b);
+    cq->use_b = 0;
+    return st;
 }
 
 senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
                                   senda_progress_fn progress, void *progress_arg)
 {
     size_t n = run->n_rows * run->n_cols;
-    senda_status st = SENDA_OK;
-    queue q;
     int n_moves = run->knight ? 16 : 8;
-    if (q_init(&q, max_move(run), n, (uint64_t)n * (uint64_t)n_moves + run->n_src) != 0)
-        return senda__fail(ctx, SENDA_ERR_DATA,
-                           "grid of %zu x %zu cells too large for the queue's 64-bit cell "
-                           "index and insertion order",
-                           run->n_rows, run->n_cols);
-    q.pf_cost = run->cost;
-    q.pf_accum = run->accum;
-    q.pf_row = (ptrdiff_t)run->n_cols;
-    q.pf_rows = run->knight ? 2 : 1;
     double fac[17];
     ptrdiff_t off[17];
     for (int k = 1; k <= 16; k++) {
@@ -229,47 +459,39 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
         fac[k] = senda__cost_move_factor(k) * run->unit;
         off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)run->n_cols + senda__cost_dcol[k];
     }
-    senda__advise_huge(run->cost, n * sizeof(double), 1);
-    senda__advise_huge(run->accum, n * sizeof(double), 0);
-    senda__advise_huge(run->code, n, 0);
-    for (size_t i = 0; i < n; i++)
-        run->accum[i] = (double)NAN;
-    memset(run->code, 0, n);
+    /* The costliest move sums 2 cells (4 with knight's moves) at the highest
+     * friction; the cheapest, a straight one, 2 at the least: every move
+     * adds at least (2 f_lo) fac[1] (rounded up or down as the moves are;
+     * 1e-6 less for the rounding of the sums). */
+    double f_lo, f_hi;
+    friction_range(run, &f_lo, &f_hi);
+    double max_move = f_hi * (run->knight ? sqrt(5.0) : sqrt(2.0)) * run->unit;
+    double w = isfinite(f_lo) ? (f_lo + f_lo) * fac[1] * (1.0 - 1e-6) : 0.0;
+    cost_queue cq = {NULL, {0}, 0, 0, off};
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating cost"))
         return SENDA_ERR_CANCELLED;
-    for (size_t s = 0; s < run->n_src; s++) {
-        run->accum[run->src[s]] = 0.0;
-        if (q_push(ctx, &q, 0.0, run->src[s]) != 0) {
-            st = SENDA_ERR_NOMEM;
-            goto done;
-        }
-    }
-    size_t n_settled = 0, next_report = 0;
-    qentry e;
-    while (q_pop(&q, &e)) {
-        double cost = e.cost;
-        if (run->max_cost > 0.0 && cost > run->max_cost)
-            break;
-        size_t idx = (size_t)(e.key & q.idx_mask);
-        if (cost > run->accum[idx]) /* stale: a cheaper entry was settled */
-            continue;
-        if (relax(ctx, run, &q, fac, off, idx, cost) != 0) {
-            st = SENDA_ERR_NOMEM;
-            goto done;
-        }
-        if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n)) {
-            st = SENDA_ERR_CANCELLED;
-            goto done;
-        }
-    }
-    if (run->max_cost > 0.0)
+    start(run);
+    int solved = 0;
+    senda_status st = run_buckets(ctx, run, &cq, fac, w, max_move, &solved, progress, progress_arg);
+    if (st != SENDA_OK || solved)
+        goto done;
+    queue q;
+    if (q_init(&q, max_move, n, (uint64_t)n * (uint64_t)n_moves + run->n_src) != 0)
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "grid of %zu x %zu cells too large for the queue's 64-bit cell "
+                           "index and insertion order",
+                           run->n_rows, run->n_cols);
+    cq.q = &q;
+    start(run);
+    st = search_calendar(ctx, run, &cq, fac, progress, progress_arg);
+    q_free(&q);
+done:
+    if (st == SENDA_OK && run->max_cost > 0.0)
         for (size_t i = 0; i < n; i++)
             if (run->accum[i] > run->max_cost) {
                 run->accum[i] = (double)NAN;
                 run->code[i] = 0;
             }
-done:
-    q_free(&q);
     return st;
 }
 

@@ -327,3 +327,163 @@ Test(cost, path_follows_directions_back_to_the_start)
     cr_assert(strstr(senda_ctx_errmsg(f.ctx), "outside the grid"));
     teardown(&f);
 }
+
+/* An independent reference for r.cost's rules, written again from the
+ * r.cost manual and source (not from accumulate.c): every pushed entry
+ * carries (cost, age), age counting the pushes; the least cost pops first
+ * and among equal costs the oldest (heap.c); a neighbour is updated only
+ * on a strictly lower cost; moves in r.cost's order W, E, N, S, NW, NE,
+ * SE, SW, NNW, NNE, SSE, SSW, WNW, ENE, ESE, WSW, each costing
+ * (c(t) + c(s)) x 1/2 (straight), x sqrt(2)/2 (diagonal) or, for a knight's
+ * move passing cells a and b, (((c(a) + c(b)) + c(t)) + c(s)) x sqrt(5)/4;
+ * NaN friction is a barrier. The entries wait in a binary heap on (cost,
+ * age). code[t] gets the move that last lowered t. */
+typedef struct {
+    double cost;
+    size_t age, cell;
+} ref_entry;
+
+static int ref_less(const ref_entry *x, const ref_entry *y)
+{
+    return x->cost < y->cost || (x->cost == y->cost && x->age < y->age);
+}
+
+static void ref_push(ref_entry *h, size_t *n, ref_entry e)
+{
+    size_t i = (*n)++;
+    for (; i > 0 && ref_less(&e, &h[(i - 1) / 2]); i = (i - 1) / 2)
+        h[i] = h[(i - 1) / 2];
+    h[i] = e;
+}
+
+static ref_entry ref_pop(ref_entry *h, size_t *n)
+{
+    ref_entry top = h[0], e = h[--*n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && ref_less(&h[c + 1], &h[c]))
+            c++;
+        if (!ref_less(&h[c], &e))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = e;
+    return top;
+}
+
+static void reference_rcost(const double *c, size_t n, const size_t *src, size_t n_src,
+                            int knight, double *acc, int *code)
+{
+    static const int dr[17] = {0, 0, 0, -1, 1, -1, -1, 1, 1, -2, -2, 2, 2, -1, -1, 1, 1};
+    static const int dc[17] = {0, -1, 1, 0, 0, -1, 1, 1, -1, -1, 1, 1, -1, -2, 2, 2, -2};
+    size_t n_h = 0, age = 0;
+    ref_entry *h = malloc((n * n * 17 + n_src) * sizeof *h);
+    for (size_t i = 0; i < n * n; i++) {
+        acc[i] = NAN;
+        code[i] = 0;
+    }
+    for (size_t s = 0; s < n_src; s++) {
+        acc[src[s]] = 0.0;
+        ref_push(h, &n_h, (ref_entry){0.0, age++, src[s]});
+    }
+    while (n_h > 0) {
+        ref_entry best = ref_pop(h, &n_h);
+        size_t s = best.cell;
+        if (best.cost > acc[s]) /* superseded */
+            continue;
+        long r = (long)(s / n), col = (long)(s % n);
+        for (int k = 1; k <= (knight ? 16 : 8); k++) {
+            long tr = r + dr[k], tc = col + dc[k];
+            if (tr < 0 || tc < 0 || tr >= (long)n || tc >= (long)n)
+                continue;
+            size_t t = (size_t)tr * n + (size_t)tc;
+            double sum;
+            if (k <= 8) {
+                sum = (c[t] + c[s]) * (k <= 4 ? 0.5 : sqrt(2.0) / 2.0);
+            } else { /* the straight cell (row or column halfway) and the diagonal one */
+                long ar = abs(dr[k]) == 2 ? r + dr[k] / 2 : r, ac = abs(dc[k]) == 2 ? col + dc[k] / 2 : col;
+                size_t a = (size_t)ar * n + (size_t)ac;
+                size_t b = (size_t)(r + dr[k] / abs(dr[k])) * n + (size_t)(col + dc[k] / abs(dc[k]));
+                sum = (((c[a] + c[b]) + c[t]) + c[s]) * (sqrt(5.0) / 4.0);
+            }
+            double mc = acc[s] + sum;
+            if (isnan(mc) || !(isnan(acc[t]) || mc < acc[t]))
+                continue;
+            acc[t] = mc;
+            code[t] = k;
+            ref_push(h, &n_h, (ref_entry){mc, age++, t});
+        }
+    }
+    free(h);
+}
+
+/* n x n frictions of kind 0: integers 1..4 (ties everywhere), 1: halves
+ * 0.5..4.5, 2: like 0 with one cell of friction 0 (a move may cost 0:
+ * the calendar queue instead of Dial's buckets), 3: uniform; 2 % NaN;
+ * three sources, two of them symmetric about a column and one given twice.
+ * Every cell's cost and direction must equal the reference's exactly. */
+static void check_reference(size_t n, int kind, int knight)
+{
+    double *v = malloc(n * n * sizeof *v), *want = malloc(n * n * sizeof *want);
+    int *want_code = malloc(n * n * sizeof *want_code);
+    unsigned long x = 987654321ul + (unsigned long)kind;
+    for (size_t i = 0; i < n * n; i++) {
+        x = x * 6364136223846793005ul + 1442695040888963407ul;
+        unsigned u = (unsigned)(x >> 33);
+        v[i] = kind == 3 ? 2.0 : kind == 1 ? 0.5 + (double)(u % 9) * 0.5 : 1.0 + (double)(u % 4);
+        if (u % 50 == 7)
+            v[i] = NAN;
+    }
+    if (kind == 2)
+        v[(n / 3) * n + n / 4] = 0.0;
+    size_t src[4] = {(n / 2) * n + n / 2, (n / 2) * n + n / 2 + 4, (n / 5) * n + n / 3,
+                     (n / 2) * n + n / 2};
+    for (int s = 0; s < 4; s++)
+        v[src[s]] = 1.0;
+    fx f;
+    setup_grid(&f, n, n, v, 0, 0);
+    senda_points_destroy(f.src);
+    cr_assert_eq(senda_points_create(f.ctx, 4, "EPSG:32615", &f.src), SENDA_OK);
+    for (int s = 0; s < 4; s++) {
+        f.src->x[s] = (double)(src[s] % n) + 0.5;
+        f.src->y[s] = (double)n - (double)(src[s] / n) - 0.5;
+    }
+    senda_cost_opts o;
+    senda_cost_opts_init(&o);
+    o.knight = knight;
+    cr_assert_eq(run(&f, &o), SENDA_OK, "%s", senda_ctx_errmsg(f.ctx));
+    reference_rcost(v, n, src, 4, knight, want, want_code);
+    static const double deg[17] = {0,     360.0, 180.0, 270.0, 90.0,  315.0,
+                                   225.0, 135.0, 45.0,  292.5, 247.5, 112.5,
+                                   67.5,  337.5, 202.5, 157.5, 22.5};
+    const double *a = senda_grid_cdata(f.acc), *d = senda_grid_cdata(f.dir);
+    size_t n_reached = 0;
+    for (size_t i = 0; i < n * n; i++) {
+        cr_assert(a[i] == want[i] || (isnan(a[i]) && isnan(want[i])),
+                  "kind %d knight %d cell %zu: %.17g, reference %.17g", kind, knight, i, a[i],
+                  want[i]);
+        double wd = want_code[i] ? deg[want_code[i]] : NAN;
+        cr_assert(d[i] == wd || (isnan(d[i]) && isnan(wd)),
+                  "kind %d knight %d cell %zu (cost %g): direction %g, reference %g", kind,
+                  knight, i, a[i], d[i], wd);
+        n_reached += !isnan(a[i]);
+    }
+    cr_assert_gt(n_reached, n * n * 9 / 10);
+    teardown(&f);
+    free(v);
+    free(want);
+    free(want_code);
+}
+
+Test(cost, both_queues_match_an_independent_rcost_with_its_ties)
+{
+    for (int knight = 0; knight <= 1; knight++)
+        for (int kind = 0; kind <= 3; kind++) {
+            check_reference(36, kind, knight);
+            check_reference(150, kind, knight); /* buckets of hundreds, sorted by band */
+        }
+}
