@@ -6,6 +6,7 @@
  */
 #include <json-c/json.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,8 +203,50 @@ static senda_status write_acc(senda_ctx *ctx, const senda_grid *acc, const char 
     return senda_grid_write_tiff(ctx, acc, path, &to);
 }
 
+/* One GeoTIFF written on a thread of its own, with its own context. */
+typedef struct {
+    senda_ctx *ctx;
+    const senda_grid *grid;
+    const char *path;
+    int is_float64;
+    senda_status st;
+} tiff_job;
+
+static void *write_job(void *arg)
+{
+    tiff_job *j = arg;
+    j->st = write_acc(j->ctx, j->grid, j->path, j->is_float64);
+    return NULL;
+}
+
+/* Write the accumulated cost and, when dir_out is given, the directions at
+ * the same time (two threads: the writing is conversion and compression,
+ * each bound by one core; the search before it is sequential). On a
+ * failure of the directions their message is printed here and *printed
+ * set. */
+static senda_status write_outputs(senda_ctx *ctx, const senda_grid *acc, const senda_grid *dir,
+                                  const char *dir_out, int *printed)
+{
+    tiff_job job = {NULL, dir, dir_out, 0, SENDA_OK};
+    pthread_t tid;
+    int threaded = dir_out && (job.ctx = cli_ctx_new()) != NULL &&
+                   pthread_create(&tid, NULL, write_job, &job) == 0;
+    senda_status st = write_acc(ctx, acc, cli_str(opts, "out"), 1);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else if (dir_out && st == SENDA_OK) /* no thread: one after the other */
+        st = write_acc(ctx, dir, dir_out, 0);
+    if (threaded && st == SENDA_OK && job.st != SENDA_OK) {
+        cli_fail(job.ctx, job.st);
+        *printed = 1;
+        st = job.st;
+    }
+    senda_ctx_destroy(job.ctx);
+    return st;
+}
+
 static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points **from_to,
-                        int quiet, json_object *root)
+                        int quiet, json_object *root, int *printed)
 {
     senda_grid *cost = NULL, *acc = NULL, *dir = NULL;
     const char *dir_out = cli_str(opts, "dir-out");
@@ -222,9 +265,7 @@ static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points 
         goto done;
     summarise(acc, root,
               (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
-    if ((st = write_acc(ctx, acc, cli_str(opts, "out"), 1)) != SENDA_OK)
-        goto done;
-    if (dir_out && (st = write_acc(ctx, dir, dir_out, 0)) != SENDA_OK)
+    if ((st = write_outputs(ctx, acc, dir, dir_out, printed)) != SENDA_OK)
         goto done;
     if (from_to[1])
         st = do_paths(ctx, acc, dir, from_to[1], cli_str(opts, "path-out"), root);
@@ -337,10 +378,11 @@ int cmd_cost(int argc, char **argv)
         rc = CLI_USAGE;
         goto done;
     }
+    int printed = 0;
     senda_status st = walk ? run_walk(ctx, &wo, from_to[0], cli_flag(opts, "quiet"), root)
-                           : run(ctx, &co, from_to, cli_flag(opts, "quiet"), root);
+                           : run(ctx, &co, from_to, cli_flag(opts, "quiet"), root, &printed);
     if (st != SENDA_OK)
-        rc = cli_fail(ctx, st);
+        rc = printed ? (st == SENDA_ERR_ARG ? CLI_USAGE : CLI_FAIL) : cli_fail(ctx, st);
     else if (root)
         printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 done:

@@ -81,6 +81,49 @@ Test(cmd_cost, runs_on_a_raster_and_writes_a_path)
     free(dir);
 }
 
+/* The two outputs are written at the same time (cmd_cost.c): the
+ * directions read back as r.cost's (west of the source: 180 degrees, the
+ * source NaN), and a directions file that cannot be created fails the
+ * command with one message naming it while the accumulated cost is written. */
+Test(cmd_cost, both_outputs_written_and_a_failing_one_reported_once)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_grid *g = NULL;
+    senda_grid_create(ctx, 1, 5, 1000.0, 2000.0, 10.0, "EPSG:32615", 2.0, &g);
+    char *dir = tu_tmpdir(), in[512], cmd[2048], path[600];
+    snprintf(in, sizeof in, "%s/f.tif", dir);
+    cr_assert_eq(senda_grid_write_tiff(ctx, g, in, &(senda_grid_tiff_opts){1, NULL}), SENDA_OK);
+    snprintf(cmd, sizeof cmd, "cost --cost %s --from 1005,1995 --out %s/a.tif --dir-out %s/d.tif -q",
+             in, dir, dir);
+    tu_run r = tu_senda(cmd);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    tu_run_free(&r);
+    senda_grid *d = NULL;
+    snprintf(path, sizeof path, "%s/d.tif", dir);
+    cr_assert_eq(senda_grid_read(ctx, path, &d), SENDA_OK);
+    cr_assert(isnan(senda_grid_cdata(d)[0]), "the source has no direction");
+    for (int c = 1; c < 5; c++)
+        cr_assert_float_eq(senda_grid_cdata(d)[c], 180.0, 0.0, "col %d", c);
+    senda_grid_destroy(d);
+    snprintf(cmd, sizeof cmd,
+             "cost --cost %s --from 1005,1995 --out %s/a2.tif --dir-out %s/no/such/d.tif -q", in,
+             dir, dir);
+    r = tu_senda(cmd);
+    cr_assert_eq(r.exit_code, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "no/such/d.tif"), "%s", r.err);
+    cr_assert_null(strstr(strstr(r.err, "senda:") + 1, "senda:"), "one message: %s", r.err);
+    tu_run_free(&r);
+    senda_grid *a = NULL;
+    snprintf(path, sizeof path, "%s/a2.tif", dir);
+    cr_assert_eq(senda_grid_read(ctx, path, &a), SENDA_OK);
+    cr_assert_float_eq(senda_grid_cdata(a)[4], 8.0, 1e-12);
+    senda_grid_destroy(a);
+    senda_grid_destroy(g);
+    senda_ctx_destroy(ctx);
+    free(dir);
+}
+
 /* Write an n x n Float64 GeoTIFF of 10 m cells (EPSG:32615, x from 0, y down from 10 n). */
 static void write_tif(const char *path, int n, const double *v)
 {
