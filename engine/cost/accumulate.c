@@ -70,13 +70,17 @@
  * SENDA_ERR_DATA (the buckets take grids up to 2^32 cells). No per-cell
  * allocation. Interior cells are relaxed by an unrolled copy of the move
  * loop. The accumulated cost and code arrays are advised onto huge pages
- * and the friction collapsed onto them (senda__advise_huge): a cell's
- * neighbourhood spans three rows, three 4 KB pages of each array, and the
- * search is otherwise bound by TLB misses. Measured on the 4000 x 4000
- * benchmark after r.cost in one GRASS session: 1.33 s user time against
- * 1.67 s on 4 KB pages (8 neighbours), 2.2 s against 3.0 s (16); the
- * system time of either varies from 0.2 s to 3 s from run to run on the
- * benchmark's virtual machine (page faults the host serves).
+ * (senda__advise_huge): a cell's neighbourhood spans three rows, three
+ * 4 KB pages of each array, and the search is otherwise bound by TLB
+ * misses. The friction is left on its 4 KB pages: collapsing it too (as
+ * the calendar search did) saved a little more user time but cost 1-2.5 s
+ * of system time in most runs (fresh 2 MB blocks, which on the benchmark's
+ * virtual machine the host must fault in). Measured on the 4000 x 4000
+ * benchmark after r.cost in one GRASS session, two rounds, user + system
+ * seconds: 8 neighbours 1.41-1.51 + 0.25-0.27 against 1.64-1.73 + 0.21-0.26
+ * without huge pages and 1.36-1.39 + 1.1-2.0 with the friction collapsed;
+ * 16 neighbours 2.64 + 0.24-0.39, 3.29-3.38 + 0.27-0.29, 2.12-2.26 +
+ * 2.3-2.5.
  *
  * Differences from r.cost, deliberate: max_cost is a double, and cells whose
  * cost exceeds it are NaN (r.cost stops there but keeps the tentative costs
@@ -88,6 +92,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "cost/cost_int.h"
@@ -477,8 +482,7 @@ senda_status senda__cost_dijkstra(senda_ctx *ctx, senda__cost_run *run,
     cost_queue cq = {NULL, {0}, 0, 0, off};
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "accumulating cost"))
         return SENDA_ERR_CANCELLED;
-    senda__advise_huge(run->cost, n * sizeof(double), 1); /* header: Memory */
-    senda__advise_huge(run->accum, n * sizeof(double), 0);
+    senda__advise_huge(run->accum, n * sizeof(double), 0); /* header: Memory */
     senda__advise_huge(run->code, n, 0);
     start(run);
     int solved = 0;
@@ -549,6 +553,24 @@ static senda_status check_opts(senda_ctx *ctx, const senda_cost_opts *o)
     return SENDA_OK;
 }
 
+/* Fault in a fresh grid's pages (writing NaN) on a second thread while the
+ * search runs on the first: on a virtual machine each fresh page can cost
+ * a fault the host serves (microseconds to tens of microseconds a page, 0.1
+ * to 1 s for a 4000 x 4000 grid), and the search leaves the other core
+ * idle. The conversion of the codes then writes pages already present. */
+typedef struct {
+    double *p;
+    size_t n;
+} prefault_job;
+
+static void *prefault(void *arg)
+{
+    prefault_job *j = arg;
+    for (size_t i = 0; i < j->n; i++)
+        j->p[i] = (double)NAN;
+    return NULL;
+}
+
 senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_grid,
                                    const senda_points *sources, const senda_cost_opts *opts,
                                    senda_grid **accum, senda_grid **direction,
@@ -577,11 +599,20 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_gr
         st = SENDA_ERR_NOMEM;
         goto done;
     }
+    if (direction && (st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max,
+                                             g->cell_m, g->crs, 0.0, &dir)) != SENDA_OK)
+        goto done;
+    prefault_job job = {dir ? dir->data : NULL, n};
+    pthread_t tid;
+    int helper = dir && n >= ((size_t)1 << 20) && pthread_create(&tid, NULL, prefault, &job) == 0;
     senda__cost_run run = {g->data, g->n_rows, g->n_cols,
                            opts->unit_m > 0.0 ? g->cell_m / opts->unit_m : 1.0,
                            opts->knight, opts->max_cost, opts->null_cost, src, n_src,
                            acc->data, code};
-    if ((st = senda__cost_dijkstra(ctx, &run, progress, progress_arg)) != SENDA_OK)
+    st = senda__cost_dijkstra(ctx, &run, progress, progress_arg);
+    if (helper)
+        pthread_join(tid, NULL);
+    if (st != SENDA_OK)
         goto done;
     if (opts->keep_nulls && !isnan(opts->null_cost)) /* r.cost ignores -n without null_cost */
         for (size_t i = 0; i < n; i++)
@@ -589,10 +620,7 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_gr
                 acc->data[i] = (double)NAN;
     senda_grid_set_units(ctx, acc, opts->unit_m > 0.0 ? "cost x length" : "cost x cells",
                          "accumulated cost (r.cost)");
-    if (direction) {
-        if ((st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max, g->cell_m,
-                                    g->crs, 0.0, &dir)) != SENDA_OK)
-            goto done;
+    if (dir) {
         for (size_t i = 0; i < n; i++)
             dir->data[i] = code[i] ? senda__cost_deg[code[i]] : (double)NAN;
         senda_grid_set_units(ctx, dir, "degrees",
