@@ -456,12 +456,13 @@ static void par_wait(walk_par *p)
 }
 
 /* Two threads pay only when both run when called: on a busy machine each
- * hand-over waits for the scheduler, and two threads were measured 2-10
- * times slower than one. So windows of PAR_WINDOW large buckets are timed,
- * one window in 8 with the mode not in use, and the faster mode runs. */
+ * hand-over waits for the scheduler, and two threads were measured up to 10
+ * times slower than one. So windows of PAR_WINDOW large buckets are timed
+ * and the faster mode runs; now and then a window tries the other mode, the
+ * next try twice as late each time it loses (up to 64 windows). */
 typedef struct {
     int adapt, solo, best_solo;
-    size_t n_cells, n_buckets, n_windows;
+    size_t n_cells, n_buckets, n_windows, next_try, interval;
     double t0, rate[2]; /* cells per second with two threads [0] and one [1] */
 } par_clock;
 
@@ -488,10 +489,22 @@ static void par_clock_stop(par_clock *c, size_t n_cells)
     double dt = now_s() - c->t0;
     c->rate[c->solo] = dt > 0.0 ? (double)c->n_cells / dt : 0.0;
     c->n_cells = c->n_buckets = 0;
-    c->n_windows++;
-    c->best_solo = c->rate[1] > c->rate[0];
-    /* the second window tries one thread; then every eighth tries the other mode */
-    c->solo = c->n_windows == 1 ? 1 : c->n_windows % 8 == 0 ? !c->best_solo : c->best_solo;
+    int best = c->rate[1] > c->rate[0];
+    if (++c->n_windows == 1) { /* two threads first, then one */
+        c->solo = 1;
+        c->best_solo = 0;
+        c->interval = 8;
+        c->next_try = 2 + c->interval;
+        return;
+    }
+    if (c->solo != c->best_solo) /* that window tried the other mode */
+        c->interval = best == c->solo ? 8 : c->interval < 64 ? 2 * c->interval : 64;
+    c->best_solo = best;
+    c->solo = best;
+    if (c->n_windows >= c->next_try) {
+        c->solo = !best;
+        c->next_try = c->n_windows + c->interval;
+    }
 }
 
 /* Move the entries of bucket cur of b0 (and b1 unless NULL) into m, sorted
