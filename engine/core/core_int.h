@@ -53,6 +53,9 @@ senda_status senda__fail(senda_ctx *ctx, senda_status status, const char *fmt, .
 
 /** "<path>: <what>: <strerror(err)>", saying "the disk is full" for ENOSPC/EDQUOT. */
 senda_status senda__fail_errno(senda_ctx *ctx, int err, const char *path, const char *what);
+/** GDALAllRegister() once per process, whichever thread comes first: a second call
+ *  while the first registers drivers in another thread crashes in GDAL. */
+void senda__gdal_register(void);
 /** Close a dataset written to path (NULL is a no-op); when st is SENDA_OK, a GDAL error
  *  raised while closing (the final flush) fails with the path. Returns the status. */
 senda_status senda__gdal_close(senda_ctx *ctx, GDALDatasetH ds, const char *path,

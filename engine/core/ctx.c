@@ -12,6 +12,7 @@
 #include <cpl_error.h>
 #include <gdal.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,13 @@ senda_status senda__fail_errno(senda_ctx *ctx, int err, const char *path, const 
                            strerror(err));
     return senda__fail(ctx, SENDA_ERR_IO, "%s: %s: %s", path, what,
                        err ? strerror(err) : "unknown error");
+}
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+
+void senda__gdal_register(void)
+{
+    pthread_once(&gdal_once, GDALAllRegister);
 }
 
 senda_status senda__gdal_close(senda_ctx *ctx, GDALDatasetH ds, const char *path,

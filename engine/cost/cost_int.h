@@ -23,6 +23,10 @@ extern const double senda__cost_deg[17];
 extern const int senda__cost_knight_via[17][2];
 /** r.cost's move factor of move k in cell widths: 1/2, sqrt(2)/2, sqrt(5)/4. */
 double senda__cost_move_factor(int k);
+/** senda_cost_walk's threads (walk.c): -1 (the default) two threads for a
+ *  large grid on two or more processors when they prove faster than one;
+ *  1 two threads for every grid and bucket, 0 one thread (tests). */
+extern int senda__walk_two_threads;
 
 /** One accumulated-cost run over flat row-major arrays. */
 typedef struct senda__cost_run {

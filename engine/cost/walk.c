@@ -38,6 +38,10 @@
  * minimum over the same candidate sums as in r.walk's heap order (ties may
  * pick another of equal-cost paths: the cost is the same; the results were
  * bit-identical to the earlier heap-ordered search on scripts/compare/walk).
+ * On a grid of 2^18 cells or more and two or more processors, two threads
+ * share each bucket of 256 cells or more (search_two_threads below: the
+ * costs are bit for bit those of one thread), and the search times itself
+ * and keeps to one thread when two are slower (a busy machine).
  * When w is 0 (a + c slope_factor = 0 without friction) the exact calendar
  * queue of accumulate.c takes over. Cells away from the edges take an
  * unrolled copy of the move loop (no bounds tests, frictions loaded once,
@@ -47,7 +51,7 @@
  * cost is then not defined.
  *
  * Complexity: O(N + C / w) for N reached cells and C the largest cost, 8
- * or 16 relaxations a cell; memory 8 B a cell (the accumulated-cost grid)
+ * or 16 relaxations a cell, up to two threads; memory 8 B a cell (the accumulated-cost grid)
  * plus the buckets (4 B an entry, at most one per cell and bucket, a few per
  * frontier cell; a ring of max move / w buckets) beside the inputs.
  *
@@ -56,9 +60,13 @@
  * direction output and -n are not implemented.
  */
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cost/cost_int.h"
 #include "cost/queue_int.h"
@@ -82,8 +90,8 @@ void senda_walk_opts_init(senda_walk_opts *o)
 typedef struct {
     const double *dem, *fric; /* fric NULL = 0 everywhere */
     size_t n_rows, n_cols;
-    double dist[17]; /* move lengths, m (r.walk's EW/DIAG/V_DIAG/H_DIAG_fac) */
-    ptrdiff_t off[17];     /* index offset of move k */
+    double dist[17];   /* move lengths, m (r.walk's EW/DIAG/V_DIAG/H_DIAG_fac) */
+    ptrdiff_t off[17]; /* index offset of move k */
     senda_walk_opts o;
 } walk_run;
 
@@ -149,6 +157,7 @@ typedef struct {
     bqueue b;
     int use_b;
     queue q;
+    double lo, hi; /* move_bounds(): the buckets' width and the largest move */
 } walk_queue;
 
 /* Cell t's cost lowered from old (NaN: unreached) to cost: queue it. */
@@ -163,9 +172,13 @@ static inline int wq_push(senda_ctx *ctx, walk_queue *wq, size_t t, double old, 
  * passes (unused otherwise). NaN elevation or friction on the way: no move. */
 static inline int walk_move(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc, int k,
                             size_t t, double base, double hs, double fs, double ft, double fa,
-                            double fb)
+                            double fb, int par)
 {
-    double old = acc[t];
+    double old;
+    if (par) /* two threads (search_two_threads) */
+        __atomic_load(acc + t, &old, __ATOMIC_RELAXED);
+    else
+        old = acc[t];
     if (old <= base) /* a move costs >= 0: t cannot improve (settled or as cheap) */
         return 0;
     double ht = w->dem[t], ds = w->dist[k];
@@ -175,18 +188,23 @@ static inline int walk_move(senda_ctx *ctx, const walk_run *w, walk_queue *q, do
     double cost = base + (climb_term(w, ht - hs, ds) + ds * w->o.a + w->o.lambda * mean_f * ds);
     if (isnan(cost)) /* a knight's move passing a barrier */
         return 0;
-    if (isnan(old) || old > cost) {
+    if (!(isnan(old) || old > cost))
+        return 0;
+    if (!par)
         acc[t] = cost;
-        return wq_push(ctx, q, t, old, cost);
-    }
-    return 0;
+    else /* lower acc[t] unless the other thread lowered it to <= cost meanwhile */
+        while (
+            !__atomic_compare_exchange(acc + t, &old, &cost, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            if (!(isnan(old) || old > cost))
+                return 0;
+    return wq_push(ctx, q, t, old, cost);
 }
 
 /* relax() for a cell at least 1 (2 with knight's moves) cells from every
  * edge: the moves of relax() in the same order, without the bounds tests,
  * with the friction lookups hoisted (has_fric 0: friction 0). */
 static inline int relax_interior(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc,
-                                 size_t s, int knight, int has_fric)
+                                 size_t s, int knight, int has_fric, int par)
 {
     const ptrdiff_t *o = w->off;
     const double *f = w->fric;
@@ -198,14 +216,14 @@ static inline int relax_interior(senda_ctx *ctx, const walk_run *w, walk_queue *
     double fNW = WF(AT(o[5])), fNE = WF(AT(o[6])), fSE = WF(AT(o[7])), fSW = WF(AT(o[8]));
     double fv[9] = {0, fW, fE, fN, fS, fNW, fNE, fSE, fSW};
     for (int k = 1; k <= 8; k++)
-        if (walk_move(ctx, w, q, acc, k, AT(o[k]), base, hs, fs, fv[k], 0.0, 0.0) != 0)
+        if (walk_move(ctx, w, q, acc, k, AT(o[k]), base, hs, fs, fv[k], 0.0, 0.0, par) != 0)
             return -1;
     if (!knight)
         return 0;
     for (int k = 9; k <= 16; k++) {
         const int *via = senda__cost_knight_via[k];
         size_t t = AT(o[k]);
-        if (walk_move(ctx, w, q, acc, k, t, base, hs, fs, WF(t), fv[via[0]], fv[via[1]]) != 0)
+        if (walk_move(ctx, w, q, acc, k, t, base, hs, fs, WF(t), fv[via[0]], fv[via[1]], par) != 0)
             return -1;
     }
 #undef WF
@@ -213,17 +231,19 @@ static inline int relax_interior(senda_ctx *ctx, const walk_run *w, walk_queue *
     return 0;
 }
 
-/* Relax the neighbours of settled cell s; -1 when out of memory. */
-static int relax(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc, size_t s)
+/* Relax the neighbours of settled cell s; -1 when out of memory. par: the
+ * other thread may update acc at the same time. */
+static inline __attribute__((always_inline)) int
+relax_body(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc, size_t s, int par)
 {
     size_t row = s / w->n_cols, col = s % w->n_cols, m = w->o.knight ? 2 : 1;
     int interior = row >= m && row + m < w->n_rows && col >= m && col + m < w->n_cols;
     if (interior) {
         if (w->o.knight)
-            return w->fric ? relax_interior(ctx, w, q, acc, s, 1, 1)
-                           : relax_interior(ctx, w, q, acc, s, 1, 0);
-        return w->fric ? relax_interior(ctx, w, q, acc, s, 0, 1)
-                       : relax_interior(ctx, w, q, acc, s, 0, 0);
+            return w->fric ? relax_interior(ctx, w, q, acc, s, 1, 1, par)
+                           : relax_interior(ctx, w, q, acc, s, 1, 0, par);
+        return w->fric ? relax_interior(ctx, w, q, acc, s, 0, 1, par)
+                       : relax_interior(ctx, w, q, acc, s, 0, 0, par);
     }
     double hs = w->dem[s], fs = fric_at(w, s), base = acc[s];
     int n_moves = w->o.knight ? 16 : 8;
@@ -238,10 +258,20 @@ static int relax(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc, 
             fa = fric_at(w, (size_t)((ptrdiff_t)s + w->off[via[0]]));
             fb = fric_at(w, (size_t)((ptrdiff_t)s + w->off[via[1]]));
         }
-        if (walk_move(ctx, w, q, acc, k, t, base, hs, fs, fric_at(w, t), fa, fb) != 0)
+        if (walk_move(ctx, w, q, acc, k, t, base, hs, fs, fric_at(w, t), fa, fb, par) != 0)
             return -1;
     }
     return 0;
+}
+
+static int relax(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc, size_t s)
+{
+    return relax_body(ctx, w, q, acc, s, 0);
+}
+
+static int relax_par(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc, size_t s)
+{
+    return relax_body(ctx, w, q, acc, s, 1);
 }
 
 /* The largest cost one move can add (*hi): the steepest climb the DEM
@@ -269,12 +299,13 @@ static void move_bounds(const walk_run *w, size_t n, double *lo, double *hi)
     double per_h = fmax(w->o.b, fmax(-w->o.d, w->o.c));
     *hi = per_h * range + dmax * (w->o.a + w->o.lambda * f_hi);
     double cs = w->dist[1];
-    *lo = isfinite(f_lo) ? cs * (w->o.a + w->o.c * w->o.slope_factor + w->o.lambda * f_lo) *
-                               (1.0 - 1e-6)
-                         : 0.0;
+    *lo = isfinite(f_lo)
+              ? cs * (w->o.a + w->o.c * w->o.slope_factor + w->o.lambda * f_lo) * (1.0 - 1e-6)
+              : 0.0;
 }
 
-/* Expand cell s (its cost final) unless it is a barrier; -1 out of memory. */
+/* Expand cell s (its cost final) unless it is a barrier; -1 out of memory.
+ * expand_par: while the other thread expands other cells. */
 static inline int expand(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc, size_t s)
 {
     if (isnan(w->dem[s]) || (w->fric && isnan(w->fric[s])))
@@ -282,11 +313,20 @@ static inline int expand(senda_ctx *ctx, const walk_run *w, walk_queue *q, doubl
     return relax(ctx, w, q, acc, s);
 }
 
+static inline int expand_par(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc,
+                             size_t s)
+{
+    if (isnan(w->dem[s]) || (w->fric && isnan(w->fric[s])))
+        return 0;
+    return relax_par(ctx, w, q, acc, s);
+}
+
 /* Start loading the neighbourhood of cell c (rows c +- m) of every array the
  * expansion reads: the run is bound by cache misses on the frontier.
  * always_inline: as a separate function GCC finds it free of side effects
  * and drops its calls. */
-static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *w, const double *acc, size_t c, int m)
+static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *w,
+                                                                const double *acc, size_t c, int m)
 {
     /* addresses as integers: a neighbourhood may reach past the arrays */
     uintptr_t i = (uintptr_t)c * sizeof(double);
@@ -302,35 +342,306 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
 /* Entries of the current bucket looked ahead for prefetching. */
 #define BQ_AHEAD 12
 
-/* The search over Dial's buckets: the cells of each bucket in turn, each
- * expanded once with its final cost. */
-static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc,
-                                   size_t n, senda_progress_fn progress, void *progress_arg)
+/* ---------------------------------------------------------------------
+ * Two threads over the buckets. The cells of the current bucket are final,
+ * so they can be expanded at the same time: thread 0 merges the bucket's
+ * entries of both threads' rings, sorts them by band of rows and gives the
+ * lower half of the bands to thread 1; each thread expands its half, lowers
+ * costs with a compare-and-swap (a neighbour near the split may be lowered
+ * by both) and pushes into its own ring. A push's bucket follows from the
+ * value the compare-and-swap replaced, so the rings get the entries some
+ * order of the same moves would give, and every cell's cost is the same
+ * minimum over the same candidate sums: the result is identical to one
+ * thread's. Buckets of fewer than PAR_MIN_BUCKET cells are expanded by
+ * thread 0 alone (the hand-over would cost more than it saves). Thread 1
+ * never allocates through the context (no injected failures there; a real
+ * failure is reported by thread 0 after the bucket).
+ * ------------------------------------------------------------------- */
+#define PAR_MIN_CELLS ((size_t)1 << 18)
+#define PAR_MIN_BUCKET 256
+#define PAR_SPIN 20000 /* wait-loop steps before sleeping (thread 1) or yielding (thread 0) */
+#define PAR_WINDOW 64  /* large buckets timed together */
+
+int senda__walk_two_threads = -1;
+
+typedef struct {
+    const walk_run *w;
+    double *acc;
+    walk_queue *q1;        /* thread 1's ring */
+    const uint32_t *cells; /* the current bucket, sorted by band */
+    size_t lo, hi;         /* thread 1's share of it */
+    uint64_t cur;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned gen, done; /* phases started by thread 0 and finished by thread 1 */
+    int sleeping, quit, nomem;
+} walk_par;
+
+/* A wait loop's step. Not the x86 pause instruction: in a virtual machine a
+ * loop of pauses makes the hypervisor take the processor away (pause-loop
+ * exiting), measured 5-10 times slower here. */
+static inline void cpu_relax(void)
 {
-    bqueue *b = &q->b;
-    size_t n_settled = 0, next_report = 0;
+    __asm__ __volatile__("" ::: "memory");
+}
+
+/* Expand cells[lo, hi) of the current bucket (par: while the other thread
+ * expands the rest); -1 out of memory. */
+static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc,
+                        const uint32_t *cells, size_t lo, size_t hi, uint64_t cur, int par)
+{
     int m = w->o.knight ? 2 : 1;
-    for (; b->n > 0; b->cur++) {
-        bq_vec *v = &b->b[b->cur & (b->n_b - 1)];
-        if (bq_sort_bands(ctx, b, v, w->n_rows, w->n_cols) != 0)
-            return SENDA_ERR_NOMEM;
-        for (size_t i = 0; i < v->n && i < BQ_AHEAD; i++)
-            prefetch_cell(w, acc, v->a[i], m);
-        for (size_t i = 0; i < v->n; i++) { /* v->n may grow: pushes into the current bucket */
-            if (i + BQ_AHEAD < v->n)
-                prefetch_cell(w, acc, v->a[i + BQ_AHEAD], m);
-            size_t s = v->a[i];
-            if (bq_bucket(b, acc[s]) != b->cur) /* expanded in an earlier bucket */
-                continue;
-            if (expand(ctx, w, q, acc, s) != 0)
-                return SENDA_ERR_NOMEM;
-            if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n))
-                return SENDA_ERR_CANCELLED;
-        }
-        b->n -= v->n;
-        v->n = 0;
+    for (size_t i = lo; i < hi && i < lo + BQ_AHEAD; i++)
+        prefetch_cell(w, acc, cells[i], m);
+    for (size_t i = lo; i < hi; i++) {
+        if (i + BQ_AHEAD < hi)
+            prefetch_cell(w, acc, cells[i + BQ_AHEAD], m);
+        size_t s = cells[i];
+        if (bq_bucket(&q->b, acc[s]) != cur) /* expanded in an earlier bucket */
+            continue;
+        if ((par ? expand_par(ctx, w, q, acc, s) : expand(ctx, w, q, acc, s)) != 0)
+            return -1;
     }
-    return SENDA_OK;
+    return 0;
+}
+
+static void *par_main(void *arg)
+{
+    walk_par *p = arg;
+    unsigned seen = 0;
+    for (;;) {
+        unsigned g;
+        for (int spin = 0; (g = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE)) == seen; spin++) {
+            if (spin < PAR_SPIN) {
+                cpu_relax();
+                continue;
+            }
+            pthread_mutex_lock(&p->mu); /* thread 0 moves gen under mu: no lost wake-up */
+            while ((g = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE)) == seen) {
+                p->sleeping = 1;
+                pthread_cond_wait(&p->cv, &p->mu);
+            }
+            p->sleeping = 0;
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        seen = g;
+        if (p->quit)
+            break;
+        if (!p->nomem &&
+            expand_range(NULL, p->w, p->q1, p->acc, p->cells, p->lo, p->hi, p->cur, 1) != 0)
+            p->nomem = 1;
+        __atomic_store_n(&p->done, seen, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+/* Start a phase of thread 1 (p->quit or a share of the bucket set before). */
+static void par_start(walk_par *p)
+{
+    pthread_mutex_lock(&p->mu);
+    __atomic_store_n(&p->gen, p->gen + 1, __ATOMIC_RELEASE);
+    if (p->sleeping)
+        pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void par_wait(walk_par *p)
+{
+    for (unsigned spin = 0; __atomic_load_n(&p->done, __ATOMIC_ACQUIRE) != p->gen; spin++)
+        if (spin < 5 * PAR_SPIN)
+            cpu_relax();
+        else
+            sched_yield(); /* thread 1 was descheduled */
+}
+
+/* Two threads pay only when both run when called: on a busy machine each
+ * hand-over waits for the scheduler, and two threads were measured up to 10
+ * times slower than one. So windows of PAR_WINDOW large buckets are timed
+ * and the faster mode runs; now and then a window tries the other mode, the
+ * next try twice as late each time it loses (up to 64 windows). */
+typedef struct {
+    int adapt, solo, best_solo;
+    size_t n_cells, n_buckets, n_windows, next_try, interval;
+    double t0, rate[2]; /* cells per second with two threads [0] and one [1] */
+} par_clock;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void par_clock_start(par_clock *c)
+{
+    if (c->adapt && c->n_buckets == 0)
+        c->t0 = now_s();
+}
+
+static void par_clock_stop(par_clock *c, size_t n_cells)
+{
+    if (!c->adapt)
+        return;
+    c->n_cells += n_cells;
+    if (++c->n_buckets < PAR_WINDOW)
+        return;
+    double dt = now_s() - c->t0;
+    c->rate[c->solo] = dt > 0.0 ? (double)c->n_cells / dt : 0.0;
+    c->n_cells = c->n_buckets = 0;
+    int best = c->rate[1] > c->rate[0];
+    if (++c->n_windows == 1) { /* two threads first, then one */
+        c->solo = 1;
+        c->best_solo = 0;
+        c->interval = 8;
+        c->next_try = 2 + c->interval;
+        return;
+    }
+    if (c->solo != c->best_solo) /* that window tried the other mode */
+        c->interval = best == c->solo ? 8 : c->interval < 64 ? 2 * c->interval : 64;
+    c->best_solo = best;
+    c->solo = best;
+    if (c->n_windows >= c->next_try) {
+        c->solo = !best;
+        c->next_try = c->n_windows + c->interval;
+    }
+}
+
+/* Move the entries of bucket cur of b0 (and b1 unless NULL) into m, sorted
+ * by band; -1 out of memory. */
+static int take_bucket(senda_ctx *ctx, const walk_run *w, bqueue *b0, bqueue *b1, bq_vec *m)
+{
+    bq_vec *v[2] = {&b0->b[b0->cur & (b0->n_b - 1)], b1 ? &b1->b[b0->cur & (b1->n_b - 1)] : NULL};
+    size_t need = v[0]->n + (v[1] ? v[1]->n : 0);
+    if (need > m->cap) {
+        uint32_t *a = senda__realloc(ctx, m->a, need * sizeof *a);
+        if (!a)
+            return -1;
+        m->a = a;
+        m->cap = need;
+    }
+    m->n = 0;
+    for (int t = 0; t < 2 && v[t]; t++) {
+        if (v[t]->n)
+            memcpy(m->a + m->n, v[t]->a, v[t]->n * sizeof *m->a);
+        m->n += v[t]->n;
+        (t ? b1 : b0)->n -= v[t]->n;
+        v[t]->n = 0;
+    }
+    return bq_sort_bands(ctx, b0, m, w->n_rows, w->n_cols);
+}
+
+/* The search over Dial's buckets: the cells of each bucket in turn, each
+ * expanded once with its final cost; with p, half of each large bucket by
+ * thread 1. The entries are moved out of the ring first, so a push into
+ * the current bucket (queue_int.h) lands in the ring and is expanded in the
+ * next round, the bucket staying current until it comes back empty. */
+static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc,
+                                   size_t n, senda_progress_fn progress, void *progress_arg,
+                                   walk_par *p)
+{
+    bqueue *b0 = &q->b, *b1 = p ? &p->q1->b : NULL;
+    bq_vec m = {0};
+    size_t n_settled = 0, next_report = 0;
+    size_t min_bucket = senda__walk_two_threads == 1 ? 2 : PAR_MIN_BUCKET;
+    par_clock clk = {.adapt = p && senda__walk_two_threads != 1};
+    senda_status st = SENDA_OK;
+    while (b0->n + (b1 ? b1->n : 0) > 0) {
+        if (b1)
+            b1->cur = b0->cur;
+        size_t n1 = b1 ? b1->b[b1->cur & (b1->n_b - 1)].n : 0;
+        if (b0->b[b0->cur & (b0->n_b - 1)].n + n1 == 0) {
+            b0->cur++;
+            continue;
+        }
+        if (take_bucket(ctx, w, b0, b1, &m) != 0) {
+            st = SENDA_ERR_NOMEM;
+            break;
+        }
+        size_t split = m.n;
+        int large = p && m.n >= min_bucket;
+        if (large)
+            par_clock_start(&clk);
+        if (large && !clk.solo) { /* thread 1: whole bands from the middle on */
+            split = m.n / 2;
+            while (split < m.n && m.a[split] >> b0->band_shift == m.a[split - 1] >> b0->band_shift)
+                split++;
+        }
+        if (split < m.n) {
+            p->cells = m.a;
+            p->lo = split;
+            p->hi = m.n;
+            p->cur = b0->cur;
+            par_start(p);
+        }
+        int fail = expand_range(ctx, w, q, acc, m.a, 0, split, b0->cur, split < m.n);
+        if (split < m.n)
+            par_wait(p);
+        if (large)
+            par_clock_stop(&clk, m.n);
+        if (fail || (p && p->nomem)) {
+            st = fail ? SENDA_ERR_NOMEM
+                      : senda__fail(ctx, SENDA_ERR_NOMEM, "out of memory in the walking search");
+            break;
+        }
+        for (size_t i = 0; i < m.n && st == SENDA_OK; i++)
+            if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n))
+                st = SENDA_ERR_CANCELLED;
+        if (st != SENDA_OK)
+            break;
+    }
+    senda__free(m.a);
+    return st;
+}
+
+/* search_buckets() with two threads; *fallback when thread 1 could not start
+ * (nothing done then: the caller searches with one). */
+static senda_status search_two_threads(senda_ctx *ctx, const walk_run *w, walk_queue *q,
+                                       double *acc, size_t n, senda_progress_fn progress,
+                                       void *progress_arg, int *fallback)
+{
+    *fallback = 0;
+    walk_queue *q1 = senda__calloc(ctx, 1, sizeof *q1);
+    if (!q1)
+        return SENDA_ERR_NOMEM;
+    int r = bq_init(ctx, &q1->b, q->lo, q->hi, n); /* q's width: r is 0 or -1 */
+    if (r != 0) {
+        senda__free(q1);
+        return SENDA_ERR_NOMEM;
+    }
+    q1->use_b = 1;
+    walk_par p = {.w = w, .acc = acc, .q1 = q1};
+    pthread_t th;
+    int have_mu = pthread_mutex_init(&p.mu, NULL) == 0;
+    int have_cv = have_mu && pthread_cond_init(&p.cv, NULL) == 0;
+    senda_status st = SENDA_OK;
+    if (have_cv && pthread_create(&th, NULL, par_main, &p) == 0) {
+        st = search_buckets(ctx, w, q, acc, n, progress, progress_arg, &p);
+        p.quit = 1;
+        par_start(&p);
+        pthread_join(th, NULL);
+    } else
+        *fallback = 1;
+    if (have_cv)
+        pthread_cond_destroy(&p.cv);
+    if (have_mu)
+        pthread_mutex_destroy(&p.mu);
+    bq_free(&q1->b);
+    senda__free(q1);
+    return st;
+}
+
+/* Two threads for large grids on a machine with two or more processors
+ * (senda__walk_two_threads: 1 always, 0 never, tests). */
+static int use_two_threads(size_t n)
+{
+    if (senda__walk_two_threads >= 0)
+        return senda__walk_two_threads;
+#ifdef _SC_NPROCESSORS_ONLN
+    return n >= PAR_MIN_CELLS && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+#else
+    return 0;
+#endif
 }
 
 /* The search over the calendar queue, in r.walk's exact (cost, age) order. */
@@ -363,6 +674,8 @@ static senda_status queue_init(senda_ctx *ctx, const walk_run *w, size_t n, size
 {
     double lo, hi;
     move_bounds(w, n, &lo, &hi);
+    q->lo = lo;
+    q->hi = hi;
     int r = bq_init(ctx, &q->b, lo, hi, n);
     if (r < 0)
         return SENDA_ERR_NOMEM;
@@ -406,8 +719,8 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
     if ((st = senda_grid_create(ctx, dem->n_rows, dem->n_cols, dem->x_min, dem->y_max, dem->cell_m,
                                 dem->crs, 0.0, &acc)) != SENDA_OK)
         goto done;
-    walk_run w = {dem->data, friction ? friction->data : NULL, dem->n_rows, dem->n_cols, {0},
-                  {0}, *opts};
+    walk_run w = {dem->data, friction ? friction->data : NULL, dem->n_rows, dem->n_cols, {0}, {0},
+                  *opts};
     for (int k = 1; k <= 16; k++)
         w.off[k] = (ptrdiff_t)senda__cost_drow[k] * (ptrdiff_t)dem->n_cols + senda__cost_dcol[k];
     double cs = dem->cell_m;
@@ -440,8 +753,12 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
             goto done;
         }
     }
-    st = q->use_b ? search_buckets(ctx, &w, q, acc->data, n, progress, progress_arg)
-                  : search_calendar(ctx, &w, q, acc->data, n, progress, progress_arg);
+    int fallback = 1;
+    if (q->use_b && use_two_threads(n))
+        st = search_two_threads(ctx, &w, q, acc->data, n, progress, progress_arg, &fallback);
+    if (fallback)
+        st = q->use_b ? search_buckets(ctx, &w, q, acc->data, n, progress, progress_arg, NULL)
+                      : search_calendar(ctx, &w, q, acc->data, n, progress, progress_arg);
     if (st != SENDA_OK)
         goto done;
     senda_grid_set_units(ctx, acc, "seconds (walking time + lambda x friction x m)",

@@ -135,7 +135,7 @@ senda_status senda__export_incidents(senda_ctx *ctx, const char *gpkg_path,
 {
     if (!gpkg_path || !store_path || !pts)
         return senda__fail(ctx, SENDA_ERR_ARG, "gpkg_path, store_path or points is NULL");
-    GDALAllRegister();
+    senda__gdal_register();
     senda_status st = SENDA_OK;
     GDALDatasetH src = NULL, ds = NULL;
     id_index *ix = senda__calloc(ctx, pts->n ? pts->n : 1, sizeof *ix);

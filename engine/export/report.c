@@ -1072,7 +1072,7 @@ senda_status senda_export_report(senda_ctx *ctx, const char *gpkg_path, const ch
         return SENDA_ERR_CANCELLED;
     char tmp[1100];
     FILE *fp = NULL;
-    GDALAllRegister();
+    senda__gdal_register();
     r.ds = GDALOpenEx(gpkg_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!r.ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", gpkg_path);

@@ -326,7 +326,7 @@ senda_status senda__product_tables(senda_ctx *ctx, const char *path, senda__tabl
                                    size_t max, size_t *n_out)
 {
     *n_out = 0;
-    GDALAllRegister();
+    senda__gdal_register();
     CPLErrorReset();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_RASTER | GDAL_OF_READONLY, NULL,
                                  NULL, NULL);

@@ -196,7 +196,7 @@ static senda_status write_block(senda_ctx *ctx, GDALRasterBandH band, int xb, in
 
 senda_status senda__raster_open(senda_ctx *ctx, const char *path, GDALDatasetH *ds)
 {
-    GDALAllRegister();
+    senda__gdal_register();
     CPLErrorReset();
     *ds = GDALOpen(path, GA_ReadOnly);
     if (!*ds)
@@ -269,7 +269,7 @@ senda_status senda_grid_write_tiff(senda_ctx *ctx, const senda_grid *grid, const
     senda__reset(ctx);
     if (!grid || !path)
         return senda__fail(ctx, SENDA_ERR_ARG, "grid or path is NULL");
-    GDALAllRegister();
+    senda__gdal_register();
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp-senda.tif", path);
     GDALDriverH drv = GDALGetDriverByName("GTiff");

@@ -859,7 +859,7 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
     senda_status st = check_args(ctx, store_path, files, n_files, opts);
     if (st != SENDA_OK)
         return st;
-    GDALAllRegister();
+    senda__gdal_register();
     senda_incidents_import_summary local;
     memset(&local, 0, sizeof local);
     import_state s;

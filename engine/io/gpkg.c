@@ -28,7 +28,7 @@
 
 senda_status senda__gpkg_open(senda_ctx *ctx, const char *path, GDALDatasetH *out)
 {
-    GDALAllRegister();
+    senda__gdal_register();
     *out = NULL;
     CPLErrorReset();
     VSIStatBufL sb;
@@ -100,7 +100,7 @@ senda_status senda_export_grid(senda_ctx *ctx, const char *gpkg_path, const char
     if (!grid->crs[0])
         return senda__fail(ctx, SENDA_ERR_CRS, "surface '%s' has no CRS; a GeoPackage "
                            "coverage needs one", table);
-    GDALAllRegister();
+    senda__gdal_register();
     senda_status st = SENDA_OK;
     GDALDatasetH mem = NULL, out = NULL;
     float *buf = NULL;

@@ -293,7 +293,7 @@ senda_status senda_layers_open(senda_ctx *ctx, const char *dir, const char *crs,
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return senda__fail(ctx, SENDA_ERR_IO, "%s: no such layers directory", dir);
-    GDALAllRegister();
+    senda__gdal_register();
     OGRSpatialReferenceH dst = senda__srs_from_user(ctx, crs);
     if (!dst)
         return SENDA_ERR_CRS;

@@ -16,7 +16,7 @@
 senda_status senda__vector_open(senda_ctx *ctx, const char *path, const char *what,
                                 GDALDatasetH *out)
 {
-    GDALAllRegister();
+    senda__gdal_register();
     CPLErrorReset();
     *out = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!*out)

@@ -71,7 +71,7 @@ static senda_status store_create(senda_ctx *ctx, const char *path)
 {
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp-senda-%ld", path, (long)getpid());
-    GDALAllRegister();
+    senda__gdal_register();
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv)
         return senda__fail(ctx, SENDA_ERR_IO, "GDAL has no GPKG driver");

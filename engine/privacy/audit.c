@@ -590,7 +590,7 @@ senda_status senda__audit(senda_ctx *ctx, json_object *const *releases, size_t n
 senda_status senda__audit_read(senda_ctx *ctx, const char *path, json_object **doc)
 {
     *doc = NULL;
-    GDALAllRegister();
+    senda__gdal_register();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", path);

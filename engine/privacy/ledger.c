@@ -40,7 +40,7 @@ senda_status senda__ledger_read(senda_ctx *ctx, const char *run_path, json_objec
 {
     *docs = NULL;
     *n = 0;
-    GDALAllRegister();
+    senda__gdal_register();
     GDALDatasetH ds = GDALOpenEx(run_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", run_path);
@@ -69,7 +69,7 @@ senda_status senda__ledger_read(senda_ctx *ctx, const char *run_path, json_objec
 
 senda_status senda__ledger_add(senda_ctx *ctx, const char *run_path, json_object *doc)
 {
-    GDALAllRegister();
+    senda__gdal_register();
     GDALDatasetH ds = GDALOpenEx(run_path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
     if (!ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO,
@@ -180,7 +180,7 @@ senda_status senda__ledger_carry(senda_ctx *ctx, const char *tmp, const char *pr
     size_t n = 0;
     senda_status st = SENDA_OK;
     if (previous && access(previous, F_OK) == 0) {
-        GDALAllRegister();
+        senda__gdal_register();
         GDALDatasetH ds =
             GDALOpenEx(previous, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
         int has = ds && GDALDatasetGetLayerByName(ds, LEDGER) != NULL;
@@ -235,7 +235,7 @@ senda_status senda__ledger_source(senda_ctx *ctx, const char *run_path,
                                   senda__release_source *src)
 {
     memset(src, 0, sizeof *src);
-    GDALAllRegister();
+    senda__gdal_register();
     GDALDatasetH ds = GDALOpenEx(run_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", run_path);

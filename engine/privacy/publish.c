@@ -399,7 +399,7 @@ senda_status senda_privacy_publish(senda_ctx *ctx, const char *run_path, const c
 
     if (!senda__progress(ctx, progress, progress_arg, 0.0, "reading the run output"))
         return SENDA_ERR_CANCELLED;
-    GDALAllRegister();
+    senda__gdal_register();
     src = GDALOpenEx(run_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!src)
         return senda__fail_gdal(ctx, SENDA_ERR_IO, "%s: cannot open as a GeoPackage", run_path);

@@ -200,7 +200,7 @@ senda_status senda__units_load(senda_ctx *ctx, const char *path, const char *crs
                                senda__units **out)
 {
     *out = NULL;
-    GDALAllRegister();
+    senda__gdal_register();
     senda__units *U = senda__calloc(ctx, 1, sizeof *U);
     if (!U)
         return SENDA_ERR_NOMEM;

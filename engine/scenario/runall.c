@@ -195,7 +195,7 @@ senda_status senda_scenario_run_all(senda_ctx *ctx, const senda_scenario_set *se
         goto done;
     }
     /* GDAL's driver registration is not thread-safe: do it before the threads */
-    GDALAllRegister();
+    senda__gdal_register();
     if (pthread_mutex_init(&p.mu, NULL) != 0 || pthread_cond_init(&p.changed, NULL) != 0) {
         st = senda__fail(ctx, SENDA_ERR_INTERNAL, "cannot create a mutex");
         goto done;

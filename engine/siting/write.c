@@ -307,7 +307,7 @@ senda_status senda_siting_write_opts(senda_ctx *ctx, const char *gpkg_path, cons
                            result->n_demand, demand->n);
     if (!crs)
         crs = demand->crs; /* a full WKT longer than senda_points.crs is cut: then name it */
-    GDALAllRegister();
+    senda__gdal_register();
     char tmp[4096];
     senda__tmp_path(gpkg_path, tmp, sizeof tmp);
     VSIStatBufL sb;

@@ -175,6 +175,16 @@ Test(cmd_cost, walk_from_a_dem_and_friction_file)
                             26.3998, 8.2004, 1.22 * sqrt(200.0)};
     for (int i = 0; i < 9; i++)
         cr_assert_float_eq(a[i], want[i], 1e-9, "cell %d: %.12g vs %.12g", i, a[i], want[i]);
+    /* the two rasters are read at the same time: each one's failure names it */
+    const char *bad[2][2] = {{dem, "no-friction.tif"}, {"no-dem.tif", fr}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "cost --dem %s --friction %s --walk --from 15,15 --out %s -q",
+                 bad[i][0], bad[i][1], out);
+        r = tu_senda(args);
+        cr_assert_eq(r.exit_code, 1, "%s", r.err);
+        cr_assert(strstr(r.err, i ? "no-dem.tif" : "no-friction.tif"), "%s", r.err);
+        tu_run_free(&r);
+    }
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);

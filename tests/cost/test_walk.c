@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cost/cost_int.h"
 #include "senda.h"
 
 typedef struct {
@@ -218,10 +219,8 @@ static void bellman_ford(const double *dem, const double *fric, size_t n, double
  * every move costs >= 10 m x (0.72 - 1.9998 x 0.2125)) or, zero_move, with
  * a + c * slope_factor = 0 and no friction (a move can cost 0: the
  * calendar queue). */
-static void check_oracle(size_t n, int knight, int zero_move)
+static void rolling_world(size_t n, int zero_move, double *dem, double *fric)
 {
-    double *dem = malloc(n * n * sizeof *dem), *fric = malloc(n * n * sizeof *fric);
-    double *want = malloc(n * n * sizeof *want);
     unsigned long x = 12345;
     for (size_t i = 0; i < n * n; i++) {
         x = x * 6364136223846793005ul + 1442695040888963407ul;
@@ -234,6 +233,13 @@ static void check_oracle(size_t n, int knight, int zero_move)
         if (i % 71 == 11)
             fric[i] = NAN;
     }
+}
+
+static void check_oracle(size_t n, int knight, int zero_move)
+{
+    double *dem = malloc(n * n * sizeof *dem), *fric = malloc(n * n * sizeof *fric);
+    double *want = malloc(n * n * sizeof *want);
+    rolling_world(n, zero_move, dem, fric);
     wfx f;
     wsetup(&f, n, dem, fric, n / 2, n / 2);
     senda_walk_opts o;
@@ -273,4 +279,59 @@ Test(walk, both_queues_match_an_independent_bellman_ford)
         check_oracle(24, knight, 1);
         check_oracle(160, knight, 0);
     }
+}
+
+static int cancel_at_half(double done, const char *msg, void *arg)
+{
+    (void)msg;
+    (void)arg;
+    return done < 0.5;
+}
+
+/* Two threads (walk.c, forced on for every bucket of two cells or more):
+ * the oracle as above, and on 400 x 400 cells (buckets of hundreds of cells,
+ * split between the threads) the costs of one thread bit for bit, with and
+ * without friction and knight's moves; a cancelled run frees all. */
+Test(walk, two_threads_give_the_costs_of_one)
+{
+    senda__walk_two_threads = 1;
+    for (int knight = 0; knight <= 1; knight++)
+        check_oracle(160, knight, 0);
+    size_t n = 400;
+    double *dem = malloc(n * n * sizeof *dem), *fric = malloc(n * n * sizeof *fric);
+    rolling_world(n, 0, dem, fric);
+    for (int knight = 0; knight <= 1; knight++)
+        for (int with_fric = 0; with_fric <= 1; with_fric++) {
+            senda_grid *acc[2] = {NULL, NULL};
+            wfx f;
+            wsetup(&f, n, dem, fric, n / 3, n / 2);
+            senda_walk_opts o;
+            senda_walk_opts_init(&o);
+            o.knight = knight;
+            for (int threads = 0; threads <= 1; threads++) {
+                senda__walk_two_threads = threads;
+                cr_assert_eq(senda_cost_walk(f.ctx, f.dem, with_fric ? f.fric : NULL, f.src, &o,
+                                             &acc[threads], NULL, NULL),
+                             SENDA_OK, "%s", senda_ctx_errmsg(f.ctx));
+            }
+            const double *a = senda_grid_cdata(acc[0]), *b = senda_grid_cdata(acc[1]);
+            size_t reached = 0;
+            for (size_t i = 0; i < n * n; i++)
+                reached += !isnan(a[i]);
+            cr_assert_gt(reached, n * n / 2);
+            cr_assert(memcmp(a, b, n * n * sizeof *a) == 0,
+                      "knight %d friction %d: two threads differ from one", knight, with_fric);
+            senda_grid_destroy(acc[0]);
+            senda_grid_destroy(acc[1]);
+            if (knight && with_fric) {
+                cr_assert_eq(
+                    senda_cost_walk(f.ctx, f.dem, f.fric, f.src, &o, &f.acc, cancel_at_half, NULL),
+                    SENDA_ERR_CANCELLED);
+                cr_assert_null(f.acc);
+            }
+            wteardown(&f);
+        }
+    free(dem);
+    free(fric);
+    senda__walk_two_threads = -1;
 }
