@@ -80,7 +80,8 @@
  * seconds: 8 neighbours 1.41-1.51 + 0.25-0.27 against 1.64-1.73 + 0.21-0.26
  * without huge pages and 1.36-1.39 + 1.1-2.0 with the friction collapsed;
  * 16 neighbours 2.64 + 0.24-0.39, 3.29-3.38 + 0.27-0.29, 2.12-2.26 +
- * 2.3-2.5.
+ * 2.3-2.5. The direction grid is created before the search and, from 2^20
+ * cells, faulted in on a second thread while the search runs (prefault()).
  *
  * Differences from r.cost, deliberate: max_cost is a double, and cells whose
  * cost exceeds it are NaN (r.cost stops there but keeps the tentative costs
