@@ -374,6 +374,7 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned gen, done; /* phases started by thread 0 and finished by thread 1 */
+    size_t n_done;          /* cells thread 1 expanded, for the progress */
     int sleeping, quit, nomem;
 } walk_par;
 
@@ -386,9 +387,11 @@ static inline void cpu_relax(void)
 }
 
 /* Expand cells[lo, hi) of the current bucket (par: while the other thread
- * expands the rest); -1 out of memory. */
+ * expands the rest), adding the number expanded to *n_done; -1 out of
+ * memory. */
 static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double *acc,
-                        const uint32_t *cells, size_t lo, size_t hi, uint64_t cur, int par)
+                        const uint32_t *cells, size_t lo, size_t hi, uint64_t cur, int par,
+                        size_t *n_done)
 {
     int m = w->o.knight ? 2 : 1;
     for (size_t i = lo; i < hi && i < lo + BQ_AHEAD; i++)
@@ -401,6 +404,7 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
             continue;
         if ((par ? expand_par(ctx, w, q, acc, s) : expand(ctx, w, q, acc, s)) != 0)
             return -1;
+        ++*n_done;
     }
     return 0;
 }
@@ -429,7 +433,8 @@ static void *par_main(void *arg)
         if (p->quit)
             break;
         if (!p->nomem &&
-            expand_range(NULL, p->w, p->q1, p->acc, p->cells, p->lo, p->hi, p->cur, 1) != 0)
+            expand_range(NULL, p->w, p->q1, p->acc, p->cells, p->lo, p->hi, p->cur, 1,
+                         &p->n_done) != 0)
             p->nomem = 1;
         __atomic_store_n(&p->done, seen, __ATOMIC_RELEASE);
     }
@@ -574,7 +579,8 @@ static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue
             p->cur = b0->cur;
             par_start(p);
         }
-        int fail = expand_range(ctx, w, q, acc, m.a, 0, split, b0->cur, split < m.n);
+        size_t n_done = 0;
+        int fail = expand_range(ctx, w, q, acc, m.a, 0, split, b0->cur, split < m.n, &n_done);
         if (split < m.n)
             par_wait(p);
         if (large)
@@ -584,7 +590,11 @@ static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue
                       : senda__fail(ctx, SENDA_ERR_NOMEM, "out of memory in the walking search");
             break;
         }
-        for (size_t i = 0; i < m.n && st == SENDA_OK; i++)
+        if (p) {
+            n_done += p->n_done;
+            p->n_done = 0;
+        }
+        for (size_t i = 0; i < n_done && st == SENDA_OK; i++)
             if (!q_report_settled(ctx, progress, progress_arg, &n_settled, &next_report, n))
                 st = SENDA_ERR_CANCELLED;
         if (st != SENDA_OK)

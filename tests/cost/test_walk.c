@@ -288,6 +288,16 @@ static int cancel_at_half(double done, const char *msg, void *arg)
     return done < 0.5;
 }
 
+/* arg: double[2], the largest fraction reported and the number of reports */
+static int note_progress(double done, const char *msg, void *arg)
+{
+    (void)msg;
+    double *seen = arg;
+    seen[0] = fmax(seen[0], done);
+    seen[1] += 1.0;
+    return 1;
+}
+
 /* Two threads (walk.c, forced on for every bucket of two cells or more):
  * the oracle as above, and on 400 x 400 cells (buckets of hundreds of cells,
  * split between the threads) the costs of one thread bit for bit, with and
@@ -310,9 +320,12 @@ Test(walk, two_threads_give_the_costs_of_one)
             o.knight = knight;
             for (int threads = 0; threads <= 1; threads++) {
                 senda__walk_two_threads = threads;
+                double seen[2] = {0.0, 0.0}; /* reports of at most 100 %, about one a percent */
                 cr_assert_eq(senda_cost_walk(f.ctx, f.dem, with_fric ? f.fric : NULL, f.src, &o,
-                                             &acc[threads], NULL, NULL),
+                                             &acc[threads], note_progress, seen),
                              SENDA_OK, "%s", senda_ctx_errmsg(f.ctx));
+                cr_assert(seen[0] == 1.0 && seen[1] > 50.0 && seen[1] < 110.0,
+                          "threads %d: largest %g, %g reports", threads, seen[0], seen[1]);
             }
             const double *a = senda_grid_cdata(acc[0]), *b = senda_grid_cdata(acc[1]);
             size_t reached = 0;
