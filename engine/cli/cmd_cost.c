@@ -203,19 +203,28 @@ static senda_status write_acc(senda_ctx *ctx, const senda_grid *acc, const char 
     return senda_grid_write_tiff(ctx, acc, path, &to);
 }
 
-/* One GeoTIFF written on a thread of its own, with its own context. */
+/* One GeoTIFF written on a thread of its own, with a context made in that
+ * thread (a context belongs to the thread that made it: GDAL's error
+ * handlers are per thread, and a context made elsewhere lets GDAL print its
+ * own "ERROR n:" lines). The message of a failure is copied out. */
 typedef struct {
-    senda_ctx *ctx;
     const senda_grid *grid;
     const char *path;
     int is_float64;
     senda_status st;
+    char msg[1024];
 } tiff_job;
 
 static void *write_job(void *arg)
 {
     tiff_job *j = arg;
-    j->st = write_acc(j->ctx, j->grid, j->path, j->is_float64);
+    senda_ctx *ctx = cli_ctx_new();
+    j->st = ctx ? write_acc(ctx, j->grid, j->path, j->is_float64) : SENDA_ERR_NOMEM;
+    snprintf(j->msg, sizeof j->msg, "%s",
+             j->st == SENDA_OK ? ""
+             : ctx && senda_ctx_errmsg(ctx)[0] ? senda_ctx_errmsg(ctx)
+                                                : senda_status_name(j->st));
+    senda_ctx_destroy(ctx);
     return NULL;
 }
 
@@ -227,21 +236,19 @@ static void *write_job(void *arg)
 static senda_status write_outputs(senda_ctx *ctx, const senda_grid *acc, const senda_grid *dir,
                                   const char *dir_out, int *printed)
 {
-    tiff_job job = {NULL, dir, dir_out, 0, SENDA_OK};
+    tiff_job job = {dir, dir_out, 0, SENDA_OK, ""};
     pthread_t tid;
-    int threaded = dir_out && (job.ctx = cli_ctx_new()) != NULL &&
-                   pthread_create(&tid, NULL, write_job, &job) == 0;
+    int threaded = dir_out && pthread_create(&tid, NULL, write_job, &job) == 0;
     senda_status st = write_acc(ctx, acc, cli_str(opts, "out"), 1);
     if (threaded)
         pthread_join(tid, NULL);
     else if (dir_out && st == SENDA_OK) /* no thread: one after the other */
         st = write_acc(ctx, dir, dir_out, 0);
     if (threaded && st == SENDA_OK && job.st != SENDA_OK) {
-        cli_fail(job.ctx, job.st);
+        fprintf(stderr, "senda: %s\n", job.msg);
         *printed = 1;
         st = job.st;
     }
-    senda_ctx_destroy(job.ctx);
     return st;
 }
 
