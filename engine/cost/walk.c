@@ -345,10 +345,13 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
 /* ---------------------------------------------------------------------
  * Two threads over the buckets. The cells of the current bucket are final,
  * so they can be expanded at the same time: thread 0 merges the bucket's
- * entries of both threads' rings, sorts them by band of rows and gives the
- * lower half of the bands to thread 1; each thread expands its half, lowers
- * costs with a compare-and-swap (a neighbour near the split may be lowered
- * by both) and pushes into its own ring. A push's bucket follows from the
+ * entries of both threads' rings, sorts them by band of rows and cuts them
+ * into PAR_CHUNKS chunks of whole bands, which both threads take in turn
+ * from a shared counter (a fixed half each made the faster thread wait for
+ * the slower at every bucket: the second virtual processor of the benchmark
+ * machine ran at 60-100 % of the first's speed from run to run). Each thread
+ * lowers costs with a compare-and-swap (a neighbour near a chunk's edge may
+ * be lowered by both) and pushes into its own ring. A push's bucket follows from the
  * value the compare-and-swap replaced, so the rings get the entries some
  * order of the same moves would give, and every cell's cost is the same
  * minimum over the same candidate sums: the result is identical to one
@@ -364,12 +367,15 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
 
 int senda__walk_two_threads = -1;
 
+#define PAR_CHUNKS 8 /* pieces of a large bucket, taken in turn by whichever thread is free */
+
 typedef struct {
     const walk_run *w;
     double *acc;
     walk_queue *q1;        /* thread 1's ring */
     const uint32_t *cells; /* the current bucket, sorted by band */
-    size_t lo, hi;         /* thread 1's share of it */
+    size_t bounds[PAR_CHUNKS + 1]; /* its chunks: cells[bounds[c], bounds[c + 1]) */
+    unsigned n_chunks, next;       /* chunks, and the next one to take (atomic) */
     uint64_t cur;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -409,6 +415,22 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
     return 0;
 }
 
+/* Expand the chunks of the current bucket that the other thread has not
+ * taken (the thread that finishes first takes more: the second virtual
+ * processor of a shared machine can run at half the speed of the first);
+ * -1 out of memory. */
+static int expand_chunks(senda_ctx *ctx, walk_par *p, walk_queue *q, size_t *n_done)
+{
+    for (;;) {
+        unsigned c = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+        if (c >= p->n_chunks)
+            return 0;
+        if (expand_range(ctx, p->w, q, p->acc, p->cells, p->bounds[c], p->bounds[c + 1], p->cur,
+                         1, n_done) != 0)
+            return -1;
+    }
+}
+
 static void *par_main(void *arg)
 {
     walk_par *p = arg;
@@ -432,9 +454,7 @@ static void *par_main(void *arg)
         seen = g;
         if (p->quit)
             break;
-        if (!p->nomem &&
-            expand_range(NULL, p->w, p->q1, p->acc, p->cells, p->lo, p->hi, p->cur, 1,
-                         &p->n_done) != 0)
+        if (!p->nomem && expand_chunks(NULL, p, p->q1, &p->n_done) != 0)
             p->nomem = 1;
         __atomic_store_n(&p->done, seen, __ATOMIC_RELEASE);
     }
@@ -563,26 +583,29 @@ static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue
             st = SENDA_ERR_NOMEM;
             break;
         }
-        size_t split = m.n;
-        int large = p && m.n >= min_bucket;
+        int large = p && m.n >= min_bucket, shared = large && !clk.solo;
         if (large)
             par_clock_start(&clk);
-        if (large && !clk.solo) { /* thread 1: whole bands from the middle on */
-            split = m.n / 2;
-            while (split < m.n && m.a[split] >> b0->band_shift == m.a[split - 1] >> b0->band_shift)
-                split++;
-        }
-        if (split < m.n) {
+        size_t n_done = 0;
+        int fail;
+        if (shared) { /* PAR_CHUNKS chunks of whole bands, taken by both threads */
+            p->bounds[0] = 0;
+            for (unsigned c = 1; c <= PAR_CHUNKS; c++) {
+                size_t e = c == PAR_CHUNKS ? m.n : m.n * c / PAR_CHUNKS;
+                e = e < p->bounds[c - 1] ? p->bounds[c - 1] : e;
+                while (e > 0 && e < m.n && m.a[e] >> b0->band_shift == m.a[e - 1] >> b0->band_shift)
+                    e++;
+                p->bounds[c] = e;
+            }
             p->cells = m.a;
-            p->lo = split;
-            p->hi = m.n;
+            p->n_chunks = PAR_CHUNKS;
+            p->next = 0;
             p->cur = b0->cur;
             par_start(p);
-        }
-        size_t n_done = 0;
-        int fail = expand_range(ctx, w, q, acc, m.a, 0, split, b0->cur, split < m.n, &n_done);
-        if (split < m.n)
+            fail = expand_chunks(ctx, p, q, &n_done);
             par_wait(p);
+        } else
+            fail = expand_range(ctx, w, q, acc, m.a, 0, m.n, b0->cur, 0, &n_done);
         if (large)
             par_clock_stop(&clk, m.n);
         if (fail || (p && p->nomem)) {
