@@ -346,10 +346,13 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
  * Two threads over the buckets. The cells of the current bucket are final,
  * so they can be expanded at the same time: thread 0 merges the bucket's
  * entries of both threads' rings, sorts them by band of rows and cuts them
- * into PAR_CHUNKS chunks of whole bands, which both threads take in turn
- * from a shared counter (a fixed half each made the faster thread wait for
- * the slower at every bucket: the second virtual processor of the benchmark
- * machine ran at 60-100 % of the first's speed from run to run). Each thread
+ * into PAR_CHUNKS chunks of whole bands; thread 0 takes chunks from the
+ * first on and thread 1 from the last back until they meet (a fixed half
+ * each made the faster thread wait for the slower at every bucket: the
+ * second virtual processor of the benchmark machine ran at 60-100 % of the
+ * first's speed from run to run; chunks dealt from one shared counter
+ * interleaved the two threads' bands and measured slower than the halves
+ * when both processors ran at full speed). Each thread
  * lowers costs with a compare-and-swap (a neighbour near a chunk's edge may
  * be lowered by both) and pushes into its own ring. A push's bucket follows from the
  * value the compare-and-swap replaced, so the rings get the entries some
@@ -367,7 +370,8 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
 
 int senda__walk_two_threads = -1;
 
-#define PAR_CHUNKS 8 /* pieces of a large bucket, taken in turn by whichever thread is free */
+#define PAR_CHUNKS 16 /* pieces of a large bucket: thread 0 takes them from the first on,
+                        * thread 1 from the last back, until they meet */
 
 typedef struct {
     const walk_run *w;
@@ -375,7 +379,7 @@ typedef struct {
     walk_queue *q1;        /* thread 1's ring */
     const uint32_t *cells; /* the current bucket, sorted by band */
     size_t bounds[PAR_CHUNKS + 1]; /* its chunks: cells[bounds[c], bounds[c + 1]) */
-    unsigned n_chunks, next;       /* chunks, and the next one to take (atomic) */
+    uint64_t left;                 /* chunks not taken: [low 32 bits, high 32 bits) (atomic) */
     uint64_t cur;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -416,18 +420,26 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
 }
 
 /* Expand the chunks of the current bucket that the other thread has not
- * taken (the thread that finishes first takes more: the second virtual
- * processor of a shared machine can run at half the speed of the first);
- * -1 out of memory. */
-static int expand_chunks(senda_ctx *ctx, walk_par *p, walk_queue *q, size_t *n_done)
+ * taken: thread 0 (side 0) from the first chunk on, thread 1 from the last
+ * one back, so each thread's cells stay one run of bands and the faster
+ * thread takes more (the second virtual processor of a shared machine can
+ * run at half the speed of the first); -1 out of memory. */
+static int expand_chunks(senda_ctx *ctx, walk_par *p, walk_queue *q, int side, size_t *n_done)
 {
+    uint64_t left = __atomic_load_n(&p->left, __ATOMIC_RELAXED);
     for (;;) {
-        unsigned c = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
-        if (c >= p->n_chunks)
+        uint32_t lo = (uint32_t)left, hi = (uint32_t)(left >> 32);
+        if (lo >= hi)
             return 0;
+        uint64_t after = side == 0 ? left + 1 : left - ((uint64_t)1 << 32);
+        if (!__atomic_compare_exchange_n(&p->left, &left, after, 0, __ATOMIC_RELAXED,
+                                         __ATOMIC_RELAXED))
+            continue; /* left now holds the other thread's update */
+        uint32_t c = side == 0 ? lo : hi - 1;
         if (expand_range(ctx, p->w, q, p->acc, p->cells, p->bounds[c], p->bounds[c + 1], p->cur,
                          1, n_done) != 0)
             return -1;
+        left = __atomic_load_n(&p->left, __ATOMIC_RELAXED);
     }
 }
 
@@ -454,7 +466,7 @@ static void *par_main(void *arg)
         seen = g;
         if (p->quit)
             break;
-        if (!p->nomem && expand_chunks(NULL, p, p->q1, &p->n_done) != 0)
+        if (!p->nomem && expand_chunks(NULL, p, p->q1, 1, &p->n_done) != 0)
             p->nomem = 1;
         __atomic_store_n(&p->done, seen, __ATOMIC_RELEASE);
     }
@@ -598,11 +610,10 @@ static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue
                 p->bounds[c] = e;
             }
             p->cells = m.a;
-            p->n_chunks = PAR_CHUNKS;
-            p->next = 0;
+            p->left = (uint64_t)PAR_CHUNKS << 32;
             p->cur = b0->cur;
             par_start(p);
-            fail = expand_chunks(ctx, p, q, &n_done);
+            fail = expand_chunks(ctx, p, q, 0, &n_done);
             par_wait(p);
         } else
             fail = expand_range(ctx, w, q, acc, m.a, 0, m.n, b0->cur, 0, &n_done);
