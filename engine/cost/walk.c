@@ -519,7 +519,12 @@ static void par_wait(walk_par *p)
  * hand-over waits for the scheduler, and two threads were measured up to 10
  * times slower than one. So windows of PAR_WINDOW large buckets are timed
  * and the faster mode runs; now and then a window tries the other mode, the
- * next try twice as late each time it loses (up to 64 windows). */
+ * next try twice as late each time it loses (up to 64 windows), 8 windows
+ * after it wins, or 2 when it won by less than 15 % or in the first
+ * comparison (on scripts/bench/walk the first window, of the smallest
+ * buckets, gave two threads 10-12 million entries a second against one
+ * thread's 11-13 in the second, and two threads, 1.5 times faster from then
+ * on, waited 8 windows for their next try). */
 typedef struct {
     int adapt, solo, best_solo;
     size_t n_cells, n_buckets, n_windows, next_try, interval;
@@ -557,8 +562,13 @@ static void par_clock_stop(par_clock *c, size_t n_cells)
         c->next_try = 2 + c->interval;
         return;
     }
-    if (c->solo != c->best_solo) /* that window tried the other mode */
-        c->interval = best == c->solo ? 8 : c->interval < 64 ? 2 * c->interval : 64;
+    if (c->solo != c->best_solo) { /* that window tried the other mode */
+        /* the first verdict, and a narrow win, are checked again two windows
+         * later: the first window, of the smallest buckets, favours one thread */
+        int narrow = c->n_windows == 2 || c->rate[c->solo] < 1.15 * c->rate[!c->solo];
+        c->interval = best != c->solo ? (c->interval < 64 ? 2 * c->interval : 64) : narrow ? 2 : 8;
+        c->next_try = c->n_windows + c->interval;
+    }
     c->best_solo = best;
     c->solo = best;
     if (c->n_windows >= c->next_try) {
