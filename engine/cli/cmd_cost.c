@@ -203,29 +203,44 @@ static senda_status write_acc(senda_ctx *ctx, const senda_grid *acc, const char 
     return senda_grid_write_tiff(ctx, acc, path, &to);
 }
 
-/* One GeoTIFF written on a thread of its own, with a context made in that
- * thread (a context belongs to the thread that made it: GDAL's error
+/* A GeoTIFF read or written on a thread of its own, with a context made in
+ * that thread (a context belongs to the thread that made it: GDAL's error
  * handlers are per thread, and a context made elsewhere lets GDAL print its
- * own "ERROR n:" lines). The message of a failure is copied out. */
+ * own "ERROR n:" lines). The status and message of a failure are copied out
+ * for the calling thread, which prints the message (side_failed). */
 typedef struct {
-    const senda_grid *grid;
     const char *path;
-    int is_float64;
+    const senda_grid *write; /* the grid to write, or NULL to read path */
+    int is_float64;          /* writing: Float64 (else Float32) */
+    senda_grid *read;        /* reading: the grid read */
     senda_status st;
     char msg[1024];
-} tiff_job;
+} side_job;
 
-static void *write_job(void *arg)
+static void *side_main(void *arg)
 {
-    tiff_job *j = arg;
+    side_job *j = arg;
     senda_ctx *ctx = cli_ctx_new();
-    j->st = ctx ? write_acc(ctx, j->grid, j->path, j->is_float64) : SENDA_ERR_NOMEM;
+    j->st = !ctx ? SENDA_ERR_NOMEM
+            : j->write ? write_acc(ctx, j->write, j->path, j->is_float64)
+                       : senda_grid_read(ctx, j->path, &j->read);
     snprintf(j->msg, sizeof j->msg, "%s",
              j->st == SENDA_OK ? ""
              : ctx && senda_ctx_errmsg(ctx)[0] ? senda_ctx_errmsg(ctx)
                                                 : senda_status_name(j->st));
     senda_ctx_destroy(ctx);
     return NULL;
+}
+
+/* st, or the side job's failure with its message printed (*printed set)
+ * when st is SENDA_OK and the job failed. */
+static senda_status side_failed(senda_status st, const side_job *j, int *printed)
+{
+    if (st != SENDA_OK || j->st == SENDA_OK)
+        return st;
+    fprintf(stderr, "senda: %s\n", j->msg);
+    *printed = 1;
+    return j->st;
 }
 
 /* Write the accumulated cost and, when dir_out is given, the directions at
@@ -236,20 +251,15 @@ static void *write_job(void *arg)
 static senda_status write_outputs(senda_ctx *ctx, const senda_grid *acc, const senda_grid *dir,
                                   const char *dir_out, int *printed)
 {
-    tiff_job job = {dir, dir_out, 0, SENDA_OK, ""};
+    side_job job = {.path = dir_out, .write = dir, .is_float64 = 0, .st = SENDA_OK};
     pthread_t tid;
-    int threaded = dir_out && pthread_create(&tid, NULL, write_job, &job) == 0;
+    int threaded = dir_out && pthread_create(&tid, NULL, side_main, &job) == 0;
     senda_status st = write_acc(ctx, acc, cli_str(opts, "out"), 1);
     if (threaded)
         pthread_join(tid, NULL);
     else if (dir_out && st == SENDA_OK) /* no thread: one after the other */
         st = write_acc(ctx, dir, dir_out, 0);
-    if (threaded && st == SENDA_OK && job.st != SENDA_OK) {
-        fprintf(stderr, "senda: %s\n", job.msg);
-        *printed = 1;
-        st = job.st;
-    }
-    return st;
+    return side_failed(st, &job, printed);
 }
 
 static senda_status run(senda_ctx *ctx, const senda_cost_opts *co, senda_points **from_to,
@@ -282,52 +292,30 @@ done:
     return st;
 }
 
-/* The friction raster read beside the DEM, on a context of its own made in
- * the reading thread (a context belongs to the thread that made it: GDAL's
- * error handlers are per thread). */
-typedef struct {
-    senda_grid *grid;
-    senda_status st;
-} side_read;
-
-static void *read_friction(void *arg)
-{
-    side_read *r = arg;
-    senda_ctx *ctx = NULL;
-    r->st = senda_ctx_create(&ctx);
-    if (r->st == SENDA_OK)
-        r->st = senda_grid_read(ctx, cli_str(opts, "friction"), &r->grid);
-    senda_ctx_destroy(ctx);
-    return NULL;
-}
-
 /* Read --dem and --friction, at the same time when a thread can be had
  * (each is a whole raster to decode: the two take half the time on two
- * processors). A failed friction read is repeated on ctx, whose message the
- * command prints. */
-static senda_status read_walk_inputs(senda_ctx *ctx, senda_grid **dem, senda_grid **fric)
+ * processors). A failed friction read's message is printed (*printed). */
+static senda_status read_walk_inputs(senda_ctx *ctx, senda_grid **dem, senda_grid **fric,
+                                     int *printed)
 {
-    side_read r = {.grid = NULL, .st = SENDA_ERR_INTERNAL};
+    side_job job = {.path = cli_str(opts, "friction"), .st = SENDA_OK};
     pthread_t th;
-    int side = cli_str(opts, "friction") && pthread_create(&th, NULL, read_friction, &r) == 0;
+    int side = job.path && pthread_create(&th, NULL, side_main, &job) == 0;
     senda_status st = senda_grid_read(ctx, cli_str(opts, "dem"), dem);
     if (side)
         pthread_join(th, NULL);
-    *fric = r.grid;
-    if (st == SENDA_OK && cli_str(opts, "friction") && r.st != SENDA_OK) {
-        senda_grid_destroy(*fric);
-        *fric = NULL;
-        st = senda_grid_read(ctx, cli_str(opts, "friction"), fric);
-    }
-    return st;
+    else if (job.path && st == SENDA_OK) /* no thread: one after the other */
+        st = senda_grid_read(ctx, job.path, &job.read);
+    *fric = job.read;
+    return side_failed(st, &job, printed);
 }
 
 /* --walk: r.walk over --dem and the optional --friction. */
 static senda_status run_walk(senda_ctx *ctx, const senda_walk_opts *wo, senda_points *from,
-                             int quiet, json_object *root)
+                             int quiet, json_object *root, int *printed)
 {
     senda_grid *dem = NULL, *fric = NULL, *acc = NULL;
-    senda_status st = read_walk_inputs(ctx, &dem, &fric);
+    senda_status st = read_walk_inputs(ctx, &dem, &fric, printed);
     if (st != SENDA_OK)
         goto done;
     snprintf(from->crs, sizeof from->crs, "%s", senda_grid_crs(dem));
@@ -427,7 +415,7 @@ int cmd_cost(int argc, char **argv)
         goto done;
     }
     int printed = 0;
-    senda_status st = walk ? run_walk(ctx, &wo, from_to[0], cli_flag(opts, "quiet"), root)
+    senda_status st = walk ? run_walk(ctx, &wo, from_to[0], cli_flag(opts, "quiet"), root, &printed)
                            : run(ctx, &co, from_to, cli_flag(opts, "quiet"), root, &printed);
     if (st != SENDA_OK)
         rc = printed ? (st == SENDA_ERR_ARG ? CLI_USAGE : CLI_FAIL) : cli_fail(ctx, st);
