@@ -12,6 +12,10 @@
  * reviewer kept (flag kept_by_review) are never made duplicates again, so an
  * import run twice, or after a review, changes nothing.
  *
+ * Every link has a coarse (month- or year-dated) accepted report on one side,
+ * so when the store holds none (a synthetic or day-dated history) one SQL
+ * EXISTS answers and nothing is loaded.
+ *
  * Complexity: one scan of the stored accepted reports plus crossmatch.c's
  * O(n log n + pairs log pairs); memory O(n).
  */
@@ -134,7 +138,13 @@ senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t
     senda__xlink *links = NULL;
     senda__stmt *mark = NULL, *raise = NULL;
     size_t n = 0, n_links = 0;
-    senda_status st = load(ctx, store, &r, &file, &n);
+    int64_t any_coarse = 0;
+    senda_status st = senda__store_int(ctx, store, "SELECT CASE WHEN EXISTS (SELECT 1 FROM "
+                                       "incidents WHERE status IN ('accepted','repaired') AND "
+                                       "date_precision IN ('month','year')) THEN 1 ELSE 0 END", 0, &any_coarse);
+    if (st != SENDA_OK || !any_coarse)
+        return st; /* no coarse report: nothing can be linked */
+    st = load(ctx, store, &r, &file, &n);
     if (st == SENDA_OK)
         st = senda__crossmatch(ctx, r, n, km, &links, &n_links);
     if (st == SENDA_OK && n_links)

@@ -7,7 +7,11 @@
  * U+2033 DOUBLE PRIME, which the coordinate parser reads as the seconds mark,
  * in an in-memory copy (/vsimem/) that is read instead; the hash of the
  * original bytes still identifies the file. Fields are separated by ',', ';'
- * or tab. O(bytes) time and memory, once per CSV file.
+ * or tab. The same pass counts the lines that end outside quotes (records and
+ * the header; a quoted line break does not count), which the importer's
+ * progress uses instead of asking OGR for the feature count (the CSV driver
+ * counts by parsing the whole file once more). O(bytes) time and memory, once
+ * per CSV file.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +21,10 @@
 #include "incidents/import_int.h"
 
 senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out, size_t out_n,
-                                    long *n_fixed)
+                                    long *n_fixed, long *n_lines)
 {
     *n_fixed = 0;
+    *n_lines = -1;
     out[0] = '\0';
     size_t len = strlen(path);
     if (len < 4 || !EQUAL(path + len - 4, ".csv"))
@@ -29,6 +34,7 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
     if (!VSIIngestFile(NULL, path, &text, &size, (GIntBig)1 << 31))
         return SENDA_OK; /* not readable as a file: the open reports it */
     size_t n_bare = 0;
+    long lines = size > 0 && text[size - 1] != '\n';
     int start = 1, quoted = 0;
     for (size_t i = 0; i < size; i++) {
         unsigned char c = text[i];
@@ -43,8 +49,10 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
             quoted = 1;
         else if (c == '"')
             n_bare++;
+        lines += c == '\n';
         start = c == ',' || c == ';' || c == '\t' || c == '\n' || c == '\r';
     }
+    *n_lines = lines;
     senda_status st = SENDA_OK;
     if (n_bare) {
         GByte *fixed = VSIMalloc((size_t)size + 2 * n_bare + 1); /* VSI owns it below */

@@ -88,6 +88,7 @@ typedef struct import_state {
     const char *source_file; /* source_label: the path, any password hidden */
     char source_label[1024];
     long rows_in_file;
+    long csv_lines; /* a CSV's lines outside quotes (csvquote.c), else -1 */
     senda__synonyms *syn; /* the bundled synonyms and the user's file (--synonyms); NULL: bundled */
 } import_state;
 
@@ -460,8 +461,10 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
     const char **vals = senda__calloc(s->ctx, (size_t)(n > 0 ? n : 1), sizeof *vals);
     if (!vals)
         return SENDA_ERR_NOMEM;
-    GIntBig total = OGR_L_GetFeatureCount(lyr, FALSE);
     int skip = s->rc.map->header_rows;
+    /* a CSV's rows for the progress from the line count csvquote.c made (the CSV
+     * driver's feature count parses the whole file once more) */
+    GIntBig total = s->csv_lines >= 0 ? s->csv_lines - 1 - skip : OGR_L_GetFeatureCount(lyr, FALSE);
     senda_status st = SENDA_OK;
     OGRFeatureH f;
     OGR_L_ResetReading(lyr);
@@ -641,7 +644,8 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     }
     char fixed[96];
     long n_fixed = 0;
-    if ((st = senda__csv_bare_quotes(s->ctx, path, fixed, sizeof fixed, &n_fixed)) != SENDA_OK)
+    if ((st = senda__csv_bare_quotes(s->ctx, path, fixed, sizeof fixed, &n_fixed,
+                                     &s->csv_lines)) != SENDA_OK)
         return st;
     if (n_fixed)
         senda__log(s->ctx, 0, "%s: %ld bare '\"' inside unquoted fields (a seconds mark, as in "
@@ -662,9 +666,6 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
     st = pick_layer(s->ctx, ds, s->opts->layer, path, &lyr);
     if (st == SENDA_OK)
         st = senda__columns_detect(s->ctx, lyr, s->opts, path, &map);
-    if (st == SENDA_OK && OGR_L_GetFeatureCount(lyr, TRUE) <= map.header_rows)
-        st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: has a header but no data rows: nothing "
-                         "to import (is it the right file?)", path);
     s->rc.map = &map;
     if (st == SENDA_OK)
         st = source_transforms(s, lyr, path);
@@ -674,6 +675,9 @@ static senda_status import_file(import_state *s, const char *path, double p_lo, 
         st = add_file_row(s, sha, s->source_file);
     if (st == SENDA_OK)
         st = read_layer(s, lyr, p_lo, p_hi, progress, progress_arg);
+    if (st == SENDA_OK && s->rows_in_file == 0) /* counted while reading: no extra pass */
+        st = senda__fail(s->ctx, SENDA_ERR_DATA, "%s: has a header but no data rows: nothing "
+                         "to import (is it the right file?)", path);
     if (st == SENDA_OK)
         st = set_file_rows(s);
     if (st == SENDA_OK)

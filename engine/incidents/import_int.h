@@ -56,9 +56,11 @@ senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRG
 
 /** A CSV at path with bare '"' inside unquoted fields (14°54'30"N): an in-memory
  *  copy with them read as U+2033 is named in out (to read instead, then
- *  VSIUnlink), *n_fixed the number replaced; out = "" when nothing needed it. */
+ *  VSIUnlink), *n_fixed the number replaced; out = "" when nothing needed it.
+ *  *n_lines: the lines ending outside quotes (header included), -1 when the
+ *  file was not scanned (not a .csv, or unreadable). */
 senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out, size_t out_n,
-                                    long *n_fixed);
+                                    long *n_fixed, long *n_lines);
 
 /** Link the store's reports of one event given at different date precisions
  *  (crossmatch.c); rows of files with id >= first_file_id are this run's and
