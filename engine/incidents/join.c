@@ -5,22 +5,31 @@
  * distance to the border, and the state or department (the "states" layer)
  * containing the point.
  *
- * Nearest features come from the GEOS STRtree of each layer
- * (senda__layer_tree, GEOSSTRtree_nearest_generic). The exact distance to a
- * candidate line feature is found through a second STRtree over the feature
- * cut into pieces of at most 8 segments, the distance to a piece by the
- * point-segment formula over its segments; to a point feature by Pythagoras.
+ * Nearest features: every line feature is cut into pieces of at most 8
+ * segments, and the pieces of all features of a layer (or its points) go into
+ * one uniform grid of about 4 items per cell (each piece listed in every cell
+ * its bounding box touches). A query visits the cells in square rings around
+ * the point's cell, the distance to a piece by the point-segment formula over
+ * its segments, to a point by Pythagoras, and stops when the nearest distance
+ * found is below the distance to the next ring (r cell sides after ring r):
+ * the exact nearest item, O(items within that radius). Exact ties (a point
+ * nearest to a vertex two pieces or features share) go to the lower feature,
+ * then the lower piece, the feature order a scan of the layer gives. This
+ * replaced GEOSSTRtree_nearest_generic over the features with a second STRtree
+ * over each feature's pieces, which cost 4 us per incident (two nested tree
+ * searches and a mutex per query) on the 13-feature bundled rail layer.
  * The distance along the line is what GEOSProject returns (the length from the
  * first vertex to the closest point, parts of a MultiLineString concatenated):
  * the length of the pieces before the closest one plus the length inside it, in
- * O(log pieces + 8) instead of GEOSProject's O(vertices) (a test checks it
- * against GEOSProject). Containment in a state uses GEOSPreparedIntersects on
- * the tree's candidates. Distances are planar, in metres of the layers'
+ * O(8) instead of GEOSProject's O(vertices) (a test checks it against
+ * GEOSProject and the nearest feature against GEOSDistance). Containment in a
+ * state uses GEOSPreparedIntersects on the STRtree's candidates. Distances are planar, in metres of the layers'
  * projected CRS (UTM 15N by default, under 0.4 % scale error in the corridor).
  * The batch is cut into n_threads slices, each on its own thread with its own
- * GEOS context; trees and prepared geometries are built and queried once before
- * the threads start, and only read by them.
- * Memory: a copy of the line coordinates and one small geometry per piece.
+ * GEOS context; grids, trees and prepared geometries are built and queried once
+ * before the threads start, and only read by them.
+ * Memory: a copy of the line coordinates, and per piece a box and its grid
+ * cells' entries.
  * Incidents that are rejected, duplicates or failed to reproject (x NaN) are
  * skipped and keep NULL join fields.
  */
@@ -48,12 +57,25 @@ typedef struct {
     GEOSSTRtree *tree;  /* items are piece index + 1 */
 } line_pieces;
 
+/* The nearest-item grid of a point or line layer: item k is feature feat[k]
+ * (a point) or piece part[k] of it (a line); cell c lists the items
+ * cell_items[cell_start[c] .. cell_start[c + 1]). */
+typedef struct {
+    size_t n;
+    unsigned *feat, *part;
+    double x0, y0, cs; /* the grid's corner and cell side */
+    long gw, gh;
+    size_t *cell_start;
+    unsigned *cell_items;
+} item_grid;
+
 typedef struct {
     const senda__layer *l;
-    GEOSSTRtree *tree;
+    GEOSSTRtree *tree;                 /* senda__layer_tree: items are feature indices */
     int kind;                          /* 0 points, 1 lines, 2 polygons */
     double *pxy;                       /* points: x, y per feature */
     line_pieces *lines;                /* lines: per feature */
+    item_grid grid;                    /* points and lines */
     const GEOSPreparedGeometry **prep; /* polygons */
 } join_layer;
 
@@ -73,7 +95,6 @@ typedef struct {
     int failed;
 } join_job;
 
-static const void *const QUERY_ITEM = &QUERY_ITEM; /* marks the query in callbacks */
 
 /* Squared distance from (px,py) to segment a-b and the parameter t of the foot. */
 static double seg_d2(double px, double py, const double *a, const double *b, double *t)
@@ -103,6 +124,8 @@ static double piece_dist(const piece *pc, double px, double py, double *along)
     *along = pc->cum[best_k] + best_t * (pc->cum[best_k + 1] - pc->cum[best_k]);
     return sqrt(best);
 }
+
+static const void *const QUERY_ITEM = &QUERY_ITEM; /* marks the query in callbacks */
 
 typedef struct {
     const line_pieces *lp;
@@ -159,8 +182,9 @@ static int near_cb(const void *item1, const void *item2, double *dist, void *use
     return !isnan(*dist);
 }
 
-/* Nearest feature of jl: its index (or -1), the distance and the distance along. */
-static long nearest(GEOSContextHandle_t h, const join_layer *jl, const GEOSGeometry *pt,
+/* The same through the layer's STRtree and each feature's STRtree of pieces: the
+ * order in which GEOS meets exactly tied candidates decides which one wins. */
+static long nearest_geos(GEOSContextHandle_t h, const join_layer *jl, const GEOSGeometry *pt,
                     double px, double py, double *dist, double *along)
 {
     if (!jl->tree)
@@ -171,6 +195,77 @@ static long nearest(GEOSContextHandle_t h, const join_layer *jl, const GEOSGeome
                                                                  near_cb, &a);
     *dist = feature_dist(&a, i, along);
     return isnan(*dist) ? -1 : (long)i;
+}
+
+
+/* Distance from (px,py) to item k of jl; *along as piece_dist (lines only). */
+static double item_dist(const join_layer *jl, size_t k, double px, double py, double *along)
+{
+    const item_grid *g = &jl->grid;
+    if (jl->kind == 0) {
+        const double *q = &jl->pxy[2 * (size_t)g->feat[k]];
+        double dx = q[0] - px, dy = q[1] - py;
+        *along = (double)NAN;
+        return sqrt(dx * dx + dy * dy);
+    }
+    const piece *pc = &jl->lines[g->feat[k]].p[g->part[k]];
+    double d = piece_dist(pc, px, py, along);
+    *along += pc->offset_m;
+    return d;
+}
+
+static long clamp_cell(double v, double x0, double cs, long n)
+{
+    double c = floor((v - x0) / cs);
+    return c < 0 ? 0 : c > (double)(n - 1) ? n - 1 : (long)c;
+}
+
+/* Nearest feature of jl: its index (or -1), the distance and the distance along
+ * (lines; NaN for points). Rings of cells around the point's cell (clamped to
+ * the grid) until the best distance is below r cell sides, which every item not
+ * yet seen exceeds. *tie = 1 when another item at exactly that distance gives
+ * another feature or distance along (the caller then asks GEOS). */
+static long nearest(const join_layer *jl, double px, double py, double *dist, double *along,
+                    int *tie)
+{
+    const item_grid *g = &jl->grid;
+    if (g->n == 0)
+        return -1;
+    long cx = clamp_cell(px, g->x0, g->cs, g->gw), cy = clamp_cell(py, g->y0, g->cs, g->gh);
+    long r_max = cx > g->gw - 1 - cx ? cx : g->gw - 1 - cx;
+    long ry = cy > g->gh - 1 - cy ? cy : g->gh - 1 - cy;
+    r_max = ry > r_max ? ry : r_max;
+    double best = DBL_MAX, best_along = (double)NAN;
+    size_t bi = (size_t)-1;
+    *tie = 0;
+    for (long r = 0; r <= r_max; r++) {
+        if (best < (double)(r - 1) * g->cs) /* ring r is at least r - 1 sides away */
+            break;
+        for (long j = cy - r; j <= cy + r; j++) {
+            if (j < 0 || j >= g->gh)
+                continue;
+            long step = (j == cy - r || j == cy + r) ? 1 : 2 * r; /* the ring's cells only */
+            for (long i = cx - r; i <= cx + r; i += step > 0 ? step : 1) {
+                if (i < 0 || i >= g->gw)
+                    continue;
+                size_t c = (size_t)j * (size_t)g->gw + (size_t)i;
+                for (size_t e = g->cell_start[c]; e < g->cell_start[c + 1]; e++) {
+                    size_t k = g->cell_items[e];
+                    double al, d = item_dist(jl, k, px, py, &al);
+                    if (d < best) {
+                        best = d, bi = k, best_along = al, *tie = 0;
+                    } else if (d == best && k != bi &&
+                               (g->feat[k] != g->feat[bi] || !(al == best_along ||
+                                                               (isnan(al) && isnan(best_along))))) {
+                        *tie = 1;
+                    }
+                }
+            }
+        }
+    }
+    *dist = best;
+    *along = best_along;
+    return (long)g->feat[bi];
 }
 
 typedef struct {
@@ -188,30 +283,45 @@ static void contain_cb(void *item, void *userdata)
         a->found = (long)i;
 }
 
+/* Nearest feature by the grid; on an exact tie between candidates the answer
+ * GEOS's search gives, as before the grid (the point is made on first need). */
+static long nearest_of(GEOSContextHandle_t h, const join_layer *jl, GEOSGeometry **pt,
+                       double px, double py, double *d, double *along)
+{
+    int tie = 0;
+    long i = nearest(jl, px, py, d, along, &tie);
+    if (!tie)
+        return i;
+    if (!*pt && !(*pt = GEOSGeom_createPointFromXY_r(h, px, py)))
+        return i;
+    return nearest_geos(h, jl, *pt, px, py, d, along);
+}
+
 static void join_one(GEOSContextHandle_t h, const join_set *js, senda__incident *r)
 {
-    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, r->x, r->y);
-    if (!pt)
-        return;
     double d, along;
-    long i = nearest(h, &js->rail, pt, r->x, r->y, &d, &along);
+    GEOSGeometry *pt = NULL;
+    long i = nearest_of(h, &js->rail, &pt, r->x, r->y, &d, &along);
     if (i >= 0) {
         r->rail_idx = i;
         r->rail_dist_m = d;
         r->rail_km = along / 1000.0;
     }
-    if ((i = nearest(h, &js->checkpoints, pt, r->x, r->y, &d, &along)) >= 0) {
+    if ((i = nearest_of(h, &js->checkpoints, &pt, r->x, r->y, &d, &along)) >= 0) {
         r->checkpoint_idx = i;
         r->checkpoint_dist_m = d;
     }
-    if ((i = nearest(h, &js->border, pt, r->x, r->y, &d, &along)) >= 0)
+    if ((i = nearest_of(h, &js->border, &pt, r->x, r->y, &d, &along)) >= 0)
         r->border_dist_m = d;
-    if (js->states.tree) {
+    if (js->states.tree && !pt)
+        pt = GEOSGeom_createPointFromXY_r(h, r->x, r->y);
+    if (js->states.tree && pt) {
         contain_arg a = {h, &js->states, pt, -1};
         GEOSSTRtree_query_r(h, js->states.tree, pt, contain_cb, &a);
         r->admin_idx = a.found;
     }
-    GEOSGeom_destroy_r(h, pt);
+    if (pt)
+        GEOSGeom_destroy_r(h, pt);
 }
 
 static void *join_thread(void *arg)
@@ -233,7 +343,7 @@ static void *join_thread(void *arg)
 
 static void pieces_release(senda_ctx *ctx, line_pieces *lp)
 {
-    for (size_t k = 0; k < lp->n; k++)
+    for (size_t k = 0; lp->env && k < lp->n; k++)
         GEOSGeom_destroy_r(ctx->geos, lp->env[k]);
     if (lp->tree)
         GEOSSTRtree_destroy_r(ctx->geos, lp->tree);
@@ -288,6 +398,91 @@ static senda_status pieces_build(senda_ctx *ctx, const GEOSGeometry *g, line_pie
     return SENDA_OK;
 }
 
+/* Bounding box of item k of jl: x0, y0, x1, y1. */
+static void item_box(const join_layer *jl, size_t k, double b[4])
+{
+    const item_grid *g = &jl->grid;
+    if (jl->kind == 0) {
+        const double *q = &jl->pxy[2 * (size_t)g->feat[k]];
+        b[0] = b[2] = q[0], b[1] = b[3] = q[1];
+        return;
+    }
+    const piece *pc = &jl->lines[g->feat[k]].p[g->part[k]];
+    b[0] = b[2] = pc->xy[0], b[1] = b[3] = pc->xy[1];
+    for (unsigned v = 1; v < pc->n_pts; v++) {
+        b[0] = fmin(b[0], pc->xy[2 * v]), b[2] = fmax(b[2], pc->xy[2 * v]);
+        b[1] = fmin(b[1], pc->xy[2 * v + 1]), b[3] = fmax(b[3], pc->xy[2 * v + 1]);
+    }
+}
+
+/* The grid's cells of box b: [i0, i1] x [j0, j1]. */
+static void box_cells(const item_grid *g, const double b[4], long c[4])
+{
+    c[0] = clamp_cell(b[0], g->x0, g->cs, g->gw), c[1] = clamp_cell(b[1], g->y0, g->cs, g->gh);
+    c[2] = clamp_cell(b[2], g->x0, g->cs, g->gw), c[3] = clamp_cell(b[3], g->y0, g->cs, g->gh);
+}
+
+/* The items of a point or line layer (non-empty points; every piece) and their grid. */
+static senda_status grid_build(senda_ctx *ctx, join_layer *jl)
+{
+    item_grid *g = &jl->grid;
+    const senda__layer *l = jl->l;
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += jl->kind == 0 ? !GEOSisEmpty_r(ctx->geos, l->geoms[i]) : jl->lines[i].n;
+    g->feat = senda__calloc(ctx, n + 1, sizeof *g->feat);
+    g->part = senda__calloc(ctx, n + 1, sizeof *g->part);
+    if (!g->feat || !g->part)
+        return SENDA_ERR_NOMEM;
+    for (size_t i = 0; i < l->n; i++) {
+        size_t np = jl->kind == 0 ? !GEOSisEmpty_r(ctx->geos, l->geoms[i]) : jl->lines[i].n;
+        for (size_t k = 0; k < np; k++, g->n++)
+            g->feat[g->n] = (unsigned)i, g->part[g->n] = (unsigned)k;
+    }
+    double ext[4] = {DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX}, b[4];
+    for (size_t k = 0; k < n; k++) {
+        item_box(jl, k, b);
+        ext[0] = fmin(ext[0], b[0]), ext[1] = fmin(ext[1], b[1]);
+        ext[2] = fmax(ext[2], b[2]), ext[3] = fmax(ext[3], b[3]);
+    }
+    /* square cells, about 4 items per cell, at most 1024 cells a side */
+    double side = n ? fmax(ext[2] - ext[0], ext[3] - ext[1]) : 0.0;
+    double per_side = fmin(1024.0, ceil(sqrt((double)n / 4.0)));
+    g->cs = side > 0 ? side / fmax(per_side, 1.0) : 1.0;
+    g->x0 = n ? ext[0] : 0.0, g->y0 = n ? ext[1] : 0.0;
+    g->gw = n ? (long)floor((ext[2] - ext[0]) / g->cs) + 1 : 1;
+    g->gh = n ? (long)floor((ext[3] - ext[1]) / g->cs) + 1 : 1;
+    size_t n_cells = (size_t)g->gw * (size_t)g->gh, n_entries = 0;
+    if (!(g->cell_start = senda__calloc(ctx, n_cells + 1, sizeof *g->cell_start)))
+        return SENDA_ERR_NOMEM;
+    long c[4];
+    for (int pass = 0; pass < 2; pass++) { /* count per cell, then fill */
+        for (size_t k = 0; k < n; k++) {
+            item_box(jl, k, b);
+            box_cells(g, b, c);
+            for (long j = c[1]; j <= c[3]; j++)
+                for (long i = c[0]; i <= c[2]; i++) {
+                    size_t cell = (size_t)j * (size_t)g->gw + (size_t)i;
+                    if (pass == 0)
+                        g->cell_start[cell + 1]++;
+                    else
+                        g->cell_items[g->cell_start[cell]++] = (unsigned)k;
+                }
+        }
+        if (pass == 0) {
+            for (size_t cell = 0; cell < n_cells; cell++)
+                g->cell_start[cell + 1] += g->cell_start[cell];
+            n_entries = g->cell_start[n_cells];
+            if (!(g->cell_items = senda__calloc(ctx, n_entries + 1, sizeof *g->cell_items)))
+                return SENDA_ERR_NOMEM;
+        } else { /* the fill moved each start to the next cell's: shift back */
+            memmove(g->cell_start + 1, g->cell_start, n_cells * sizeof *g->cell_start);
+            g->cell_start[0] = 0;
+        }
+    }
+    return SENDA_OK;
+}
+
 static void layer_release(senda_ctx *ctx, join_layer *jl)
 {
     if (!jl->l)
@@ -299,6 +494,10 @@ static void layer_release(senda_ctx *ctx, join_layer *jl)
             GEOSPreparedGeom_destroy_r(ctx->geos, jl->prep[i]);
     }
     senda__free(jl->lines);
+    senda__free(jl->grid.feat);
+    senda__free(jl->grid.part);
+    senda__free(jl->grid.cell_start);
+    senda__free(jl->grid.cell_items);
     senda__free((void *)jl->prep);
     senda__free(jl->pxy);
     memset(jl, 0, sizeof *jl);
@@ -333,7 +532,7 @@ static senda_status layer_parts(senda_ctx *ctx, join_layer *jl, const char *name
     return SENDA_OK;
 }
 
-/* Trees and parts of one layer (absent layer: nothing), queried once so that every
+/* Grids, trees and parts of one layer (absent layer: nothing), queried once so that every
  * lazily built index exists before threads share them. */
 static senda_status layer_ready(senda_ctx *ctx, const senda_layers *layers, const char *name,
                                 int kind, join_layer *jl)
@@ -348,6 +547,8 @@ static senda_status layer_ready(senda_ctx *ctx, const senda_layers *layers, cons
     if (!(jl->tree = senda__layer_tree(ctx, jl->l)))
         return senda__fail(ctx, SENDA_ERR_GEOM, "GEOS: cannot index the %s layer", name);
     senda_status st = layer_parts(ctx, jl, name);
+    if (st == SENDA_OK && kind != 2)
+        st = grid_build(ctx, jl);
     if (st != SENDA_OK)
         return st;
     GEOSGeometry *probe = GEOSGeom_createPointFromXY_r(ctx->geos, 0.0, 0.0);
@@ -358,7 +559,7 @@ static senda_status layer_ready(senda_ctx *ctx, const senda_layers *layers, cons
         for (size_t i = 0; i < jl->l->n; i++)
             GEOSPreparedIntersects_r(ctx->geos, jl->prep[i], probe);
     } else {
-        nearest(ctx->geos, jl, probe, 0.0, 0.0, &d, &along);
+        nearest_geos(ctx->geos, jl, probe, 0.0, 0.0, &d, &along);
         for (size_t i = 0; kind == 1 && i < jl->l->n; i++)
             line_dist(ctx->geos, &jl->lines[i], probe, 0.0, 0.0, &along);
     }
