@@ -63,10 +63,16 @@ typedef struct {
 typedef struct {
     size_t n;
     unsigned *feat, *part;
+    double *box;       /* per item: x0, y0, x1, y1 */
     double x0, y0, cs; /* the grid's corner and cell side */
     long gw, gh;
     size_t *cell_start;
     unsigned *cell_items;
+    /* candidate cells: every item that can be nearest to some point of the cell */
+    double cx0, cy0, ccs; /* corner and side of the kc x kc candidate cells */
+    long kc;              /* 0: none (the ring search answers everywhere) */
+    size_t *cand_start;
+    unsigned *cand_items;
 } item_grid;
 
 typedef struct {
@@ -225,6 +231,70 @@ static long clamp_cell(double v, double x0, double cs, long n)
  * the grid) until the best distance is below r cell sides, which every item not
  * yet seen exceeds. *tie = 1 when another item at exactly that distance gives
  * another feature or distance along (the caller then asks GEOS). */
+typedef struct {
+    const join_layer *jl;
+    double px, py;
+    double best, best_along;
+    size_t bi;
+    int tie;
+    double lb_min; /* pass 0: the smallest box distance squared in the ring */
+    size_t k_min;
+} near_state;
+
+/* Squared distance from the query to item k's box (a lower bound of its distance). */
+static double box_d2(const item_grid *g, size_t k, double px, double py)
+{
+    const double *b = &g->box[4 * k];
+    double bx = fmax(fmax(b[0] - px, px - b[2]), 0.0);
+    double by = fmax(fmax(b[1] - py, py - b[3]), 0.0);
+    return bx * bx + by * by;
+}
+
+static void near_eval(near_state *ns, size_t k)
+{
+    const item_grid *g = &ns->jl->grid;
+    double al, d = item_dist(ns->jl, k, ns->px, ns->py, &al);
+    if (d < ns->best) {
+        ns->best = d, ns->bi = k, ns->best_along = al, ns->tie = 0;
+    } else if (d == ns->best && k != ns->bi &&
+               (g->feat[k] != g->feat[ns->bi] ||
+                !(al == ns->best_along || (isnan(al) && isnan(ns->best_along))))) {
+        ns->tie = 1;
+    }
+}
+
+/* The items of ring r around cell (cx, cy): pass 0 finds the one with the nearest
+ * box, pass 1 measures every item whose box is not farther than the best. */
+static void near_ring(near_state *ns, long cx, long cy, long r, int pass)
+{
+    const item_grid *g = &ns->jl->grid;
+    for (long j = cy - r; j <= cy + r; j++) {
+        if (j < 0 || j >= g->gh)
+            continue;
+        long step = (j == cy - r || j == cy + r || r == 0) ? 1 : 2 * r; /* the ring only */
+        for (long i = cx - r; i <= cx + r; i += step) {
+            if (i < 0 || i >= g->gw)
+                continue;
+            size_t c = (size_t)j * (size_t)g->gw + (size_t)i;
+            for (size_t e = g->cell_start[c]; e < g->cell_start[c + 1]; e++) {
+                size_t k = g->cell_items[e];
+                double lb = box_d2(g, k, ns->px, ns->py);
+                if (pass == 0 && lb < ns->lb_min)
+                    ns->lb_min = lb, ns->k_min = k;
+                /* measured unless its box is farther than the best (then no tie either) */
+                if (pass == 1 && lb <= ns->best * ns->best * 1.000001 + 1e-9)
+                    near_eval(ns, k);
+            }
+        }
+    }
+}
+
+/* Nearest feature of jl: its index (or -1), the distance and the distance along
+ * (lines; NaN for points). Rings of cells around the point's cell (clamped to
+ * the grid) until the best distance is below r - 1 cell sides, which every item
+ * not yet seen exceeds; in each ring the item with the nearest box first. *tie = 1
+ * when another item at exactly that distance gives another feature or distance
+ * along (the caller then asks GEOS). */
 static long nearest(const join_layer *jl, double px, double py, double *dist, double *along,
                     int *tie)
 {
@@ -235,37 +305,30 @@ static long nearest(const join_layer *jl, double px, double py, double *dist, do
     long r_max = cx > g->gw - 1 - cx ? cx : g->gw - 1 - cx;
     long ry = cy > g->gh - 1 - cy ? cy : g->gh - 1 - cy;
     r_max = ry > r_max ? ry : r_max;
-    double best = DBL_MAX, best_along = (double)NAN;
-    size_t bi = (size_t)-1;
-    *tie = 0;
-    for (long r = 0; r <= r_max; r++) {
-        if (best < (double)(r - 1) * g->cs) /* ring r is at least r - 1 sides away */
-            break;
-        for (long j = cy - r; j <= cy + r; j++) {
-            if (j < 0 || j >= g->gh)
-                continue;
-            long step = (j == cy - r || j == cy + r) ? 1 : 2 * r; /* the ring's cells only */
-            for (long i = cx - r; i <= cx + r; i += step > 0 ? step : 1) {
-                if (i < 0 || i >= g->gw)
-                    continue;
-                size_t c = (size_t)j * (size_t)g->gw + (size_t)i;
-                for (size_t e = g->cell_start[c]; e < g->cell_start[c + 1]; e++) {
-                    size_t k = g->cell_items[e];
-                    double al, d = item_dist(jl, k, px, py, &al);
-                    if (d < best) {
-                        best = d, bi = k, best_along = al, *tie = 0;
-                    } else if (d == best && k != bi &&
-                               (g->feat[k] != g->feat[bi] || !(al == best_along ||
-                                                               (isnan(al) && isnan(best_along))))) {
-                        *tie = 1;
-                    }
-                }
-            }
+    near_state ns = {jl, px, py, DBL_MAX, (double)NAN, (size_t)-1, 0, DBL_MAX, 0};
+    double fx = floor((px - g->cx0) / g->ccs), fy = floor((py - g->cy0) / g->ccs);
+    if (g->kc && fx >= 0 && fy >= 0 && fx < (double)g->kc && fy < (double)g->kc) {
+        size_t c = (size_t)fy * (size_t)g->kc + (size_t)fx;
+        for (size_t e = g->cand_start[c]; e < g->cand_start[c + 1]; e++) {
+            size_t k = g->cand_items[e];
+            if (box_d2(g, k, px, py) <= ns.best * ns.best * 1.000001 + 1e-9)
+                near_eval(&ns, k);
         }
+        r_max = -1; /* answered */
     }
-    *dist = best;
-    *along = best_along;
-    return (long)g->feat[bi];
+    for (long r = 0; r <= r_max; r++) {
+        if (ns.best < (double)(r - 1) * g->cs) /* ring r is at least r - 1 sides away */
+            break;
+        ns.lb_min = DBL_MAX;
+        near_ring(&ns, cx, cy, r, 0);
+        if (ns.lb_min < DBL_MAX && ns.lb_min <= ns.best * ns.best)
+            near_eval(&ns, ns.k_min);
+        near_ring(&ns, cx, cy, r, 1);
+    }
+    *tie = ns.tie;
+    *dist = ns.best;
+    *along = ns.best_along;
+    return (long)g->feat[ns.bi];
 }
 
 typedef struct {
@@ -422,6 +485,76 @@ static void box_cells(const item_grid *g, const double b[4], long c[4])
     c[2] = clamp_cell(b[2], g->x0, g->cs, g->gw), c[3] = clamp_cell(b[3], g->y0, g->cs, g->gh);
 }
 
+/* Least of the largest distances from the corners of cell [x0, x0 + w] x [y0, y0 + w]
+ * to a vertex of item k: no point of the cell is farther from the item. */
+static double cell_reach(const join_layer *jl, size_t k, double x0, double y0, double w)
+{
+    const item_grid *g = &jl->grid;
+    const double *v;
+    unsigned n_v;
+    if (jl->kind == 0) {
+        v = &jl->pxy[2 * (size_t)g->feat[k]], n_v = 1;
+    } else {
+        const piece *pc = &jl->lines[g->feat[k]].p[g->part[k]];
+        v = pc->xy, n_v = pc->n_pts;
+    }
+    double best = DBL_MAX;
+    for (unsigned i = 0; i < n_v; i++) {
+        double dx = fmax(fabs(v[2 * i] - x0), fabs(v[2 * i] - x0 - w));
+        double dy = fmax(fabs(v[2 * i + 1] - y0), fabs(v[2 * i + 1] - y0 - w));
+        best = fmin(best, dx * dx + dy * dy);
+    }
+    return best;
+}
+
+/* Squared distance between cell [x0, x0 + w] x [y0, y0 + w] and item k's box. */
+static double cell_box_d2(const item_grid *g, size_t k, double x0, double y0, double w)
+{
+    const double *b = &g->box[4 * k];
+    double dx = fmax(fmax(b[0] - (x0 + w), x0 - b[2]), 0.0);
+    double dy = fmax(fmax(b[1] - (y0 + w), y0 - b[3]), 0.0);
+    return dx * dx + dy * dy;
+}
+
+/* Candidate cells over the layer's extent widened by half its side each way
+ * (beyond them the ring search answers): the items whose box is within the
+ * cell's reach. Up to 128 x 128 cells while cells x items stays under 2e7. */
+static senda_status cand_build(senda_ctx *ctx, const join_layer *jl, item_grid *g,
+                               const double ext[4])
+{
+    double side = fmax(fmax(ext[2] - ext[0], ext[3] - ext[1]), 1.0);
+    long kc = (long)fmin(128.0, floor(sqrt(2e7 / (double)(g->n ? g->n : 1))));
+    if (kc < 8)
+        return SENDA_OK;
+    g->ccs = 2.0 * side / (double)kc;
+    g->cx0 = ext[0] - 0.5 * side, g->cy0 = ext[1] - 0.5 * side;
+    size_t n_cells = (size_t)kc * (size_t)kc, cap = 4 * n_cells, used = 0;
+    g->cand_start = senda__calloc(ctx, n_cells + 1, sizeof *g->cand_start);
+    g->cand_items = senda__calloc(ctx, cap, sizeof *g->cand_items);
+    if (!g->cand_start || !g->cand_items)
+        return SENDA_ERR_NOMEM;
+    for (size_t c = 0; c < n_cells; c++) {
+        double x0 = g->cx0 + (double)(c % (size_t)kc) * g->ccs;
+        double y0 = g->cy0 + (double)(c / (size_t)kc) * g->ccs, reach = DBL_MAX;
+        for (size_t k = 0; k < g->n; k++)
+            reach = fmin(reach, cell_reach(jl, k, x0, y0, g->ccs));
+        for (size_t k = 0; k < g->n; k++) {
+            if (cell_box_d2(g, k, x0, y0, g->ccs) > reach * 1.000001 + 1e-9)
+                continue;
+            if (used == cap) {
+                unsigned *w = senda__realloc(ctx, g->cand_items, 2 * cap * sizeof *w);
+                if (!w)
+                    return SENDA_ERR_NOMEM;
+                g->cand_items = w, cap *= 2;
+            }
+            g->cand_items[used++] = (unsigned)k;
+        }
+        g->cand_start[c + 1] = used;
+    }
+    g->kc = kc;
+    return SENDA_OK;
+}
+
 /* The items of a point or line layer (non-empty points; every piece) and their grid. */
 static senda_status grid_build(senda_ctx *ctx, join_layer *jl)
 {
@@ -439,16 +572,18 @@ static senda_status grid_build(senda_ctx *ctx, join_layer *jl)
         for (size_t k = 0; k < np; k++, g->n++)
             g->feat[g->n] = (unsigned)i, g->part[g->n] = (unsigned)k;
     }
-    double ext[4] = {DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX}, b[4];
+    if (!(g->box = senda__calloc2(ctx, n + 1, 4 * sizeof(double))))
+        return SENDA_ERR_NOMEM;
+    double ext[4] = {DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX}, *b;
     for (size_t k = 0; k < n; k++) {
-        item_box(jl, k, b);
+        item_box(jl, k, b = &g->box[4 * k]);
         ext[0] = fmin(ext[0], b[0]), ext[1] = fmin(ext[1], b[1]);
         ext[2] = fmax(ext[2], b[2]), ext[3] = fmax(ext[3], b[3]);
     }
     /* square cells, about 4 items per cell, at most 1024 cells a side */
     double side = n ? fmax(ext[2] - ext[0], ext[3] - ext[1]) : 0.0;
-    double per_side = fmin(1024.0, ceil(sqrt((double)n / 4.0)));
-    g->cs = side > 0 ? side / fmax(per_side, 1.0) : 1.0;
+    double per_side = fmin(1024.0, fmax(1.0, ceil(sqrt((double)n / 4.0))));
+    g->cs = side > 0 ? side / per_side : 1.0;
     g->x0 = n ? ext[0] : 0.0, g->y0 = n ? ext[1] : 0.0;
     g->gw = n ? (long)floor((ext[2] - ext[0]) / g->cs) + 1 : 1;
     g->gh = n ? (long)floor((ext[3] - ext[1]) / g->cs) + 1 : 1;
@@ -458,8 +593,7 @@ static senda_status grid_build(senda_ctx *ctx, join_layer *jl)
     long c[4];
     for (int pass = 0; pass < 2; pass++) { /* count per cell, then fill */
         for (size_t k = 0; k < n; k++) {
-            item_box(jl, k, b);
-            box_cells(g, b, c);
+            box_cells(g, &g->box[4 * k], c);
             for (long j = c[1]; j <= c[3]; j++)
                 for (long i = c[0]; i <= c[2]; i++) {
                     size_t cell = (size_t)j * (size_t)g->gw + (size_t)i;
@@ -480,7 +614,7 @@ static senda_status grid_build(senda_ctx *ctx, join_layer *jl)
             g->cell_start[0] = 0;
         }
     }
-    return SENDA_OK;
+    return n ? cand_build(ctx, jl, g, ext) : SENDA_OK;
 }
 
 static void layer_release(senda_ctx *ctx, join_layer *jl)
@@ -496,6 +630,9 @@ static void layer_release(senda_ctx *ctx, join_layer *jl)
     senda__free(jl->lines);
     senda__free(jl->grid.feat);
     senda__free(jl->grid.part);
+    senda__free(jl->grid.box);
+    senda__free(jl->grid.cand_start);
+    senda__free(jl->grid.cand_items);
     senda__free(jl->grid.cell_start);
     senda__free(jl->grid.cell_items);
     senda__free((void *)jl->prep);
