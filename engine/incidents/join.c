@@ -6,30 +6,38 @@
  * containing the point.
  *
  * Nearest features: every line feature is cut into pieces of at most 8
- * segments, and the pieces of all features of a layer (or its points) go into
- * one uniform grid of about 4 items per cell (each piece listed in every cell
- * its bounding box touches). A query visits the cells in square rings around
- * the point's cell, the distance to a piece by the point-segment formula over
- * its segments, to a point by Pythagoras, and stops when the nearest distance
- * found is below the distance to the next ring (r cell sides after ring r):
- * the exact nearest item, O(items within that radius). Exact ties (a point
- * nearest to a vertex two pieces or features share) go to the lower feature,
- * then the lower piece, the feature order a scan of the layer gives. This
- * replaced GEOSSTRtree_nearest_generic over the features with a second STRtree
- * over each feature's pieces, which cost 4 us per incident (two nested tree
- * searches and a mutex per query) on the 13-feature bundled rail layer.
+ * segments, and the pieces of all features of a layer (or its points) are the
+ * items of one index. Candidate cells (up to 128 x 128 over the layer's extent
+ * widened by half its side each way) list every item that can be nearest to
+ * some point of the cell: the items whose bounding box is within the cell's
+ * reach, the least over items of the farthest a cell corner is from one of the
+ * item's vertices. A point in a candidate cell measures only those items
+ * (those whose box is nearer than the best found); elsewhere a uniform grid of
+ * about 4 items per cell is searched in square rings around the point's cell
+ * until the best distance is below the distance to the next ring. The distance
+ * to a piece is the point-segment formula over its segments, to a point
+ * Pythagoras: the exact nearest item, in O(candidates) per query. When two items
+ * at exactly the nearest distance give different features or distances along
+ * (a point nearest to a vertex two features share), the former search settles
+ * it: GEOSSTRtree_nearest_generic over the features' STRtree and, for a line
+ * feature, a second STRtree over its pieces, whose order of meeting tied
+ * candidates decides, so every join field is what it was before the grid (that
+ * search alone cost 4 us per incident on the 13-feature bundled rail layer; the
+ * ties are about 1 % of the synthetic benchmark's points).
  * The distance along the line is what GEOSProject returns (the length from the
  * first vertex to the closest point, parts of a MultiLineString concatenated):
  * the length of the pieces before the closest one plus the length inside it, in
  * O(8) instead of GEOSProject's O(vertices) (a test checks it against
- * GEOSProject and the nearest feature against GEOSDistance). Containment in a
- * state uses GEOSPreparedIntersects on the STRtree's candidates. Distances are planar, in metres of the layers'
+ * GEOSProject and the nearest feature against GEOSDistance, near the layers
+ * and far outside them). Containment in a state uses GEOSPreparedIntersects on
+ * the STRtree's candidates. Distances are planar, in metres of the layers'
  * projected CRS (UTM 15N by default, under 0.4 % scale error in the corridor).
  * The batch is cut into n_threads slices, each on its own thread with its own
  * GEOS context; grids, trees and prepared geometries are built and queried once
  * before the threads start, and only read by them.
- * Memory: a copy of the line coordinates, and per piece a box and its grid
- * cells' entries.
+ * Memory: a copy of the line coordinates, one small GEOS geometry per piece
+ * (for the tie search), and per piece a box and its grid and candidate cells'
+ * entries.
  * Incidents that are rejected, duplicates or failed to reproject (x NaN) are
  * skipped and keep NULL join fields.
  */
