@@ -74,6 +74,24 @@ Test(join, along_and_distance_match_geos_project_and_distance)
     senda_ctx_destroy(ctx);
 }
 
+/* The feature of l nearest to pt by GEOSDistance over all of them; *best and
+ * *second get the nearest and second nearest distances. */
+static size_t brute_nearest(senda_ctx *ctx, const senda__layer *l, const GEOSGeometry *pt,
+                            double *best, double *second)
+{
+    size_t bi = 0;
+    double d;
+    *best = *second = 1e300;
+    for (size_t i = 0; i < l->n; i++) {
+        GEOSDistance_r(ctx->geos, l->geoms[i], pt, &d);
+        if (d < *best)
+            *second = *best, *best = d, bi = i;
+        else if (d < *second)
+            *second = d;
+    }
+    return bi;
+}
+
 /* Points on a 61 x 61 lattice over five times the rail layer's extent: near the
  * lines (the candidate cells) and far outside them (the ring search). Each
  * nearest rail feature, distance and distance along equals the brute-force
@@ -112,15 +130,8 @@ Test(join, grid_matches_brute_force_near_and_far)
     for (int k = 0; k < K * K; k++) {
         const senda__incident *r = &recs[k];
         GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, r->x, r->y);
-        double best = 1e300, second = 1e300, d;
-        size_t bi = 0;
-        for (size_t i = 0; i < rail->n; i++) {
-            GEOSDistance_r(ctx->geos, rail->geoms[i], pt, &d);
-            if (d < best)
-                second = best, best = d, bi = i;
-            else if (d < second)
-                second = d;
-        }
+        double best, second;
+        size_t bi = brute_nearest(ctx, rail, pt, &best, &second);
         cr_assert_float_eq(r->rail_dist_m, best, 1e-6);
         if (second - best > 1e-3) {
             cr_assert_eq(r->rail_idx, (long)bi);
@@ -128,14 +139,7 @@ Test(join, grid_matches_brute_force_near_and_far)
             cr_assert_float_eq(r->rail_km, along, 1e-9);
             n_checked++;
         }
-        best = second = 1e300, bi = 0;
-        for (size_t i = 0; i < cps->n; i++) {
-            GEOSDistance_r(ctx->geos, cps->geoms[i], pt, &d);
-            if (d < best)
-                second = best, best = d, bi = i;
-            else if (d < second)
-                second = d;
-        }
+        bi = brute_nearest(ctx, cps, pt, &best, &second);
         cr_assert_float_eq(r->checkpoint_dist_m, best, 1e-6);
         if (second - best > 1e-3)
             cr_assert_eq(r->checkpoint_idx, (long)bi);
