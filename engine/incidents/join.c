@@ -253,8 +253,10 @@ typedef struct {
 static double box_d2(const item_grid *g, size_t k, double px, double py)
 {
     const double *b = &g->box[4 * k];
-    double bx = fmax(fmax(b[0] - px, px - b[2]), 0.0);
-    double by = fmax(fmax(b[1] - py, py - b[3]), 0.0);
+    /* the larger of the two gaps and 0, without fmax's call (the values are finite) */
+    double bx = b[0] - px > px - b[2] ? b[0] - px : px - b[2];
+    double by = b[1] - py > py - b[3] ? b[1] - py : py - b[3];
+    bx = bx > 0.0 ? bx : 0.0, by = by > 0.0 ? by : 0.0;
     return bx * bx + by * by;
 }
 
