@@ -33,24 +33,31 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
     GByte *text = NULL;
     if (!VSIIngestFile(NULL, path, &text, &size, (GIntBig)1 << 31))
         return SENDA_OK; /* not readable as a file: the open reports it */
+    /* jump from quote to quote with memchr (most files have none): outside
+     * quotes count the line ends on the way; a '"' opens a quoted field when
+     * the byte before it ends a field or a line (or it is the first byte) */
     size_t n_bare = 0;
     long lines = size > 0 && text[size - 1] != '\n';
-    int start = 1, quoted = 0;
-    for (size_t i = 0; i < size; i++) {
-        unsigned char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < size && text[i + 1] == '"')
-                i++;
-            else if (c == '"')
-                quoted = 0;
+    const char *t = (const char *)text, *end = t + size, *p = t;
+    while (p < end) {
+        const char *q = memchr(p, '"', (size_t)(end - p)), *stop = q ? q : end;
+        for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(stop - nl))) != NULL; nl++)
+            lines++;
+        if (!q)
+            break;
+        char before = q > t ? q[-1] : '\n';
+        if (!(before == ',' || before == ';' || before == '\t' || before == '\n' ||
+              before == '\r')) {
+            n_bare++; /* a bare quote inside an unquoted field */
+            p = q + 1;
             continue;
         }
-        if (c == '"' && start)
-            quoted = 1;
-        else if (c == '"')
-            n_bare++;
-        lines += c == '\n';
-        start = c == ',' || c == ';' || c == '\t' || c == '\n' || c == '\r';
+        /* a quoted field: to its closing quote ("" is an escaped quote) */
+        for (p = q + 1; p < end; p += 2) {
+            if (!(p = memchr(p, '"', (size_t)(end - p))) || p + 1 >= end || p[1] != '"')
+                break;
+        }
+        p = p && p < end ? p + 1 : end;
     }
     *n_lines = lines;
     senda_status st = SENDA_OK;
@@ -61,7 +68,7 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
             return SENDA_ERR_NOMEM;
         }
         size_t k = 0;
-        start = 1, quoted = 0;
+        int start = 1, quoted = 0;
         for (size_t i = 0; i < size; i++) {
             unsigned char c = text[i];
             if (quoted) {
