@@ -110,6 +110,7 @@ typedef struct import_state {
     long csv_lines; /* a CSV's lines outside quotes (csvquote.c), else -1 */
     senda__synonyms *syn; /* the bundled synonyms and the user's file (--synonyms); NULL: bundled */
     char dup_tail[96];    /* "), within 2 days and 5 km": the tolerances, formatted once */
+    int any_coarse; /* an accepted month- or year-dated report is stored (crosslink.c) */
 } import_state;
 
 static const char *const inc_sql =
@@ -460,6 +461,7 @@ static senda_status flush_batch(import_state *s)
             m->geocoded += (r->flags & FLAG_GEOCODED) != 0;
             m->flagged += (r->flags & ~(unsigned)FLAG_GEOCODED & 0xffu) != 0;
             m->joined += r->rail_idx >= 0 || !isnan(r->border_dist_m);
+            s->any_coarse |= r->date_prec == DATE_MONTH || r->date_prec == DATE_YEAR;
         }
         st = insert_incident(s, r);
     }
@@ -889,6 +891,8 @@ static senda_status open_state(import_state *s, const char *store_path)
     s->batch = s->bufs[0];
     if (st == SENDA_OK)
         st = preload(s);
+    if (st == SENDA_OK) /* before this import's rows: the flusher notes those */
+        st = senda__crosslink_has_coarse(ctx, s->store, &s->any_coarse);
     if (st == SENDA_OK)
         st = senda__store_bulk_begin(ctx, s->store, 0, "incidents");
     if (st == SENDA_OK)
@@ -1004,7 +1008,8 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
     if (st == SENDA_OK)
         st = senda__store_bulk_end(ctx, s.store, 1);
     if (st == SENDA_OK && local.files)
-        st = senda__crosslink_store(ctx, s.store, s.first_file_id, opts->dedupe_km, &local);
+        st = senda__crosslink_store(ctx, s.store, s.first_file_id, opts->dedupe_km,
+                                    s.any_coarse, &local);
     if (st == SENDA_OK)
         st = senda__store_commit(ctx, s.store);
     if (st == SENDA_OK && progress) /* committed: cancelling now changes nothing */

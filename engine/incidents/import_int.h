@@ -66,6 +66,10 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
  *  (crossmatch.c); rows of files with id >= first_file_id are this run's and
  *  move from accepted to (possible) duplicate in *sum. */
 senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t first_file_id,
-                                    double km, senda_incidents_import_summary *sum);
+                                    double km, int any_coarse,
+                                    senda_incidents_import_summary *sum);
+/** *out = 1 when the store holds an accepted (or repaired) month- or year-dated
+ *  report: without one senda__crosslink_store (any_coarse = 0) links nothing. */
+senda_status senda__crosslink_has_coarse(senda_ctx *ctx, senda__store *store, int *out);
 
 #endif
