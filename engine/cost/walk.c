@@ -339,16 +339,28 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
     }
 }
 
-/* Entries of the current bucket looked ahead for prefetching. */
+/* Entries of the current bucket looked ahead for prefetching: each entry's
+ * cost 2 BQ_AHEAD entries ahead, then BQ_AHEAD ahead, the neighbourhood of
+ * the entries that are not stale. About half of a bucket's entries are
+ * stale on scripts/bench/walk (8.0 million entries for 3.9 million cells
+ * with knight's moves: a cell lowered into an earlier bucket was expanded
+ * there); prefetching their neighbourhoods too filled the memory pipeline
+ * with lines nobody reads (5 % more search time on one processor). */
 #define BQ_AHEAD 12
 
 /* ---------------------------------------------------------------------
  * Two threads over the buckets. The cells of the current bucket are final,
  * so they can be expanded at the same time: thread 0 merges the bucket's
- * entries of both threads' rings, sorts them by band of rows and gives the
- * lower half of the bands to thread 1; each thread expands its half, lowers
- * costs with a compare-and-swap (a neighbour near the split may be lowered
- * by both) and pushes into its own ring. A push's bucket follows from the
+ * entries of both threads' rings, sorts them by band of rows and cuts them
+ * into PAR_CHUNKS chunks of whole bands; thread 0 takes chunks from the
+ * first on and thread 1 from the last back until they meet (a fixed half
+ * each made the faster thread wait for the slower at every bucket: the
+ * second virtual processor of the benchmark machine ran at 60-100 % of the
+ * first's speed from run to run; chunks dealt from one shared counter
+ * interleaved the two threads' bands and measured slower than the halves
+ * when both processors ran at full speed). Each thread
+ * lowers costs with a compare-and-swap (a neighbour near a chunk's edge may
+ * be lowered by both) and pushes into its own ring. A push's bucket follows from the
  * value the compare-and-swap replaced, so the rings get the entries some
  * order of the same moves would give, and every cell's cost is the same
  * minimum over the same candidate sums: the result is identical to one
@@ -364,12 +376,16 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
 
 int senda__walk_two_threads = -1;
 
+#define PAR_CHUNKS 16 /* pieces of a large bucket: thread 0 takes them from the first on,
+                        * thread 1 from the last back, until they meet */
+
 typedef struct {
     const walk_run *w;
     double *acc;
     walk_queue *q1;        /* thread 1's ring */
     const uint32_t *cells; /* the current bucket, sorted by band */
-    size_t lo, hi;         /* thread 1's share of it */
+    size_t bounds[PAR_CHUNKS + 1]; /* its chunks: cells[bounds[c], bounds[c + 1]) */
+    uint64_t left;                 /* chunks not taken: [low 32 bits, high 32 bits) (atomic) */
     uint64_t cur;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -386,6 +402,18 @@ static inline void cpu_relax(void)
     __asm__ __volatile__("" ::: "memory");
 }
 
+/* Whether cell c's entry in current bucket cur is its own (not stale: the
+ * cell was not expanded in an earlier bucket); par: acc is shared. */
+static inline int fresh(const walk_queue *q, const double *acc, size_t c, uint64_t cur, int par)
+{
+    double v;
+    if (par)
+        __atomic_load(acc + c, &v, __ATOMIC_RELAXED);
+    else
+        v = acc[c];
+    return bq_bucket(&q->b, v) == cur;
+}
+
 /* Expand cells[lo, hi) of the current bucket (par: while the other thread
  * expands the rest), adding the number expanded to *n_done; -1 out of
  * memory. */
@@ -394,10 +422,15 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
                         size_t *n_done)
 {
     int m = w->o.knight ? 2 : 1;
+    for (size_t i = lo; i < hi && i < lo + 2 * BQ_AHEAD; i++)
+        __builtin_prefetch(acc + cells[i]);
     for (size_t i = lo; i < hi && i < lo + BQ_AHEAD; i++)
-        prefetch_cell(w, acc, cells[i], m);
+        if (fresh(q, acc, cells[i], cur, par))
+            prefetch_cell(w, acc, cells[i], m);
     for (size_t i = lo; i < hi; i++) {
-        if (i + BQ_AHEAD < hi)
+        if (i + 2 * BQ_AHEAD < hi)
+            __builtin_prefetch(acc + cells[i + 2 * BQ_AHEAD]);
+        if (i + BQ_AHEAD < hi && fresh(q, acc, cells[i + BQ_AHEAD], cur, par))
             prefetch_cell(w, acc, cells[i + BQ_AHEAD], m);
         size_t s = cells[i];
         if (bq_bucket(&q->b, acc[s]) != cur) /* expanded in an earlier bucket */
@@ -407,6 +440,30 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
         ++*n_done;
     }
     return 0;
+}
+
+/* Expand the chunks of the current bucket that the other thread has not
+ * taken: thread 0 (side 0) from the first chunk on, thread 1 from the last
+ * one back, so each thread's cells stay one run of bands and the faster
+ * thread takes more (the second virtual processor of a shared machine can
+ * run at half the speed of the first); -1 out of memory. */
+static int expand_chunks(senda_ctx *ctx, walk_par *p, walk_queue *q, int side, size_t *n_done)
+{
+    uint64_t left = __atomic_load_n(&p->left, __ATOMIC_RELAXED);
+    for (;;) {
+        uint32_t lo = (uint32_t)left, hi = (uint32_t)(left >> 32);
+        if (lo >= hi)
+            return 0;
+        uint64_t after = side == 0 ? left + 1 : left - ((uint64_t)1 << 32);
+        if (!__atomic_compare_exchange_n(&p->left, &left, after, 0, __ATOMIC_RELAXED,
+                                         __ATOMIC_RELAXED))
+            continue; /* left now holds the other thread's update */
+        uint32_t c = side == 0 ? lo : hi - 1;
+        if (expand_range(ctx, p->w, q, p->acc, p->cells, p->bounds[c], p->bounds[c + 1], p->cur,
+                         1, n_done) != 0)
+            return -1;
+        left = __atomic_load_n(&p->left, __ATOMIC_RELAXED);
+    }
 }
 
 static void *par_main(void *arg)
@@ -432,9 +489,7 @@ static void *par_main(void *arg)
         seen = g;
         if (p->quit)
             break;
-        if (!p->nomem &&
-            expand_range(NULL, p->w, p->q1, p->acc, p->cells, p->lo, p->hi, p->cur, 1,
-                         &p->n_done) != 0)
+        if (!p->nomem && expand_chunks(NULL, p, p->q1, 1, &p->n_done) != 0)
             p->nomem = 1;
         __atomic_store_n(&p->done, seen, __ATOMIC_RELEASE);
     }
@@ -464,7 +519,12 @@ static void par_wait(walk_par *p)
  * hand-over waits for the scheduler, and two threads were measured up to 10
  * times slower than one. So windows of PAR_WINDOW large buckets are timed
  * and the faster mode runs; now and then a window tries the other mode, the
- * next try twice as late each time it loses (up to 64 windows). */
+ * next try twice as late each time it loses (up to 64 windows), 8 windows
+ * after it wins, or 2 when it won by less than 15 % or in the first
+ * comparison (on scripts/bench/walk the first window, of the smallest
+ * buckets, gave two threads 10-12 million entries a second against one
+ * thread's 11-13 in the second, and two threads, 1.5 times faster from then
+ * on, waited 8 windows for their next try). */
 typedef struct {
     int adapt, solo, best_solo;
     size_t n_cells, n_buckets, n_windows, next_try, interval;
@@ -502,8 +562,13 @@ static void par_clock_stop(par_clock *c, size_t n_cells)
         c->next_try = 2 + c->interval;
         return;
     }
-    if (c->solo != c->best_solo) /* that window tried the other mode */
-        c->interval = best == c->solo ? 8 : c->interval < 64 ? 2 * c->interval : 64;
+    if (c->solo != c->best_solo) { /* that window tried the other mode */
+        /* the first verdict, and a narrow win, are checked again two windows
+         * later: the first window, of the smallest buckets, favours one thread */
+        int narrow = c->n_windows == 2 || c->rate[c->solo] < 1.15 * c->rate[!c->solo];
+        c->interval = best != c->solo ? (c->interval < 64 ? 2 * c->interval : 64) : narrow ? 2 : 8;
+        c->next_try = c->n_windows + c->interval;
+    }
     c->best_solo = best;
     c->solo = best;
     if (c->n_windows >= c->next_try) {
@@ -563,26 +628,28 @@ static senda_status search_buckets(senda_ctx *ctx, const walk_run *w, walk_queue
             st = SENDA_ERR_NOMEM;
             break;
         }
-        size_t split = m.n;
-        int large = p && m.n >= min_bucket;
+        int large = p && m.n >= min_bucket, shared = large && !clk.solo;
         if (large)
             par_clock_start(&clk);
-        if (large && !clk.solo) { /* thread 1: whole bands from the middle on */
-            split = m.n / 2;
-            while (split < m.n && m.a[split] >> b0->band_shift == m.a[split - 1] >> b0->band_shift)
-                split++;
-        }
-        if (split < m.n) {
+        size_t n_done = 0;
+        int fail;
+        if (shared) { /* PAR_CHUNKS chunks of whole bands, taken by both threads */
+            p->bounds[0] = 0;
+            for (unsigned c = 1; c <= PAR_CHUNKS; c++) {
+                size_t e = c == PAR_CHUNKS ? m.n : m.n * c / PAR_CHUNKS;
+                e = e < p->bounds[c - 1] ? p->bounds[c - 1] : e;
+                while (e > 0 && e < m.n && m.a[e] >> b0->band_shift == m.a[e - 1] >> b0->band_shift)
+                    e++;
+                p->bounds[c] = e;
+            }
             p->cells = m.a;
-            p->lo = split;
-            p->hi = m.n;
+            p->left = (uint64_t)PAR_CHUNKS << 32;
             p->cur = b0->cur;
             par_start(p);
-        }
-        size_t n_done = 0;
-        int fail = expand_range(ctx, w, q, acc, m.a, 0, split, b0->cur, split < m.n, &n_done);
-        if (split < m.n)
+            fail = expand_chunks(ctx, p, q, 0, &n_done);
             par_wait(p);
+        } else
+            fail = expand_range(ctx, w, q, acc, m.a, 0, m.n, b0->cur, 0, &n_done);
         if (large)
             par_clock_stop(&clk, m.n);
         if (fail || (p && p->nomem)) {
@@ -677,6 +744,20 @@ static senda_status search_calendar(senda_ctx *ctx, const walk_run *w, walk_queu
     return SENDA_OK;
 }
 
+/* n values set to NaN (the accumulated cost of unreached cells). */
+typedef struct {
+    double *v;
+    size_t n;
+} nan_fill;
+
+static void *nan_fill_main(void *arg)
+{
+    nan_fill *f = arg;
+    for (size_t i = 0; i < f->n; i++)
+        f->v[i] = (double)NAN;
+    return NULL;
+}
+
 /* Set up the queue: buckets when the least move cost is > 0, else the
  * calendar queue. */
 static senda_status queue_init(senda_ctx *ctx, const walk_run *w, size_t n, size_t n_src,
@@ -744,10 +825,18 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
         st = SENDA_ERR_NOMEM;
         goto done;
     }
-    if ((st = queue_init(ctx, &w, n, n_src, q, &q_ready)) != SENDA_OK)
+    /* every cell unreached (NaN), on a second thread while this one finds
+     * the move bounds: each is a pass over 32 MB or more on a large grid */
+    nan_fill fill = {acc->data, n};
+    pthread_t fill_th;
+    int side = use_two_threads(n) && pthread_create(&fill_th, NULL, nan_fill_main, &fill) == 0;
+    if (!side)
+        nan_fill_main(&fill);
+    st = queue_init(ctx, &w, n, n_src, q, &q_ready);
+    if (side)
+        pthread_join(fill_th, NULL);
+    if (st != SENDA_OK)
         goto done;
-    for (size_t i = 0; i < n; i++)
-        acc->data[i] = (double)NAN;
     /* no huge pages (grid.c's header): collapsing the three grids onto them
      * here measured 0.05-0.2 s less user time for 0.5-0.9 s more system
      * time after r.walk on the benchmark machine */

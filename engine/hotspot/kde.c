@@ -85,6 +85,7 @@
  * Threads: rows are cut into bands of CHUNK rows taken from a shared counter
  * by n_threads threads (the caller's thread is one of them); each band has its
  * own difference arrays, and points are bucketed by row first (counting sort,
+ * on two threads for 65,536 points or more, stable either way;
  * O(n)), so a band visits only the points within r of it. Progress: 32
  * reports at fixed fractions of the finished bands, made by the calling thread,
  * so their number does not depend on scheduling.
@@ -492,41 +493,100 @@ static int report_done(senda_ctx *ctx, kde_job *j, int *reported, senda_progress
  * buckets within r of it, and sweeps its accumulators west to east once per
  * bucket (10 % faster than unsorted columns). One counting pass over the
  * keys bucket * padded columns + column, one placing pass; no copy. */
-static senda_status bucket_points(senda_ctx *ctx, kde_job *j, const senda_points *pts)
+/* One thread's share of bucket_points: points [lo, hi), counted into
+ * next[key + 1] (pass 0) or placed at next[key]++ (pass 1). */
+typedef struct {
+    kde_job *j;
+    const senda_points *pts;
+    size_t lo, hi, n_cb, n_rb, *next;
+    long pad;
+    int pass;
+} bucket_part;
+
+static void bucket_range(const bucket_part *b)
+{
+    const senda_grid *g = b->j->grid;
+    const senda_points *pts = b->pts;
+    size_t *next = b->next;
+    for (size_t i = b->lo; i < b->hi; i++) {
+        double fx = (pts->x[i] - g->x_min) / g->cell_m - 0.5;
+        double fy = (g->y_max - pts->y[i]) / g->cell_m - 0.5;
+        double cb = fx + (double)b->pad, rb = fy + (double)b->pad;
+        if (!(cb >= 0.0 && cb < (double)b->n_cb && rb >= 0.0 && rb < (double)b->n_rb))
+            continue; /* too far to reach any cell (or NaN) */
+        /* cb, rb >= 0: truncation is floor */
+        size_t key = (size_t)rb / CHUNK * b->n_cb + (size_t)cb;
+        if (b->pass == 0) {
+            next[key + 1]++;
+            continue;
+        }
+        kpt *q = &b->j->pt[next[key]++];
+        q->fx = fx;
+        q->fy = fy;
+        q->w = pts->weight[i];
+    }
+}
+
+static void *bucket_thread(void *arg)
+{
+    bucket_range(arg);
+    return NULL;
+}
+
+/* Both parts of a pass, the second on a thread of its own when one starts. */
+static void bucket_pass(bucket_part *part, int n_parts)
+{
+    pthread_t th;
+    int side = n_parts == 2 && pthread_create(&th, NULL, bucket_thread, &part[1]) == 0;
+    bucket_range(&part[0]);
+    if (side)
+        pthread_join(th, NULL);
+    else if (n_parts == 2)
+        bucket_range(&part[1]);
+}
+
+/* The points in cell units, sorted by key (band of CHUNK rows, then padded
+ * column) with a two-pass counting sort, stable (each key's points in their
+ * input order). With two threads each takes half of the points: its counts
+ * are kept apart, and each key's slots are the first half's points, then the
+ * second's, so the order is the same as with one (28 ms of a million
+ * points' 0.14 s, on one thread). */
+static senda_status bucket_points(senda_ctx *ctx, kde_job *j, const senda_points *pts, int nt)
 {
     senda_grid *g = j->grid;
     long pad = j->rad_rows + 1;
     size_t n_cb = g->n_cols + 2 * (size_t)pad + 1, n_rb = g->n_rows + 2 * (size_t)pad + 1;
     j->n_buckets = ((long)n_rb + CHUNK - 1) / CHUNK;
     size_t n = pts->n ? pts->n : 1, n_keys = (size_t)j->n_buckets * n_cb;
+    int n_parts = nt >= 2 && pts->n >= ((size_t)1 << 16) ? 2 : 1;
     j->pt = senda__calloc(ctx, n, sizeof *j->pt);
     j->bucket_start = j->pt ? senda__calloc(ctx, (size_t)j->n_buckets + 1, sizeof(size_t)) : NULL;
-    size_t *next = j->bucket_start ? senda__calloc(ctx, n_keys + 1, sizeof *next) : NULL;
+    size_t *next = j->bucket_start
+                       ? senda__calloc2(ctx, (size_t)n_parts * (n_keys + 1), sizeof *next) : NULL;
     if (!next)
         return SENDA_ERR_NOMEM;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < pts->n; i++) {
-            double fx = (pts->x[i] - g->x_min) / g->cell_m - 0.5;
-            double fy = (g->y_max - pts->y[i]) / g->cell_m - 0.5;
-            double cb = fx + (double)pad, rb = fy + (double)pad;
-            if (!(cb >= 0.0 && cb < (double)n_cb && rb >= 0.0 && rb < (double)n_rb))
-                continue; /* too far to reach any cell (or NaN) */
-            /* cb, rb >= 0: truncation is floor */
-            size_t key = (size_t)rb / CHUNK * n_cb + (size_t)cb;
-            if (pass == 0) {
-                next[key + 1]++;
-                continue;
-            }
-            kpt *q = &j->pt[next[key]++];
-            q->fx = fx;
-            q->fy = fy;
-            q->w = pts->weight[i];
-        }
-        for (size_t k = 0; pass == 0 && k < n_keys; k++)
-            next[k + 1] += next[k];
-        for (long b = 0; pass == 0 && b <= j->n_buckets; b++)
-            j->bucket_start[b] = next[(size_t)b * n_cb];
+    bucket_part part[2];
+    for (int t = 0; t < n_parts; t++)
+        part[t] = (bucket_part){j, pts, pts->n * (size_t)t / (size_t)n_parts,
+                                pts->n * (size_t)(t + 1) / (size_t)n_parts, n_cb, n_rb,
+                                next + (size_t)t * (n_keys + 1), pad, 0};
+    bucket_pass(part, n_parts);
+    /* each key's first slot for each part: after the earlier keys of every
+     * part and this key's points of the earlier parts */
+    size_t *c1 = n_parts == 2 ? part[1].next : NULL, start = 0;
+    for (size_t k = 0; k < n_keys; k++) {
+        size_t a = next[k + 1], b = c1 ? c1[k + 1] : 0;
+        next[k] = start;
+        if (c1)
+            c1[k] = start + a;
+        start += a + b;
     }
+    for (long b = 0; b < j->n_buckets; b++)
+        j->bucket_start[b] = next[(size_t)b * n_cb];
+    j->bucket_start[j->n_buckets] = start;
+    for (int t = 0; t < n_parts; t++)
+        part[t].pass = 1;
+    bucket_pass(part, n_parts);
     senda__free(next);
     return SENDA_OK;
 }
@@ -624,7 +684,7 @@ senda_status senda_hotspot_kde(senda_ctx *ctx, const senda_points *pts, const se
             goto done;
         }
     }
-    if ((st = bucket_points(ctx, &j, pts)) != SENDA_OK)
+    if ((st = bucket_points(ctx, &j, pts, nt)) != SENDA_OK)
         goto done;
     for (int t = 1; t < nt; t++) {
         wargs[t].job = &j;

@@ -106,20 +106,33 @@ static senda_status update_fid(senda_ctx *ctx, senda__store *s, const char *sql,
     return st;
 }
 
+/* *n = the number of incidents with fid and a status among those sql (with
+ * the fid as ?1) selects. */
+static senda_status count_fid(senda_ctx *ctx, senda__store *s, const char *sql, int64_t fid,
+                              int64_t *n)
+{
+    senda__stmt *q = NULL;
+    senda_status st = senda__stmt_prepare(ctx, s, sql, &q);
+    if (st == SENDA_OK) {
+        senda__stmt_int64(q, 1, fid);
+        st = senda__stmt_query(ctx, q);
+    }
+    *n = st == SENDA_OK && senda__stmt_next(q) ? senda__stmt_col_int64(q, 0) : 0;
+    senda__stmt_finalize(q);
+    return st;
+}
+
 static senda_status settle(senda_ctx *ctx, senda__store *s, int64_t fid, int64_t link_to)
 {
     int64_t cur = 0, target = 0;
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM incidents WHERE fid = %lld AND status = "
-             "'possible_duplicate'", (long long)fid);
-    senda_status st = senda__store_int(ctx, s, sql, 0, &cur);
+    senda_status st = count_fid(ctx, s, "SELECT count(*) FROM incidents WHERE fid = ?1 AND "
+                                "status = 'possible_duplicate'", fid, &cur);
     if (st == SENDA_OK && !cur)
         return senda__fail(ctx, SENDA_ERR_ARG, "%s: incident %lld is not a possible_duplicate "
                            "(see senda incidents review)", s->path, (long long)fid);
     if (st == SENDA_OK && link_to > 0) {
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM incidents WHERE fid = %lld AND status "
-                 "IN ('accepted','repaired')", (long long)link_to);
-        st = senda__store_int(ctx, s, sql, 0, &target);
+        st = count_fid(ctx, s, "SELECT count(*) FROM incidents WHERE fid = ?1 AND status IN "
+                       "('accepted','repaired')", link_to, &target);
         if (st == SENDA_OK && !target)
             return senda__fail(ctx, SENDA_ERR_ARG, "%s: incident %lld is not an accepted "
                                "incident to link %lld to", s->path, (long long)link_to,

@@ -49,6 +49,9 @@ senda_status senda__vector_open(senda_ctx *ctx, const char *path, const char *wh
  *  appends to p (capacity *cap); 1 read, 0 not handled (use OGR), -1 no memory. */
 int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int wfield,
                             senda_points *p, size_t *cap);
+/** Layers of at least this many rows are read by two threads (points_gpkg.c;
+ *  65,536; tests lower it to split small layers). */
+extern size_t senda__gpkg_split_min;
 /** p's four arrays (x, y, weight, id) grown together from *cap to twice as
  *  many points (points_gpkg.c, used by both readers); SENDA_ERR_NOMEM leaves
  *  every array valid and *cap unchanged. */

@@ -20,11 +20,25 @@
  * O(n) time; memory: the caller's point arrays, grown by doubling
  * (senda__points_grow, which the OGR reader in points.c uses too: it lives
  * here because points.c calls this file, never the other way).
+ *
+ * Two threads on large layers: when the fid is the table's INTEGER PRIMARY
+ * KEY (as the GeoPackage standard requires), the layer has at least
+ * senda__gpkg_split_min rows (65,536) and its fids are dense (their range is
+ * under twice the rows), the fid range is cut in two and each half is read
+ * by its own thread, on its own SQLite connection, into its own part of the
+ * point arrays (sized from the fid range once, so neither thread allocates);
+ * the second part then follows the first, so the order is the same fid
+ * order. A million points: 0.10 s of reading became about 0.05 s on two
+ * processors (scripts/bench/hotspot). Either half giving up makes the whole
+ * read give up, as with one thread.
  */
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io/io_int.h"
 
@@ -95,6 +109,125 @@ static int gpkg_point(const unsigned char *b, int n, double *x, double *y)
     return !isnan(*x) && !isnan(*y);
 }
 
+/* Rows lo < fid <= hi of the layer's table into p (the scan of one thread). */
+typedef struct {
+    senda_ctx *ctx;  /* grows p through it; NULL: p holds at most *cap points */
+    const char *path, *sql;
+    int weighted;
+    sqlite3_int64 lo, hi;
+    senda_points *p;
+    size_t *cap;
+    int result; /* 1: every row read; 0: the caller should use OGR; -1: out of memory */
+} scan_job;
+
+static void scan(scan_job *j)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    senda_points *p = j->p;
+    int ok = 0;
+    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX; /* one connection per thread */
+    if (sqlite3_open_v2(j->path, &db, flags, NULL) != SQLITE_OK)
+        goto done;
+    /* read the pages through a memory map, not pread() copies (ignored where
+     * SQLite cannot map) */
+    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
+    if (sqlite3_prepare_v2(db, j->sql, -1, &stmt, NULL) != SQLITE_OK)
+        goto done;
+    if (sqlite3_bind_parameter_count(stmt) == 2 && /* the fid range of a split read */
+        (sqlite3_bind_int64(stmt, 1, j->lo) != SQLITE_OK ||
+         sqlite3_bind_int64(stmt, 2, j->hi) != SQLITE_OK))
+        goto done;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        double x, y, w = 1.0;
+        const unsigned char *b = sqlite3_column_blob(stmt, 1);
+        if (!b || !gpkg_point(b, sqlite3_column_bytes(stmt, 1), &x, &y))
+            goto done;
+        if (j->weighted) {
+            int t = sqlite3_column_type(stmt, 2);
+            if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
+                goto done;
+            w = sqlite3_column_double(stmt, 2);
+            if (!isfinite(w))
+                goto done;
+        }
+        if (p->n >= *j->cap && (!j->ctx || senda__points_grow(j->ctx, p, j->cap) != SENDA_OK)) {
+            ok = j->ctx ? -1 : 0;
+            goto done;
+        }
+        p->x[p->n] = x;
+        p->y[p->n] = y;
+        p->weight[p->n] = w;
+        p->id[p->n] = (int64_t)sqlite3_column_int64(stmt, 0);
+        p->n++;
+    }
+    ok = rc == SQLITE_DONE;
+done:
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    j->result = ok;
+}
+
+static void *scan_thread(void *arg)
+{
+    scan(arg);
+    return NULL;
+}
+
+size_t senda__gpkg_split_min = (size_t)1 << 16;
+
+/* Whether to read the table in two halves at the same time, and where to
+ * cut: only when the fid is the table's INTEGER PRIMARY KEY (so a range of
+ * fids is one seek and rows come in fid order), the layer has at least
+ * senda__gpkg_split_min rows, two processors are online, and the fids are
+ * dense enough (max - min + 1 <= 2 rows) that arrays sized by the fid range
+ * stay within twice the points. Sets [*lo, *mid] and (*mid, *hi]. */
+static int split_plan(const char *path, OGRLayerH lyr, const char *table, const char *fid,
+                      sqlite3_int64 *lo, sqlite3_int64 *mid, sqlite3_int64 *hi)
+{
+    GIntBig n = OGR_L_GetFeatureCount(lyr, 0);
+    if (n < 0 || (size_t)n < senda__gpkg_split_min || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int ok = 0;
+    char *q = sqlite3_mprintf("SELECT (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1"
+                              " AND EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE pk = 1 AND"
+                              " name = ?2 COLLATE NOCASE AND upper(type) = 'INTEGER'),"
+                              " (SELECT min(\"%w\") FROM \"%w\"), (SELECT max(\"%w\") FROM \"%w\")",
+                              fid, table, fid, table);
+    if (!q || sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ||
+        sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, fid, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1 ||
+        sqlite3_column_type(st, 1) != SQLITE_INTEGER)
+        goto done;
+    *lo = sqlite3_column_int64(st, 1);
+    *hi = sqlite3_column_int64(st, 2);
+    /* span - 1 without overflow: both ends are int64 */
+    uint64_t span = (uint64_t)*hi - (uint64_t)*lo;
+    if (*hi < *lo || span >= 2 * (uint64_t)n)
+        goto done;
+    *mid = *lo + (sqlite3_int64)(span / 2);
+    ok = 1;
+done:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    sqlite3_free(q);
+    return ok;
+}
+
+/* p's arrays grown to hold want points (*cap updated); -1 out of memory. */
+static int reserve(senda_ctx *ctx, senda_points *p, size_t *cap, size_t want)
+{
+    while (*cap < want)
+        if (senda__points_grow(ctx, p, cap) != SENDA_OK)
+            return -1;
+    return 0;
+}
+
 /* Appends the layer's points to p (grown from capacity *cap). Returns 1 when
  * it read every row, 0 when the caller should read through OGR instead (p->n
  * is then back to its value at entry), -1 on allocation failure. */
@@ -107,51 +240,57 @@ int senda__gpkg_points_fast(senda_ctx *ctx, const char *path, OGRLayerH lyr, int
         ? OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(lyr), wfield)) : NULL;
     if (!fid || !fid[0] || !geom || !geom[0] || !table)
         return 0;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
     size_t n0 = p->n;
     int ok = 0;
-    char *sql = sqlite3_mprintf(wname ? "SELECT \"%w\", \"%w\", \"%w\" FROM \"%w\""
-                                      : "SELECT \"%w\", \"%w\" FROM \"%w\"",
-                                fid, geom, wname ? wname : table, table);
-    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX; /* one thread, no locking */
-    if (!sql || sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK)
+    sqlite3_int64 lo = 0, mid = 0, hi = 0;
+    int split = split_plan(path, lyr, table, fid, &lo, &mid, &hi);
+    const char *fmt = split ? "SELECT \"%w\", \"%w\", \"%w\" FROM \"%w\" WHERE \"%w\" >= ?1 AND"
+                              " \"%w\" <= ?2"
+                            : "SELECT \"%w\", \"%w\", \"%w\" FROM \"%w\"";
+    /* without a weight the third column repeats the fid (not read) */
+    char *sql = sqlite3_mprintf(fmt, fid, geom, wname ? wname : fid, table, fid, fid);
+    if (!sql)
         goto done;
-    /* read the pages through a memory map, not pread() copies (ignored where
-     * SQLite cannot map) */
-    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    scan_job a = {ctx, path, sql, wname != NULL, lo, mid, p, cap, 0};
+    if (!split) {
+        scan(&a);
+        ok = a.result;
         goto done;
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        double x, y, w = 1.0;
-        const unsigned char *b = sqlite3_column_blob(stmt, 1);
-        if (!b || !gpkg_point(b, sqlite3_column_bytes(stmt, 1), &x, &y))
-            goto done;
-        if (wname) {
-            int t = sqlite3_column_type(stmt, 2);
-            if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
-                goto done;
-            w = sqlite3_column_double(stmt, 2);
-            if (!isfinite(w))
-                goto done;
-        }
-        if (p->n >= *cap && senda__points_grow(ctx, p, cap) != SENDA_OK) {
-            ok = -1;
-            goto done;
-        }
-        p->x[p->n] = x;
-        p->y[p->n] = y;
-        p->weight[p->n] = w;
-        p->id[p->n] = (int64_t)sqlite3_column_int64(stmt, 0);
-        p->n++;
     }
-    ok = rc == SQLITE_DONE;
+    /* fids [lo, mid] here, (mid, hi] on a second thread, each into its own
+     * part of p's arrays (sized by the fid range: no growth, no lock); the
+     * second part then moves down behind the first when fids had gaps */
+    size_t n_a = (size_t)((uint64_t)mid - (uint64_t)lo) + 1, n_b = (size_t)((uint64_t)hi - (uint64_t)mid);
+    if (reserve(ctx, p, cap, n0 + n_a + n_b) != 0) {
+        ok = -1;
+        goto done;
+    }
+    size_t off = n0 + n_a;
+    senda_points pb = {0, p->x + off, p->y + off, p->weight + off, p->id + off, {0}};
+    size_t cap_a = n0 + n_a, cap_b = n_b;
+    a.ctx = NULL;
+    a.cap = &cap_a;
+    scan_job b = {NULL, path, sql, wname != NULL, mid + 1, hi, &pb, &cap_b, 0};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, scan_thread, &b) == 0;
+    scan(&a);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        scan(&b);
+    if (a.result != 1 || b.result != 1)
+        goto done;
+    if (p->n != off) {
+        memmove(p->x + p->n, pb.x, pb.n * sizeof *p->x);
+        memmove(p->y + p->n, pb.y, pb.n * sizeof *p->y);
+        memmove(p->weight + p->n, pb.weight, pb.n * sizeof *p->weight);
+        memmove(p->id + p->n, pb.id, pb.n * sizeof *p->id);
+    }
+    p->n += pb.n;
+    ok = 1;
 done:
     if (ok != 1)
         p->n = n0;
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
     sqlite3_free(sql);
     return ok;
 }
