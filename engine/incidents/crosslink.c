@@ -12,6 +12,11 @@
  * reviewer kept (flag kept_by_review) are never made duplicates again, so an
  * import run twice, or after a review, changes nothing.
  *
+ * Every link has a coarse (month- or year-dated) accepted report on one side,
+ * so when the store holds none (a synthetic or day-dated history) nothing is
+ * loaded: the importer asks senda__crosslink_has_coarse before it stores
+ * anything and notes the coarse reports it stores itself.
+ *
  * Complexity: one scan of the stored accepted reports plus crossmatch.c's
  * O(n log n + pairs log pairs); memory O(n).
  */
@@ -126,14 +131,28 @@ static senda_status write_link(senda_ctx *ctx, senda__stmt *mark, senda__stmt *r
     return st;
 }
 
+senda_status senda__crosslink_has_coarse(senda_ctx *ctx, senda__store *store, int *out)
+{
+    int64_t v = 0;
+    senda_status st = senda__store_int(ctx, store, "SELECT CASE WHEN EXISTS (SELECT 1 FROM "
+                                       "incidents WHERE status IN ('accepted','repaired') AND "
+                                       "date_precision IN ('month','year')) THEN 1 ELSE 0 END",
+                                       0, &v);
+    *out = v != 0;
+    return st;
+}
+
 senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t first_file_id,
-                                    double km, senda_incidents_import_summary *sum)
+                                    double km, int any_coarse,
+                                    senda_incidents_import_summary *sum)
 {
     senda__xreport *r = NULL;
     int64_t *file = NULL;
     senda__xlink *links = NULL;
     senda__stmt *mark = NULL, *raise = NULL;
     size_t n = 0, n_links = 0;
+    if (!any_coarse)
+        return SENDA_OK; /* no coarse report: nothing can be linked */
     senda_status st = load(ctx, store, &r, &file, &n);
     if (st == SENDA_OK)
         st = senda__crossmatch(ctx, r, n, km, &links, &n_links);

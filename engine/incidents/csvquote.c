@@ -7,7 +7,11 @@
  * U+2033 DOUBLE PRIME, which the coordinate parser reads as the seconds mark,
  * in an in-memory copy (/vsimem/) that is read instead; the hash of the
  * original bytes still identifies the file. Fields are separated by ',', ';'
- * or tab. O(bytes) time and memory, once per CSV file.
+ * or tab. The same pass counts the lines that end outside quotes (records and
+ * the header; a quoted line break does not count), which the importer's
+ * progress uses instead of asking OGR for the feature count (the CSV driver
+ * counts by parsing the whole file once more). O(bytes) time and memory, once
+ * per CSV file.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +21,10 @@
 #include "incidents/import_int.h"
 
 senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out, size_t out_n,
-                                    long *n_fixed)
+                                    long *n_fixed, long *n_lines)
 {
     *n_fixed = 0;
+    *n_lines = -1;
     out[0] = '\0';
     size_t len = strlen(path);
     if (len < 4 || !EQUAL(path + len - 4, ".csv"))
@@ -28,23 +33,33 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
     GByte *text = NULL;
     if (!VSIIngestFile(NULL, path, &text, &size, (GIntBig)1 << 31))
         return SENDA_OK; /* not readable as a file: the open reports it */
+    /* jump from quote to quote with memchr (most files have none): outside
+     * quotes count the line ends on the way; a '"' opens a quoted field when
+     * the byte before it ends a field or a line (or it is the first byte) */
     size_t n_bare = 0;
-    int start = 1, quoted = 0;
-    for (size_t i = 0; i < size; i++) {
-        unsigned char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < size && text[i + 1] == '"')
-                i++;
-            else if (c == '"')
-                quoted = 0;
+    long lines = size > 0 && text[size - 1] != '\n';
+    const char *t = (const char *)text, *end = t + size, *p = t;
+    while (p < end) {
+        const char *q = memchr(p, '"', (size_t)(end - p)), *stop = q ? q : end;
+        for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(stop - nl))) != NULL; nl++)
+            lines++;
+        if (!q)
+            break;
+        char before = q > t ? q[-1] : '\n';
+        if (!(before == ',' || before == ';' || before == '\t' || before == '\n' ||
+              before == '\r')) {
+            n_bare++; /* a bare quote inside an unquoted field */
+            p = q + 1;
             continue;
         }
-        if (c == '"' && start)
-            quoted = 1;
-        else if (c == '"')
-            n_bare++;
-        start = c == ',' || c == ';' || c == '\t' || c == '\n' || c == '\r';
+        /* a quoted field: to its closing quote ("" is an escaped quote) */
+        for (p = q + 1; p < end; p += 2) {
+            if (!(p = memchr(p, '"', (size_t)(end - p))) || p + 1 >= end || p[1] != '"')
+                break;
+        }
+        p = p && p < end ? p + 1 : end;
     }
+    *n_lines = lines;
     senda_status st = SENDA_OK;
     if (n_bare) {
         GByte *fixed = VSIMalloc((size_t)size + 2 * n_bare + 1); /* VSI owns it below */
@@ -53,7 +68,7 @@ senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out,
             return SENDA_ERR_NOMEM;
         }
         size_t k = 0;
-        start = 1, quoted = 0;
+        int start = 1, quoted = 0;
         for (size_t i = 0; i < size; i++) {
             unsigned char c = text[i];
             if (quoted) {

@@ -56,14 +56,20 @@ senda_status senda__row_process(senda__rowctx *rc, const char *const *vals, OGRG
 
 /** A CSV at path with bare '"' inside unquoted fields (14°54'30"N): an in-memory
  *  copy with them read as U+2033 is named in out (to read instead, then
- *  VSIUnlink), *n_fixed the number replaced; out = "" when nothing needed it. */
+ *  VSIUnlink), *n_fixed the number replaced; out = "" when nothing needed it.
+ *  *n_lines: the lines ending outside quotes (header included), -1 when the
+ *  file was not scanned (not a .csv, or unreadable). */
 senda_status senda__csv_bare_quotes(senda_ctx *ctx, const char *path, char *out, size_t out_n,
-                                    long *n_fixed);
+                                    long *n_fixed, long *n_lines);
 
 /** Link the store's reports of one event given at different date precisions
  *  (crossmatch.c); rows of files with id >= first_file_id are this run's and
  *  move from accepted to (possible) duplicate in *sum. */
 senda_status senda__crosslink_store(senda_ctx *ctx, senda__store *store, int64_t first_file_id,
-                                    double km, senda_incidents_import_summary *sum);
+                                    double km, int any_coarse,
+                                    senda_incidents_import_summary *sum);
+/** *out = 1 when the store holds an accepted (or repaired) month- or year-dated
+ *  report: without one senda__crosslink_store (any_coarse = 0) links nothing. */
+senda_status senda__crosslink_has_coarse(senda_ctx *ctx, senda__store *store, int *out);
 
 #endif

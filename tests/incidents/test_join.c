@@ -1,13 +1,16 @@
 /*
  * test_join.c - the join's distance along the rail and distance to the rail
  * equal GEOS's own GEOSProject and GEOSDistance on the whole line (the oracle),
- * for synthetic incidents around the test layers.
+ * for synthetic incidents around the test layers, and the join's grid search
+ * equals a brute-force search near the layers and far outside them.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "inc_testutil.h"
+#include "incidents/incidents_int.h"
 #include "io/io_int.h"
 #include "testutil.h"
 
@@ -67,6 +70,84 @@ Test(join, along_and_distance_match_geos_project_and_distance)
     OSRDestroySpatialReference(utm);
     unlink(csv), unlink(db), rmdir(d);
     free(d);
+    senda_layers_destroy(ls);
+    senda_ctx_destroy(ctx);
+}
+
+/* The feature of l nearest to pt by GEOSDistance over all of them; *best and
+ * *second get the nearest and second nearest distances. */
+static size_t brute_nearest(senda_ctx *ctx, const senda__layer *l, const GEOSGeometry *pt,
+                            double *best, double *second)
+{
+    size_t bi = 0;
+    double d;
+    *best = *second = 1e300;
+    for (size_t i = 0; i < l->n; i++) {
+        GEOSDistance_r(ctx->geos, l->geoms[i], pt, &d);
+        if (d < *best)
+            *second = *best, *best = d, bi = i;
+        else if (d < *second)
+            *second = d;
+    }
+    return bi;
+}
+
+/* Points on a 61 x 61 lattice over five times the rail layer's extent: near the
+ * lines (the candidate cells) and far outside them (the ring search). Each
+ * nearest rail feature, distance and distance along equals the brute-force
+ * GEOSDistance / GEOSProject answer, each nearest checkpoint the brute-force
+ * one (where the nearest is unique by more than 1 mm). */
+Test(join, grid_matches_brute_force_near_and_far)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    senda_layers *ls = NULL;
+    cr_assert_eq(senda_layers_open(ctx, INC_LAYERS, NULL, &ls, NULL, NULL), SENDA_OK);
+    const senda__layer *rail = senda__layers_get(ls, "rail");
+    const senda__layer *cps = senda__layers_get(ls, SENDA_LAYER_CHECKPOINTS);
+    cr_assert(rail && rail->n > 1 && cps && cps->n > 1);
+    double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300, v;
+    for (size_t i = 0; i < rail->n; i++) {
+        GEOSGeom_getXMin_r(ctx->geos, rail->geoms[i], &v), x0 = fmin(x0, v);
+        GEOSGeom_getYMin_r(ctx->geos, rail->geoms[i], &v), y0 = fmin(y0, v);
+        GEOSGeom_getXMax_r(ctx->geos, rail->geoms[i], &v), x1 = fmax(x1, v);
+        GEOSGeom_getYMax_r(ctx->geos, rail->geoms[i], &v), y1 = fmax(y1, v);
+    }
+    enum { K = 61 };
+    senda__incident *recs = calloc(K * K, sizeof *recs);
+    for (int a = 0; a < K; a++)
+        for (int b = 0; b < K; b++) {
+            senda__incident *r = &recs[a * K + b];
+            r->status = REC_ACCEPTED;
+            r->x = x0 - 2 * (x1 - x0) + 5 * (x1 - x0) * a / (K - 1);
+            r->y = y0 - 2 * (y1 - y0) + 5 * (y1 - y0) * b / (K - 1);
+            r->rail_idx = r->checkpoint_idx = r->admin_idx = -1;
+        }
+    senda__joiner *j = NULL;
+    cr_assert_eq(senda__join_open(ctx, ls, 2, &j), SENDA_OK);
+    cr_assert_eq(senda__join_run(ctx, j, recs, K * K), SENDA_OK);
+    int n_checked = 0;
+    for (int k = 0; k < K * K; k++) {
+        const senda__incident *r = &recs[k];
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, r->x, r->y);
+        double best, second;
+        size_t bi = brute_nearest(ctx, rail, pt, &best, &second);
+        cr_assert_float_eq(r->rail_dist_m, best, 1e-6);
+        if (second - best > 1e-3) {
+            cr_assert_eq(r->rail_idx, (long)bi);
+            double along = GEOSProject_r(ctx->geos, rail->geoms[bi], pt) / 1000.0;
+            cr_assert_float_eq(r->rail_km, along, 1e-9);
+            n_checked++;
+        }
+        bi = brute_nearest(ctx, cps, pt, &best, &second);
+        cr_assert_float_eq(r->checkpoint_dist_m, best, 1e-6);
+        if (second - best > 1e-3)
+            cr_assert_eq(r->checkpoint_idx, (long)bi);
+        GEOSGeom_destroy_r(ctx->geos, pt);
+    }
+    cr_assert_gt(n_checked, K * K / 2);
+    senda__join_close(ctx, j);
+    free(recs);
     senda_layers_destroy(ls);
     senda_ctx_destroy(ctx);
 }
