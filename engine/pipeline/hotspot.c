@@ -296,7 +296,10 @@ static senda_status save(senda_ctx *ctx, const senda_pipeline_input *in,
         return senda__fail(ctx, SENDA_ERR_ARG, "%s: a GeoTIFF output needs the density", out);
     char n_threads[32];
     snprintf(n_threads, sizeof n_threads, "NUM_THREADS=%d", o->kde.n_threads);
-    const char *const tif_co[] = {"COMPRESS=DEFLATE", "ZLEVEL=1", "TILED=YES", n_threads,
+    /* ZSTD level 1, as senda cost writes: on bench/hotspot's 1000 x 1000
+     * density 10 ms against DEFLATE level 1's 20-30 ms, for a file 0.5 %
+     * larger; GDAL 2.3 and later (QGIS 3) read it */
+    const char *const tif_co[] = {"COMPRESS=ZSTD", "ZSTD_LEVEL=1", "TILED=YES", n_threads,
                                   "BIGTIFF=IF_SAFER", NULL};
     senda_grid_tiff_opts to;
     senda_grid_tiff_opts_init(&to);
