@@ -81,7 +81,7 @@
  * without huge pages and 1.36-1.39 + 1.1-2.0 with the friction collapsed;
  * 16 neighbours 2.64 + 0.24-0.39, 3.29-3.38 + 0.27-0.29, 2.12-2.26 +
  * 2.3-2.5. The direction grid is created before the search and, from 2^20
- * cells, faulted in on a second thread while the search runs (prefault()).
+ * cells, faulted in on a second thread while the search runs (senda__cost_nan_fill()).
  *
  * Differences from r.cost, deliberate: max_cost is a double, and cells whose
  * cost exceeds it are NaN (r.cost stops there but keeps the tentative costs
@@ -570,17 +570,13 @@ static senda_status check_opts(senda_ctx *ctx, const senda_cost_opts *o)
  * search runs on the first: on a virtual machine each fresh page can cost
  * a fault the host serves (microseconds to tens of microseconds a page, 0.1
  * to 1 s for a 4000 x 4000 grid), and the search leaves the other core
- * idle. The conversion of the codes then writes pages already present. */
-typedef struct {
-    double *p;
-    size_t n;
-} prefault_job;
-
-static void *prefault(void *arg)
+ * idle. The conversion of the codes then writes pages already present.
+ * walk.c fills its accumulated cost with it too. */
+void *senda__cost_nan_fill(void *arg)
 {
-    prefault_job *j = arg;
-    for (size_t i = 0; i < j->n; i++)
-        j->p[i] = (double)NAN;
+    senda__cost_fill *f = arg;
+    for (size_t i = 0; i < f->n; i++)
+        f->v[i] = (double)NAN;
     return NULL;
 }
 
@@ -615,9 +611,10 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_gr
     if (direction && (st = senda_grid_create(ctx, g->n_rows, g->n_cols, g->x_min, g->y_max,
                                              g->cell_m, g->crs, 0.0, &dir)) != SENDA_OK)
         goto done;
-    prefault_job job = {dir ? dir->data : NULL, n};
+    senda__cost_fill job = {dir ? dir->data : NULL, n};
     pthread_t tid;
-    int helper = dir && n >= ((size_t)1 << 20) && pthread_create(&tid, NULL, prefault, &job) == 0;
+    int helper = dir && n >= ((size_t)1 << 20) &&
+                 pthread_create(&tid, NULL, senda__cost_nan_fill, &job) == 0;
     senda__cost_run run = {g->data, g->n_rows, g->n_cols,
                            opts->unit_m > 0.0 ? g->cell_m / opts->unit_m : 1.0,
                            opts->knight, opts->max_cost, opts->null_cost, src, n_src,

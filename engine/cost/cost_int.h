@@ -23,6 +23,15 @@ extern const double senda__cost_deg[17];
 extern const int senda__cost_knight_via[17][2];
 /** r.cost's move factor of move k in cell widths: 1/2, sqrt(2)/2, sqrt(5)/4. */
 double senda__cost_move_factor(int k);
+/** n doubles at v set to NaN (unreached), by senda__cost_nan_fill(&fill):
+ *  a pthread start routine, so a second thread can do it during other work
+ *  (accumulate.c: the directions during the search; walk.c: the accumulated
+ *  cost while the move bounds are found). Returns NULL. */
+typedef struct {
+    double *v;
+    size_t n;
+} senda__cost_fill;
+void *senda__cost_nan_fill(void *arg);
 /** senda_cost_walk's threads (walk.c): -1 (the default) two threads for a
  *  large grid on two or more processors when they prove faster than one;
  *  1 two threads for every grid and bucket, 0 one thread (tests). */

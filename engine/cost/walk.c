@@ -358,10 +358,10 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
  * second virtual processor of the benchmark machine ran at 60-100 % of the
  * first's speed from run to run; chunks dealt from one shared counter
  * interleaved the two threads' bands and measured slower than the halves
- * when both processors ran at full speed). Each thread
- * lowers costs with a compare-and-swap (a neighbour near a chunk's edge may
- * be lowered by both) and pushes into its own ring. A push's bucket follows from the
- * value the compare-and-swap replaced, so the rings get the entries some
+ * when both processors ran at full speed). Each thread lowers costs with a
+ * compare-and-swap (a neighbour near a chunk's edge may be lowered by both)
+ * and pushes into its own ring. A push's bucket follows from the value the
+ * compare-and-swap replaced, so the rings get the entries some
  * order of the same moves would give, and every cell's cost is the same
  * minimum over the same candidate sums: the result is identical to one
  * thread's. Buckets of fewer than PAR_MIN_BUCKET cells are expanded by
@@ -433,7 +433,7 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
         if (i + BQ_AHEAD < hi && fresh(q, acc, cells[i + BQ_AHEAD], cur, par))
             prefetch_cell(w, acc, cells[i + BQ_AHEAD], m);
         size_t s = cells[i];
-        if (bq_bucket(&q->b, acc[s]) != cur) /* expanded in an earlier bucket */
+        if (!fresh(q, acc, s, cur, par)) /* expanded in an earlier bucket */
             continue;
         if ((par ? expand_par(ctx, w, q, acc, s) : expand(ctx, w, q, acc, s)) != 0)
             return -1;
@@ -744,20 +744,6 @@ static senda_status search_calendar(senda_ctx *ctx, const walk_run *w, walk_queu
     return SENDA_OK;
 }
 
-/* n values set to NaN (the accumulated cost of unreached cells). */
-typedef struct {
-    double *v;
-    size_t n;
-} nan_fill;
-
-static void *nan_fill_main(void *arg)
-{
-    nan_fill *f = arg;
-    for (size_t i = 0; i < f->n; i++)
-        f->v[i] = (double)NAN;
-    return NULL;
-}
-
 /* Set up the queue: buckets when the least move cost is > 0, else the
  * calendar queue. */
 static senda_status queue_init(senda_ctx *ctx, const walk_run *w, size_t n, size_t n_src,
@@ -827,11 +813,12 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
     }
     /* every cell unreached (NaN), on a second thread while this one finds
      * the move bounds: each is a pass over 32 MB or more on a large grid */
-    nan_fill fill = {acc->data, n};
+    senda__cost_fill fill = {acc->data, n};
     pthread_t fill_th;
-    int side = use_two_threads(n) && pthread_create(&fill_th, NULL, nan_fill_main, &fill) == 0;
+    int side = use_two_threads(n) &&
+               pthread_create(&fill_th, NULL, senda__cost_nan_fill, &fill) == 0;
     if (!side)
-        nan_fill_main(&fill);
+        senda__cost_nan_fill(&fill);
     st = queue_init(ctx, &w, n, n_src, q, &q_ready);
     if (side)
         pthread_join(fill_th, NULL);
