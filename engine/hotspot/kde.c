@@ -487,12 +487,6 @@ static int report_done(senda_ctx *ctx, kde_job *j, int *reported, senda_progress
     return 1;
 }
 
-/* Counting sort of the points that can reach the grid, in cell units, by
- * row bucket, then column: a bucket holds the points of CHUNK padded rows
- * (floor(fy) + pad, divided by CHUNK), so a band of rows visits only the few
- * buckets within r of it, and sweeps its accumulators west to east once per
- * bucket (10 % faster than unsorted columns). One counting pass over the
- * keys bucket * padded columns + column, one placing pass; no copy. */
 /* One thread's share of bucket_points: points [lo, hi), counted into
  * next[key + 1] (pass 0) or placed at next[key]++ (pass 1). */
 typedef struct {
@@ -545,12 +539,16 @@ static void bucket_pass(bucket_part *part, int n_parts)
         bucket_range(&part[1]);
 }
 
-/* The points in cell units, sorted by key (band of CHUNK rows, then padded
- * column) with a two-pass counting sort, stable (each key's points in their
- * input order). With two threads each takes half of the points: its counts
- * are kept apart, and each key's slots are the first half's points, then the
- * second's, so the order is the same as with one (28 ms of a million
- * points' 0.14 s, on one thread). */
+/* Counting sort of the points that can reach the grid, in cell units, by
+ * row bucket, then column: a bucket holds the points of CHUNK padded rows
+ * (floor(fy) + pad, divided by CHUNK), so a band of rows visits only the few
+ * buckets within r of it, and sweeps its accumulators west to east once per
+ * bucket (10 % faster than unsorted columns). One counting pass over the
+ * keys bucket * padded columns + column, one placing pass; no copy; stable
+ * (each key's points in their input order). With two threads each takes
+ * half of the points: its counts are kept apart, and each key's slots are
+ * the first half's points, then the second's, so the order is the same as
+ * with one (28 ms of a million points' 0.14 s, on one thread). */
 static senda_status bucket_points(senda_ctx *ctx, kde_job *j, const senda_points *pts, int nt)
 {
     senda_grid *g = j->grid;

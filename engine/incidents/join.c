@@ -109,7 +109,6 @@ typedef struct {
     int failed;
 } join_job;
 
-
 /* Squared distance from (px,py) to segment a-b and the parameter t of the foot. */
 static double seg_d2(double px, double py, const double *a, const double *b, double *t)
 {
@@ -211,7 +210,6 @@ static long nearest_geos(GEOSContextHandle_t h, const join_layer *jl, const GEOS
     return isnan(*dist) ? -1 : (long)i;
 }
 
-
 /* Distance from (px,py) to item k of jl; *along as piece_dist (lines only). */
 static double item_dist(const join_layer *jl, size_t k, double px, double py, double *along)
 {
@@ -234,11 +232,8 @@ static long clamp_cell(double v, double x0, double cs, long n)
     return c < 0 ? 0 : c > (double)(n - 1) ? n - 1 : (long)c;
 }
 
-/* Nearest feature of jl: its index (or -1), the distance and the distance along
- * (lines; NaN for points). Rings of cells around the point's cell (clamped to
- * the grid) until the best distance is below r cell sides, which every item not
- * yet seen exceeds. *tie = 1 when another item at exactly that distance gives
- * another feature or distance along (the caller then asks GEOS). */
+/* The state of one nearest() query: the best item so far, whether an exact tie
+ * with another feature or distance along was met, and a ring's nearest box. */
 typedef struct {
     const join_layer *jl;
     double px, py;

@@ -109,7 +109,8 @@ static int gpkg_point(const unsigned char *b, int n, double *x, double *y)
     return !isnan(*x) && !isnan(*y);
 }
 
-/* Rows lo < fid <= hi of the layer's table into p (the scan of one thread). */
+/* The rows of sql into p (the scan of one thread): the whole table, or the
+ * fids lo..hi when sql has the two parameters of a split read. */
 typedef struct {
     senda_ctx *ctx;  /* grows p through it; NULL: p holds at most *cap points */
     const char *path, *sql;
