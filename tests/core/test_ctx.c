@@ -11,6 +11,7 @@
 
 #include "core/core_int.h"
 #include "grid/grid_int.h"
+#include "testutil.h"
 
 Test(ctx, create_and_destroy_starts_with_empty_message)
 {
@@ -220,10 +221,11 @@ Test(export, grid_goes_into_gpkg_as_float32_coverage)
         d[i] = 0.25 * i; /* exactly representable in float32 */
     d[7] = NAN;
     senda_grid_set_units(ctx, g, "incidents per km2", "test density");
-    char dir[] = "/tmp/senda-gpkg-XXXXXX";
-    mkdtemp(dir);
-    char path[256], sub[300];
+    char *dir = tu_tmpdir(); /* removed when the test's process exits */
+    cr_assert_not_null(dir);
+    char path[600], sub[700];
     snprintf(path, sizeof path, "%s/out.gpkg", dir);
+    free(dir);
     cr_assert_eq(senda_export_grid(ctx, path, "density", g, NULL, NULL), SENDA_OK, "%s",
                  senda_ctx_errmsg(ctx));
     cr_assert_eq(senda_export_grid(ctx, path, "danger", g, NULL, NULL), SENDA_OK, "%s",
