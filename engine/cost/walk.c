@@ -358,7 +358,13 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
  * second virtual processor of the benchmark machine ran at 60-100 % of the
  * first's speed from run to run; chunks dealt from one shared counter
  * interleaved the two threads' bands and measured slower than the halves
- * when both processors ran at full speed). Each thread lowers costs with a
+ * when both processors ran at full speed). Nothing the other thread reads is
+ * written per cell: each thread counts its cells in a local and adds them
+ * once per range (a per-cell count through a pointer into walk_par, on the
+ * first thread's stack, shared a cache line with data both threads read at
+ * every move in about one run of two, as the stack's start fell: those runs
+ * took 1.4 times as long, the bimodal rounds of scripts/bench/walk). Each
+ * thread lowers costs with a
  * compare-and-swap (a neighbour near a chunk's edge may be lowered by both)
  * and pushes into its own ring. A push's bucket follows from the value the
  * compare-and-swap replaced, so the rings get the entries some
@@ -422,6 +428,8 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
                         size_t *n_done)
 {
     int m = w->o.knight ? 2 : 1;
+    size_t done = 0; /* counted here, added once: *n_done may share a cache line with data the
+                      * other thread reads all the time (see walk_par) */
     for (size_t i = lo; i < hi && i < lo + 2 * BQ_AHEAD; i++)
         __builtin_prefetch(acc + cells[i]);
     for (size_t i = lo; i < hi && i < lo + BQ_AHEAD; i++)
@@ -435,10 +443,13 @@ static int expand_range(senda_ctx *ctx, const walk_run *w, walk_queue *q, double
         size_t s = cells[i];
         if (!fresh(q, acc, s, cur, par)) /* expanded in an earlier bucket */
             continue;
-        if ((par ? expand_par(ctx, w, q, acc, s) : expand(ctx, w, q, acc, s)) != 0)
+        if ((par ? expand_par(ctx, w, q, acc, s) : expand(ctx, w, q, acc, s)) != 0) {
+            *n_done += done;
             return -1;
-        ++*n_done;
+        }
+        done++;
     }
+    *n_done += done;
     return 0;
 }
 

@@ -126,6 +126,11 @@ static void scan(scan_job *j)
     sqlite3 *db = NULL;
     sqlite3_stmt *stmt = NULL;
     senda_points *p = j->p;
+    /* the count and capacity in locals, stored back when the arrays grow and at the end: the
+     * second thread's p and cap sit on the first thread's stack, and a store to them at every
+     * row shared a cache line with the first thread's own (the two threads ran at half speed
+     * in one run of two, depending on where the stack began) */
+    size_t n = p->n, cap = *j->cap;
     int ok = 0;
     int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX; /* one connection per thread */
     if (sqlite3_open_v2(j->path, &db, flags, NULL) != SQLITE_OK)
@@ -153,18 +158,23 @@ static void scan(scan_job *j)
             if (!isfinite(w))
                 goto done;
         }
-        if (p->n >= *j->cap && (!j->ctx || senda__points_grow(j->ctx, p, j->cap) != SENDA_OK)) {
-            ok = j->ctx ? -1 : 0;
-            goto done;
+        if (n >= cap) {
+            p->n = n;
+            if (!j->ctx || senda__points_grow(j->ctx, p, j->cap) != SENDA_OK) {
+                ok = j->ctx ? -1 : 0;
+                goto done;
+            }
+            cap = *j->cap;
         }
-        p->x[p->n] = x;
-        p->y[p->n] = y;
-        p->weight[p->n] = w;
-        p->id[p->n] = (int64_t)sqlite3_column_int64(stmt, 0);
-        p->n++;
+        p->x[n] = x;
+        p->y[n] = y;
+        p->weight[n] = w;
+        p->id[n] = (int64_t)sqlite3_column_int64(stmt, 0);
+        n++;
     }
     ok = rc == SQLITE_DONE;
 done:
+    p->n = n;
     sqlite3_finalize(stmt);
     sqlite3_close(db);
     j->result = ok;
