@@ -56,7 +56,9 @@
  * frontier cell; a ring of max move / w buckets) beside the inputs.
  *
  * Differences from r.walk, deliberate: cells must be square (r.walk allows
- * ew_res != ns_res); max_cost, null_cost, stop points, start maps, the
+ * ew_res != ns_res); a DEM in a geographic CRS is refused (r.walk takes the
+ * resolution as metres there too, so a move of 0.0003 degrees would cost
+ * 0.0003 m of walking: senda says how to reproject it instead); max_cost, null_cost, stop points, start maps, the
  * direction output and -n are not implemented.
  */
 #include <math.h>
@@ -130,6 +132,11 @@ static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const send
                            o->a, o->b, o->c, o->d, o->slope_factor, o->lambda);
     if (!(dem->cell_m > 0.0))
         return senda__fail(ctx, SENDA_ERR_ARG, "DEM cell size must be > 0, got %g", dem->cell_m);
+    senda_status st = senda__grid_need_metres(ctx, dem, "the DEM",
+                                              "r.walk's walking time takes its cell size as "
+                                              "metres");
+    if (st != SENDA_OK)
+        return st;
     if (!fric)
         return SENDA_OK;
     if (fric->n_rows != dem->n_rows || fric->n_cols != dem->n_cols ||

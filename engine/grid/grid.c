@@ -33,6 +33,32 @@
 
 #include "grid/grid_int.h"
 
+senda_status senda__grid_need_metres(senda_ctx *ctx, const senda_grid *g, const char *what,
+                                     const char *reason)
+{
+    if (!g->crs[0])
+        return SENDA_OK;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    int geographic = srs && OSRSetFromUserInput(srs, g->crs) == OGRERR_NONE &&
+                     OSRIsGeographic(srs);
+    OSRDestroySpatialReference(srs);
+    if (!geographic)
+        return SENDA_OK;
+    /* the UTM zone of the grid's centre, its cells about as fine as the degrees */
+    double lon = g->x_min + 0.5 * (double)g->n_cols * g->cell_m;
+    double lat = g->y_max - 0.5 * (double)g->n_rows * g->cell_m;
+    int zone = (int)floor((lon + 180.0) / 6.0) + 1;
+    zone = zone < 1 ? 1 : zone > 60 ? 60 : zone;
+    double res = g->cell_m * 111320.0 * cos(lat * M_PI / 180.0);
+    res = res >= 1.0 ? floor(res + 0.5) : 1.0;
+    return senda__fail(ctx, SENDA_ERR_ARG,
+                       "%s has its cells in degrees (a geographic CRS), and %s: reproject it "
+                       "to metres first, e.g. gdalwarp -t_srs EPSG:%d -tr %.0f %.0f -r bilinear "
+                       "IN.tif OUT_utm.tif (UTM zone %d%s holds its centre)",
+                       what, reason, lat >= 0.0 ? 32600 + zone : 32700 + zone, res, res, zone,
+                       lat >= 0.0 ? "N" : "S");
+}
+
 senda_status senda_grid_create(senda_ctx *ctx, size_t n_rows, size_t n_cols, double x_min,
                                double y_max, double cell_m, const char *crs, double fill,
                                senda_grid **out)

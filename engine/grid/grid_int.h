@@ -19,6 +19,13 @@ struct senda_grid {
  *  raster 'path'" with GDAL's message otherwise. Caller closes *ds. */
 senda_status senda__raster_open(senda_ctx *ctx, const char *path, GDALDatasetH *ds);
 
+/** SENDA_OK when g's cells are in linear units (a projected CRS, or none
+ *  given); else SENDA_ERR_ARG saying that what (e.g. "DEM 'x.tif'") is in
+ *  degrees, why that is refused (the reason), and the gdalwarp command to
+ *  the UTM zone of its centre that fixes it. */
+senda_status senda__grid_need_metres(senda_ctx *ctx, const senda_grid *g, const char *what,
+                                     const char *reason);
+
 /** A new grid on the cells of g (size, origin, cell size, CRS) filled with v. */
 senda_status senda__grid_like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out);
 

@@ -160,6 +160,55 @@ Test(walk, errors_name_the_problem)
     wteardown(&f);
 }
 
+/* A DEM in degrees is refused, with the UTM zone of its centre to reproject
+ * to: centre lon -93.695, zone floor((-93.695 + 180) / 6) + 1 = 15, north
+ * (lat 16.095) -> EPSG:32615; 0.001 degrees x 111,320 m x cos(16.095 deg) =
+ * 107 m cells. The accumulated cost refuses such a raster only when move
+ * lengths are taken in metres (unit_m > 0); in cell widths (r.cost's
+ * default) any CRS will do. */
+Test(walk, dem_in_degrees_is_refused_with_the_reprojection_to_use)
+{
+    senda_ctx *ctx = NULL;
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    senda_grid *dem = NULL, *acc = NULL;
+    cr_assert_eq(senda_grid_create(ctx, 10, 10, -93.7, 16.1, 0.001, "EPSG:4326", 100.0, &dem),
+                 SENDA_OK);
+    senda_points *src = NULL;
+    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:4326", &src), SENDA_OK);
+    src->x[0] = -93.6945; /* the middle of cell (row 5, col 5) */
+    src->y[0] = 16.0945;
+    senda_walk_opts o;
+    senda_walk_opts_init(&o);
+    cr_assert_eq(senda_cost_walk(ctx, dem, NULL, src, &o, &acc, NULL, NULL), SENDA_ERR_ARG);
+    cr_assert_null(acc);
+    const char *m = senda_ctx_errmsg(ctx);
+    cr_assert(strstr(m, "degrees") && strstr(m, "EPSG:32615") && strstr(m, "-tr 107 107"), "%s",
+              m);
+    senda_cost_opts co;
+    senda_cost_opts_init(&co);
+    co.unit_m = 1.0;
+    cr_assert_eq(senda_cost_accumulate(ctx, dem, src, &co, &acc, NULL, NULL, NULL),
+                 SENDA_ERR_ARG);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "EPSG:32615"), "%s", senda_ctx_errmsg(ctx));
+    co.unit_m = 0.0;
+    cr_assert_eq(senda_cost_accumulate(ctx, dem, src, &co, &acc, NULL, NULL, NULL), SENDA_OK);
+    cr_assert_float_eq(senda_grid_data(acc)[5 * 10 + 5], 0.0, 1e-12); /* the source cell */
+    senda_grid_destroy(acc);
+    /* the same DEM in a projected CRS runs */
+    acc = NULL;
+    senda_grid *utm = NULL;
+    cr_assert_eq(senda_grid_create(ctx, 10, 10, 0.0, 100.0, 10.0, "EPSG:32615", 100.0, &utm),
+                 SENDA_OK);
+    src->x[0] = 5.0;
+    src->y[0] = 95.0;
+    cr_assert_eq(senda_cost_walk(ctx, utm, NULL, src, &o, &acc, NULL, NULL), SENDA_OK);
+    senda_grid_destroy(acc);
+    senda_grid_destroy(utm);
+    senda_grid_destroy(dem);
+    senda_points_destroy(src);
+    senda_ctx_destroy(ctx);
+}
+
 /* An independent oracle: Bellman-Ford over every move, relaxed until
  * nothing changes, with r.walk's move cost written out again here (the
  * header of walk.c): a * dS + the climb term + lambda * mean friction * dS,
