@@ -222,6 +222,13 @@ typedef struct senda_layer_report {
 #define SENDA_LAYER_CHECKPOINTS "checkpoints"
 #define SENDA_LAYER_CROSSINGS "crossings"
 #define SENDA_LAYER_SHELTERS "shelters"
+/** Optional layers the route model uses when a layers directory has them:
+ *  large rivers (lines: barriers to walking), the places they can be crossed
+ *  (points: bridges, fords, ferries) and patrolled roads (lines: a detection
+ *  halo, as around checkpoints). */
+#define SENDA_LAYER_RIVERS "rivers"
+#define SENDA_LAYER_RIVER_CROSSINGS "river_crossings"
+#define SENDA_LAYER_PATROL_ROADS "patrol_roads"
 
 /** The bundled layers directory: $SENDA_LAYERS when set, else corridor/ in
  *  the data directory found at run time relative to the library
@@ -818,13 +825,21 @@ senda_status senda_cost_walk(senda_ctx *ctx, const senda_grid *dem, const senda_
 /** Options of senda_choice_surface, filled by senda_choice_opts_init()
  *  (defaults and reasons in surfaces.c). Choice cost per km:
  *    w_walk x (train_factor on the rail, else 1)
- *    + w_detect x max_k max(0, 1 - d_k / detect_range_m)   (checkpoint halos) */
+ *    + w_detect x max_k max(0, 1 - d_k / detect_range_m)   (checkpoint halos)
+ *    + w_patrol x max(0, 1 - d_road / patrol_range_m)      (patrolled roads)
+ *  and a barrier (NaN) on the cells of the rivers layer, except on the rail
+ *  (bridges) and within river_clear_m of a river crossing or a border crossing. */
 typedef struct senda_choice_opts {
     double w_walk;          /**< cost of a km of walking (default 1) */
     double train_factor;    /**< riding the train costs this x walking per km (default 0.5) */
     double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
     double w_detect;        /**< detection halo at a checkpoint, per km (default 5) */
     double detect_range_m;  /**< halo falls linearly to 0 here (default 10000) */
+    double w_patrol;        /**< halo of a patrolled road (layer patrol_roads), per km
+                                 (default 2) */
+    double patrol_range_m;  /**< ... falls linearly to 0 here (default 3000) */
+    double river_clear_m;   /**< a river is open within this of a river_crossings or
+                                 crossings point (default 1000; at least 1.5 cells) */
     const char *const *without_checkpoints; /**< what-if: checkpoint names left out */
     size_t n_without;
     const double *with_checkpoints_xy;      /**< what-if: extra checkpoints, x y pairs */
@@ -852,7 +867,8 @@ senda_status senda_choice_walking(senda_ctx *ctx, const senda_grid *mask,
 
 /** Options of senda_exposure_surface, filled by senda_exposure_opts_init().
  *  Exposure per km: w_base + w_incident x rho / rho_max
- *    + w_remote x min(1, d_help / remote_range_m) + w_train x [on the rail] */
+ *    + w_remote x min(1, d_help / remote_range_m) + w_train x [on the rail]
+ *    + w_terrain x min(1, slope / slope_full)   (with a DEM) */
 typedef struct senda_exposure_opts {
     double w_base;          /**< walking itself (default 0.2) */
     double w_incident;      /**< normalised incident density (default 4) */
@@ -862,6 +878,11 @@ typedef struct senda_exposure_opts {
                                    inhabitants count as help (default 5000; 0 = none) */
     double w_train;         /**< riding the train (default 1) */
     double train_range_m;   /**< cells within this of the rail are on it (default 1500) */
+    const senda_grid *dem;  /**< elevation, m, on the density grid's cells; NULL = no
+                                 terrain term (default) */
+    double w_terrain;       /**< with dem: steep ground, falls and exhaustion (default 1) */
+    double slope_full;      /**< with dem: slopes (rise over run) of this and more count in
+                                 full (default 0.3, about 17 degrees) */
 } senda_exposure_opts;
 void senda_exposure_opts_init(senda_exposure_opts *opts);
 

@@ -16,6 +16,11 @@ static const cli_dbl_field likely_fields[] = {
     F("w-detect", choice.w_detect),
     F("detect-range-m", choice.detect_range_m),
     F("train-factor", choice.train_factor),
+    F("w-patrol", choice.w_patrol),
+    F("patrol-range-m", choice.patrol_range_m),
+    F("river-clear-m", choice.river_clear_m),
+    F("w-terrain", exposure.w_terrain),
+    F("slope-full", exposure.slope_full),
     F("w-exposure-base", exposure.w_base),
     F("w-incident", exposure.w_incident),
     F("w-remote", exposure.w_remote),
@@ -53,10 +58,13 @@ static int fill_dem(cli_opt *opts, senda_pipeline_route_opts *r)
             fprintf(stderr, "senda: --walk-coeff: '%s' is not four numbers A,B,C,D\n", wc);
         return CLI_USAGE;
     }
-    if (!r->dem && (cli_get(opts, "walk-coeff")->seen || cli_get(opts, "slope-factor")->seen)) {
-        fprintf(stderr, "senda: --walk-coeff and --slope-factor need --dem\n");
-        return CLI_USAGE;
-    }
+    static const char *const with_dem[] = {"walk-coeff", "slope-factor", "w-terrain",
+                                           "slope-full", NULL};
+    for (int i = 0; !r->dem && with_dem[i]; i++)
+        if (cli_get(opts, with_dem[i])->seen) {
+            fprintf(stderr, "senda: --%s needs --dem\n", with_dem[i]);
+            return CLI_USAGE;
+        }
     return 0;
 }
 
@@ -69,7 +77,8 @@ int cli_likely_fill(cli_opt *opts, senda_pipeline_route_opts *r)
     if (!ok || fill_dem(opts, r) != 0)
         return CLI_USAGE;
     static const char *const needs[] = {"theta", "flows", "w-detect", "detect-range-m",
-                                        "train-factor", "w-exposure-base", "w-incident",
+                                        "train-factor", "w-patrol", "patrol-range-m",
+                                        "river-clear-m", "w-exposure-base", "w-incident",
                                         "w-remote", "remote-range-m", "w-train",
                                         "town-min-population", "shelter-radius-m", "dem",
                                         NULL};

@@ -21,6 +21,11 @@
     CLI_S("w-detect", "W", NULL, "choice: detection halo at a checkpoint, per km"),             \
     CLI_S("detect-range-m", "M", NULL, "choice: the halo falls linearly to 0 here"),            \
     CLI_S("train-factor", "F", NULL, "choice: a km on the train costs F km of walking"),        \
+    CLI_S("w-patrol", "W", NULL, "choice: halo of a patrolled road (layer patrol_roads of "    \
+          "--layers), per km"),                                                                  \
+    CLI_S("patrol-range-m", "M", NULL, "choice: the road's halo falls linearly to 0 here"),     \
+    CLI_S("river-clear-m", "M", NULL, "choice: a river (layer rivers of --layers, a barrier) "  \
+          "is open within M of a river_crossings point or a border crossing, and on the rail"),  \
     CLI_S("w-exposure-base", "W", NULL, "exposure per km of walking itself"),                   \
     CLI_S("w-incident", "W", NULL, "exposure: weight of the normalised incident density"),      \
     CLI_S("w-remote", "W", NULL, "exposure: weight of the distance from shelters and "         \
@@ -36,7 +41,10 @@
     CLI_S("walk-coeff", "A,B,C,D", NULL, "with --dem: r.walk's walking coefficients, s per m "  \
           "of distance, climb, moderate and steep descent"),                                     \
     CLI_S("slope-factor", "S", NULL, "with --dem: descents steeper than this are steep "       \
-          "(r.walk)")
+          "(r.walk)"),                                                                           \
+    CLI_S("w-terrain", "W", NULL, "with --dem: exposure of steep ground (falls, exhaustion)"),  \
+    CLI_S("slope-full", "S", NULL, "with --dem: slopes (rise over run) of S and more count "   \
+          "in full in the terrain exposure")
 
 /** Set the rows' defaults from senda_pipeline_route_opts_init. */
 void cli_likely_defaults(cli_opt *opts);

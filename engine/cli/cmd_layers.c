@@ -33,7 +33,7 @@ static const cli_cmd_info info = {
 
 static void print_table(const senda_layers *ls)
 {
-    printf("%-12s %8s  %-16s %10s  %-43s %s\n", "layer", "features", "geometry", "length_km",
+    printf("%-15s %8s  %-16s %10s  %-43s %s\n", "layer", "features", "geometry", "length_km",
            "extent (xmin ymin xmax ymax, m)", "problems");
     for (size_t i = 0; i < senda_layers_count(ls); i++) {
         const senda_layer_report *r = senda_layers_report(ls, i);
@@ -42,7 +42,7 @@ static void print_table(const senda_layers *ls)
             snprintf(len, sizeof len, "%.1f", r->length_km);
         snprintf(ext, sizeof ext, "%.0f %.0f %.0f %.0f", r->extent[0], r->extent[1],
                  r->extent[2], r->extent[3]);
-        printf("%-12s %8ld  %-16s %10s  %-43s %s\n", r->name, r->n_features, r->geom_type, len,
+        printf("%-15s %8ld  %-16s %10s  %-43s %s\n", r->name, r->n_features, r->geom_type, len,
                ext, r->problems[0] ? r->problems : "none");
     }
     printf("CRS: %s\n", senda_layers_crs(ls));
@@ -56,7 +56,7 @@ static void print_table(const senda_layers *ls)
             if (m < 0.0)
                 break;
             const char *name = senda_layers_attr(ls, r->name, k, "name");
-            printf("  %-12s %-36s %8.1f km\n", r->name, name[0] ? name : "(unnamed)",
+            printf("  %-15s %-36s %8.1f km\n", r->name, name[0] ? name : "(unnamed)",
                    m / 1000.0);
         }
     }

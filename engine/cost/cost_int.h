@@ -74,6 +74,12 @@ void senda__cost_segment_distance(const senda_grid *g, double *dist, double ax, 
 senda_status senda__cost_rail_distance(senda_ctx *ctx, const senda_layers *layers,
                                        const senda_grid *g, double range, double *dist);
 
+/** The same for the segments of any line layer (INFINITY everywhere when the
+ *  layers or the layer are missing). */
+senda_status senda__cost_line_distance(senda_ctx *ctx, const senda_layers *layers,
+                                       const char *name, const senda_grid *g, double range,
+                                       double *dist);
+
 /** The checkpoints of the layers (may be NULL: none) minus those named in
  *  without, plus the with_xy pairs, as x y pairs in *xy (freed with
  *  senda__free). SENDA_ERR_ARG (message set) for a name not in the layer. */

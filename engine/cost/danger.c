@@ -112,7 +112,14 @@ void senda__polyline_free(senda__polyline *pl)
 senda_status senda__cost_rail_distance(senda_ctx *ctx, const senda_layers *layers,
                                        const senda_grid *g, double range, double *dist)
 {
-    const senda__layer *rail = senda__layers_get(layers, SENDA_LAYER_RAIL);
+    return senda__cost_line_distance(ctx, layers, SENDA_LAYER_RAIL, g, range, dist);
+}
+
+senda_status senda__cost_line_distance(senda_ctx *ctx, const senda_layers *layers,
+                                       const char *name, const senda_grid *g, double range,
+                                       double *dist)
+{
+    const senda__layer *rail = layers ? senda__layers_get(layers, name) : NULL;
     size_t n = g->n_rows * g->n_cols;
     for (size_t i = 0; i < n; i++)
         dist[i] = (double)INFINITY;

@@ -2,7 +2,8 @@
  * layers.c - load, reproject and validate the corridor layers.
  *
  * Each standard layer (border, rail, checkpoints, crossings, shelters; and
- * "states" and "land" when present) is read with OGR from DIR/<name>.{geojson,gpkg,shp,
+ * "states", "land", "rivers", "river_crossings" and "patrol_roads" when
+ * present) is read with OGR from DIR/<name>.{geojson,gpkg,shp,
  * json}, reprojected to the analysis CRS through an OGR coordinate
  * transformation (PROJ underneath), converted to GEOS through WKB and
  * checked with GEOSisValid; an invalid geometry is repaired with
@@ -36,6 +37,8 @@ static const struct {
     {SENDA_LAYER_CHECKPOINTS, KIND_POINT, 1}, {SENDA_LAYER_CROSSINGS, KIND_POINT, 1},
     {SENDA_LAYER_SHELTERS, KIND_POINT, 1}, {"states", KIND_POLYGON, 0},
     {"land", KIND_POLYGON, 0},
+    {SENDA_LAYER_RIVERS, KIND_LINE, 0}, {SENDA_LAYER_RIVER_CROSSINGS, KIND_POINT, 0},
+    {SENDA_LAYER_PATROL_ROADS, KIND_LINE, 0},
 };
 
 const char *senda_layers_default_dir(void)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "grid/grid_int.h"
 #include "pipeline/pipeline_int.h"
 
 #define MAX_NAMES 64
@@ -73,13 +74,22 @@ static senda_status after(senda_ctx *ctx, const senda_pipeline_input *in,
                                       r->incidents_per_1000_whatif, NULL);
 }
 
-/* With a DEM: the elevation on the danger grid and where people walk. */
+/* With a DEM: the elevation on the danger grid (dem_density when it is on
+ * the same cells, else read again) and where people walk. */
 static senda_status slope_grids(senda_ctx *ctx, const senda_pipeline_input *in,
                                 const senda_pipeline_danger_result *d,
-                                const senda_pipeline_route_opts *o, senda_grid **dem,
-                                senda_grid **walking)
+                                const senda_pipeline_route_opts *o, const senda_grid *dem_density,
+                                senda_grid **dem, senda_grid **walking)
 {
-    senda_status st = senda_grid_read_onto(ctx, o->dem, d->danger, dem);
+    senda_status st;
+    size_t nr = senda_grid_n_rows(d->danger), nc = senda_grid_n_cols(d->danger);
+    if (dem_density && senda_grid_n_rows(dem_density) == nr &&
+        senda_grid_n_cols(dem_density) == nc) {
+        if ((st = senda__grid_like(ctx, d->danger, 0.0, dem)) == SENDA_OK)
+            memcpy((*dem)->data, dem_density->data, nr * nc * sizeof(double));
+    } else {
+        st = senda_grid_read_onto(ctx, o->dem, d->danger, dem);
+    }
     if (st == SENDA_OK)
         st = senda_choice_walking(ctx, d->danger, in->layers, &o->choice, walking);
     return st;
@@ -94,8 +104,14 @@ senda_status senda__pipeline_likely(senda_ctx *ctx, const senda_pipeline_input *
     if (!d->density)
         return senda__fail(ctx, SENDA_ERR_ARG, "likely routes need the incident density: "
                            "compute the surface, do not read it from a raster");
-    senda_status st = senda_exposure_surface(ctx, d->density, in->layers, &o->exposure,
-                                             &r->exposure);
+    /* with a DEM, the exposure's terrain term reads it on the density's cells */
+    senda_grid *dem_density = NULL;
+    senda_exposure_opts eo = o->exposure;
+    senda_status st = SENDA_OK;
+    if (o->dem && (st = senda_grid_read_onto(ctx, o->dem, d->density, &dem_density)) == SENDA_OK)
+        eo.dem = dem_density;
+    if (st == SENDA_OK)
+        st = senda_exposure_surface(ctx, d->density, in->layers, &eo, &r->exposure);
     if (st == SENDA_OK && d->land_masked)
         st = senda_layers_mask_grid(ctx, in->layers, "land", r->exposure, NULL);
     if (st == SENDA_OK && o->flows) {
@@ -104,13 +120,16 @@ senda_status senda__pipeline_likely(senda_ctx *ctx, const senda_pipeline_input *
         for (size_t i = 0; i < n; i++)
             names[i] = r->source_names[i];
         if (!(r->flows = senda__calloc2(ctx, r->sources->n ? r->sources->n : 1, sizeof *r->flows)))
-            return SENDA_ERR_NOMEM;
-        st = senda_flows_read(ctx, o->flows, names, n, r->flows);
+            st = SENDA_ERR_NOMEM;
+        else
+            st = senda_flows_read(ctx, o->flows, names, n, r->flows);
     }
     senda_grid *dem = NULL, *walking = NULL;
     senda_likely_opts lo = o->likely;
-    if (st == SENDA_OK && o->dem && (st = slope_grids(ctx, in, d, o, &dem, &walking)) == SENDA_OK)
+    if (st == SENDA_OK && o->dem &&
+        (st = slope_grids(ctx, in, d, o, dem_density, &dem, &walking)) == SENDA_OK)
         lo.dem = dem, lo.walking = walking;
+    senda_grid_destroy(dem_density); /* the exposure holds its terrain term */
     senda_progress_fn fn = progress ? senda__progress_sub_fn : NULL;
     double mid = d->danger_whatif ? 0.5 : 1.0;
     senda__progress_sub_t bp = senda__progress_sub(progress, arg, 0.0, mid);
@@ -200,12 +219,16 @@ void senda__pipeline_likely_params(const senda_pipeline_route_opts *o,
                      "choice.train_range_m: %g\nchoice.w_detect: %g\nchoice.detect_range_m: %g\n"
                      "exposure.w_base: %g\nexposure.w_incident: %g\nexposure.w_remote: %g\n"
                      "exposure.remote_range_m: %g\nexposure.town_min_population: %ld\n"
-                     "exposure.w_train: %g\nflows: %s\nchoice.dem: %s\n"
+                     "exposure.w_train: %g\nexposure.w_terrain: %g\nexposure.slope_full: %g\n"
+                     "choice.w_patrol: %g\nchoice.patrol_range_m: %g\nchoice.river_clear_m: %g\n"
+                     "flows: %s\nchoice.dem: %s\n"
                      "choice.walk_coeff: %g,%g,%g,%g\nchoice.slope_factor: %g\n"
                      "whatif.without_checkpoints:",
                      o->likely.theta, c->w_walk, c->train_factor, c->train_range_m, c->w_detect,
                      c->detect_range_m, e->w_base, e->w_incident, e->w_remote, e->remote_range_m,
-                     e->town_min_population, e->w_train, o->flows ? o->flows : "equal",
+                     e->town_min_population, e->w_train, e->w_terrain, e->slope_full,
+                     c->w_patrol, c->patrol_range_m, c->river_clear_m,
+                     o->flows ? o->flows : "equal",
                      o->dem ? o->dem : "none", o->likely.walk.a, o->likely.walk.b,
                      o->likely.walk.c, o->likely.walk.d, o->likely.walk.slope_factor);
     for (size_t i = 0; i < w->n_without && n > 0 && (size_t)n < size; i++)

@@ -31,6 +31,24 @@ int tu_write(const char *path, const char *text)
     return fclose(fp);
 }
 
+int tu_write_layer(const char *dir, const char *name, const char *features)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(features) + 256;
+    char *path = malloc(n), *text = malloc(n);
+    int rc = -1;
+    if (path && text) {
+        snprintf(path, n, "%s/%s.geojson", dir, name);
+        snprintf(text, n,
+                 "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+                 "{\"name\":\"urn:ogc:def:crs:EPSG::32615\"}},\"features\":[%s]}",
+                 features);
+        rc = tu_write(path, text);
+    }
+    free(path);
+    free(text);
+    return rc;
+}
+
 /* The directories tu_tmpdir() made in this process, removed when it exits
  * (each Criterion test runs in its own worker process): a test need not
  * remove its own, and a suite run leaves nothing in /tmp. A crashed test

@@ -32,6 +32,11 @@ const char *tu_shared(const char *rel, char *buf, size_t size);
 /** Write text to path; returns 0 on success. */
 int tu_write(const char *path, const char *text);
 
+/** Write dir/name.geojson: a FeatureCollection in EPSG:32615 (a "crs"
+ *  member) of the given features (comma-separated Feature objects);
+ *  returns 0 on success. */
+int tu_write_layer(const char *dir, const char *name, const char *features);
+
 /** Read a whole file; caller frees. NULL when missing. */
 char *tu_read(const char *path);
 

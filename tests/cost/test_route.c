@@ -19,15 +19,9 @@
 #include "senda.h"
 #include "testutil.h"
 
-#define CRS_MEMBER "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32615\"}},"
-
 static void write_layer(const char *dir, const char *name, const char *features)
 {
-    char path[512], text[4096];
-    snprintf(path, sizeof path, "%s/%s.geojson", dir, name);
-    snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\"," CRS_MEMBER "\"features\":[%s]}",
-             features);
-    cr_assert_eq(tu_write(path, text), 0);
+    cr_assert_eq(tu_write_layer(dir, name, features), 0);
 }
 
 static void point_feature(char *buf, size_t n, const char *props, double x, double y)

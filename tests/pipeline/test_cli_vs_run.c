@@ -213,3 +213,57 @@ Test(cli_vs_run, likely_routes_and_what_if)
     same_layer("cli.gpkg", "run.gpkg", "flow_demand_whatif", 10);
     same_layer("cli.gpkg", "run.gpkg", "route_segments", 10);
 }
+
+/* The choice's optional layers (a river with a bridge, a patrolled road,
+ * drawn here across the coastal plain near Huixtla; not real courses) and
+ * their weights: the CLI's --w-patrol, --patrol-range-m, --river-clear-m and
+ * the scenario's choice keys give the same coverages, and the layers change
+ * the choice cost (the river's cells are barriers: NaN). */
+Test(cli_vs_run, likely_routes_with_rivers_and_patrolled_roads)
+{
+    char cmd[1200], path[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/lay' && cp '%s'/layers/corridor/*.geojson '%s/lay/'",
+             dir, SENDA_SOURCE_DIR, dir);
+    cr_assert_eq(system(cmd), 0);
+    static const char *const extra[][2] = {
+        {"rivers", "{\"type\":\"Feature\",\"properties\":{\"name\":\"test river\"},"
+                   "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[-92.60,14.95],"
+                   "[-92.55,15.10],[-92.50,15.25],[-92.45,15.45]]}}"},
+        {"river_crossings", "{\"type\":\"Feature\",\"properties\":{\"name\":\"bridge\"},"
+                            "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-92.533,15.15]}}"},
+        {"patrol_roads", "{\"type\":\"Feature\",\"properties\":{\"name\":\"highway\"},"
+                         "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[-92.26,14.90],"
+                         "[-92.47,15.14],[-92.90,15.44]]}}"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char text[700];
+        snprintf(path, sizeof path, "%s/lay/%s.geojson", dir, extra[i][0]);
+        snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[%s]}",
+                 extra[i][1]);
+        cr_assert_eq(tu_write(path, text), 0);
+    }
+    cli("route --reports %s/r.csv --layers %s/lay --cell-m 2000 --to Arriaga --alternatives 0 "
+        "--likely --w-patrol 3 --patrol-range-m 4000 --river-clear-m 4000 "
+        "--with-checkpoint Mapastepec --out %s/cli.gpkg");
+    run("cell_m: 2000\n"
+        "layers: lay\n"
+        "routes: {to: [Arriaga], alternatives: 0}\n"
+        "danger: {with_checkpoints: [Mapastepec]}\n"
+        "choice: {w_patrol: 3, patrol_range_m: 4000, river_clear_m: 4000}\n"
+        "stages: [danger, cost, route, likely]\n");
+    const char *cov[] = {"exposure", "choice_cost", "route_density", "route_density_whatif"};
+    for (size_t i = 0; i < sizeof cov / sizeof cov[0]; i++)
+        same_raster("cli.gpkg", "run.gpkg", cov[i]);
+    same_layer("cli.gpkg", "run.gpkg", "likely_corridors", 7);
+    /* the river bars cells of the choice cost, which says so */
+    snprintf(path, sizeof path, "%s/cli.gpkg", dir);
+    const char *const oo[] = {"TABLE=choice_cost", NULL};
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_RASTER, NULL, oo, NULL);
+    cr_assert(ds);
+    const char *desc = GDALGetMetadataItem(ds, "DESCRIPTION", NULL);
+    cr_assert(desc && strstr(desc, "patrolled roads") && strstr(desc, "river cells barred") &&
+                  !strstr(desc, "; 0 river cells"),
+              "%s", desc ? desc : "(none)");
+    GDALClose(ds);
+}
+
