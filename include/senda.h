@@ -906,6 +906,8 @@ typedef struct senda_likely_opts {
                                     (senda_choice_walking: w_walk off the rail, 0 on it) */
     senda_walk_opts walk;      /**< with dem: r.walk's a, b, c, d and slope_factor (lambda,
                                     knight unused; default r.walk's) */
+    const char *const *origin_names; /**< optional, one per origin: named in the messages
+                                          (an origin on a barrier, or cut off by one) */
 } senda_likely_opts;
 void senda_likely_opts_init(senda_likely_opts *opts);
 

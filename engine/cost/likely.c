@@ -224,22 +224,29 @@ static senda_status check_likely(senda_ctx *ctx, const senda_grid *choice,
     return SENDA_OK;
 }
 
-/* The cell of origin k, checked: inside, passable, reached. */
-static senda_status origin_cell(senda_ctx *ctx, const lk *L, const senda_points *o, size_t k,
-                                size_t *cell)
+/* The cell of origin k, checked: inside, passable, reached. names: the
+ * origins' names for the messages, or NULL. */
+static senda_status origin_cell(senda_ctx *ctx, const lk *L, const senda_points *o,
+                                const char *const *names, size_t k, size_t *cell)
 {
     const senda_grid *g = L->g;
+    char name[160] = "";
+    if (names && names[k])
+        snprintf(name, sizeof name, " (%s)", names[k]);
     double fc = floor((o->x[k] - g->x_min) / g->cell_m);
     double fr = floor((g->y_max - o->y[k]) / g->cell_m);
     if (!(fc >= 0.0 && fr >= 0.0 && fc < (double)g->n_cols && fr < (double)g->n_rows))
-        return senda__fail(ctx, SENDA_ERR_DATA, "origin %zu at (%.0f, %.0f) is outside the grid",
-                           k + 1, o->x[k], o->y[k]);
+        return senda__fail(ctx, SENDA_ERR_DATA,
+                           "origin %zu%s at (%.0f, %.0f) is outside the grid", k + 1, name,
+                           o->x[k], o->y[k]);
     *cell = (size_t)fr * g->n_cols + (size_t)fc;
     if (isnan(L->s[*cell]))
         return senda__fail(ctx, SENDA_ERR_DATA,
-                           "origin %zu at (%.0f, %.0f) is on a barrier or "
-                           "cannot reach any destination",
-                           k + 1, o->x[k], o->y[k]);
+                           "origin %zu%s at (%.0f, %.0f) is on a barrier or cannot reach any "
+                           "destination (the sea, or a river of the layers with no crossing "
+                           "open on the way: add a river_crossings point, or widen "
+                           "--river-clear-m)",
+                           k + 1, name, o->x[k], o->y[k]);
     return SENDA_OK;
 }
 
@@ -369,7 +376,7 @@ senda_status senda_likely_routes(senda_ctx *ctx, const senda_grid *choice,
         total += flows ? flows[k] : 1.0;
     for (size_t k = 0; k < origins->n; k++) {
         size_t cell = 0;
-        if ((st = origin_cell(ctx, &L, origins, k, &cell)) != SENDA_OK)
+        if ((st = origin_cell(ctx, &L, origins, opts->origin_names, k, &cell)) != SENDA_OK)
             goto done;
         double *flow = res->origin_density + k * n;
         res->origin_share[k] = (flows ? flows[k] : 1.0) / total;

@@ -126,6 +126,12 @@ senda_status senda__pipeline_likely(senda_ctx *ctx, const senda_pipeline_input *
     }
     senda_grid *dem = NULL, *walking = NULL;
     senda_likely_opts lo = o->likely;
+    const char *origin_names[MAX_NAMES];
+    if (r->sources->n <= MAX_NAMES) { /* the crossings by name in the messages */
+        for (size_t i = 0; i < r->sources->n; i++)
+            origin_names[i] = r->source_names[i];
+        lo.origin_names = origin_names;
+    }
     if (st == SENDA_OK && o->dem &&
         (st = slope_grids(ctx, in, d, o, dem_density, &dem, &walking)) == SENDA_OK)
         lo.dem = dem, lo.walking = walking;

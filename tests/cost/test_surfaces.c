@@ -145,6 +145,56 @@ Test(surfaces, rivers_bar_walking_except_at_crossings_and_bridges_and_roads_halo
     senda_ctx_destroy(ctx);
 }
 
+/* A river with no opening between the origin and the only destination
+ * (the rail 20 km away, no river crossing, the border crossing far off):
+ * the route choice refuses the origin and says why. */
+Test(surfaces, a_closed_river_leaves_the_origin_no_way_and_says_so)
+{
+    senda_ctx *ctx;
+    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
+    char *dir = tu_tmpdir();
+    line(dir, "border", 499000, 1700000, 499000, 1710000);
+    line(dir, "rail", 500000, 1730000, 510000, 1730000);
+    line(dir, "rivers", 505500, 1690000, 505500, 1720000);
+    point(dir, "checkpoints", 530000, 1730000);
+    point(dir, "crossings", 500500, 1690500);
+    point(dir, "shelters", 509500, 1709500);
+    senda_layers *ls = NULL;
+    cr_assert_eq(senda_layers_open(ctx, dir, NULL, &ls, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(ctx));
+    senda_grid *mask, *c, *expo;
+    cr_assert_eq(senda_grid_create(ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 0.0, &mask),
+                 SENDA_OK);
+    cr_assert_eq(senda_grid_create(ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 1.0, &expo),
+                 SENDA_OK);
+    senda_choice_opts co;
+    senda_choice_opts_init(&co);
+    cr_assert_eq(senda_choice_surface(ctx, mask, ls, &co, &c), SENDA_OK);
+    for (int r = 0; r < 10; r++) /* the whole column: 10 cells barred */
+        cr_assert(isnan(senda_grid_cdata(c)[r * 10 + 5]), "row %d", r);
+    senda_points *o, *d;
+    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &o), SENDA_OK);
+    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &d), SENDA_OK);
+    o->x[0] = 500500, o->y[0] = 1705500;
+    d->x[0] = 509500, d->y[0] = 1705500;
+    senda_likely_opts lo;
+    senda_likely_opts_init(&lo);
+    senda_likely_result *res = NULL;
+    cr_assert_eq(senda_likely_routes(ctx, c, expo, o, NULL, d, &lo, &res, NULL, NULL),
+                 SENDA_ERR_DATA);
+    cr_assert(strstr(senda_ctx_errmsg(ctx), "cannot reach any destination"), "%s",
+              senda_ctx_errmsg(ctx));
+    cr_assert_null(res);
+    senda_points_destroy(o);
+    senda_points_destroy(d);
+    senda_grid_destroy(expo);
+    senda_grid_destroy(c);
+    senda_grid_destroy(mask);
+    senda_layers_destroy(ls);
+    tu_rmdir(dir);
+    senda_ctx_destroy(ctx);
+}
+
 /* Exposure with a DEM and no layers (remoteness then counts in full, 1),
  * no incidents (density 0): w_base 0.2 + 1 + w_terrain x min(1, slope /
  * 0.3). A plane z = 0.15 x has slope 0.15 in every cell (central and
