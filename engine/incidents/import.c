@@ -123,6 +123,10 @@ static const char *const inc_sql =
     "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, "
     "?35, ?36, ?37, ?38, ?39, ?40, ?41)";
 
+/* The size of group_sql's text: the columns (under 1 KB), then per parameter
+ * at most ", ?NNNNN)" and "(" (12 bytes). */
+#define GROUP_SQL_SIZE ((size_t)1024 + (size_t)GROUP * INC_COLS * 12)
+
 /* inc_sql with GROUP rows of INC_COLS parameters in one INSERT, into buf: per
  * statement SQLite reads and writes sqlite_sequence (the AUTOINCREMENT key) and
  * resets the statement, about a quarter of the cost of a one-row insert. */
@@ -867,9 +871,9 @@ static senda_status open_state(import_state *s, const char *store_path)
     if (st == SENDA_OK)
         st = senda__stmt_prepare(ctx, s->store, inc_sql, &s->ins_inc);
     if (st == SENDA_OK && senda__store_kind_of(store_path) == SENDA__GPKG) {
-        char *sql = senda__malloc(ctx, 16384);
+        char *sql = senda__malloc(ctx, GROUP_SQL_SIZE);
         if (sql)
-            group_sql(sql, 16384);
+            group_sql(sql, GROUP_SQL_SIZE);
         st = sql ? senda__stmt_prepare(ctx, s->store, sql, &s->ins_group) : SENDA_ERR_NOMEM;
         senda__free(sql);
     }
