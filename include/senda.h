@@ -240,7 +240,8 @@ const char *senda_layers_default_dir(void);
  *  crossings, shelters with any OGR extension: .geojson, .gpkg, .shp),
  *  reproject to crs (NULL = SENDA_DEFAULT_CRS) with PROJ, and validate with
  *  GEOS, repairing invalid geometries with make-valid and noting it.
- *  Optional layers ("states") are loaded when present.
+ *  Optional layers ("states", "land", and for the route model "rivers",
+ *  "river_crossings", "patrol_roads") are loaded when present.
  *  @return SENDA_OK; SENDA_ERR_ARG; SENDA_ERR_IO (missing or unreadable
  *          file, named); SENDA_ERR_CRS (a layer without CRS, or crs not
  *          projected); SENDA_ERR_DATA (wrong geometry type, named)
