@@ -595,7 +595,8 @@ senda_status senda_cost_accumulate(senda_ctx *ctx, const senda_grid *friction_gr
     senda_status st = check_opts(ctx, opts);
     if (st == SENDA_OK && opts->unit_m > 0.0)
         st = senda__grid_need_metres(ctx, friction_grid, "the cost raster",
-                                     "move lengths in metres (unit_m > 0) take its cell size as metres");
+                                     "move lengths in metres (unit_m > 0) take its cell size "
+                                     "as metres");
     if (st != SENDA_OK)
         return st;
     const senda_grid *g = friction_grid;

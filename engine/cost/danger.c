@@ -119,13 +119,13 @@ senda_status senda__cost_line_distance(senda_ctx *ctx, const senda_layers *layer
                                        const char *name, const senda_grid *g, double range,
                                        double *dist)
 {
-    const senda__layer *rail = layers ? senda__layers_get(layers, name) : NULL;
+    const senda__layer *line = layers ? senda__layers_get(layers, name) : NULL;
     size_t n = g->n_rows * g->n_cols;
     for (size_t i = 0; i < n; i++)
         dist[i] = (double)INFINITY;
-    for (size_t f = 0; rail && f < rail->n; f++) {
+    for (size_t f = 0; line && f < line->n; f++) {
         senda__polyline pl;
-        if (senda__cost_polyline(ctx, rail->geoms[f], &pl) != SENDA_OK)
+        if (senda__cost_polyline(ctx, line->geoms[f], &pl) != SENDA_OK)
             return SENDA_ERR_NOMEM;
         for (size_t v = 1; v < pl.n; v++)
             if (pl.part[v] == pl.part[v - 1])

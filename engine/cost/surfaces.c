@@ -126,35 +126,41 @@ static senda_status check_choice(senda_ctx *ctx, const senda_grid *mask,
     return st;
 }
 
+/* dist = the smaller of dist and the distance to the nearest point of the
+ * named point layers that are loaded (layers may be NULL: none), within
+ * about range. */
+static senda_status points_distance(senda_ctx *ctx, const senda_layers *layers,
+                                    const char *const *names, int n_names, const senda_grid *g,
+                                    double range, double *dist)
+{
+    for (int l = 0; l < n_names; l++) {
+        if (!layers || !senda__layers_get(layers, names[l]))
+            continue;
+        senda_points *p = NULL;
+        senda_status st = senda_layers_points(ctx, layers, names[l], &p);
+        if (st != SENDA_OK)
+            return st;
+        for (size_t k = 0; k < p->n; k++)
+            senda__cost_segment_distance(g, dist, p->x[k], p->y[k], p->x[k], p->y[k], range);
+        senda_points_destroy(p);
+    }
+    return SENDA_OK;
+}
+
 /* The rivers as barriers: c = NaN on the cells within 0.75 cell of a river
- * line unless they are open (on the rail, or within river_clear_m, at least
- * 1.5 cells, of a river crossing or a border crossing); *n_barred counts
- * them. dist is scratch (one value a cell). */
+ * line unless they are open (open[i] set on entry for the rail's cells;
+ * within river_clear_m, at least 1.5 cells, of a river crossing or a border
+ * crossing); *n_barred counts them. dist is scratch (one value a cell). */
 static senda_status river_barriers(senda_ctx *ctx, const senda_grid *g, const senda_layers *layers,
-                                   const senda_choice_opts *o, double *dist, double *c,
-                                   size_t *n_barred)
+                                   const senda_choice_opts *o, unsigned char *open, double *dist,
+                                   double *c, size_t *n_barred)
 {
     size_t n = g->n_rows * g->n_cols;
     double band = 0.75 * g->cell_m, clear = fmax(o->river_clear_m, 1.5 * g->cell_m);
-    unsigned char *open = senda__calloc(ctx, n ? n : 1, 1);
-    if (!open)
-        return SENDA_ERR_NOMEM;
-    senda_status st = senda__cost_rail_distance(ctx, layers, g, o->train_range_m, dist);
-    for (size_t i = 0; st == SENDA_OK && i < n; i++) {
-        open[i] = dist[i] <= o->train_range_m;
+    static const char *const crossings[2] = {SENDA_LAYER_RIVER_CROSSINGS, SENDA_LAYER_CROSSINGS};
+    for (size_t i = 0; i < n; i++)
         dist[i] = (double)INFINITY;
-    }
-    const char *pts[2] = {SENDA_LAYER_RIVER_CROSSINGS, SENDA_LAYER_CROSSINGS};
-    for (int l = 0; l < 2 && st == SENDA_OK; l++) {
-        if (!senda__layers_get(layers, pts[l]))
-            continue;
-        senda_points *p = NULL;
-        if ((st = senda_layers_points(ctx, layers, pts[l], &p)) != SENDA_OK)
-            break;
-        for (size_t k = 0; k < p->n; k++)
-            senda__cost_segment_distance(g, dist, p->x[k], p->y[k], p->x[k], p->y[k], clear);
-        senda_points_destroy(p);
-    }
+    senda_status st = points_distance(ctx, layers, crossings, 2, g, clear, dist);
     for (size_t i = 0; st == SENDA_OK && i < n; i++)
         open[i] |= dist[i] <= clear;
     if (st == SENDA_OK)
@@ -164,7 +170,6 @@ static senda_status river_barriers(senda_ctx *ctx, const senda_grid *g, const se
             c[i] = (double)NAN;
             ++*n_barred;
         }
-    senda__free(open);
     return st;
 }
 
@@ -178,17 +183,27 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
     size_t n = mask->n_rows * mask->n_cols, n_cp = 0;
     senda_grid *c = NULL, *dist = NULL;
     double *cp = NULL;
+    /* with rivers, the cells where they are open; the rail's first */
+    int rivers = layers && senda__layers_get(layers, SENDA_LAYER_RIVERS);
+    unsigned char *open = NULL;
     if ((st = senda__cost_checkpoints(ctx, layers, o->without_checkpoints, o->n_without,
                                       o->with_checkpoints_xy, o->n_with, &cp, &n_cp)) != SENDA_OK ||
         (st = senda__grid_like(ctx, mask, o->w_walk, &c)) != SENDA_OK ||
         (st = senda__grid_like(ctx, mask, (double)INFINITY, &dist)) != SENDA_OK)
         goto done;
+    if (rivers && !(open = senda__calloc(ctx, n, 1))) {
+        st = SENDA_ERR_NOMEM;
+        goto done;
+    }
     if (layers && (st = senda__cost_rail_distance(ctx, layers, mask, o->train_range_m,
                                                   dist->data)) != SENDA_OK)
         goto done;
     for (size_t i = 0; i < n; i++)
-        if (dist->data[i] <= o->train_range_m)
+        if (dist->data[i] <= o->train_range_m) {
             c->data[i] = o->w_walk * o->train_factor;
+            if (open)
+                open[i] = 1;
+        }
     for (size_t i = 0; i < n; i++)
         dist->data[i] = (double)INFINITY;
     for (size_t k = 0; k < n_cp; k++)
@@ -210,8 +225,8 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
                 c->data[i] += o->w_patrol * (1.0 - dist->data[i] / o->patrol_range_m);
     }
     size_t n_river = 0;
-    if (layers && senda__layers_get(layers, SENDA_LAYER_RIVERS) &&
-        (st = river_barriers(ctx, mask, layers, o, dist->data, c->data, &n_river)) != SENDA_OK)
+    if (rivers && (st = river_barriers(ctx, mask, layers, o, open, dist->data, c->data,
+                                       &n_river)) != SENDA_OK)
         goto done;
     char desc[256];
     snprintf(desc, sizeof desc,
@@ -222,6 +237,7 @@ senda_status senda_choice_surface(senda_ctx *ctx, const senda_grid *mask,
     senda_grid_set_units(ctx, c, "choice cost per km", desc);
 done:
     senda__free(cp);
+    senda__free(open);
     senda_grid_destroy(dist);
     if (st != SENDA_OK)
         senda_grid_destroy(c);
@@ -262,23 +278,13 @@ senda_status senda_choice_walking(senda_ctx *ctx, const senda_grid *mask,
 static senda_status help_distance(senda_ctx *ctx, const senda_layers *layers, const senda_grid *g,
                                   double range, long min_population, double *dist)
 {
-    const char *names[2] = {SENDA_LAYER_SHELTERS, SENDA_LAYER_CROSSINGS};
-    for (int l = 0; l < 2; l++) {
-        if (!layers || !senda__layers_get(layers, names[l]))
-            continue;
-        senda_points *p = NULL;
-        senda_status st = senda_layers_points(ctx, layers, names[l], &p);
-        if (st != SENDA_OK)
-            return st;
-        for (size_t k = 0; k < p->n; k++)
-            senda__cost_segment_distance(g, dist, p->x[k], p->y[k], p->x[k], p->y[k], range);
-        senda_points_destroy(p);
-    }
-    if (!layers || min_population <= 0)
-        return SENDA_OK;
+    static const char *const names[2] = {SENDA_LAYER_SHELTERS, SENDA_LAYER_CROSSINGS};
+    senda_status st = points_distance(ctx, layers, names, 2, g, range, dist);
+    if (st != SENDA_OK || !layers || min_population <= 0)
+        return st;
     double *xy = NULL;
     size_t n = 0;
-    senda_status st = senda__cost_towns(ctx, layers, min_population, &xy, &n);
+    st = senda__cost_towns(ctx, layers, min_population, &xy, &n);
     for (size_t k = 0; st == SENDA_OK && k < n; k++)
         senda__cost_segment_distance(g, dist, xy[2 * k], xy[2 * k + 1], xy[2 * k], xy[2 * k + 1],
                                      range);

@@ -58,8 +58,9 @@
  * Differences from r.walk, deliberate: cells must be square (r.walk allows
  * ew_res != ns_res); a DEM in a geographic CRS is refused (r.walk takes the
  * resolution as metres there too, so a move of 0.0003 degrees would cost
- * 0.0003 m of walking: senda says how to reproject it instead); max_cost, null_cost, stop points, start maps, the
- * direction output and -n are not implemented.
+ * 0.0003 m of walking: senda says how to reproject it instead); max_cost,
+ * null_cost, stop points, start maps, the direction output and -n are not
+ * implemented.
  */
 #include <math.h>
 #include <pthread.h>
@@ -139,10 +140,7 @@ static senda_status check_walk(senda_ctx *ctx, const senda_grid *dem, const send
         return st;
     if (!fric)
         return SENDA_OK;
-    if (fric->n_rows != dem->n_rows || fric->n_cols != dem->n_cols ||
-        fabs(fric->x_min - dem->x_min) > 1e-6 * dem->cell_m ||
-        fabs(fric->y_max - dem->y_max) > 1e-6 * dem->cell_m ||
-        fabs(fric->cell_m - dem->cell_m) > 1e-9 * dem->cell_m)
+    if (!senda__grid_same_cells(dem, fric))
         return senda__fail(ctx, SENDA_ERR_ARG,
                            "friction grid (%zu x %zu cells of %g from %g, %g) does not match "
                            "the DEM (%zu x %zu cells of %g from %g, %g)",
@@ -371,9 +369,8 @@ static inline __attribute__((always_inline)) void prefetch_cell(const walk_run *
  * first thread's stack, shared a cache line with data both threads read at
  * every move in about one run of two, as the stack's start fell: those runs
  * took 1.4 times as long, the bimodal rounds of scripts/bench/walk). Each
- * thread lowers costs with a
- * compare-and-swap (a neighbour near a chunk's edge may be lowered by both)
- * and pushes into its own ring. A push's bucket follows from the value the
+ * thread lowers costs with a compare-and-swap (a neighbour near a chunk's
+ * edge may be lowered by both) and pushes into its own ring. A push's bucket follows from the value the
  * compare-and-swap replaced, so the rings get the entries some
  * order of the same moves would give, and every cell's cost is the same
  * minimum over the same candidate sums: the result is identical to one

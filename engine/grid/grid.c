@@ -33,6 +33,14 @@
 
 #include "grid/grid_int.h"
 
+int senda__grid_same_cells(const senda_grid *a, const senda_grid *b)
+{
+    return a->n_rows == b->n_rows && a->n_cols == b->n_cols &&
+           fabs(a->x_min - b->x_min) <= 1e-6 * a->cell_m &&
+           fabs(a->y_max - b->y_max) <= 1e-6 * a->cell_m &&
+           fabs(a->cell_m - b->cell_m) <= 1e-9 * a->cell_m;
+}
+
 senda_status senda__grid_need_metres(senda_ctx *ctx, const senda_grid *g, const char *what,
                                      const char *reason)
 {

@@ -26,6 +26,10 @@ senda_status senda__raster_open(senda_ctx *ctx, const char *path, GDALDatasetH *
 senda_status senda__grid_need_metres(senda_ctx *ctx, const senda_grid *g, const char *what,
                                      const char *reason);
 
+/** Whether a and b have the same cells: size, and origin within 1e-6 and
+ *  cell size within 1e-9 of a's cell. */
+int senda__grid_same_cells(const senda_grid *a, const senda_grid *b);
+
 /** A new grid on the cells of g (size, origin, cell size, CRS) filled with v. */
 senda_status senda__grid_like(senda_ctx *ctx, const senda_grid *g, double v, senda_grid **out);
 

@@ -74,22 +74,19 @@ static senda_status after(senda_ctx *ctx, const senda_pipeline_input *in,
                                       r->incidents_per_1000_whatif, NULL);
 }
 
-/* With a DEM: the elevation on the danger grid (dem_density when it is on
- * the same cells, else read again) and where people walk. */
+/* With a DEM: the elevation on the danger grid (*dem: dem_density itself
+ * when it is on the same cells, else *own, read onto them) and where people
+ * walk. */
 static senda_status slope_grids(senda_ctx *ctx, const senda_pipeline_input *in,
                                 const senda_pipeline_danger_result *d,
                                 const senda_pipeline_route_opts *o, const senda_grid *dem_density,
-                                senda_grid **dem, senda_grid **walking)
+                                const senda_grid **dem, senda_grid **own, senda_grid **walking)
 {
-    senda_status st;
-    size_t nr = senda_grid_n_rows(d->danger), nc = senda_grid_n_cols(d->danger);
-    if (dem_density && senda_grid_n_rows(dem_density) == nr &&
-        senda_grid_n_cols(dem_density) == nc) {
-        if ((st = senda__grid_like(ctx, d->danger, 0.0, dem)) == SENDA_OK)
-            memcpy((*dem)->data, dem_density->data, nr * nc * sizeof(double));
-    } else {
-        st = senda_grid_read_onto(ctx, o->dem, d->danger, dem);
-    }
+    senda_status st = SENDA_OK;
+    if (senda__grid_same_cells(dem_density, d->danger))
+        *dem = dem_density;
+    else if ((st = senda_grid_read_onto(ctx, o->dem, d->danger, own)) == SENDA_OK)
+        *dem = *own;
     if (st == SENDA_OK)
         st = senda_choice_walking(ctx, d->danger, in->layers, &o->choice, walking);
     return st;
@@ -114,28 +111,24 @@ senda_status senda__pipeline_likely(senda_ctx *ctx, const senda_pipeline_input *
         st = senda_exposure_surface(ctx, d->density, in->layers, &eo, &r->exposure);
     if (st == SENDA_OK && d->land_masked)
         st = senda_layers_mask_grid(ctx, in->layers, "land", r->exposure, NULL);
+    /* the crossings by name: the flows file's rows, and the messages */
+    const char *names[MAX_NAMES];
+    size_t n_names = r->sources->n < MAX_NAMES ? r->sources->n : MAX_NAMES;
+    for (size_t i = 0; i < n_names; i++)
+        names[i] = r->source_names[i];
     if (st == SENDA_OK && o->flows) {
-        const char *names[MAX_NAMES];
-        size_t n = r->sources->n < MAX_NAMES ? r->sources->n : MAX_NAMES;
-        for (size_t i = 0; i < n; i++)
-            names[i] = r->source_names[i];
         if (!(r->flows = senda__calloc2(ctx, r->sources->n ? r->sources->n : 1, sizeof *r->flows)))
             st = SENDA_ERR_NOMEM;
         else
-            st = senda_flows_read(ctx, o->flows, names, n, r->flows);
+            st = senda_flows_read(ctx, o->flows, names, n_names, r->flows);
     }
-    senda_grid *dem = NULL, *walking = NULL;
+    senda_grid *dem_own = NULL, *walking = NULL;
     senda_likely_opts lo = o->likely;
-    const char *origin_names[MAX_NAMES];
-    if (r->sources->n <= MAX_NAMES) { /* the crossings by name in the messages */
-        for (size_t i = 0; i < r->sources->n; i++)
-            origin_names[i] = r->source_names[i];
-        lo.origin_names = origin_names;
-    }
-    if (st == SENDA_OK && o->dem &&
-        (st = slope_grids(ctx, in, d, o, dem_density, &dem, &walking)) == SENDA_OK)
-        lo.dem = dem, lo.walking = walking;
-    senda_grid_destroy(dem_density); /* the exposure holds its terrain term */
+    if (r->sources->n <= MAX_NAMES)
+        lo.origin_names = names;
+    if (st == SENDA_OK && o->dem)
+        st = slope_grids(ctx, in, d, o, dem_density, &lo.dem, &dem_own, &walking);
+    lo.walking = walking;
     senda_progress_fn fn = progress ? senda__progress_sub_fn : NULL;
     double mid = d->danger_whatif ? 0.5 : 1.0;
     senda__progress_sub_t bp = senda__progress_sub(progress, arg, 0.0, mid);
@@ -150,7 +143,8 @@ senda_status senda__pipeline_likely(senda_ctx *ctx, const senda_pipeline_input *
                                   o->shelter_radius_m, &r->likely_change);
     if (st == SENDA_OK)
         st = after(ctx, in, d, r);
-    senda_grid_destroy(dem);
+    senda_grid_destroy(dem_density);
+    senda_grid_destroy(dem_own);
     senda_grid_destroy(walking);
     return st;
 }
