@@ -61,20 +61,57 @@ static char *river_world(void)
     return dir;
 }
 
+/* Both banks of a world's river: the layers of dir, the 10 x 10 grid as the
+ * mask (0) and the exposure (1), one origin on the west bank, cell (4, 0),
+ * and one destination on the east bank, cell (4, 9). */
+typedef struct {
+    senda_ctx *ctx;
+    char *dir;
+    senda_layers *ls;
+    senda_grid *mask, *expo;
+    senda_points *o, *d;
+} banks;
+
+static void banks_open(banks *b, char *dir)
+{
+    memset(b, 0, sizeof *b);
+    cr_assert_eq(senda_ctx_create(&b->ctx), SENDA_OK);
+    b->dir = dir;
+    cr_assert_eq(senda_layers_open(b->ctx, dir, NULL, &b->ls, NULL, NULL), SENDA_OK, "%s",
+                 senda_ctx_errmsg(b->ctx));
+    cr_assert_eq(
+        senda_grid_create(b->ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 0.0, &b->mask),
+        SENDA_OK);
+    cr_assert_eq(
+        senda_grid_create(b->ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 1.0, &b->expo),
+        SENDA_OK);
+    cr_assert_eq(senda_points_create(b->ctx, 1, "EPSG:32615", &b->o), SENDA_OK);
+    cr_assert_eq(senda_points_create(b->ctx, 1, "EPSG:32615", &b->d), SENDA_OK);
+    b->o->x[0] = 500500, b->o->y[0] = 1705500;
+    b->d->x[0] = 509500, b->d->y[0] = 1705500;
+}
+
+static void banks_close(banks *b)
+{
+    senda_points_destroy(b->o);
+    senda_points_destroy(b->d);
+    senda_grid_destroy(b->expo);
+    senda_grid_destroy(b->mask);
+    senda_layers_destroy(b->ls);
+    tu_rmdir(b->dir);
+    senda_ctx_destroy(b->ctx);
+}
+
 Test(surfaces, rivers_bar_walking_except_at_crossings_and_bridges_and_roads_halo)
 {
-    senda_ctx *ctx;
-    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
-    char *dir = river_world();
-    senda_layers *ls = NULL;
-    cr_assert_eq(senda_layers_open(ctx, dir, NULL, &ls, NULL, NULL), SENDA_OK, "%s",
-                 senda_ctx_errmsg(ctx));
+    banks b;
+    banks_open(&b, river_world());
+    senda_ctx *ctx = b.ctx;
+    senda_layers *ls = b.ls;
+    senda_grid *mask = b.mask, *c;
     cr_assert_geq(senda_layers_find(ls, "rivers"), 0);
     cr_assert_geq(senda_layers_find(ls, "river_crossings"), 0);
     cr_assert_geq(senda_layers_find(ls, "patrol_roads"), 0);
-    senda_grid *mask, *c;
-    cr_assert_eq(senda_grid_create(ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 0.0, &mask),
-                 SENDA_OK);
     senda_choice_opts co;
     senda_choice_opts_init(&co);
     cr_assert_eq(senda_choice_surface(ctx, mask, ls, &co, &c), SENDA_OK, "%s",
@@ -98,19 +135,11 @@ Test(surfaces, rivers_bar_walking_except_at_crossings_and_bridges_and_roads_halo
 
     /* People from the west bank to the east bank all pass an opening: no
      * route density on a barred cell, and every migrant arrives. */
-    senda_grid *expo;
-    cr_assert_eq(senda_grid_create(ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 1.0, &expo),
-                 SENDA_OK);
-    senda_points *o, *d;
-    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &o), SENDA_OK);
-    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &d), SENDA_OK);
-    o->x[0] = 500500, o->y[0] = 1705500; /* cell (4, 0) */
-    d->x[0] = 509500, d->y[0] = 1705500; /* cell (4, 9) */
     senda_likely_opts lo;
     senda_likely_opts_init(&lo);
     senda_likely_result *res;
-    cr_assert_eq(senda_likely_routes(ctx, c, expo, o, NULL, d, &lo, &res, NULL, NULL), SENDA_OK,
-                 "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(senda_likely_routes(ctx, c, b.expo, b.o, NULL, b.d, &lo, &res, NULL, NULL),
+                 SENDA_OK, "%s", senda_ctx_errmsg(ctx));
     const double *rd = senda_grid_cdata(res->density);
     double through = 0.0;
     for (int r = 0; r < 10; r++)
@@ -134,15 +163,8 @@ Test(surfaces, rivers_bar_walking_except_at_crossings_and_bridges_and_roads_halo
     co.w_patrol = -1.0;
     cr_assert_eq(senda_choice_surface(ctx, mask, ls, &co, &c2), SENDA_ERR_ARG);
     cr_assert(strstr(senda_ctx_errmsg(ctx), "w_patrol"), "%s", senda_ctx_errmsg(ctx));
-
-    senda_points_destroy(o);
-    senda_points_destroy(d);
-    senda_grid_destroy(expo);
     senda_grid_destroy(c);
-    senda_grid_destroy(mask);
-    senda_layers_destroy(ls);
-    tu_rmdir(dir);
-    senda_ctx_destroy(ctx);
+    banks_close(&b);
 }
 
 /* A river with no opening between the origin and the only destination
@@ -150,8 +172,6 @@ Test(surfaces, rivers_bar_walking_except_at_crossings_and_bridges_and_roads_halo
  * the route choice refuses the origin and says why. */
 Test(surfaces, a_closed_river_leaves_the_origin_no_way_and_says_so)
 {
-    senda_ctx *ctx;
-    cr_assert_eq(senda_ctx_create(&ctx), SENDA_OK);
     char *dir = tu_tmpdir();
     line(dir, "border", 499000, 1700000, 499000, 1710000);
     line(dir, "rail", 500000, 1730000, 510000, 1730000);
@@ -159,40 +179,24 @@ Test(surfaces, a_closed_river_leaves_the_origin_no_way_and_says_so)
     point(dir, "checkpoints", 530000, 1730000);
     point(dir, "crossings", 500500, 1690500);
     point(dir, "shelters", 509500, 1709500);
-    senda_layers *ls = NULL;
-    cr_assert_eq(senda_layers_open(ctx, dir, NULL, &ls, NULL, NULL), SENDA_OK, "%s",
-                 senda_ctx_errmsg(ctx));
-    senda_grid *mask, *c, *expo;
-    cr_assert_eq(senda_grid_create(ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 0.0, &mask),
-                 SENDA_OK);
-    cr_assert_eq(senda_grid_create(ctx, 10, 10, 500000, 1710000, 1000, "EPSG:32615", 1.0, &expo),
-                 SENDA_OK);
+    banks b;
+    banks_open(&b, dir);
+    senda_grid *c;
     senda_choice_opts co;
     senda_choice_opts_init(&co);
-    cr_assert_eq(senda_choice_surface(ctx, mask, ls, &co, &c), SENDA_OK);
+    cr_assert_eq(senda_choice_surface(b.ctx, b.mask, b.ls, &co, &c), SENDA_OK);
     for (int r = 0; r < 10; r++) /* the whole column: 10 cells barred */
         cr_assert(isnan(senda_grid_cdata(c)[r * 10 + 5]), "row %d", r);
-    senda_points *o, *d;
-    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &o), SENDA_OK);
-    cr_assert_eq(senda_points_create(ctx, 1, "EPSG:32615", &d), SENDA_OK);
-    o->x[0] = 500500, o->y[0] = 1705500;
-    d->x[0] = 509500, d->y[0] = 1705500;
     senda_likely_opts lo;
     senda_likely_opts_init(&lo);
     senda_likely_result *res = NULL;
-    cr_assert_eq(senda_likely_routes(ctx, c, expo, o, NULL, d, &lo, &res, NULL, NULL),
+    cr_assert_eq(senda_likely_routes(b.ctx, c, b.expo, b.o, NULL, b.d, &lo, &res, NULL, NULL),
                  SENDA_ERR_DATA);
-    cr_assert(strstr(senda_ctx_errmsg(ctx), "cannot reach any destination"), "%s",
-              senda_ctx_errmsg(ctx));
+    cr_assert(strstr(senda_ctx_errmsg(b.ctx), "cannot reach any destination"), "%s",
+              senda_ctx_errmsg(b.ctx));
     cr_assert_null(res);
-    senda_points_destroy(o);
-    senda_points_destroy(d);
-    senda_grid_destroy(expo);
     senda_grid_destroy(c);
-    senda_grid_destroy(mask);
-    senda_layers_destroy(ls);
-    tu_rmdir(dir);
-    senda_ctx_destroy(ctx);
+    banks_close(&b);
 }
 
 /* Exposure with a DEM and no layers (remoteness then counts in full, 1),
