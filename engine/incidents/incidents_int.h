@@ -50,6 +50,8 @@ typedef struct senda__incident {
     int raises;        /* duplicate whose larger counts go to the original */
     int geoprec;       /* 0 exact, 1 degree, 2 locality */
     const char *type_raw, *perp_raw, *place, *admin1, *source_id, *raw;
+    const char *const *vals; /* the row's values as read (import.c: raw made from them */
+    int n_vals;              /* only for the rows that keep it, rejects and duplicates) */
     char message[256];
     /* join results (NaN when not joined) */
     double rail_dist_m, rail_km, checkpoint_dist_m, border_dist_m;
@@ -57,6 +59,9 @@ typedef struct senda__incident {
 } senda__incident;
 
 /* ---- parse.c ---- */
+/** strtod of s (the same value, *end likewise), faster for plain decimals of at
+ *  most 15 digits (parse.c). */
+double senda__decimal(const char *s, char **end);
 /** Parse a number with '.' or ',' as decimal separator ("1.234,5", "-92,25").
  *  Returns 1 on success. */
 int senda__parse_number(const char *s, double *out);
@@ -121,6 +126,12 @@ void senda__dedupe_destroy(senda__dedupe *d);
 senda_status senda__dedupe_add(senda_ctx *ctx, senda__dedupe *d, int type, long day,
                                double lon, double lat, int64_t fid, const double v[4]);
 /** The fid of an earlier report this one repeats (its index entry in *idx), or 0. */
+/* Start loading what senda__dedupe_find of these values will read: the bucket
+ * heads (entries = 0), or, once those are loaded, the first entry of each
+ * bucket (entries = 1). Issued rows ahead of the lookups, it overlaps their
+ * cache misses; it changes nothing. */
+void senda__dedupe_prefetch(const senda__dedupe *d, int type, long day, double lon, double lat,
+                            int entries);
 int64_t senda__dedupe_find(const senda__dedupe *d, int type, long day, double lon, double lat,
                            long *idx);
 /** Raise entry idx's counts to a duplicate's v where larger. Returns 0 when
@@ -130,6 +141,9 @@ int senda__dedupe_merge(senda__dedupe *d, long idx, const double v[4]);
 /** A pending entry's fid and counts (victims, women, men, minors; < 0: not
  *  given); it is no longer pending. */
 int64_t senda__dedupe_take(senda__dedupe *d, long idx, double v[4]);
+/** The first pending entry at index from or after (entries are in fid order:
+ *  the stored reports by fid, then the new ones as added), or -1. */
+long senda__dedupe_next_pending(const senda__dedupe *d, long from);
 
 /* ---- crossmatch.c ---- */
 enum { SENDA__GEO_EXACT = 0, SENDA__GEO_DEGREE = 1, SENDA__GEO_LOCALITY = 2 };
