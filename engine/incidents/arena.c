@@ -12,13 +12,15 @@
 
 #define ARENA_BLOCK (1u << 20)
 
-char *senda__arena_strndup(senda_ctx *ctx, senda__arena *a, const char *s, size_t n)
+/* n bytes at a multiple of align (a power of two, at most 8: a block's data is
+ * 8-aligned) in the arena. */
+static char *take(senda_ctx *ctx, senda__arena *a, size_t n, size_t align)
 {
     arena_block *b = a->cur;
-    while (b && b->used + n + 1 > b->cap)
+    while (b && ((b->used + align - 1) & ~(align - 1)) + n > b->cap)
         b = b->next;
     if (!b) {
-        size_t cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
         b = senda__malloc(ctx, sizeof *b + cap);
         if (!b)
             return NULL;
@@ -31,11 +33,25 @@ char *senda__arena_strndup(senda_ctx *ctx, senda__arena *a, const char *s, size_
         }
     }
     a->cur = b;
+    b->used = (b->used + align - 1) & ~(align - 1);
     char *p = b->data + b->used;
-    memcpy(p, s, n);
-    p[n] = '\0';
-    b->used += n + 1;
+    b->used += n;
     return p;
+}
+
+char *senda__arena_strndup(senda_ctx *ctx, senda__arena *a, const char *s, size_t n)
+{
+    char *p = take(ctx, a, n + 1, 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+void *senda__arena_alloc(senda_ctx *ctx, senda__arena *a, size_t n)
+{
+    return take(ctx, a, n, sizeof(void *));
 }
 
 void senda__arena_reset(senda__arena *a)

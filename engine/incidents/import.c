@@ -26,14 +26,15 @@
  * uses the line count the bare-quote scan (csvquote.c) makes.
  * When every file is read, reports of one event given at different date
  * precisions (a year-dated row repeating a day-dated one, across files) are
- * linked by crosslink.c / crossmatch.c, in the same transaction.
+ * linked by crosslink.c / crossmatch.c, in the same transaction, after the
+ * originals that repeats gave larger counts are updated, once each.
  * A file whose SHA-256 is in imported_files is skipped whole, so importing a
  * file again adds nothing. Every row ends in exactly one of incidents
  * (accepted, repaired, duplicate) or incident_rejects, so
  * read = accepted + rejected + duplicate.
  *
  * Memory: two batches of rows and their strings (a few MB), the de-duplication
- * index (80 bytes per day-dated report, dedupe.c), a CSV's bytes during the
+ * index (about 100 bytes per day-dated report, dedupe.c), a CSV's bytes during the
  * bare-quote scan, and the gazetteer when used.
  * Time: O(rows) plus the join's, about O(1) per row for layers of fixed size
  * (join.c). 1,000,000 synthetic rows: see docs/performance.md.
@@ -83,10 +84,8 @@ typedef struct import_state {
     size_t n_group;
     row_text group_text[GROUP];
     senda__dedupe *dedupe;
-    long *pending; /* de-duplication entries raised by the batch being flushed */
     double *tx, *ty; /* a batch's points to reproject for the join */
     int *tok;
-    size_t n_pending;
     senda__rowctx rc;
     /* two batches: one filled by the reading thread while the other is flushed */
     senda__incident *bufs[2];
@@ -96,6 +95,7 @@ typedef struct import_state {
     senda__arena *arena;    /* arenas[cur] */
     size_t n_batch;
     senda__incident *flush_recs; /* the batch being flushed */
+    senda__arena *flush_arena;   /* its strings */
     size_t flush_n;
     pthread_t worker;
     int worker_on;
@@ -348,15 +348,46 @@ static senda_status insert_reject(import_state *s, const senda__incident *r)
     return senda__stmt_run(s->ctx, q);
 }
 
-/* Give every original whose duplicates in the batch reported more the merged
- * counts (victims at the largest any report gives), once each, after the batch
- * is stored (the originals are stored: in it or before). */
+/* The row as CSV text (values quoted when needed), for rejects and duplicates,
+ * in arena a. Made only for those (a quarter of the benchmark's rows): for every
+ * row it was 4 % of the reading thread. */
+static const char *raw_text(import_state *s, senda__arena *a, const char *const *vals, int n)
+{
+    char buf[8192];
+    size_t len = 0;
+    for (int i = 0; i < n && len + 4 < sizeof buf; i++) {
+        const char *v = vals[i];
+        int quote = strpbrk(v, ",\"\n\r") != NULL;
+        if (i)
+            buf[len++] = ',';
+        if (quote)
+            buf[len++] = '"';
+        for (; *v && len + 3 < sizeof buf; v++) {
+            if (*v == '"')
+                buf[len++] = '"';
+            buf[len++] = *v;
+        }
+        if (quote && len + 1 < sizeof buf)
+            buf[len++] = '"';
+    }
+    return senda__arena_strndup(s->ctx, a, buf, len);
+}
+
+/* Give every original whose duplicates reported more the merged counts (victims
+ * at the largest any report gives), once each, when every file is stored. Done
+ * per batch instead, the updates reach back to rows stored long before (a
+ * report's repeats come anywhere in a file), and the page cache, kept small so
+ * SQLite writes pages while the import runs instead of all at the commit, had
+ * to read and write those pages again: 118,525 such updates took a second of
+ * the writing thread's 4 in the benchmark. In fid order (the index's order)
+ * each page is read once. */
 static senda_status raise_originals(import_state *s)
 {
     senda_status st = SENDA_OK;
-    for (size_t i = 0; i < s->n_pending && st == SENDA_OK; i++) {
+    for (long i = senda__dedupe_next_pending(s->dedupe, 0); i >= 0 && st == SENDA_OK;
+         i = senda__dedupe_next_pending(s->dedupe, i + 1)) {
         double v[4];
-        int64_t fid = senda__dedupe_take(s->dedupe, s->pending[i], v);
+        int64_t fid = senda__dedupe_take(s->dedupe, i, v);
         senda__stmt *q = s->raise;
         senda__stmt_int64(q, 1, fid);
         senda__stmt_double(q, 2, v[0] < 0 ? 1.0 : v[0]);
@@ -373,6 +404,17 @@ static senda_status dedupe_batch(import_state *s)
 {
     for (size_t i = 0; i < s->flush_n; i++) {
         senda__incident *r = &s->flush_recs[i];
+        /* the lookups' cache misses started 16 rows ahead (bucket heads) and 8 rows
+         * ahead (their first entries): the index is tens of MB. With dedupe.c's
+         * compact keys, 0.52 s to 0.37 s of the benchmark's 1,000,000 rows. */
+        for (size_t ahead = 8; ahead <= 16; ahead += 8) {
+            if (i + ahead >= s->flush_n)
+                continue;
+            const senda__incident *p = &s->flush_recs[i + ahead];
+            if (p->status != REC_REJECTED && p->date_prec == DATE_DAY)
+                senda__dedupe_prefetch(s->dedupe, p->type, p->day_number, p->lon, p->lat,
+                                       ahead == 8);
+        }
         if (r->status == REC_REJECTED)
             continue;
         r->fid = s->next_fid++;
@@ -385,11 +427,10 @@ static senda_status dedupe_batch(import_state *s)
         int64_t dup = senda__dedupe_find(s->dedupe, r->type, r->day_number, r->lon, r->lat, &idx);
         if (dup) {
             r->status = REC_DUPLICATE;
+            if (r->vals && !(r->raw = raw_text(s, s->flush_arena, r->vals, r->n_vals)))
+                return SENDA_ERR_NOMEM;
             r->dup_of = dup;
-            int raised = senda__dedupe_merge(s->dedupe, idx, v);
-            if (raised == 2)
-                s->pending[s->n_pending++] = idx;
-            r->raises = raised > 0;
+            r->raises = senda__dedupe_merge(s->dedupe, idx, v) > 0;
             /* "repeats incident <dup>: same type (<type>), within <d> days and <k> km",
              * put together by hand (229,631 snprintf calls in the benchmark) */
             char fid[24];
@@ -469,11 +510,8 @@ static senda_status flush_batch(import_state *s)
         }
         st = insert_incident(s, r);
     }
-    if (st == SENDA_OK) /* the rest of the batch, before its originals are raised */
+    if (st == SENDA_OK) /* the rest of the batch (the group points into it) */
         st = insert_group(s);
-    if (st == SENDA_OK)
-        st = raise_originals(s);
-    s->n_pending = 0;
     return st;
 }
 
@@ -505,6 +543,7 @@ static senda_status hand_over(import_state *s, int async)
         return st;
     s->flush_recs = s->batch;
     s->flush_n = s->n_batch;
+    s->flush_arena = s->arena;
     s->cur ^= 1;
     s->batch = s->bufs[s->cur];
     s->arena = s->rc.arena = &s->arenas[s->cur];
@@ -515,29 +554,6 @@ static senda_status hand_over(import_state *s, int async)
         return SENDA_OK;
     }
     return flush_batch(s);
-}
-
-/* The row as CSV text (values quoted when needed), for rejects and duplicates. */
-static const char *raw_text(import_state *s, const char *const *vals, int n)
-{
-    char buf[8192];
-    size_t len = 0;
-    for (int i = 0; i < n && len + 4 < sizeof buf; i++) {
-        const char *v = vals[i];
-        int quote = strpbrk(v, ",\"\n\r") != NULL;
-        if (i)
-            buf[len++] = ',';
-        if (quote)
-            buf[len++] = '"';
-        for (; *v && len + 3 < sizeof buf; v++) {
-            if (*v == '"')
-                buf[len++] = '"';
-            buf[len++] = *v;
-        }
-        if (quote && len + 1 < sizeof buf)
-            buf[len++] = '"';
-    }
-    return senda__arena_strndup(s->ctx, s->arena, buf, len);
 }
 
 /* Copy the feature's values into the arena as UTF-8. */
@@ -587,8 +603,17 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
         st = row_values(s, f, n, vals);
         if (st == SENDA_OK)
             st = senda__row_process(&s->rc, vals, OGR_F_GetGeometryRef(f), r);
-        if (st == SENDA_OK && !(r->raw = raw_text(s, vals, n)))
-            st = SENDA_ERR_NOMEM;
+        if (st == SENDA_OK && r->status == REC_REJECTED) {
+            if (!(r->raw = raw_text(s, s->arena, vals, n)))
+                st = SENDA_ERR_NOMEM;
+        } else if (st == SENDA_OK) { /* raw_text when a duplicate (dedupe_batch) */
+            const char **keep = senda__arena_alloc(s->ctx, s->arena, (size_t)n * sizeof *keep);
+            if (!keep)
+                st = SENDA_ERR_NOMEM;
+            else
+                memcpy((void *)keep, vals, (size_t)n * sizeof *keep);
+            r->vals = keep, r->n_vals = n;
+        }
         if (st == SENDA_OK && s->rc.map->synthetic >= 0 &&
             strcmp(vals[s->rc.map->synthetic], "1") == 0)
             r->flags |= FLAG_SYNTHETIC;
@@ -886,8 +911,6 @@ static senda_status open_state(import_state *s, const char *store_path)
     for (int b = 0; b < 2 && st == SENDA_OK; b++)
         if (!(s->bufs[b] = senda__calloc(ctx, BATCH, sizeof *s->bufs[b])))
             st = SENDA_ERR_NOMEM;
-    if (st == SENDA_OK && !(s->pending = senda__calloc(ctx, BATCH, sizeof *s->pending)))
-        st = SENDA_ERR_NOMEM;
     if (st == SENDA_OK && (!(s->tx = senda__calloc(ctx, BATCH, sizeof *s->tx)) ||
                            !(s->ty = senda__calloc(ctx, BATCH, sizeof *s->ty)) ||
                            !(s->tok = senda__calloc(ctx, BATCH, sizeof *s->tok))))
@@ -927,7 +950,6 @@ static void close_state(import_state *s)
     senda__stmt_finalize(s->raise);
     senda__store_close(s->store); /* rolls back an open transaction */
     senda__dedupe_destroy(s->dedupe);
-    senda__free(s->pending);
     senda__free(s->tx);
     senda__free(s->ty);
     senda__free(s->tok);
@@ -1008,9 +1030,11 @@ senda_status senda_incidents_import(senda_ctx *ctx, const char *store_path,
         st = import_file(&s, files[i], (double)i / (double)n_files,
                          (double)(i + 1) / (double)n_files, progress, progress_arg);
     if (st == SENDA_OK)
-        st = senda__store_bulk_end(ctx, s.store, 0);
+        st = raise_originals(&s);
     if (st == SENDA_OK)
-        st = senda__store_bulk_end(ctx, s.store, 1);
+        st = senda__store_bulk_end(ctx, s.store, 0, (int64_t)(local.accepted + local.duplicate));
+    if (st == SENDA_OK)
+        st = senda__store_bulk_end(ctx, s.store, 1, (int64_t)local.rejected);
     if (st == SENDA_OK && local.files)
         st = senda__crosslink_store(ctx, s.store, s.first_file_id, opts->dedupe_km,
                                     s.any_coarse, &local);

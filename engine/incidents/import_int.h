@@ -31,6 +31,8 @@ typedef struct senda__arena {
 } senda__arena;
 /** Copy n bytes of s (NUL added); NULL on allocation failure. */
 char *senda__arena_strndup(senda_ctx *ctx, senda__arena *a, const char *s, size_t n);
+/** n bytes aligned for pointers, until reset; NULL on allocation failure. */
+void *senda__arena_alloc(senda_ctx *ctx, senda__arena *a, size_t n);
 void senda__arena_reset(senda__arena *a);
 void senda__arena_free(senda__arena *a);
 

@@ -271,9 +271,9 @@ senda_status senda_store_copy(senda_ctx *ctx, const char *src_path, const char *
             senda__log(ctx, 0, "%s: %ld rows copied", senda__store_tables[t].name, rows);
     }
     if (st == SENDA_OK)
-        st = senda__store_bulk_end(ctx, dst, 0);
+        st = senda__store_bulk_end(ctx, dst, 0, -1);
     if (st == SENDA_OK)
-        st = senda__store_bulk_end(ctx, dst, 1);
+        st = senda__store_bulk_end(ctx, dst, 1, -1);
     if (st == SENDA_OK)
         st = senda__store_commit(ctx, dst);
     if (st == SENDA_OK && progress)

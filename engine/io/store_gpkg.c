@@ -17,13 +17,18 @@
  * Safety: the rollback journal (journal_mode=DELETE) with synchronous=FULL, so
  * a process killed inside a transaction leaves a hot journal that SQLite rolls
  * back on the next open: the store is as before the import. The page cache is
- * up to 384 MiB (allocated as used): a 1,000,000-row import (a 400 MB store)
- * then barely spills mid-transaction, and the updates of earlier rows that
- * de-duplication makes (an original taking a repeat's larger victim counts) hit
- * cached pages instead of re-reading and re-writing spilled ones (spilling is
- * safe, only slower: 128 MiB cost 0.3 s more system time per 1M rows). GDAL's per-row feature-count triggers are dropped for the
- * duration of an import transaction and restored, with the exact count, before
- * it commits (DDL is transactional in SQLite).
+ * 16 MiB: SQLite writes pages out as it fills them (spilling, safe in a
+ * transaction), on the thread that inserts, while the import's other thread
+ * reads. With the earlier 384 MiB a 1,000,000-row import held its whole 380 MB
+ * store in memory and wrote it at the commit, on one thread with the other
+ * idle, and faulted in 380 MB of fresh pages: 535 MB peak, and about 0.4 s
+ * longer (measured on the benchmark of docs/performance.md; the de-duplication's
+ * updates of earlier rows, which the large cache was for, are now made once per
+ * original in fid order at the end, import.c). GDAL's per-row feature-count
+ * triggers are dropped for the duration of an import transaction and restored,
+ * with the exact count (the count before plus the rows added; count(*) when
+ * either is unknown, which reads every page of the table), before it commits
+ * (DDL is transactional in SQLite).
  * Migrations: a store without senda_meta is schema 1 (before the office
  * column); a write open adds the office columns and senda_meta (registered
  * in gpkg_contents as an attributes table) in one transaction. The connection is opened
@@ -177,7 +182,7 @@ senda_status senda__gstore_open(senda_ctx *ctx, senda__store *s, int create)
         return senda__fail(ctx, SENDA_ERR_DATA, "%s: not a senda incident store (a GeoPackage "
                            "with incidents, incident_rejects and imported_files)", path);
     if ((st = senda__store_exec(ctx, s, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; "
-                                       "PRAGMA cache_size=-393216; PRAGMA temp_store=MEMORY")))
+                                       "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY")))
         return st;
     int64_t v = 1;
     if (senda__store_has_table(s, "senda_meta") &&
@@ -226,19 +231,39 @@ senda_status senda__store_bulk_begin(senda_ctx *ctx, senda__store *s, int slot,
     return st;
 }
 
-senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot)
+senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot, int64_t added)
 {
     senda_status st = SENDA_OK;
     if (s->kind == SENDA__GPKG && s->saved_trigger[slot]) {
-        char sql[256];
         st = senda__store_exec(ctx, s, s->saved_trigger[slot]);
-        snprintf(sql, sizeof sql, "UPDATE gpkg_ogr_contents SET feature_count = (SELECT "
-                 "count(*) FROM \"%s\") WHERE lower(table_name) = lower('%s')",
-                 s->bulk_table[slot], s->bulk_table[slot]);
-        if (st == SENDA_OK)
+        /* the count kept by GDAL's triggers until bulk_begin, plus the rows added
+         * since; count(*) when the count was unknown (NULL) or added is */
+        int done = 0;
+        sqlite3_stmt *q = NULL;
+        if (st == SENDA_OK && added >= 0) {
+            if (sqlite3_prepare_v2(s->db, "UPDATE gpkg_ogr_contents SET feature_count = "
+                                   "feature_count + ?1 WHERE lower(table_name) = lower(?2) AND "
+                                   "feature_count IS NOT NULL", -1, &q, NULL) != SQLITE_OK)
+                st = sqlite_fail(ctx, s, "cannot prepare a statement");
+            else {
+                sqlite3_bind_int64(q, 1, added);
+                sqlite3_bind_text(q, 2, s->bulk_table[slot], -1, SQLITE_STATIC);
+                if (sqlite3_step(q) != SQLITE_DONE)
+                    st = sqlite_fail(ctx, s, "cannot update the feature count");
+                done = sqlite3_changes(s->db) == 1;
+            }
+            sqlite3_finalize(q);
+        }
+        if (st == SENDA_OK && !done) {
+            char sql[256];
+            snprintf(sql, sizeof sql, "UPDATE gpkg_ogr_contents SET feature_count = (SELECT "
+                     "count(*) FROM \"%s\") WHERE lower(table_name) = lower('%s')",
+                     s->bulk_table[slot], s->bulk_table[slot]);
             st = senda__store_exec(ctx, s, sql);
+        }
         senda__free(s->saved_trigger[slot]);
         s->saved_trigger[slot] = NULL;
     }
     return st;
 }
+

@@ -96,8 +96,12 @@ int senda__store_has_table(senda__store *s, const char *name);
  *  No-op on PostGIS. */
 senda_status senda__store_bulk_begin(senda_ctx *ctx, senda__store *s, int slot,
                                      const char *table);
-/** Restore the trigger and set the table's feature_count to its row count. */
-senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot);
+/** Restore the trigger and set the table's feature_count: its count before
+ *  senda__store_bulk_begin plus added (the rows the caller inserted since), or,
+ *  with added < 0 or no count recorded, the table's row count (which reads every
+ *  page of the table). */
+senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot, int64_t added);
+
 
 /* Dialect pieces that differ: the x / y of the geometry column. */
 const char *senda__store_x_sql(const senda__store *s);

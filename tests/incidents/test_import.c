@@ -477,6 +477,55 @@ Test(import, same_incident_from_a_second_shelter_is_a_duplicate)
     senda_ctx_destroy(ctx);
 }
 
+/* GDAL's feature counts (gpkg_ogr_contents, what QGIS shows before reading a
+ * layer) equal the tables' row counts after every import: the import drops the
+ * per-row count trigger and adds the rows it stored to the count it found, or
+ * counts the table when that count was unknown (NULL). The reference is count(*). */
+static void counts_exact(const char *db)
+{
+    cr_assert_eq(inc_qn(db, "SELECT feature_count FROM gpkg_ogr_contents WHERE "
+                            "table_name='incidents'"),
+                 inc_qn(db, "SELECT count(*) FROM incidents"));
+    cr_assert_eq(inc_qn(db, "SELECT feature_count FROM gpkg_ogr_contents WHERE "
+                            "table_name='incident_rejects'"),
+                 inc_qn(db, "SELECT count(*) FROM incident_rejects"));
+}
+
+Test(import, feature_counts_stay_exact_across_imports)
+{
+    senda_ctx *ctx = NULL;
+    senda_ctx_create(&ctx);
+    char db[512], other[600], third[600];
+    store_path(db, sizeof db, "counts.gpkg");
+    snprintf(other, sizeof other, "%s.2.csv", db);
+    snprintf(third, sizeof third, "%s.3.csv", db);
+    tu_write(other, "date,type,victims,lat,lon\n"
+                    "2019-05-02,kidnapping,3,14.905,-92.258\n" /* a repeat of row 1 */
+                    "2019-05-02,kidnapping,3,,\n");            /* a reject */
+    tu_write(third, "date,type,victims,lat,lon\n"
+                    "2020-01-02,assault,1,15.0,-92.0\n"
+                    "2020-03-04,assault,1,15.5,-92.5\n");
+    senda_incidents_import_summary s;
+    cr_assert_eq(import1(ctx, db, INC_MESSY, NULL, &s), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_gt(s.rejected, 0);
+    counts_exact(db);
+    cr_assert_eq(import1(ctx, db, other, NULL, &s), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(s.duplicate, 1);
+    cr_assert_eq(s.rejected, 1);
+    counts_exact(db);
+    sqlite3 *h = NULL; /* a count nobody kept: the next import counts the table */
+    cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h, "UPDATE gpkg_ogr_contents SET feature_count = NULL WHERE "
+                                 "table_name='incidents'", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    cr_assert_eq(import1(ctx, db, third, NULL, &s), SENDA_OK, "%s", senda_ctx_errmsg(ctx));
+    cr_assert_eq(s.accepted, 2);
+    counts_exact(db);
+    unlink(other);
+    unlink(third);
+    senda_ctx_destroy(ctx);
+}
+
 Test(import, a_failing_file_leaves_the_store_as_before)
 {
     senda_ctx *ctx = NULL;
