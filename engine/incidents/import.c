@@ -348,10 +348,11 @@ static senda_status insert_reject(import_state *s, const senda__incident *r)
     return senda__stmt_run(s->ctx, q);
 }
 
-/* The row as CSV text (values quoted when needed), for rejects and duplicates,
- * in arena a. Made only for those (a quarter of the benchmark's rows): for every
- * row it was 4 % of the reading thread. */
-static const char *raw_text(import_state *s, senda__arena *a, const char *const *vals, int n)
+/* The row as CSV text (values quoted when needed), in the flushed batch's arena.
+ * Made only for the rows that store it, rejects and duplicates (a quarter of the
+ * benchmark's rows): for every row on the reading thread it was 4 % of that
+ * thread. */
+static const char *raw_text(import_state *s, const char *const *vals, int n)
 {
     char buf[8192];
     size_t len = 0;
@@ -370,7 +371,7 @@ static const char *raw_text(import_state *s, senda__arena *a, const char *const 
         if (quote && len + 1 < sizeof buf)
             buf[len++] = '"';
     }
-    return senda__arena_strndup(s->ctx, a, buf, len);
+    return senda__arena_strndup(s->ctx, s->flush_arena, buf, len);
 }
 
 /* Give every original whose duplicates reported more the merged counts (victims
@@ -427,8 +428,6 @@ static senda_status dedupe_batch(import_state *s)
         int64_t dup = senda__dedupe_find(s->dedupe, r->type, r->day_number, r->lon, r->lat, &idx);
         if (dup) {
             r->status = REC_DUPLICATE;
-            if (r->vals && !(r->raw = raw_text(s, s->flush_arena, r->vals, r->n_vals)))
-                return SENDA_ERR_NOMEM;
             r->dup_of = dup;
             r->raises = senda__dedupe_merge(s->dedupe, idx, v) > 0;
             /* "repeats incident <dup>: same type (<type>), within <d> days and <k> km",
@@ -493,6 +492,11 @@ static senda_status flush_batch(import_state *s)
         senda__incident *r = &s->flush_recs[i];
         senda_incidents_import_summary *m = s->sum;
         m->read++;
+        if ((r->status == REC_REJECTED || r->status == REC_DUPLICATE) &&
+            !(r->raw = raw_text(s, r->vals, r->n_vals))) {
+            st = SENDA_ERR_NOMEM;
+            continue;
+        }
         switch (r->status) {
         case REC_REJECTED:
             m->rejected++;
@@ -603,10 +607,7 @@ static senda_status read_layer(import_state *s, OGRLayerH lyr, double p_lo, doub
         st = row_values(s, f, n, vals);
         if (st == SENDA_OK)
             st = senda__row_process(&s->rc, vals, OGR_F_GetGeometryRef(f), r);
-        if (st == SENDA_OK && r->status == REC_REJECTED) {
-            if (!(r->raw = raw_text(s, s->arena, vals, n)))
-                st = SENDA_ERR_NOMEM;
-        } else if (st == SENDA_OK) { /* raw_text when a duplicate (dedupe_batch) */
+        if (st == SENDA_OK) { /* for raw_text, when the flusher stores the row's text */
             const char **keep = senda__arena_alloc(s->ctx, s->arena, (size_t)n * sizeof *keep);
             if (!keep)
                 st = SENDA_ERR_NOMEM;

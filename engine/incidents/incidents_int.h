@@ -50,8 +50,8 @@ typedef struct senda__incident {
     int raises;        /* duplicate whose larger counts go to the original */
     int geoprec;       /* 0 exact, 1 degree, 2 locality */
     const char *type_raw, *perp_raw, *place, *admin1, *source_id, *raw;
-    const char *const *vals; /* the row's values as read (import.c: raw made from them */
-    int n_vals;              /* only for the rows that keep it, rejects and duplicates) */
+    const char *const *vals; /* the row's values as read: raw is made from them (import.c) */
+    int n_vals;              /* for the rows that store it, rejects and duplicates */
     char message[256];
     /* join results (NaN when not joined) */
     double rail_dist_m, rail_km, checkpoint_dist_m, border_dist_m;
@@ -125,13 +125,13 @@ void senda__dedupe_destroy(senda__dedupe *d);
  *  women, men and minors in v (< 0: not given). */
 senda_status senda__dedupe_add(senda_ctx *ctx, senda__dedupe *d, int type, long day,
                                double lon, double lat, int64_t fid, const double v[4]);
-/** The fid of an earlier report this one repeats (its index entry in *idx), or 0. */
 /* Start loading what senda__dedupe_find of these values will read: the bucket
  * heads (entries = 0), or, once those are loaded, the first entry of each
  * bucket (entries = 1). Issued rows ahead of the lookups, it overlaps their
  * cache misses; it changes nothing. */
 void senda__dedupe_prefetch(const senda__dedupe *d, int type, long day, double lon, double lat,
                             int entries);
+/** The fid of an earlier report this one repeats (its index entry in *idx), or 0. */
 int64_t senda__dedupe_find(const senda__dedupe *d, int type, long day, double lon, double lat,
                            long *idx);
 /** Raise entry idx's counts to a duplicate's v where larger. Returns 0 when

@@ -237,7 +237,7 @@ senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot, in
     if (s->kind == SENDA__GPKG && s->saved_trigger[slot]) {
         st = senda__store_exec(ctx, s, s->saved_trigger[slot]);
         /* the count kept by GDAL's triggers until bulk_begin, plus the rows added
-         * since; count(*) when the count was unknown (NULL) or added is */
+         * since; count(*) when the count was unknown (NULL) or added is not given */
         int done = 0;
         sqlite3_stmt *q = NULL;
         if (st == SENDA_OK && added >= 0) {
@@ -266,4 +266,3 @@ senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot, in
     }
     return st;
 }
-

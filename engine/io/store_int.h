@@ -102,7 +102,6 @@ senda_status senda__store_bulk_begin(senda_ctx *ctx, senda__store *s, int slot,
  *  page of the table). */
 senda_status senda__store_bulk_end(senda_ctx *ctx, senda__store *s, int slot, int64_t added);
 
-
 /* Dialect pieces that differ: the x / y of the geometry column. */
 const char *senda__store_x_sql(const senda__store *s);
 const char *senda__store_y_sql(const senda__store *s);
